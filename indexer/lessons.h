@@ -1,0 +1,64 @@
+/* lessons.h - the lesson taxonomy and the rule-based passage tagger */
+#ifndef EVIDENCE_LESSONS_H
+#define EVIDENCE_LESSONS_H
+
+#include <stddef.h>
+
+#include "status.h"
+#include "strvec.h"
+
+/*
+ * A taxonomy defines each lesson by cues: stemmed words, phrases, words
+ * near each other, each with a weight.  A passage carries a lesson when
+ * the weights of the cues that fire reach the lesson's threshold.  The
+ * file format is documented in doc/evidence-lessons.5; the shipped
+ * default is indexer/lessons.conf.
+ */
+struct lessons;
+
+/* Read a taxonomy from PATH, or from the LEN bytes of TEXT (NAME is used
+ * in messages).  On EV_PARSE, ERR holds "NAME:LINE: reason". */
+ev_status lessons_load(const char *path, struct lessons **out, char *err,
+		       size_t errsz);
+ev_status lessons_parse(const char *text, size_t len, const char *name,
+			struct lessons **out, char *err, size_t errsz);
+void lessons_free(struct lessons *l);
+
+/* The lessons, in file order. */
+size_t lessons_count(const struct lessons *l);
+const char *lessons_name(const struct lessons *l, size_t i);  /* "focus" */
+const char *lessons_label(const struct lessons *l, size_t i); /* title */
+const char *lessons_description(const struct lessons *l, size_t i);
+/* Index of the lesson called NAME, or -1. */
+long lessons_find(const struct lessons *l, const char *name);
+
+/* A SHA-256 over the taxonomy's meaning (not its comments), so the
+ * indexer can tell when passages must be re-tagged. */
+const char *lessons_digest(const struct lessons *l);
+
+/* One lesson found in a passage. */
+struct lesson_tag {
+	size_t lesson;        /* index into the taxonomy */
+	double score;         /* sum of the weights of the cues that fired */
+	double strength;      /* 0 < strength <= 1, from score and threshold */
+	struct strvec cues;   /* the cues that fired, as written in the file */
+};
+
+struct lesson_tags {
+	struct lesson_tag *v;
+	size_t n;
+};
+
+void lesson_tags_init(struct lesson_tags *tags);
+void lesson_tags_release(struct lesson_tags *tags);
+
+/*
+ * Tag TEXT: fill TAGS (initialised, empty) with every lesson whose score
+ * reaches its threshold, in taxonomy order.  With MIN_FRACTION < 1, also
+ * lessons that reach that fraction of their threshold (the search side
+ * uses this to see which lessons a short query names).
+ */
+ev_status lessons_tag(const struct lessons *l, const char *text,
+		      double min_fraction, struct lesson_tags *tags);
+
+#endif

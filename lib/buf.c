@@ -1,0 +1,124 @@
+/* buf.c - a growable byte buffer with a size cap */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+
+void buf_init(struct buf *b, size_t max)
+{
+	b->ptr = NULL;
+	b->len = 0;
+	b->alloc = 0;
+	b->max = max;
+}
+
+void buf_release(struct buf *b)
+{
+	free(b->ptr);
+	b->ptr = NULL;
+	b->len = 0;
+	b->alloc = 0;
+}
+
+void buf_reset(struct buf *b)
+{
+	b->len = 0;
+	if (b->ptr)
+		b->ptr[0] = '\0';
+}
+
+ev_status buf_grow(struct buf *b, size_t n)
+{
+	size_t need, alloc;
+	char *p;
+
+	if (n > (size_t)-1 - b->len - 1)
+		return EV_TOO_BIG;
+	if (b->max && b->len + n > b->max)
+		return EV_TOO_BIG;
+	need = b->len + n + 1;
+	if (need <= b->alloc)
+		return EV_OK;
+	alloc = b->alloc ? b->alloc : 64;
+	while (alloc < need)
+		alloc = alloc > (size_t)-1 / 2 ? need : alloc * 2;
+	p = realloc(b->ptr, alloc);
+	if (!p)
+		return EV_NOMEM;
+	b->ptr = p;
+	b->alloc = alloc;
+	return EV_OK;
+}
+
+ev_status buf_add(struct buf *b, const void *data, size_t n)
+{
+	ev_status rc = buf_grow(b, n);
+
+	if (rc)
+		return rc;
+	if (n)
+		memcpy(b->ptr + b->len, data, n);
+	b->len += n;
+	b->ptr[b->len] = '\0';
+	return EV_OK;
+}
+
+ev_status buf_addstr(struct buf *b, const char *s)
+{
+	return buf_add(b, s, strlen(s));
+}
+
+ev_status buf_addch(struct buf *b, char c)
+{
+	return buf_add(b, &c, 1);
+}
+
+ev_status buf_vprintf(struct buf *b, const char *fmt, va_list ap)
+{
+	va_list cp;
+	int n;
+	ev_status rc;
+
+	va_copy(cp, ap);
+	n = vsnprintf(NULL, 0, fmt, cp);
+	va_end(cp);
+	if (n < 0)
+		return EV_USAGE;
+	rc = buf_grow(b, (size_t)n);
+	if (rc)
+		return rc;
+	vsnprintf(b->ptr + b->len, (size_t)n + 1, fmt, ap);
+	b->len += (size_t)n;
+	return EV_OK;
+}
+
+ev_status buf_printf(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	ev_status rc;
+
+	va_start(ap, fmt);
+	rc = buf_vprintf(b, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+char *buf_detach(struct buf *b)
+{
+	char *p = b->ptr;
+
+	if (!p)
+		p = calloc(1, 1);
+	b->ptr = NULL;
+	b->len = 0;
+	b->alloc = 0;
+	return p;
+}
+
+const char *buf_str(const struct buf *b)
+{
+	return b->ptr ? b->ptr : "";
+}

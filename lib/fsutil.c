@@ -1,0 +1,328 @@
+/* fsutil.c - files written atomically, read with a cap, and locked */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fsutil.h"
+#include "text.h"
+
+ev_status status_from_errno(int err)
+{
+	switch (err) {
+	case 0:
+		return EV_OK;
+	case ENOMEM:
+		return EV_NOMEM;
+	case ENOENT:
+	case ENOTDIR:
+		return EV_NOT_FOUND;
+	case EACCES:
+	case EPERM:
+	case EROFS:
+		return EV_READONLY;
+	case EFBIG:
+		return EV_TOO_BIG;
+	default:
+		return EV_IO;
+	}
+}
+
+static char *dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		return xstrndup(".", 1);
+	if (slash == path)
+		return xstrndup("/", 1);
+	return xstrndup(path, (size_t)(slash - path));
+}
+
+ev_status fs_fsync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int err;
+
+	if (fd < 0)
+		return status_from_errno(errno);
+	if (fsync(fd) < 0 && errno != EINVAL) {
+		err = errno;
+		close(fd);
+		errno = err;
+		return status_from_errno(err);
+	}
+	close(fd);
+	return EV_OK;
+}
+
+static ev_status write_all(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return status_from_errno(errno);
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return EV_OK;
+}
+
+ev_status fs_write_atomic(const char *path, const void *data, size_t len)
+{
+	size_t plen = strlen(path);
+	char *tmp = malloc(plen + 16);
+	char *dir = NULL;
+	ev_status rc = EV_OK;
+	int fd = -1, err = 0;
+
+	if (!tmp)
+		return EV_NOMEM;
+	memcpy(tmp, path, plen);
+	memcpy(tmp + plen, ".tmp-XXXXXX", 12);
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0) {
+		err = errno;
+		rc = status_from_errno(err);
+		goto out;
+	}
+	rc = write_all(fd, data, len);
+	if (rc) {
+		err = errno;
+		goto out;
+	}
+	if (fchmod(fd, 0644) < 0 || fsync(fd) < 0) {
+		err = errno;
+		rc = status_from_errno(err);
+		goto out;
+	}
+	if (close(fd) < 0) {
+		fd = -1;
+		err = errno;
+		rc = status_from_errno(err);
+		goto out;
+	}
+	fd = -1;
+	if (rename(tmp, path) < 0) {
+		err = errno;
+		rc = status_from_errno(err);
+		goto out;
+	}
+	dir = dir_of(path);
+	if (!dir) {
+		rc = EV_NOMEM;
+		goto out;
+	}
+	rc = fs_fsync_dir(dir);
+	if (rc)
+		err = errno;
+	free(dir);
+	free(tmp);
+	errno = err;
+	return rc;
+out:
+	if (fd >= 0)
+		close(fd);
+	if (rc)
+		unlink(tmp);
+	free(tmp);
+	errno = err;
+	return rc;
+}
+
+ev_status fs_read_fd(int fd, size_t max, struct buf *out)
+{
+	size_t saved_max = out->max;
+	ev_status rc = EV_OK;
+
+	if (max && (!out->max || out->len + max < out->max))
+		out->max = out->len + max;
+	for (;;) {
+		ssize_t n;
+
+		rc = buf_grow(out, 65536);
+		if (rc == EV_TOO_BIG && out->max > out->len) {
+			/* Read what still fits, then probe for more. */
+			rc = buf_grow(out, out->max - out->len);
+		} else if (rc == EV_TOO_BIG) {
+			char probe;
+
+			n = read(fd, &probe, 1);
+			rc = n > 0 ? EV_TOO_BIG : EV_OK;
+			break;
+		}
+		if (rc)
+			break;
+		n = read(fd, out->ptr + out->len, out->alloc - out->len - 1);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			rc = status_from_errno(errno);
+			break;
+		}
+		if (n == 0)
+			break;
+		out->len += (size_t)n;
+		out->ptr[out->len] = '\0';
+	}
+	out->max = saved_max;
+	return rc;
+}
+
+ev_status fs_read_file(const char *path, size_t max, struct buf *out)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ev_status rc;
+	int err;
+
+	if (fd < 0)
+		return status_from_errno(errno);
+	rc = fs_read_fd(fd, max, out);
+	err = errno;
+	close(fd);
+	errno = err;
+	return rc;
+}
+
+ev_status fs_mkdirs(const char *path, mode_t mode)
+{
+	char *p = xstrndup(path, strlen(path));
+	ev_status rc = EV_OK;
+
+	if (!p)
+		return EV_NOMEM;
+	for (char *s = p + 1; ; s++) {
+		if (*s == '/' || *s == '\0') {
+			char c = *s;
+
+			*s = '\0';
+			if (mkdir(p, mode) < 0 && errno != EEXIST) {
+				rc = status_from_errno(errno);
+				break;
+			}
+			*s = c;
+			if (c == '\0')
+				break;
+		}
+	}
+	if (!rc && !fs_is_dir(path)) {
+		errno = ENOTDIR;
+		rc = EV_IO;
+	}
+	free(p);
+	return rc;
+}
+
+int fs_remove_temps(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int removed = 0;
+
+	if (!d)
+		return 0;
+	while ((e = readdir(d)) != NULL) {
+		if (strstr(e->d_name, ".tmp-")) {
+			char *p = fs_join(dir, e->d_name);
+
+			if (p && unlink(p) == 0)
+				removed++;
+			free(p);
+		}
+	}
+	closedir(d);
+	return removed;
+}
+
+ev_status fs_lock(const char *path, double wait_seconds, int *fdp)
+{
+	struct flock fl;
+	struct timespec start, now;
+	int fd, err;
+
+	*fdp = -1;
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return errno == EACCES || errno == EROFS || errno == EPERM
+			       ? EV_READONLY
+			       : status_from_errno(errno);
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		memset(&fl, 0, sizeof(fl));
+		fl.l_type = F_WRLCK;
+		fl.l_whence = SEEK_SET;
+		if (fcntl(fd, F_OFD_SETLK, &fl) == 0) {
+			*fdp = fd;
+			return EV_OK;
+		}
+		err = errno;
+		if (err != EAGAIN && err != EACCES && err != EINTR) {
+			close(fd);
+			errno = err;
+			return status_from_errno(err);
+		}
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if ((double)(now.tv_sec - start.tv_sec) +
+			    (double)(now.tv_nsec - start.tv_nsec) / 1e9 >=
+		    wait_seconds) {
+			close(fd);
+			errno = EAGAIN;
+			return EV_LOCKED;
+		}
+		{
+			struct timespec ts = { 0, 50 * 1000 * 1000 };
+
+			nanosleep(&ts, NULL);
+		}
+	}
+}
+
+void fs_unlock(int fd)
+{
+	if (fd >= 0)
+		close(fd);
+}
+
+int fs_exists(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0;
+}
+
+int fs_is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+char *fs_join(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	char *p;
+
+	if (b[0] == '/')
+		return xstrndup(b, lb);
+	p = malloc(la + lb + 2);
+	if (!p)
+		return NULL;
+	memcpy(p, a, la);
+	if (la && a[la - 1] != '/')
+		p[la++] = '/';
+	memcpy(p + la, b, lb + 1);
+	return p;
+}

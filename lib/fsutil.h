@@ -1,0 +1,66 @@
+/* fsutil.h - files written atomically, read with a cap, and locked */
+#ifndef EVIDENCE_FSUTIL_H
+#define EVIDENCE_FSUTIL_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "buf.h"
+#include "status.h"
+
+/*
+ * These functions return a status and leave errno set as the failing
+ * system call left it, so the caller can add strerror(errno) to its
+ * message.
+ */
+
+/* The status for an errno value: ENOSPC and EIO are EV_IO, EACCES, EPERM
+ * and EROFS are EV_READONLY, ENOENT is EV_NOT_FOUND, ENOMEM is EV_NOMEM. */
+ev_status status_from_errno(int err);
+
+/*
+ * Write LEN bytes of DATA to PATH so that PATH holds either its old
+ * content or all of the new, whatever happens: a temporary file in the
+ * same directory ("PATH.tmp-XXXXXX"), fsync, rename over PATH, fsync the
+ * directory.  The temporary file is removed on failure.
+ */
+ev_status fs_write_atomic(const char *path, const void *data, size_t len);
+
+/* Read all of PATH into OUT (appending), failing with EV_TOO_BIG past
+ * MAX bytes (0: OUT's own cap). */
+ev_status fs_read_file(const char *path, size_t max, struct buf *out);
+
+/* Read all of the open descriptor FD, likewise. */
+ev_status fs_read_fd(int fd, size_t max, struct buf *out);
+
+/* mkdir -p with MODE for every missing component. */
+ev_status fs_mkdirs(const char *path, mode_t mode);
+
+/* fsync the directory DIR, so a rename or create in it is durable. */
+ev_status fs_fsync_dir(const char *dir);
+
+/* Remove the "*.tmp-*" files a killed writer left in DIR (not
+ * recursive).  Returns how many were removed. */
+int fs_remove_temps(const char *dir);
+
+/*
+ * Take an exclusive lock on the file PATH (created if missing), waiting up
+ * to WAIT_SECONDS for another holder to let go (0: do not wait).  On
+ * success *FDP holds the lock until fs_unlock().  EV_LOCKED when still
+ * held by another process, EV_READONLY when the file cannot be created or
+ * opened for writing.  The lock is an open file description lock, so a
+ * killed holder releases it at once.
+ */
+ev_status fs_lock(const char *path, double wait_seconds, int *fdp);
+void fs_unlock(int fd);
+
+/* 1 when PATH exists (any type). */
+int fs_exists(const char *path);
+
+/* 1 when PATH is a directory. */
+int fs_is_dir(const char *path);
+
+/* A malloc'd "A/B" (B may start with "/", which is then kept as is). */
+char *fs_join(const char *a, const char *b);
+
+#endif

@@ -1,0 +1,340 @@
+/* text.c - UTF-8 text helpers shared by every stage */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <openssl/evp.h>
+
+#include "text.h"
+
+char *xstrndup(const char *s, size_t len)
+{
+	char *p = malloc(len + 1);
+
+	if (!p)
+		return NULL;
+	memcpy(p, s, len);
+	p[len] = '\0';
+	return p;
+}
+
+size_t utf8_decode(const char *s, size_t len, unsigned *cp)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	unsigned c;
+	size_t n, i;
+
+	if (len == 0)
+		return 0;
+	if (u[0] < 0x80) {
+		*cp = u[0];
+		return 1;
+	}
+	if (u[0] >= 0xc2 && u[0] <= 0xdf) {
+		n = 2;
+		c = u[0] & 0x1f;
+	} else if (u[0] >= 0xe0 && u[0] <= 0xef) {
+		n = 3;
+		c = u[0] & 0x0f;
+	} else if (u[0] >= 0xf0 && u[0] <= 0xf4) {
+		n = 4;
+		c = u[0] & 0x07;
+	} else {
+		return 0;
+	}
+	if (len < n)
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((u[i] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (u[i] & 0x3f);
+	}
+	/* Reject overlong forms, surrogates and values past U+10FFFF. */
+	if ((n == 3 && c < 0x800) || (n == 4 && c < 0x10000) ||
+	    (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff)
+		return 0;
+	*cp = c;
+	return n;
+}
+
+size_t utf8_encode(unsigned cp, char *out)
+{
+	unsigned char *o = (unsigned char *)out;
+
+	if (cp < 0x80) {
+		o[0] = (unsigned char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		o[0] = (unsigned char)(0xc0 | (cp >> 6));
+		o[1] = (unsigned char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		o[0] = (unsigned char)(0xe0 | (cp >> 12));
+		o[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
+		o[2] = (unsigned char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	o[0] = (unsigned char)(0xf0 | (cp >> 18));
+	o[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3f));
+	o[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
+	o[3] = (unsigned char)(0x80 | (cp & 0x3f));
+	return 4;
+}
+
+/* Unicode white space other than ASCII, as Xapian and most parsers treat
+ * it. */
+static int is_unicode_space(unsigned cp)
+{
+	return cp == 0x85 || cp == 0xa0 || cp == 0x1680 ||
+	       (cp >= 0x2000 && cp <= 0x200a) || cp == 0x2028 ||
+	       cp == 0x2029 || cp == 0x202f || cp == 0x205f || cp == 0x3000 ||
+	       cp == 0xfeff;
+}
+
+char *text_collapse_space(char *s)
+{
+	size_t len = strlen(s), i = 0, o = 0;
+	int pending = 0;
+
+	while (i < len) {
+		unsigned cp;
+		size_t n = utf8_decode(s + i, len - i, &cp);
+
+		if (n == 0) {
+			n = 1;
+			cp = 0xfffd;
+		}
+		if ((cp < 0x80 && isspace((int)cp)) || is_unicode_space(cp)) {
+			pending = o > 0;
+			i += n;
+			continue;
+		}
+		if (pending) {
+			s[o++] = ' ';
+			pending = 0;
+		}
+		memmove(s + o, s + i, n);
+		o += n;
+		i += n;
+	}
+	s[o] = '\0';
+	return s;
+}
+
+char *text_ascii_lower(char *s)
+{
+	for (char *p = s; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	return s;
+}
+
+int utf8_valid(const char *s, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		unsigned cp;
+		size_t n = utf8_decode(s + i, len - i, &cp);
+
+		if (n == 0 || cp == 0)
+			return 0;
+		i += n;
+	}
+	return 1;
+}
+
+char *utf8_sanitise(const char *s, size_t len)
+{
+	/* Each input byte becomes at most 3 output bytes (U+FFFD). */
+	char *out = malloc(len * 3 + 1);
+	size_t i = 0, o = 0;
+
+	if (!out)
+		return NULL;
+	while (i < len) {
+		unsigned cp;
+		size_t n = utf8_decode(s + i, len - i, &cp);
+
+		if (n == 0 || cp == 0) {
+			o += utf8_encode(0xfffd, out + o);
+			i += n ? n : 1;
+			continue;
+		}
+		if (cp < 0x20 && cp != '\t' && cp != '\n') {
+			out[o++] = cp == '\r' ? '\n' : ' ';
+			i += n;
+			continue;
+		}
+		memcpy(out + o, s + i, n);
+		o += n;
+		i += n;
+	}
+	out[o] = '\0';
+	return out;
+}
+
+/* Lower-case a code point: ASCII, Latin-1 Supplement, Latin Extended-A
+ * and Greek capitals, which covers the names and words we meet. */
+static unsigned fold_case(unsigned cp)
+{
+	if (cp >= 'A' && cp <= 'Z')
+		return cp + 32;
+	if ((cp >= 0xc0 && cp <= 0xde) && cp != 0xd7)
+		return cp + 32;
+	if (cp >= 0x100 && cp <= 0x17f && cp != 0x130 && cp != 0x131 &&
+	    cp != 0x138 && cp != 0x149 && cp != 0x17f) {
+		/* Pairs: even upper, odd lower, except 0x139-0x148 and
+		 * 0x179-0x17e where odd is upper. */
+		if ((cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17e))
+			return (cp & 1) ? cp + 1 : cp;
+		return (cp & 1) ? cp : cp + 1;
+	}
+	if (cp >= 0x391 && cp <= 0x3a9 && cp != 0x3a2)
+		return cp + 32;
+	return cp;
+}
+
+/* Letters and digits for word splitting: ASCII alphanumerics and any
+ * non-ASCII character that is not punctuation, a symbol or a space in the
+ * ranges we know to hold those. */
+static int is_word_char(unsigned cp)
+{
+	if (cp < 0x80)
+		return isalnum((int)cp);
+	if (is_unicode_space(cp))
+		return 0;
+	if (cp >= 0xa1 && cp <= 0xbf && cp != 0xaa && cp != 0xb5 &&
+	    cp != 0xba)
+		return 0; /* Latin-1 punctuation and symbols */
+	if (cp == 0xd7 || cp == 0xf7)
+		return 0;
+	if (cp >= 0x2000 && cp <= 0x2bff)
+		return 0; /* general punctuation, symbols, arrows, dingbats */
+	if (cp >= 0x3000 && cp <= 0x303f)
+		return 0; /* CJK punctuation */
+	if (cp >= 0xfe30 && cp <= 0xfe4f)
+		return 0;
+	if (cp >= 0xff00 && cp <= 0xff0f)
+		return 0;
+	if (cp == 0xfffd)
+		return 0;
+	return 1;
+}
+
+static int is_apostrophe(unsigned cp)
+{
+	return cp == '\'' || cp == 0x2019;
+}
+
+int text_words(const char *text, text_word_fn fn, void *ctx)
+{
+	size_t len = strlen(text), i = 0;
+	char word[256];
+
+	while (i < len) {
+		size_t start, o = 0;
+		unsigned cp;
+		size_t n = utf8_decode(text + i, len - i, &cp);
+
+		if (n == 0) {
+			i++;
+			continue;
+		}
+		if (!is_word_char(cp)) {
+			i += n;
+			continue;
+		}
+		start = i;
+		while (i < len) {
+			n = utf8_decode(text + i, len - i, &cp);
+			if (n == 0)
+				break;
+			if (is_apostrophe(cp)) {
+				/* Keep an apostrophe only between letters. */
+				unsigned next;
+				size_t m = utf8_decode(text + i + n,
+						       len - i - n, &next);
+
+				if (o == 0 || m == 0 || !is_word_char(next))
+					break;
+				cp = '\'';
+			} else if (!is_word_char(cp)) {
+				break;
+			}
+			cp = fold_case(cp);
+			if (o + 4 < sizeof(word))
+				o += utf8_encode(cp, word + o);
+			i += n;
+		}
+		if (o > 0) {
+			int r;
+
+			word[o] = '\0';
+			r = fn(word, o, start, ctx);
+			if (r)
+				return r;
+		}
+	}
+	return 0;
+}
+
+void text_sha256_hex(const void *data, size_t len, char out[65])
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+
+	if (!EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL))
+		mdlen = 0;
+	for (unsigned i = 0; i < mdlen && i < 32; i++) {
+		out[2 * i] = hex[md[i] >> 4];
+		out[2 * i + 1] = hex[md[i] & 15];
+	}
+	out[2 * (mdlen < 32 ? mdlen : 32)] = '\0';
+}
+
+void text_now_iso8601(char out[21])
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+int str_starts_with(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+int str_istarts_with(const char *s, const char *prefix)
+{
+	return strncasecmp(s, prefix, strlen(prefix)) == 0;
+}
+
+int str_iends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && strcasecmp(s + n - m, suffix) == 0;
+}
+
+char *str_trim(char *s)
+{
+	char *end;
+
+	while (*s && isspace((unsigned char)*s))
+		s++;
+	end = s + strlen(s);
+	while (end > s && isspace((unsigned char)end[-1]))
+		end--;
+	*end = '\0';
+	return s;
+}

@@ -1,0 +1,65 @@
+/* text.h - UTF-8 text helpers shared by every stage */
+#ifndef EVIDENCE_TEXT_H
+#define EVIDENCE_TEXT_H
+
+#include <stddef.h>
+
+#include "status.h"
+
+/* A malloc'd copy of the first LEN bytes of S, NUL-terminated; NULL when
+ * out of memory. */
+char *xstrndup(const char *s, size_t len);
+
+/* Collapse every run of white space (ASCII and the Unicode spaces:
+ * no-break, thin, ideographic...) to one ASCII space and trim both ends,
+ * in place.  Returns S. */
+char *text_collapse_space(char *s);
+
+/* Lower-case ASCII letters in place.  Returns S. */
+char *text_ascii_lower(char *s);
+
+/* 1 when the LEN bytes of S are valid UTF-8 with no NUL. */
+int utf8_valid(const char *s, size_t len);
+
+/* A malloc'd copy of S (LEN bytes) that is valid UTF-8: invalid bytes and
+ * NULs become U+FFFD, other C0 controls but tab and newline become a
+ * space.  NULL when out of memory. */
+char *utf8_sanitise(const char *s, size_t len);
+
+/* Decode one UTF-8 character at S (at most LEN bytes) into *CP; return
+ * its length, or 0 at an invalid or truncated sequence. */
+size_t utf8_decode(const char *s, size_t len, unsigned *cp);
+
+/* Encode CP as UTF-8 into OUT (>= 4 bytes); return the length. */
+size_t utf8_encode(unsigned cp, char *out);
+
+/*
+ * Split TEXT into words the way the lesson tagger and the normalised
+ * title key need them: runs of letters and digits (any non-ASCII letter
+ * counts as a letter; curly quotes, dashes and other Unicode punctuation
+ * do not), with an apostrophe inside a word kept ("GP's" -> "gp's").
+ * Each word is lower-cased (ASCII and Latin-1/Latin Extended-A letters)
+ * and passed to FN with its byte offset in TEXT.  FN returning non-zero
+ * stops the walk and that value is returned.
+ */
+typedef int (*text_word_fn)(const char *word, size_t len, size_t offset,
+			    void *ctx);
+int text_words(const char *text, text_word_fn fn, void *ctx);
+
+/* SHA-256 of DATA as 64 lower-case hex digits and a NUL. */
+void text_sha256_hex(const void *data, size_t len, char out[65]);
+
+/* The current time as "YYYY-MM-DDTHH:MM:SSZ". */
+void text_now_iso8601(char out[21]);
+
+/* 1 when S starts with PREFIX (case-sensitive / ASCII case-insensitive). */
+int str_starts_with(const char *s, const char *prefix);
+int str_istarts_with(const char *s, const char *prefix);
+
+/* 1 when S ends with SUFFIX, ASCII case-insensitive. */
+int str_iends_with(const char *s, const char *suffix);
+
+/* Strip trailing and leading white space in place; return the start. */
+char *str_trim(char *s);
+
+#endif

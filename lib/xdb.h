@@ -1,0 +1,377 @@
+/* xdb.h - a thin C binding over xapian-core */
+#ifndef EVIDENCE_XDB_H
+#define EVIDENCE_XDB_H
+
+/*
+ * The only C++ in evidence is xdb.cc, behind this header.  Everything is
+ * an opaque handle; no exception ever crosses into C.  Each Xapian error
+ * is mapped to an ev_status and its text kept on the handle that was
+ * passed in (xdb_errmsg() and friends), valid until the next call on that
+ * handle.  status.h is our own plain C header; no Xapian or C++ header is
+ * visible from here.
+ *
+ * Ownership: every char * returned through an out-parameter is malloc'd
+ * and the caller frees it.  Handles are freed with their own _free or
+ * _close function, which accept NULL.  A handle is used by one thread at
+ * a time.
+ *
+ * Status mapping:
+ *   DatabaseLockError          EV_LOCKED (EV_READONLY when the directory
+ *                              cannot be written at all)
+ *   DatabaseNotFoundError,
+ *   DatabaseOpeningError on a
+ *   missing path, DocNotFound  EV_NOT_FOUND
+ *   DatabaseCorruptError       EV_CORRUPT
+ *   DatabaseVersionError       EV_VERSION
+ *   DatabaseModifiedError      reopened and retried inside the binding up
+ *                              to three times, then EV_MODIFIED
+ *   QueryParserError           EV_BAD_QUERY
+ *   DatabaseError with ENOSPC
+ *   or EIO behind it           EV_IO
+ *   std::bad_alloc             EV_NOMEM
+ *   anything else              EV_INDEX
+ */
+
+#include <stddef.h>
+
+#include "status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct xdb xdb_t;                 /* a database */
+typedef struct xdb_doc xdb_doc_t;         /* a document */
+typedef struct xdb_termgen xdb_termgen_t; /* TermGenerator */
+typedef struct xdb_qp xdb_qp_t;           /* QueryParser */
+typedef struct xdb_query xdb_query_t;     /* Query (immutable) */
+typedef struct xdb_enquire xdb_enquire_t; /* Enquire */
+typedef struct xdb_mset xdb_mset_t;       /* a page of results */
+typedef struct xdb_stem xdb_stem_t;       /* a Snowball stemmer */
+
+/* Xapian's limit on the length of a term in bytes (glass). */
+#define XDB_MAX_TERM 245
+
+/* ---------------------------------------------------------------- */
+/* Databases                                                         */
+
+enum xdb_mode {
+	XDB_READ,   /* read-only; the path may be a directory or a stub file */
+	XDB_WRITE,  /* writable, created if missing; takes the write lock */
+	XDB_CREATE_OVERWRITE /* writable, emptied first (for rebuilds) */
+};
+
+/*
+ * Open the database at PATH.  On success *DBP is the handle.  On failure
+ * *DBP is NULL and, if MSGP is not NULL, *MSGP is a malloc'd message
+ * (caller frees).  XDB_WRITE never waits for the lock: another writer
+ * gives EV_LOCKED at once (callers loop with their own deadline).
+ */
+ev_status xdb_open(const char *path, enum xdb_mode mode, xdb_t **dbp,
+		   char **msgp);
+
+/*
+ * Combine several read-only databases (shards) into one handle for
+ * searching.  Each path is a directory, a stub file, or a remote stub.
+ */
+ev_status xdb_open_shards(const char *const *paths, size_t n, xdb_t **dbp,
+			  char **msgp);
+
+/* Close the database.  A writable database commits pending changes the
+ * way Xapian does on close; call xdb_commit() first to see errors. */
+void xdb_close(xdb_t *db);
+
+/* The message for the last failure on DB. */
+const char *xdb_errmsg(const xdb_t *db);
+
+/* Re-read the latest committed revision (read-only handles). */
+ev_status xdb_reopen(xdb_t *db);
+
+/* Make every change so far durable. */
+ev_status xdb_commit(xdb_t *db);
+
+/* Transactions: all changes between begin and commit land together or not
+ * at all.  FLUSHED != 0 asks for a flushed transaction (a commit on
+ * success).  Cancel throws away the changes since begin. */
+ev_status xdb_begin_transaction(xdb_t *db, int flushed);
+ev_status xdb_commit_transaction(xdb_t *db);
+ev_status xdb_cancel_transaction(xdb_t *db);
+
+/* Number of documents, and one past the highest document id used. */
+ev_status xdb_doccount(xdb_t *db, unsigned *countp);
+
+/* Number of documents indexed by TERM (0 when absent). */
+ev_status xdb_termfreq(xdb_t *db, const char *term, unsigned *freqp);
+
+/* Call FN for every term that starts with PREFIX, in sorted order, with
+ * the term and its termfreq.  FN returning non-zero stops the walk; that
+ * value is not an error. */
+typedef int (*xdb_term_fn)(const char *term, unsigned termfreq, void *ctx);
+ev_status xdb_allterms(xdb_t *db, const char *prefix, xdb_term_fn fn,
+		       void *ctx);
+
+/* Call FN for every document that TERM indexes, in docid order. */
+typedef int (*xdb_docid_fn)(unsigned docid, void *ctx);
+ev_status xdb_postlist(xdb_t *db, const char *term, xdb_docid_fn fn,
+		       void *ctx);
+
+/* Metadata: *VALUEP is malloc'd, "" when the key is not set. */
+ev_status xdb_get_metadata(xdb_t *db, const char *key, char **valuep);
+ev_status xdb_set_metadata(xdb_t *db, const char *key, const char *value);
+
+/* Synonyms (writable databases).  TERM may be several words ("primary
+ * care network") to match with the auto-multiword-synonyms flag; terms are
+ * lower case and unstemmed, as QueryParser looks them up. */
+ev_status xdb_add_synonym(xdb_t *db, const char *term, const char *synonym);
+ev_status xdb_clear_synonyms(xdb_t *db, const char *term);
+
+/* ---------------------------------------------------------------- */
+/* Documents                                                         */
+
+/* A new empty document, or NULL when out of memory. */
+xdb_doc_t *xdb_doc_new(void);
+void xdb_doc_free(xdb_doc_t *doc);
+const char *xdb_doc_errmsg(const xdb_doc_t *doc);
+
+/* Terms: a term with a wdf increment (a probabilistic term) or a
+ * boolean term (wdf 0, for filters).  Terms over XDB_MAX_TERM bytes are
+ * refused with EV_USAGE. */
+ev_status xdb_doc_add_term(xdb_doc_t *doc, const char *term, unsigned wdfinc);
+ev_status xdb_doc_add_boolean_term(xdb_doc_t *doc, const char *term);
+ev_status xdb_doc_add_posting(xdb_doc_t *doc, const char *term,
+			      unsigned pos, unsigned wdfinc);
+
+/* Values and data: byte strings of length LEN. */
+ev_status xdb_doc_set_value(xdb_doc_t *doc, unsigned slot, const char *value,
+			    size_t len);
+ev_status xdb_doc_set_data(xdb_doc_t *doc, const char *data, size_t len);
+
+/* Read back: *OUTP is malloc'd and NUL-terminated, *LENP its length
+ * (LENP may be NULL).  An unset value is "". */
+ev_status xdb_doc_get_value(xdb_doc_t *doc, unsigned slot, char **outp,
+			    size_t *lenp);
+ev_status xdb_doc_get_data(xdb_doc_t *doc, char **outp, size_t *lenp);
+
+/* Call FN(term, wdf, ctx) for each term of DOC starting with PREFIX. */
+typedef int (*xdb_doc_term_fn)(const char *term, unsigned wdf, void *ctx);
+ev_status xdb_doc_terms(xdb_doc_t *doc, const char *prefix,
+			xdb_doc_term_fn fn, void *ctx);
+
+/* Add, replace or delete documents (writable databases).  Replacing by
+ * IDTERM adds the document when no document has that term, and replaces
+ * the first (deleting any others) when one does.  Deleting by TERM
+ * removes every document indexed by it. */
+ev_status xdb_add_document(xdb_t *db, xdb_doc_t *doc, unsigned *docidp);
+ev_status xdb_replace_document(xdb_t *db, const char *idterm, xdb_doc_t *doc);
+ev_status xdb_delete_documents(xdb_t *db, const char *term);
+
+/* Fetch document DOCID; *DOCP is a new handle the caller frees. */
+ev_status xdb_get_document(xdb_t *db, unsigned docid, xdb_doc_t **docp);
+
+/* The first document indexed by TERM: EV_NOT_FOUND when none. */
+ev_status xdb_find_document(xdb_t *db, const char *term, xdb_doc_t **docp);
+
+/* ---------------------------------------------------------------- */
+/* Stemming and indexing text                                        */
+
+/* A stemmer for LANG ("english", "none"...).  NULL and *MSGP set on an
+ * unknown language. */
+xdb_stem_t *xdb_stem_new(const char *lang, char **msgp);
+void xdb_stem_free(xdb_stem_t *stem);
+
+/* Stem the LEN bytes of WORD (lower case UTF-8) into OUT, NUL-terminated,
+ * and return the length of the stem.  When it does not fit in OUTSZ
+ * bytes, it is cut and the full length is still returned (like
+ * snprintf).  Never throws; returns 0 when stemming failed. */
+size_t xdb_stem_word(xdb_stem_t *stem, const char *word, size_t len,
+		     char *out, size_t outsz);
+
+/* A TermGenerator with the English stemmer, Xapian's STEM_SOME strategy
+ * and an English stopword list.  When DB is a writable database, it also
+ * records spelling data into it (for xdb_qp_corrected()). */
+xdb_termgen_t *xdb_termgen_new(xdb_t *db);
+void xdb_termgen_free(xdb_termgen_t *tg);
+const char *xdb_termgen_errmsg(const xdb_termgen_t *tg);
+
+/* Set the document that following calls index into; DOC is borrowed and
+ * must outlive its use by TG.  Resets the term position to 0. */
+ev_status xdb_termgen_set_document(xdb_termgen_t *tg, xdb_doc_t *doc);
+
+/* Index TEXT into the current document, with WDFINC per occurrence, and
+ * PREFIX ("" for none) in front of every term. */
+ev_status xdb_termgen_index_text(xdb_termgen_t *tg, const char *text,
+				 unsigned wdfinc, const char *prefix);
+
+/* Same, but without positional information. */
+ev_status xdb_termgen_index_text_nopos(xdb_termgen_t *tg, const char *text,
+				       unsigned wdfinc, const char *prefix);
+
+/* Leave a gap in term positions, so phrases do not match across fields. */
+ev_status xdb_termgen_increase_termpos(xdb_termgen_t *tg, unsigned delta);
+
+/* ---------------------------------------------------------------- */
+/* Queries                                                           */
+
+/* QueryParser flags: combine with |.  XDB_QP_DEFAULT is phrase, boolean,
+ * love-hate, wildcard and auto multiword synonyms. */
+enum {
+	XDB_QP_BOOLEAN = 1 << 0,
+	XDB_QP_PHRASE = 1 << 1,
+	XDB_QP_LOVEHATE = 1 << 2,
+	XDB_QP_WILDCARD = 1 << 3,
+	XDB_QP_SYNONYM = 1 << 4,        /* ~term expands synonyms */
+	XDB_QP_AUTO_SYNONYMS = 1 << 5,
+	XDB_QP_AUTO_MULTIWORD_SYNONYMS = 1 << 6,
+	XDB_QP_SPELLING_CORRECTION = 1 << 7,
+	XDB_QP_BOOLEAN_ANY_CASE = 1 << 8,
+	XDB_QP_DEFAULT = (1 << 0) | (1 << 1) | (1 << 2) | (1 << 3) | (1 << 6)
+};
+
+/* Default operator between terms. */
+enum xdb_op {
+	XDB_OP_AND,
+	XDB_OP_OR,
+	XDB_OP_AND_NOT,
+	XDB_OP_FILTER,     /* left, restricted to docs matching right */
+	XDB_OP_AND_MAYBE,  /* left, with weight added from right */
+	XDB_OP_PHRASE,
+	XDB_OP_NEAR,
+	XDB_OP_SYNONYM
+};
+
+/* A QueryParser with the English stemmer (STEM_SOME), stopwords, and DB
+ * for wildcard expansion and spelling (DB is borrowed). */
+xdb_qp_t *xdb_qp_new(xdb_t *db);
+void xdb_qp_free(xdb_qp_t *qp);
+const char *xdb_qp_errmsg(const xdb_qp_t *qp);
+
+/* "title:" style fields: free text with PREFIX (may be called several
+ * times for one FIELD), or a boolean filter.  Boolean prefixes with the
+ * same FIELD are ORed; different fields are ANDed.  EXCLUSIVE = 0 makes
+ * several values of the field AND instead (for "lesson:a lesson:b"). */
+ev_status xdb_qp_add_prefix(xdb_qp_t *qp, const char *field,
+			    const char *prefix);
+ev_status xdb_qp_add_boolean_prefix(xdb_qp_t *qp, const char *field,
+				    const char *prefix, int exclusive);
+
+/* A numeric range "FIELD:A..B" over value SLOT, whose values are written
+ * with xdb_sortable_serialise().  FIELD includes the colon ("year:"). */
+ev_status xdb_qp_add_number_range(xdb_qp_t *qp, unsigned slot,
+				  const char *field);
+
+/* Cap wildcard expansion at MAX terms; more gives EV_BAD_QUERY with a
+ * message that says so. */
+ev_status xdb_qp_set_max_expansion(xdb_qp_t *qp, unsigned max);
+
+ev_status xdb_qp_set_default_op(xdb_qp_t *qp, enum xdb_op op);
+
+/* Parse TEXT into *QUERYP (caller frees).  On EV_BAD_QUERY the message on
+ * QP says why.  An empty query gives a query that matches nothing. */
+ev_status xdb_qp_parse(xdb_qp_t *qp, const char *text, unsigned flags,
+		       xdb_query_t **queryp);
+
+/* After a parse with XDB_QP_SPELLING_CORRECTION: the corrected query text
+ * (malloc'd) or NULL when no correction was found. */
+char *xdb_qp_corrected(xdb_qp_t *qp);
+
+/* Call FN for each term of the last parsed query, stems included, in
+ * query order (for highlighting and explanation). */
+ev_status xdb_query_terms(const xdb_query_t *q, xdb_doc_term_fn fn,
+			  void *ctx);
+
+/* Query builders.  Each returns a new query the caller frees with
+ * xdb_query_free(), or NULL when out of memory.  Inputs are not consumed. */
+xdb_query_t *xdb_query_term(const char *term, unsigned wqf);
+xdb_query_t *xdb_query_match_all(void);
+xdb_query_t *xdb_query_match_nothing(void);
+xdb_query_t *xdb_query_combine(enum xdb_op op, const xdb_query_t *a,
+			       const xdb_query_t *b);
+/* Combine N terms with OP (AND, OR, PHRASE, NEAR, SYNONYM); WINDOW is
+ * used by PHRASE and NEAR (0 = number of terms). */
+xdb_query_t *xdb_query_terms_op(enum xdb_op op, const char *const *terms,
+				size_t n, unsigned window);
+/* Multiply Q's weights by FACTOR (>= 0). */
+xdb_query_t *xdb_query_scale(const xdb_query_t *q, double factor);
+/* Matches every document with a value in SLOT, weighted by that value
+ * (written with xdb_sortable_serialise()), capped at MAXWEIGHT. */
+xdb_query_t *xdb_query_value_weight(unsigned slot, double maxweight);
+/* Matches documents whose value in SLOT lies in [LO, HI] (serialised). */
+xdb_query_t *xdb_query_value_range(unsigned slot, double lo, double hi);
+void xdb_query_free(xdb_query_t *q);
+/* Xapian's description of Q, malloc'd. */
+char *xdb_query_describe(const xdb_query_t *q);
+
+/* Encode a number so that byte order sorts as numeric order.  Writes at
+ * most 18 bytes to OUT and returns the length. */
+size_t xdb_sortable_serialise(double value, char *out);
+double xdb_sortable_unserialise(const char *value, size_t len);
+
+/* ---------------------------------------------------------------- */
+/* Searching                                                         */
+
+xdb_enquire_t *xdb_enquire_new(xdb_t *db);
+void xdb_enquire_free(xdb_enquire_t *enq);
+const char *xdb_enquire_errmsg(const xdb_enquire_t *enq);
+
+ev_status xdb_enquire_set_query(xdb_enquire_t *enq, const xdb_query_t *q);
+
+/* BM25 with Xapian's parameters (defaults 1, 0, 1, 0.5, 0.5). */
+ev_status xdb_enquire_set_bm25(xdb_enquire_t *enq, double k1, double k2,
+			       double k3, double b, double min_normlen);
+
+/* Keep at most MAX documents per distinct value in SLOT. */
+ev_status xdb_enquire_set_collapse_key(xdb_enquire_t *enq, unsigned slot,
+				       unsigned max);
+
+/* Order by relevance (the default), or by the value in SLOT then
+ * relevance, descending when REVERSE. */
+ev_status xdb_enquire_set_sort_by_value_then_relevance(xdb_enquire_t *enq,
+						       unsigned slot,
+						       int reverse);
+
+/* Count the distinct values in SLOT among all matches (facets).  Read
+ * them back from the MSet with xdb_mset_facets(). At most 4 spies. */
+ev_status xdb_enquire_add_facet(xdb_enquire_t *enq, unsigned slot);
+
+/* Run the query: results FIRST .. FIRST+MAX-1, counting at least
+ * CHECKATLEAST matches exactly.  *MSETP is freed by the caller.  A reader
+ * that meets a database modified under it reopens and retries. */
+ev_status xdb_enquire_get_mset(xdb_enquire_t *enq, unsigned first,
+			       unsigned max, unsigned checkatleast,
+			       xdb_mset_t **msetp);
+
+void xdb_mset_free(xdb_mset_t *mset);
+const char *xdb_mset_errmsg(const xdb_mset_t *mset);
+unsigned xdb_mset_size(const xdb_mset_t *mset);
+/* Estimated, lower and upper bound on the number of matches. */
+unsigned xdb_mset_matches_estimated(const xdb_mset_t *mset);
+unsigned xdb_mset_matches_lower_bound(const xdb_mset_t *mset);
+unsigned xdb_mset_matches_upper_bound(const xdb_mset_t *mset);
+
+/* Hit I (0-based): its docid, weight, and (with a collapse key) how many
+ * documents were collapsed into it. */
+ev_status xdb_mset_hit(xdb_mset_t *mset, unsigned i, unsigned *docidp,
+		       double *weightp, unsigned *collapsedp);
+/* Hit I's document: a new handle the caller frees. */
+ev_status xdb_mset_document(xdb_mset_t *mset, unsigned i, xdb_doc_t **docp);
+
+/* A snippet of TEXT of about LENGTH bytes around the terms that matched,
+ * each wrapped in HI_START .. HI_END, with OMIT where text was left out.
+ * Xapian escapes &, < and > in TEXT as HTML; with RAW != 0 the binding
+ * undoes that so the snippet is plain text.  *OUTP malloc'd. */
+ev_status xdb_mset_snippet(xdb_mset_t *mset, const char *text, size_t length,
+			   const char *hi_start, const char *hi_end,
+			   const char *omit, int raw, char **outp);
+
+/* Facet counts from spy number K (in order of xdb_enquire_add_facet):
+ * FN(value, count, ctx) for each distinct value, most frequent first. */
+typedef int (*xdb_facet_fn)(const char *value, size_t len, unsigned count,
+			    void *ctx);
+ev_status xdb_mset_facets(xdb_mset_t *mset, unsigned k, xdb_facet_fn fn,
+			  void *ctx);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

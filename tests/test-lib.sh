@@ -1,0 +1,144 @@
+# test-lib.sh - shared code for the shell tests; prints TAP
+#
+# A test script sources this file, then runs subtests:
+#
+#   . "$top_srcdir/tests/test-lib.sh"
+#   test_expect_success 'init makes a collection' '
+#       evidence init &&
+#       test -f "$EVIDENCE_DIR/evidence.conf"
+#   '
+#   test_done
+#
+# Each script runs in its own empty directory ($TRASH), with EVIDENCE_DIR
+# pointing inside it, and "evidence" on PATH.  The directory is removed
+# when every subtest passed and kept (for a look) when one failed.
+
+set -u
+
+: "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+: "${EVIDENCE:=$top_builddir/evidence}"
+export top_srcdir top_builddir
+
+test_name=$(basename "$0" .sh)
+TRASH="$top_builddir/tests/trash.$test_name"
+rm -rf "$TRASH"
+mkdir -p "$TRASH/bin" || exit 1
+
+# A wrapper so that subtests can just say "evidence ...".  With
+# EVIDENCE_VALGRIND set, every run goes through valgrind's leak check.
+cat >"$TRASH/bin/evidence" <<EOF
+#!/bin/sh
+if [ -n "\${EVIDENCE_VALGRIND:-}" ]; then
+	exec valgrind -q --leak-check=full --errors-for-leak-kinds=definite \
+		--error-exitcode=99 "$EVIDENCE" "\$@"
+fi
+exec "$EVIDENCE" "\$@"
+EOF
+chmod +x "$TRASH/bin/evidence"
+PATH="$TRASH/bin:$PATH"
+export PATH
+
+EVIDENCE_DIR="$TRASH/collection"
+EVIDENCE_MANDIR="$top_srcdir/doc"
+HOME="$TRASH/home"
+XDG_DATA_HOME="$TRASH/home/.local/share"
+LC_ALL=C.UTF-8
+TZ=UTC
+export EVIDENCE_DIR EVIDENCE_MANDIR HOME XDG_DATA_HOME LC_ALL TZ
+unset EVIDENCE_LESSONS http_proxy https_proxy HTTP_PROXY HTTPS_PROXY \
+	ALL_PROXY all_proxy 2>/dev/null || true
+
+FIXTURES="$top_srcdir/tests/fixtures"
+SHARED="${EVIDENCE_SHARED:-$top_srcdir/../shared}"
+SAMPLES="$SHARED/samples"
+
+cd "$TRASH" || exit 1
+
+test_count=0
+test_failures=0
+
+say() {
+	printf '# %s\n' "$*"
+}
+
+# test_expect_success DESCRIPTION COMMANDS
+test_expect_success() {
+	test_count=$((test_count + 1))
+	if (eval "$2") >"$TRASH/out.$test_count" 2>&1; then
+		echo "ok $test_count - $1"
+	else
+		test_failures=$((test_failures + 1))
+		echo "not ok $test_count - $1"
+		sed 's/^/#   /' "$TRASH/out.$test_count" | head -40
+	fi
+}
+
+# test_expect_code CODE DESCRIPTION COMMANDS: the last command of
+# COMMANDS must exit with CODE.
+test_expect_code() {
+	test_count=$((test_count + 1))
+	(eval "$3") >"$TRASH/out.$test_count" 2>&1
+	got=$?
+	if [ "$got" = "$1" ]; then
+		echo "ok $test_count - $2"
+	else
+		test_failures=$((test_failures + 1))
+		echo "not ok $test_count - $2 (exit $got, wanted $1)"
+		sed 's/^/#   /' "$TRASH/out.$test_count" | head -40
+	fi
+}
+
+# test_skip DESCRIPTION REASON
+test_skip() {
+	test_count=$((test_count + 1))
+	echo "ok $test_count - $1 # SKIP $2"
+}
+
+# Skip the whole script.
+skip_all() {
+	echo "1..0 # SKIP $*"
+	cd / && rm -rf "$TRASH"
+	exit 0
+}
+
+# Skip unless ../shared/samples is beside the checkout.
+test_need_samples() {
+	[ -d "$SAMPLES" ] ||
+		skip_all "../shared/samples is absent (set EVIDENCE_SHARED)"
+}
+
+# test_cmp EXPECTED ACTUAL: fail with a diff when they differ.
+test_cmp() {
+	diff -u "$1" "$2"
+}
+
+# expect_exit CODE COMMAND...: run COMMAND, fail unless it exits CODE.
+expect_exit() {
+	want=$1
+	shift
+	"$@"
+	got=$?
+	if [ "$got" != "$want" ]; then
+		echo "exit status $got, wanted $want: $*" >&2
+		return 1
+	fi
+	return 0
+}
+
+# json_get FILE JQ-LIKE-PATH is not available in plain sh: tests compare
+# JSON with grep on the fixed, compact output, or with python3 when it is
+# there (test_have_python).
+test_have_python() {
+	command -v python3 >/dev/null 2>&1
+}
+
+test_done() {
+	echo "1..$test_count"
+	if [ "$test_failures" -eq 0 ]; then
+		cd / && rm -rf "$TRASH"
+		exit 0
+	fi
+	say "$test_failures of $test_count failed; kept $TRASH"
+	exit 1
+}
