@@ -28,8 +28,8 @@
 
 enum cmd_flags {
 	CMD_NONE = 0,
-	CMD_DB_READ = 1,  /* reads the collection */
-	CMD_DB_WRITE = 2  /* writes the store or the index */
+	CMD_DB_READ = 1, /* reads the collection */
+	CMD_DB_WRITE = 2 /* writes the store or the index */
 };
 
 struct command {
@@ -42,8 +42,17 @@ struct command {
 static int cmd_help(struct cli *cli, int argc, char **argv);
 
 static const struct command commands[] = {
-	{ "init", cmd_init, CMD_DB_WRITE, "create a collection" },
-	{ "help", cmd_help, CMD_NONE, "show the manual for a command" },
+    {"init", cmd_init, CMD_DB_WRITE, "create a collection"},
+    {"add", cmd_add, CMD_DB_WRITE,
+     "import files into the store and index them"},
+    {"index", cmd_index, CMD_DB_WRITE, "bring the index up to date"},
+    {"search", cmd_search, CMD_DB_READ, "rank evidence for a query"},
+    {"show", cmd_show, CMD_DB_READ,
+     "one record with its passages and lessons"},
+    {"lessons", cmd_lessons, CMD_DB_READ, "the lesson taxonomy with counts"},
+    {"stats", cmd_stats, CMD_DB_READ,
+     "counts by evidence type, year, source and lesson"},
+    {"help", cmd_help, CMD_NONE, "show the manual for a command"},
 };
 
 static const struct command *find_command(const char *name)
@@ -56,9 +65,8 @@ static const struct command *find_command(const char *name)
 
 static void usage(FILE *out)
 {
-	fprintf(out,
-		"usage: evidence [--dir DIR] [--lessons FILE] COMMAND "
-		"[ARGS...]\n\ncommands:\n");
+	fprintf(out, "usage: evidence [--dir DIR] [--lessons FILE] COMMAND "
+		     "[ARGS...]\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(*commands); i++)
 		fprintf(out, "  %-9s %s\n", commands[i].name,
 			commands[i].summary);
@@ -90,7 +98,8 @@ static int cmd_help(struct cli *cli, int argc, char **argv)
 		    strcmp(topic, "collection") != 0 &&
 		    strcmp(topic, "json") != 0) {
 			cli_error("help: no manual for '%s'; the commands "
-				  "are listed by 'evidence --help'", topic);
+				  "are listed by 'evidence --help'",
+				  topic);
 			return EXIT_USAGE;
 		}
 		snprintf(page, sizeof(page), "evidence-%s", topic);
@@ -116,7 +125,7 @@ static int cmd_help(struct cli *cli, int argc, char **argv)
 	fflush(stdout);
 	pid = fork();
 	if (pid == 0) {
-		static const char *const sections[] = { "1", "5", "7" };
+		static const char *const sections[] = {"1", "5", "7"};
 
 		if (mandir) {
 			for (size_t i = 0; i < 3; i++) {
@@ -132,8 +141,8 @@ static int cmd_help(struct cli *cli, int argc, char **argv)
 		execlp("man", "man", page, (char *)NULL);
 		_exit(127);
 	}
-	if (pid < 0 || waitpid(pid, &status, 0) < 0 ||
-	    !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+	if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) != 0) {
 		/* No man, or no page: the summary is better than nothing. */
 		usage(stdout);
 		if (pid > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 127)
@@ -150,8 +159,10 @@ static int check_stdout(int code)
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		if (errno == EPIPE)
 			return code;
-		fprintf(stderr, "evidence: write error on standard output: "
-				"%s\n", strerror(errno));
+		fprintf(stderr,
+			"evidence: write error on standard output: "
+			"%s\n",
+			strerror(errno));
 		return code ? code : EXIT_IOERR;
 	}
 	return code;
@@ -164,7 +175,7 @@ static void print_version(void)
 
 int main(int argc, char **argv)
 {
-	struct cli cli = { 0 };
+	struct cli cli = {0};
 	const struct command *cmd;
 	int i, code;
 
@@ -220,8 +231,10 @@ int main(int argc, char **argv)
 	}
 	cmd = find_command(argv[i]);
 	if (!cmd) {
-		fprintf(stderr, "evidence: '%s' is not a command; see "
-				"'evidence --help'\n", argv[i]);
+		fprintf(stderr,
+			"evidence: '%s' is not a command; see "
+			"'evidence --help'\n",
+			argv[i]);
 		return EXIT_USAGE;
 	}
 

@@ -25,10 +25,8 @@ static ev_status write_default(const char *path, const char *content,
 
 int cmd_init(struct cli *cli, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		CLI_COMMON_OPTIONS,
-		{ NULL, 0, NULL, 0 }
-	};
+	static const struct option longopts[] = {CLI_COMMON_OPTIONS,
+						 {NULL, 0, NULL, 0}};
 	struct collection c;
 	ev_status rc;
 	int opt, existed, wrote;
@@ -37,8 +35,10 @@ int cmd_init(struct cli *cli, int argc, char **argv)
 		if (!cli_common_option(cli, opt, optarg))
 			return cli_bad_option("init", usage);
 	if (optind < argc)
-		return cli_usage_error("init", usage, "unexpected argument "
-				       "'%s'", argv[optind]);
+		return cli_usage_error("init", usage,
+				       "unexpected argument "
+				       "'%s'",
+				       argv[optind]);
 
 	rc = collection_locate(&c, cli->dir);
 	if (rc == EV_USAGE) {
@@ -58,16 +58,16 @@ int cmd_init(struct cli *cli, int argc, char **argv)
 	}
 	rc = collection_lock(&c, cli->wait);
 	if (rc) {
-		int code = cli_fail(rc, c.lock_path, rc == EV_LOCKED ?
-				    "locked by another writer" :
-				    strerror(errno));
+		int code =
+		    cli_fail(rc, c.lock_path,
+			     rc == EV_LOCKED ? "locked by another writer"
+					     : strerror(errno));
 
 		collection_release(&c);
 		return code;
 	}
-	const char *paths[] = { c.lessons_path, c.synonyms_path };
-	const char *contents[] = { default_lessons_conf,
-				   default_synonyms_conf };
+	const char *paths[] = {c.lessons_path, c.synonyms_path};
+	const char *contents[] = {default_lessons_conf, default_synonyms_conf};
 
 	for (size_t i = 0; i < 2; i++) {
 		const char *path = paths[i];

@@ -106,6 +106,18 @@ ev_status buf_printf(struct buf *b, const char *fmt, ...)
 	return rc;
 }
 
+ev_status buf_setf(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	ev_status rc;
+
+	buf_reset(b);
+	va_start(ap, fmt);
+	rc = buf_vprintf(b, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
 char *buf_detach(struct buf *b)
 {
 	char *p = b->ptr;

@@ -21,7 +21,10 @@ struct buf {
 	size_t max;
 };
 
-#define BUF_INIT { NULL, 0, 0, 0 }
+#define BUF_INIT                                                              \
+	{                                                                     \
+		NULL, 0, 0, 0                                                 \
+	}
 
 /* Fill B as an empty buffer capped at MAX bytes (0: no cap). */
 void buf_init(struct buf *b, size_t max);
@@ -39,9 +42,13 @@ ev_status buf_add(struct buf *b, const void *data, size_t n);
 ev_status buf_addstr(struct buf *b, const char *s);
 ev_status buf_addch(struct buf *b, char c);
 ev_status buf_printf(struct buf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 ev_status buf_vprintf(struct buf *b, const char *fmt, va_list ap)
-	__attribute__((format(printf, 2, 0)));
+    __attribute__((format(printf, 2, 0)));
+
+/* Replace the content with the formatted string (for error messages). */
+ev_status buf_setf(struct buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /* Hand the content to the caller as a malloc'd NUL-terminated string
  * (never NULL on EV_OK, "" when empty) and leave B empty. */

@@ -57,7 +57,8 @@ int cli_common_option(struct cli *cli, int opt, const char *arg)
 		cli->wait = strtod(arg, &end);
 		if (errno || *end || cli->wait < 0 || cli->wait > 86400) {
 			cli_error("--wait: '%s' is not a number of seconds "
-				  "between 0 and 86400", arg);
+				  "between 0 and 86400",
+				  arg);
 			exit(EXIT_USAGE);
 		}
 		return 1;
@@ -94,14 +95,16 @@ int cli_open_collection(struct cli *cli, struct collection *c, int write)
 	rc = collection_check(c);
 	if (rc == EV_NOT_FOUND) {
 		cli_error("no collection at '%s': run 'evidence init' first "
-			  "(or give --dir)", c->dir);
+			  "(or give --dir)",
+			  c->dir);
 		collection_release(c);
 		return EXIT_USAGE;
 	}
 	if (rc) {
-		int code = cli_fail(rc, c->dir, rc == EV_VERSION ?
-				    "made by a newer version of evidence" :
-				    "evidence.conf is damaged");
+		int code = cli_fail(rc, c->dir,
+				    rc == EV_VERSION
+					? "made by a newer version of evidence"
+					: "evidence.conf is damaged");
 
 		collection_release(c);
 		return code;
@@ -111,15 +114,16 @@ int cli_open_collection(struct cli *cli, struct collection *c, int write)
 		if (rc == EV_LOCKED) {
 			cli_error("collection '%s' is locked by another "
 				  "writer (lock file %s); try again later or "
-				  "use --wait SECONDS", c->dir, c->lock_path);
+				  "use --wait SECONDS",
+				  c->dir, c->lock_path);
 			collection_release(c);
 			return EXIT_TEMPFAIL;
 		}
 		if (rc) {
 			int code = cli_fail(rc, c->lock_path,
-					    rc == EV_READONLY ?
-					    "collection is read-only" :
-					    strerror(errno));
+					    rc == EV_READONLY
+						? "collection is read-only"
+						: strerror(errno));
 
 			collection_release(c);
 			return code;
@@ -130,13 +134,24 @@ int cli_open_collection(struct cli *cli, struct collection *c, int write)
 
 int cli_output_format(const char *name, unsigned allowed)
 {
-	static const char *const names[] = { "text", "json", "csv" };
+	static const char *const names[] = {"text", "json", "csv"};
 
 	for (int i = 0; i < 3; i++)
 		if (strcasecmp(name, names[i]) == 0 &&
 		    (allowed & OUT_ALLOW(i)))
 			return i;
 	return -1;
+}
+
+int cli_format_option(const char *cmd, const char *usage, const char *arg,
+		      unsigned allowed, int *format)
+{
+	int f = cli_output_format(arg, allowed);
+
+	if (f < 0)
+		return cli_usage_error(cmd, usage, "unknown format '%s'", arg);
+	*format = f;
+	return 0;
 }
 
 long cli_parse_count(const char *arg)

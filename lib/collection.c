@@ -83,10 +83,10 @@ ev_status collection_check(const struct collection *c)
 ev_status collection_create(struct collection *c)
 {
 	static const char marker[] =
-		"# This directory is an evidence collection; see "
-		"evidence-collection(5).\n"
-		"[collection]\n"
-		"version = 1\n";
+	    "# This directory is an evidence collection; see "
+	    "evidence-collection(5).\n"
+	    "[collection]\n"
+	    "version = 1\n";
 	ev_status rc;
 
 	rc = fs_mkdirs(c->dir, 0755);

@@ -13,19 +13,17 @@ static const struct {
 	const char *description;
 	double prior;
 } types[ET_COUNT] = {
-	[ET_SYSTEMATIC_REVIEW] = { "systematic-review",
-				   "systematic review or meta-analysis", 1.0 },
-	[ET_REVIEW] = { "review", "review of the literature or evidence",
-			0.85 },
-	[ET_STUDY] = { "study", "evaluation or primary study", 0.8 },
-	[ET_GUIDANCE] = { "guidance", "guidance, guideline or policy", 0.6 },
-	[ET_REPORT] = { "report", "report from a research or policy body",
-			0.7 },
-	[ET_EDITORIAL] = { "editorial", "editorial", 0.5 },
-	[ET_COMMENTARY] = { "commentary", "commentary or opinion", 0.5 },
-	[ET_LETTER] = { "letter", "letter or rapid response", 0.4 },
-	[ET_NEWS] = { "news", "news item or blog post", 0.4 },
-	[ET_OTHER] = { "other", "anything else", 0.3 },
+    [ET_SYSTEMATIC_REVIEW] = {"systematic-review",
+			      "systematic review or meta-analysis", 1.0},
+    [ET_REVIEW] = {"review", "review of the literature or evidence", 0.85},
+    [ET_STUDY] = {"study", "evaluation or primary study", 0.8},
+    [ET_GUIDANCE] = {"guidance", "guidance, guideline or policy", 0.6},
+    [ET_REPORT] = {"report", "report from a research or policy body", 0.7},
+    [ET_EDITORIAL] = {"editorial", "editorial", 0.5},
+    [ET_COMMENTARY] = {"commentary", "commentary or opinion", 0.5},
+    [ET_LETTER] = {"letter", "letter or rapid response", 0.4},
+    [ET_NEWS] = {"news", "news item or blog post", 0.4},
+    [ET_OTHER] = {"other", "anything else", 0.3},
 };
 
 const char *evidence_type_name(enum evidence_type t)
@@ -49,13 +47,13 @@ int evidence_type_lookup(const char *name)
 		const char *alias;
 		enum evidence_type type;
 	} aliases[] = {
-		{ "sr", ET_SYSTEMATIC_REVIEW },
-		{ "meta-analysis", ET_SYSTEMATIC_REVIEW },
-		{ "evaluation", ET_STUDY },
-		{ "primary-study", ET_STUDY },
-		{ "blog", ET_NEWS },
-		{ "opinion", ET_COMMENTARY },
-		{ "guideline", ET_GUIDANCE },
+	    {"sr", ET_SYSTEMATIC_REVIEW},
+	    {"meta-analysis", ET_SYSTEMATIC_REVIEW},
+	    {"evaluation", ET_STUDY},
+	    {"primary-study", ET_STUDY},
+	    {"blog", ET_NEWS},
+	    {"opinion", ET_COMMENTARY},
+	    {"guideline", ET_GUIDANCE},
 	};
 
 	for (int t = 0; t < ET_COUNT; t++)
@@ -73,31 +71,31 @@ static const struct {
 	const char *pubtype;
 	enum evidence_type type;
 } pubtype_rules[] = {
-	{ "systematic review", ET_SYSTEMATIC_REVIEW },
-	{ "meta-analysis", ET_SYSTEMATIC_REVIEW },
-	{ "practice guideline", ET_GUIDANCE },
-	{ "guideline", ET_GUIDANCE },
-	{ "consensus development conference", ET_GUIDANCE },
-	{ "randomized controlled trial", ET_STUDY },
-	{ "controlled clinical trial", ET_STUDY },
-	{ "clinical trial", ET_STUDY },
-	{ "observational study", ET_STUDY },
-	{ "evaluation study", ET_STUDY },
-	{ "evaluation studies", ET_STUDY },
-	{ "comparative study", ET_STUDY },
-	{ "multicenter study", ET_STUDY },
-	{ "validation study", ET_STUDY },
-	{ "validation studies", ET_STUDY },
-	{ "twin study", ET_STUDY },
-	{ "scoping review", ET_REVIEW },
-	{ "review", ET_REVIEW },
-	{ "editorial", ET_EDITORIAL },
-	{ "letter", ET_LETTER },
-	{ "comment", ET_COMMENTARY },
-	{ "news", ET_NEWS },
-	{ "newspaper article", ET_NEWS },
-	{ "technical report", ET_REPORT },
-	{ "report", ET_REPORT },
+    {"systematic review", ET_SYSTEMATIC_REVIEW},
+    {"meta-analysis", ET_SYSTEMATIC_REVIEW},
+    {"practice guideline", ET_GUIDANCE},
+    {"guideline", ET_GUIDANCE},
+    {"consensus development conference", ET_GUIDANCE},
+    {"randomized controlled trial", ET_STUDY},
+    {"controlled clinical trial", ET_STUDY},
+    {"clinical trial", ET_STUDY},
+    {"observational study", ET_STUDY},
+    {"evaluation study", ET_STUDY},
+    {"evaluation studies", ET_STUDY},
+    {"comparative study", ET_STUDY},
+    {"multicenter study", ET_STUDY},
+    {"validation study", ET_STUDY},
+    {"validation studies", ET_STUDY},
+    {"twin study", ET_STUDY},
+    {"scoping review", ET_REVIEW},
+    {"review", ET_REVIEW},
+    {"editorial", ET_EDITORIAL},
+    {"letter", ET_LETTER},
+    {"comment", ET_COMMENTARY},
+    {"news", ET_NEWS},
+    {"newspaper article", ET_NEWS},
+    {"technical report", ET_REPORT},
+    {"report", ET_REPORT},
 };
 
 /* CSL item types that settle the question on their own. */
@@ -105,14 +103,14 @@ static const struct {
 	const char *csl;
 	enum evidence_type type;
 } csl_rules[] = {
-	{ "report", ET_REPORT },
-	{ "post-weblog", ET_NEWS },
-	{ "post", ET_NEWS },
-	{ "article-newspaper", ET_NEWS },
-	{ "article-magazine", ET_NEWS },
-	{ "legislation", ET_GUIDANCE },
-	{ "thesis", ET_STUDY },
-	{ "book", ET_REPORT },
+    {"report", ET_REPORT},
+    {"post-weblog", ET_NEWS},
+    {"post", ET_NEWS},
+    {"article-newspaper", ET_NEWS},
+    {"article-magazine", ET_NEWS},
+    {"legislation", ET_GUIDANCE},
+    {"thesis", ET_STUDY},
+    {"book", ET_REPORT},
 };
 
 /* Words in a title (lower case) that say what a work is.  Checked in
@@ -121,47 +119,47 @@ static const struct {
 	const char *cue;
 	enum evidence_type type;
 } title_rules[] = {
-	{ "systematic review", ET_SYSTEMATIC_REVIEW },
-	{ "meta-analysis", ET_SYSTEMATIC_REVIEW },
-	{ "meta analysis", ET_SYSTEMATIC_REVIEW },
-	{ "scoping review", ET_REVIEW },
-	{ "rapid review", ET_REVIEW },
-	{ "realist review", ET_REVIEW },
-	{ "literature review", ET_REVIEW },
-	{ "evidence review", ET_REVIEW },
-	{ "review of", ET_REVIEW },
-	{ "evaluation", ET_STUDY },
-	{ "evaluating", ET_STUDY },
-	{ "qualitative study", ET_STUDY },
-	{ "mixed-methods", ET_STUDY },
-	{ "mixed methods", ET_STUDY },
-	{ "case study", ET_STUDY },
-	{ "survey", ET_STUDY },
-	{ "cohort", ET_STUDY },
-	{ "trial", ET_STUDY },
-	{ "observational study", ET_STUDY },
-	{ "interview study", ET_STUDY },
-	{ "difference-in-differences", ET_STUDY },
-	{ "guidance", ET_GUIDANCE },
-	{ "guideline", ET_GUIDANCE },
-	{ "specification", ET_GUIDANCE },
-	{ "handbook", ET_GUIDANCE },
-	{ "toolkit", ET_GUIDANCE },
-	{ "contract", ET_GUIDANCE },
-	{ "editorial", ET_EDITORIAL },
-	{ "letter", ET_LETTER },
-	{ "rapid response", ET_LETTER },
-	{ "response to", ET_LETTER },
-	{ "report", ET_REPORT },
-	{ "explained", ET_REPORT },
-	{ "comment", ET_COMMENTARY },
-	{ "opinion", ET_COMMENTARY },
-	{ "blog", ET_NEWS },
+    {"systematic review", ET_SYSTEMATIC_REVIEW},
+    {"meta-analysis", ET_SYSTEMATIC_REVIEW},
+    {"meta analysis", ET_SYSTEMATIC_REVIEW},
+    {"scoping review", ET_REVIEW},
+    {"rapid review", ET_REVIEW},
+    {"realist review", ET_REVIEW},
+    {"literature review", ET_REVIEW},
+    {"evidence review", ET_REVIEW},
+    {"review of", ET_REVIEW},
+    {"evaluation", ET_STUDY},
+    {"evaluating", ET_STUDY},
+    {"qualitative study", ET_STUDY},
+    {"mixed-methods", ET_STUDY},
+    {"mixed methods", ET_STUDY},
+    {"case study", ET_STUDY},
+    {"survey", ET_STUDY},
+    {"cohort", ET_STUDY},
+    {"trial", ET_STUDY},
+    {"observational study", ET_STUDY},
+    {"interview study", ET_STUDY},
+    {"difference-in-differences", ET_STUDY},
+    {"guidance", ET_GUIDANCE},
+    {"guideline", ET_GUIDANCE},
+    {"specification", ET_GUIDANCE},
+    {"handbook", ET_GUIDANCE},
+    {"toolkit", ET_GUIDANCE},
+    {"contract", ET_GUIDANCE},
+    {"editorial", ET_EDITORIAL},
+    {"letter", ET_LETTER},
+    {"rapid response", ET_LETTER},
+    {"response to", ET_LETTER},
+    {"report", ET_REPORT},
+    {"explained", ET_REPORT},
+    {"comment", ET_COMMENTARY},
+    {"opinion", ET_COMMENTARY},
+    {"blog", ET_NEWS},
 };
 
 /* Container titles (journals, sites) that mark blogs and news. */
 static const char *const news_containers[] = {
-	"blog", "opinion", "news", "pulse", "gponline", "health service journal",
+    "blog", "opinion", "news", "pulse", "gponline", "health service journal",
 };
 
 static int contains_ci(const char *hay, const char *needle)
@@ -188,12 +186,14 @@ enum evidence_type evidence_type_classify(const struct record *rec)
 			if (strcmp(rec->type, csl_rules[i].csl) == 0)
 				return csl_rules[i].type;
 	if (rec->title)
-		for (i = 0; i < sizeof(title_rules) / sizeof(*title_rules); i++)
+		for (i = 0; i < sizeof(title_rules) / sizeof(*title_rules);
+		     i++)
 			if (contains_ci(rec->title, title_rules[i].cue))
 				return title_rules[i].type;
 	if (rec->container_title)
-		for (i = 0; i < sizeof(news_containers) /
-					sizeof(*news_containers); i++)
+		for (i = 0;
+		     i < sizeof(news_containers) / sizeof(*news_containers);
+		     i++)
 			if (contains_ci(rec->container_title,
 					news_containers[i]))
 				return ET_NEWS;

@@ -12,13 +12,13 @@ struct record;
 enum evidence_type {
 	ET_SYSTEMATIC_REVIEW,
 	ET_REVIEW,
-	ET_STUDY,       /* evaluation or primary study */
+	ET_STUDY, /* evaluation or primary study */
 	ET_GUIDANCE,
 	ET_REPORT,
 	ET_EDITORIAL,
 	ET_COMMENTARY,
 	ET_LETTER,
-	ET_NEWS,        /* news or blog post */
+	ET_NEWS, /* news or blog post */
 	ET_OTHER,
 	ET_COUNT
 };

@@ -204,7 +204,7 @@ ev_status fs_mkdirs(const char *path, mode_t mode)
 
 	if (!p)
 		return EV_NOMEM;
-	for (char *s = p + 1; ; s++) {
+	for (char *s = p + 1;; s++) {
 		if (*s == '/' || *s == '\0') {
 			char c = *s;
 
@@ -257,8 +257,8 @@ ev_status fs_lock(const char *path, double wait_seconds, int *fdp)
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return errno == EACCES || errno == EROFS || errno == EPERM
-			       ? EV_READONLY
-			       : status_from_errno(errno);
+			   ? EV_READONLY
+			   : status_from_errno(errno);
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	for (;;) {
 		memset(&fl, 0, sizeof(fl));
@@ -276,14 +276,14 @@ ev_status fs_lock(const char *path, double wait_seconds, int *fdp)
 		}
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		if ((double)(now.tv_sec - start.tv_sec) +
-			    (double)(now.tv_nsec - start.tv_nsec) / 1e9 >=
+			(double)(now.tv_nsec - start.tv_nsec) / 1e9 >=
 		    wait_seconds) {
 			close(fd);
 			errno = EAGAIN;
 			return EV_LOCKED;
 		}
 		{
-			struct timespec ts = { 0, 50 * 1000 * 1000 };
+			struct timespec ts = {0, 50 * 1000 * 1000};
 
 			nanosleep(&ts, NULL);
 		}

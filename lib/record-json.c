@@ -231,7 +231,8 @@ static ev_status get_strvec(json_t *o, const char *key, struct strvec *sv)
 
 	if (json_is_string(a))
 		return strvec_push(sv, json_string_value(a));
-	json_array_foreach(a, i, v) {
+	json_array_foreach(a, i, v)
+	{
 		const char *s = json_text(v, tmp, sizeof(tmp));
 
 		if (s) {
@@ -266,9 +267,10 @@ static void get_issued(json_t *o, struct date *d)
 		d->day = json_int(json_array_get(first, 2));
 	} else if ((raw = json_string_value(json_object_get(issued, "raw"))) ||
 		   (raw = json_string_value(
-			    json_object_get(issued, "literal")))) {
+			json_object_get(issued, "literal")))) {
 		/* "2019-09-03", "2019/9", "2019" */
-		sscanf(raw, "%d%*[-/]%d%*[-/]%d", &d->year, &d->month, &d->day);
+		sscanf(raw, "%d%*[-/]%d%*[-/]%d", &d->year, &d->month,
+		       &d->day);
 	}
 	if (d->year < 0 || d->year > 9999)
 		d->year = 0;
@@ -283,12 +285,16 @@ static ev_status get_authors(json_t *o, struct record *rec)
 	json_t *a = json_object_get(o, "author"), *n;
 	size_t i;
 
-	json_array_foreach(a, i, n) {
-		const char *family = json_string_value(json_object_get(n, "family"));
-		const char *given = json_string_value(json_object_get(n, "given"));
-		const char *literal = json_string_value(json_object_get(n, "literal"));
+	json_array_foreach(a, i, n)
+	{
+		const char *family =
+		    json_string_value(json_object_get(n, "family"));
+		const char *given =
+		    json_string_value(json_object_get(n, "given"));
+		const char *literal =
+		    json_string_value(json_object_get(n, "literal"));
 		const char *particle = json_string_value(
-			json_object_get(n, "non-dropping-particle"));
+		    json_object_get(n, "non-dropping-particle"));
 		char *joined = NULL;
 		ev_status rc;
 
@@ -316,12 +322,14 @@ static ev_status get_passages(json_t *o, struct record *rec)
 	json_t *a = json_object_get(o, "passages"), *p;
 	size_t i;
 
-	json_array_foreach(a, i, p) {
-		const char *text = json_is_string(p) ?
-			json_string_value(p) :
-			json_string_value(json_object_get(p, "text"));
+	json_array_foreach(a, i, p)
+	{
+		const char *text =
+		    json_is_string(p)
+			? json_string_value(p)
+			: json_string_value(json_object_get(p, "text"));
 		const char *section =
-			json_string_value(json_object_get(p, "section"));
+		    json_string_value(json_object_get(p, "section"));
 		ev_status rc;
 
 		if (!text)
@@ -338,22 +346,23 @@ static ev_status get_provenance(json_t *o, struct record *rec)
 	json_t *a = json_object_get(o, "provenance"), *p;
 	size_t i;
 
-	json_array_foreach(a, i, p) {
+	json_array_foreach(a, i, p)
+	{
 		struct provenance pv = {
-			.source = (char *)json_string_value(
-				json_object_get(p, "source")),
-			.url = (char *)json_string_value(
-				json_object_get(p, "url")),
-			.format = (char *)json_string_value(
-				json_object_get(p, "format")),
-			.fetched_at = (char *)json_string_value(
-				json_object_get(p, "fetched_at")),
-			.content_hash = (char *)json_string_value(
-				json_object_get(p, "content_hash")),
-			.etag = (char *)json_string_value(
-				json_object_get(p, "etag")),
-			.last_modified = (char *)json_string_value(
-				json_object_get(p, "last_modified")),
+		    .source = (char *)json_string_value(
+			json_object_get(p, "source")),
+		    .url =
+			(char *)json_string_value(json_object_get(p, "url")),
+		    .format = (char *)json_string_value(
+			json_object_get(p, "format")),
+		    .fetched_at = (char *)json_string_value(
+			json_object_get(p, "fetched_at")),
+		    .content_hash = (char *)json_string_value(
+			json_object_get(p, "content_hash")),
+		    .etag =
+			(char *)json_string_value(json_object_get(p, "etag")),
+		    .last_modified = (char *)json_string_value(
+			json_object_get(p, "last_modified")),
 		};
 		ev_status rc = record_add_provenance(rec, &pv);
 
@@ -368,8 +377,10 @@ static ev_status get_relations(json_t *o, struct record *rec)
 	json_t *a = json_object_get(o, "relations"), *r;
 	size_t i;
 
-	json_array_foreach(a, i, r) {
-		const char *type = json_string_value(json_object_get(r, "type"));
+	json_array_foreach(a, i, r)
+	{
+		const char *type =
+		    json_string_value(json_object_get(r, "type"));
 		const char *id = json_string_value(json_object_get(r, "id"));
 		ev_status rc;
 
@@ -444,7 +455,8 @@ ev_status record_from_json_value(void *value, struct record *rec)
 		rc = get_strvec(o, "keywords", &rec->keywords);
 	if (!rc && rec->keywords.n == 0) {
 		/* CSL's own "keyword" is one comma-separated string. */
-		const char *kw = json_string_value(json_object_get(o, "keyword"));
+		const char *kw =
+		    json_string_value(json_object_get(o, "keyword"));
 
 		while (!rc && kw && *kw) {
 			size_t len = strcspn(kw, ",;");
@@ -461,7 +473,8 @@ ev_status record_from_json_value(void *value, struct record *rec)
 		}
 	}
 	if (!rc)
-		rc = get_strvec(o, "publication_types", &rec->publication_types);
+		rc = get_strvec(o, "publication_types",
+				&rec->publication_types);
 	if (!rc)
 		rc = get_passages(o, rec);
 	if (!rc)

@@ -128,8 +128,8 @@ ev_status record_add_author(struct record *rec, const char *family,
 ev_status record_add_passage(struct record *rec, const char *text,
 			     const char *section)
 {
-	struct passage *p = grow_one(rec->passages, rec->n_passages,
-				     sizeof(*p));
+	struct passage *p =
+	    grow_one(rec->passages, rec->n_passages, sizeof(*p));
 
 	if (!p)
 		return EV_NOMEM;
@@ -148,8 +148,8 @@ ev_status record_add_passage(struct record *rec, const char *text,
 ev_status record_add_provenance(struct record *rec,
 				const struct provenance *prov)
 {
-	struct provenance *p = grow_one(rec->provenance, rec->n_provenance,
-					sizeof(*p));
+	struct provenance *p =
+	    grow_one(rec->provenance, rec->n_provenance, sizeof(*p));
 
 	if (!p)
 		return EV_NOMEM;
@@ -173,8 +173,8 @@ ev_status record_add_provenance(struct record *rec,
 ev_status record_add_relation(struct record *rec, const char *type,
 			      const char *target)
 {
-	struct relation *r = grow_one(rec->relations, rec->n_relations,
-				      sizeof(*r));
+	struct relation *r =
+	    grow_one(rec->relations, rec->n_relations, sizeof(*r));
 
 	if (!r)
 		return EV_NOMEM;
@@ -196,10 +196,10 @@ ev_status record_copy(struct record *dst, const struct record *src)
 	size_t i;
 
 	dst->issued = src->issued;
-#define COPY(f) \
-	do { \
-		if ((rc = record_set(&dst->f, src->f))) \
-			goto out; \
+#define COPY(f)                                                               \
+	do {                                                                  \
+		if ((rc = record_set(&dst->f, src->f)))                       \
+			goto out;                                             \
 	} while (0)
 	COPY(id);
 	COPY(type);
@@ -260,9 +260,15 @@ static void tidy(char **field)
 int doi_normalise(char *doi)
 {
 	static const char *const prefixes[] = {
-		"https://doi.org/", "http://doi.org/", "https://dx.doi.org/",
-		"http://dx.doi.org/", "doi.org/", "dx.doi.org/", "doi:",
-		"info:doi/", "doi ",
+	    "https://doi.org/",
+	    "http://doi.org/",
+	    "https://dx.doi.org/",
+	    "http://dx.doi.org/",
+	    "doi.org/",
+	    "dx.doi.org/",
+	    "doi:",
+	    "info:doi/",
+	    "doi ",
 	};
 	char *p = str_trim(doi);
 	size_t i, len;
@@ -427,8 +433,9 @@ ev_status record_normalise(struct record *rec)
 	if (!rc && !rec->type)
 		rc = record_set(&rec->type, "article");
 	if (!rc && !rec->evidence_type)
-		rc = record_set(&rec->evidence_type,
-				evidence_type_name(evidence_type_classify(rec)));
+		rc = record_set(
+		    &rec->evidence_type,
+		    evidence_type_name(evidence_type_classify(rec)));
 	return rc;
 }
 

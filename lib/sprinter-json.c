@@ -30,11 +30,21 @@ void json_write_string(FILE *out, const char *s)
 	putc('"', out);
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 		switch (*p) {
-		case '"': fputs("\\\"", out); break;
-		case '\\': fputs("\\\\", out); break;
-		case '\n': fputs("\\n", out); break;
-		case '\r': fputs("\\r", out); break;
-		case '\t': fputs("\\t", out); break;
+		case '"':
+			fputs("\\\"", out);
+			break;
+		case '\\':
+			fputs("\\\\", out);
+			break;
+		case '\n':
+			fputs("\\n", out);
+			break;
+		case '\r':
+			fputs("\\r", out);
+			break;
+		case '\t':
+			fputs("\\t", out);
+			break;
 		default:
 			if (*p < 0x20) {
 				fputs("\\u00", out);
@@ -171,6 +181,24 @@ struct sprinter *sprinter_json_new(FILE *out)
 void sprinter_free(struct sprinter *sp)
 {
 	free(sp);
+}
+
+struct sprinter *sprinter_json_document(FILE *out, int version)
+{
+	struct sprinter *sp = sprinter_json_new(out);
+
+	if (sp) {
+		sp->begin_map(sp);
+		sp_int(sp, "format_version", version);
+	}
+	return sp;
+}
+
+void sprinter_document_end(struct sprinter *sp)
+{
+	sp->end(sp);
+	sp->finish(sp);
+	sprinter_free(sp);
 }
 
 void sp_str(struct sprinter *sp, const char *key, const char *value)

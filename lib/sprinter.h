@@ -34,6 +34,13 @@ struct sprinter {
 struct sprinter *sprinter_json_new(FILE *out);
 void sprinter_free(struct sprinter *sp);
 
+/* A JSON document on OUT: the printer with its top-level map begun and
+ * "format_version": VERSION written.  NULL on ENOMEM. */
+struct sprinter *sprinter_json_document(FILE *out, int version);
+
+/* Close the top-level map, end the line and free SP. */
+void sprinter_document_end(struct sprinter *sp);
+
 /* Shorthands for "key": value. */
 void sp_str(struct sprinter *sp, const char *key, const char *value);
 void sp_int(struct sprinter *sp, const char *key, long long value);

@@ -7,12 +7,15 @@
 #include "status.h"
 
 struct strvec {
-	char **v;     /* N strings, each malloc'd; v[n] is NULL */
+	char **v; /* N strings, each malloc'd; v[n] is NULL */
 	size_t n;
 	size_t alloc;
 };
 
-#define STRVEC_INIT { NULL, 0, 0 }
+#define STRVEC_INIT                                                           \
+	{                                                                     \
+		NULL, 0, 0                                                    \
+	}
 
 void strvec_init(struct strvec *sv);
 void strvec_release(struct strvec *sv);

@@ -192,7 +192,8 @@ static unsigned fold_case(unsigned cp)
 	    cp != 0x138 && cp != 0x149 && cp != 0x17f) {
 		/* Pairs: even upper, odd lower, except 0x139-0x148 and
 		 * 0x179-0x17e where odd is upper. */
-		if ((cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17e))
+		if ((cp >= 0x139 && cp <= 0x148) ||
+		    (cp >= 0x179 && cp <= 0x17e))
 			return (cp & 1) ? cp + 1 : cp;
 		return (cp & 1) ? cp : cp + 1;
 	}
@@ -210,8 +211,7 @@ static int is_word_char(unsigned cp)
 		return isalnum((int)cp);
 	if (is_unicode_space(cp))
 		return 0;
-	if (cp >= 0xa1 && cp <= 0xbf && cp != 0xaa && cp != 0xb5 &&
-	    cp != 0xba)
+	if (cp >= 0xa1 && cp <= 0xbf && cp != 0xaa && cp != 0xb5 && cp != 0xba)
 		return 0; /* Latin-1 punctuation and symbols */
 	if (cp == 0xd7 || cp == 0xf7)
 		return 0;

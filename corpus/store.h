@@ -1,0 +1,92 @@
+/* store.h - the record store: one atomic JSON file per work */
+#ifndef EVIDENCE_STORE_H
+#define EVIDENCE_STORE_H
+
+#include "record.h"
+#include "status.h"
+
+/*
+ * The store is the source of truth: the index can always be rebuilt from
+ * it.  Layout under the collection's store/ directory:
+ *
+ *   records/XY/<hash>.json   one record per work (record_to_json()),
+ *                            <hash> = first 32 hex digits of SHA-256(id),
+ *                            XY its first two
+ *   keys/XY/<hash>           one line, the id of the work that the key
+ *                            (a DOI, PMID, PMCID, URL or title key other
+ *                            than the work's own id) belongs to
+ *   tmp/                     where files are written before their rename
+ *
+ * Every file is written to tmp/, fsynced and renamed into place, so a
+ * crash leaves either the old file or the new one, never half of one;
+ * leftovers in tmp/ are removed when a writer opens the store.  Keys are
+ * written before the record they point to, so a crash between the two
+ * leaves a key to a record that is not there yet, which lookups treat as
+ * absent, and the next run writes both again.
+ *
+ * Readers need no lock.  Writers hold the collection lock (collection.h):
+ * the store does not lock by itself.
+ */
+struct store;
+
+/* Open the store in DIR; WRITABLE creates what is missing and cleans
+ * tmp/.  On failure *MSGP (if MSGP) is a malloc'd message. */
+ev_status store_open(const char *dir, int writable, struct store **out,
+		     char **msgp);
+void store_close(struct store *s);
+
+/* The message for the last failure on S. */
+const char *store_errmsg(const struct store *s);
+
+/* What store_put() did. */
+enum store_outcome {
+	STORE_NEW,	/* a work the store did not have */
+	STORE_UPDATED,	/* merged into a stored work, which changed */
+	STORE_UNCHANGED /* merged into a stored work, which did not change */
+};
+
+/*
+ * Store REC: find the work it is (by id, then by each of its keys:
+ * DOI, PMID, PMCID, URL, normalised title + year + first author), merge it
+ * field by field into what is stored (see doc/evidence-store.5 for the
+ * precedence), and write the result if it changed.  A new work gets an
+ * id (record_assign_id()), which never changes afterwards.  On return
+ * REC holds the merged record as stored, with its id.
+ */
+ev_status store_put(struct store *s, struct record *rec,
+		    enum store_outcome *outcome);
+
+/* Read the work with id ID into REC (initialised, empty).  EV_NOT_FOUND
+ * when there is none; EV_CORRUPT when its file does not parse. */
+ev_status store_get(struct store *s, const char *id, struct record *rec);
+
+/*
+ * Find the id of the work that KEY names: an id, or a key such as
+ * "doi:10.1136/bmj.m3353", "pmid:31488421", or a bare DOI or PMID as a
+ * user types it.  *IDP is malloc'd.  EV_NOT_FOUND when none.
+ */
+ev_status store_resolve(struct store *s, const char *key, char **idp);
+
+/* Write REC back as it is (it must carry an id and already be stored):
+ * for updates that are not merges, such as a new cited_by link. */
+ev_status store_replace(struct store *s, struct record *rec);
+
+/*
+ * Call FN with the path of every record file in the store, in a stable
+ * order (sorted by file name).  FN returning non-OK stops the walk and
+ * that status is returned.
+ */
+typedef ev_status (*store_walk_fn)(const char *path, void *ctx);
+ev_status store_walk(struct store *s, store_walk_fn fn, void *ctx);
+
+/* Read the record file PATH (from store_walk()) into REC. */
+ev_status store_read_file(struct store *s, const char *path,
+			  struct record *rec);
+
+/* Number of records (walks the store). */
+ev_status store_count(struct store *s, unsigned long *countp);
+
+/* The directory where the store keeps harvest state and logs. */
+const char *store_dir(const struct store *s);
+
+#endif

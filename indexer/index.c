@@ -1,0 +1,888 @@
+/* index.c - records into the Xapian index: works, passages, lessons */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "evidence-type.h"
+#include "fields.h"
+#include "fsutil.h"
+#include "index.h"
+#include "store.h"
+#include "synonyms.h"
+#include "text.h"
+#include "xdb.h"
+
+struct index {
+	char *dir;	 /* the live index */
+	char *build_dir; /* where a rebuild is written, or NULL */
+	xdb_t *db;
+	xdb_termgen_t *tg;
+	xdb_stem_t *stem;
+	struct synonyms *syn;
+	const struct lessons *lessons;
+	unsigned batch;
+	unsigned pending; /* works since the last commit */
+	int fresh;	  /* empty database: no need to look for old docs */
+	struct buf msg;
+};
+
+const char *index_errmsg(const struct index *ix)
+{
+	return buf_str(&ix->msg);
+}
+
+int index_is_fresh(const struct index *ix)
+{
+	return ix->fresh;
+}
+
+/* Keep the binding's message for a failed call on the database. */
+static ev_status db_fail(struct index *ix, ev_status rc, const char *what)
+{
+	buf_setf(&ix->msg, "%s: %s", what, xdb_errmsg(ix->db));
+	return rc;
+}
+
+static void index_free(struct index *ix)
+{
+	if (!ix)
+		return;
+	xdb_termgen_free(ix->tg);
+	xdb_stem_free(ix->stem);
+	xdb_close(ix->db);
+	synonyms_free(ix->syn);
+	free(ix->dir);
+	free(ix->build_dir);
+	buf_release(&ix->msg);
+	free(ix);
+}
+
+/* rm -r PATH, for a build directory or an old index: Xapian databases
+ * are flat directories of files. */
+static void remove_dir(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		char *p;
+
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		p = fs_join(path, e->d_name);
+		if (p && unlink(p) < 0 && errno == EISDIR)
+			remove_dir(p);
+		free(p);
+	}
+	closedir(d);
+	rmdir(path);
+}
+
+/* The metadata value KEY, or "" (malloc'd; NULL on failure). */
+static char *get_meta(struct index *ix, const char *key, ev_status *rcp)
+{
+	char *v = NULL;
+
+	*rcp = xdb_get_metadata(ix->db, key, &v);
+	return *rcp ? NULL : v;
+}
+
+static ev_status write_meta(struct index *ix)
+{
+	struct buf names = BUF_INIT;
+	char version[16];
+	ev_status rc = EV_OK;
+
+	for (size_t i = 0; !rc && i < lessons_count(ix->lessons); i++)
+		rc = buf_printf(&names, "%s%s", i ? "," : "",
+				lessons_name(ix->lessons, i));
+	snprintf(version, sizeof(version), "%d", SCHEMA_VERSION);
+	if (!rc)
+		rc = xdb_set_metadata(ix->db, META_SCHEMA, version);
+	if (!rc)
+		rc = xdb_set_metadata(ix->db, META_LESSONS, buf_str(&names));
+	if (!rc)
+		rc = xdb_set_metadata(ix->db, META_LESSONS_DIGEST,
+				      lessons_digest(ix->lessons));
+	if (!rc)
+		rc = xdb_set_metadata(ix->db, META_SYNONYMS_DIGEST,
+				      ix->syn ? synonyms_digest(ix->syn) : "");
+	buf_release(&names);
+	if (rc)
+		return db_fail(ix, rc, "cannot write index metadata");
+	return EV_OK;
+}
+
+/*
+ * Does the index at ix->db need building afresh?  Yes when it was made
+ * with another schema, taxonomy or synonym list: every document would
+ * change, and the synonym table cannot be edited key by key.
+ */
+static ev_status needs_rebuild(struct index *ix, int *rebuild)
+{
+	const char *keys[] = {META_SCHEMA, META_LESSONS_DIGEST,
+			      META_SYNONYMS_DIGEST};
+	char version[16];
+	const char *want[3];
+	unsigned count = 0;
+	ev_status rc;
+
+	snprintf(version, sizeof(version), "%d", SCHEMA_VERSION);
+	want[0] = version;
+	want[1] = lessons_digest(ix->lessons);
+	want[2] = ix->syn ? synonyms_digest(ix->syn) : "";
+	*rebuild = 0;
+	rc = xdb_doccount(ix->db, &count);
+	if (rc)
+		return db_fail(ix, rc, "cannot read the index");
+	ix->fresh = count == 0;
+	for (size_t i = 0; i < 3; i++) {
+		char *have = get_meta(ix, keys[i], &rc);
+
+		if (rc)
+			return db_fail(ix, rc, "cannot read the index");
+		if (i == 0 && *have && atoi(have) > SCHEMA_VERSION) {
+			buf_setf(&ix->msg,
+				 "the index was written by a newer version "
+				 "of evidence (schema %s)",
+				 have);
+			free(have);
+			return EV_VERSION;
+		}
+		if (count > 0 && strcmp(have, want[i]) != 0)
+			*rebuild = 1;
+		free(have);
+	}
+	return EV_OK;
+}
+
+static ev_status open_db(struct index *ix, const char *path,
+			 enum xdb_mode mode)
+{
+	char *msg = NULL;
+	ev_status rc = xdb_open(path, mode, &ix->db, &msg);
+
+	if (rc) {
+		if (rc == EV_LOCKED)
+			buf_setf(&ix->msg,
+				 "index %s is locked by another writer", path);
+		else
+			buf_setf(&ix->msg, "cannot open index %s: %s", path,
+				 msg ? msg : status_to_string(rc));
+	}
+	free(msg);
+	return rc;
+}
+
+ev_status index_open(const char *dir, const struct index_options *opts,
+		     struct index **out, char **msgp)
+{
+	struct index *ix = calloc(1, sizeof(*ix));
+	char err[512];
+	ev_status rc = EV_OK;
+	int rebuild = opts->rebuild;
+
+	*out = NULL;
+	if (msgp)
+		*msgp = NULL;
+	if (!ix)
+		return EV_NOMEM;
+	ix->lessons = opts->lessons;
+	ix->batch = opts->batch ? opts->batch : 1000;
+	ix->dir = strdup(dir);
+	if (!ix->dir) {
+		rc = EV_NOMEM;
+		goto out;
+	}
+	if (opts->synonyms) {
+		rc = synonyms_parse(opts->synonyms, strlen(opts->synonyms),
+				    "synonyms.conf", &ix->syn, err,
+				    sizeof(err));
+		if (rc) {
+			buf_setf(&ix->msg, "%s",
+				 rc == EV_PARSE ? err : status_to_string(rc));
+			goto out;
+		}
+	}
+	ix->stem = xdb_stem_new("english", NULL);
+	if (!ix->stem) {
+		rc = EV_NOMEM;
+		goto out;
+	}
+	if (!rebuild) {
+		rc = open_db(ix, dir, XDB_WRITE);
+		if (!rc)
+			rc = needs_rebuild(ix, &rebuild);
+		if (rc)
+			goto out;
+	}
+	if (rebuild) {
+		/*
+		 * Build beside the live index and swap at the end, so that
+		 * searches keep working meanwhile and a failed rebuild
+		 * leaves the old index as it was.  The live database stays
+		 * open (and locked) until the swap.
+		 */
+		xdb_t *live = ix->db;
+
+		ix->db = NULL;
+		if (asprintf(&ix->build_dir, "%s.new", dir) < 0) {
+			ix->build_dir = NULL;
+			xdb_close(live);
+			rc = EV_NOMEM;
+			goto out;
+		}
+		remove_dir(ix->build_dir);
+		rc = open_db(ix, ix->build_dir, XDB_CREATE_OVERWRITE);
+		xdb_close(live);
+		if (rc)
+			goto out;
+		ix->fresh = 1;
+	}
+	ix->tg = xdb_termgen_new(ix->db);
+	if (!ix->tg) {
+		rc = EV_NOMEM;
+		goto out;
+	}
+	rc = write_meta(ix);
+	if (!rc && ix->syn) {
+		rc = synonyms_install(ix->syn, ix->db);
+		if (rc)
+			db_fail(ix, rc, "cannot write synonyms");
+	}
+	if (rc)
+		goto out;
+	*out = ix;
+	return EV_OK;
+out:
+	if (msgp)
+		*msgp = strdup(buf_str(&ix->msg));
+	if (ix->build_dir)
+		remove_dir(ix->build_dir);
+	index_free(ix);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Documents                                                           */
+
+struct doc_ctx {
+	struct index *ix;
+	xdb_doc_t *doc;
+	ev_status rc;
+};
+
+static ev_status add_bool(xdb_doc_t *doc, const char *prefix,
+			  const char *value)
+{
+	char term[XDB_MAX_TERM + 64];
+	char *lower;
+	ev_status rc;
+
+	if (!value || !*value)
+		return EV_OK;
+	lower = strdup(value);
+	if (!lower)
+		return EV_NOMEM;
+	text_ascii_lower(lower);
+	field_id_term(prefix, lower, term, sizeof(term));
+	rc = xdb_doc_add_boolean_term(doc, term);
+	free(lower);
+	return rc;
+}
+
+static ev_status add_id_term(xdb_doc_t *doc, const char *prefix,
+			     const char *id)
+{
+	char term[XDB_MAX_TERM + 64];
+
+	field_id_term(prefix, id, term, sizeof(term));
+	return xdb_doc_add_boolean_term(doc, term);
+}
+
+static ev_status set_number(xdb_doc_t *doc, unsigned slot, double v)
+{
+	char buf[32];
+	size_t n = xdb_sortable_serialise(v, buf);
+
+	return xdb_doc_set_value(doc, slot, buf, n);
+}
+
+/* Add the canonical term of a synonym group (and its stemmed form, as
+ * TermGenerator writes stems) to the document. */
+static ev_status add_canonical(const char *canonical, void *ctx)
+{
+	struct doc_ctx *d = ctx;
+	char stem[128], term[160];
+	ev_status rc;
+
+	rc = xdb_doc_add_term(d->doc, canonical, 1);
+	if (rc)
+		return rc;
+	xdb_stem_word(d->ix->stem, canonical, strlen(canonical), stem,
+		      sizeof(stem));
+	snprintf(term, sizeof(term), "Z%s", stem);
+	return xdb_doc_add_term(d->doc, term, 1);
+}
+
+static ev_status index_text(struct index *ix, xdb_doc_t *doc, const char *text,
+			    unsigned wdf, const char *prefix)
+{
+	ev_status rc;
+
+	if (!text || !*text)
+		return EV_OK;
+	rc = xdb_termgen_index_text(ix->tg, text, wdf, prefix);
+	if (rc) {
+		buf_setf(&ix->msg, "cannot index text: %s",
+			 xdb_termgen_errmsg(ix->tg));
+		return rc;
+	}
+	if (!*prefix && ix->syn) {
+		struct doc_ctx d = {ix, doc, EV_OK};
+
+		rc = synonyms_scan(ix->syn, text, add_canonical, &d);
+	}
+	if (!rc)
+		rc = xdb_termgen_increase_termpos(ix->tg, 100);
+	return rc;
+}
+
+/* Terms and values that every document of a work shares: the filters. */
+static ev_status add_filters(struct index *ix, xdb_doc_t *doc,
+			     const struct record *rec)
+{
+	char year[16];
+	ev_status rc;
+	int et;
+
+	rc = add_id_term(doc, PREFIX_WORK, rec->id);
+	if (!rc)
+		rc = add_bool(doc, PREFIX_TYPE, rec->evidence_type);
+	if (!rc && rec->issued.year) {
+		snprintf(year, sizeof(year), "%d", rec->issued.year);
+		rc = add_bool(doc, PREFIX_YEAR, year);
+		if (!rc)
+			rc = set_number(doc, SLOT_YEAR, rec->issued.year);
+	}
+	if (!rc)
+		rc = add_bool(doc, PREFIX_DOI, rec->doi);
+	if (!rc)
+		rc = add_bool(doc, PREFIX_PMID, rec->pmid);
+	for (size_t i = 0; !rc && i < rec->n_provenance; i++)
+		rc = add_bool(doc, PREFIX_SOURCE, rec->provenance[i].source);
+	if (!rc)
+		rc = xdb_doc_set_value(doc, SLOT_WORK_ID, rec->id,
+				       strlen(rec->id));
+	et = evidence_type_lookup(rec->evidence_type ? rec->evidence_type
+						     : "other");
+	if (!rc)
+		rc = set_number(
+		    doc, SLOT_TYPE_PRIOR,
+		    evidence_type_prior(et < 0 ? ET_OTHER
+					       : (enum evidence_type)et));
+	for (size_t i = 0; !rc && i < rec->n_authors; i++) {
+		const struct author *a = &rec->authors[i];
+		struct buf name = BUF_INIT;
+
+		rc = buf_printf(&name, "%s %s %s", a->given ? a->given : "",
+				a->family ? a->family : "",
+				a->literal ? a->literal : "");
+		if (!rc)
+			rc = xdb_termgen_index_text_nopos(ix->tg, name.ptr, 1,
+							  PREFIX_AUTHOR);
+		buf_release(&name);
+	}
+	if (!rc)
+		rc = xdb_termgen_index_text_nopos(
+		    ix->tg, rec->title ? rec->title : "", 1, PREFIX_TITLE);
+	return rc;
+}
+
+/* Strength of each lesson in each passage, and the maximum per lesson
+ * over the work. */
+struct work_tags {
+	struct lesson_tags *per_passage;
+	double *max;
+	size_t n_lessons;
+};
+
+static ev_status tag_passages(struct index *ix, const struct record *rec,
+			      struct work_tags *wt)
+{
+	ev_status rc = EV_OK;
+
+	wt->n_lessons = lessons_count(ix->lessons);
+	wt->per_passage =
+	    calloc(rec->n_passages + 1, sizeof(*wt->per_passage));
+	wt->max = calloc(wt->n_lessons + 1, sizeof(double));
+	if (!wt->per_passage || !wt->max)
+		return EV_NOMEM;
+	for (size_t i = 0; !rc && i < rec->n_passages; i++) {
+		struct lesson_tags *t = &wt->per_passage[i];
+
+		lesson_tags_init(t);
+		rc = lessons_tag(ix->lessons, rec->passages[i].text, 1.0, t);
+		for (size_t k = 0; !rc && k < t->n; k++)
+			if (t->v[k].strength > wt->max[t->v[k].lesson])
+				wt->max[t->v[k].lesson] = t->v[k].strength;
+	}
+	return rc;
+}
+
+static void work_tags_release(struct work_tags *wt, size_t n_passages)
+{
+	if (wt->per_passage)
+		for (size_t i = 0; i < n_passages; i++)
+			lesson_tags_release(&wt->per_passage[i]);
+	free(wt->per_passage);
+	free(wt->max);
+}
+
+/* The lesson terms and strength values for one document. */
+static ev_status add_lessons(struct index *ix, xdb_doc_t *doc,
+			     const double *strength)
+{
+	double best = 0;
+	ev_status rc = EV_OK;
+
+	for (size_t i = 0; !rc && i < lessons_count(ix->lessons); i++) {
+		if (strength[i] <= 0)
+			continue;
+		rc =
+		    add_bool(doc, PREFIX_LESSON, lessons_name(ix->lessons, i));
+		if (!rc)
+			rc = set_number(doc, SLOT_LESSON_BASE + (unsigned)i,
+					strength[i]);
+		if (strength[i] > best)
+			best = strength[i];
+	}
+	if (!rc && best > 0)
+		rc = set_number(doc, SLOT_LESSON_MAX, best);
+	return rc;
+}
+
+/* The data a work document carries for result lists: the record without
+ * its text, in the store's JSON form. */
+static ev_status work_data(const struct record *rec, char **jsonp)
+{
+	struct record brief;
+	ev_status rc;
+
+	/* A shallow copy with the bulky parts left out; nothing is freed
+	 * through it. */
+	brief = *rec;
+	brief.passages = NULL;
+	brief.n_passages = 0;
+	brief.abstract = NULL;
+	brief.provenance = NULL;
+	brief.n_provenance = 0;
+	strvec_init(&brief.cites);
+	strvec_init(&brief.cited_by);
+	brief.relations = NULL;
+	brief.n_relations = 0;
+	rc = record_to_json(&brief, jsonp);
+	return rc;
+}
+
+static ev_status add_work_doc(struct index *ix, const struct record *rec,
+			      const struct work_tags *wt, const char *hash)
+{
+	xdb_doc_t *doc = xdb_doc_new();
+	char *data = NULL;
+	ev_status rc;
+
+	if (!doc)
+		return EV_NOMEM;
+	rc = xdb_termgen_set_document(ix->tg, doc);
+	if (!rc)
+		rc = add_id_term(doc, PREFIX_ID, rec->id);
+	if (!rc)
+		rc = xdb_doc_add_boolean_term(doc, PREFIX_KIND "work");
+	if (!rc)
+		rc = add_filters(ix, doc, rec);
+	if (!rc)
+		rc = add_lessons(ix, doc, wt->max);
+	/* Free text: the title counts most; names and the journal are
+	 * searchable with and without their field prefix. */
+	if (!rc)
+		rc = index_text(ix, doc, rec->title, 3, "");
+	for (size_t i = 0; !rc && i < rec->n_authors; i++) {
+		const struct author *a = &rec->authors[i];
+
+		rc = index_text(ix, doc, a->family ? a->family : a->literal, 1,
+				"");
+	}
+	if (!rc)
+		rc = index_text(ix, doc, rec->container_title, 1,
+				PREFIX_JOURNAL);
+	for (size_t i = 0; !rc && i < rec->keywords.n; i++) {
+		rc =
+		    index_text(ix, doc, rec->keywords.v[i], 1, PREFIX_KEYWORD);
+		if (!rc)
+			rc = index_text(ix, doc, rec->keywords.v[i], 1, "");
+	}
+	/* A work with no passages is found by its abstract, if any. */
+	if (!rc && rec->n_passages == 0)
+		rc = index_text(ix, doc, rec->abstract, 1, "");
+	if (!rc)
+		rc = xdb_doc_set_value(doc, SLOT_HASH, hash, strlen(hash));
+	if (!rc)
+		rc = work_data(rec, &data);
+	if (!rc)
+		rc = xdb_doc_set_data(doc, data, strlen(data));
+	if (!rc) {
+		rc = xdb_add_document(ix->db, doc, NULL);
+		if (rc)
+			db_fail(ix, rc, "cannot add a document");
+	} else if (!buf_str(&ix->msg)[0]) {
+		buf_setf(&ix->msg, "cannot build the document for %s: %s",
+			 rec->id, xdb_doc_errmsg(doc));
+	}
+	free(data);
+	xdb_doc_free(doc);
+	return rc;
+}
+
+static ev_status add_passage_doc(struct index *ix, const struct record *rec,
+				 size_t i, const struct lesson_tags *tags)
+{
+	const struct passage *p = &rec->passages[i];
+	xdb_doc_t *doc = xdb_doc_new();
+	double *strength =
+	    calloc(lessons_count(ix->lessons) + 1, sizeof(double));
+	struct buf idn = BUF_INIT;
+	ev_status rc;
+
+	if (!doc || !strength) {
+		xdb_doc_free(doc);
+		free(strength);
+		return EV_NOMEM;
+	}
+	for (size_t k = 0; k < tags->n; k++)
+		strength[tags->v[k].lesson] = tags->v[k].strength;
+	rc = xdb_termgen_set_document(ix->tg, doc);
+	if (!rc)
+		rc = buf_printf(&idn, "%s#%zu", rec->id, i + 1);
+	if (!rc)
+		rc = add_id_term(doc, PREFIX_ID, buf_str(&idn));
+	if (!rc)
+		rc = xdb_doc_add_boolean_term(doc, PREFIX_KIND "passage");
+	if (!rc)
+		rc = add_filters(ix, doc, rec);
+	if (!rc)
+		rc = add_lessons(ix, doc, strength);
+	if (!rc)
+		rc = index_text(ix, doc, p->section, 1, "");
+	if (!rc)
+		rc = index_text(ix, doc, p->text, 1, "");
+	if (!rc)
+		rc = set_number(doc, SLOT_PASSAGE, (double)(i + 1));
+	if (!rc)
+		rc = xdb_doc_set_data(doc, p->text, strlen(p->text));
+	if (!rc) {
+		rc = xdb_add_document(ix->db, doc, NULL);
+		if (rc)
+			db_fail(ix, rc, "cannot add a document");
+	} else if (!buf_str(&ix->msg)[0]) {
+		buf_setf(&ix->msg, "cannot build passage %zu of %s: %s", i + 1,
+			 rec->id, xdb_doc_errmsg(doc));
+	}
+	buf_release(&idn);
+	free(strength);
+	xdb_doc_free(doc);
+	return rc;
+}
+
+/* The content hash the index holds for work ID; "" when it has none. */
+static ev_status indexed_hash(struct index *ix, const char *id, char **hashp)
+{
+	char term[XDB_MAX_TERM + 64];
+	xdb_doc_t *doc = NULL;
+	ev_status rc;
+
+	*hashp = NULL;
+	field_id_term(PREFIX_ID, id, term, sizeof(term));
+	rc = xdb_find_document(ix->db, term, &doc);
+	if (rc == EV_NOT_FOUND) {
+		*hashp = strdup("");
+		return *hashp ? EV_OK : EV_NOMEM;
+	}
+	if (!rc)
+		rc = xdb_doc_get_value(doc, SLOT_HASH, hashp, NULL);
+	xdb_doc_free(doc);
+	if (rc)
+		return db_fail(ix, rc, "cannot read the index");
+	return EV_OK;
+}
+
+static ev_status maybe_commit(struct index *ix)
+{
+	ev_status rc;
+
+	if (++ix->pending < ix->batch)
+		return EV_OK;
+	ix->pending = 0;
+	rc = xdb_commit(ix->db);
+	if (rc)
+		return db_fail(ix, rc, "cannot commit the index");
+	return EV_OK;
+}
+
+ev_status index_record(struct index *ix, const struct record *rec,
+		       int *changed)
+{
+	struct work_tags wt = {0};
+	char hash[65], term[XDB_MAX_TERM + 64];
+	char *old = NULL;
+	ev_status rc;
+
+	if (changed)
+		*changed = 0;
+	buf_reset(&ix->msg);
+	rc = record_content_hash(rec, hash);
+	if (rc)
+		return rc;
+	if (!ix->fresh) {
+		rc = indexed_hash(ix, rec->id, &old);
+		if (rc)
+			return rc;
+		if (!strcmp(old, hash)) {
+			free(old);
+			return EV_OK;
+		}
+		free(old);
+		/* Every document of the work goes; they come back below. */
+		field_id_term(PREFIX_WORK, rec->id, term, sizeof(term));
+		rc = xdb_delete_documents(ix->db, term);
+		if (rc)
+			return db_fail(ix, rc, "cannot delete old documents");
+	}
+	rc = tag_passages(ix, rec, &wt);
+	if (rc) {
+		buf_setf(&ix->msg, "cannot tag passages of %s", rec->id);
+		goto out;
+	}
+	rc = add_work_doc(ix, rec, &wt, hash);
+	for (size_t i = 0; !rc && i < rec->n_passages; i++)
+		rc = add_passage_doc(ix, rec, i, &wt.per_passage[i]);
+	if (!rc) {
+		if (changed)
+			*changed = 1;
+		rc = maybe_commit(ix);
+	}
+out:
+	work_tags_release(&wt, rec->n_passages);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Synchronising with the store                                        */
+
+struct sync_ctx {
+	struct index *ix;
+	struct store *store;
+	struct index_counts *counts;
+	struct strvec seen;
+	index_warn_fn warn;
+	index_progress_fn progress;
+	void *ctx;
+};
+
+static ev_status sync_one(const char *path, void *arg)
+{
+	struct sync_ctx *s = arg;
+	struct record rec;
+	ev_status rc;
+	int changed = 0;
+
+	record_init(&rec);
+	rc = store_read_file(s->store, path, &rec);
+	if (rc == EV_CORRUPT || rc == EV_NOT_FOUND) {
+		/* One bad file does not stop the others. */
+		s->counts->failed++;
+		if (s->warn)
+			s->warn(store_errmsg(s->store), s->ctx);
+		record_release(&rec);
+		return EV_OK;
+	}
+	if (!rc) {
+		s->counts->works++;
+		rc = strvec_push(&s->seen, rec.id);
+	}
+	if (!rc)
+		rc = index_record(s->ix, &rec, &changed);
+	if (!rc) {
+		if (changed) {
+			s->counts->indexed++;
+			s->counts->passages += rec.n_passages;
+		} else {
+			s->counts->unchanged++;
+		}
+		if (s->progress)
+			s->progress(s->counts->works, s->ctx);
+	}
+	record_release(&rec);
+	return rc;
+}
+
+struct removal {
+	struct index *ix;
+	const struct strvec *seen;
+	struct strvec gone;
+	ev_status rc;
+};
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int find_gone(unsigned docid, void *arg)
+{
+	struct removal *r = arg;
+	xdb_doc_t *doc = NULL;
+	char *id = NULL;
+
+	r->rc = xdb_get_document(r->ix->db, docid, &doc);
+	if (!r->rc)
+		r->rc = xdb_doc_get_value(doc, SLOT_WORK_ID, &id, NULL);
+	xdb_doc_free(doc);
+	if (r->rc)
+		return 1;
+	if (!bsearch(&id, r->seen->v, r->seen->n, sizeof(char *), cmp_str))
+		r->rc = strvec_push(&r->gone, id);
+	free(id);
+	return r->rc != EV_OK;
+}
+
+/* Delete the works the index has and the store no longer does. */
+static ev_status remove_gone(struct index *ix, struct strvec *seen,
+			     unsigned long *removed)
+{
+	struct removal r = {ix, seen, STRVEC_INIT, EV_OK};
+	char term[XDB_MAX_TERM + 64];
+	ev_status rc;
+
+	strvec_sort(seen);
+	rc = xdb_postlist(ix->db, PREFIX_KIND "work", find_gone, &r);
+	if (!rc)
+		rc = r.rc;
+	for (size_t i = 0; !rc && i < r.gone.n; i++) {
+		field_id_term(PREFIX_WORK, r.gone.v[i], term, sizeof(term));
+		rc = xdb_delete_documents(ix->db, term);
+		if (!rc)
+			(*removed)++;
+	}
+	strvec_release(&r.gone);
+	if (rc)
+		return db_fail(ix, rc, "cannot remove deleted works");
+	return EV_OK;
+}
+
+ev_status index_sync(struct index *ix, struct store *s,
+		     struct index_counts *counts, index_warn_fn warn,
+		     index_progress_fn progress, void *ctx)
+{
+	struct sync_ctx sc = {ix, s, counts, STRVEC_INIT, warn, progress, ctx};
+	ev_status rc;
+
+	memset(counts, 0, sizeof(*counts));
+	rc = store_walk(s, sync_one, &sc);
+	if (rc && !buf_str(&ix->msg)[0])
+		buf_setf(&ix->msg, "%s", store_errmsg(s));
+	if (!rc && !ix->fresh)
+		rc = remove_gone(ix, &sc.seen, &counts->removed);
+	strvec_release(&sc.seen);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Closing                                                             */
+
+/* Put the rebuilt index where the old one was: two renames, so a reader
+ * that opens in between finds no index for a moment and retries. */
+static ev_status swap_in(struct index *ix)
+{
+	char *old = NULL;
+	ev_status rc = EV_OK;
+
+	if (asprintf(&old, "%s.old", ix->dir) < 0)
+		return EV_NOMEM;
+	remove_dir(old);
+	if (fs_exists(ix->dir) && rename(ix->dir, old) < 0) {
+		rc = status_from_errno(errno);
+		buf_setf(&ix->msg, "cannot move the old index aside: %s",
+			 strerror(errno));
+		goto out;
+	}
+	if (rename(ix->build_dir, ix->dir) < 0) {
+		int err = errno;
+
+		rename(old, ix->dir);
+		rc = status_from_errno(err);
+		buf_setf(&ix->msg, "cannot move the new index into place: %s",
+			 strerror(err));
+		goto out;
+	}
+	remove_dir(old);
+out:
+	free(old);
+	return rc;
+}
+
+ev_status index_close(struct index *ix, char **msgp)
+{
+	ev_status rc = EV_OK;
+
+	if (msgp)
+		*msgp = NULL;
+	if (!ix)
+		return EV_OK;
+	rc = write_meta(ix);
+	if (!rc) {
+		rc = xdb_commit(ix->db);
+		if (rc)
+			db_fail(ix, rc, "cannot commit the index");
+	}
+	xdb_termgen_free(ix->tg);
+	ix->tg = NULL;
+	xdb_close(ix->db);
+	ix->db = NULL;
+	if (ix->build_dir) {
+		if (!rc)
+			rc = swap_in(ix);
+		if (rc)
+			remove_dir(ix->build_dir);
+	}
+	if (rc && msgp)
+		*msgp = strdup(buf_str(&ix->msg));
+	index_free(ix);
+	return rc;
+}
+
+void index_abort(struct index *ix)
+{
+	if (!ix)
+		return;
+	/* Closing a Xapian writer commits what is pending.  That is
+	 * harmless here: every document written is whole, the store is the
+	 * truth, and the next run compares every hash again. */
+	xdb_termgen_free(ix->tg);
+	ix->tg = NULL;
+	xdb_close(ix->db);
+	ix->db = NULL;
+	if (ix->build_dir)
+		remove_dir(ix->build_dir);
+	index_free(ix);
+}

@@ -1,0 +1,82 @@
+/* index.h - records into the Xapian index: works, passages, lessons */
+#ifndef EVIDENCE_INDEX_H
+#define EVIDENCE_INDEX_H
+
+#include "lessons.h"
+#include "record.h"
+#include "status.h"
+
+struct store;
+
+/*
+ * The index is derived from the store: one Xapian document per work
+ * (title, authors, journal, keywords, filters) and one per passage (its
+ * text, its lessons with their strengths, the work's filters).  Schema:
+ * lib/fields.h.  Every document of a work carries the term XW<id>, so a
+ * work is replaced by deleting that term and adding its documents again;
+ * the work document keeps the record's content hash, so unchanged works
+ * are skipped.
+ */
+struct index;
+
+struct index_options {
+	const struct lessons *lessons; /* borrowed; must outlive the index */
+	const char *synonyms;	       /* text of synonyms.conf, or NULL */
+	int rebuild;	/* build afresh beside the old one, then swap */
+	unsigned batch; /* works per commit (0: 1000) */
+};
+
+/*
+ * Open the index at DIR for writing (creating it when missing).  Takes
+ * Xapian's write lock: EV_LOCKED when another writer has it.  EV_VERSION
+ * when a newer evidence wrote the index.  When the taxonomy differs from
+ * the one the index was tagged with, every work is re-tagged on the next
+ * index_sync().  On failure *MSGP is a malloc'd message.
+ */
+ev_status index_open(const char *dir, const struct index_options *opts,
+		     struct index **out, char **msgp);
+
+/* Commit, swap in a rebuilt index, and close.  Returns the status of the
+ * final commit; *MSGP as for index_open(). */
+ev_status index_close(struct index *ix, char **msgp);
+
+/* Close without committing what is pending (after a failure). */
+void index_abort(struct index *ix);
+
+const char *index_errmsg(const struct index *ix);
+
+/* 1 when the index is being built from empty (new, or rebuilt because
+ * --rebuild was given or the schema, taxonomy or synonyms changed):
+ * every work must then be indexed, not just the changed ones. */
+int index_is_fresh(const struct index *ix);
+
+struct index_counts {
+	unsigned long works;	 /* records seen */
+	unsigned long indexed;	 /* (re)indexed because new or changed */
+	unsigned long unchanged; /* skipped: same content hash */
+	unsigned long removed;	 /* in the index, gone from the store */
+	unsigned long passages;	 /* passage documents written */
+	unsigned long failed;	 /* records that could not be read */
+};
+
+/*
+ * Index REC (which has an id) if it is new or changed, or always when
+ * the index is being rebuilt or re-tagged.  Commits every opts->batch
+ * works.  *CHANGED (may be NULL) says whether anything was written.
+ */
+ev_status index_record(struct index *ix, const struct record *rec,
+		       int *changed);
+
+/*
+ * Bring the index up to date with the store: index every new or changed
+ * record, and remove works the store no longer has.  A record file that
+ * cannot be read is counted as failed, reported through WARN (may be
+ * NULL) and skipped.  PROGRESS (may be NULL) is called after each record.
+ */
+typedef void (*index_warn_fn)(const char *msg, void *ctx);
+typedef void (*index_progress_fn)(unsigned long done, void *ctx);
+ev_status index_sync(struct index *ix, struct store *s,
+		     struct index_counts *counts, index_warn_fn warn,
+		     index_progress_fn progress, void *ctx);
+
+#endif

@@ -1,0 +1,75 @@
+/* fields.h - the index schema: one table for the indexer and the parser */
+#ifndef EVIDENCE_FIELDS_H
+#define EVIDENCE_FIELDS_H
+
+#include <stddef.h>
+
+/*
+ * Term prefixes follow Xapian omega's conventions (docs/termprefixes.rst):
+ * single capitals for the standard ones, X + capitals for ours.  The
+ * indexer writes terms with these prefixes and the query parser reads
+ * the same table, so a field can never be indexed under one prefix and
+ * searched under another.  doc/evidence-query-syntax.7 lists them.
+ */
+enum field_kind {
+	FIELD_TEXT,   /* free text: "title:networks" is stemmed, ranked */
+	FIELD_BOOLEAN /* a filter: "type:review" matches exactly */
+};
+
+struct field {
+	const char *name;   /* as typed in a query, without the colon */
+	const char *prefix; /* term prefix */
+	enum field_kind kind;
+	const char *help;
+};
+
+extern const struct field fields[];
+extern const size_t n_fields;
+
+/* The field called NAME, or NULL. */
+const struct field *field_lookup(const char *name);
+
+/* Prefixes the indexer uses that users do not type. */
+#define PREFIX_ID "Q"	 /* unique id: work id, or work id#n */
+#define PREFIX_WORK "XW" /* the work a document belongs to */
+#define PREFIX_KIND "XK" /* "XKwork" or "XKpassage" */
+#define PREFIX_YEAR "Y"
+#define PREFIX_TYPE "XT"
+#define PREFIX_LESSON "XL"
+#define PREFIX_DOI "XDOI"
+#define PREFIX_PMID "XPMID"
+#define PREFIX_SOURCE "XSRC"
+#define PREFIX_TITLE "S"
+#define PREFIX_AUTHOR "A"
+#define PREFIX_JOURNAL "XJ"
+#define PREFIX_KEYWORD "K"
+
+/* Value slots. */
+enum {
+	SLOT_WORK_ID = 0,     /* the work id: the collapse key */
+	SLOT_YEAR = 1,	      /* sortable year, for ranges and sorting */
+	SLOT_TYPE_PRIOR = 2,  /* sortable evidence-type prior, for boosts */
+	SLOT_PASSAGE = 3,     /* passage number; absent on work documents */
+	SLOT_HASH = 4,	      /* content hash of the record (work documents) */
+	SLOT_LESSON_MAX = 5,  /* the strongest lesson's strength */
+	SLOT_LESSON_BASE = 16 /* + i: strength of lesson i of the taxonomy */
+};
+
+/* Database metadata keys. */
+#define META_SCHEMA "evidence-schema" /* SCHEMA_VERSION */
+#define META_LESSONS                                                          \
+	"evidence-lessons" /* lesson names, comma-separated,                  \
+			      in slot order */
+#define META_LESSONS_DIGEST "evidence-lessons-digest"
+#define META_SYNONYMS_DIGEST "evidence-synonyms-digest"
+#define SCHEMA_VERSION 1
+
+/*
+ * The id term for ID with PREFIX: PREFIX + ID, or, when that would pass
+ * Xapian's 245-byte term limit, PREFIX + "#" + SHA-256 of ID, so a
+ * 1,000-byte id still indexes.  Written into OUT (>= 246 bytes).
+ */
+void field_id_term(const char *prefix, const char *id, char *out,
+		   size_t outsz);
+
+#endif

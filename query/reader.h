@@ -1,0 +1,29 @@
+/* reader.h - opening the index for reading, and counting what it holds */
+#ifndef EVIDENCE_READER_H
+#define EVIDENCE_READER_H
+
+#include "status.h"
+#include "xdb.h"
+
+/*
+ * Open the index at DIR read-only.  A rebuild swaps directories with two
+ * renames, so an open that finds nothing is retried a few times before
+ * it counts as "no index".  On failure *MSGP is a malloc'd message that
+ * says what to do: run "evidence index", or "--rebuild" for a damaged
+ * index.
+ */
+ev_status reader_open(const char *dir, xdb_t **dbp, char **msgp);
+
+/* Number of documents of KIND ("work" or "passage"). */
+ev_status reader_count_kind(xdb_t *db, const char *kind, unsigned *countp);
+
+/*
+ * For every term value under PREFIX (e.g. "XT" for evidence types), the
+ * number of documents of KIND that have it: FN(value, count, ctx), in
+ * term order.  FN returning non-zero stops.
+ */
+typedef int (*reader_facet_fn)(const char *value, unsigned count, void *ctx);
+ev_status reader_facet(xdb_t *db, const char *kind, const char *prefix,
+		       reader_facet_fn fn, void *ctx);
+
+#endif

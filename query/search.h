@@ -1,0 +1,72 @@
+/* search.h - ranked evidence for a query */
+#ifndef EVIDENCE_SEARCH_H
+#define EVIDENCE_SEARCH_H
+
+#include <stddef.h>
+
+#include "lessons.h"
+#include "record.h"
+#include "status.h"
+#include "strvec.h"
+
+/*
+ * A search ranks passages with BM25 and adds two boosts: stronger
+ * evidence types rank higher, and passages that carry a lesson the
+ * query names (by the taxonomy's cues: "mission creep" names focus) rank
+ * higher, and are found even when they share no word with the query.
+ * Results are collapsed to the best passage of each work unless
+ * all_passages is set.  doc/evidence-search.1 explains the ranking;
+ * doc/evidence-query-syntax.7 the query language.
+ */
+
+/* Caps that keep a hostile query from taking the machine. */
+#define SEARCH_MAX_QUERY_BYTES 16384
+#define SEARCH_MAX_EXPANSION 1000 /* terms one wildcard may expand to */
+#define SEARCH_MAX_LIMIT 10000
+
+struct search_options {
+	const char *query;     /* Xapian query syntax; may be "" */
+	struct strvec lessons; /* --lesson: any of these */
+	struct strvec types;   /* --type: any of these */
+	int since, until;      /* years, 0 when not given */
+	unsigned limit, offset;
+	int all_passages; /* do not collapse by work */
+	const struct lessons
+	    *taxonomy; /* to see which lessons a query names */
+};
+
+struct hit_lesson {
+	char *lesson;
+	double strength;
+};
+
+struct search_hit {
+	unsigned rank; /* from 1, counting the offset */
+	double score;
+	struct record work; /* the work, without its text */
+	unsigned passage;   /* passage number, 0 when none */
+	char *passage_text;
+	char *snippet;		    /* matched terms wrapped in ** */
+	struct hit_lesson *lessons; /* of the passage (of the work if none) */
+	size_t n_lessons;
+};
+
+struct search_result {
+	unsigned total; /* estimated number of matching works
+			   (passages with all_passages) */
+	struct search_hit *hits;
+	size_t n_hits;
+	char *suggestion; /* spelling correction when nothing matched */
+	struct strvec named_lessons; /* lessons the query named */
+};
+
+/* Search the index at INDEX_DIR.  On failure *MSGP (if MSGP) is a
+ * malloc'd message: EV_BAD_QUERY for a query that does not parse or
+ * breaks a cap, EV_NOT_FOUND when there is no index yet, EV_CORRUPT for a
+ * damaged one. */
+ev_status search_run(const char *index_dir, const struct search_options *o,
+		     struct search_result *res, char **msgp);
+
+void search_result_release(struct search_result *res);
+
+#endif
