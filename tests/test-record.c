@@ -1,0 +1,360 @@
+/* test-record.c - records: normalising, keys, ids, hashes, JSON */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "evidence-type.h"
+#include "passages.h"
+#include "record.h"
+#include "tap.h"
+#include "text.h"
+
+static void test_doi_normalise(void)
+{
+	static const struct {
+		const char *in;
+		const char *want; /* NULL: not a DOI */
+	} cases[] = {
+		{ "10.1136/bmj.m3353", "10.1136/bmj.m3353" },
+		{ "https://doi.org/10.1136/BMJ.M3353", "10.1136/bmj.m3353" },
+		{ "http://dx.doi.org/10.3399/bjgp18X694997",
+		  "10.3399/bjgp18x694997" },
+		{ "doi:10.1016/j.healthpol.2018.10.017.",
+		  "10.1016/j.healthpol.2018.10.017" },
+		/* A DOI quoted at the end of a sentence. */
+		{ "  DOI: 10.1136/bmj.l5311),", "10.1136/bmj.l5311" },
+		{ "info:doi/10.1126/science.1", "10.1126/science.1" },
+		{ "11.1136/bmj", NULL },
+		{ "10.1136", NULL },
+		{ "", NULL },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		char *d = strdup(cases[i].in);
+		int ok = doi_normalise(d);
+
+		if (cases[i].want)
+			is_str(ok ? d : NULL, cases[i].want, "doi '%s'",
+			       cases[i].in);
+		else
+			ok(!ok, "'%s' is not a DOI", cases[i].in);
+		free(d);
+	}
+}
+
+static void test_collapse_space(void)
+{
+	static const struct {
+		const char *in, *want;
+	} cases[] = {
+		{ "  a  b\tc\n", "a b c" },
+		/* No-break and thin spaces count as space. */
+		{ "a\xc2\xa0\xc2\xa0" "b\xe2\x80\x89" "c", "a b c" },
+		{ "", "" },
+		{ "\n\n", "" },
+		{ "caf\xc3\xa9  au  lait", "caf\xc3\xa9 au lait" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		char *s = strdup(cases[i].in);
+
+		is_str(text_collapse_space(s), cases[i].want,
+		       "collapse space %zu", i);
+		free(s);
+	}
+}
+
+static int join_words(const char *w, size_t len, size_t off, void *ctx)
+{
+	char *out = ctx;
+
+	(void)off;
+	if (*out)
+		strcat(out, "|");
+	strncat(out, w, len);
+	return 0;
+}
+
+static void test_words(void)
+{
+	static const struct {
+		const char *in, *want;
+	} cases[] = {
+		{ "Primary care networks (PCNs)", "primary|care|networks|pcns" },
+		/* Curly quotes and dashes split; an apostrophe inside a word
+		 * stays, one at the edge goes. */
+		{ "\xe2\x80\x9cmission creep\xe2\x80\x9d\xe2\x80\x94risks",
+		  "mission|creep|risks" },
+		{ "GP\xe2\x80\x99s practices' goals", "gp's|practices|goals" },
+		{ "Asunci\xc3\x93N covid-19", "asunci\xc3\xb3n|covid|19" },
+		{ "", "" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		char out[256] = "";
+
+		text_words(cases[i].in, join_words, out);
+		is_str(out, cases[i].want, "words of '%s'", cases[i].in);
+	}
+}
+
+static void test_utf8(void)
+{
+	char *s;
+
+	ok(utf8_valid("caf\xc3\xa9", 5), "valid UTF-8");
+	ok(!utf8_valid("caf\xe9", 4), "Latin-1 byte is not UTF-8");
+	ok(!utf8_valid("a\0b", 3), "NUL is refused");
+	ok(!utf8_valid("\xc0\xaf", 2), "overlong form refused");
+	ok(!utf8_valid("\xed\xa0\x80", 3), "surrogate refused");
+	s = utf8_sanitise("a\xe9" "b\x01" "c", 5);
+	is_str(s, "a\xef\xbf\xbd" "b c", "sanitise replaces and blanks");
+	free(s);
+}
+
+static void test_passages(void)
+{
+	static const struct {
+		const char *in;
+		size_t n;
+		const char *first, *last;
+	} cases[] = {
+		{ "\n\n\nTitle\n\nOne\ntwo\n\n  \nThree  \n", 3, "Title",
+		  "Three" },
+		/* No blank line at all: a paragraph per line. */
+		{ "A\nB\n\nC", 2, "A\nB", "C" },
+		{ "A\nB\nC\n", 3, "A", "C" },
+		{ "only", 1, "only", "only" },
+		{ "", 0, NULL, NULL },
+		/* Blank lines with spaces, tabs or CR separate too. */
+		{ "a\r\n\r\nb", 2, "a", "b" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		struct strvec sv = STRVEC_INIT;
+
+		passages_split(cases[i].in, &sv);
+		is_int(sv.n, cases[i].n, "passages of case %zu", i);
+		if (cases[i].n && sv.n) {
+			is_str(sv.v[0], cases[i].first, "first of %zu", i);
+			is_str(sv.v[sv.n - 1], cases[i].last, "last of %zu", i);
+		}
+		strvec_release(&sv);
+	}
+}
+
+static void fill(struct record *r)
+{
+	record_init(r);
+	record_set(&r->title, "  The impact of  new forms of large-scale "
+			      "general practice provider collaborations ");
+	record_add_author(r, "Pettigrew", "Luisa M", NULL);
+	record_add_author(r, NULL, NULL, "  ");
+	record_add_author(r, "Mays", "Nicholas", NULL);
+	record_set(&r->doi, "https://doi.org/10.3399/BJGP18X694997");
+	record_set(&r->pmid, "PMID: 29440013");
+	record_set(&r->pmcid, "pmc5863670");
+	r->issued.year = 2018;
+	record_set(&r->container_title, "Br J Gen Pract");
+	record_add_passage(r, "  first  passage ", NULL);
+	record_add_passage(r, "   ", NULL);
+	record_add_passage(r, "second", "Results");
+	strvec_push(&r->publication_types, "Systematic Review");
+}
+
+static void test_normalise(void)
+{
+	struct record r;
+	struct strvec keys = STRVEC_INIT;
+
+	fill(&r);
+	ok(record_normalise(&r) == EV_OK, "normalise");
+	is_str(r.title, "The impact of new forms of large-scale general "
+			"practice provider collaborations", "title tidied");
+	is_str(r.doi, "10.3399/bjgp18x694997", "doi normalised");
+	is_str(r.pmid, "29440013", "pmid digits");
+	is_str(r.pmcid, "PMC5863670", "pmcid form");
+	is_int(r.n_authors, 2, "empty author dropped");
+	is_int(r.n_passages, 2, "empty passage dropped");
+	is_str(r.passages[0].text, "first passage", "passage tidied");
+	is_str(r.evidence_type, "systematic-review", "type from pubtype");
+
+	record_keys(&r, &keys);
+	is_int(keys.n, 4, "doi, pmid, pmcid and title keys");
+	is_str(keys.v[0], "doi:10.3399/bjgp18x694997", "doi key first");
+	is_str(keys.v[1], "pmid:29440013", "pmid key");
+	is_str(keys.v[3],
+	       "title:the impact of new forms of large scale general "
+	       "practice provider collaborations|2018|pettigrew",
+	       "title key");
+	strvec_release(&keys);
+
+	record_assign_id(&r);
+	is_str(r.id, "doi:10.3399/bjgp18x694997", "id from the DOI");
+	record_release(&r);
+}
+
+static void test_ids(void)
+{
+	struct record a, b;
+
+	record_init(&a);
+	record_set(&a.pmid, "123");
+	record_set(&a.url, "https://example.org/x");
+	record_assign_id(&a);
+	is_str(a.id, "pmid:123", "PMID before URL");
+	record_release(&a);
+
+	record_init(&a);
+	record_set(&a.url, "HTTPS://Example.ORG/Path/#frag");
+	record_assign_id(&a);
+	is_str(a.id, "url:https://example.org/Path", "URL key tidied");
+	record_release(&a);
+
+	/* Nothing but text: an id from the content, the same each time. */
+	record_init(&a);
+	record_init(&b);
+	record_set(&a.title, "Notes");
+	record_add_passage(&a, "text", NULL);
+	record_set(&b.title, "Notes");
+	record_add_passage(&b, "text", NULL);
+	record_assign_id(&a);
+	record_assign_id(&b);
+	ok(a.id && str_starts_with(a.id, "sha:"), "content id");
+	is_str(a.id, b.id, "content ids are stable");
+	/* An id once given is kept. */
+	record_set(&a.doi, "10.1/x");
+	record_assign_id(&a);
+	ok(str_starts_with(a.id, "sha:"), "id never changes");
+	record_release(&a);
+	record_release(&b);
+}
+
+static void test_json_round_trip(void)
+{
+	struct record r, back;
+	char *json = NULL, *again = NULL;
+	char err[256], h1[65], h2[65];
+	struct provenance p = { "file", "file:///x.txt", "text",
+				"2026-01-01T00:00:00Z", "abc", NULL, NULL };
+
+	fill(&r);
+	record_normalise(&r);
+	record_assign_id(&r);
+	record_add_provenance(&r, &p);
+	record_add_relation(&r, "erratum-for", "pmid:1");
+	strvec_push(&r.cites, "doi:10.1/y");
+	r.issued.month = 2;
+	ok(record_to_json(&r, &json) == EV_OK, "to json");
+	record_init(&back);
+	ok(record_from_json(json, strlen(json), &back, err, sizeof(err)) ==
+		   EV_OK, "from json");
+	record_to_json(&back, &again);
+	is_str(again, json, "JSON round trip is byte-identical");
+	is_int(back.issued.month, 2, "month kept");
+	is_str(back.relations[0].target, "pmid:1", "relation kept");
+
+	/* The hash ignores when it was fetched, not what was fetched. */
+	record_content_hash(&r, h1);
+	record_set(&back.provenance[0].fetched_at, "2030-01-01T00:00:00Z");
+	record_content_hash(&back, h2);
+	is_str(h2, h1, "fetch time does not change the hash");
+	record_set(&back.title, "Other");
+	record_content_hash(&back, h2);
+	ok(strcmp(h1, h2) != 0, "a new title changes the hash");
+
+	free(json);
+	free(again);
+	record_release(&r);
+	record_release(&back);
+}
+
+static void test_json_errors(void)
+{
+	static const char *const bad[] = {
+		"", "{", "[1,2]", "{\"id\":\"doi:1\",\"id\":\"doi:2\"}",
+		"{\"title\":\"a\\u0000b\"}", "\"text\"",
+	};
+	struct record r;
+	char err[256];
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		ev_status rc;
+
+		record_init(&r);
+		err[0] = '\0';
+		rc = record_from_json(bad[i], strlen(bad[i]), &r, err,
+				      sizeof(err));
+		ok(rc == EV_PARSE && err[0], "bad JSON %zu refused: %s", i,
+		   err);
+		record_release(&r);
+	}
+
+	/* CSL-JSON from elsewhere: a foreign id becomes a citation key,
+	 * numbers become strings, "raw" dates are read. */
+	record_init(&r);
+	{
+		const char *csl = "{\"id\":\"smith2019\",\"type\":\"report\","
+				  "\"volume\":12,\"issued\":{\"raw\":"
+				  "\"2019-05-03\"},\"keyword\":\"a, b;c\"}";
+
+		ok(record_from_json(csl, strlen(csl), &r, err, sizeof(err)) ==
+			   EV_OK, "CSL item read");
+	}
+	ok(r.id == NULL, "foreign id not taken as ours");
+	is_str(r.citation_key, "smith2019", "foreign id kept as key");
+	is_str(r.volume, "12", "number as string");
+	is_int(r.issued.day, 3, "raw date read");
+	is_int(r.keywords.n, 3, "keyword string split");
+	record_release(&r);
+}
+
+static void test_evidence_types(void)
+{
+	static const struct {
+		const char *title, *type, *pubtype, *want;
+	} cases[] = {
+		{ "Anything", "article-journal", "Review", "review" },
+		{ "Anything", "article-journal", "Letter", "letter" },
+		{ "A systematic review of federations", "article-journal",
+		  NULL, "systematic-review" },
+		{ "Is bigger better?", "report", NULL, "report" },
+		{ "Caution needed", "post-weblog", NULL, "news" },
+		{ "Early development of PCNs: a mixed-methods evaluation",
+		  "article-journal", NULL, "study" },
+		/* Publication type wins over a title cue. */
+		{ "Evaluation of X", "article-journal", "Editorial",
+		  "editorial" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		struct record r;
+
+		record_init(&r);
+		record_set(&r.title, cases[i].title);
+		record_set(&r.type, cases[i].type);
+		if (cases[i].pubtype)
+			strvec_push(&r.publication_types, cases[i].pubtype);
+		is_str(evidence_type_name(evidence_type_classify(&r)),
+		       cases[i].want, "type of '%s'", cases[i].title);
+		record_release(&r);
+	}
+	is_int(evidence_type_lookup("blog"), ET_NEWS, "alias blog");
+	is_int(evidence_type_lookup("nonsense"), -1, "unknown type");
+}
+
+int main(void)
+{
+	test_doi_normalise();
+	test_collapse_space();
+	test_words();
+	test_utf8();
+	test_passages();
+	test_normalise();
+	test_ids();
+	test_json_round_trip();
+	test_json_errors();
+	test_evidence_types();
+	return tap_done();
+}

@@ -1,0 +1,193 @@
+/* test-store.c - the record store: dedupe, merge, atomic files */
+#include "config.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fsutil.h"
+#include "store.h"
+#include "tap.h"
+#include "text.h"
+
+static char dir[256];
+
+/* A record as a parser would hand it over. */
+static void make(struct record *r, const char *format, const char *url,
+		 const char *title)
+{
+	struct provenance p = { "file", (char *)url, (char *)format,
+				"2026-01-01T00:00:00Z", "hash", NULL, NULL };
+
+	record_init(r);
+	record_set(&r->title, title);
+	record_add_provenance(r, &p);
+}
+
+static ev_status put(struct store *s, struct record *r,
+		     enum store_outcome *o)
+{
+	record_normalise(r);
+	return store_put(s, r, o);
+}
+
+static ev_status count_file(const char *path, void *ctx)
+{
+	struct strvec *sv = ctx;
+
+	return strvec_push(sv, path);
+}
+
+static void rm_rf(const char *path)
+{
+	char cmd[512];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", path);
+	if (system(cmd) != 0)
+		fprintf(stderr, "cannot remove %s\n", path);
+}
+
+int main(void)
+{
+	struct store *s = NULL;
+	struct record r, got;
+	enum store_outcome o;
+	char *msg = NULL, *id = NULL;
+	struct strvec files = STRVEC_INIT;
+	const char *tmp = getenv("TMPDIR");
+
+	snprintf(dir, sizeof(dir), "%s/evstore-XXXXXX", tmp ? tmp : "/tmp");
+	if (!mkdtemp(dir))
+		tap_skip_all("cannot make a temporary directory");
+
+	{
+		char nowhere[300];
+
+		snprintf(nowhere, sizeof(nowhere), "%s/none", dir);
+		ok(store_open(nowhere, 0, &s, &msg) == EV_NOT_FOUND,
+		   "read-only open of nothing: not found (%s)", msg);
+	}
+	free(msg);
+	msg = NULL;
+	ok(store_open(dir, 1, &s, &msg) == EV_OK, "writable open creates");
+
+	/* A new work from a page, found by its URL. */
+	make(&r, "html", "https://example.org/pcn", "Networks at work");
+	record_set(&r.url, "https://example.org/pcn");
+	record_add_passage(&r, "Short page text.", NULL);
+	ok(put(s, &r, &o) == EV_OK && o == STORE_NEW, "new work stored");
+	is_str(r.id, "url:https://example.org/pcn", "id from the URL");
+	ok(r.added_at != NULL, "added_at stamped");
+	record_release(&r);
+
+	/* The same page again: nothing changes, nothing is written. */
+	make(&r, "html", "https://example.org/pcn", "Networks at work");
+	record_set(&r.url, "https://example.org/pcn");
+	record_add_passage(&r, "Short page text.", NULL);
+	ok(put(s, &r, &o) == EV_OK && o == STORE_UNCHANGED,
+	   "same content: unchanged");
+	record_release(&r);
+
+	/* PubMed knows it with a DOI and a PMID: merged into the same
+	 * work, the id stays, PubMed's title wins (higher rank), the
+	 * page's longer text stays. */
+	make(&r, "pubmed", "https://pubmed.example/1", "Networks at work: "
+						      "a study");
+	record_set(&r.url, "https://example.org/pcn");
+	record_set(&r.doi, "10.1000/ABC");
+	record_set(&r.pmid, "4242");
+	record_add_passage(&r, "Abstract.", NULL);
+	ok(put(s, &r, &o) == EV_OK && o == STORE_UPDATED,
+	   "second source merged");
+	is_str(r.id, "url:https://example.org/pcn", "id never changes");
+	is_str(r.title, "Networks at work: a study", "higher rank wins");
+	is_str(r.passages[0].text, "Short page text.", "fuller text kept");
+	is_str(r.doi, "10.1000/abc", "DOI added");
+	is_int(r.n_provenance, 2, "both sources recorded");
+	record_release(&r);
+
+	/* Found again by DOI alone, from a third source. */
+	make(&r, "text", "file:///notes.txt", "Networks at work");
+	record_set(&r.doi, "https://doi.org/10.1000/abc");
+	ok(put(s, &r, &o) == EV_OK, "third source");
+	is_str(r.id, "url:https://example.org/pcn", "found by DOI key");
+	is_str(r.title, "Networks at work: a study",
+	       "lower rank does not override");
+	record_release(&r);
+
+	/* Resolve what users type. */
+	ok(store_resolve(s, "10.1000/ABC", &id) == EV_OK, "resolve DOI");
+	is_str(id, "url:https://example.org/pcn", "DOI resolves to the id");
+	free(id);
+	ok(store_resolve(s, "4242", &id) == EV_OK, "resolve PMID");
+	free(id);
+	ok(store_resolve(s, "pmid:999", &id) == EV_NOT_FOUND,
+	   "unknown PMID");
+	ok(strstr(store_errmsg(s), "pmid:999") != NULL, "message names it");
+
+	/* A second work with the same title but another year and author is
+	 * another work. */
+	make(&r, "text", "file:///other.txt",
+	     "Networks at work: a study");
+	r.issued.year = 1999;
+	record_add_passage(&r, "Different.", NULL);
+	ok(put(s, &r, &o) == EV_OK && o == STORE_NEW, "distinct work");
+	record_release(&r);
+
+	/* Title + year + first author finds a work with no identifiers. */
+	make(&r, "text", "file:///a.txt", "Lessons for large-scale general "
+					  "practice");
+	r.issued.year = 2016;
+	record_add_author(&r, "Rosen", "Rebecca", NULL);
+	record_add_passage(&r, "One.", NULL);
+	ok(put(s, &r, &o) == EV_OK && o == STORE_NEW, "work by title");
+	record_release(&r);
+	make(&r, "csl-json", "file:///b.json", "Lessons for Large-Scale "
+					       "General Practice.");
+	r.issued.year = 2016;
+	record_add_author(&r, "ROSEN", "R", NULL);
+	ok(put(s, &r, &o) == EV_OK && o == STORE_UPDATED,
+	   "same title, year and author: merged");
+	record_release(&r);
+
+	ok(store_walk(s, count_file, &files) == EV_OK, "walk");
+	is_int(files.n, 3, "three works stored");
+	for (size_t i = 1; i < files.n; i++)
+		ok(strcmp(files.v[i - 1], files.v[i]) < 0, "walk is sorted");
+
+	/* A damaged record file is reported, not trusted. */
+	{
+		FILE *f = fopen(files.v[0], "w");
+
+		fputs("{ \"id\": ", f);
+		fclose(f);
+	}
+	record_init(&got);
+	ok(store_read_file(s, files.v[0], &got) == EV_CORRUPT,
+	   "truncated record file is corrupt");
+	ok(strstr(store_errmsg(s), "damaged") != NULL, "and says so: %s",
+	   store_errmsg(s));
+	record_release(&got);
+	store_close(s);
+
+	/* A writer killed mid-write leaves its temporary file in tmp/;
+	 * the next writer removes it, and no final name is touched. */
+	{
+		char path[512];
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/tmp/x.json.tmp-123456", dir);
+		f = fopen(path, "w");
+		fputs("partial", f);
+		fclose(f);
+		ok(store_open(dir, 1, &s, &msg) == EV_OK, "reopen");
+		ok(!fs_exists(path), "leftover temporary file removed");
+		store_close(s);
+	}
+
+	strvec_release(&files);
+	rm_rf(dir);
+	return tap_done();
+}
