@@ -1,0 +1,90 @@
+#!/bin/sh
+# t2000-add.sh - importing local files into the store and the index
+. "${top_srcdir:-$(dirname "$0")/..}/tests/test-lib.sh"
+
+evidence init >/dev/null
+
+test_expect_success 'add a folder of text files' '
+	evidence add "$FIXTURES/text" >out &&
+	grep -q "^3 files: 3 new, 0 updated, 0 unchanged works; 0 skipped" out
+'
+test_expect_success 'the works are in the store, one file each' '
+	test $(find "$EVIDENCE_DIR/store/records" -name "*.json" | wc -l) = 3
+'
+test_expect_success 'and in the index' '
+	evidence stats --format json >stats.json &&
+	test "$(jq .works stats.json)" = 3 &&
+	test "$(jq .by_type.other stats.json)" -ge 0
+'
+test_expect_success 'adding the same files again changes nothing' '
+	before=$(find "$EVIDENCE_DIR/store" -type f -newer stats.json | wc -l) &&
+	evidence add "$FIXTURES/text" >out &&
+	grep -q "0 new, 0 updated, 3 unchanged" out &&
+	after=$(find "$EVIDENCE_DIR/store" -type f -newer stats.json | wc -l) &&
+	test "$before" = "$after"
+'
+test_expect_success 'a plain-text title skips the byline' '
+	id=$(evidence search --format json "mission creep" | jq -r ".hits[0].id") &&
+	evidence show --format json "$id" >show.json &&
+	test "$(jq -r .title show.json)" = "When a network tries to do everything" &&
+	test "$(jq ".passages | length" show.json)" = 5
+'
+test_expect_success 'CSL-JSON: fields, a foreign id kept as citation key' '
+	evidence add "$FIXTURES/csl/review.json" >out &&
+	grep -q "2 new" out &&
+	evidence show --format json 10.5555/evidence.test.1 >show.json &&
+	test "$(jq -r .id show.json)" = "doi:10.5555/evidence.test.1" &&
+	test "$(jq -r ".author[2].literal" show.json)" = "Evidence Test Collaborative" &&
+	test "$(jq -r ".\"citation-key\"" show.json)" = "ITEM-1" &&
+	test "$(jq -r .volume show.json)" = 4 &&
+	test "$(jq -c ".issued" show.json)" = "{\"date-parts\":[[2021,3]]}"
+'
+test_expect_success 'the same work from another source merges, keeps its id' '
+	mkdir -p again &&
+	cat >again/dup.json <<-\JSON &&
+	{"type":"article-journal","title":"Collaboration between general practices: a test review","DOI":"https://doi.org/10.5555/evidence.test.1","PMID":"99999999"}
+	JSON
+	evidence add again/dup.json >out &&
+	grep -q "0 new, 1 updated" out &&
+	evidence show --format json pmid:99999999 >show.json &&
+	test "$(jq -r .id show.json)" = "doi:10.5555/evidence.test.1" &&
+	test "$(jq ".provenance | length" show.json)" = 2
+'
+test_expect_code 1 'a broken file is skipped, the rest imported, exit 1' '
+	mkdir -p mixed &&
+	printf "{\"title\": \"cut off" >mixed/broken.json &&
+	printf "A fine title\n\nA fine paragraph of text.\n" >mixed/fine.txt &&
+	evidence add mixed >out 2>err; code=$?
+	grep -q "broken.json" err && grep -q "1 new" out &&
+	test $(wc -l <err) = 1
+	exit $code
+'
+test_expect_code 1 'a binary file named on the command line is skipped' '
+	head -c 2000 /dev/urandom >noise.bin && printf "\0\0" >>noise.bin &&
+	evidence add noise.bin 2>err; code=$?
+	grep -q "noise.bin" err
+	exit $code
+'
+test_expect_success 'a folder walk leaves README-like files alone' '
+	mkdir -p withreadme && cp "$FIXTURES/text/focus-note.txt" withreadme/ &&
+	echo "# not a work" >withreadme/README.md &&
+	evidence add withreadme >out &&
+	grep -q "^1 files:" out
+'
+test_expect_code 2 'add with nothing is a usage error' 'evidence add'
+test_expect_code 2 'an unknown --format is a usage error' \
+	'evidence add --format docx x'
+test_expect_success 'a second writer gives up with 75, naming the lock' '
+	mkfifo hold &&
+	{ "$top_builddir/tests/lock-holder" "$EVIDENCE_DIR/lock" <hold >held & } &&
+	exec 8>hold &&
+	while ! grep -q locked held 2>/dev/null; do sleep 0.1; done &&
+	{ evidence add --wait 0.3 "$FIXTURES/text" 2>err; code=$?; } ;
+	exec 8>&- ; wait
+	test "$code" = 75 && grep -q "locked by another writer" err &&
+	grep -q "lock" err
+'
+test_expect_success 'the lock is free again once its holder is gone' '
+	evidence add "$FIXTURES/text" >/dev/null
+'
+test_done

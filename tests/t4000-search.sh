@@ -1,0 +1,109 @@
+#!/bin/sh
+# t4000-search.sh - ranked evidence: words, phrases, fields, filters
+. "${top_srcdir:-$(dirname "$0")/..}/tests/test-lib.sh"
+
+evidence init >/dev/null
+evidence add "$FIXTURES/text" "$FIXTURES/csl/review.json" >/dev/null
+
+search_json() {
+	evidence search --format json "$@" >res.json
+}
+
+test_expect_success 'a phrase finds the one note that has it' '
+	search_json "\"mission creep\"" &&
+	test "$(jq .total res.json)" = 1 &&
+	test "$(jq -r ".hits[0].title" res.json)" = "When a network tries to do everything" &&
+	test "$(jq ".hits[0].passage.n" res.json)" = 3 &&
+	jq -r ".hits[0].passage.snippet" res.json | grep -q "\*\*mission\*\* \*\*creep\*\*"
+'
+test_expect_success 'the JSON has the documented shape' '
+	search_json marathon &&
+	test "$(jq .format_version res.json)" = 1 &&
+	test "$(jq -r .query res.json)" = marathon &&
+	jq -e ".hits[0] | has(\"rank\") and has(\"score\") and has(\"id\") and
+		has(\"authors\") and has(\"year\") and has(\"container\") and
+		has(\"doi\") and has(\"pmid\") and has(\"url\") and
+		has(\"evidence_type\") and has(\"lessons\") and has(\"passage\")" res.json
+'
+test_expect_success 'hits carry their passage lessons' '
+	search_json marathon &&
+	jq -e "[.hits[0].lessons[].lesson] | index(\"pacing\") != null" res.json
+'
+test_expect_success 'a query naming a lesson finds its passages without the words' '
+	search_json "mission creep" &&
+	jq -e "[.hits[].title] | index(\"Collaboration between general practices: a test review\") != null" res.json
+'
+test_expect_success 'one hit per work unless --all-passages' '
+	search_json practices &&
+	test "$(jq "[.hits[].id] | length" res.json)" = "$(jq "[.hits[].id] | unique | length" res.json)" &&
+	search_json --all-passages practices &&
+	test "$(jq "[.hits[].id] | length" res.json)" -gt "$(jq "[.hits[].id] | unique | length" res.json)"
+'
+test_expect_success 'author: and year ranges' '
+	search_json "author:okafor" &&
+	test "$(jq -r ".hits[0].doi" res.json)" = "10.5555/evidence.test.1" &&
+	search_json "federation year:2018..2019" &&
+	test "$(jq -r ".hits[0].title" res.json)" = "Federations after five years" &&
+	test "$(jq .total res.json)" = 1
+'
+test_expect_success '--type, --since and --until filter' '
+	search_json --type news federation &&
+	test "$(jq .total res.json)" = 1 &&
+	search_json --since 2020 goals &&
+	test "$(jq -r ".hits[0].year" res.json)" = 2021 &&
+	search_json --until 2020 --since 2020 goals; test $? = 1
+'
+test_expect_success '--lesson keeps only passages that carry it' '
+	search_json --lesson relationships --all-passages practices &&
+	test "$(jq ".hits | length" res.json)" -ge 1 &&
+	jq -e "all(.hits[]; [.lessons[].lesson] | index(\"relationships\") != null)" res.json
+'
+test_expect_success 'synonyms: PCN finds primary care network' '
+	printf "About PCNs\n\nEvery primary care network must hire a pharmacist.\n" >pcn.txt &&
+	evidence add pcn.txt >/dev/null &&
+	search_json pcn &&
+	jq -e "[.hits[].title] | index(\"About PCNs\") != null" res.json
+'
+test_expect_success '--limit and --offset page through results' '
+	search_json --limit 1 practices && test "$(jq ".hits | length" res.json)" = 1 &&
+	first=$(jq -r ".hits[0].id" res.json) &&
+	search_json --limit 1 --offset 1 practices &&
+	test "$(jq ".hits[0].rank" res.json)" = 2 &&
+	test "$(jq -r ".hits[0].id" res.json)" != "$first"
+'
+test_expect_success 'CSV has a header and a row per hit' '
+	evidence search --format csv marathon >res.csv &&
+	head -1 res.csv | grep -q "^rank,score,id,title,authors,year" &&
+	test $(wc -l <res.csv) -ge 2
+'
+test_expect_success 'text output names the work and the passage' '
+	evidence search mission creep >res.txt &&
+	grep -q "^1\. When a network tries to do everything" res.txt &&
+	grep -q "\[passage 3\]" res.txt
+'
+test_expect_code 1 'nothing matched: exit 1 and a message' '
+	evidence search zzyzxqv 2>err; code=$?; grep -q "no results" err; exit $code
+'
+test_expect_success 'a misspelling gets a suggestion' '
+	evidence search marathn 2>err; grep -q "did you mean .marathon" err
+'
+for q in '"abc' '(a OR b' ')(' 'a AND' 'NOT' 'title:' '""' '-' '*' \
+	'foo:bar' 'a NEAR' 'AND OR NOT' '((((((((((x'; do
+	test_expect_success "odd query [$q] gives results or exit 2, never a crash" "
+		evidence search --format json '$q' >/dev/null 2>err; code=\$?
+		test \$code = 0 || test \$code = 1 || { test \$code = 2 && test \$(wc -l <err) = 1; }
+	"
+done
+test_expect_success 'invalid UTF-8 in a query is not an error' '
+	q=$(printf "marat\377hon") &&
+	evidence search "$q" >/dev/null 2>&1; test $? -le 1
+'
+test_expect_code 2 'a query over the size cap is refused in one line' '
+	q=$(head -c 20000 /dev/zero | tr "\0" "a") &&
+	evidence search "$q" 2>err; code=$?; test $(wc -l <err) = 1; exit $code
+'
+test_expect_code 2 'an unknown lesson is a usage error' \
+	'evidence search --lesson patience x'
+test_expect_code 2 'an unknown type is a usage error' \
+	'evidence search --type novel x'
+test_done
