@@ -243,7 +243,7 @@ enum {
 	XDB_QP_WILDCARD = 1 << 3,
 	XDB_QP_SYNONYM = 1 << 4,        /* ~term expands synonyms */
 	XDB_QP_AUTO_SYNONYMS = 1 << 5,
-	XDB_QP_AUTO_MULTIWORD_SYNONYMS = 1 << 6,
+	XDB_QP_AUTO_MULTIWORD_SYNONYMS = 1 << 6, /* single words too */
 	XDB_QP_SPELLING_CORRECTION = 1 << 7,
 	XDB_QP_BOOLEAN_ANY_CASE = 1 << 8,
 	XDB_QP_DEFAULT = (1 << 0) | (1 << 1) | (1 << 2) | (1 << 3) | (1 << 6)

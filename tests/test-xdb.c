@@ -316,6 +316,9 @@ static void build_main(const char *path)
 	 * "primary care network" into (primary care network) OR pcn. */
 	is_int(xdb_add_synonym(db, "primary care network", "pcn"), EV_OK,
 	       "add a multiword synonym");
+	/* A one-word key, for ~term and the auto-synonyms flag. */
+	is_int(xdb_add_synonym(db, "workforce", "staff"), EV_OK,
+	       "add a synonym");
 	is_int(xdb_set_metadata(db, "schema", "1"), EV_OK, "set metadata");
 	is_int(xdb_commit(db), EV_OK, "commit the main database");
 	is_int(xdb_doccount(db, &count), EV_OK, "doccount");
@@ -486,6 +489,62 @@ static void test_search(const char *path)
 	}
 	xdb_qp_free(qp);
 	xdb_close(db);
+}
+
+/* Synonyms of one word: "workforce" is in no passage; its synonym "staff"
+ * is in passage 3. */
+static const struct {
+	const char *text;
+	unsigned flags;
+	const char *want;
+} synonym_cases[] = {
+	{ "workforce", NO_MULTIWORD, "" },
+	{ "~workforce", NO_MULTIWORD | XDB_QP_SYNONYM, "3" },
+	/* without the flag, ~ is no operator */
+	{ "~workforce", NO_MULTIWORD, "" },
+	{ "workforce", NO_MULTIWORD | XDB_QP_AUTO_SYNONYMS, "3" },
+	/* the multiword flag covers single words too */
+	{ "workforce", XDB_QP_DEFAULT, "3" },
+};
+
+/* Run the synonym cases on PATH, expecting them to match (CLEARED = 0)
+ * or, once the synonyms are cleared, to match nothing. */
+static void run_synonym_cases(const char *path, int cleared)
+{
+	xdb_t *db = open_reader(path);
+	xdb_qp_t *qp;
+	struct strbuf got;
+
+	if (!db)
+		return;
+	qp = main_qp(db);
+	for (size_t i = 0; qp && i < ARRAY_SIZE(synonym_cases); i++) {
+		const char *want = cleared ? "" : synonym_cases[i].want;
+
+		is_int(search_ids(db, qp, synonym_cases[i].text,
+				  synonym_cases[i].flags, &got),
+		       EV_OK, "search '%s'", synonym_cases[i].text);
+		is_str(got.s, want, "search '%s' flags %#x%s",
+		       synonym_cases[i].text, synonym_cases[i].flags,
+		       cleared ? " after clearing" : "");
+	}
+	xdb_qp_free(qp);
+	xdb_close(db);
+}
+
+static void test_synonyms(const char *path)
+{
+	xdb_t *db = NULL;
+
+	run_synonym_cases(path, 0);
+	if (xdb_open(path, XDB_WRITE, &db, NULL) != EV_OK) {
+		ok(0, "open the main database to write");
+		return;
+	}
+	is_int(xdb_clear_synonyms(db, "workforce"), EV_OK, "clear synonyms");
+	xdb_commit(db);
+	xdb_close(db);
+	run_synonym_cases(path, 1);
 }
 
 /* The terms QueryParser makes, stems included, in query order. */
@@ -1025,6 +1084,50 @@ static void test_doc_handle(void)
 	       "a long posting: EV_USAGE");
 	xdb_doc_free(doc);
 	xdb_doc_free(NULL);
+}
+
+/* Text indexed without positions matches words but not phrases; a term
+ * generator needs no database. */
+static void test_termgen_nopos(void)
+{
+	const char *path = tmp_path("nopos");
+	static const char *const words[] = { "alpha", "beta" };
+	xdb_t *db = NULL;
+	xdb_termgen_t *tg = xdb_termgen_new(NULL);
+	xdb_query_t *q;
+	struct strbuf got;
+
+	ok(tg != NULL, "a term generator with no database");
+	if (!tg || xdb_open(path, XDB_CREATE_OVERWRITE, &db, NULL)) {
+		ok(0, "create a database");
+		xdb_termgen_free(tg);
+		return;
+	}
+	for (int positions = 0; positions < 2; positions++) {
+		xdb_doc_t *doc = xdb_doc_new();
+
+		xdb_termgen_set_document(tg, doc);
+		if (positions)
+			is_int(xdb_termgen_index_text(tg, "Alpha beta", 1, ""),
+			       EV_OK, "index with positions");
+		else
+			is_int(xdb_termgen_index_text_nopos(tg, "Alpha beta",
+							    1, ""),
+			       EV_OK, "index without positions");
+		xdb_add_document(db, doc, NULL);
+		xdb_doc_free(doc);
+	}
+	xdb_commit(db);
+	q = xdb_query_terms_op(XDB_OP_AND, words, 2, 0);
+	query_ids(db, q, 1, &got);
+	is_str(got.s, "1,2", "both have the words");
+	xdb_query_free(q);
+	q = xdb_query_terms_op(XDB_OP_PHRASE, words, 2, 0);
+	query_ids(db, q, 1, &got);
+	is_str(got.s, "2", "only the one with positions has the phrase");
+	xdb_query_free(q);
+	xdb_termgen_free(tg);
+	xdb_close(db);
 }
 
 /* Long terms never reach Xapian on a database either. */
@@ -1946,6 +2049,7 @@ int main(void)
 
 	build_main(main_db);
 	test_search(main_db);
+	test_synonyms(main_db);
 	test_query_terms(main_db);
 	test_spelling(main_db);
 	test_malformed(main_db);
@@ -1954,6 +2058,7 @@ int main(void)
 	test_documents(main_db);
 	test_doc_handle();
 	test_long_terms();
+	test_termgen_nopos();
 	build_ops(ops_db);
 	test_builders(ops_db);
 	build_rank(rank_db);
