@@ -325,7 +325,8 @@ xdb_query_t *xdb_query_scale(const xdb_query_t *q, double factor);
 /* Matches every document with a value in SLOT, weighted by that value
  * (written with xdb_sortable_serialise()), capped at MAXWEIGHT.  With
  * MAXWEIGHT <= 0 there is no cap (values must then be >= 0); a capped
- * query cannot be sent to a remote shard (its search gives EV_INDEX). */
+ * query works on local databases only (Xapian will not send it to a
+ * remote shard). */
 xdb_query_t *xdb_query_value_weight(unsigned slot, double maxweight);
 /* Matches documents whose value in SLOT lies in [LO, HI] (serialised). */
 xdb_query_t *xdb_query_value_range(unsigned slot, double lo, double hi);
