@@ -2,11 +2,16 @@
 #include "config.h"
 
 #include <cerrno>
+#include <climits>
 #include <cstdlib>
 #include <cstring>
+#include <iterator>
+#include <memory>
 #include <new>
 #include <string>
+#include <vector>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <xapian.h>
@@ -20,6 +25,50 @@
  * the handle.  No exception may leave this file.
  */
 
+/* How many times a read that meets a revision reused by a writer
+ * (DatabaseModifiedError) reopens the database and tries again. */
+#define MODIFIED_RETRIES 3
+
+/* The longest word TermGenerator indexes, in bytes (Xapian's default),
+ * and so the longest term prefix that keeps "Z" + prefix + word within
+ * XDB_MAX_TERM even when lower-casing lengthens a word. */
+#define TERMGEN_MAX_WORD 64
+#define TERMGEN_MAX_PREFIX (XDB_MAX_TERM - 1 - 2 * TERMGEN_MAX_WORD)
+
+/* Spies per search: each one counts every match, so keep them few. */
+#define MAX_FACETS 4
+
+/*
+ * English function words: articles, pronouns, auxiliaries, prepositions
+ * and conjunctions, the words that carry grammar rather than topic.
+ * Words that carry meaning in this domain stay out even though some lists
+ * have them: "not" and "no" (negation), "over", "under", "too", "much",
+ * "more" and "soon" ("under-promise and over-deliver", "too much too
+ * soon").  Xapian still indexes a stopword unstemmed with its position,
+ * so a quoted phrase can match it.
+ */
+static const char *const english_stopwords[] = {
+	"a",       "about",   "after",     "all",        "also",   "am",
+	"an",      "and",     "any",       "are",        "as",     "at",
+	"be",      "because", "been",      "before",     "being",  "between",
+	"both",    "but",     "by",        "can",        "could",  "did",
+	"do",      "does",    "doing",     "during",     "each",   "for",
+	"from",    "had",     "has",       "have",       "having", "he",
+	"her",     "here",    "hers",      "herself",    "him",    "himself",
+	"his",     "how",     "i",         "if",         "in",     "into",
+	"is",      "it",      "its",       "itself",     "many",   "may",
+	"me",      "might",   "must",      "my",         "myself", "of",
+	"on",      "or",      "our",       "ours",       "ourselves",
+	"shall",   "she",     "should",    "so",         "some",   "such",
+	"than",    "that",    "the",       "their",      "theirs", "them",
+	"themselves",         "then",      "there",      "these",  "they",
+	"this",    "those",   "through",   "to",         "until",  "upon",
+	"us",      "very",    "was",       "we",         "were",   "what",
+	"when",    "where",   "which",     "while",      "who",    "whom",
+	"whose",   "why",     "will",      "with",       "would",  "you",
+	"your",    "yours",   "yourself",  "yourselves",
+};
+
 struct xdb {
 	Xapian::Database *db;          /* the handle, read-only or writable */
 	Xapian::WritableDatabase *wdb; /* the same object when writable */
@@ -31,87 +80,314 @@ struct xdb_stem {
 	Xapian::Stem stem;
 };
 
-/* Copy S into a malloc'd C string; NULL when out of memory. */
-static char *dup_string(const std::string &s)
+struct xdb_doc {
+	Xapian::Document doc;
+	std::string msg;
+};
+
+/* The stopper is declared before its user so that it outlives it: the
+ * generator and the parser hold a plain pointer to it. */
+struct xdb_termgen {
+	Xapian::SimpleStopper stopper;
+	Xapian::TermGenerator tg;
+	std::string msg;
+
+	xdb_termgen()
+		: stopper(std::begin(english_stopwords),
+			  std::end(english_stopwords))
+	{
+	}
+};
+
+struct xdb_qp {
+	Xapian::SimpleStopper stopper;
+	Xapian::QueryParser qp;
+	std::string msg;
+
+	xdb_qp()
+		: stopper(std::begin(english_stopwords),
+			  std::end(english_stopwords))
+	{
+	}
+};
+
+struct xdb_query {
+	Xapian::Query q;
+};
+
+/* The enquire and every MSet it makes hold their own copy of the
+ * database handle.  Copies share Xapian's internals, so a reopen through
+ * any copy (after DatabaseModifiedError) moves them all to the latest
+ * revision, and none of them dangles when the xdb_t is closed. */
+struct xdb_enquire {
+	Xapian::Database db;
+	Xapian::Enquire enq;
+	std::vector<Xapian::valueno> facet_slots;
+	std::string msg;
+
+	explicit xdb_enquire(const Xapian::Database &d) : db(d), enq(db)
+	{
+	}
+};
+
+struct xdb_mset {
+	Xapian::Database db;
+	Xapian::MSet mset;
+	/* One fresh spy per facet per search: a spy adds up everything it
+	 * has seen, so reusing one would count a retried search twice. */
+	std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
+	std::string msg;
+
+	explicit xdb_mset(const Xapian::Database &d) : db(d)
+	{
+	}
+};
+
+/* Copy the LEN bytes at S into a malloc'd, NUL-terminated string; NULL
+ * when out of memory. */
+static char *dup_bytes(const char *s, size_t len)
 {
-	char *p = static_cast<char *>(std::malloc(s.size() + 1));
+	char *p = static_cast<char *>(std::malloc(len + 1));
 
 	if (p) {
-		std::memcpy(p, s.data(), s.size());
-		p[s.size()] = '\0';
+		std::memcpy(p, s, len);
+		p[len] = '\0';
 	}
 	return p;
 }
 
-/* Sort the exception being handled into a status, and put its message in
- * MSG.  Must be called from inside a catch block. */
-static ev_status classify(std::string &msg)
+/* Copy S into a malloc'd C string; NULL when out of memory. */
+static char *dup_string(const std::string &s)
 {
-	try {
-		throw;
-	} catch (const Xapian::DatabaseLockError &e) {
-		msg = e.get_description();
-		return EV_LOCKED;
-	} catch (const Xapian::DatabaseNotFoundError &e) {
-		msg = e.get_description();
-		return EV_NOT_FOUND;
-	} catch (const Xapian::DatabaseCorruptError &e) {
-		msg = e.get_description();
-		return EV_CORRUPT;
-	} catch (const Xapian::DatabaseVersionError &e) {
-		msg = e.get_description();
-		return EV_VERSION;
-	} catch (const Xapian::DatabaseModifiedError &e) {
-		msg = e.get_description();
-		return EV_MODIFIED;
-	} catch (const Xapian::DocNotFoundError &e) {
-		msg = e.get_description();
-		return EV_NOT_FOUND;
-	} catch (const Xapian::QueryParserError &e) {
-		msg = e.get_description();
-		return EV_BAD_QUERY;
-	} catch (const Xapian::InvalidArgumentError &e) {
-		msg = e.get_description();
-		return EV_USAGE;
-	} catch (const Xapian::DatabaseError &e) {
-		msg = e.get_description();
-		const char *err = e.get_error_string();
-		if (err && (std::strstr(err, "No space") ||
-			    std::strstr(err, "Input/output") ||
-			    std::strstr(err, "quota")))
-			return EV_IO;
-		return EV_INDEX;
-	} catch (const Xapian::Error &e) {
-		msg = e.get_description();
-		return EV_INDEX;
-	} catch (const std::bad_alloc &) {
-		msg = "out of memory";
-		return EV_NOMEM;
-	} catch (const std::exception &e) {
-		msg = e.what();
-		return EV_INDEX;
-	} catch (...) {
-		msg = "unknown C++ exception";
-		return EV_INDEX;
-	}
+	return dup_bytes(s.data(), s.size());
 }
 
-/* Keep the message of the exception in flight on DB; never throws. */
-static ev_status fail(xdb_t *db)
+/* True when TEXT (may be NULL) tells of a permission problem: Xapian keeps
+ * the errno text in the message, not always in get_error_string(). */
+static bool says_permission(const char *text)
 {
-	std::string msg;
-	ev_status rc = classify(msg);
+	return text && (std::strstr(text, "Permission denied") ||
+			std::strstr(text, "Read-only file system") ||
+			std::strstr(text, "Operation not permitted"));
+}
+
+/* Sort the exception being handled into a status, and put its message in
+ * MSG.  Must be called from inside a catch block.  Never throws: when
+ * there is no memory for the message, the status still tells. */
+static ev_status classify(std::string &msg) noexcept
+{
+	ev_status rc = EV_INDEX;
 
 	try {
-		db->msg = msg;
+		try {
+			throw;
+		} catch (const Xapian::DatabaseLockError &e) {
+			msg = e.get_description();
+			/* "Couldn't open lockfile: Permission denied" is no
+			 * other writer: waiting will not help. */
+			rc = says_permission(msg.c_str()) ? EV_READONLY
+							  : EV_LOCKED;
+		} catch (const Xapian::DatabaseNotFoundError &e) {
+			rc = EV_NOT_FOUND;
+			msg = e.get_description();
+		} catch (const Xapian::DatabaseCorruptError &e) {
+			rc = EV_CORRUPT;
+			msg = e.get_description();
+		} catch (const Xapian::DatabaseVersionError &e) {
+			rc = EV_VERSION;
+			msg = e.get_description();
+		} catch (const Xapian::DatabaseModifiedError &e) {
+			rc = EV_MODIFIED;
+			msg = e.get_description();
+		} catch (const Xapian::DocNotFoundError &e) {
+			rc = EV_NOT_FOUND;
+			msg = e.get_description();
+		} catch (const Xapian::QueryParserError &e) {
+			rc = EV_BAD_QUERY;
+			msg = e.get_description();
+		} catch (const Xapian::WildcardError &e) {
+			/* A wildcard over more terms than set_max_expansion()
+			 * allows: Xapian expands it when matching. */
+			rc = EV_BAD_QUERY;
+			msg = e.get_description();
+		} catch (const Xapian::InvalidArgumentError &e) {
+			rc = EV_USAGE;
+			msg = e.get_description();
+		} catch (const Xapian::InvalidOperationError &e) {
+			/* A transaction already open, a field that is both
+			 * free-text and boolean: the caller's mistake. */
+			rc = EV_USAGE;
+			msg = e.get_description();
+		} catch (const Xapian::DatabaseError &e) {
+			msg = e.get_description();
+			const char *err = e.get_error_string();
+			if (err && (std::strstr(err, "No space") ||
+				    std::strstr(err, "Input/output") ||
+				    std::strstr(err, "quota")))
+				rc = EV_IO;
+			else if (says_permission(err) ||
+				 says_permission(msg.c_str()))
+				rc = EV_READONLY;
+			/* Glass reports a table file shorter than its root
+			 * block says (a truncated file) as a plain
+			 * DatabaseError; it is damage all the same. */
+			else if (msg.find("EOF reading block") !=
+				 std::string::npos)
+				rc = EV_CORRUPT;
+		} catch (const Xapian::Error &e) {
+			msg = e.get_description();
+		} catch (const std::bad_alloc &) {
+			rc = EV_NOMEM;
+			msg = "out of memory";
+		} catch (const std::exception &e) {
+			msg = e.what();
+		} catch (...) {
+			msg = "unknown C++ exception";
+		}
 	} catch (...) {
-		/* Not even room for the message: the status still tells. */
+		/* No room for the message. */
 	}
 	return rc;
 }
 
+/* Keep the message of the exception in flight on handle H (any handle
+ * with a msg member); never throws. */
+template <typename H> static ev_status fail(H *h) noexcept
+{
+	std::string msg;
+	ev_status rc = classify(msg);
+
+	h->msg.swap(msg);
+	return rc;
+}
+
+/* Put MSG on handle H and return RC: for errors the binding finds
+ * itself.  Called inside the try block, where a failed copy is caught. */
+template <typename H>
+static ev_status refuse(H *h, ev_status rc, const std::string &msg)
+{
+	h->msg = msg;
+	return rc;
+}
+
+/*
+ * Refuse a term over XDB_MAX_TERM bytes: glass only rejects it at commit,
+ * far from the call that added it, and for synonyms it does not reject it
+ * at all but writes a synonym list it cannot read back.  WHAT names the
+ * term in the message ("term", "id term"...).
+ */
+template <typename H>
+static bool term_too_long(H *h, const char *what, const char *term)
+{
+	size_t len = std::strlen(term);
+	size_t shown = len < 40 ? len : 40;
+
+	if (len <= XDB_MAX_TERM)
+		return false;
+	/* Cut the sample at a character boundary. */
+	while (shown > 0 &&
+	       (static_cast<unsigned char>(term[shown]) & 0xC0) == 0x80)
+		shown--;
+	h->msg = std::string(what) + " too long (" + std::to_string(len) +
+		 " bytes, the limit is " + std::to_string(XDB_MAX_TERM) +
+		 "): '" + std::string(term, shown) + "...'";
+	return true;
+}
+
+/* True when DB can take changes; otherwise leave a message on it. */
+static bool writable(xdb_t *db)
+{
+	if (db->wdb)
+		return true;
+	db->msg = "database is open read-only";
+	return false;
+}
+
+/*
+ * Run FN, and when it meets a revision that a writer has since reused
+ * (DatabaseModifiedError), reopen DB and run it again, at most
+ * MODIFIED_RETRIES more times.  A walk that has already handed items to
+ * the caller (*DELIVERED != 0) cannot start over unseen, so it gives up.
+ */
+template <typename F>
+static void with_reopen(Xapian::Database &db, F fn,
+			const unsigned *delivered = nullptr)
+{
+	for (int attempt = 0;; attempt++) {
+		try {
+			fn();
+			return;
+		} catch (const Xapian::DatabaseModifiedError &) {
+			if (attempt == MODIFIED_RETRIES ||
+			    (delivered && *delivered))
+				throw;
+			db.reopen();
+		}
+	}
+}
+
+/* Read the data and values of DOC (fetched from a database) now, while a
+ * retry can still reopen, instead of lazily in a later call.  Xapian
+ * keeps the values once read; the data it keeps once set. */
+static void snapshot_document(Xapian::Document &doc)
+{
+	(void)doc.values_count();
+	doc.set_data(doc.get_data());
+}
+
 /* ------------------------------------------------------------------ */
 /* Databases                                                           */
+
+/* Sort an exception from opening PATH, refining Xapian's answer with what
+ * the file system says; put the message in *MSGP when MSGP is not NULL.
+ * Called from a catch block. */
+static ev_status open_failed(const char *path, const char *shard,
+			     char **msgp) noexcept
+{
+	std::string msg;
+	ev_status rc = classify(msg);
+
+	if (rc == EV_INDEX && access(path, F_OK) != 0)
+		rc = EV_NOT_FOUND;
+	if (msgp) {
+		try {
+			/* With several shards, say which one failed. */
+			if (shard)
+				msg = std::string(shard) + ": " + msg;
+		} catch (...) {
+		}
+		*msgp = dup_string(msg);
+	}
+	return rc;
+}
+
+/*
+ * Xapian opens a writer on a directory it cannot write to when the files
+ * in it still can be (the lock file is opened, not created), and fails
+ * only at the first commit, leaving the writer unusable.  Ask the system
+ * first.  True, with the message in *MSGP, when PATH is such a directory.
+ */
+static bool directory_unwritable(const char *path, char **msgp)
+{
+	struct stat st;
+	int err;
+
+	if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode) ||
+	    access(path, W_OK) == 0)
+		return false;
+	err = errno;
+	if (err != EACCES && err != EROFS && err != EPERM)
+		return false;
+	if (msgp) {
+		try {
+			*msgp = dup_string(std::string("cannot write to ") +
+					   path + ": " + std::strerror(err));
+		} catch (...) {
+			*msgp = nullptr;
+		}
+	}
+	return true;
+}
 
 ev_status xdb_open(const char *path, enum xdb_mode mode, xdb_t **dbp,
 		   char **msgp)
@@ -121,6 +397,8 @@ ev_status xdb_open(const char *path, enum xdb_mode mode, xdb_t **dbp,
 	*dbp = nullptr;
 	if (msgp)
 		*msgp = nullptr;
+	if (mode != XDB_READ && directory_unwritable(path, msgp))
+		return EV_READONLY;
 	try {
 		db = new xdb_t();
 		db->db = nullptr;
@@ -138,18 +416,46 @@ ev_status xdb_open(const char *path, enum xdb_mode mode, xdb_t **dbp,
 		*dbp = db;
 		return EV_OK;
 	} catch (...) {
-		std::string msg;
-		ev_status rc = classify(msg);
+		ev_status rc = open_failed(path, nullptr, msgp);
 
-		/* "Couldn't open lockfile" is a permission problem, not
-		 * another writer: tell them apart by asking the system. */
-		if (rc == EV_LOCKED && access(path, W_OK) != 0 &&
-		    (errno == EACCES || errno == EROFS || errno == EPERM))
-			rc = EV_READONLY;
-		if (rc == EV_INDEX && access(path, F_OK) != 0)
-			rc = EV_NOT_FOUND;
+		if (db) {
+			delete db->db;
+			delete db;
+		}
+		return rc;
+	}
+}
+
+ev_status xdb_open_shards(const char *const *paths, size_t n, xdb_t **dbp,
+			  char **msgp)
+{
+	xdb_t *db = nullptr;
+	const char *current = nullptr;
+
+	*dbp = nullptr;
+	if (msgp)
+		*msgp = nullptr;
+	if (n == 0) {
 		if (msgp)
-			*msgp = dup_string(msg);
+			*msgp = dup_string("no shards to open");
+		return EV_USAGE;
+	}
+	try {
+		db = new xdb_t();
+		db->db = nullptr;
+		db->wdb = nullptr;
+		db->path = paths[0];
+		db->db = new Xapian::Database();
+		for (size_t i = 0; i < n; i++) {
+			current = paths[i];
+			db->db->add_database(Xapian::Database(current));
+		}
+		*dbp = db;
+		return EV_OK;
+	} catch (...) {
+		ev_status rc = open_failed(current ? current : paths[0],
+					   current, msgp);
+
 		if (db) {
 			delete db->db;
 			delete db;
@@ -177,14 +483,139 @@ const char *xdb_errmsg(const xdb_t *db)
 	return db ? db->msg.c_str() : "no database";
 }
 
+ev_status xdb_reopen(xdb_t *db)
+{
+	try {
+		db->db->reopen();
+		return EV_OK;
+	} catch (...) {
+		return fail(db);
+	}
+}
+
 ev_status xdb_commit(xdb_t *db)
 {
 	try {
-		if (!db->wdb) {
-			db->msg = "database is open read-only";
+		if (!writable(db))
 			return EV_USAGE;
-		}
 		db->wdb->commit();
+		return EV_OK;
+	} catch (...) {
+		return fail(db);
+	}
+}
+
+ev_status xdb_begin_transaction(xdb_t *db, int flushed)
+{
+	try {
+		if (!writable(db))
+			return EV_USAGE;
+		db->wdb->begin_transaction(flushed != 0);
+		return EV_OK;
+	} catch (...) {
+		return fail(db);
+	}
+}
+
+ev_status xdb_commit_transaction(xdb_t *db)
+{
+	try {
+		if (!writable(db))
+			return EV_USAGE;
+		db->wdb->commit_transaction();
+		return EV_OK;
+	} catch (...) {
+		return fail(db);
+	}
+}
+
+ev_status xdb_cancel_transaction(xdb_t *db)
+{
+	try {
+		if (!writable(db))
+			return EV_USAGE;
+		db->wdb->cancel_transaction();
+		return EV_OK;
+	} catch (...) {
+		return fail(db);
+	}
+}
+
+ev_status xdb_doccount(xdb_t *db, unsigned *countp)
+{
+	*countp = 0;
+	try {
+		with_reopen(*db->db,
+			    [&] { *countp = db->db->get_doccount(); });
+		return EV_OK;
+	} catch (...) {
+		return fail(db);
+	}
+}
+
+ev_status xdb_termfreq(xdb_t *db, const char *term, unsigned *freqp)
+{
+	*freqp = 0;
+	try {
+		with_reopen(*db->db,
+			    [&] { *freqp = db->db->get_termfreq(term); });
+		return EV_OK;
+	} catch (...) {
+		return fail(db);
+	}
+}
+
+ev_status xdb_allterms(xdb_t *db, const char *prefix, xdb_term_fn fn,
+		       void *ctx)
+{
+	unsigned delivered = 0;
+
+	try {
+		with_reopen(
+			*db->db,
+			[&] {
+				Xapian::TermIterator it =
+					db->db->allterms_begin(prefix);
+				Xapian::TermIterator end =
+					db->db->allterms_end(prefix);
+
+				for (; it != end; ++it) {
+					std::string term = *it;
+
+					delivered++;
+					if (fn(term.c_str(), it.get_termfreq(),
+					       ctx))
+						break;
+				}
+			},
+			&delivered);
+		return EV_OK;
+	} catch (...) {
+		return fail(db);
+	}
+}
+
+ev_status xdb_postlist(xdb_t *db, const char *term, xdb_docid_fn fn,
+		       void *ctx)
+{
+	unsigned delivered = 0;
+
+	try {
+		with_reopen(
+			*db->db,
+			[&] {
+				Xapian::PostingIterator it =
+					db->db->postlist_begin(term);
+				Xapian::PostingIterator end =
+					db->db->postlist_end(term);
+
+				for (; it != end; ++it) {
+					delivered++;
+					if (fn(*it, ctx))
+						break;
+				}
+			},
+			&delivered);
 		return EV_OK;
 	} catch (...) {
 		return fail(db);
@@ -195,8 +626,9 @@ ev_status xdb_get_metadata(xdb_t *db, const char *key, char **valuep)
 {
 	*valuep = nullptr;
 	try {
-		std::string v = db->db->get_metadata(key);
+		std::string v;
 
+		with_reopen(*db->db, [&] { v = db->db->get_metadata(key); });
 		*valuep = dup_string(v);
 		return *valuep ? EV_OK : EV_NOMEM;
 	} catch (...) {
@@ -207,11 +639,275 @@ ev_status xdb_get_metadata(xdb_t *db, const char *key, char **valuep)
 ev_status xdb_set_metadata(xdb_t *db, const char *key, const char *value)
 {
 	try {
-		if (!db->wdb) {
-			db->msg = "database is open read-only";
+		if (!writable(db))
 			return EV_USAGE;
-		}
 		db->wdb->set_metadata(key, value);
+		return EV_OK;
+	} catch (...) {
+		return fail(db);
+	}
+}
+
+ev_status xdb_add_synonym(xdb_t *db, const char *term, const char *synonym)
+{
+	try {
+		if (!writable(db))
+			return EV_USAGE;
+		if (term_too_long(db, "synonym term", term) ||
+		    term_too_long(db, "synonym", synonym))
+			return EV_USAGE;
+		db->wdb->add_synonym(term, synonym);
+		return EV_OK;
+	} catch (...) {
+		return fail(db);
+	}
+}
+
+ev_status xdb_clear_synonyms(xdb_t *db, const char *term)
+{
+	try {
+		if (!writable(db))
+			return EV_USAGE;
+		if (term_too_long(db, "synonym term", term))
+			return EV_USAGE;
+		db->wdb->clear_synonyms(term);
+		return EV_OK;
+	} catch (...) {
+		return fail(db);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Documents                                                           */
+
+xdb_doc_t *xdb_doc_new(void)
+{
+	try {
+		return new xdb_doc_t();
+	} catch (...) {
+		return nullptr;
+	}
+}
+
+void xdb_doc_free(xdb_doc_t *doc)
+{
+	delete doc;
+}
+
+const char *xdb_doc_errmsg(const xdb_doc_t *doc)
+{
+	return doc ? doc->msg.c_str() : "no document";
+}
+
+ev_status xdb_doc_add_term(xdb_doc_t *doc, const char *term, unsigned wdfinc)
+{
+	try {
+		if (term_too_long(doc, "term", term))
+			return EV_USAGE;
+		doc->doc.add_term(term, wdfinc);
+		return EV_OK;
+	} catch (...) {
+		return fail(doc);
+	}
+}
+
+ev_status xdb_doc_add_boolean_term(xdb_doc_t *doc, const char *term)
+{
+	try {
+		if (term_too_long(doc, "term", term))
+			return EV_USAGE;
+		doc->doc.add_boolean_term(term);
+		return EV_OK;
+	} catch (...) {
+		return fail(doc);
+	}
+}
+
+ev_status xdb_doc_add_posting(xdb_doc_t *doc, const char *term,
+			      unsigned pos, unsigned wdfinc)
+{
+	try {
+		if (term_too_long(doc, "term", term))
+			return EV_USAGE;
+		doc->doc.add_posting(term, pos, wdfinc);
+		return EV_OK;
+	} catch (...) {
+		return fail(doc);
+	}
+}
+
+ev_status xdb_doc_set_value(xdb_doc_t *doc, unsigned slot, const char *value,
+			    size_t len)
+{
+	try {
+		doc->doc.add_value(slot, std::string(value, len));
+		return EV_OK;
+	} catch (...) {
+		return fail(doc);
+	}
+}
+
+ev_status xdb_doc_set_data(xdb_doc_t *doc, const char *data, size_t len)
+{
+	try {
+		doc->doc.set_data(std::string(data, len));
+		return EV_OK;
+	} catch (...) {
+		return fail(doc);
+	}
+}
+
+/* Hand S to C as *OUTP and *LENP (LENP may be NULL). */
+template <typename H>
+static ev_status give_bytes(H *h, const std::string &s, char **outp,
+			    size_t *lenp)
+{
+	*outp = dup_string(s);
+	if (!*outp)
+		return refuse(h, EV_NOMEM, "out of memory");
+	if (lenp)
+		*lenp = s.size();
+	return EV_OK;
+}
+
+ev_status xdb_doc_get_value(xdb_doc_t *doc, unsigned slot, char **outp,
+			    size_t *lenp)
+{
+	*outp = nullptr;
+	if (lenp)
+		*lenp = 0;
+	try {
+		return give_bytes(doc, doc->doc.get_value(slot), outp, lenp);
+	} catch (...) {
+		return fail(doc);
+	}
+}
+
+ev_status xdb_doc_get_data(xdb_doc_t *doc, char **outp, size_t *lenp)
+{
+	*outp = nullptr;
+	if (lenp)
+		*lenp = 0;
+	try {
+		return give_bytes(doc, doc->doc.get_data(), outp, lenp);
+	} catch (...) {
+		return fail(doc);
+	}
+}
+
+ev_status xdb_doc_terms(xdb_doc_t *doc, const char *prefix,
+			xdb_doc_term_fn fn, void *ctx)
+{
+	try {
+		std::string pfx(prefix);
+		Xapian::TermIterator it = doc->doc.termlist_begin();
+		Xapian::TermIterator end = doc->doc.termlist_end();
+
+		it.skip_to(pfx);
+		for (; it != end; ++it) {
+			std::string term = *it;
+
+			if (term.compare(0, pfx.size(), pfx) != 0)
+				break;
+			if (fn(term.c_str(), it.get_wdf(), ctx))
+				break;
+		}
+		return EV_OK;
+	} catch (...) {
+		return fail(doc);
+	}
+}
+
+ev_status xdb_add_document(xdb_t *db, xdb_doc_t *doc, unsigned *docidp)
+{
+	if (docidp)
+		*docidp = 0;
+	try {
+		if (!writable(db))
+			return EV_USAGE;
+		Xapian::docid id = db->wdb->add_document(doc->doc);
+		if (docidp)
+			*docidp = id;
+		return EV_OK;
+	} catch (...) {
+		return fail(db);
+	}
+}
+
+ev_status xdb_replace_document(xdb_t *db, const char *idterm, xdb_doc_t *doc)
+{
+	try {
+		if (!writable(db))
+			return EV_USAGE;
+		if (term_too_long(db, "id term", idterm))
+			return EV_USAGE;
+		if (!*idterm)
+			return refuse(db, EV_USAGE, "empty id term");
+		db->wdb->replace_document(idterm, doc->doc);
+		return EV_OK;
+	} catch (...) {
+		return fail(db);
+	}
+}
+
+ev_status xdb_delete_documents(xdb_t *db, const char *term)
+{
+	try {
+		if (!writable(db))
+			return EV_USAGE;
+		if (term_too_long(db, "term", term))
+			return EV_USAGE;
+		if (!*term)
+			return refuse(db, EV_USAGE, "empty term");
+		db->wdb->delete_document(term);
+		return EV_OK;
+	} catch (...) {
+		return fail(db);
+	}
+}
+
+ev_status xdb_get_document(xdb_t *db, unsigned docid, xdb_doc_t **docp)
+{
+	std::unique_ptr<xdb_doc_t> doc;
+
+	*docp = nullptr;
+	try {
+		doc.reset(new xdb_doc_t());
+		with_reopen(*db->db, [&] {
+			doc->doc = db->db->get_document(docid);
+			snapshot_document(doc->doc);
+		});
+		*docp = doc.release();
+		return EV_OK;
+	} catch (...) {
+		return fail(db);
+	}
+}
+
+ev_status xdb_find_document(xdb_t *db, const char *term, xdb_doc_t **docp)
+{
+	std::unique_ptr<xdb_doc_t> doc;
+	bool found = false;
+
+	*docp = nullptr;
+	try {
+		doc.reset(new xdb_doc_t());
+		with_reopen(*db->db, [&] {
+			Xapian::PostingIterator it =
+				db->db->postlist_begin(term);
+
+			found = it != db->db->postlist_end(term);
+			if (found) {
+				doc->doc = db->db->get_document(*it);
+				snapshot_document(doc->doc);
+			}
+		});
+		if (!found)
+			return refuse(db, EV_NOT_FOUND,
+				      std::string("no document is indexed "
+						  "by '") +
+					      term + "'");
+		*docp = doc.release();
 		return EV_OK;
 	} catch (...) {
 		return fail(db);
@@ -267,5 +963,811 @@ size_t xdb_stem_word(xdb_stem_t *stem, const char *word, size_t len,
 		if (outsz > 0)
 			out[0] = '\0';
 		return 0;
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Indexing text                                                       */
+
+xdb_termgen_t *xdb_termgen_new(xdb_t *db)
+{
+	try {
+		std::unique_ptr<xdb_termgen_t> tg(new xdb_termgen_t());
+
+		tg->tg.set_stemmer(Xapian::Stem("english"));
+		tg->tg.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+		tg->tg.set_stopper(&tg->stopper);
+		tg->tg.set_max_word_length(TERMGEN_MAX_WORD);
+		if (db && db->wdb) {
+			tg->tg.set_database(*db->wdb);
+			tg->tg.set_flags(Xapian::TermGenerator::FLAG_SPELLING);
+		}
+		return tg.release();
+	} catch (...) {
+		return nullptr;
+	}
+}
+
+void xdb_termgen_free(xdb_termgen_t *tg)
+{
+	delete tg;
+}
+
+const char *xdb_termgen_errmsg(const xdb_termgen_t *tg)
+{
+	return tg ? tg->msg.c_str() : "no term generator";
+}
+
+ev_status xdb_termgen_set_document(xdb_termgen_t *tg, xdb_doc_t *doc)
+{
+	try {
+		tg->tg.set_document(doc->doc);
+		tg->tg.set_termpos(0);
+		return EV_OK;
+	} catch (...) {
+		return fail(tg);
+	}
+}
+
+/* Index TEXT with or without positions. */
+static ev_status termgen_index(xdb_termgen_t *tg, const char *text,
+			       unsigned wdfinc, const char *prefix,
+			       bool positions)
+{
+	try {
+		if (std::strlen(prefix) > TERMGEN_MAX_PREFIX)
+			return refuse(tg, EV_USAGE,
+				      "term prefix too long (the limit is " +
+					      std::to_string(
+						      TERMGEN_MAX_PREFIX) +
+					      " bytes)");
+		if (positions)
+			tg->tg.index_text(text, wdfinc, prefix);
+		else
+			tg->tg.index_text_without_positions(text, wdfinc,
+							    prefix);
+		return EV_OK;
+	} catch (...) {
+		return fail(tg);
+	}
+}
+
+ev_status xdb_termgen_index_text(xdb_termgen_t *tg, const char *text,
+				 unsigned wdfinc, const char *prefix)
+{
+	return termgen_index(tg, text, wdfinc, prefix, true);
+}
+
+ev_status xdb_termgen_index_text_nopos(xdb_termgen_t *tg, const char *text,
+				       unsigned wdfinc, const char *prefix)
+{
+	return termgen_index(tg, text, wdfinc, prefix, false);
+}
+
+ev_status xdb_termgen_increase_termpos(xdb_termgen_t *tg, unsigned delta)
+{
+	try {
+		tg->tg.increase_termpos(delta);
+		return EV_OK;
+	} catch (...) {
+		return fail(tg);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Query parsing                                                       */
+
+xdb_qp_t *xdb_qp_new(xdb_t *db)
+{
+	try {
+		std::unique_ptr<xdb_qp_t> qp(new xdb_qp_t());
+
+		qp->qp.set_stemmer(Xapian::Stem("english"));
+		qp->qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+		qp->qp.set_stopper(&qp->stopper);
+		if (db)
+			qp->qp.set_database(*db->db);
+		return qp.release();
+	} catch (...) {
+		return nullptr;
+	}
+}
+
+void xdb_qp_free(xdb_qp_t *qp)
+{
+	delete qp;
+}
+
+const char *xdb_qp_errmsg(const xdb_qp_t *qp)
+{
+	return qp ? qp->msg.c_str() : "no query parser";
+}
+
+ev_status xdb_qp_add_prefix(xdb_qp_t *qp, const char *field,
+			    const char *prefix)
+{
+	try {
+		qp->qp.add_prefix(field, prefix);
+		return EV_OK;
+	} catch (...) {
+		return fail(qp);
+	}
+}
+
+ev_status xdb_qp_add_boolean_prefix(xdb_qp_t *qp, const char *field,
+				    const char *prefix, int exclusive)
+{
+	try {
+		qp->qp.add_boolean_prefix(field, prefix, exclusive != 0);
+		return EV_OK;
+	} catch (...) {
+		return fail(qp);
+	}
+}
+
+ev_status xdb_qp_add_number_range(xdb_qp_t *qp, unsigned slot,
+				  const char *field)
+{
+	try {
+		/* release() hands the processor to the parser, which frees
+		 * it with itself. */
+		qp->qp.add_rangeprocessor(
+			(new Xapian::NumberRangeProcessor(slot, field))
+				->release());
+		return EV_OK;
+	} catch (...) {
+		return fail(qp);
+	}
+}
+
+ev_status xdb_qp_set_max_expansion(xdb_qp_t *qp, unsigned max)
+{
+	try {
+		qp->qp.set_max_expansion(
+			max, Xapian::Query::WILDCARD_LIMIT_ERROR,
+			Xapian::QueryParser::FLAG_WILDCARD |
+				Xapian::QueryParser::FLAG_PARTIAL);
+		return EV_OK;
+	} catch (...) {
+		return fail(qp);
+	}
+}
+
+/* Our operator as Xapian's; unknown values are a usage error. */
+static Xapian::Query::op to_xapian_op(enum xdb_op op)
+{
+	switch (op) {
+	case XDB_OP_AND:
+		return Xapian::Query::OP_AND;
+	case XDB_OP_OR:
+		return Xapian::Query::OP_OR;
+	case XDB_OP_AND_NOT:
+		return Xapian::Query::OP_AND_NOT;
+	case XDB_OP_FILTER:
+		return Xapian::Query::OP_FILTER;
+	case XDB_OP_AND_MAYBE:
+		return Xapian::Query::OP_AND_MAYBE;
+	case XDB_OP_PHRASE:
+		return Xapian::Query::OP_PHRASE;
+	case XDB_OP_NEAR:
+		return Xapian::Query::OP_NEAR;
+	case XDB_OP_SYNONYM:
+		return Xapian::Query::OP_SYNONYM;
+	}
+	throw Xapian::InvalidArgumentError("unknown query operator " +
+					   std::to_string(int(op)));
+}
+
+ev_status xdb_qp_set_default_op(xdb_qp_t *qp, enum xdb_op op)
+{
+	try {
+		qp->qp.set_default_op(to_xapian_op(op));
+		return EV_OK;
+	} catch (...) {
+		return fail(qp);
+	}
+}
+
+/* Our XDB_QP_* bits and the Xapian flags they stand for. */
+static const struct {
+	unsigned ours;
+	unsigned xapian;
+} qp_flag_map[] = {
+	{ XDB_QP_BOOLEAN, Xapian::QueryParser::FLAG_BOOLEAN },
+	{ XDB_QP_PHRASE, Xapian::QueryParser::FLAG_PHRASE },
+	{ XDB_QP_LOVEHATE, Xapian::QueryParser::FLAG_LOVEHATE },
+	{ XDB_QP_WILDCARD, Xapian::QueryParser::FLAG_WILDCARD },
+	{ XDB_QP_SYNONYM, Xapian::QueryParser::FLAG_SYNONYM },
+	{ XDB_QP_AUTO_SYNONYMS, Xapian::QueryParser::FLAG_AUTO_SYNONYMS },
+	{ XDB_QP_AUTO_MULTIWORD_SYNONYMS,
+	  Xapian::QueryParser::FLAG_AUTO_MULTIWORD_SYNONYMS },
+	{ XDB_QP_SPELLING_CORRECTION,
+	  Xapian::QueryParser::FLAG_SPELLING_CORRECTION },
+	{ XDB_QP_BOOLEAN_ANY_CASE,
+	  Xapian::QueryParser::FLAG_BOOLEAN_ANY_CASE },
+};
+
+ev_status xdb_qp_parse(xdb_qp_t *qp, const char *text, unsigned flags,
+		       xdb_query_t **queryp)
+{
+	std::unique_ptr<xdb_query_t> query;
+	unsigned xflags = 0, known = 0;
+
+	*queryp = nullptr;
+	try {
+		for (const auto &f : qp_flag_map) {
+			known |= f.ours;
+			if (flags & f.ours)
+				xflags |= f.xapian;
+		}
+		if (flags & ~known)
+			return refuse(qp, EV_USAGE,
+				      "unknown query parser flags " +
+					      std::to_string(flags & ~known));
+		query.reset(new xdb_query_t());
+		query->q = qp->qp.parse_query(text, xflags);
+		*queryp = query.release();
+		return EV_OK;
+	} catch (...) {
+		return fail(qp);
+	}
+}
+
+char *xdb_qp_corrected(xdb_qp_t *qp)
+{
+	try {
+		std::string s = qp->qp.get_corrected_query_string();
+
+		return s.empty() ? nullptr : dup_string(s);
+	} catch (...) {
+		fail(qp);
+		return nullptr;
+	}
+}
+
+ev_status xdb_query_terms(const xdb_query_t *q, xdb_doc_term_fn fn,
+			  void *ctx)
+{
+	try {
+		Xapian::TermIterator it = q->q.get_terms_begin();
+		Xapian::TermIterator end = q->q.get_terms_end();
+
+		for (; it != end; ++it) {
+			std::string term = *it;
+
+			if (fn(term.c_str(), 0, ctx))
+				break;
+		}
+		return EV_OK;
+	} catch (...) {
+		/* A query has no message of its own: only memory can fail
+		 * here. */
+		return EV_NOMEM;
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Query builders                                                      */
+
+/* A new handle for Q. */
+static xdb_query_t *new_query(const Xapian::Query &q)
+{
+	xdb_query_t *query = new xdb_query_t();
+
+	query->q = q;
+	return query;
+}
+
+xdb_query_t *xdb_query_term(const char *term, unsigned wqf)
+{
+	try {
+		/* Xapian reads the empty term as "match everything"; a
+		 * caller who wants that says xdb_query_match_all(). */
+		if (!*term)
+			return nullptr;
+		return new_query(Xapian::Query(term, wqf));
+	} catch (...) {
+		return nullptr;
+	}
+}
+
+xdb_query_t *xdb_query_match_all(void)
+{
+	try {
+		return new_query(Xapian::Query::MatchAll);
+	} catch (...) {
+		return nullptr;
+	}
+}
+
+xdb_query_t *xdb_query_match_nothing(void)
+{
+	try {
+		return new_query(Xapian::Query::MatchNothing);
+	} catch (...) {
+		return nullptr;
+	}
+}
+
+xdb_query_t *xdb_query_combine(enum xdb_op op, const xdb_query_t *a,
+			       const xdb_query_t *b)
+{
+	try {
+		if (!a || !b)
+			return nullptr;
+		return new_query(Xapian::Query(to_xapian_op(op), a->q, b->q));
+	} catch (...) {
+		return nullptr;
+	}
+}
+
+xdb_query_t *xdb_query_terms_op(enum xdb_op op, const char *const *terms,
+				size_t n, unsigned window)
+{
+	try {
+		std::vector<Xapian::Query> subqueries;
+
+		for (size_t i = 0; i < n; i++) {
+			if (!*terms[i])
+				return nullptr;
+			subqueries.emplace_back(terms[i]);
+		}
+		return new_query(Xapian::Query(to_xapian_op(op),
+					       subqueries.begin(),
+					       subqueries.end(), window));
+	} catch (...) {
+		return nullptr;
+	}
+}
+
+xdb_query_t *xdb_query_scale(const xdb_query_t *q, double factor)
+{
+	try {
+		if (!q)
+			return nullptr;
+		return new_query(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+					       q->q, factor));
+	} catch (...) {
+		return nullptr;
+	}
+}
+
+/*
+ * ValueWeightPostingSource with weights clamped to [0, cap].  It has no
+ * name, so Xapian refuses to send it to a remote shard rather than
+ * sending the uncapped parent in its place.
+ */
+class CappedValueWeightPostingSource
+	: public Xapian::ValueWeightPostingSource
+{
+	double cap;
+
+      public:
+	CappedValueWeightPostingSource(Xapian::valueno slot, double cap_)
+		: Xapian::ValueWeightPostingSource(slot), cap(cap_)
+	{
+	}
+
+	double get_weight() const override
+	{
+		double w = Xapian::ValueWeightPostingSource::get_weight();
+
+		return w < 0 ? 0 : w > cap ? cap : w;
+	}
+
+	CappedValueWeightPostingSource *clone() const override
+	{
+		return new CappedValueWeightPostingSource(get_slot(), cap);
+	}
+
+	std::string name() const override
+	{
+		return std::string();
+	}
+
+	void init(const Xapian::Database &db) override
+	{
+		Xapian::ValueWeightPostingSource::init(db);
+		if (get_maxweight() > cap)
+			set_maxweight(cap);
+	}
+};
+
+xdb_query_t *xdb_query_value_weight(unsigned slot, double maxweight)
+{
+	try {
+		Xapian::PostingSource *ps;
+
+		if (maxweight > 0)
+			ps = new CappedValueWeightPostingSource(slot,
+								maxweight);
+		else
+			ps = new Xapian::ValueWeightPostingSource(slot);
+		/* release() makes the query the owner of the source: it is
+		 * freed with the last query that refers to it. */
+		return new_query(Xapian::Query(ps->release()));
+	} catch (...) {
+		return nullptr;
+	}
+}
+
+xdb_query_t *xdb_query_value_range(unsigned slot, double lo, double hi)
+{
+	try {
+		std::string from = Xapian::sortable_serialise(lo);
+		std::string to = Xapian::sortable_serialise(hi);
+
+		return new_query(Xapian::Query(Xapian::Query::OP_VALUE_RANGE,
+					       slot, from, to));
+	} catch (...) {
+		return nullptr;
+	}
+}
+
+void xdb_query_free(xdb_query_t *q)
+{
+	delete q;
+}
+
+char *xdb_query_describe(const xdb_query_t *q)
+{
+	try {
+		return dup_string(q->q.get_description());
+	} catch (...) {
+		return nullptr;
+	}
+}
+
+size_t xdb_sortable_serialise(double value, char *out)
+{
+	/* The helper behind Xapian's sortable_serialise(): it writes at
+	 * most 18 bytes and neither allocates nor throws. */
+	return Xapian::sortable_serialise_(value, out);
+}
+
+double xdb_sortable_unserialise(const char *value, size_t len)
+{
+	try {
+		return Xapian::sortable_unserialise(std::string(value, len));
+	} catch (...) {
+		return 0;
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Searching                                                           */
+
+xdb_enquire_t *xdb_enquire_new(xdb_t *db)
+{
+	try {
+		return new xdb_enquire_t(*db->db);
+	} catch (...) {
+		return nullptr;
+	}
+}
+
+void xdb_enquire_free(xdb_enquire_t *enq)
+{
+	delete enq;
+}
+
+const char *xdb_enquire_errmsg(const xdb_enquire_t *enq)
+{
+	return enq ? enq->msg.c_str() : "no enquire";
+}
+
+ev_status xdb_enquire_set_query(xdb_enquire_t *enq, const xdb_query_t *q)
+{
+	try {
+		if (!q)
+			return refuse(enq, EV_USAGE, "no query");
+		enq->enq.set_query(q->q);
+		return EV_OK;
+	} catch (...) {
+		return fail(enq);
+	}
+}
+
+ev_status xdb_enquire_set_bm25(xdb_enquire_t *enq, double k1, double k2,
+			       double k3, double b, double min_normlen)
+{
+	try {
+		enq->enq.set_weighting_scheme(
+			Xapian::BM25Weight(k1, k2, k3, b, min_normlen));
+		return EV_OK;
+	} catch (...) {
+		return fail(enq);
+	}
+}
+
+ev_status xdb_enquire_set_collapse_key(xdb_enquire_t *enq, unsigned slot,
+				       unsigned max)
+{
+	try {
+		if (max == 0)
+			enq->enq.set_collapse_key(Xapian::BAD_VALUENO);
+		else
+			enq->enq.set_collapse_key(slot, max);
+		return EV_OK;
+	} catch (...) {
+		return fail(enq);
+	}
+}
+
+ev_status xdb_enquire_set_sort_by_value_then_relevance(xdb_enquire_t *enq,
+						       unsigned slot,
+						       int reverse)
+{
+	try {
+		enq->enq.set_sort_by_value_then_relevance(slot, reverse != 0);
+		return EV_OK;
+	} catch (...) {
+		return fail(enq);
+	}
+}
+
+ev_status xdb_enquire_add_facet(xdb_enquire_t *enq, unsigned slot)
+{
+	try {
+		if (enq->facet_slots.size() >= MAX_FACETS)
+			return refuse(enq, EV_USAGE,
+				      "too many facets (at most " +
+					      std::to_string(MAX_FACETS) +
+					      ")");
+		enq->facet_slots.push_back(slot);
+		return EV_OK;
+	} catch (...) {
+		return fail(enq);
+	}
+}
+
+/* Detaches the spies of one search from the enquire however the search
+ * ends, so that it never points at spies freed with a failed MSet. */
+struct spies_detacher {
+	Xapian::Enquire &enq;
+
+	~spies_detacher()
+	{
+		try {
+			enq.clear_matchspies();
+		} catch (...) {
+		}
+	}
+};
+
+ev_status xdb_enquire_get_mset(xdb_enquire_t *enq, unsigned first,
+			       unsigned max, unsigned checkatleast,
+			       xdb_mset_t **msetp)
+{
+	std::unique_ptr<xdb_mset_t> m;
+
+	*msetp = nullptr;
+	try {
+		spies_detacher detach{ enq->enq };
+
+		m.reset(new xdb_mset_t(enq->db));
+		with_reopen(enq->db, [&] {
+			enq->enq.clear_matchspies();
+			m->spies.clear();
+			for (Xapian::valueno slot : enq->facet_slots) {
+				m->spies.emplace_back(
+					new Xapian::ValueCountMatchSpy(slot));
+				enq->enq.add_matchspy(m->spies.back().get());
+			}
+			m->mset = enq->enq.get_mset(first, max, checkatleast);
+		});
+		*msetp = m.release();
+		return EV_OK;
+	} catch (...) {
+		return fail(enq);
+	}
+}
+
+void xdb_mset_free(xdb_mset_t *mset)
+{
+	delete mset;
+}
+
+const char *xdb_mset_errmsg(const xdb_mset_t *mset)
+{
+	return mset ? mset->msg.c_str() : "no result set";
+}
+
+unsigned xdb_mset_size(const xdb_mset_t *mset)
+{
+	try {
+		return mset ? mset->mset.size() : 0;
+	} catch (...) {
+		return 0;
+	}
+}
+
+unsigned xdb_mset_matches_estimated(const xdb_mset_t *mset)
+{
+	try {
+		return mset ? mset->mset.get_matches_estimated() : 0;
+	} catch (...) {
+		return 0;
+	}
+}
+
+unsigned xdb_mset_matches_lower_bound(const xdb_mset_t *mset)
+{
+	try {
+		return mset ? mset->mset.get_matches_lower_bound() : 0;
+	} catch (...) {
+		return 0;
+	}
+}
+
+unsigned xdb_mset_matches_upper_bound(const xdb_mset_t *mset)
+{
+	try {
+		return mset ? mset->mset.get_matches_upper_bound() : 0;
+	} catch (...) {
+		return 0;
+	}
+}
+
+/* Refuse hit I when it is past the end of MSET. */
+static bool hit_out_of_range(xdb_mset_t *mset, unsigned i)
+{
+	if (i < mset->mset.size())
+		return false;
+	mset->msg = "hit " + std::to_string(i) + " is out of range (" +
+		    std::to_string(mset->mset.size()) + " hits)";
+	return true;
+}
+
+ev_status xdb_mset_hit(xdb_mset_t *mset, unsigned i, unsigned *docidp,
+		       double *weightp, unsigned *collapsedp)
+{
+	try {
+		if (hit_out_of_range(mset, i))
+			return EV_USAGE;
+		Xapian::MSetIterator it = mset->mset[i];
+		if (docidp)
+			*docidp = *it;
+		if (weightp)
+			*weightp = it.get_weight();
+		if (collapsedp)
+			*collapsedp = it.get_collapse_count();
+		return EV_OK;
+	} catch (...) {
+		return fail(mset);
+	}
+}
+
+ev_status xdb_mset_document(xdb_mset_t *mset, unsigned i, xdb_doc_t **docp)
+{
+	std::unique_ptr<xdb_doc_t> doc;
+
+	*docp = nullptr;
+	try {
+		if (hit_out_of_range(mset, i))
+			return EV_USAGE;
+		doc.reset(new xdb_doc_t());
+		with_reopen(mset->db, [&] {
+			doc->doc = mset->mset[i].get_document();
+			snapshot_document(doc->doc);
+		});
+		*docp = doc.release();
+		return EV_OK;
+	} catch (...) {
+		return fail(mset);
+	}
+}
+
+/*
+ * Markers for a raw snippet.  Xapian escapes every '<' and '&' of the
+ * text, so in its output a '<' can only start one of these, and an '&'
+ * only one of the entities below.
+ */
+static const char snip_hi_start[] = "<s>";
+static const char snip_hi_end[] = "<e>";
+static const char snip_omit[] = "<o>";
+
+/* Undo Xapian's escaping in the snippet S (made with the markers above),
+ * putting the caller's markers in place of ours. */
+static std::string unescape_snippet(const std::string &s,
+				    const char *hi_start, const char *hi_end,
+				    const char *omit)
+{
+	static const struct {
+		const char *from;
+		const char *to;
+	} table[] = {
+		{ "&amp;", "&" },      { "&lt;", "<" },
+		{ "&gt;", ">" },       { "&quot;", "\"" },
+		{ snip_hi_start, nullptr }, { snip_hi_end, nullptr },
+		{ snip_omit, nullptr },
+	};
+	std::string out;
+
+	out.reserve(s.size());
+	for (size_t i = 0; i < s.size();) {
+		bool replaced = false;
+
+		if (s[i] == '&' || s[i] == '<') {
+			for (const auto &t : table) {
+				size_t n = std::strlen(t.from);
+
+				if (s.compare(i, n, t.from) != 0)
+					continue;
+				if (t.from == snip_hi_start)
+					out += hi_start;
+				else if (t.from == snip_hi_end)
+					out += hi_end;
+				else if (t.from == snip_omit)
+					out += omit;
+				else
+					out += t.to;
+				i += n;
+				replaced = true;
+				break;
+			}
+		}
+		if (!replaced)
+			out += s[i++];
+	}
+	return out;
+}
+
+ev_status xdb_mset_snippet(xdb_mset_t *mset, const char *text, size_t length,
+			   const char *hi_start, const char *hi_end,
+			   const char *omit, int raw, char **outp)
+{
+	*outp = nullptr;
+	try {
+		Xapian::Stem stem("english");
+		unsigned flags = Xapian::MSet::SNIPPET_BACKGROUND_MODEL |
+				 Xapian::MSet::SNIPPET_EXHAUSTIVE;
+		std::string s;
+
+		with_reopen(mset->db, [&] {
+			if (raw)
+				s = mset->mset.snippet(text, length, stem,
+						       flags, snip_hi_start,
+						       snip_hi_end, snip_omit);
+			else
+				s = mset->mset.snippet(text, length, stem,
+						       flags, hi_start, hi_end,
+						       omit);
+		});
+		if (raw)
+			s = unescape_snippet(s, hi_start, hi_end, omit);
+		return give_bytes(mset, s, outp, nullptr);
+	} catch (...) {
+		return fail(mset);
+	}
+}
+
+ev_status xdb_mset_facets(xdb_mset_t *mset, unsigned k, xdb_facet_fn fn,
+			  void *ctx)
+{
+	try {
+		if (k >= mset->spies.size())
+			return refuse(mset, EV_USAGE,
+				      "no facet " + std::to_string(k) + " (" +
+					      std::to_string(
+						      mset->spies.size()) +
+					      " facets)");
+		const Xapian::ValueCountMatchSpy &spy = *mset->spies[k];
+		size_t distinct = std::distance(spy.values_begin(),
+						spy.values_end());
+		Xapian::TermIterator it = spy.top_values_begin(distinct);
+		Xapian::TermIterator end = spy.top_values_end(distinct);
+
+		/* Xapian orders by frequency, then by value. */
+		for (; it != end; ++it) {
+			std::string value = *it;
+
+			if (fn(value.c_str(), value.size(),
+			       it.get_termfreq(), ctx))
+				break;
+		}
+		return EV_OK;
+	} catch (...) {
+		return fail(mset);
 	}
 }

@@ -16,16 +16,22 @@
  * a time.
  *
  * Status mapping:
- *   DatabaseLockError          EV_LOCKED (EV_READONLY when the directory
- *                              cannot be written at all)
+ *   DatabaseLockError          EV_LOCKED (EV_READONLY when the lock file
+ *                              cannot be opened for lack of permission)
+ *   any error from a missing
+ *   permission (EACCES, EROFS) EV_READONLY
  *   DatabaseNotFoundError,
  *   DatabaseOpeningError on a
  *   missing path, DocNotFound  EV_NOT_FOUND
- *   DatabaseCorruptError       EV_CORRUPT
+ *   DatabaseCorruptError, or a
+ *   truncated table file       EV_CORRUPT
  *   DatabaseVersionError       EV_VERSION
  *   DatabaseModifiedError      reopened and retried inside the binding up
  *                              to three times, then EV_MODIFIED
- *   QueryParserError           EV_BAD_QUERY
+ *   QueryParserError,
+ *   WildcardError              EV_BAD_QUERY
+ *   InvalidArgumentError,
+ *   InvalidOperationError      EV_USAGE
  *   DatabaseError with ENOSPC
  *   or EIO behind it           EV_IO
  *   std::bad_alloc             EV_NOMEM
@@ -65,7 +71,9 @@ enum xdb_mode {
  * Open the database at PATH.  On success *DBP is the handle.  On failure
  * *DBP is NULL and, if MSGP is not NULL, *MSGP is a malloc'd message
  * (caller frees).  XDB_WRITE never waits for the lock: another writer
- * gives EV_LOCKED at once (callers loop with their own deadline).
+ * gives EV_LOCKED at once (callers loop with their own deadline).  A
+ * writer on a directory that cannot be written is refused here with
+ * EV_READONLY (Xapian itself would fail only at the first commit).
  */
 ev_status xdb_open(const char *path, enum xdb_mode mode, xdb_t **dbp,
 		   char **msgp);
@@ -73,6 +81,7 @@ ev_status xdb_open(const char *path, enum xdb_mode mode, xdb_t **dbp,
 /*
  * Combine several read-only databases (shards) into one handle for
  * searching.  Each path is a directory, a stub file, or a remote stub.
+ * N = 0 is EV_USAGE; the message of a failure names the shard.
  */
 ev_status xdb_open_shards(const char *const *paths, size_t n, xdb_t **dbp,
 			  char **msgp);
@@ -97,7 +106,7 @@ ev_status xdb_begin_transaction(xdb_t *db, int flushed);
 ev_status xdb_commit_transaction(xdb_t *db);
 ev_status xdb_cancel_transaction(xdb_t *db);
 
-/* Number of documents, and one past the highest document id used. */
+/* Number of documents. */
 ev_status xdb_doccount(xdb_t *db, unsigned *countp);
 
 /* Number of documents indexed by TERM (0 when absent). */
@@ -105,12 +114,14 @@ ev_status xdb_termfreq(xdb_t *db, const char *term, unsigned *freqp);
 
 /* Call FN for every term that starts with PREFIX, in sorted order, with
  * the term and its termfreq.  FN returning non-zero stops the walk; that
- * value is not an error. */
+ * value is not an error.  A walk that meets a modified database restarts
+ * only if FN has not been called yet; otherwise it gives EV_MODIFIED. */
 typedef int (*xdb_term_fn)(const char *term, unsigned termfreq, void *ctx);
 ev_status xdb_allterms(xdb_t *db, const char *prefix, xdb_term_fn fn,
 		       void *ctx);
 
-/* Call FN for every document that TERM indexes, in docid order. */
+/* Call FN for every document that TERM indexes, in docid order; FN
+ * returning non-zero stops, as for xdb_allterms(). */
 typedef int (*xdb_docid_fn)(unsigned docid, void *ctx);
 ev_status xdb_postlist(xdb_t *db, const char *term, xdb_docid_fn fn,
 		       void *ctx);
@@ -121,7 +132,11 @@ ev_status xdb_set_metadata(xdb_t *db, const char *key, const char *value);
 
 /* Synonyms (writable databases).  TERM may be several words ("primary
  * care network") to match with the auto-multiword-synonyms flag; terms are
- * lower case and unstemmed, as QueryParser looks them up. */
+ * lower case and unstemmed, as QueryParser looks them up.  A SYNONYM is
+ * one term: Xapian 1.4 does not parse it, so "pcn" -> "primary care
+ * network" would look for the single term "primary care network".  Terms
+ * over XDB_MAX_TERM bytes are refused with EV_USAGE (glass would store a
+ * synonym list it cannot read back). */
 ev_status xdb_add_synonym(xdb_t *db, const char *term, const char *synonym);
 ev_status xdb_clear_synonyms(xdb_t *db, const char *term);
 
@@ -159,13 +174,17 @@ ev_status xdb_doc_terms(xdb_doc_t *doc, const char *prefix,
 
 /* Add, replace or delete documents (writable databases).  Replacing by
  * IDTERM adds the document when no document has that term, and replaces
- * the first (deleting any others) when one does.  Deleting by TERM
- * removes every document indexed by it. */
+ * the first (deleting any others) when one does; DOC must carry IDTERM
+ * itself for the next replace to find it.  Deleting by TERM removes every
+ * document indexed by it.  IDTERM and TERM must not be empty. */
 ev_status xdb_add_document(xdb_t *db, xdb_doc_t *doc, unsigned *docidp);
 ev_status xdb_replace_document(xdb_t *db, const char *idterm, xdb_doc_t *doc);
 ev_status xdb_delete_documents(xdb_t *db, const char *term);
 
-/* Fetch document DOCID; *DOCP is a new handle the caller frees. */
+/* Fetch document DOCID; *DOCP is a new handle the caller frees.  Its data
+ * and values are read now (with the reopen-and-retry above); its terms
+ * are read when walked, and can give EV_MODIFIED then.  DOCID 0 is
+ * EV_USAGE. */
 ev_status xdb_get_document(xdb_t *db, unsigned docid, xdb_doc_t **docp);
 
 /* The first document indexed by TERM: EV_NOT_FOUND when none. */
@@ -188,7 +207,8 @@ size_t xdb_stem_word(xdb_stem_t *stem, const char *word, size_t len,
 
 /* A TermGenerator with the English stemmer, Xapian's STEM_SOME strategy
  * and an English stopword list.  When DB is a writable database, it also
- * records spelling data into it (for xdb_qp_corrected()). */
+ * records spelling data into it (for xdb_qp_corrected()).  DB may be
+ * NULL.  NULL when out of memory. */
 xdb_termgen_t *xdb_termgen_new(xdb_t *db);
 void xdb_termgen_free(xdb_termgen_t *tg);
 const char *xdb_termgen_errmsg(const xdb_termgen_t *tg);
@@ -198,7 +218,9 @@ const char *xdb_termgen_errmsg(const xdb_termgen_t *tg);
 ev_status xdb_termgen_set_document(xdb_termgen_t *tg, xdb_doc_t *doc);
 
 /* Index TEXT into the current document, with WDFINC per occurrence, and
- * PREFIX ("" for none) in front of every term. */
+ * PREFIX ("" for none) in front of every term.  Words over 64 bytes are
+ * skipped; a PREFIX over 116 bytes, which could make terms over
+ * XDB_MAX_TERM, is EV_USAGE. */
 ev_status xdb_termgen_index_text(xdb_termgen_t *tg, const char *text,
 				 unsigned wdfinc, const char *prefix);
 
@@ -221,7 +243,7 @@ enum {
 	XDB_QP_WILDCARD = 1 << 3,
 	XDB_QP_SYNONYM = 1 << 4,        /* ~term expands synonyms */
 	XDB_QP_AUTO_SYNONYMS = 1 << 5,
-	XDB_QP_AUTO_MULTIWORD_SYNONYMS = 1 << 6,
+	XDB_QP_AUTO_MULTIWORD_SYNONYMS = 1 << 6, /* single words too */
 	XDB_QP_SPELLING_CORRECTION = 1 << 7,
 	XDB_QP_BOOLEAN_ANY_CASE = 1 << 8,
 	XDB_QP_DEFAULT = (1 << 0) | (1 << 1) | (1 << 2) | (1 << 3) | (1 << 6)
@@ -240,7 +262,8 @@ enum xdb_op {
 };
 
 /* A QueryParser with the English stemmer (STEM_SOME), stopwords, and DB
- * for wildcard expansion and spelling (DB is borrowed). */
+ * for wildcard expansion, synonyms and spelling (DB is borrowed; it may
+ * be NULL).  NULL when out of memory. */
 xdb_qp_t *xdb_qp_new(xdb_t *db);
 void xdb_qp_free(xdb_qp_t *qp);
 const char *xdb_qp_errmsg(const xdb_qp_t *qp);
@@ -259,14 +282,17 @@ ev_status xdb_qp_add_boolean_prefix(xdb_qp_t *qp, const char *field,
 ev_status xdb_qp_add_number_range(xdb_qp_t *qp, unsigned slot,
 				  const char *field);
 
-/* Cap wildcard expansion at MAX terms; more gives EV_BAD_QUERY with a
- * message that says so. */
+/* Cap wildcard expansion at MAX terms (0: no cap, Xapian's default).
+ * Xapian expands wildcards when matching, so a wildcard over more terms
+ * gives EV_BAD_QUERY from xdb_enquire_get_mset(), with a message that
+ * names it and the cap. */
 ev_status xdb_qp_set_max_expansion(xdb_qp_t *qp, unsigned max);
 
 ev_status xdb_qp_set_default_op(xdb_qp_t *qp, enum xdb_op op);
 
 /* Parse TEXT into *QUERYP (caller frees).  On EV_BAD_QUERY the message on
- * QP says why.  An empty query gives a query that matches nothing. */
+ * QP says why.  An empty query gives a query that matches nothing.  Flag
+ * bits that are not XDB_QP_* are EV_USAGE. */
 ev_status xdb_qp_parse(xdb_qp_t *qp, const char *text, unsigned flags,
 		       xdb_query_t **queryp);
 
@@ -274,13 +300,17 @@ ev_status xdb_qp_parse(xdb_qp_t *qp, const char *text, unsigned flags,
  * (malloc'd) or NULL when no correction was found. */
 char *xdb_qp_corrected(xdb_qp_t *qp);
 
-/* Call FN for each term of the last parsed query, stems included, in
- * query order (for highlighting and explanation). */
+/* Call FN for each term of Q, stems included, in order of position in
+ * the query; boolean filter terms have no position and come first (for
+ * highlighting and explanation).  FN's wdf argument is 0.  Only memory
+ * can fail (EV_NOMEM). */
 ev_status xdb_query_terms(const xdb_query_t *q, xdb_doc_term_fn fn,
 			  void *ctx);
 
 /* Query builders.  Each returns a new query the caller frees with
- * xdb_query_free(), or NULL when out of memory.  Inputs are not consumed. */
+ * xdb_query_free(), or NULL when out of memory or an argument is invalid
+ * (an empty term, a NULL query, an unknown operator, FACTOR < 0).  Inputs
+ * are not consumed. */
 xdb_query_t *xdb_query_term(const char *term, unsigned wqf);
 xdb_query_t *xdb_query_match_all(void);
 xdb_query_t *xdb_query_match_nothing(void);
@@ -293,7 +323,10 @@ xdb_query_t *xdb_query_terms_op(enum xdb_op op, const char *const *terms,
 /* Multiply Q's weights by FACTOR (>= 0). */
 xdb_query_t *xdb_query_scale(const xdb_query_t *q, double factor);
 /* Matches every document with a value in SLOT, weighted by that value
- * (written with xdb_sortable_serialise()), capped at MAXWEIGHT. */
+ * (written with xdb_sortable_serialise()), capped at MAXWEIGHT.  With
+ * MAXWEIGHT <= 0 there is no cap (values must then be >= 0); a capped
+ * query works on local databases only (Xapian will not send it to a
+ * remote shard). */
 xdb_query_t *xdb_query_value_weight(unsigned slot, double maxweight);
 /* Matches documents whose value in SLOT lies in [LO, HI] (serialised). */
 xdb_query_t *xdb_query_value_range(unsigned slot, double lo, double hi);
@@ -309,6 +342,8 @@ double xdb_sortable_unserialise(const char *value, size_t len);
 /* ---------------------------------------------------------------- */
 /* Searching                                                         */
 
+/* A search over DB; NULL when out of memory.  Free ENQ and its MSets
+ * before closing DB. */
 xdb_enquire_t *xdb_enquire_new(xdb_t *db);
 void xdb_enquire_free(xdb_enquire_t *enq);
 const char *xdb_enquire_errmsg(const xdb_enquire_t *enq);
@@ -319,7 +354,8 @@ ev_status xdb_enquire_set_query(xdb_enquire_t *enq, const xdb_query_t *q);
 ev_status xdb_enquire_set_bm25(xdb_enquire_t *enq, double k1, double k2,
 			       double k3, double b, double min_normlen);
 
-/* Keep at most MAX documents per distinct value in SLOT. */
+/* Keep at most MAX documents per distinct value in SLOT (MAX = 0: no
+ * collapsing). */
 ev_status xdb_enquire_set_collapse_key(xdb_enquire_t *enq, unsigned slot,
 				       unsigned max);
 
@@ -330,7 +366,8 @@ ev_status xdb_enquire_set_sort_by_value_then_relevance(xdb_enquire_t *enq,
 						       int reverse);
 
 /* Count the distinct values in SLOT among all matches (facets).  Read
- * them back from the MSet with xdb_mset_facets(). At most 4 spies. */
+ * them back from the MSet with xdb_mset_facets(). At most 4 spies; a
+ * fifth is EV_USAGE. */
 ev_status xdb_enquire_add_facet(xdb_enquire_t *enq, unsigned slot);
 
 /* Run the query: results FIRST .. FIRST+MAX-1, counting at least
@@ -349,10 +386,12 @@ unsigned xdb_mset_matches_lower_bound(const xdb_mset_t *mset);
 unsigned xdb_mset_matches_upper_bound(const xdb_mset_t *mset);
 
 /* Hit I (0-based): its docid, weight, and (with a collapse key) how many
- * documents were collapsed into it. */
+ * documents were collapsed into it.  Each out-pointer may be NULL.  I
+ * past the end is EV_USAGE (likewise for xdb_mset_document()). */
 ev_status xdb_mset_hit(xdb_mset_t *mset, unsigned i, unsigned *docidp,
 		       double *weightp, unsigned *collapsedp);
-/* Hit I's document: a new handle the caller frees. */
+/* Hit I's document: a new handle the caller frees, read as by
+ * xdb_get_document(). */
 ev_status xdb_mset_document(xdb_mset_t *mset, unsigned i, xdb_doc_t **docp);
 
 /* A snippet of TEXT of about LENGTH bytes around the terms that matched,
@@ -364,7 +403,9 @@ ev_status xdb_mset_snippet(xdb_mset_t *mset, const char *text, size_t length,
 			   const char *omit, int raw, char **outp);
 
 /* Facet counts from spy number K (in order of xdb_enquire_add_facet):
- * FN(value, count, ctx) for each distinct value, most frequent first. */
+ * FN(value, count, ctx) for each distinct value, most frequent first,
+ * ties in byte order of the value; FN returning non-zero stops.  VALUE
+ * is NUL-terminated too.  K with no spy is EV_USAGE. */
 typedef int (*xdb_facet_fn)(const char *value, size_t len, unsigned count,
 			    void *ctx);
 ev_status xdb_mset_facets(xdb_mset_t *mset, unsigned k, xdb_facet_fn fn,

@@ -1,0 +1,2077 @@
+/* test-xdb.c - unit tests for the C binding over Xapian (lib/xdb.cc) */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "status.h"
+#include "xdb.h"
+
+#include "tap.h"
+
+/* Value slots of the main test database. */
+enum { SLOT_YEAR, SLOT_WORK, SLOT_TYPE, SLOT_STRENGTH };
+
+/* Short enough that every path made from it fits in PATH_MAX. */
+static char tmpdir[256];
+
+/* TMPDIR/NAME in a static buffer (one at a time). */
+static const char *tmp_path(const char *name)
+{
+	static char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+	return path;
+}
+
+static int rm_entry(const char *path, const struct stat *st, int flag,
+		    struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static void rm_rf(const char *dir)
+{
+	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* Print a skipped check, in TAP. */
+static void skip(const char *why)
+{
+	printf("ok %d # skip %s\n", ++tap_n, why);
+}
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Open PATH read-only; NULL, and a failed check, when it cannot be. */
+static xdb_t *open_reader(const char *path)
+{
+	xdb_t *db = NULL;
+	char *msg = NULL;
+
+	if (xdb_open(path, XDB_READ, &db, &msg) != EV_OK)
+		ok(0, "open %s: %s", path, msg ? msg : "");
+	free(msg);
+	return db;
+}
+
+/* A growing string for callbacks to append to. */
+struct strbuf {
+	char s[4096];
+	size_t len;
+};
+
+static void sb_reset(struct strbuf *sb)
+{
+	sb->len = 0;
+	sb->s[0] = '\0';
+}
+
+static void sb_add(struct strbuf *sb, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void sb_add(struct strbuf *sb, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (sb->len >= sizeof(sb->s) - 1)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(sb->s + sb->len, sizeof(sb->s) - sb->len, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		sb->len += (size_t)n < sizeof(sb->s) - sb->len
+				   ? (size_t)n
+				   : sizeof(sb->s) - sb->len - 1;
+}
+
+static int cmp_unsigned(const void *a, const void *b)
+{
+	unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The docids of MSET as "1,2,3", sorted when SORTED, else in rank order. */
+static void mset_ids(xdb_mset_t *mset, int sorted, struct strbuf *out)
+{
+	unsigned ids[512], n = xdb_mset_size(mset);
+
+	sb_reset(out);
+	if (n > 512)
+		n = 512;
+	for (unsigned i = 0; i < n; i++)
+		if (xdb_mset_hit(mset, i, &ids[i], NULL, NULL) != EV_OK)
+			ids[i] = 0;
+	if (sorted)
+		qsort(ids, n, sizeof(ids[0]), cmp_unsigned);
+	for (unsigned i = 0; i < n; i++)
+		sb_add(out, "%s%u", i ? "," : "", ids[i]);
+}
+
+/* Run Q on DB and put the matching docids in OUT (see mset_ids()). */
+static ev_status query_ids(xdb_t *db, const xdb_query_t *q, int sorted,
+			   struct strbuf *out)
+{
+	xdb_enquire_t *enq = xdb_enquire_new(db);
+	xdb_mset_t *mset = NULL;
+	ev_status rc;
+
+	sb_reset(out);
+	if (!enq)
+		return EV_NOMEM;
+	rc = xdb_enquire_set_query(enq, q);
+	if (rc == EV_OK)
+		rc = xdb_enquire_get_mset(enq, 0, 100, 100, &mset);
+	if (rc == EV_OK)
+		mset_ids(mset, sorted, out);
+	xdb_mset_free(mset);
+	xdb_enquire_free(enq);
+	return rc;
+}
+
+/* Parse TEXT with QP and put the sorted docids of the matches in OUT. */
+static ev_status search_ids(xdb_t *db, xdb_qp_t *qp, const char *text,
+			    unsigned flags, struct strbuf *out)
+{
+	xdb_query_t *q = NULL;
+	ev_status rc;
+
+	sb_reset(out);
+	rc = xdb_qp_parse(qp, text, flags, &q);
+	if (rc == EV_OK)
+		rc = query_ids(db, q, 1, out);
+	xdb_query_free(q);
+	return rc;
+}
+
+static int add_term_cb(const char *term, unsigned wdf, void *ctx)
+{
+	sb_add(ctx, "%s%s:%u", ((struct strbuf *)ctx)->len ? " " : "", term,
+	       wdf);
+	return 0;
+}
+
+static int add_name_cb(const char *term, unsigned wdf, void *ctx)
+{
+	(void)wdf;
+	sb_add(ctx, "%s%s", ((struct strbuf *)ctx)->len ? " " : "", term);
+	return 0;
+}
+
+static int add_docid_cb(unsigned docid, void *ctx)
+{
+	sb_add(ctx, "%s%u", ((struct strbuf *)ctx)->len ? "," : "", docid);
+	return 0;
+}
+
+static int stop_after_one_cb(const char *term, unsigned freq, void *ctx)
+{
+	(void)term;
+	(void)freq;
+	++*(int *)ctx;
+	return 1;
+}
+
+static int add_facet_cb(const char *value, size_t len, unsigned count,
+			void *ctx)
+{
+	sb_add(ctx, "%s%.*s:%u", ((struct strbuf *)ctx)->len ? " " : "",
+	       (int)len, value, count);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* The main test database: passages of three works on GP collaboration */
+
+static const struct passage {
+	const char *id;      /* unique id term */
+	const char *work;    /* collapse key */
+	const char *title;   /* indexed with prefix S and unprefixed */
+	const char *body;    /* indexed unprefixed; also the data */
+	const char *lessons; /* space-separated, boolean XL terms */
+	const char *type;    /* XT term and SLOT_TYPE */
+	int year;            /* SLOT_YEAR */
+} passages[] = {
+	{ "Qw1-p1", "w1", "Mission creep in primary care networks",
+	  "Networks that take on too much too soon risk mission creep and "
+	  "lose focus.",
+	  "focus pacing", "review", 2019 },
+	{ "Qw1-p2", "w1", "Mission creep in primary care networks",
+	  "Trust between member practices is built over years: a marathon, "
+	  "not a sprint.",
+	  "pacing relationships", "review", 2019 },
+	{ "Qw2-p1", "w2", "GP federations after the PCN",
+	  "Each PCN shared staff & <costs> across practices.", "relationships",
+	  "study", 2020 },
+	{ "Qw3-p1", "w3", "Super-partnerships at scale",
+	  "Super-partnerships grew quickly after 2016, merging practices.", "",
+	  "study", 2016 },
+	{ "Qw4-p1", "w4", "Funding general practice",
+	  "Funding followed the network contract.", "focus", "commentary",
+	  2021 },
+};
+#define N_PASSAGES ARRAY_SIZE(passages)
+
+/* Index P into a new document. */
+static ev_status passage_document(xdb_termgen_t *tg, const struct passage *p,
+				  xdb_doc_t **docp)
+{
+	xdb_doc_t *doc = xdb_doc_new();
+	char buf[64], year[18], *save = NULL, *lesson;
+	size_t len;
+	ev_status rc;
+
+	*docp = NULL;
+	if (!doc)
+		return EV_NOMEM;
+	rc = xdb_termgen_set_document(tg, doc);
+	if (!rc)
+		rc = xdb_termgen_index_text(tg, p->title, 1, "S");
+	/* A gap, so that a phrase cannot run from one field into the
+	 * next. */
+	if (!rc)
+		rc = xdb_termgen_increase_termpos(tg, 100);
+	if (!rc)
+		rc = xdb_termgen_index_text(tg, p->title, 1, "");
+	if (!rc)
+		rc = xdb_termgen_increase_termpos(tg, 100);
+	if (!rc)
+		rc = xdb_termgen_index_text(tg, p->body, 1, "");
+	if (!rc)
+		rc = xdb_doc_add_boolean_term(doc, p->id);
+	snprintf(buf, sizeof(buf), "XT%s", p->type);
+	if (!rc)
+		rc = xdb_doc_add_boolean_term(doc, buf);
+	snprintf(buf, sizeof(buf), "%s", p->lessons);
+	for (lesson = strtok_r(buf, " ", &save); lesson && !rc;
+	     lesson = strtok_r(NULL, " ", &save)) {
+		char term[64];
+
+		snprintf(term, sizeof(term), "XL%s", lesson);
+		rc = xdb_doc_add_boolean_term(doc, term);
+	}
+	len = xdb_sortable_serialise(p->year, year);
+	if (!rc)
+		rc = xdb_doc_set_value(doc, SLOT_YEAR, year, len);
+	if (!rc)
+		rc = xdb_doc_set_value(doc, SLOT_WORK, p->work,
+				       strlen(p->work));
+	if (!rc)
+		rc = xdb_doc_set_value(doc, SLOT_TYPE, p->type,
+				       strlen(p->type));
+	if (!rc)
+		rc = xdb_doc_set_data(doc, p->body, strlen(p->body));
+	if (rc) {
+		xdb_doc_free(doc);
+		return rc;
+	}
+	*docp = doc;
+	return EV_OK;
+}
+
+static void build_main(const char *path)
+{
+	xdb_t *db = NULL;
+	xdb_termgen_t *tg = NULL;
+	char *msg = NULL;
+	ev_status rc;
+	unsigned count = 0, docid = 0;
+
+	rc = xdb_open(path, XDB_CREATE_OVERWRITE, &db, &msg);
+	is_int(rc, EV_OK, "create the main database (%s)", msg ? msg : "");
+	free(msg);
+	if (rc)
+		return;
+	tg = xdb_termgen_new(db);
+	ok(tg != NULL, "a term generator on a writable database");
+	for (size_t i = 0; tg && i < N_PASSAGES; i++) {
+		xdb_doc_t *doc = NULL;
+
+		rc = passage_document(tg, &passages[i], &doc);
+		if (!rc)
+			rc = xdb_replace_document(db, passages[i].id, doc);
+		xdb_doc_free(doc);
+		if (rc) {
+			ok(0, "index passage %zu: %s", i, xdb_errmsg(db));
+			break;
+		}
+	}
+	/* A multiword key: QueryParser's auto-multiword-synonyms flag turns
+	 * "primary care network" into (primary care network) OR pcn. */
+	is_int(xdb_add_synonym(db, "primary care network", "pcn"), EV_OK,
+	       "add a multiword synonym");
+	/* A one-word key, for ~term and the auto-synonyms flag. */
+	is_int(xdb_add_synonym(db, "workforce", "staff"), EV_OK,
+	       "add a synonym");
+	is_int(xdb_set_metadata(db, "schema", "1"), EV_OK, "set metadata");
+	is_int(xdb_commit(db), EV_OK, "commit the main database");
+	is_int(xdb_doccount(db, &count), EV_OK, "doccount");
+	is_int(count, N_PASSAGES, "one document per passage");
+
+	/* A replace by an id term already present keeps one document. */
+	{
+		xdb_doc_t *doc = NULL;
+
+		rc = passage_document(tg, &passages[0], &doc);
+		if (!rc)
+			rc = xdb_replace_document(db, passages[0].id, doc);
+		xdb_doc_free(doc);
+		is_int(rc, EV_OK, "replace a passage by its id term");
+		xdb_doccount(db, &count);
+		is_int(count, N_PASSAGES, "replace by id term adds nothing");
+		is_int(xdb_termfreq(db, passages[0].id, &count), EV_OK,
+		       "termfreq");
+		is_int(count, 1, "the id term indexes one document");
+		doc = NULL;
+		is_int(xdb_find_document(db, passages[0].id, &doc), EV_OK,
+		       "find the replaced passage");
+		xdb_doc_free(doc);
+	}
+	/* Add then delete a document by a term of its own. */
+	{
+		xdb_doc_t *doc = xdb_doc_new();
+
+		xdb_doc_add_boolean_term(doc, "Qtemporary");
+		is_int(xdb_add_document(db, doc, &docid), EV_OK,
+		       "add a document");
+		is_int(docid, N_PASSAGES + 1, "it gets the next docid");
+		xdb_doc_free(doc);
+		is_int(xdb_delete_documents(db, "Qtemporary"), EV_OK,
+		       "delete documents by term");
+		xdb_doccount(db, &count);
+		is_int(count, N_PASSAGES, "the document is gone");
+		doc = NULL;
+		is_int(xdb_find_document(db, "Qtemporary", &doc),
+		       EV_NOT_FOUND, "find a deleted document: EV_NOT_FOUND");
+		ok(doc == NULL, "no handle for a missing document");
+		ok(strstr(xdb_errmsg(db), "Qtemporary") != NULL,
+		   "the message names the term: %s", xdb_errmsg(db));
+	}
+	is_int(xdb_commit(db), EV_OK, "commit again");
+	xdb_termgen_free(tg);
+	xdb_close(db);
+}
+
+/* A query parser set up the way the search command will set it up. */
+static xdb_qp_t *main_qp(xdb_t *db)
+{
+	xdb_qp_t *qp = xdb_qp_new(db);
+
+	if (!qp)
+		return NULL;
+	if (xdb_qp_add_prefix(qp, "title", "S") ||
+	    xdb_qp_add_boolean_prefix(qp, "lesson", "XL", 0) ||
+	    xdb_qp_add_boolean_prefix(qp, "type", "XT", 1) ||
+	    xdb_qp_add_number_range(qp, SLOT_YEAR, "year:")) {
+		xdb_qp_free(qp);
+		return NULL;
+	}
+	return qp;
+}
+
+#define NO_MULTIWORD (XDB_QP_DEFAULT & ~XDB_QP_AUTO_MULTIWORD_SYNONYMS)
+
+/* Searches on the main database, each worked out from the passages. */
+static const struct search_case {
+	const char *text;
+	unsigned flags;
+	enum xdb_op default_op;
+	const char *want; /* sorted docids */
+} search_cases[] = {
+	{ "mission creep", XDB_QP_DEFAULT, XDB_OP_OR, "1,2" },
+	/* a free-text field: only the titles say "creep" */
+	{ "title:creep", XDB_QP_DEFAULT, XDB_OP_OR, "1,2" },
+	/* stemmed inside a field: "Funding" is indexed as ZSfund */
+	{ "title:funding", XDB_QP_DEFAULT, XDB_OP_OR, "5" },
+	/* a phrase with a stopword in it ("a" is kept in phrases) */
+	{ "\"marathon not a sprint\"", XDB_QP_DEFAULT, XDB_OP_OR, "2" },
+	{ "\"sprint not a marathon\"", XDB_QP_DEFAULT, XDB_OP_OR, "" },
+	{ "\"primary care networks\"", XDB_QP_DEFAULT, XDB_OP_OR, "1,2" },
+	/* the title ends and the body starts with "networks", but the
+	 * position gap between fields stops the phrase */
+	{ "\"primary care networks networks\"", XDB_QP_DEFAULT, XDB_OP_OR,
+	  "" },
+	/* a boolean filter alone */
+	{ "lesson:pacing", XDB_QP_DEFAULT, XDB_OP_OR, "1,2" },
+	/* "practice(s)" is in 2, 3, 4 and the title of 5 */
+	{ "practices lesson:relationships", XDB_QP_DEFAULT, XDB_OP_OR,
+	  "2,3" },
+	/* exclusive = 0: two lessons must both be present */
+	{ "lesson:focus lesson:pacing", XDB_QP_DEFAULT, XDB_OP_OR, "1" },
+	/* exclusive = 1: two types are alternatives */
+	{ "type:review type:study", XDB_QP_DEFAULT, XDB_OP_OR, "1,2,3,4" },
+	{ "year:2019..2020", XDB_QP_DEFAULT, XDB_OP_OR, "1,2,3" },
+	{ "year:2016..2016", XDB_QP_DEFAULT, XDB_OP_OR, "4" },
+	{ "practices year:2020..2021", XDB_QP_DEFAULT, XDB_OP_OR, "3,5" },
+	/* "Super-partnerships" is split at the hyphen */
+	{ "super*", XDB_QP_DEFAULT, XDB_OP_OR, "4" },
+	/* "networks" (1, 2) and "network" (5), not the Z stems */
+	{ "net*", XDB_QP_DEFAULT, XDB_OP_OR, "1,2,5" },
+	/* an unknown prefix is text: the phrase "member practices" */
+	{ "member:practices", XDB_QP_DEFAULT, XDB_OP_OR, "2" },
+	{ "networks -mission", XDB_QP_DEFAULT, XDB_OP_OR, "5" },
+	/* "<costs>" in the text is still the word costs */
+	{ "costs", XDB_QP_DEFAULT, XDB_OP_OR, "3" },
+	/* capitalised, so not stemmed: the unstemmed term pcn */
+	{ "PCN", XDB_QP_DEFAULT, XDB_OP_OR, "3" },
+	/* the multiword synonym brings in 3, which says "PCN" */
+	{ "primary care network", XDB_QP_DEFAULT, XDB_OP_AND, "1,2,3" },
+	{ "primary care network", NO_MULTIWORD, XDB_OP_AND, "1,2" },
+	/* stopwords are dropped from free text */
+	{ "how many practices", XDB_QP_DEFAULT, XDB_OP_AND, "2,3,4,5" },
+	/* "not" is no stopword, so a term unless operators may be lower
+	 * case */
+	{ "networks not mission", XDB_QP_DEFAULT, XDB_OP_OR, "1,2,5" },
+	{ "networks not mission", XDB_QP_DEFAULT | XDB_QP_BOOLEAN_ANY_CASE,
+	  XDB_OP_OR, "5" },
+	{ "mission AND practices", XDB_QP_DEFAULT, XDB_OP_OR, "2" },
+	{ "mission practices", XDB_QP_DEFAULT, XDB_OP_AND, "2" },
+	/* without the boolean flag, AND is a word */
+	{ "mission AND practices", XDB_QP_PHRASE, XDB_OP_OR, "1,2,3,4,5" },
+};
+
+static void test_search(const char *path)
+{
+	xdb_t *db = NULL;
+	xdb_qp_t *qp = NULL;
+	struct strbuf got;
+
+	db = open_reader(path);
+	if (!db)
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(search_cases); i++) {
+		const struct search_case *c = &search_cases[i];
+		ev_status rc;
+
+		qp = main_qp(db);
+		if (!qp || xdb_qp_set_default_op(qp, c->default_op)) {
+			ok(0, "set up the query parser");
+			break;
+		}
+		rc = search_ids(db, qp, c->text, c->flags, &got);
+		is_int(rc, EV_OK, "search '%s' (%s)", c->text,
+		       xdb_qp_errmsg(qp));
+		is_str(got.s, c->want, "search '%s' flags %#x op %d", c->text,
+		       c->flags, (int)c->default_op);
+		xdb_qp_free(qp);
+		qp = NULL;
+	}
+
+	qp = main_qp(db);
+	is_int(xdb_qp_set_default_op(qp, XDB_OP_AND_NOT), EV_USAGE,
+	       "AND_NOT is no default operator: EV_USAGE");
+	ok(strstr(xdb_qp_errmsg(qp), "set_default_op") != NULL,
+	   "and the message says why: %s", xdb_qp_errmsg(qp));
+	{
+		xdb_query_t *q = NULL;
+
+		is_int(xdb_qp_parse(qp, "mission", 1u << 20, &q), EV_USAGE,
+		       "unknown parser flags: EV_USAGE");
+		ok(q == NULL, "no query for unknown flags");
+		is_int(xdb_qp_add_boolean_prefix(qp, "title", "XX", 1),
+		       EV_USAGE, "a field both free and boolean: EV_USAGE");
+	}
+	xdb_qp_free(qp);
+	xdb_close(db);
+}
+
+/* Synonyms of one word: "workforce" is in no passage; its synonym "staff"
+ * is in passage 3. */
+static const struct {
+	const char *text;
+	unsigned flags;
+	const char *want;
+} synonym_cases[] = {
+	{ "workforce", NO_MULTIWORD, "" },
+	{ "~workforce", NO_MULTIWORD | XDB_QP_SYNONYM, "3" },
+	/* without the flag, ~ is no operator */
+	{ "~workforce", NO_MULTIWORD, "" },
+	{ "workforce", NO_MULTIWORD | XDB_QP_AUTO_SYNONYMS, "3" },
+	/* the multiword flag covers single words too */
+	{ "workforce", XDB_QP_DEFAULT, "3" },
+};
+
+/* Run the synonym cases on PATH, expecting them to match (CLEARED = 0)
+ * or, once the synonyms are cleared, to match nothing. */
+static void run_synonym_cases(const char *path, int cleared)
+{
+	xdb_t *db = open_reader(path);
+	xdb_qp_t *qp;
+	struct strbuf got;
+
+	if (!db)
+		return;
+	qp = main_qp(db);
+	for (size_t i = 0; qp && i < ARRAY_SIZE(synonym_cases); i++) {
+		const char *want = cleared ? "" : synonym_cases[i].want;
+
+		is_int(search_ids(db, qp, synonym_cases[i].text,
+				  synonym_cases[i].flags, &got),
+		       EV_OK, "search '%s'", synonym_cases[i].text);
+		is_str(got.s, want, "search '%s' flags %#x%s",
+		       synonym_cases[i].text, synonym_cases[i].flags,
+		       cleared ? " after clearing" : "");
+	}
+	xdb_qp_free(qp);
+	xdb_close(db);
+}
+
+static void test_synonyms(const char *path)
+{
+	xdb_t *db = NULL;
+
+	run_synonym_cases(path, 0);
+	if (xdb_open(path, XDB_WRITE, &db, NULL) != EV_OK) {
+		ok(0, "open the main database to write");
+		return;
+	}
+	is_int(xdb_clear_synonyms(db, "workforce"), EV_OK, "clear synonyms");
+	xdb_commit(db);
+	xdb_close(db);
+	run_synonym_cases(path, 1);
+}
+
+/* The terms QueryParser makes, stems included, in query order. */
+static const struct {
+	const char *text;
+	const char *want;
+} query_term_cases[] = {
+	{ "mission creep", "Zmission Zcreep" },
+	/* capitalised words are not stemmed (STEM_SOME) */
+	{ "Mission creep", "mission Zcreep" },
+	/* stopwords dropped */
+	{ "how many practices", "Zpractic" },
+	/* a boolean filter term has no position (0), so it comes first */
+	{ "title:networks lesson:focus", "XLfocus ZSnetwork" },
+	/* the synonym comes right after the words it stands for */
+	{ "primary care network", "Zprimari pcn Zcare Znetwork" },
+};
+
+static void test_query_terms(const char *path)
+{
+	xdb_t *db = NULL;
+	xdb_qp_t *qp;
+
+	db = open_reader(path);
+	if (!db)
+		return;
+	qp = main_qp(db);
+	for (size_t i = 0; qp && i < ARRAY_SIZE(query_term_cases); i++) {
+		xdb_query_t *q = NULL;
+		struct strbuf got;
+
+		sb_reset(&got);
+		is_int(xdb_qp_parse(qp, query_term_cases[i].text,
+				    XDB_QP_DEFAULT, &q),
+		       EV_OK, "parse '%s'", query_term_cases[i].text);
+		is_int(xdb_query_terms(q, add_name_cb, &got), EV_OK,
+		       "walk the query terms");
+		is_str(got.s, query_term_cases[i].want, "terms of '%s'",
+		       query_term_cases[i].text);
+		xdb_query_free(q);
+	}
+	xdb_qp_free(qp);
+	xdb_close(db);
+}
+
+static void test_spelling(const char *path)
+{
+	xdb_t *db = NULL;
+	xdb_qp_t *qp;
+	xdb_query_t *q = NULL;
+	char *fixed;
+
+	db = open_reader(path);
+	if (!db)
+		return;
+	qp = main_qp(db);
+	is_int(xdb_qp_parse(qp, "primery cair", XDB_QP_DEFAULT |
+			    XDB_QP_SPELLING_CORRECTION, &q),
+	       EV_OK, "parse a misspelt query");
+	xdb_query_free(q);
+	q = NULL;
+	fixed = xdb_qp_corrected(qp);
+	is_str(fixed, "primary care",
+	       "spelling data from the term generator corrects it");
+	free(fixed);
+	is_int(xdb_qp_parse(qp, "mission creep",
+			    XDB_QP_DEFAULT | XDB_QP_SPELLING_CORRECTION, &q),
+	       EV_OK, "parse a well spelt query");
+	xdb_query_free(q);
+	fixed = xdb_qp_corrected(qp);
+	ok(fixed == NULL, "no correction: NULL");
+	free(fixed);
+	xdb_qp_free(qp);
+	xdb_close(db);
+}
+
+/* Malformed queries: each parses, or fails with EV_BAD_QUERY and a
+ * message; none crashes. */
+static const struct {
+	const char *text;
+	int want; /* EV_OK, EV_BAD_QUERY, or -1 for either */
+} malformed_cases[] = {
+	{ "\"abc", -1 },
+	{ "(a OR b", -1 },
+	{ ")(", -1 },
+	/* an operator with nothing on its right is a syntax error, not a
+	 * "parse error" that Xapian retries without flags */
+	{ "a AND", EV_BAD_QUERY },
+	{ "NOT", EV_BAD_QUERY },
+	{ "title:", -1 },
+	{ "\"\"", -1 },
+	{ "-", -1 },
+	{ "*", -1 },
+	{ "AND OR NOT", -1 },
+	{ "((((((((((a", -1 },
+	{ "year:..", -1 },
+	{ "year:2020..abc", -1 },
+	{ "year:abc..def", -1 },
+	{ "lesson:", -1 },
+	{ "a NEAR/ b", -1 },
+	/* ranges with no processor for them */
+	{ "1..2", EV_BAD_QUERY },
+	/* invalid UTF-8: a lone continuation byte, a truncated sequence,
+	 * an overlong NUL, bytes that are never UTF-8 */
+	{ "\x80 mission", -1 },
+	{ "mission \xc3", -1 },
+	{ "\xc0\x80 creep", -1 },
+	{ "\xff\xfe\xfd", -1 },
+	{ "net\xe2\x82*", -1 },
+};
+
+static void test_malformed(const char *path)
+{
+	xdb_t *db = NULL;
+	xdb_qp_t *qp;
+
+	db = open_reader(path);
+	if (!db)
+		return;
+	qp = main_qp(db);
+	for (size_t i = 0; qp && i < ARRAY_SIZE(malformed_cases); i++) {
+		xdb_query_t *q = NULL;
+		ev_status rc = xdb_qp_parse(qp, malformed_cases[i].text,
+					    XDB_QP_DEFAULT, &q);
+		int want = malformed_cases[i].want;
+
+		if (want >= 0)
+			is_int(rc, want, "query '%s'",
+			       malformed_cases[i].text);
+		else
+			ok(rc == EV_OK || rc == EV_BAD_QUERY,
+			   "query '%s' parses or is refused (%d)",
+			   malformed_cases[i].text, (int)rc);
+		if (rc == EV_OK) {
+			struct strbuf got;
+
+			ok(q != NULL, "a query for '%s'",
+			   malformed_cases[i].text);
+			is_int(query_ids(db, q, 1, &got), EV_OK,
+			       "and it runs");
+		} else {
+			ok(q == NULL && *xdb_qp_errmsg(qp),
+			   "no query, a message: %s", xdb_qp_errmsg(qp));
+		}
+		xdb_query_free(q);
+	}
+	{
+		/* The empty query matches nothing. */
+		xdb_query_t *q = NULL;
+		struct strbuf got;
+
+		is_int(xdb_qp_parse(qp, "", XDB_QP_DEFAULT, &q), EV_OK,
+		       "parse the empty query");
+		is_int(query_ids(db, q, 1, &got), EV_OK, "run it");
+		is_str(got.s, "", "it matches nothing");
+		xdb_query_free(q);
+	}
+	xdb_qp_free(qp);
+	xdb_close(db);
+}
+
+static void test_wildcard_limit(const char *path)
+{
+	xdb_t *db = NULL;
+	xdb_qp_t *qp;
+	xdb_query_t *q = NULL;
+	xdb_enquire_t *enq;
+	xdb_mset_t *mset = NULL;
+
+	db = open_reader(path);
+	if (!db)
+		return;
+	qp = main_qp(db);
+	/* "net*" expands to network and networks: two terms. */
+	is_int(xdb_qp_set_max_expansion(qp, 1), EV_OK, "cap expansion at 1");
+	is_int(xdb_qp_parse(qp, "net*", XDB_QP_DEFAULT, &q), EV_OK,
+	       "a wildcard parses (Xapian expands it when matching)");
+	enq = xdb_enquire_new(db);
+	xdb_enquire_set_query(enq, q);
+	is_int(xdb_enquire_get_mset(enq, 0, 10, 0, &mset), EV_BAD_QUERY,
+	       "over the cap: EV_BAD_QUERY");
+	ok(mset == NULL, "no result set");
+	ok(strstr(xdb_enquire_errmsg(enq), "net*") &&
+		   strstr(xdb_enquire_errmsg(enq), "more than 1"),
+	   "the message names the wildcard and the cap: %s",
+	   xdb_enquire_errmsg(enq));
+	xdb_query_free(q);
+	q = NULL;
+	is_int(xdb_qp_set_max_expansion(qp, 2), EV_OK, "cap expansion at 2");
+	xdb_qp_parse(qp, "net*", XDB_QP_DEFAULT, &q);
+	xdb_enquire_set_query(enq, q);
+	is_int(xdb_enquire_get_mset(enq, 0, 10, 0, &mset), EV_OK,
+	       "at the cap: fine");
+	is_int(xdb_mset_size(mset), 3, "and it matches 1, 2 and 5");
+	xdb_mset_free(mset);
+	xdb_query_free(q);
+	xdb_enquire_free(enq);
+	xdb_qp_free(qp);
+	xdb_close(db);
+}
+
+/* Collapse, sort, facets and snippets on the main database. */
+static void test_enquire(const char *path)
+{
+	xdb_t *db = NULL;
+	xdb_qp_t *qp;
+	xdb_query_t *q = NULL, *all = xdb_query_match_all();
+	xdb_enquire_t *enq;
+	xdb_mset_t *mset = NULL;
+	struct strbuf got;
+	unsigned collapsed, sum = 0;
+
+	db = open_reader(path);
+	if (!db)
+		return;
+	qp = main_qp(db);
+	enq = xdb_enquire_new(db);
+
+	/* mission: 1, 2; practices: 2, 3, 4, 5.  Works w1 (1, 2), w2, w3,
+	 * w4: four hits, and one passage of w1 folded into the other. */
+	xdb_qp_parse(qp, "mission OR practices", XDB_QP_DEFAULT, &q);
+	xdb_enquire_set_query(enq, q);
+	is_int(xdb_enquire_set_collapse_key(enq, SLOT_WORK, 1), EV_OK,
+	       "collapse on the work");
+	is_int(xdb_enquire_get_mset(enq, 0, 10, 10, &mset), EV_OK,
+	       "search with a collapse key");
+	is_int(xdb_mset_size(mset), 4, "one hit per work");
+	for (unsigned i = 0; i < xdb_mset_size(mset); i++) {
+		unsigned docid;
+
+		xdb_mset_hit(mset, i, &docid, NULL, &collapsed);
+		sum += collapsed;
+	}
+	is_int(sum, 1, "one passage collapsed");
+	is_int(xdb_mset_hit(mset, 4, NULL, NULL, NULL), EV_USAGE,
+	       "hit past the end: EV_USAGE");
+	ok(strstr(xdb_mset_errmsg(mset), "out of range") != NULL,
+	   "with a message: %s", xdb_mset_errmsg(mset));
+	xdb_mset_free(mset);
+	mset = NULL;
+	xdb_enquire_set_collapse_key(enq, 0, 0);
+	xdb_enquire_get_mset(enq, 0, 10, 10, &mset);
+	is_int(xdb_mset_size(mset), 5, "max 0 turns collapsing off");
+	is_int(xdb_mset_matches_lower_bound(mset), 5, "lower bound");
+	is_int(xdb_mset_matches_upper_bound(mset), 5, "upper bound");
+	is_int(xdb_mset_matches_estimated(mset), 5, "estimate");
+	xdb_mset_free(mset);
+	mset = NULL;
+	xdb_query_free(q);
+	q = NULL;
+
+	/* Sort by year, ties by relevance then docid. */
+	xdb_enquire_set_query(enq, all);
+	is_int(xdb_enquire_set_sort_by_value_then_relevance(enq, SLOT_YEAR,
+							    0),
+	       EV_OK, "sort by year");
+	xdb_enquire_get_mset(enq, 0, 10, 0, &mset);
+	mset_ids(mset, 0, &got);
+	is_str(got.s, "4,1,2,3,5", "oldest first: 2016, 2019 x2, 2020, 2021");
+	xdb_mset_free(mset);
+	mset = NULL;
+	xdb_enquire_set_sort_by_value_then_relevance(enq, SLOT_YEAR, 1);
+	xdb_enquire_get_mset(enq, 0, 10, 0, &mset);
+	mset_ids(mset, 0, &got);
+	is_str(got.s, "5,3,1,2,4", "newest first");
+	xdb_mset_free(mset);
+	mset = NULL;
+	xdb_enquire_free(enq);
+
+	/* Facets over every passage.  Ties are in value order. */
+	enq = xdb_enquire_new(db);
+	xdb_enquire_set_query(enq, all);
+	is_int(xdb_enquire_add_facet(enq, SLOT_TYPE), EV_OK, "facet 0: type");
+	is_int(xdb_enquire_add_facet(enq, SLOT_WORK), EV_OK, "facet 1: work");
+	xdb_enquire_add_facet(enq, SLOT_YEAR);
+	xdb_enquire_add_facet(enq, SLOT_YEAR);
+	is_int(xdb_enquire_add_facet(enq, SLOT_YEAR), EV_USAGE,
+	       "a fifth facet: EV_USAGE");
+	/* Run twice: counts must not add up across searches. */
+	xdb_enquire_get_mset(enq, 0, 10, 10, &mset);
+	xdb_mset_free(mset);
+	mset = NULL;
+	is_int(xdb_enquire_get_mset(enq, 0, 10, 10, &mset), EV_OK,
+	       "search with facets");
+	sb_reset(&got);
+	is_int(xdb_mset_facets(mset, 0, add_facet_cb, &got), EV_OK,
+	       "read facet 0");
+	is_str(got.s, "review:2 study:2 commentary:1",
+	       "types, most frequent first");
+	sb_reset(&got);
+	xdb_mset_facets(mset, 1, add_facet_cb, &got);
+	is_str(got.s, "w1:2 w2:1 w3:1 w4:1", "works, most frequent first");
+	is_int(xdb_mset_facets(mset, 4, add_facet_cb, &got), EV_USAGE,
+	       "no facet 4: EV_USAGE");
+	xdb_mset_free(mset);
+	mset = NULL;
+	/* Facets count matches, not the page. */
+	xdb_qp_parse(qp, "type:study", XDB_QP_DEFAULT, &q);
+	xdb_enquire_set_query(enq, q);
+	xdb_enquire_get_mset(enq, 0, 1, 10, &mset);
+	sb_reset(&got);
+	xdb_mset_facets(mset, 1, add_facet_cb, &got);
+	is_str(got.s, "w2:1 w3:1", "facets of a filtered search");
+	xdb_mset_free(mset);
+	mset = NULL;
+	xdb_query_free(q);
+	q = NULL;
+	xdb_enquire_free(enq);
+
+	/* Snippets. */
+	{
+		static const struct {
+			const char *hi_start, *hi_end, *omit;
+			int raw;
+			const char *want;
+		} cases[] = {
+			{ "[", "]", "...", 0,
+			  "Each PCN shared staff &amp; &lt;[costs]&gt; across "
+			  "[practices]." },
+			{ "[", "]", "...", 1,
+			  "Each PCN shared staff & <[costs]> across "
+			  "[practices]." },
+			/* markers that look like HTML survive raw mode */
+			{ "<b>", "</b>", "...", 1,
+			  "Each PCN shared staff & <<b>costs</b>> across "
+			  "<b>practices</b>." },
+			{ "&lt;", "&gt;", "", 1,
+			  "Each PCN shared staff & <&lt;costs&gt;> across "
+			  "&lt;practices&gt;." },
+		};
+		const char *text = passages[2].body;
+
+		enq = xdb_enquire_new(db);
+		xdb_qp_parse(qp, "costs practices", XDB_QP_DEFAULT, &q);
+		xdb_enquire_set_query(enq, q);
+		xdb_enquire_get_mset(enq, 0, 10, 0, &mset);
+		for (size_t i = 0; mset && i < ARRAY_SIZE(cases); i++) {
+			char *s = NULL;
+
+			is_int(xdb_mset_snippet(mset, text, 200,
+						cases[i].hi_start,
+						cases[i].hi_end, cases[i].omit,
+						cases[i].raw, &s),
+			       EV_OK, "snippet %zu", i);
+			is_str(s, cases[i].want, "snippet %zu", i);
+			free(s);
+		}
+		if (mset) {
+			/* A long text and a short snippet: cut, marked. */
+			const char *long_text =
+				"Alpha beta gamma delta epsilon zeta eta "
+				"theta iota kappa lambda mu nu xi omicron pi. "
+				"The practices pooled costs. Rho sigma tau "
+				"upsilon phi chi psi omega alpha beta gamma "
+				"delta epsilon zeta eta theta iota kappa.";
+			char *s = NULL;
+
+			xdb_mset_snippet(mset, long_text, 30, "[", "]", "~",
+					 1, &s);
+			ok(s && strstr(s, "[costs]") && strstr(s, "~") &&
+				   strlen(s) < strlen(long_text) / 2,
+			   "a cut snippet keeps the match and marks the "
+			   "cut: %s",
+			   s ? s : "NULL");
+			free(s);
+		}
+		xdb_mset_free(mset);
+		mset = NULL;
+		xdb_query_free(q);
+		q = NULL;
+		xdb_enquire_free(enq);
+	}
+
+	/* Documents from a result set. */
+	{
+		xdb_doc_t *doc = NULL;
+		char *data = NULL;
+		size_t len = 0;
+
+		enq = xdb_enquire_new(db);
+		xdb_qp_parse(qp, "costs", XDB_QP_DEFAULT, &q);
+		xdb_enquire_set_query(enq, q);
+		xdb_enquire_get_mset(enq, 0, 10, 0, &mset);
+		is_int(xdb_mset_document(mset, 0, &doc), EV_OK,
+		       "the document of hit 0");
+		xdb_doc_get_data(doc, &data, &len);
+		is_str(data, passages[2].body, "its data");
+		is_int(len, strlen(passages[2].body), "its length");
+		free(data);
+		xdb_doc_free(doc);
+		doc = NULL;
+		is_int(xdb_mset_document(mset, 1, &doc), EV_USAGE,
+		       "no hit 1: EV_USAGE");
+		ok(doc == NULL, "and no document");
+		xdb_mset_free(mset);
+		mset = NULL;
+		xdb_query_free(q);
+		q = NULL;
+		xdb_enquire_free(enq);
+	}
+	xdb_query_free(all);
+	xdb_qp_free(qp);
+	xdb_close(db);
+}
+
+/* Reading back documents, terms, values; allterms and postlists. */
+static void test_documents(const char *path)
+{
+	xdb_t *db = NULL;
+	xdb_doc_t *doc = NULL;
+	struct strbuf got;
+	char *value = NULL;
+	size_t len = 0;
+	unsigned freq;
+	int calls = 0;
+
+	sb_reset(&got);
+	db = open_reader(path);
+	if (!db)
+		return;
+	is_int(xdb_get_document(db, 2, &doc), EV_OK, "get document 2");
+	is_int(xdb_doc_terms(doc, "XL", add_term_cb, &got), EV_OK,
+	       "its lesson terms");
+	is_str(got.s, "XLpacing:0 XLrelationships:0",
+	       "boolean terms have wdf 0");
+	sb_reset(&got);
+	/* Title twice (once prefixed S) and body once: "mission" is in the
+	 * unprefixed title only; its stem has no position but the same
+	 * wdf. */
+	xdb_doc_terms(doc, "mission", add_term_cb, &got);
+	is_str(got.s, "mission:1", "an unstemmed term");
+	sb_reset(&got);
+	xdb_doc_terms(doc, "Zmission", add_term_cb, &got);
+	is_str(got.s, "Zmission:1", "its stem");
+	sb_reset(&got);
+	/* "is" is a stopword: kept unstemmed (for phrases), never
+	 * stemmed. */
+	xdb_doc_terms(doc, "is", add_term_cb, &got);
+	is_str(got.s, "is:1", "a stopword is indexed unstemmed");
+	sb_reset(&got);
+	xdb_doc_terms(doc, "Zis", add_term_cb, &got);
+	is_str(got.s, "", "but has no stem");
+	xdb_doc_get_value(doc, SLOT_WORK, &value, &len);
+	is_str(value, "w1", "value slot");
+	is_int(len, 2, "value length");
+	free(value);
+	value = NULL;
+	xdb_doc_get_value(doc, 99, &value, &len);
+	is_str(value, "", "an unset value is empty");
+	is_int(len, 0, "of length 0");
+	free(value);
+	xdb_doc_free(doc);
+	doc = NULL;
+
+	is_int(xdb_get_document(db, 99, &doc), EV_NOT_FOUND,
+	       "get a missing document: EV_NOT_FOUND");
+	ok(doc == NULL, "and no handle");
+	is_int(xdb_get_document(db, 0, &doc), EV_USAGE,
+	       "docid 0: EV_USAGE");
+
+	sb_reset(&got);
+	is_int(xdb_allterms(db, "XL", add_term_cb, &got), EV_OK,
+	       "allterms with a prefix");
+	is_str(got.s, "XLfocus:2 XLpacing:2 XLrelationships:2",
+	       "every lesson with its termfreq, sorted");
+	is_int(xdb_allterms(db, "", stop_after_one_cb, &calls), EV_OK,
+	       "a walk stopped by the callback is no error");
+	is_int(calls, 1, "and it stops at once");
+	sb_reset(&got);
+	is_int(xdb_postlist(db, "Zpractic", add_docid_cb, &got), EV_OK,
+	       "postlist");
+	is_str(got.s, "2,3,4,5", "docids in order");
+	sb_reset(&got);
+	xdb_postlist(db, "nosuchterm", add_docid_cb, &got);
+	is_str(got.s, "", "an absent term has no postings");
+	xdb_termfreq(db, "XTstudy", &freq);
+	is_int(freq, 2, "termfreq of a type");
+	xdb_termfreq(db, "nosuchterm", &freq);
+	is_int(freq, 0, "termfreq of an absent term");
+
+	is_int(xdb_get_metadata(db, "schema", &value), EV_OK,
+	       "get metadata");
+	is_str(value, "1", "the value set");
+	free(value);
+	xdb_get_metadata(db, "unset", &value);
+	is_str(value, "", "an unset key is empty");
+	free(value);
+	is_int(xdb_set_metadata(db, "schema", "2"), EV_USAGE,
+	       "set metadata on a read-only handle: EV_USAGE");
+	is_int(xdb_add_document(db, NULL, NULL), EV_USAGE,
+	       "add to a read-only handle: EV_USAGE");
+	ok(strstr(xdb_errmsg(db), "read-only") != NULL, "message: %s",
+	   xdb_errmsg(db));
+	is_int(xdb_begin_transaction(db, 1), EV_USAGE,
+	       "a transaction on a read-only handle: EV_USAGE");
+	xdb_close(db);
+}
+
+/* A document built by hand, read back before it is stored. */
+static void test_doc_handle(void)
+{
+	xdb_doc_t *doc = xdb_doc_new();
+	struct strbuf got;
+	char *data = NULL, term[300];
+	size_t len = 0;
+
+	sb_reset(&got);
+	xdb_doc_add_term(doc, "alpha", 2);
+	xdb_doc_add_term(doc, "alpha", 1);
+	xdb_doc_add_posting(doc, "beta", 1, 1);
+	xdb_doc_add_posting(doc, "beta", 2, 1);
+	xdb_doc_add_boolean_term(doc, "Qid");
+	xdb_doc_terms(doc, "", add_term_cb, &got);
+	is_str(got.s, "Qid:0 alpha:3 beta:2", "terms with wdf, sorted");
+	is_int(xdb_doc_set_data(doc, "a\0b", 3), EV_OK, "binary data");
+	xdb_doc_get_data(doc, &data, &len);
+	is_int(len, 3, "keeps its length");
+	ok(data && !memcmp(data, "a\0b", 4), "and its bytes, NUL-ended");
+	free(data);
+	is_int(xdb_doc_add_term(doc, "", 1), EV_USAGE,
+	       "an empty term: EV_USAGE");
+
+	/* The term length limit, at and over it. */
+	memset(term, 't', sizeof(term));
+	term[XDB_MAX_TERM] = '\0';
+	is_int(xdb_doc_add_term(doc, term, 1), EV_OK, "a term of 245 bytes");
+	term[XDB_MAX_TERM] = 't';
+	term[XDB_MAX_TERM + 1] = '\0';
+	is_int(xdb_doc_add_term(doc, term, 1), EV_USAGE,
+	       "a term of 246 bytes: EV_USAGE");
+	ok(strstr(xdb_doc_errmsg(doc), "too long") &&
+		   strstr(xdb_doc_errmsg(doc), "246"),
+	   "the message says so: %s", xdb_doc_errmsg(doc));
+	is_int(xdb_doc_add_boolean_term(doc, term), EV_USAGE,
+	       "a long boolean term: EV_USAGE");
+	is_int(xdb_doc_add_posting(doc, term, 1, 1), EV_USAGE,
+	       "a long posting: EV_USAGE");
+	xdb_doc_free(doc);
+	xdb_doc_free(NULL);
+}
+
+/* Text indexed without positions matches words but not phrases; a term
+ * generator needs no database. */
+static void test_termgen_nopos(void)
+{
+	const char *path = tmp_path("nopos");
+	static const char *const words[] = { "alpha", "beta" };
+	xdb_t *db = NULL;
+	xdb_termgen_t *tg = xdb_termgen_new(NULL);
+	xdb_query_t *q;
+	struct strbuf got;
+
+	ok(tg != NULL, "a term generator with no database");
+	if (!tg || xdb_open(path, XDB_CREATE_OVERWRITE, &db, NULL)) {
+		ok(0, "create a database");
+		xdb_termgen_free(tg);
+		return;
+	}
+	for (int positions = 0; positions < 2; positions++) {
+		xdb_doc_t *doc = xdb_doc_new();
+
+		xdb_termgen_set_document(tg, doc);
+		if (positions)
+			is_int(xdb_termgen_index_text(tg, "Alpha beta", 1, ""),
+			       EV_OK, "index with positions");
+		else
+			is_int(xdb_termgen_index_text_nopos(tg, "Alpha beta",
+							    1, ""),
+			       EV_OK, "index without positions");
+		xdb_add_document(db, doc, NULL);
+		xdb_doc_free(doc);
+	}
+	xdb_commit(db);
+	q = xdb_query_terms_op(XDB_OP_AND, words, 2, 0);
+	query_ids(db, q, 1, &got);
+	is_str(got.s, "1,2", "both have the words");
+	xdb_query_free(q);
+	q = xdb_query_terms_op(XDB_OP_PHRASE, words, 2, 0);
+	query_ids(db, q, 1, &got);
+	is_str(got.s, "2", "only the one with positions has the phrase");
+	xdb_query_free(q);
+	xdb_termgen_free(tg);
+	xdb_close(db);
+}
+
+/* Long terms never reach Xapian on a database either. */
+static void test_long_terms(void)
+{
+	xdb_t *db = NULL;
+	xdb_doc_t *doc = xdb_doc_new();
+	xdb_termgen_t *tg;
+	char term[300], prefix[200];
+	unsigned count = 0;
+
+	memset(term, 'q', sizeof(term));
+	term[sizeof(term) - 1] = '\0';
+	if (xdb_open(tmp_path("long"), XDB_WRITE, &db, NULL) != EV_OK) {
+		ok(0, "create a database");
+		xdb_doc_free(doc);
+		return;
+	}
+	is_int(xdb_replace_document(db, term, doc), EV_USAGE,
+	       "replace by a long id term: EV_USAGE");
+	is_int(xdb_delete_documents(db, term), EV_USAGE,
+	       "delete by a long term: EV_USAGE");
+	/* Glass writes a synonym over 255 bytes without complaint and then
+	 * cannot read the list back. */
+	is_int(xdb_add_synonym(db, "x", term), EV_USAGE,
+	       "a long synonym: EV_USAGE");
+	is_int(xdb_add_synonym(db, term, "x"), EV_USAGE,
+	       "a long synonym key: EV_USAGE");
+	is_int(xdb_clear_synonyms(db, term), EV_USAGE,
+	       "clear a long synonym key: EV_USAGE");
+	is_int(xdb_replace_document(db, "", doc), EV_USAGE,
+	       "an empty id term: EV_USAGE");
+	tg = xdb_termgen_new(db);
+	memset(prefix, 'P', sizeof(prefix));
+	prefix[sizeof(prefix) - 1] = '\0';
+	xdb_termgen_set_document(tg, doc);
+	is_int(xdb_termgen_index_text(tg, "words", 1, prefix), EV_USAGE,
+	       "a term prefix that could make long terms: EV_USAGE");
+	ok(strstr(xdb_termgen_errmsg(tg), "prefix") != NULL, "message: %s",
+	   xdb_termgen_errmsg(tg));
+	xdb_termgen_free(tg);
+	is_int(xdb_commit(db), EV_OK, "and the commit still works");
+	xdb_doccount(db, &count);
+	is_int(count, 0, "with nothing added");
+	xdb_doc_free(doc);
+	xdb_close(db);
+}
+
+/* ------------------------------------------------------------------ */
+/* Query builders, on a database of terms at known positions           */
+
+static const struct {
+	const char *terms; /* "term@pos ..." */
+} ops_docs[] = {
+	{ "a@1 b@2" },     /* 1 */
+	{ "a@1" },         /* 2 */
+	{ "b@1 c@2" },     /* 3 */
+	{ "c@1" },         /* 4 */
+	{ "b@1 a@2" },     /* 5: reversed */
+	{ "a@1 x@2 b@3" }, /* 6: one word between */
+};
+
+static void build_ops(const char *path)
+{
+	xdb_t *db = NULL;
+
+	if (xdb_open(path, XDB_CREATE_OVERWRITE, &db, NULL) != EV_OK) {
+		ok(0, "create the ops database");
+		return;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(ops_docs); i++) {
+		xdb_doc_t *doc = xdb_doc_new();
+		char buf[64], *save = NULL, *tok;
+
+		snprintf(buf, sizeof(buf), "%s", ops_docs[i].terms);
+		for (tok = strtok_r(buf, " ", &save); tok;
+		     tok = strtok_r(NULL, " ", &save)) {
+			char *at = strchr(tok, '@');
+
+			*at = '\0';
+			xdb_doc_add_posting(doc, tok, atoi(at + 1), 1);
+		}
+		xdb_add_document(db, doc, NULL);
+		xdb_doc_free(doc);
+	}
+	is_int(xdb_commit(db), EV_OK, "commit the ops database");
+	xdb_close(db);
+}
+
+static const struct {
+	enum xdb_op op;
+	unsigned window; /* for terms_op; 0 = number of terms */
+	const char *want;
+} ops_cases[] = {
+	{ XDB_OP_AND, 0, "1,5,6" },
+	{ XDB_OP_OR, 0, "1,2,3,5,6" },
+	{ XDB_OP_AND_NOT, 0, "2" },
+	{ XDB_OP_FILTER, 0, "1,5,6" },
+	{ XDB_OP_AND_MAYBE, 0, "1,2,5,6" },
+	{ XDB_OP_SYNONYM, 0, "1,2,3,5,6" },
+	/* in order, adjacent */
+	{ XDB_OP_PHRASE, 0, "1" },
+	/* in order, within three positions */
+	{ XDB_OP_PHRASE, 3, "1,6" },
+	/* any order, adjacent */
+	{ XDB_OP_NEAR, 0, "1,5" },
+	{ XDB_OP_NEAR, 3, "1,5,6" },
+};
+
+static void test_builders(const char *path)
+{
+	xdb_t *db = NULL;
+	xdb_query_t *a = xdb_query_term("a", 1), *b = xdb_query_term("b", 1);
+	static const char *const ab[] = { "a", "b" };
+	struct strbuf got;
+	char *desc;
+
+	db = open_reader(path);
+	if (!db)
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(ops_cases); i++) {
+		xdb_query_t *q = xdb_query_terms_op(ops_cases[i].op, ab, 2,
+						    ops_cases[i].window);
+
+		ok(q != NULL, "terms_op %d window %u", (int)ops_cases[i].op,
+		   ops_cases[i].window);
+		is_int(query_ids(db, q, 1, &got), EV_OK, "run it");
+		is_str(got.s, ops_cases[i].want, "terms_op %d window %u",
+		       (int)ops_cases[i].op, ops_cases[i].window);
+		xdb_query_free(q);
+		if (ops_cases[i].window)
+			continue;
+		q = xdb_query_combine(ops_cases[i].op, a, b);
+		query_ids(db, q, 1, &got);
+		is_str(got.s, ops_cases[i].want, "combine %d",
+		       (int)ops_cases[i].op);
+		xdb_query_free(q);
+	}
+	{
+		xdb_query_t *all = xdb_query_match_all();
+		xdb_query_t *none = xdb_query_match_nothing();
+
+		query_ids(db, all, 1, &got);
+		is_str(got.s, "1,2,3,4,5,6", "match all");
+		query_ids(db, none, 1, &got);
+		is_str(got.s, "", "match nothing");
+		xdb_query_free(all);
+		xdb_query_free(none);
+	}
+	desc = xdb_query_describe(a);
+	is_str(desc, "Query(a)", "describe a term query");
+	free(desc);
+	ok(xdb_query_term("", 1) == NULL, "an empty term: NULL");
+	ok(xdb_query_scale(a, -1) == NULL, "a negative scale: NULL");
+	ok(xdb_query_combine(XDB_OP_AND, a, NULL) == NULL,
+	   "combine with NULL: NULL");
+	ok(xdb_query_combine((enum xdb_op)99, a, b) == NULL,
+	   "an unknown operator: NULL");
+	xdb_query_free(a);
+	xdb_query_free(b);
+	xdb_query_free(NULL);
+	xdb_close(db);
+}
+
+/* ------------------------------------------------------------------ */
+/* Ranking, worked out by hand                                          */
+
+/*
+ * BM25 as Xapian computes it, for a one-term query (the idf is the same
+ * for every document, so only the wdf part orders them):
+ *   (k1 + 1) wdf / (k1 ((1 - b) + b L) + wdf),  L = max(len / avlen, 0.5)
+ * Lengths 10, 10, 30, 10: avlen 15.  With k1 = 1, b = 0.5:
+ *   r1 wdf 1 len 10: L = 2/3, 2 * 1 / (5/6 + 1)  = 1.091
+ *   r2 wdf 3 len 10: L = 2/3, 2 * 3 / (5/6 + 3)  = 1.565
+ *   r3 wdf 3 len 30: L = 2,   2 * 3 / (3/2 + 3)  = 1.333
+ * so r2, r3, r1.  With b = 0 the length no longer counts: r2 = r3.
+ * With k1 = 0 the wdf no longer counts either: all equal.
+ */
+static const struct {
+	unsigned alpha, filler; /* wdf of each */
+	const char *strength;   /* SLOT_STRENGTH, for value weights */
+} rank_docs[] = {
+	{ 1, 9, "2.5" },
+	{ 3, 7, "0.5" },
+	{ 3, 27, "4" },
+	{ 0, 10, NULL },
+};
+
+static void build_rank(const char *path)
+{
+	xdb_t *db = NULL;
+
+	if (xdb_open(path, XDB_CREATE_OVERWRITE, &db, NULL) != EV_OK) {
+		ok(0, "create the rank database");
+		return;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(rank_docs); i++) {
+		xdb_doc_t *doc = xdb_doc_new();
+
+		if (rank_docs[i].alpha)
+			xdb_doc_add_term(doc, "alpha", rank_docs[i].alpha);
+		xdb_doc_add_term(doc, "filler", rank_docs[i].filler);
+		if (rank_docs[i].strength) {
+			char v[18];
+			size_t n = xdb_sortable_serialise(
+				atof(rank_docs[i].strength), v);
+
+			xdb_doc_set_value(doc, SLOT_STRENGTH, v, n);
+		}
+		xdb_add_document(db, doc, NULL);
+		xdb_doc_free(doc);
+	}
+	is_int(xdb_commit(db), EV_OK, "commit the rank database");
+	xdb_close(db);
+}
+
+/* Run Q with BM25 parameters K1 and B; the weights of docs 1..3 in W. */
+static void rank_weights(xdb_t *db, const xdb_query_t *q, double k1, double b,
+			 struct strbuf *order, double w[4])
+{
+	xdb_enquire_t *enq = xdb_enquire_new(db);
+	xdb_mset_t *mset = NULL;
+
+	w[0] = w[1] = w[2] = w[3] = -1;
+	xdb_enquire_set_query(enq, q);
+	xdb_enquire_set_bm25(enq, k1, 0, 1, b, 0.5);
+	if (xdb_enquire_get_mset(enq, 0, 10, 0, &mset) == EV_OK) {
+		for (unsigned i = 0; i < xdb_mset_size(mset); i++) {
+			unsigned id;
+			double wt;
+
+			xdb_mset_hit(mset, i, &id, &wt, NULL);
+			if (id >= 1 && id <= 4)
+				w[id - 1] = wt;
+		}
+		mset_ids(mset, 0, order);
+	}
+	xdb_mset_free(mset);
+	xdb_enquire_free(enq);
+}
+
+static void test_ranking(const char *path)
+{
+	xdb_t *db = NULL;
+	xdb_query_t *q = xdb_query_term("alpha", 1), *scaled;
+	struct strbuf order;
+	double w[4], w2[4];
+
+	db = open_reader(path);
+	if (!db)
+		return;
+	rank_weights(db, q, 1, 0.5, &order, w);
+	is_str(order.s, "2,3,1", "BM25 order: more wdf, then shorter");
+	/* The ratios of the wdf parts, from the comment above. */
+	ok(fabs(w[1] / w[0] - (6 / (5.0 / 6 + 3)) / (2 / (5.0 / 6 + 1))) <
+		   1e-9,
+	   "r2/r1 as computed by hand (%g)", w[1] / w[0]);
+	ok(fabs(w[2] / w[0] - (6 / 4.5) / (2 / (5.0 / 6 + 1))) < 1e-9,
+	   "r3/r1 as computed by hand (%g)", w[2] / w[0]);
+	rank_weights(db, q, 1, 0, &order, w2);
+	ok(fabs(w2[1] - w2[2]) < 1e-12, "b = 0: length does not count");
+	is_str(order.s, "2,3,1", "ties go by docid");
+	rank_weights(db, q, 0, 0.5, &order, w2);
+	ok(fabs(w2[0] - w2[1]) < 1e-12 && fabs(w2[1] - w2[2]) < 1e-12,
+	   "k1 = 0: wdf does not count");
+
+	scaled = xdb_query_scale(q, 2);
+	rank_weights(db, scaled, 1, 0.5, &order, w2);
+	ok(fabs(w2[1] - 2 * w[1]) < 1e-9, "scale by 2 doubles the weight");
+	xdb_query_free(scaled);
+	scaled = xdb_query_scale(q, 0);
+	rank_weights(db, scaled, 1, 0.5, &order, w2);
+	is_str(order.s, "1,2,3", "scale by 0: all match, weight 0");
+	ok(w2[0] == 0 && w2[1] == 0, "weights 0");
+	xdb_query_free(scaled);
+
+	{
+		/* Weighted by the strength value: 2.5, 0.5, 4 (doc 4 has
+		 * none), and with a cap of 3, 2.5, 0.5, 3. */
+		xdb_query_t *vw = xdb_query_value_weight(SLOT_STRENGTH, 0);
+
+		rank_weights(db, vw, 1, 0.5, &order, w2);
+		is_str(order.s, "3,1,2", "value weight order");
+		ok(w2[0] == 2.5 && w2[1] == 0.5 && w2[2] == 4 && w2[3] == -1,
+		   "the weights are the values (%g %g %g %g)", w2[0], w2[1],
+		   w2[2], w2[3]);
+		xdb_query_free(vw);
+		vw = xdb_query_value_weight(SLOT_STRENGTH, 3);
+		rank_weights(db, vw, 1, 0.5, &order, w2);
+		is_str(order.s, "3,1,2", "capped value weight order");
+		ok(w2[0] == 2.5 && w2[1] == 0.5 && w2[2] == 3,
+		   "capped at 3 (%g %g %g)", w2[0], w2[1], w2[2]);
+		xdb_query_free(vw);
+		/* A value range: strength in [1, 3]. */
+		vw = xdb_query_value_range(SLOT_STRENGTH, 1, 3);
+		query_ids(db, vw, 1, &order);
+		is_str(order.s, "1", "value range");
+		xdb_query_free(vw);
+	}
+	xdb_query_free(q);
+	xdb_close(db);
+}
+
+static void test_sortable(void)
+{
+	static const double values[] = { -1e10, -2.5, -1, 0,    0.5,
+					  1,     2,    2018, 1e10 };
+	char prev[18], cur[18];
+	size_t prevlen = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(values); i++) {
+		size_t len = xdb_sortable_serialise(values[i], cur);
+
+		ok(len <= 18, "%g serialises in %zu bytes", values[i], len);
+		ok(xdb_sortable_unserialise(cur, len) == values[i],
+		   "%g round-trips", values[i]);
+		if (i > 0) {
+			size_t n = len < prevlen ? len : prevlen;
+			int c = memcmp(prev, cur, n);
+
+			ok(c < 0 || (c == 0 && prevlen < len),
+			   "%g sorts before %g", values[i - 1], values[i]);
+		}
+		memcpy(prev, cur, len);
+		prevlen = len;
+	}
+}
+
+static void test_stem(void)
+{
+	char *msg = NULL, out[8];
+	xdb_stem_t *stem = xdb_stem_new("english", &msg);
+
+	ok(stem != NULL, "an English stemmer");
+	is_int(xdb_stem_word(stem, "networks", 8, out, sizeof(out)), 7,
+	       "stem length");
+	is_str(out, "network", "networks -> network");
+	is_int(xdb_stem_word(stem, "partnerships", 12, out, 4), 11,
+	       "a cut stem still gives its full length");
+	is_str(out, "par", "cut to fit");
+	xdb_stem_free(stem);
+	ok(xdb_stem_new("klingon", &msg) == NULL && msg,
+	   "an unknown language: NULL and a message");
+	free(msg);
+}
+
+/* ------------------------------------------------------------------ */
+/* Transactions, reopening and shards                                 */
+
+static void add_plain(xdb_t *db, const char *idterm)
+{
+	xdb_doc_t *doc = xdb_doc_new();
+
+	xdb_doc_add_boolean_term(doc, idterm);
+	xdb_replace_document(db, idterm, doc);
+	xdb_doc_free(doc);
+}
+
+static void test_transactions(void)
+{
+	xdb_t *db = NULL;
+	unsigned count = 99, freq = 99;
+
+	if (xdb_open(tmp_path("txn"), XDB_WRITE, &db, NULL) != EV_OK) {
+		ok(0, "create a database");
+		return;
+	}
+	add_plain(db, "Qbefore");
+	xdb_commit(db);
+	is_int(xdb_begin_transaction(db, 1), EV_OK, "begin a transaction");
+	is_int(xdb_begin_transaction(db, 1), EV_USAGE,
+	       "begin twice: EV_USAGE");
+	add_plain(db, "Qcancelled");
+	xdb_set_metadata(db, "cursor", "cancelled");
+	is_int(xdb_cancel_transaction(db), EV_OK, "cancel it");
+	xdb_doccount(db, &count);
+	is_int(count, 1, "the cancelled document is gone");
+	xdb_termfreq(db, "Qcancelled", &freq);
+	is_int(freq, 0, "and its term");
+	{
+		char *v = NULL;
+
+		xdb_get_metadata(db, "cursor", &v);
+		is_str(v, "", "and its metadata");
+		free(v);
+	}
+	is_int(xdb_commit_transaction(db), EV_USAGE,
+	       "commit with no transaction: EV_USAGE");
+	is_int(xdb_begin_transaction(db, 0), EV_OK, "begin an unflushed one");
+	add_plain(db, "Qkept");
+	is_int(xdb_commit_transaction(db), EV_OK, "commit it");
+	xdb_doccount(db, &count);
+	is_int(count, 2, "the document is in");
+	xdb_commit(db);
+	xdb_close(db);
+
+	/* Committed for a new reader too. */
+	if (xdb_open(tmp_path("txn"), XDB_READ, &db, NULL) == EV_OK) {
+		xdb_doccount(db, &count);
+		is_int(count, 2, "a new reader sees both");
+		xdb_close(db);
+	}
+}
+
+static void test_reopen(void)
+{
+	xdb_t *w = NULL, *r = NULL;
+	unsigned count = 0;
+
+	xdb_open(tmp_path("txn"), XDB_WRITE, &w, NULL);
+	xdb_open(tmp_path("txn"), XDB_READ, &r, NULL);
+	if (!w || !r) {
+		ok(0, "open a writer and a reader");
+		xdb_close(r);
+		xdb_close(w);
+		return;
+	}
+	add_plain(w, "Qlater");
+	xdb_commit(w);
+	xdb_doccount(r, &count);
+	is_int(count, 2, "a reader stays on its revision");
+	is_int(xdb_reopen(r), EV_OK, "reopen");
+	xdb_doccount(r, &count);
+	is_int(count, 3, "and it sees the commit");
+	xdb_close(r);
+	xdb_close(w);
+}
+
+static void test_shards(const char *ops, const char *rank)
+{
+	const char *paths[] = { ops, rank, tmp_path("no-such-shard") };
+	xdb_t *db = NULL;
+	char *msg = NULL, stub[PATH_MAX];
+	unsigned count = 0;
+	struct strbuf got;
+	FILE *f;
+
+	/* Paths come from tmp_path()'s one buffer: copy before reuse. */
+	char missing[PATH_MAX];
+
+	snprintf(missing, sizeof(missing), "%s", paths[2]);
+	paths[2] = missing;
+	is_int(xdb_open_shards(paths, 2, &db, &msg), EV_OK, "open two shards");
+	xdb_doccount(db, &count);
+	is_int(count, 6 + 4, "documents of both");
+	{
+		/* "alpha" is in rank docs 1-3, and "a" in ops docs: with
+		 * two shards, docids interleave (shard i of n: (d-1)n+i+1). */
+		xdb_query_t *q = xdb_query_term("alpha", 1);
+
+		query_ids(db, q, 1, &got);
+		is_str(got.s, "2,4,6", "docids interleave across shards");
+		xdb_query_free(q);
+	}
+	xdb_close(db);
+	db = NULL;
+	is_int(xdb_open_shards(paths, 3, &db, &msg), EV_NOT_FOUND,
+	       "a missing shard: EV_NOT_FOUND");
+	ok(db == NULL, "no handle");
+	ok(msg && strstr(msg, "no-such-shard"), "the message names it: %s",
+	   msg ? msg : "NULL");
+	free(msg);
+	msg = NULL;
+	is_int(xdb_open_shards(paths, 0, &db, &msg), EV_USAGE,
+	       "no shards: EV_USAGE");
+	free(msg);
+	msg = NULL;
+
+	/* A stub file naming both. */
+	snprintf(stub, sizeof(stub), "%s", tmp_path("both.stub"));
+	f = fopen(stub, "w");
+	if (f) {
+		fprintf(f, "auto %s\nauto %s\n", ops, rank);
+		fclose(f);
+	}
+	is_int(xdb_open(stub, XDB_READ, &db, &msg), EV_OK,
+	       "open a stub file");
+	xdb_doccount(db, &count);
+	is_int(count, 10, "it combines both");
+	xdb_close(db);
+	free(msg);
+}
+
+/* ------------------------------------------------------------------ */
+/* A reader that meets a database modified under it                    */
+
+#define BUSY_DOCS 300
+
+/* Replace every document with one whose data starts with MARK (a letter)
+ * and goes on with bytes that do not compress, and with new terms, so
+ * that each round rewrites many blocks of each table, then commit. */
+static void busy_round(xdb_t *w, char mark, unsigned *seed)
+{
+	char data[2001], id[16], term[32];
+
+	for (unsigned i = 1; i <= BUSY_DOCS; i++) {
+		xdb_doc_t *doc = xdb_doc_new();
+
+		data[0] = mark;
+		for (size_t j = 1; j < sizeof(data) - 1; j++) {
+			*seed = *seed * 1103515245u + 12345u;
+			data[j] = 'a' + (*seed >> 16) % 26;
+		}
+		data[sizeof(data) - 1] = '\0';
+		snprintf(id, sizeof(id), "Q%u", i);
+		xdb_doc_add_boolean_term(doc, id);
+		/* A new wdf each round: the postlist changes too (Xapian
+		 * skips terms whose entry did not change). */
+		xdb_doc_add_term(doc, "common", (unsigned)(mark - 'a' + 1));
+		/* Terms of this round only, so that the postlist table has
+		 * more than its root block, which a reader keeps in memory
+		 * from the moment it opens. */
+		for (unsigned t = 0; t < 20; t++) {
+			snprintf(term, sizeof(term), "X%c%u-%u", mark, i, t);
+			xdb_doc_add_term(doc, term, 1);
+		}
+		xdb_doc_set_data(doc, data, sizeof(data) - 1);
+		xdb_replace_document(w, id, doc);
+		xdb_doc_free(doc);
+	}
+	xdb_commit(w);
+}
+
+/* The first byte of DOC's data, or '?'. */
+static char data_mark(xdb_doc_t *doc)
+{
+	char *data = NULL, c = '?';
+
+	if (doc && xdb_doc_get_data(doc, &data, NULL) == EV_OK)
+		c = data[0];
+	free(data);
+	return c;
+}
+
+/*
+ * Glass reuses a revision's blocks once the writer has committed twice
+ * more; a reader still on that revision then gets DatabaseModifiedError.
+ * Each step below gives the writer three commits, and the reader must
+ * answer from the newest revision, which it reaches only by reopening.
+ */
+static void test_modified(void)
+{
+	const char *path = tmp_path("busy");
+	xdb_t *w = NULL, *r = NULL, *r2 = NULL;
+	xdb_enquire_t *enq = NULL, *enq2 = NULL;
+	xdb_mset_t *mset = NULL, *mset2 = NULL, *mset3 = NULL;
+	xdb_query_t *q = xdb_query_term("common", 1);
+	xdb_doc_t *doc = NULL;
+	unsigned seed = 1;
+
+	if (xdb_open(path, XDB_CREATE_OVERWRITE, &w, NULL) != EV_OK) {
+		ok(0, "create the busy database");
+		xdb_query_free(q);
+		return;
+	}
+	busy_round(w, 'x', &seed);
+	xdb_open(path, XDB_READ, &r, NULL);
+	enq = xdb_enquire_new(r);
+	xdb_enquire_set_query(enq, q);
+	is_int(xdb_enquire_get_mset(enq, 0, BUSY_DOCS, 0, &mset), EV_OK,
+	       "a reader searches");
+	is_int(xdb_mset_size(mset), BUSY_DOCS, "and finds every document");
+
+	for (char mark = 'a'; mark < 'd'; mark++)
+		busy_round(w, mark, &seed);
+	is_int(xdb_mset_document(mset, BUSY_DOCS - 1, &doc), EV_OK,
+	       "a document from a result set made before three commits");
+	is_int(data_mark(doc), 'c', "comes from the newest revision");
+	xdb_doc_free(doc);
+	doc = NULL;
+
+	for (char mark = 'd'; mark < 'g'; mark++)
+		busy_round(w, mark, &seed);
+	is_int(xdb_enquire_get_mset(enq, 0, BUSY_DOCS, 0, &mset2), EV_OK,
+	       "a search after three more commits");
+	if (mset2 && xdb_mset_document(mset2, BUSY_DOCS / 2, &doc) == EV_OK)
+		is_int(data_mark(doc), 'f', "sees the newest revision");
+	else
+		ok(0, "read a document: %s", xdb_mset_errmsg(mset2));
+	xdb_doc_free(doc);
+	doc = NULL;
+
+	for (char mark = 'g'; mark < 'j'; mark++)
+		busy_round(w, mark, &seed);
+	is_int(xdb_get_document(r, BUSY_DOCS, &doc), EV_OK,
+	       "get_document after three more commits");
+	is_int(data_mark(doc), 'i', "from the newest revision");
+	xdb_doc_free(doc);
+	doc = NULL;
+
+	/* A reader that has read nothing yet meets the reused blocks in
+	 * the search itself. */
+	xdb_open(path, XDB_READ, &r2, NULL);
+	for (char mark = 'j'; mark < 'm'; mark++)
+		busy_round(w, mark, &seed);
+	enq2 = xdb_enquire_new(r2);
+	xdb_enquire_set_query(enq2, q);
+	is_int(xdb_enquire_get_mset(enq2, 0, BUSY_DOCS, 0, &mset3), EV_OK,
+	       "a first search after three commits");
+	is_int(xdb_mset_size(mset3), BUSY_DOCS, "finds every document");
+	if (mset3 && xdb_mset_document(mset3, 0, &doc) == EV_OK)
+		is_int(data_mark(doc), 'l', "from the newest revision");
+	else
+		ok(0, "read a document: %s", xdb_mset_errmsg(mset3));
+	xdb_doc_free(doc);
+	xdb_mset_free(mset3);
+	xdb_enquire_free(enq2);
+	xdb_close(r2);
+
+	xdb_mset_free(mset);
+	xdb_mset_free(mset2);
+	xdb_enquire_free(enq);
+	xdb_query_free(q);
+	xdb_close(r);
+	xdb_close(w);
+}
+
+/* ------------------------------------------------------------------ */
+/* Opening: locks, permissions, missing and corrupt databases          */
+
+/* PATH is a database; run as an ordinary user. */
+static void test_readonly(const char *path)
+{
+	xdb_t *db = NULL;
+	char *msg = NULL, sub[PATH_MAX + 8], file[PATH_MAX + 32];
+	static const char *const files[] = {
+		"flintlock",      "iamglass",       "postlist.glass",
+		"termlist.glass", "docdata.glass",  "position.glass",
+	};
+
+	/* The directory read-only, its files still writable: Xapian would
+	 * open the writer and fail at its first commit. */
+	chmod(path, 0555);
+	is_int(xdb_open(path, XDB_WRITE, &db, &msg), EV_READONLY,
+	       "a read-only directory: EV_READONLY at open");
+	ok(db == NULL && msg && strstr(msg, "cannot write"), "message: %s",
+	   msg ? msg : "NULL");
+	free(msg);
+	msg = NULL;
+	is_int(xdb_open(path, XDB_READ, &db, &msg), EV_OK,
+	       "but it can still be read");
+	xdb_close(db);
+	db = NULL;
+	/* Creating a database in it. */
+	snprintf(sub, sizeof(sub), "%s/new", path);
+	is_int(xdb_open(sub, XDB_WRITE, &db, &msg), EV_READONLY,
+	       "create under a read-only directory: EV_READONLY");
+	free(msg);
+	msg = NULL;
+	chmod(path, 0755);
+
+	/* The files read-only (a database of another user): the lock file
+	 * cannot be opened, which is no other writer. */
+	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
+		snprintf(file, sizeof(file), "%s/%s", path, files[i]);
+		chmod(file, 0444);
+	}
+	is_int(xdb_open(path, XDB_WRITE, &db, &msg), EV_READONLY,
+	       "read-only files: EV_READONLY, not EV_LOCKED");
+	ok(msg && strstr(msg, "lockfile"), "message: %s", msg ? msg : "NULL");
+	free(msg);
+	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
+		snprintf(file, sizeof(file), "%s/%s", path, files[i]);
+		chmod(file, 0644);
+	}
+}
+
+static void test_open_errors(void)
+{
+	xdb_t *w = NULL, *w2 = NULL;
+	char *msg = NULL, path[PATH_MAX];
+	int to_child[2], to_parent[2];
+	pid_t pid;
+
+	snprintf(path, sizeof(path), "%s", tmp_path("locked"));
+	is_int(xdb_open(tmp_path("missing"), XDB_READ, &w, &msg),
+	       EV_NOT_FOUND, "a missing database: EV_NOT_FOUND");
+	ok(w == NULL && msg && *msg, "no handle, a message: %s",
+	   msg ? msg : "NULL");
+	free(msg);
+	msg = NULL;
+	is_int(xdb_open(tmpdir, XDB_READ, &w, &msg), EV_NOT_FOUND,
+	       "a directory that is no database: EV_NOT_FOUND");
+	free(msg);
+	msg = NULL;
+
+	/* Two writers in one process: Xapian's lock is per open, not per
+	 * process. */
+	is_int(xdb_open(path, XDB_WRITE, &w, NULL), EV_OK, "a writer");
+	is_int(xdb_open(path, XDB_WRITE, &w2, &msg), EV_LOCKED,
+	       "a second writer: EV_LOCKED");
+	ok(w2 == NULL && msg && strstr(msg, "lock"), "message: %s",
+	   msg ? msg : "NULL");
+	free(msg);
+	msg = NULL;
+	xdb_close(w);
+	w = NULL;
+	is_int(xdb_open(path, XDB_WRITE, &w, NULL), EV_OK,
+	       "closing the first lets the next in");
+	xdb_close(w);
+	w = NULL;
+
+	/* A writer in another process. */
+	if (pipe(to_child) || pipe(to_parent)) {
+		ok(0, "pipe: %s", strerror(errno));
+		return;
+	}
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		char c = 0;
+		xdb_t *cw = NULL;
+
+		if (xdb_open(path, XDB_WRITE, &cw, NULL) == EV_OK)
+			c = 1;
+		if (write(to_parent[1], &c, 1) != 1 ||
+		    read(to_child[0], &c, 1) != 1)
+			_exit(1);
+		xdb_close(cw);
+		_exit(0);
+	}
+	if (pid > 0) {
+		char c = 0;
+		int st = 0;
+
+		if (read(to_parent[0], &c, 1) != 1)
+			c = 0;
+		ok(c == 1, "a child process takes the write lock");
+		is_int(xdb_open(path, XDB_WRITE, &w, &msg), EV_LOCKED,
+		       "the parent cannot: EV_LOCKED");
+		free(msg);
+		msg = NULL;
+		if (write(to_child[1], &c, 1) != 1)
+			kill(pid, SIGKILL);
+		waitpid(pid, &st, 0);
+		is_int(xdb_open(path, XDB_WRITE, &w, NULL), EV_OK,
+		       "once the child has gone, it can");
+		xdb_close(w);
+		w = NULL;
+	} else {
+		ok(0, "fork: %s", strerror(errno));
+	}
+	close(to_child[0]);
+	close(to_child[1]);
+	close(to_parent[0]);
+	close(to_parent[1]);
+
+	/* Permissions do not stop root, so this needs an ordinary user. */
+	if (geteuid() == 0)
+		skip("running as root: permissions do not stop root, so "
+		     "EV_READONLY cannot be tested");
+	else
+		test_readonly(path);
+}
+
+/* Damage one file of a small database in one of three ways. */
+enum damage { TRUNCATE, HALVE, ZERO };
+
+static const struct {
+	const char *file;
+	enum damage how;
+} corrupt_cases[] = {
+	{ "iamglass", TRUNCATE },
+	{ "iamglass", HALVE },
+	{ "iamglass", ZERO },
+	{ "postlist.glass", TRUNCATE },
+	{ "postlist.glass", ZERO },
+	{ "termlist.glass", TRUNCATE },
+	{ "termlist.glass", ZERO },
+	{ "docdata.glass", TRUNCATE },
+	{ "docdata.glass", ZERO },
+	{ "position.glass", TRUNCATE },
+	{ "position.glass", ZERO },
+};
+
+static ev_status damage_file(const char *path, enum damage how)
+{
+	struct stat st;
+	int fd = open(path, O_RDWR);
+	ev_status rc = EV_IO;
+
+	if (fd < 0 || fstat(fd, &st) < 0)
+		goto out;
+	if (how == TRUNCATE) {
+		if (ftruncate(fd, 0) < 0)
+			goto out;
+	} else if (how == HALVE) {
+		if (ftruncate(fd, st.st_size / 2) < 0)
+			goto out;
+	} else {
+		char zero[4096] = { 0 };
+
+		for (off_t off = 0; off < st.st_size; off += sizeof(zero))
+			if (pwrite(fd, zero, sizeof(zero), off) < 0)
+				goto out;
+	}
+	rc = EV_OK;
+out:
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
+/* Open, count, search with a phrase, read a document and its terms:
+ * the first failure. */
+static ev_status use_database(const char *path, char **msgp)
+{
+	xdb_t *db = NULL;
+	xdb_enquire_t *enq = NULL;
+	xdb_mset_t *mset = NULL;
+	xdb_doc_t *doc = NULL;
+	xdb_query_t *q = NULL;
+	static const char *const phrase[] = { "common", "words" };
+	struct strbuf got;
+	unsigned count;
+	ev_status rc;
+
+	sb_reset(&got);
+	rc = xdb_open(path, XDB_READ, &db, msgp);
+	if (rc)
+		goto out;
+	rc = xdb_doccount(db, &count);
+	if (rc) {
+		*msgp = strdup(xdb_errmsg(db));
+		goto out;
+	}
+	enq = xdb_enquire_new(db);
+	q = xdb_query_terms_op(XDB_OP_PHRASE, phrase, 2, 0);
+	rc = xdb_enquire_set_query(enq, q);
+	if (!rc)
+		rc = xdb_enquire_get_mset(enq, 0, 10, 0, &mset);
+	if (rc) {
+		*msgp = strdup(xdb_enquire_errmsg(enq));
+		goto out;
+	}
+	rc = xdb_mset_document(mset, 0, &doc);
+	if (!rc)
+		rc = xdb_doc_terms(doc, "", add_term_cb, &got);
+	if (rc)
+		*msgp = strdup(doc ? xdb_doc_errmsg(doc)
+				   : xdb_mset_errmsg(mset));
+out:
+	xdb_doc_free(doc);
+	xdb_mset_free(mset);
+	xdb_query_free(q);
+	xdb_enquire_free(enq);
+	xdb_close(db);
+	return rc;
+}
+
+static void test_corrupt(void)
+{
+	char dbpath[PATH_MAX], file[PATH_MAX + 32];
+
+	snprintf(dbpath, sizeof(dbpath), "%s", tmp_path("corrupt"));
+	for (size_t i = 0; i < ARRAY_SIZE(corrupt_cases); i++) {
+		xdb_t *db = NULL;
+		xdb_termgen_t *tg;
+		char *msg = NULL;
+		ev_status rc;
+
+		if (xdb_open(dbpath, XDB_CREATE_OVERWRITE, &db, NULL)) {
+			ok(0, "create a database to damage");
+			return;
+		}
+		tg = xdb_termgen_new(db);
+		for (int d = 0; d < 20; d++) {
+			xdb_doc_t *doc = xdb_doc_new();
+
+			xdb_termgen_set_document(tg, doc);
+			xdb_termgen_index_text(tg,
+					       "common words of a document", 1,
+					       "");
+			xdb_doc_set_data(doc, "data", 4);
+			xdb_add_document(db, doc, NULL);
+			xdb_doc_free(doc);
+		}
+		xdb_termgen_free(tg);
+		xdb_commit(db);
+		xdb_close(db);
+		is_int(use_database(dbpath, &msg), EV_OK,
+		       "the database works before the damage");
+		free(msg);
+		msg = NULL;
+
+		snprintf(file, sizeof(file), "%s/%s", dbpath,
+			 corrupt_cases[i].file);
+		if (damage_file(file, corrupt_cases[i].how)) {
+			ok(0, "damage %s: %s", file, strerror(errno));
+			continue;
+		}
+		rc = use_database(dbpath, &msg);
+		is_int(rc, EV_CORRUPT, "%s damaged (%d): EV_CORRUPT",
+		       corrupt_cases[i].file, (int)corrupt_cases[i].how);
+		ok(msg && *msg, "with a message: %s", msg ? msg : "NULL");
+		free(msg);
+	}
+}
+
+int main(void)
+{
+	const char *base = getenv("TMPDIR");
+	char main_db[PATH_MAX], ops_db[PATH_MAX], rank_db[PATH_MAX];
+
+	if (!base || !*base)
+		base = "/tmp";
+	if (snprintf(tmpdir, sizeof(tmpdir), "%s/test-xdb.XXXXXX", base) >=
+	    (int)sizeof(tmpdir)) {
+		printf("Bail out! TMPDIR is too long: %s\n", base);
+		return 1;
+	}
+	if (!mkdtemp(tmpdir)) {
+		printf("Bail out! mkdtemp %s: %s\n", tmpdir, strerror(errno));
+		return 1;
+	}
+	snprintf(main_db, sizeof(main_db), "%s", tmp_path("main"));
+	snprintf(ops_db, sizeof(ops_db), "%s", tmp_path("ops"));
+	snprintf(rank_db, sizeof(rank_db), "%s", tmp_path("rank"));
+
+	build_main(main_db);
+	test_search(main_db);
+	test_synonyms(main_db);
+	test_query_terms(main_db);
+	test_spelling(main_db);
+	test_malformed(main_db);
+	test_wildcard_limit(main_db);
+	test_enquire(main_db);
+	test_documents(main_db);
+	test_doc_handle();
+	test_long_terms();
+	test_termgen_nopos();
+	build_ops(ops_db);
+	test_builders(ops_db);
+	build_rank(rank_db);
+	test_ranking(rank_db);
+	test_sortable();
+	test_stem();
+	test_transactions();
+	test_reopen();
+	test_shards(ops_db, rank_db);
+	test_modified();
+	test_open_errors();
+	test_corrupt();
+
+	rm_rf(tmpdir);
+	return tap_done();
+}
