@@ -43,6 +43,8 @@ static int cmd_help(struct cli *cli, int argc, char **argv);
 
 static const struct command commands[] = {
 	{ "init", cmd_init, CMD_DB_WRITE, "create a collection" },
+	{ "tag", cmd_tag, CMD_NONE,
+	  "split text into passages and show their lessons" },
 	{ "help", cmd_help, CMD_NONE, "show the manual for a command" },
 };
 
