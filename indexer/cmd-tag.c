@@ -202,7 +202,9 @@ int cmd_tag(struct cli *cli, int argc, char **argv)
 	code = read_input(path, &input);
 	if (code)
 		goto out;
-	rc = passages_split(buf_str(&input), &passages);
+	/* Not buf_str(): after reading nothing, lib/buf.c leaves the memory
+	 * it reserved without a NUL. */
+	rc = passages_split(input.len ? input.ptr : "", &passages);
 	if (rc) {
 		code = cli_fail(rc, "tag", NULL);
 		goto out;
