@@ -49,6 +49,8 @@ static const struct command commands[] = {
     {"search", cmd_search, CMD_DB_READ, "rank evidence for a query"},
     {"show", cmd_show, CMD_DB_READ,
      "one record with its passages and lessons"},
+    {"tag", cmd_tag, CMD_NONE,
+     "split text into passages and show their lessons"},
     {"lessons", cmd_lessons, CMD_DB_READ, "the lesson taxonomy with counts"},
     {"stats", cmd_stats, CMD_DB_READ,
      "counts by evidence type, year, source and lesson"},

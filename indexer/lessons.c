@@ -1,0 +1,1082 @@
+/* lessons.c - the lesson taxonomy: parsing, the passage tagger, digests */
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "fsutil.h"
+#include "lessons.h"
+#include "text.h"
+#include "xdb.h"
+
+/*
+ * How it works.  Every word of every cue is stemmed once, when the file
+ * is read, and given a small number (a stem id) through a hash table.  A
+ * posting list says, for each stem id, which cues use it and in which
+ * slot.  Tagging a passage stems each of its words once, looks the stem
+ * up in the hash table and walks only the postings of the stems it
+ * finds, so the cost grows with the passage, not with the taxonomy.
+ */
+
+#define LESSONS_MAX_FILE (4u << 20) /* a taxonomy is a few KiB */
+#define MAX_WINDOW 200		    /* words a "near" cue may span */
+#define MAX_SLOTS 16		    /* words in a phrase or near cue */
+#define STEM_MAX 256		    /* text_words() cuts longer words */
+/* Sums of decimal weights are not exact: 0.1 + 0.2 must reach 0.3. */
+#define SCORE_EPSILON 1e-9
+
+enum cue_kind { CUE_WORD, CUE_PHRASE, CUE_NEAR };
+
+static const char *const kind_names[] = { "word", "phrase", "near" };
+
+/* One position of a cue: any of NALT stems, from ALT on in l->alts. */
+struct slot {
+	size_t alt;
+	size_t nalt;
+};
+
+struct cue {
+	enum cue_kind kind;
+	size_t lesson;
+	double weight;
+	size_t window; /* CUE_NEAR: the words all slots must fit in */
+	size_t slot;   /* first of NSLOTS in l->slots (a word cue has 1) */
+	size_t nslots;
+	size_t near;   /* CUE_NEAR: first of NSLOTS in the tagger's state */
+	char *text;    /* as written, blanks collapsed */
+};
+
+struct lesson {
+	char *name;
+	char *label;
+	char *description;
+	double threshold;
+	unsigned line;	   /* of its [name] header */
+	size_t first_cue;  /* cues of a lesson are consecutive */
+	size_t ncues;
+	int positive;	   /* it has a cue with a positive weight */
+};
+
+struct posting {
+	uint32_t cue;
+	uint32_t slot;
+};
+
+struct lessons {
+	struct lesson *lessons;
+	size_t n, lessons_alloc;
+	struct cue *cues;
+	size_t ncues, cues_alloc;
+	struct slot *slots;
+	size_t nslots, slots_alloc;
+	uint32_t *alts;
+	size_t nalts, alts_alloc;
+	size_t nnear; /* slots of all near cues together */
+	int has_exact; /* some cue names an exact "=word" */
+
+	/* Distinct stems, and an open-addressing table of their ids + 1. */
+	char **stems;
+	size_t nstems, stems_alloc;
+	uint32_t *table;
+	size_t table_size; /* a power of two, at least twice NSTEMS */
+
+	/* Postings of stem id S: posts[post_off[S]] to posts[post_off[S+1]]. */
+	size_t *post_off;
+	struct posting *posts;
+
+	xdb_stem_t *stemmer;
+	char digest[65];
+};
+
+/* Make room in the array *P (of *ALLOC items of SIZE) for NEED items. */
+static ev_status grow(void *p, size_t *alloc, size_t need, size_t size)
+{
+	void **pp = p;
+	size_t n = *alloc ? *alloc : 8;
+	void *q;
+
+	if (need <= *alloc)
+		return EV_OK;
+	while (n < need)
+		n *= 2;
+	q = realloc(*pp, n * size);
+	if (!q)
+		return EV_NOMEM;
+	*pp = q;
+	*alloc = n;
+	return EV_OK;
+}
+
+static uint32_t hash_stem(const char *s, size_t len)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 16777619u;
+	}
+	return h;
+}
+
+/* The id of the stem S (LEN bytes), or -1 when no cue uses it. */
+static long stem_lookup(const struct lessons *l, const char *s, size_t len)
+{
+	size_t mask = l->table_size - 1, i;
+
+	if (!l->table_size)
+		return -1;
+	for (i = hash_stem(s, len) & mask; l->table[i]; i = (i + 1) & mask) {
+		const char *t = l->stems[l->table[i] - 1];
+
+		if (strncmp(t, s, len) == 0 && t[len] == '\0')
+			return (long)l->table[i] - 1;
+	}
+	return -1;
+}
+
+static ev_status table_rebuild(struct lessons *l, size_t size)
+{
+	uint32_t *table = calloc(size, sizeof(*table));
+
+	if (!table)
+		return EV_NOMEM;
+	for (size_t id = 0; id < l->nstems; id++) {
+		const char *s = l->stems[id];
+		size_t i = hash_stem(s, strlen(s)) & (size - 1);
+
+		while (table[i])
+			i = (i + 1) & (size - 1);
+		table[i] = (uint32_t)id + 1;
+	}
+	free(l->table);
+	l->table = table;
+	l->table_size = size;
+	return EV_OK;
+}
+
+/* The id of the stem S, added to the table when it is new. */
+static ev_status stem_intern(struct lessons *l, const char *s, uint32_t *id)
+{
+	long found = stem_lookup(l, s, strlen(s));
+	ev_status rc;
+
+	if (found >= 0) {
+		*id = (uint32_t)found;
+		return EV_OK;
+	}
+	rc = grow(&l->stems, &l->stems_alloc, l->nstems + 1, sizeof(char *));
+	if (rc)
+		return rc;
+	l->stems[l->nstems] = strdup(s);
+	if (!l->stems[l->nstems])
+		return EV_NOMEM;
+	*id = (uint32_t)l->nstems++;
+	if (l->nstems * 2 > l->table_size)
+		return table_rebuild(l, l->table_size ? l->table_size * 2 : 64);
+	{
+		size_t mask = l->table_size - 1;
+		size_t i = hash_stem(s, strlen(s)) & mask;
+
+		while (l->table[i])
+			i = (i + 1) & mask;
+		l->table[i] = *id + 1;
+	}
+	return EV_OK;
+}
+
+void lessons_free(struct lessons *l)
+{
+	if (!l)
+		return;
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->lessons[i].name);
+		free(l->lessons[i].label);
+		free(l->lessons[i].description);
+	}
+	free(l->lessons);
+	for (size_t i = 0; i < l->ncues; i++)
+		free(l->cues[i].text);
+	free(l->cues);
+	free(l->slots);
+	free(l->alts);
+	for (size_t i = 0; i < l->nstems; i++)
+		free(l->stems[i]);
+	free(l->stems);
+	free(l->table);
+	free(l->post_off);
+	free(l->posts);
+	xdb_stem_free(l->stemmer);
+	free(l);
+}
+
+/* ------------------------------------------------------------------ */
+/* Parsing                                                             */
+
+struct parser {
+	struct lessons *l;
+	const char *name;
+	unsigned line;
+	char *err;
+	size_t errsz;
+	struct lesson *cur; /* the section being read, or NULL */
+	int have_threshold;
+	/* The words of the alternative being split (see split_words). */
+	char words[MAX_SLOTS][STEM_MAX];
+	size_t nwords;
+	int too_many;
+};
+
+static ev_status __attribute__((format(printf, 2, 3)))
+fail(struct parser *p, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (!p->errsz)
+		return EV_PARSE;
+	n = snprintf(p->err, p->errsz, "%s:%u: ", p->name, p->line);
+	if (n >= 0 && (size_t)n < p->errsz) {
+		va_start(ap, fmt);
+		vsnprintf(p->err + n, p->errsz - (size_t)n, fmt, ap);
+		va_end(ap);
+	}
+	return EV_PARSE;
+}
+
+static int split_word(const char *word, size_t len, size_t offset, void *ctx)
+{
+	struct parser *p = ctx;
+
+	(void)offset;
+	if (p->nwords >= MAX_SLOTS) {
+		p->too_many = 1;
+		return 1;
+	}
+	memcpy(p->words[p->nwords], word, len + 1);
+	p->nwords++;
+	return 0;
+}
+
+/* Split S into words as text_words() splits passages, into p->words. */
+static void split_words(struct parser *p, const char *s)
+{
+	p->nwords = 0;
+	p->too_many = 0;
+	text_words(s, split_word, p);
+}
+
+static int valid_name(const char *s)
+{
+	if (!(*s >= 'a' && *s <= 'z'))
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+		      *s == '-' || *s == '_'))
+			return 0;
+	return 1;
+}
+
+/* Check the section being closed: it must be able to fire. */
+static ev_status end_section(struct parser *p)
+{
+	struct lesson *s = p->cur;
+	unsigned line = p->line;
+	ev_status rc = EV_OK;
+
+	if (!s)
+		return EV_OK;
+	p->line = s->line;
+	if (!p->have_threshold)
+		rc = fail(p, "[%s] has no threshold (add 'threshold = 2', "
+			  "say)", s->name);
+	else if (!s->positive)
+		rc = fail(p, "[%s] has no cue with a positive weight, so it "
+			  "could never be found", s->name);
+	p->line = line;
+	p->cur = NULL;
+	return rc;
+}
+
+static ev_status parse_section(struct parser *p, char *s)
+{
+	struct lessons *l = p->l;
+	size_t len = strlen(s);
+	struct lesson *les;
+	ev_status rc;
+	char *name;
+
+	if (s[len - 1] != ']')
+		return fail(p, "a section header needs a closing ']'");
+	s[len - 1] = '\0';
+	name = str_trim(s + 1);
+	if (!valid_name(name))
+		return fail(p, "lesson name '%s' must start with a lower-case "
+			    "letter and hold only a-z, 0-9, '-' and '_'",
+			    name);
+	rc = end_section(p);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < l->n; i++)
+		if (strcmp(l->lessons[i].name, name) == 0)
+			return fail(p, "lesson '%s' is defined twice (first "
+				    "at line %u)", name, l->lessons[i].line);
+	rc = grow(&l->lessons, &l->lessons_alloc, l->n + 1,
+		  sizeof(*l->lessons));
+	if (rc)
+		return rc;
+	les = &l->lessons[l->n++];
+	memset(les, 0, sizeof(*les));
+	les->line = p->line;
+	les->first_cue = l->ncues;
+	les->name = strdup(name);
+	les->label = strdup(name);
+	les->description = strdup("");
+	if (!les->name || !les->label || !les->description)
+		return EV_NOMEM;
+	p->cur = les;
+	p->have_threshold = 0;
+	return EV_OK;
+}
+
+/* Read a number that fills all of S; 0 when S is not one. */
+static int parse_number(const char *s, double *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtod(s, &end);
+	return *s && !errno && !*end && isfinite(*out);
+}
+
+static ev_status parse_setting(struct parser *p, char *key, char *value)
+{
+	struct lesson *les = p->cur;
+	char **field = NULL;
+
+	if (!les)
+		return fail(p, "'%s' is outside a [lesson] section", key);
+	if (strcmp(key, "threshold") == 0) {
+		if (p->have_threshold)
+			return fail(p, "threshold is set twice in [%s]",
+				    les->name);
+		if (!parse_number(value, &les->threshold) ||
+		    les->threshold <= 0 || les->threshold > 1e6)
+			return fail(p, "threshold '%s' is not a number "
+				    "above 0", value);
+		p->have_threshold = 1;
+		return EV_OK;
+	}
+	if (strcmp(key, "label") == 0)
+		field = &les->label;
+	else if (strcmp(key, "description") == 0)
+		field = &les->description;
+	else
+		return fail(p, "unknown setting '%s' (label, description or "
+			    "threshold)", key);
+	if (field == &les->label && !*value)
+		return fail(p, "label is empty");
+	free(*field);
+	*field = strdup(value);
+	return *field ? EV_OK : EV_NOMEM;
+}
+
+/* Start a new, empty slot for the cue being built. */
+static ev_status slot_begin(struct lessons *l)
+{
+	ev_status rc = grow(&l->slots, &l->slots_alloc, l->nslots + 1,
+			    sizeof(*l->slots));
+
+	if (rc)
+		return rc;
+	l->slots[l->nslots].alt = l->nalts;
+	l->slots[l->nslots].nalt = 0;
+	l->nslots++;
+	return EV_OK;
+}
+
+/*
+ * Add WORD as an alternative of the last slot: its stem, or with EXACT
+ * the word itself, kept in the table as "=word" (no stem holds "=",
+ * since text_words() never makes one).
+ */
+static ev_status slot_add(struct parser *p, const char *word, int exact)
+{
+	struct lessons *l = p->l;
+	char stem[STEM_MAX + 1];
+	uint32_t id;
+	size_t n;
+	ev_status rc;
+
+	if (exact) {
+		snprintf(stem, sizeof(stem), "=%s", word);
+		l->has_exact = 1;
+	} else {
+		n = xdb_stem_word(l->stemmer, word, strlen(word), stem,
+				  sizeof(stem));
+		if (n == 0 || n >= sizeof(stem))
+			return fail(p, "cannot stem '%s'", word);
+	}
+	rc = stem_intern(l, stem, &id);
+	if (!rc)
+		rc = grow(&l->alts, &l->alts_alloc, l->nalts + 1,
+			  sizeof(*l->alts));
+	if (rc)
+		return rc;
+	l->alts[l->nalts++] = id;
+	l->slots[l->nslots - 1].nalt++;
+	return EV_OK;
+}
+
+static int slot_has(const struct lessons *l, const struct slot *s,
+		    uint32_t id)
+{
+	for (size_t i = 0; i < s->nalt; i++)
+		if (l->alts[s->alt + i] == id)
+			return 1;
+	return 0;
+}
+
+/*
+ * Turn one item of a cue line into slots.  A word cue's items are all
+ * alternatives of its one slot, so each must be a single word.  In a
+ * phrase or near cue each item is a slot, "a|b" giving alternatives; an
+ * item without "|" that splits into several words ("long-term") gives
+ * one slot per word, which is what a reader of the phrase expects.
+ */
+static ev_status parse_item(struct parser *p, enum cue_kind kind, char *item)
+{
+	int has_bar = strchr(item, '|') != NULL;
+	char *save = NULL, *alt;
+	ev_status rc = EV_OK;
+
+	if (strstr(item, "||") || item[0] == '|' ||
+	    item[strlen(item) - 1] == '|')
+		return fail(p, "empty alternative in '%s'", item);
+	if (kind != CUE_WORD && has_bar)
+		rc = slot_begin(p->l);
+	for (alt = strtok_r(item, "|", &save); alt && !rc;
+	     alt = strtok_r(NULL, "|", &save)) {
+		int exact = alt[0] == '=';
+
+		split_words(p, alt + exact);
+		if (p->nwords == 0)
+			return fail(p, "'%s' has no letters or digits", alt);
+		if (p->too_many)
+			return fail(p, "'%s' has too many words", alt);
+		if (p->nwords > 1 && (kind == CUE_WORD || has_bar || exact))
+			return fail(p, "'%s' is more than one word: %s", alt,
+				    exact ? "'=' takes one word" :
+				    kind == CUE_WORD ?
+				    "use a phrase cue" :
+				    "an alternative must be one word");
+		for (size_t i = 0; i < p->nwords && !rc; i++) {
+			if (kind != CUE_WORD && !has_bar)
+				rc = slot_begin(p->l);
+			if (!rc)
+				rc = slot_add(p, p->words[i], exact);
+		}
+	}
+	return rc;
+}
+
+/* The stem that two slots of the near CUE share, or NULL. */
+static const char *near_repeat(const struct lessons *l, const struct cue *cue)
+{
+	size_t end = cue->slot + cue->nslots;
+
+	for (size_t a = cue->slot; a < end; a++)
+		for (size_t b = a + 1; b < end; b++)
+			for (size_t k = 0; k < l->slots[a].nalt; k++) {
+				uint32_t id = l->alts[l->slots[a].alt + k];
+
+				if (slot_has(l, &l->slots[b], id))
+					return l->stems[id];
+			}
+	return NULL;
+}
+
+/* Parse "KIND WEIGHT [WINDOW] ITEM..." (TOK holds the NTOK tokens). */
+static ev_status parse_cue(struct parser *p, char **tok, size_t ntok)
+{
+	struct lessons *l = p->l;
+	struct lesson *les = p->cur;
+	size_t first_item, i;
+	struct cue *cue;
+	struct buf text = BUF_INIT;
+	enum cue_kind kind;
+	double weight, window = 0;
+	const char *twice;
+	ev_status rc;
+
+	for (i = 0; i < 3; i++)
+		if (strcmp(tok[0], kind_names[i]) == 0)
+			break;
+	if (i == 3)
+		return fail(p, "unknown cue kind '%s' (word, phrase or near; "
+			    "settings are written 'key = value')", tok[0]);
+	kind = (enum cue_kind)i;
+	if (!les)
+		return fail(p, "cue outside a [lesson] section");
+	if (ntok < 2)
+		return fail(p, "%s cue has no weight", tok[0]);
+	if (!parse_number(tok[1], &weight) || weight == 0 ||
+	    fabs(weight) > 1e6)
+		return fail(p, "weight '%s' is not a number other than 0",
+			    tok[1]);
+	first_item = 2;
+	if (kind == CUE_NEAR) {
+		if (ntok < 3 || !parse_number(tok[2], &window) ||
+		    window != floor(window) || window < 2 ||
+		    window > MAX_WINDOW)
+			return fail(p, "near cue needs a window of 2 to %d "
+				    "words after its weight", MAX_WINDOW);
+		first_item = 3;
+	}
+	if (ntok <= first_item)
+		return fail(p, "%s cue has no words", tok[0]);
+
+	rc = grow(&l->cues, &l->cues_alloc, l->ncues + 1, sizeof(*l->cues));
+	if (rc)
+		return rc;
+	cue = &l->cues[l->ncues];
+	memset(cue, 0, sizeof(*cue));
+	cue->kind = kind;
+	cue->lesson = (size_t)(les - l->lessons);
+	cue->weight = weight;
+	cue->window = (size_t)window;
+	cue->slot = l->nslots;
+	/* The text as written, before parse_item() cuts the items up; the cue
+	 * counts from here on, so that lessons_free() frees it. */
+	for (i = 0; i < ntok && !rc; i++)
+		rc = buf_printf(&text, "%s%s", i ? " " : "", tok[i]);
+	cue->text = rc ? NULL : buf_detach(&text);
+	buf_release(&text);
+	if (!cue->text)
+		return EV_NOMEM;
+	l->ncues++;
+	if (kind == CUE_WORD)
+		rc = slot_begin(l);
+	for (i = first_item; i < ntok && !rc; i++)
+		rc = parse_item(p, kind, tok[i]);
+	if (rc)
+		return rc;
+	cue->nslots = l->nslots - cue->slot;
+	if (kind != CUE_WORD && cue->nslots < 2)
+		return fail(p, "a %s cue needs at least two words (use a "
+			    "word cue for one)", tok[0]);
+	if (cue->nslots > MAX_SLOTS)
+		return fail(p, "a %s cue may hold at most %d words", tok[0],
+			    MAX_SLOTS);
+	if (kind == CUE_NEAR) {
+		if (cue->window < cue->nslots)
+			return fail(p, "window %zu cannot hold the %zu words "
+				    "of the cue", cue->window, cue->nslots);
+		/* A word in two places would fill both with one
+		 * occurrence; the matcher gives each word one place. */
+		twice = near_repeat(l, cue);
+
+		if (twice)
+			return fail(p, "'%s' (as stemmed) is in two places "
+				    "of the near cue", twice);
+		cue->near = l->nnear;
+		l->nnear += cue->nslots;
+	}
+
+	les->ncues++;
+	if (weight > 0)
+		les->positive = 1;
+	return EV_OK;
+}
+
+/* Cut a comment: "#" at the start of the line or after a blank. */
+static void strip_comment(char *s)
+{
+	for (char *c = s; *c; c++)
+		if (*c == '#' && (c == s || c[-1] == ' ' || c[-1] == '\t')) {
+			*c = '\0';
+			return;
+		}
+}
+
+static ev_status parse_line(struct parser *p, char *line)
+{
+	char *s, *eq, *key_end;
+	char *tok[MAX_SLOTS * 2 + 8];
+	size_t ntok = 0;
+	char *save = NULL, *t;
+
+	if (!utf8_valid(line, strlen(line)))
+		return fail(p, "not valid UTF-8");
+	strip_comment(line);
+	s = str_trim(line);
+	if (!*s)
+		return EV_OK;
+	if (*s == '[')
+		return parse_section(p, s);
+
+	/* "key = value": a bare word, then "=". */
+	key_end = s;
+	while ((*key_end >= 'a' && *key_end <= 'z') ||
+	       (*key_end >= 'A' && *key_end <= 'Z') || *key_end == '_')
+		key_end++;
+	eq = key_end;
+	while (*eq == ' ' || *eq == '\t')
+		eq++;
+	if (key_end > s && *eq == '=') {
+		*key_end = '\0';
+		return parse_setting(p, s, str_trim(eq + 1));
+	}
+
+	for (t = strtok_r(s, " \t", &save); t; t = strtok_r(NULL, " \t",
+							     &save)) {
+		if (ntok == sizeof(tok) / sizeof(*tok))
+			return fail(p, "too many words on one cue line");
+		tok[ntok++] = t;
+	}
+	return parse_cue(p, tok, ntok);
+}
+
+/* Fill the posting lists from the cues, once they are all read. */
+static ev_status build_postings(struct lessons *l)
+{
+	size_t *next = NULL;
+
+	l->post_off = calloc(l->nstems + 2, sizeof(*l->post_off));
+	if (!l->post_off)
+		return EV_NOMEM;
+	/* Pass 0 counts the postings of each stem, pass 1 fills them in,
+	 * in cue order so that they keep the file's order.  A phrase is
+	 * only ever entered at its first word. */
+	for (int pass = 0; pass < 2; pass++) {
+		if (pass == 1) {
+			for (size_t i = 1; i <= l->nstems; i++)
+				l->post_off[i] += l->post_off[i - 1];
+			l->posts = malloc((l->post_off[l->nstems] + 1) *
+					  sizeof(*l->posts));
+			next = malloc((l->nstems + 1) * sizeof(*next));
+			if (!l->posts || !next) {
+				free(next);
+				return EV_NOMEM;
+			}
+			memcpy(next, l->post_off,
+			       (l->nstems + 1) * sizeof(*next));
+		}
+		for (size_t c = 0; c < l->ncues; c++) {
+			const struct cue *cue = &l->cues[c];
+			size_t nslots = cue->kind == CUE_PHRASE ? 1 :
+								  cue->nslots;
+
+			for (size_t s = 0; s < nslots; s++) {
+				const struct slot *sl = &l->slots[cue->slot + s];
+
+				for (size_t a = 0; a < sl->nalt; a++) {
+					uint32_t id = l->alts[sl->alt + a];
+					struct posting *po;
+
+					if (pass == 0) {
+						l->post_off[id + 1]++;
+						continue;
+					}
+					po = &l->posts[next[id]++];
+					po->cue = (uint32_t)c;
+					po->slot = (uint32_t)s;
+				}
+			}
+		}
+	}
+	free(next);
+	return EV_OK;
+}
+
+/*
+ * The digest covers what decides the tags and what they report: each
+ * lesson's name and threshold, and each cue's text (kind, weight,
+ * window and words, blanks collapsed), in file order.  Comments, blank
+ * lines, spacing, labels and descriptions do not count.
+ */
+static ev_status compute_digest(struct lessons *l)
+{
+	struct buf b = BUF_INIT;
+	ev_status rc = EV_OK;
+
+	for (size_t i = 0; i < l->n && !rc; i++) {
+		const struct lesson *les = &l->lessons[i];
+
+		rc = buf_printf(&b, "[%s]\nthreshold %.17g\n", les->name,
+				les->threshold);
+		for (size_t c = 0; c < les->ncues && !rc; c++)
+			rc = buf_printf(&b, "%s\n",
+					l->cues[les->first_cue + c].text);
+	}
+	if (!rc)
+		text_sha256_hex(b.ptr ? b.ptr : "", b.len, l->digest);
+	buf_release(&b);
+	return rc;
+}
+
+ev_status lessons_parse(const char *text, size_t len, const char *name,
+			struct lessons **out, char *err, size_t errsz)
+{
+	struct parser *p = NULL;
+	struct lessons *l = NULL;
+	char *copy = NULL, *line, *next;
+	char *msg = NULL;
+	ev_status rc = EV_OK;
+
+	*out = NULL;
+	if (errsz)
+		err[0] = '\0';
+	p = calloc(1, sizeof(*p));
+	l = calloc(1, sizeof(*l));
+	copy = xstrndup(text, len);
+	if (!p || !l || !copy) {
+		rc = EV_NOMEM;
+		goto out;
+	}
+	p->l = l;
+	p->name = name;
+	p->err = err;
+	p->errsz = errsz;
+	l->stemmer = xdb_stem_new("english", &msg);
+	if (!l->stemmer) {
+		p->line = 0;
+		snprintf(err, errsz, "%s: no English stemmer: %s", name,
+			 msg ? msg : "unknown error");
+		rc = EV_UNSUPPORTED;
+		goto out;
+	}
+
+	/* A NUL would hide the rest of its line from the parser. */
+	{
+		const char *nul = memchr(text, '\0', len);
+
+		if (nul) {
+			p->line = 1;
+			for (const char *c = text; c < nul; c++)
+				p->line += *c == '\n';
+			rc = fail(p, "NUL byte in the file");
+			goto out;
+		}
+	}
+	for (line = copy; line && !rc; line = next) {
+		size_t n;
+
+		p->line++;
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		n = strlen(line);
+		if (n && line[n - 1] == '\r')
+			line[n - 1] = '\0';
+		rc = parse_line(p, line);
+	}
+	if (!rc)
+		rc = end_section(p);
+	if (!rc && l->n == 0) {
+		p->line = 1;
+		rc = fail(p, "no lessons: the file needs at least one "
+			  "[lesson] section");
+	}
+	if (!rc)
+		rc = build_postings(l);
+	if (!rc)
+		rc = compute_digest(l);
+	if (!rc) {
+		*out = l;
+		l = NULL;
+	}
+out:
+	if (rc == EV_NOMEM && errsz)
+		snprintf(err, errsz, "%s: out of memory", name);
+	free(msg);
+	free(copy);
+	free(p);
+	lessons_free(l);
+	return rc;
+}
+
+ev_status lessons_load(const char *path, struct lessons **out, char *err,
+		       size_t errsz)
+{
+	struct buf b = BUF_INIT;
+	ev_status rc;
+
+	*out = NULL;
+	rc = fs_read_file(path, LESSONS_MAX_FILE, &b);
+	if (rc == EV_TOO_BIG)
+		snprintf(err, errsz, "%s: larger than %u MiB; is it really a "
+			 "lessons file?", path, LESSONS_MAX_FILE >> 20);
+	else if (rc)
+		snprintf(err, errsz, "%s: %s", path, strerror(errno));
+	else
+		rc = lessons_parse(b.ptr ? b.ptr : "", b.len, path, out, err,
+				   errsz);
+	buf_release(&b);
+	return rc;
+}
+
+size_t lessons_count(const struct lessons *l)
+{
+	return l->n;
+}
+
+const char *lessons_name(const struct lessons *l, size_t i)
+{
+	return i < l->n ? l->lessons[i].name : NULL;
+}
+
+const char *lessons_label(const struct lessons *l, size_t i)
+{
+	return i < l->n ? l->lessons[i].label : NULL;
+}
+
+const char *lessons_description(const struct lessons *l, size_t i)
+{
+	return i < l->n ? l->lessons[i].description : NULL;
+}
+
+long lessons_find(const struct lessons *l, const char *name)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (strcmp(l->lessons[i].name, name) == 0)
+			return (long)i;
+	return -1;
+}
+
+const char *lessons_digest(const struct lessons *l)
+{
+	return l->digest;
+}
+
+/* ------------------------------------------------------------------ */
+/* Tagging                                                             */
+
+void lesson_tags_init(struct lesson_tags *tags)
+{
+	tags->v = NULL;
+	tags->n = 0;
+}
+
+void lesson_tags_release(struct lesson_tags *tags)
+{
+	for (size_t i = 0; i < tags->n; i++)
+		strvec_release(&tags->v[i].cues);
+	free(tags->v);
+	lesson_tags_init(tags);
+}
+
+/*
+ * The words of a passage, each as the ids of its stem and of the exact
+ * word (-1 when no cue uses it).
+ */
+struct word_ids {
+	int32_t id[2]; /* [0] the stem's, [1] the exact "=word"'s */
+};
+
+struct words {
+	const struct lessons *l;
+	struct word_ids *v;
+	size_t n, alloc;
+	size_t hits; /* words that some cue uses */
+	ev_status rc;
+	struct word_ids local[256]; /* most passages fit here */
+};
+
+static int add_word(const char *word, size_t len, size_t offset, void *ctx)
+{
+	struct words *w = ctx;
+	const struct lessons *l = w->l;
+	char stem[STEM_MAX + 1];
+	struct word_ids *ids;
+	size_t n;
+
+	(void)offset;
+	if (w->n == w->alloc) {
+		size_t alloc = w->alloc * 2;
+
+		ids = w->v == w->local ? malloc(alloc * sizeof(*ids)) :
+					 realloc(w->v, alloc * sizeof(*ids));
+		if (!ids) {
+			w->rc = EV_NOMEM;
+			return 1;
+		}
+		if (w->v == w->local)
+			memcpy(ids, w->local, w->n * sizeof(*ids));
+		w->v = ids;
+		w->alloc = alloc;
+	}
+	ids = &w->v[w->n++];
+	ids->id[0] = ids->id[1] = -1;
+	n = xdb_stem_word(l->stemmer, word, len, stem, STEM_MAX);
+	if (n > 0 && n < STEM_MAX)
+		ids->id[0] = (int32_t)stem_lookup(l, stem, n);
+	if (l->has_exact && len < STEM_MAX) {
+		stem[0] = '=';
+		memcpy(stem + 1, word, len);
+		ids->id[1] = (int32_t)stem_lookup(l, stem, len + 1);
+	}
+	if (ids->id[0] >= 0 || ids->id[1] >= 0)
+		w->hits++;
+	return 0;
+}
+
+static int word_fills(const struct lessons *l, const struct slot *s,
+		      const struct word_ids *ids)
+{
+	return (ids->id[0] >= 0 && slot_has(l, s, (uint32_t)ids->id[0])) ||
+	       (ids->id[1] >= 0 && slot_has(l, s, (uint32_t)ids->id[1]));
+}
+
+/* Does the phrase CUE start at word I? */
+static int phrase_at(const struct lessons *l, const struct cue *cue,
+		     const struct words *w, size_t i)
+{
+	if (i + cue->nslots > w->n)
+		return 0;
+	for (size_t k = 1; k < cue->nslots; k++)
+		if (!word_fills(l, &l->slots[cue->slot + k], &w->v[i + k]))
+			return 0;
+	return 1;
+}
+
+/* Word I fills slot K of the near CUE: have all its slots now been seen
+ * within the window?  LAST holds each slot's latest position + 1, so a
+ * window that ends at I is as narrow as it can be. */
+static int near_at(const struct cue *cue, size_t *last, size_t k, size_t i)
+{
+	size_t lo = i;
+
+	last[cue->near + k] = i + 1;
+	for (size_t s = 0; s < cue->nslots; s++) {
+		size_t at = last[cue->near + s];
+
+		if (at == 0)
+			return 0;
+		if (at - 1 < lo)
+			lo = at - 1;
+	}
+	return i - lo < cue->window;
+}
+
+/* 1 - 2^(-score/threshold): 0.5 at the threshold and rising towards 1
+ * without a ceiling, so a passage twice over the threshold still ranks
+ * above one just over it (doc/evidence-lessons.conf.5 says more). */
+static double strength_of(double score, double threshold)
+{
+	double s;
+
+	if (score <= 0 || threshold <= 0)
+		return 0;
+	s = 1.0 - pow(2.0, -score / threshold);
+	/* Far below the threshold the subtraction can round to 0. */
+	return s > 0 ? (s < 1 ? s : 1) : 1e-9;
+}
+
+static ev_status add_tag(const struct lessons *l, size_t li, double score,
+			 const unsigned char *fired, struct lesson_tags *tags)
+{
+	const struct lesson *les = &l->lessons[li];
+	struct lesson_tag *t, *v;
+	ev_status rc = EV_OK;
+
+	v = realloc(tags->v, (tags->n + 1) * sizeof(*v));
+	if (!v)
+		return EV_NOMEM;
+	tags->v = v;
+	t = &tags->v[tags->n++];
+	t->lesson = li;
+	t->score = score;
+	t->strength = strength_of(score, les->threshold);
+	strvec_init(&t->cues);
+	for (size_t c = 0; c < les->ncues && !rc; c++)
+		if (fired[les->first_cue + c])
+			rc = strvec_push(&t->cues,
+					 l->cues[les->first_cue + c].text);
+	return rc;
+}
+
+/* Walk the postings of stem id ID for word I of W. */
+static void match_postings(const struct lessons *l, const struct words *w,
+			   size_t i, int32_t id, unsigned char *fired,
+			   size_t *last, double *score)
+{
+	for (size_t p = l->post_off[id]; p < l->post_off[id + 1]; p++) {
+		const struct posting *po = &l->posts[p];
+		const struct cue *cue = &l->cues[po->cue];
+		int hit = 0;
+
+		if (fired[po->cue])
+			continue;
+		switch (cue->kind) {
+		case CUE_WORD:
+			hit = 1;
+			break;
+		case CUE_PHRASE:
+			hit = phrase_at(l, cue, w, i);
+			break;
+		case CUE_NEAR:
+			hit = near_at(cue, last, po->slot, i);
+			break;
+		}
+		if (hit) {
+			fired[po->cue] = 1;
+			score[cue->lesson] += cue->weight;
+		}
+	}
+}
+
+ev_status lessons_tag(const struct lessons *l, const char *text,
+		      double min_fraction, struct lesson_tags *tags)
+{
+	struct words *w;
+	unsigned char *fired = NULL;
+	size_t *last = NULL;
+	double *score = NULL;
+	ev_status rc = EV_OK;
+
+	w = malloc(sizeof(*w));
+	if (!w)
+		return EV_NOMEM;
+	w->l = l;
+	w->v = w->local;
+	w->n = 0;
+	w->alloc = sizeof(w->local) / sizeof(*w->local);
+	w->hits = 0;
+	w->rc = EV_OK;
+	text_words(text, add_word, w);
+	rc = w->rc;
+	if (rc || w->hits == 0)
+		goto out;
+	fired = calloc(l->ncues, 1);
+	last = calloc(l->nnear + 1, sizeof(*last));
+	score = calloc(l->n, sizeof(*score));
+	if (!fired || !last || !score) {
+		rc = EV_NOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < w->n; i++)
+		for (int k = 0; k < 2; k++)
+			if (w->v[i].id[k] >= 0)
+				match_postings(l, w, i, w->v[i].id[k], fired,
+					       last, score);
+	for (size_t li = 0; li < l->n && !rc; li++) {
+		double need = l->lessons[li].threshold * min_fraction;
+
+		if (score[li] > 0 && score[li] + SCORE_EPSILON >= need)
+			rc = add_tag(l, li, score[li], fired, tags);
+	}
+out:
+	if (w->v != w->local)
+		free(w->v);
+	free(w);
+	free(fired);
+	free(last);
+	free(score);
+	return rc;
+}
