@@ -42,19 +42,20 @@ struct command {
 static int cmd_help(struct cli *cli, int argc, char **argv);
 
 static const struct command commands[] = {
-    {"init", cmd_init, CMD_DB_WRITE, "create a collection"},
-    {"add", cmd_add, CMD_DB_WRITE,
-     "import files into the store and index them"},
-    {"index", cmd_index, CMD_DB_WRITE, "bring the index up to date"},
-    {"search", cmd_search, CMD_DB_READ, "rank evidence for a query"},
-    {"show", cmd_show, CMD_DB_READ,
-     "one record with its passages and lessons"},
-    {"tag", cmd_tag, CMD_NONE,
-     "split text into passages and show their lessons"},
-    {"lessons", cmd_lessons, CMD_DB_READ, "the lesson taxonomy with counts"},
-    {"stats", cmd_stats, CMD_DB_READ,
-     "counts by evidence type, year, source and lesson"},
-    {"help", cmd_help, CMD_NONE, "show the manual for a command"},
+	{"init", cmd_init, CMD_DB_WRITE, "create a collection"},
+	{"add", cmd_add, CMD_DB_WRITE,
+	 "import files into the store and index them"},
+	{"index", cmd_index, CMD_DB_WRITE, "bring the index up to date"},
+	{"search", cmd_search, CMD_DB_READ, "rank evidence for a query"},
+	{"show", cmd_show, CMD_DB_READ,
+	 "one record with its passages and lessons"},
+	{"tag", cmd_tag, CMD_NONE,
+	 "split text into passages and show their lessons"},
+	{"lessons", cmd_lessons, CMD_DB_READ,
+	 "the lesson taxonomy with counts"},
+	{"stats", cmd_stats, CMD_DB_READ,
+	 "counts by evidence type, year, source and lesson"},
+	{"help", cmd_help, CMD_NONE, "show the manual for a command"},
 };
 
 static const struct command *find_command(const char *name)

@@ -15,9 +15,9 @@
 #include "sprinter.h"
 
 static const char usage[] =
-    "evidence search [--lesson L]... [--type T]... [--since YEAR] "
-    "[--until YEAR] [--limit N] [--offset N] [--all-passages] "
-    "[--format text|json|csv] QUERY...";
+	"evidence search [--lesson L]... [--type T]... [--since YEAR] "
+	"[--until YEAR] [--limit N] [--offset N] [--all-passages] "
+	"[--format text|json|csv] QUERY...";
 
 /* "Family Given" for an author, as the JSON output gives names. */
 static void author_name(const struct author *a, struct buf *b)
@@ -28,6 +28,34 @@ static void author_name(const struct author *a, struct buf *b)
 		buf_printf(b, "%s %s", a->family, a->given);
 	else if (a->family)
 		buf_addstr(b, a->family);
+}
+
+/* "Pettigrew LM" for a reference line: family name and initials. */
+static void author_short(const struct author *a, struct buf *b)
+{
+	const char *g = a->given;
+
+	if (a->literal || !a->family) {
+		author_name(a, b);
+		return;
+	}
+	buf_addstr(b, a->family);
+	if (g && *g)
+		buf_addch(b, ' ');
+	for (int start = 1; g && *g; g++) {
+		if (*g == ' ' || *g == '-' || *g == '.') {
+			start = 1;
+		} else if (start) {
+			/* The whole first character, even when it is not
+			 * ASCII. */
+			size_t n = 1;
+
+			while ((g[n] & 0xc0) == 0x80)
+				n++;
+			buf_add(b, g, n);
+			start = 0;
+		}
+	}
 }
 
 static void print_json(const struct search_options *o,
@@ -100,9 +128,9 @@ static void print_json(const struct search_options *o,
 static void print_csv(const struct search_result *res)
 {
 	static const char *const header[] = {
-	    "rank",	     "score",	  "id",	     "title",	"authors",
-	    "year",	     "container", "doi",     "pmid",	"url",
-	    "evidence_type", "lessons",	  "passage", "snippet",
+		"rank",		 "score",     "id",	 "title",   "authors",
+		"year",		 "container", "doi",	 "pmid",    "url",
+		"evidence_type", "lessons",   "passage", "snippet",
 	};
 
 	for (size_t i = 0; i < sizeof(header) / sizeof(*header); i++)
@@ -186,10 +214,10 @@ static void print_text(const struct search_result *res)
 		for (size_t k = 0; k < w->n_authors && k < 3; k++) {
 			if (k)
 				buf_addstr(&b, ", ");
-			author_name(&w->authors[k], &b);
+			author_short(&w->authors[k], &b);
 		}
 		if (w->n_authors > 3)
-			buf_addstr(&b, ", et al.");
+			buf_addstr(&b, ", et al");
 		if (b.len)
 			printf("%s. ", buf_str(&b));
 		if (w->container_title)
@@ -210,8 +238,8 @@ static void print_text(const struct search_result *res)
 		if (h->passage) {
 			printf("   [passage %u] ", h->passage);
 			print_snippet(h->snippet && *h->snippet
-					  ? h->snippet
-					  : h->passage_text,
+					      ? h->snippet
+					      : h->passage_text,
 				      tty);
 			printf("\n");
 		}
@@ -236,16 +264,16 @@ static int parse_year(const char *arg, int *year)
 int cmd_search(struct cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-	    {"lesson", required_argument, NULL, 'l'},
-	    {"type", required_argument, NULL, 't'},
-	    {"since", required_argument, NULL, 's'},
-	    {"until", required_argument, NULL, 'u'},
-	    {"limit", required_argument, NULL, 'n'},
-	    {"offset", required_argument, NULL, 'o'},
-	    {"all-passages", no_argument, NULL, 'a'},
-	    {"format", required_argument, NULL, 'f'},
-	    CLI_COMMON_OPTIONS,
-	    {NULL, 0, NULL, 0}};
+		{"lesson", required_argument, NULL, 'l'},
+		{"type", required_argument, NULL, 't'},
+		{"since", required_argument, NULL, 's'},
+		{"until", required_argument, NULL, 'u'},
+		{"limit", required_argument, NULL, 'n'},
+		{"offset", required_argument, NULL, 'o'},
+		{"all-passages", no_argument, NULL, 'a'},
+		{"format", required_argument, NULL, 'f'},
+		CLI_COMMON_OPTIONS,
+		{NULL, 0, NULL, 0}};
 	struct search_options o = {0};
 	struct search_result res = {0};
 	struct lessons *taxonomy = NULL;
@@ -270,10 +298,10 @@ int cmd_search(struct cli *cli, int argc, char **argv)
 
 			if (t < 0) {
 				code = cli_usage_error(
-				    "search", usage,
-				    "unknown evidence "
-				    "type '%s' (see 'evidence stats')",
-				    optarg);
+					"search", usage,
+					"unknown evidence "
+					"type '%s' (see 'evidence stats')",
+					optarg);
 				goto out;
 			}
 			strvec_push(&o.types, evidence_type_name(t));
@@ -293,11 +321,11 @@ int cmd_search(struct cli *cli, int argc, char **argv)
 		case 'o':
 			n = cli_parse_count(optarg);
 			if (n < 0 || n > SEARCH_MAX_LIMIT) {
-				code =
-				    cli_usage_error("search", usage,
-						    "'%s' is not a "
-						    "number from 0 to %d",
-						    optarg, SEARCH_MAX_LIMIT);
+				code = cli_usage_error("search", usage,
+						       "'%s' is not a "
+						       "number from 0 to %d",
+						       optarg,
+						       SEARCH_MAX_LIMIT);
 				goto out;
 			}
 			if (opt == 'n')
@@ -311,8 +339,8 @@ int cmd_search(struct cli *cli, int argc, char **argv)
 		case 'f':
 			code = cli_format_option("search", usage, optarg,
 						 OUT_ALLOW(OUT_TEXT) |
-						     OUT_ALLOW(OUT_JSON) |
-						     OUT_ALLOW(OUT_CSV),
+							 OUT_ALLOW(OUT_JSON) |
+							 OUT_ALLOW(OUT_CSV),
 						 &format);
 			if (code)
 				goto out;
@@ -347,12 +375,12 @@ int cmd_search(struct cli *cli, int argc, char **argv)
 			for (size_t k = 0; k < lessons_count(taxonomy); k++)
 				buf_printf(&names, "%s%s", k ? ", " : "",
 					   lessons_name(taxonomy, k));
-			code =
-			    cli_usage_error("search", usage,
-					    "unknown "
-					    "lesson '%s' (the lessons are: "
-					    "%s)",
-					    o.lessons.v[i], buf_str(&names));
+			code = cli_usage_error("search", usage,
+					       "unknown "
+					       "lesson '%s' (the lessons are: "
+					       "%s)",
+					       o.lessons.v[i],
+					       buf_str(&names));
 			buf_release(&names);
 			goto out;
 		}

@@ -9,12 +9,11 @@ search_json() {
 	evidence search --format json "$@" >res.json
 }
 
-test_expect_success 'a phrase finds the one note that has it' '
+test_expect_success 'a phrase ranks the note that has it first' '
 	search_json "\"mission creep\"" &&
-	test "$(jq .total res.json)" = 1 &&
 	test "$(jq -r ".hits[0].title" res.json)" = "When a network tries to do everything" &&
 	test "$(jq ".hits[0].passage.n" res.json)" = 3 &&
-	jq -r ".hits[0].passage.snippet" res.json | grep -q "\*\*mission\*\* \*\*creep\*\*"
+	jq -r ".hits[0].passage.snippet" res.json | grep -q "\*\*mission creep\*\*"
 '
 test_expect_success 'the JSON has the documented shape' '
 	search_json marathon &&
