@@ -2,10 +2,12 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <openssl/evp.h>
 
@@ -285,19 +287,65 @@ int text_words(const char *text, text_word_fn fn, void *ctx)
 	return 0;
 }
 
-void text_sha256_hex(const void *data, size_t len, char out[65])
+static void hex_digest(const unsigned char *md, unsigned int mdlen,
+		       char out[65])
 {
 	static const char hex[] = "0123456789abcdef";
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
 
-	if (!EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL))
-		mdlen = 0;
 	for (unsigned i = 0; i < mdlen && i < 32; i++) {
 		out[2 * i] = hex[md[i] >> 4];
 		out[2 * i + 1] = hex[md[i] & 15];
 	}
 	out[2 * (mdlen < 32 ? mdlen : 32)] = '\0';
+}
+
+void text_sha256_hex(const void *data, size_t len, char out[65])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+
+	if (!EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL))
+		mdlen = 0;
+	hex_digest(md, mdlen, out);
+}
+
+ev_status text_sha256_fd(int fd, char out[65])
+{
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	unsigned char digest[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	char chunk[65536];
+	ev_status rc = EV_OK;
+
+	out[0] = '\0';
+	if (!md || !EVP_DigestInit_ex(md, EVP_sha256(), NULL)) {
+		rc = EV_NOMEM;
+		goto out;
+	}
+	for (;;) {
+		ssize_t n = read(fd, chunk, sizeof(chunk));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = EV_IO;
+			goto out;
+		}
+		if (n == 0)
+			break;
+		if (!EVP_DigestUpdate(md, chunk, (size_t)n)) {
+			rc = EV_NOMEM;
+			goto out;
+		}
+	}
+	if (!EVP_DigestFinal_ex(md, digest, &mdlen)) {
+		rc = EV_NOMEM;
+		goto out;
+	}
+	hex_digest(digest, mdlen, out);
+out:
+	EVP_MD_CTX_free(md);
+	return rc;
 }
 
 void text_now_iso8601(char out[21])

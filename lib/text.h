@@ -49,6 +49,11 @@ int text_words(const char *text, text_word_fn fn, void *ctx);
 /* SHA-256 of DATA as 64 lower-case hex digits and a NUL. */
 void text_sha256_hex(const void *data, size_t len, char out[65]);
 
+/* The same over everything left to read on FD (from its current offset
+ * to the end), for payloads too big to hold in memory.  EV_IO when a read
+ * fails (errno kept), EV_NOMEM. */
+ev_status text_sha256_fd(int fd, char out[65]);
+
 /* The current time as "YYYY-MM-DDTHH:MM:SSZ". */
 void text_now_iso8601(char out[21]);
 
