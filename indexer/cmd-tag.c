@@ -72,6 +72,9 @@ static int read_input(const char *path, struct buf *b)
 
 	rc = stdin_ ? fs_read_fd(STDIN_FILENO, TAG_MAX_INPUT, b) :
 		      fs_read_file(path, TAG_MAX_INPUT, b);
+	/* The cap is not exact in lib/fsutil.c; hold to it here. */
+	if (!rc && b->len > TAG_MAX_INPUT)
+		rc = EV_TOO_BIG;
 	if (rc == EV_TOO_BIG)
 		return cli_fail(rc, stdin_ ? "standard input" : path,
 				"larger than 1 GiB; split it");
