@@ -87,7 +87,8 @@ struct lessons {
 	uint32_t *table;
 	size_t table_size; /* a power of two, at least twice NSTEMS */
 
-	/* Postings of stem id S: posts[post_off[S]] to posts[post_off[S+1]]. */
+	/* The postings of stem id S: from posts[post_off[S]] up to
+	 * posts[post_off[S + 1]]. */
 	size_t *post_off;
 	struct posting *posts;
 
@@ -187,7 +188,8 @@ static ev_status stem_intern(struct lessons *l, const char *s, uint32_t *id)
 	*id = (uint32_t)l->nstems++;
 	/* At most half full, so that probes stay short. */
 	if (l->nstems * 2 > l->table_size)
-		return table_rebuild(l, l->table_size ? l->table_size * 2 : 64);
+		return table_rebuild(l, l->table_size ? l->table_size * 2
+						       : 64);
 	table_insert(l->table, l->table_size, s, *id);
 	return EV_OK;
 }
@@ -681,7 +683,8 @@ static ev_status build_postings(struct lessons *l)
 								  cue->nslots;
 
 			for (size_t s = 0; s < nslots; s++) {
-				const struct slot *sl = &l->slots[cue->slot + s];
+				const struct slot *sl =
+					&l->slots[cue->slot + s];
 
 				for (size_t a = 0; a < sl->nalt; a++) {
 					uint32_t id = l->alts[sl->alt + a];

@@ -131,10 +131,10 @@ score() {
 	END {
 		for (f in expected)
 			if (got[f] != expected[f]) {
-				printf "eval-lessons: %s: %d passages labelled," \
-					" %d from tag (the splitting " \
-					"disagrees)\n", f, expected[f], got[f] \
-					> "/dev/stderr"
+				printf "eval-lessons: %s: %d passages " \
+					"labelled, %d from tag (the " \
+					"splitting disagrees)\n", f, \
+					expected[f], got[f] > "/dev/stderr"
 				bad = 1
 			}
 		if (bad)
