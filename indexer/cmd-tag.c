@@ -34,29 +34,26 @@ static const char usage[] =
  */
 static int load_lessons(struct cli *cli, struct lessons **out)
 {
+	const char *path = cli->lessons;
 	struct collection c;
+	int located = 0;
 	char err[512];
 	ev_status rc;
 
-	if (cli->lessons) {
-		rc = lessons_load(cli->lessons, out, err, sizeof(err));
-	} else if (collection_locate(&c, cli->dir) == EV_OK) {
-		if (collection_check(&c) == EV_OK &&
-		    fs_exists(c.lessons_path))
-			rc = lessons_load(c.lessons_path, out, err,
-					  sizeof(err));
-		else
-			rc = lessons_parse(default_lessons_conf,
-					   strlen(default_lessons_conf),
-					   "(built-in lessons.conf)", out,
-					   err, sizeof(err));
-		collection_release(&c);
-	} else {
+	if (!path && collection_locate(&c, cli->dir) == EV_OK) {
+		located = 1;
+		if (collection_check(&c) == EV_OK && fs_exists(c.lessons_path))
+			path = c.lessons_path;
+	}
+	if (path)
+		rc = lessons_load(path, out, err, sizeof(err));
+	else
 		rc = lessons_parse(default_lessons_conf,
 				   strlen(default_lessons_conf),
 				   "(built-in lessons.conf)", out, err,
 				   sizeof(err));
-	}
+	if (located)
+		collection_release(&c);
 	if (rc) {
 		cli_error("%s", err);
 		return status_to_exit(rc);
@@ -72,6 +69,9 @@ static int read_input(const char *path, struct buf *b)
 
 	rc = stdin_ ? fs_read_fd(STDIN_FILENO, TAG_MAX_INPUT, b) :
 		      fs_read_file(path, TAG_MAX_INPUT, b);
+	/* The cap is not exact in lib/fsutil.c; hold to it here. */
+	if (!rc && b->len > TAG_MAX_INPUT)
+		rc = EV_TOO_BIG;
 	if (rc == EV_TOO_BIG)
 		return cli_fail(rc, stdin_ ? "standard input" : path,
 				"larger than 1 GiB; split it");

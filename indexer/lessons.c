@@ -27,6 +27,7 @@
 #define LESSONS_MAX_FILE (4u << 20) /* a taxonomy is a few KiB */
 #define MAX_WINDOW 200		    /* words a "near" cue may span */
 #define MAX_SLOTS 16		    /* words in a phrase or near cue */
+#define MAX_TOKENS 256	    /* blank-separated items on a line */
 #define STEM_MAX 256		    /* text_words() cuts longer words */
 /* Sums of decimal weights are not exact: 0.1 + 0.2 must reach 0.3. */
 #define SCORE_EPSILON 1e-9
@@ -86,7 +87,8 @@ struct lessons {
 	uint32_t *table;
 	size_t table_size; /* a power of two, at least twice NSTEMS */
 
-	/* Postings of stem id S: posts[post_off[S]] to posts[post_off[S+1]]. */
+	/* The postings of stem id S: from posts[post_off[S]] up to
+	 * posts[post_off[S + 1]]. */
 	size_t *post_off;
 	struct posting *posts;
 
@@ -94,23 +96,22 @@ struct lessons {
 	char digest[65];
 };
 
-/* Make room in the array *P (of *ALLOC items of SIZE) for NEED items. */
-static ev_status grow(void *p, size_t *alloc, size_t need, size_t size)
+/* Room for NEED items of SIZE in the array P, which has room for *ALLOC:
+ * the array, perhaps moved, or NULL when out of memory (P is then left as
+ * it was). */
+static void *grow(void *p, size_t *alloc, size_t need, size_t size)
 {
-	void **pp = p;
 	size_t n = *alloc ? *alloc : 8;
 	void *q;
 
 	if (need <= *alloc)
-		return EV_OK;
+		return p;
 	while (n < need)
 		n *= 2;
-	q = realloc(*pp, n * size);
-	if (!q)
-		return EV_NOMEM;
-	*pp = q;
-	*alloc = n;
-	return EV_OK;
+	q = realloc(p, n * size);
+	if (q)
+		*alloc = n;
+	return q;
 }
 
 static uint32_t hash_stem(const char *s, size_t len)
@@ -140,20 +141,26 @@ static long stem_lookup(const struct lessons *l, const char *s, size_t len)
 	return -1;
 }
 
+/* Put stem id ID (of the stem S) into TABLE, which has SIZE entries. */
+static void table_insert(uint32_t *table, size_t size, const char *s,
+			 uint32_t id)
+{
+	size_t i = hash_stem(s, strlen(s)) & (size - 1);
+
+	while (table[i])
+		i = (i + 1) & (size - 1);
+	table[i] = id + 1;
+}
+
+/* Make the table SIZE entries long, with every stem in it. */
 static ev_status table_rebuild(struct lessons *l, size_t size)
 {
 	uint32_t *table = calloc(size, sizeof(*table));
 
 	if (!table)
 		return EV_NOMEM;
-	for (size_t id = 0; id < l->nstems; id++) {
-		const char *s = l->stems[id];
-		size_t i = hash_stem(s, strlen(s)) & (size - 1);
-
-		while (table[i])
-			i = (i + 1) & (size - 1);
-		table[i] = (uint32_t)id + 1;
-	}
+	for (size_t id = 0; id < l->nstems; id++)
+		table_insert(table, size, l->stems[id], (uint32_t)id);
 	free(l->table);
 	l->table = table;
 	l->table_size = size;
@@ -164,29 +171,26 @@ static ev_status table_rebuild(struct lessons *l, size_t size)
 static ev_status stem_intern(struct lessons *l, const char *s, uint32_t *id)
 {
 	long found = stem_lookup(l, s, strlen(s));
-	ev_status rc;
+	char **stems;
 
 	if (found >= 0) {
 		*id = (uint32_t)found;
 		return EV_OK;
 	}
-	rc = grow(&l->stems, &l->stems_alloc, l->nstems + 1, sizeof(char *));
-	if (rc)
-		return rc;
-	l->stems[l->nstems] = strdup(s);
-	if (!l->stems[l->nstems])
+	stems = grow(l->stems, &l->stems_alloc, l->nstems + 1,
+		     sizeof(*stems));
+	if (!stems)
+		return EV_NOMEM;
+	l->stems = stems;
+	stems[l->nstems] = strdup(s);
+	if (!stems[l->nstems])
 		return EV_NOMEM;
 	*id = (uint32_t)l->nstems++;
+	/* At most half full, so that probes stay short. */
 	if (l->nstems * 2 > l->table_size)
-		return table_rebuild(l, l->table_size ? l->table_size * 2 : 64);
-	{
-		size_t mask = l->table_size - 1;
-		size_t i = hash_stem(s, strlen(s)) & mask;
-
-		while (l->table[i])
-			i = (i + 1) & mask;
-		l->table[i] = *id + 1;
-	}
+		return table_rebuild(l, l->table_size ? l->table_size * 2
+						       : 64);
+	table_insert(l->table, l->table_size, s, *id);
 	return EV_OK;
 }
 
@@ -326,10 +330,11 @@ static ev_status parse_section(struct parser *p, char *s)
 		if (strcmp(l->lessons[i].name, name) == 0)
 			return fail(p, "lesson '%s' is defined twice (first "
 				    "at line %u)", name, l->lessons[i].line);
-	rc = grow(&l->lessons, &l->lessons_alloc, l->n + 1,
-		  sizeof(*l->lessons));
-	if (rc)
-		return rc;
+	les = grow(l->lessons, &l->lessons_alloc, l->n + 1,
+		   sizeof(*l->lessons));
+	if (!les)
+		return EV_NOMEM;
+	l->lessons = les;
 	les = &l->lessons[l->n++];
 	memset(les, 0, sizeof(*les));
 	les->line = p->line;
@@ -389,11 +394,12 @@ static ev_status parse_setting(struct parser *p, char *key, char *value)
 /* Start a new, empty slot for the cue being built. */
 static ev_status slot_begin(struct lessons *l)
 {
-	ev_status rc = grow(&l->slots, &l->slots_alloc, l->nslots + 1,
-			    sizeof(*l->slots));
+	struct slot *v = grow(l->slots, &l->slots_alloc, l->nslots + 1,
+			      sizeof(*l->slots));
 
-	if (rc)
-		return rc;
+	if (!v)
+		return EV_NOMEM;
+	l->slots = v;
 	l->slots[l->nslots].alt = l->nalts;
 	l->slots[l->nslots].nalt = 0;
 	l->nslots++;
@@ -409,6 +415,7 @@ static ev_status slot_add(struct parser *p, const char *word, int exact)
 {
 	struct lessons *l = p->l;
 	char stem[STEM_MAX + 1];
+	uint32_t *alts;
 	uint32_t id;
 	size_t n;
 	ev_status rc;
@@ -423,11 +430,12 @@ static ev_status slot_add(struct parser *p, const char *word, int exact)
 			return fail(p, "cannot stem '%s'", word);
 	}
 	rc = stem_intern(l, stem, &id);
-	if (!rc)
-		rc = grow(&l->alts, &l->alts_alloc, l->nalts + 1,
-			  sizeof(*l->alts));
 	if (rc)
 		return rc;
+	alts = grow(l->alts, &l->alts_alloc, l->nalts + 1, sizeof(*l->alts));
+	if (!alts)
+		return EV_NOMEM;
+	l->alts = alts;
 	l->alts[l->nalts++] = id;
 	l->slots[l->nslots - 1].nalt++;
 	return EV_OK;
@@ -512,7 +520,7 @@ static ev_status parse_cue(struct parser *p, char **tok, size_t ntok)
 	enum cue_kind kind;
 	double weight, window = 0;
 	const char *twice;
-	ev_status rc;
+	ev_status rc = EV_OK;
 
 	for (i = 0; i < 3; i++)
 		if (strcmp(tok[0], kind_names[i]) == 0)
@@ -541,9 +549,10 @@ static ev_status parse_cue(struct parser *p, char **tok, size_t ntok)
 	if (ntok <= first_item)
 		return fail(p, "%s cue has no words", tok[0]);
 
-	rc = grow(&l->cues, &l->cues_alloc, l->ncues + 1, sizeof(*l->cues));
-	if (rc)
-		return rc;
+	cue = grow(l->cues, &l->cues_alloc, l->ncues + 1, sizeof(*l->cues));
+	if (!cue)
+		return EV_NOMEM;
+	l->cues = cue;
 	cue = &l->cues[l->ncues];
 	memset(cue, 0, sizeof(*cue));
 	cue->kind = kind;
@@ -576,11 +585,11 @@ static ev_status parse_cue(struct parser *p, char **tok, size_t ntok)
 	if (kind == CUE_NEAR) {
 		if (cue->window < cue->nslots)
 			return fail(p, "window %zu cannot hold the %zu words "
-				    "of the cue", cue->window, cue->nslots);
+				    "of the near cue", cue->window,
+				    cue->nslots);
 		/* A word in two places would fill both with one
 		 * occurrence; the matcher gives each word one place. */
 		twice = near_repeat(l, cue);
-
 		if (twice)
 			return fail(p, "'%s' (as stemmed) is in two places "
 				    "of the near cue", twice);
@@ -607,7 +616,7 @@ static void strip_comment(char *s)
 static ev_status parse_line(struct parser *p, char *line)
 {
 	char *s, *eq, *key_end;
-	char *tok[MAX_SLOTS * 2 + 8];
+	char *tok[MAX_TOKENS];
 	size_t ntok = 0;
 	char *save = NULL, *t;
 
@@ -636,7 +645,8 @@ static ev_status parse_line(struct parser *p, char *line)
 	for (t = strtok_r(s, " \t", &save); t; t = strtok_r(NULL, " \t",
 							     &save)) {
 		if (ntok == sizeof(tok) / sizeof(*tok))
-			return fail(p, "too many words on one cue line");
+			return fail(p, "more than %d items on one line; "
+				    "split the cue", MAX_TOKENS);
 		tok[ntok++] = t;
 	}
 	return parse_cue(p, tok, ntok);
@@ -673,7 +683,8 @@ static ev_status build_postings(struct lessons *l)
 								  cue->nslots;
 
 			for (size_t s = 0; s < nslots; s++) {
-				const struct slot *sl = &l->slots[cue->slot + s];
+				const struct slot *sl =
+					&l->slots[cue->slot + s];
 
 				for (size_t a = 0; a < sl->nalt; a++) {
 					uint32_t id = l->alts[sl->alt + a];
@@ -809,6 +820,10 @@ ev_status lessons_load(const char *path, struct lessons **out, char *err,
 
 	*out = NULL;
 	rc = fs_read_file(path, LESSONS_MAX_FILE, &b);
+	/* fs_read_file() can read a little past its cap (lib/fsutil.c sizes
+	 * reads by the buffer, not the cap), so check again. */
+	if (!rc && b.len > LESSONS_MAX_FILE)
+		rc = EV_TOO_BIG;
 	if (rc == EV_TOO_BIG)
 		snprintf(err, errsz, "%s: larger than %u MiB; is it really a "
 			 "lessons file?", path, LESSONS_MAX_FILE >> 20);

@@ -11,8 +11,11 @@
  * A taxonomy defines each lesson by cues: stemmed words, phrases, words
  * near each other, each with a weight.  A passage carries a lesson when
  * the weights of the cues that fire reach the lesson's threshold.  The
- * file format is documented in doc/evidence-lessons.5; the shipped
+ * file format is documented in doc/evidence-lessons.conf.5; the shipped
  * default is indexer/lessons.conf.
+ *
+ * A taxonomy is read-only once loaded, but tagging uses its stemmer, which
+ * keeps state: give each thread its own taxonomy.
  */
 struct lessons;
 
