@@ -13,6 +13,7 @@
 #include "fsutil.h"
 #include "lessons.h"
 #include "passages.h"
+#include "setup.h"
 #include "sprinter.h"
 #include "text.h"
 
@@ -28,34 +29,24 @@ static const char usage[] =
 #define TEXT_PREVIEW 72
 
 /*
- * The taxonomy: --lessons FILE, else the collection's lessons.conf when
- * there is a collection, else the one compiled in.  Prints the error and
- * returns an exit code on failure.
+ * The taxonomy (setup_lessons()): "tag" also works with no collection at
+ * all.  Prints the error and returns an exit code on failure.
  */
 static int load_lessons(struct cli *cli, struct lessons **out)
 {
-	const char *path = cli->lessons;
 	struct collection c;
-	int located = 0;
-	char err[512];
+	int have = 0;
+	char err[512] = "";
 	ev_status rc;
 
-	if (!path && collection_locate(&c, cli->dir) == EV_OK) {
-		located = 1;
-		if (collection_check(&c) == EV_OK && fs_exists(c.lessons_path))
-			path = c.lessons_path;
-	}
-	if (path)
-		rc = lessons_load(path, out, err, sizeof(err));
-	else
-		rc = lessons_parse(default_lessons_conf,
-				   strlen(default_lessons_conf),
-				   "(built-in lessons.conf)", out, err,
-				   sizeof(err));
-	if (located)
+	if (collection_locate(&c, cli->dir) == EV_OK)
+		have = collection_check(&c) == EV_OK ? 1 : -1;
+	rc = setup_lessons(cli, have > 0 ? &c : NULL, out, NULL, err,
+			   sizeof(err));
+	if (have)
 		collection_release(&c);
 	if (rc) {
-		cli_error("%s", err);
+		cli_error("%s", err[0] ? err : status_to_string(rc));
 		return status_to_exit(rc);
 	}
 	return EXIT_OK;
@@ -69,9 +60,6 @@ static int read_input(const char *path, struct buf *b)
 
 	rc = stdin_ ? fs_read_fd(STDIN_FILENO, TAG_MAX_INPUT, b) :
 		      fs_read_file(path, TAG_MAX_INPUT, b);
-	/* The cap is not exact in lib/fsutil.c; hold to it here. */
-	if (!rc && b->len > TAG_MAX_INPUT)
-		rc = EV_TOO_BIG;
 	if (rc == EV_TOO_BIG)
 		return cli_fail(rc, stdin_ ? "standard input" : path,
 				"larger than 1 GiB; split it");
@@ -92,23 +80,7 @@ static void print_json(struct sprinter *sp, const struct lessons *l,
 	sp->begin_map(sp);
 	sp_int(sp, "n", (long long)n);
 	sp_str(sp, "text", text);
-	sp->map_key(sp, "lessons");
-	sp->begin_list(sp);
-	for (size_t i = 0; i < tags->n; i++) {
-		const struct lesson_tag *t = &tags->v[i];
-
-		sp->begin_map(sp);
-		sp_str(sp, "lesson", lessons_name(l, t->lesson));
-		sp_real(sp, "strength", t->strength);
-		sp_real(sp, "score", t->score);
-		sp->map_key(sp, "cues");
-		sp->begin_list(sp);
-		for (size_t c = 0; c < t->cues.n; c++)
-			sp->string(sp, t->cues.v[c]);
-		sp->end(sp);
-		sp->end(sp);
-	}
-	sp->end(sp);
+	lessons_print_tags(sp, l, tags);
 	sp->end(sp);
 }
 

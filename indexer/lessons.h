@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 
+#include "sprinter.h"
 #include "status.h"
 #include "strvec.h"
 
@@ -63,5 +64,10 @@ void lesson_tags_release(struct lesson_tags *tags);
  */
 ev_status lessons_tag(const struct lessons *l, const char *text,
 		      double min_fraction, struct lesson_tags *tags);
+
+/* "lessons": [{"lesson", "strength", "score", "cues"}...] for one
+ * passage (TAGS may be NULL: an empty list). */
+void lessons_print_tags(struct sprinter *sp, const struct lessons *tax,
+			   const struct lesson_tags *tags);
 
 #endif

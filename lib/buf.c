@@ -48,6 +48,9 @@ ev_status buf_grow(struct buf *b, size_t n)
 	p = realloc(b->ptr, alloc);
 	if (!p)
 		return EV_NOMEM;
+	/* A buffer that has memory always holds a C string, even when
+	 * nothing was added yet. */
+	p[b->len] = '\0';
 	b->ptr = p;
 	b->alloc = alloc;
 	return EV_OK;

@@ -145,28 +145,34 @@ out:
 
 ev_status fs_read_fd(int fd, size_t max, struct buf *out)
 {
-	size_t saved_max = out->max;
+	size_t limit = out->max;
 	ev_status rc = EV_OK;
 
-	if (max && (!out->max || out->len + max < out->max))
-		out->max = out->len + max;
+	/* The tighter of MAX (counted from here) and the buffer's own cap. */
+	if (max && (!limit || out->len + max < limit))
+		limit = out->len + max;
 	for (;;) {
+		size_t room;
 		ssize_t n;
 
-		rc = buf_grow(out, 65536);
-		if (rc == EV_TOO_BIG && out->max > out->len) {
-			/* Read what still fits, then probe for more. */
-			rc = buf_grow(out, out->max - out->len);
-		} else if (rc == EV_TOO_BIG) {
+		if (limit && out->len >= limit) {
 			char probe;
 
-			n = read(fd, &probe, 1);
-			rc = n > 0 ? EV_TOO_BIG : EV_OK;
+			/* Full: one more byte means the input is too big. */
+			do
+				n = read(fd, &probe, 1);
+			while (n < 0 && errno == EINTR);
+			rc = n > 0 ? EV_TOO_BIG : n < 0 ? status_from_errno(errno)
+						       : EV_OK;
 			break;
 		}
+		room = 65536;
+		if (limit && room > limit - out->len)
+			room = limit - out->len;
+		rc = buf_grow(out, room);
 		if (rc)
 			break;
-		n = read(fd, out->ptr + out->len, out->alloc - out->len - 1);
+		n = read(fd, out->ptr + out->len, room);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -178,7 +184,6 @@ ev_status fs_read_fd(int fd, size_t max, struct buf *out)
 		out->len += (size_t)n;
 		out->ptr[out->len] = '\0';
 	}
-	out->max = saved_max;
 	return rc;
 }
 

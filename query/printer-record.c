@@ -22,23 +22,6 @@ static void str_list(struct sprinter *sp, const char *key,
 	sp->end(sp);
 }
 
-void print_passage_lessons(struct sprinter *sp, const struct lessons *tax,
-			   const struct lesson_tags *tags)
-{
-	sp->map_key(sp, "lessons");
-	sp->begin_list(sp);
-	for (size_t k = 0; tags && k < tags->n; k++) {
-		const struct lesson_tag *t = &tags->v[k];
-
-		sp->begin_map(sp);
-		sp_str(sp, "lesson", lessons_name(tax, t->lesson));
-		sp_real(sp, "strength", t->strength);
-		str_list(sp, "cues", &t->cues);
-		sp->end(sp);
-	}
-	sp->end(sp);
-}
-
 void print_record(struct sprinter *sp, const struct record *rec,
 		  const struct lessons *tax, const struct lesson_tags *tags)
 {
@@ -96,7 +79,7 @@ void print_record(struct sprinter *sp, const struct record *rec,
 		opt_str(sp, "section", rec->passages[i].section);
 		sp_str(sp, "text", rec->passages[i].text);
 		if (tax)
-			print_passage_lessons(sp, tax, tags ? &tags[i] : NULL);
+			lessons_print_tags(sp, tax, tags ? &tags[i] : NULL);
 		sp->end(sp);
 	}
 	sp->end(sp);

@@ -17,8 +17,4 @@
 void print_record(struct sprinter *sp, const struct record *rec,
 		  const struct lessons *tax, const struct lesson_tags *tags);
 
-/* "lessons": [{"lesson", "strength", "cues"}...] for one passage. */
-void print_passage_lessons(struct sprinter *sp, const struct lessons *tax,
-			   const struct lesson_tags *tags);
-
 #endif

@@ -4,7 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "buf.h"
 #include "evidence-type.h"
+#include "fsutil.h"
 #include "passages.h"
 #include "record.h"
 #include "tap.h"
@@ -344,8 +349,34 @@ static void test_evidence_types(void)
 	is_int(evidence_type_lookup("nonsense"), -1, "unknown type");
 }
 
+/* Regressions: an empty read left no NUL; a capped read overran the cap
+ * by the size of the buffer's allocation. */
+static void test_read_caps(void)
+{
+	char path[] = "/tmp/evidence-read-XXXXXX";
+	int fd = mkstemp(path);
+	struct buf b = BUF_INIT;
+
+	ok(fd >= 0, "temporary file");
+	ok(fs_read_fd(fd, 100, &b) == EV_OK, "empty file reads");
+	is_str(buf_str(&b), "", "empty read is an empty string");
+	ok(write(fd, "0123456789", 10) == 10, "write ten bytes");
+	lseek(fd, 0, SEEK_SET);
+	buf_reset(&b);
+	ok(fs_read_fd(fd, 4, &b) == EV_TOO_BIG, "over the cap: too big");
+	ok(b.len <= 4, "never more than the cap read (%zu)", b.len);
+	lseek(fd, 0, SEEK_SET);
+	buf_reset(&b);
+	ok(fs_read_fd(fd, 10, &b) == EV_OK, "exactly the cap: fine");
+	is_str(buf_str(&b), "0123456789", "all of it");
+	buf_release(&b);
+	close(fd);
+	unlink(path);
+}
+
 int main(void)
 {
+	test_read_caps();
 	test_doi_normalise();
 	test_collapse_space();
 	test_words();
