@@ -201,7 +201,7 @@ int cmd_add(struct cli *cli, int argc, char **argv)
 
 	a.cli = cli;
 	a.format = FORMAT_UNKNOWN;
-	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, CLI_SHORT_OPTIONS, longopts, NULL)) != -1) {
 		if (opt == 'f') {
 			a.format = format_lookup(optarg);
 			if (a.format == FORMAT_UNKNOWN)

@@ -31,7 +31,7 @@ int cmd_init(struct cli *cli, int argc, char **argv)
 	ev_status rc;
 	int opt, existed, wrote;
 
-	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1)
+	while ((opt = getopt_long(argc, argv, CLI_SHORT_OPTIONS, longopts, NULL)) != -1)
 		if (!cli_common_option(cli, opt, optarg))
 			return cli_bad_option("init", usage);
 	if (optind < argc)

@@ -133,7 +133,7 @@ int cmd_index(struct cli *cli, int argc, char **argv)
 	struct collection c;
 	int opt, rebuild = 0, code;
 
-	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, CLI_SHORT_OPTIONS, longopts, NULL)) != -1) {
 		if (opt == 'r')
 			rebuild = 1;
 		else if (!cli_common_option(cli, opt, optarg))

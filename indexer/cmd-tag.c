@@ -142,7 +142,7 @@ int cmd_tag(struct cli *cli, int argc, char **argv)
 	ev_status rc = EV_OK;
 
 	lesson_tags_init(&tags);
-	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, CLI_SHORT_OPTIONS, longopts, NULL)) != -1) {
 		switch (opt) {
 		case OPT_FORMAT:
 			format = cli_output_format(optarg,

@@ -47,7 +47,11 @@ int index_is_fresh(const struct index *ix)
 /* Keep the binding's message for a failed call on the database. */
 static ev_status db_fail(struct index *ix, ev_status rc, const char *what)
 {
-	buf_setf(&ix->msg, "%s: %s", what, xdb_errmsg(ix->db));
+	buf_setf(&ix->msg, "%s: %s%s", what, xdb_errmsg(ix->db),
+		 rc == EV_CORRUPT ? "; the index is damaged: run 'evidence "
+				    "index --rebuild' to rebuild it from the "
+				    "store"
+				  : "");
 	return rc;
 }
 

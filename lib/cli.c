@@ -62,10 +62,12 @@ int cli_common_option(struct cli *cli, int opt, const char *arg)
 			exit(EXIT_USAGE);
 		}
 		return 1;
+	case 'q':
 	case OPT_QUIET:
 		cli->quiet = 1;
 		cli->progress = 0;
 		return 1;
+	case 'v':
 	case OPT_VERBOSE:
 		cli->verbose++;
 		return 1;

@@ -30,6 +30,8 @@ enum { OPT_DIR = 0x1000, OPT_LESSONS, OPT_WAIT, OPT_QUIET, OPT_VERBOSE };
 	{                                                                     \
 		"verbose", no_argument, NULL, OPT_VERBOSE                     \
 	}
+/* The short forms: -q for --quiet, -v for --verbose. */
+#define CLI_SHORT_OPTIONS "qv"
 int cli_common_option(struct cli *cli, int opt, const char *arg);
 
 /* "evidence: MESSAGE\n" on stderr. */

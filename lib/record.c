@@ -498,13 +498,23 @@ ev_status record_keys(const struct record *rec, struct strvec *keys)
 	    !(rc = buf_printf(&b, "pmcid:%s", rec->pmcid)))
 		rc = strvec_push(keys, buf_str(&b));
 	buf_reset(&b);
-	if (!rc && rec->url) {
-		char *u = url_key(rec->url);
+	/* The work's URL; failing any identifier, the places it was read
+	 * from: a local text file has no URL of its own but is the same work
+	 * each time it is read from the same path.  (Not when it has an
+	 * identifier: the records of one CSL-JSON or PubMed file share the
+	 * file's URL.) */
+	for (size_t i = 0; !rc && i <= rec->n_provenance; i++) {
+		const char *url = i == 0 ? rec->url : rec->provenance[i - 1].url;
+		char *u;
 
+		if (!url || (i > 0 && keys->n > 0))
+			continue;
+		u = url_key(url);
+		buf_reset(&b);
 		if (!u)
 			rc = EV_NOMEM;
 		else if (!(rc = buf_printf(&b, "url:%s", u)))
-			rc = strvec_push(keys, buf_str(&b));
+			rc = strvec_push_unique(keys, buf_str(&b));
 		free(u);
 	}
 	buf_reset(&b);
@@ -515,8 +525,9 @@ ev_status record_keys(const struct record *rec, struct strvec *keys)
 		if (text_words(rec->title, add_word, &words) ||
 		    text_words(record_first_author(rec), add_word, &author)) {
 			rc = EV_NOMEM;
-		} else if (words.len >= 12) {
-			/* Short titles ("Reply.") are not distinctive. */
+		} else if (words.len >= 12 && rec->issued.year) {
+			/* Short titles ("Reply.") are not distinctive, and a
+			 * title with no year could be anything's. */
 			rc = buf_printf(&b, "title:%s|%d|%s", buf_str(&words),
 					rec->issued.year, buf_str(&author));
 			if (!rc)

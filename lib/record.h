@@ -119,15 +119,17 @@ ev_status record_normalise(struct record *rec);
 
 /*
  * The identity keys of a record, strongest first: "doi:...", "pmid:...",
- * "pmcid:...", "url:..." and "title:<normalised title>|<year>|<first
- * author family name>".  Used to deduplicate.  Strings are malloc'd into
+ * "pmcid:...", "url:..." (its URL; or, when it has no identifier at
+ * all, the URLs of the places it was read from) and "title:<normalised title>|<year>|<first
+ * author family name>" (only for titles of some length with a year).  Used to deduplicate.  Strings are malloc'd into
  * KEYS (an initialised strvec).
  */
 ev_status record_keys(const struct record *rec, struct strvec *keys);
 
 /*
  * Give REC an id when it has none: its DOI, else PMID, else PMCID, else
- * "url:" + its URL, else "sha:" + a hash of its title and text.  An id,
+ * "url:" + its URL or the URL it was read from (file://... for a local
+ * file), else "sha:" + a hash of its title and text.  An id,
  * once given, is never changed by anything in evidence.
  */
 ev_status record_assign_id(struct record *rec);

@@ -45,7 +45,7 @@ int cmd_lessons(struct cli *cli, int argc, char **argv)
 	size_t n;
 	ev_status rc;
 
-	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, CLI_SHORT_OPTIONS, longopts, NULL)) != -1) {
 		if (opt == 'f') {
 			if (cli_format_option("lessons", usage, optarg,
 					      OUT_ALLOW(OUT_TEXT) |
@@ -89,7 +89,13 @@ int cmd_lessons(struct cli *cli, int argc, char **argv)
 					  count_lesson, &works);
 	}
 	if (rc) {
-		code = cli_fail(rc, "lessons", msg ? msg : xdb_errmsg(db));
+		char *why = NULL;
+
+		if (asprintf(&why, "%s%s", msg ? msg : xdb_errmsg(db),
+			     msg ? "" : reader_advice(rc)) < 0)
+			why = NULL;
+		code = cli_fail(rc, "lessons", why);
+		free(why);
 		goto out;
 	}
 	if (format == OUT_JSON) {

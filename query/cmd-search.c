@@ -288,7 +288,7 @@ int cmd_search(struct cli *cli, int argc, char **argv)
 	strvec_init(&o.lessons);
 	strvec_init(&o.types);
 	o.limit = 10;
-	while ((opt = getopt_long(argc, argv, "n:", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, CLI_SHORT_OPTIONS "n:", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'l':
 			strvec_push(&o.lessons, optarg);

@@ -115,7 +115,7 @@ int cmd_show(struct cli *cli, int argc, char **argv)
 	int opt, format = OUT_TEXT, explain = 0, code;
 	ev_status rc;
 
-	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, CLI_SHORT_OPTIONS, longopts, NULL)) != -1) {
 		if (opt == 'f') {
 			if (cli_format_option("show", usage, optarg,
 					      OUT_ALLOW(OUT_TEXT) |

@@ -61,7 +61,7 @@ int cmd_stats(struct cli *cli, int argc, char **argv)
 	int opt, format = OUT_TEXT, code;
 	ev_status rc;
 
-	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, CLI_SHORT_OPTIONS, longopts, NULL)) != -1) {
 		if (opt == 'f') {
 			if (cli_format_option("stats", usage, optarg,
 					      OUT_ALLOW(OUT_TEXT) |
@@ -87,7 +87,13 @@ int cmd_stats(struct cli *cli, int argc, char **argv)
 		rc = reader_facet(db, facets[i].kind, facets[i].prefix,
 				  collect, &facets[i]);
 	if (rc) {
-		code = cli_fail(rc, "stats", msg ? msg : xdb_errmsg(db));
+		char *why = NULL;
+
+		if (asprintf(&why, "%s%s", msg ? msg : xdb_errmsg(db),
+			     msg ? "" : reader_advice(rc)) < 0)
+			why = NULL;
+		code = cli_fail(rc, "stats", why);
+		free(why);
 		goto out;
 	}
 	if (format == OUT_JSON) {

@@ -56,6 +56,14 @@ ev_status reader_open(const char *dir, xdb_t **dbp, char **msgp)
 	return rc;
 }
 
+const char *reader_advice(ev_status rc)
+{
+	return rc == EV_CORRUPT ? "; the index is damaged: run 'evidence "
+				  "index --rebuild' to rebuild it from the "
+				  "store"
+				: "";
+}
+
 /* Documents matching both TERM and KIND's term. */
 static ev_status count_both(xdb_t *db, const char *kind_term, const char *term,
 			    unsigned total, unsigned *countp)

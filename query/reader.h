@@ -14,6 +14,10 @@
  */
 ev_status reader_open(const char *dir, xdb_t **dbp, char **msgp);
 
+/* What to tell a user whose index failed with RC: for a damaged index,
+ * how to rebuild it; "" otherwise. */
+const char *reader_advice(ev_status rc);
+
 /* Number of documents of KIND ("work" or "passage"). */
 ev_status reader_count_kind(xdb_t *db, const char *kind, unsigned *countp);
 

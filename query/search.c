@@ -542,9 +542,11 @@ ev_status search_run(const char *index_dir, const struct search_options *o,
 	if (!rc && res->n_hits == 0 && o->offset == 0)
 		res->suggestion = xdb_qp_corrected(s.qp);
 out:
+	if (rc == EV_CORRUPT && !strstr(buf_str(&s.msg), "--rebuild"))
+		buf_addstr(&s.msg, reader_advice(rc));
 	if (rc && msgp)
-		*msgp =
-		    strdup(s.msg.len ? buf_str(&s.msg) : status_to_string(rc));
+		*msgp = strdup(s.msg.len ? buf_str(&s.msg)
+					 : status_to_string(rc));
 	xdb_mset_free(mset);
 	xdb_enquire_free(enq);
 	xdb_query_free(query);

@@ -1,0 +1,89 @@
+#!/bin/sh
+# t3200-index.sh - the index: incremental, rebuilt, re-tagged, repaired
+. "${top_srcdir:-$(dirname "$0")/..}/tests/test-lib.sh"
+
+evidence init >/dev/null
+evidence add --no-index "$FIXTURES/text" "$FIXTURES/csl/review.json" >/dev/null
+
+test_expect_success 'add --no-index stores without indexing' '
+	test $(find "$EVIDENCE_DIR/store/records" -name "*.json" | wc -l) = 5 &&
+	! test -d "$EVIDENCE_DIR/index"
+'
+test_expect_code 2 'search before any index says to run index' '
+	evidence search trust 2>err; code=$?
+	grep -q "run .evidence index." err; test $code = 1 && exit 2; exit $code
+'
+test_expect_success 'index indexes every work once' '
+	evidence index >out &&
+	grep -q "^5 works: 5 indexed" out &&
+	xapian-check "$EVIDENCE_DIR/index" >/dev/null
+'
+test_expect_success 'a second run changes nothing' '
+	evidence index >out &&
+	grep -q "^5 works: 0 indexed (0 passages), 5 unchanged, 0 removed" out
+'
+test_expect_success 'the schema version is in the database metadata' '
+	test "$(xapian-delve -V0 "$EVIDENCE_DIR/index" >/dev/null 2>&1; echo ok)" = ok &&
+	evidence stats --format json >s.json && test "$(jq .works s.json)" = 5
+'
+test_expect_success 'a changed record is re-indexed, the others are not' '
+	printf "Networks need years, not months\n\nNow with a new paragraph about patience.\n" >"$TRASH/pacing.txt" &&
+	cp "$FIXTURES/text/pacing-note.txt" "$TRASH/p2.txt" &&
+	evidence add "$TRASH/p2.txt" >/dev/null &&
+	echo "Another paragraph, added later, about trust and goodwill." >>"$TRASH/p2.txt" &&
+	evidence add "$TRASH/p2.txt" >out &&
+	grep -q "0 new, 1 updated" out &&
+	evidence index >out && grep -q "0 indexed" out
+'
+test_expect_success 'editing the taxonomy re-tags everything' '
+	evidence lessons --format json >before.json &&
+	cat >>"$EVIDENCE_DIR/lessons.conf" <<-\CONF &&
+	[colour]
+	label = Colour
+	description = Test lesson: colours.
+	threshold = 1
+	word 1 red blue green
+	CONF
+	evidence index >out &&
+	grep -q "^6 works: 6 indexed" out &&
+	evidence lessons --format json >after.json &&
+	test "$(jq -r ".lessons[-1].lesson" after.json)" = colour
+'
+test_expect_success '--rebuild builds afresh and swaps it in' '
+	evidence index --rebuild >out &&
+	grep -q "^6 works: 6 indexed" out &&
+	! test -e "$EVIDENCE_DIR/index.new" && ! test -e "$EVIDENCE_DIR/index.old"
+'
+test_expect_success 'a work removed from the store leaves the index' '
+	f=$(grep -l "Trust before structures" $(find "$EVIDENCE_DIR/store/records" -name "*.json")) &&
+	rm "$f" &&
+	evidence index >out && grep -q "1 removed" out &&
+	evidence search --format json "trust before structures" >res.json; \
+	! jq -r ".hits[].title" res.json | grep -q "^Trust before structures$"
+'
+test_expect_code 1 'a damaged record file is skipped and named' '
+	f=$(find "$EVIDENCE_DIR/store/records" -name "*.json" | head -1) &&
+	printf "{ not json" >"$f" &&
+	evidence index --rebuild >out 2>err; code=$?
+	grep -q "damaged record file" err && grep -q "1 failed" out
+	exit $code
+'
+test_expect_code 65 'a damaged index is reported with the cure' '
+	find "$EVIDENCE_DIR/store/records" -name "*.json" -size -20c -delete
+	dd if=/dev/zero of="$EVIDENCE_DIR/index/postlist.glass" bs=1024 count=8 conv=notrunc 2>/dev/null &&
+	evidence search trust 2>err; code=$?
+	grep -q "index --rebuild" err && test $(wc -l <err) = 1
+	exit $code
+'
+test_expect_success 'index --rebuild repairs it from the store' '
+	evidence index --rebuild >/dev/null &&
+	xapian-check "$EVIDENCE_DIR/index" >/dev/null &&
+	evidence search --format json goodwill >res.json &&
+	test "$(jq ".hits | length" res.json)" -ge 1
+'
+test_expect_code 65 'a malformed taxonomy stops index with FILE:LINE' '
+	echo "word notanumber x" >>"$EVIDENCE_DIR/lessons.conf" &&
+	evidence index 2>err; code=$?
+	grep -q "lessons.conf:[0-9]" err; exit $code
+'
+test_done
