@@ -835,6 +835,31 @@ static int boilerplate(const xmlNode *n, void *ctx)
 	       has_word(xml_attr(n, "id"), boilerplate_words);
 }
 
+/* An in-page link whose text is only a citation number ("1", "2-4",
+ * "[3]"): a reference marker, which would glue itself to the word
+ * before it ("August1"). */
+static int citation_marker(const xmlNode *n)
+{
+	const char *href = xml_attr(n, "href");
+	char *t = NULL;
+	int marker;
+
+	if (!xml_is(n, "a") || !href || href[0] != '#')
+		return 0;
+	if (xml_text(n, &t) || !t)
+		return 0;
+	marker = strlen(t) <= 12 && strspn(t, "0123456789,-[]() ") ==
+					    strlen(t);
+	free(t);
+	return marker;
+}
+
+/* Inside a passage: boilerplate, and citation markers. */
+static int skip_in_passage(const xmlNode *n, void *ctx)
+{
+	return boilerplate(n, ctx) || citation_marker(n);
+}
+
 /* Content containers by class or id, as whole class tokens. */
 static int content_class(const xmlNode *n)
 {
@@ -1088,7 +1113,9 @@ static ev_status extract_passages(struct extract *x, xmlNode *root)
 			continue;
 		}
 		if (!x->stop_level)
-			rc = xml_text_skip(n, boilerplate, NULL, &t);
+			rc = xml_text_skip(n, skip_in_passage, NULL, &t);
+		if (!rc && t)
+			text_drop_empty_brackets(t);
 		/* Link lists and bare addresses ("https://doi.org/...t001"
 		 * under a table) are not text. */
 		if (!rc && t && !(xml_is(n, "li") && mostly_links(n, strlen(t))) &&
