@@ -550,11 +550,13 @@ static ev_status read_article(struct record *rec, const xmlNode *article)
 		rc = set_journal(rec, jm);
 	set_date(rec, meta);
 	if (!rc)
-		rc = jats_text_if_unset(&rec->volume, xml_child(meta, "volume"));
+		rc = jats_text_if_unset(&rec->volume,
+					xml_child(meta, "volume"));
 	if (!rc)
 		rc = jats_text_if_unset(&rec->issue, xml_child(meta, "issue"));
 	if (!rc) /* SciELO's name for it */
-		rc = jats_text_if_unset(&rec->issue, xml_child(meta, "numero"));
+		rc = jats_text_if_unset(&rec->issue,
+					xml_child(meta, "numero"));
 	if (!rc)
 		rc = set_pages(rec, meta);
 	if (!rc)

@@ -149,7 +149,7 @@ static enum sniff sniff_markup(const char *p, const char *end,
 			*fmt = format_of_root(name);
 			if (*fmt == FORMAT_HTML && xml_decl &&
 			    strcmp(name, "html"))
-				return SNIFF_FOREIGN; /* XML using an HTML name */
+				return SNIFF_FOREIGN; /* XML, HTML name */
 			if (*fmt != FORMAT_UNKNOWN)
 				return SNIFF_FORMAT;
 			/* Some other XML vocabulary (RSS, RDF, an E-utilities

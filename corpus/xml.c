@@ -512,8 +512,8 @@ ev_status xml_text_append(struct buf *out, const xmlNode *root,
 				break;
 			}
 			parent = n->parent;
-			if (nrefs &&
-			    parent == (const xmlNode *)refs[nrefs - 1]->children) {
+			if (nrefs && parent == (const xmlNode *)refs[nrefs - 1]
+							->children) {
 				n = refs[--nrefs];
 				continue;
 			}
@@ -779,7 +779,8 @@ static int inline_tag(const char *name, size_t len)
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++)
-		if (strlen(names[i]) == len && !strncasecmp(names[i], name, len))
+		if (strlen(names[i]) == len &&
+		    !strncasecmp(names[i], name, len))
 			return 1;
 	return 0;
 }

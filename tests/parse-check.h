@@ -109,8 +109,8 @@ struct expect {
 	const char *absent[12];
 };
 
-static inline void check_str(const char *file, const char *what, const char *got,
-		      const char *want)
+static inline void check_str(const char *file, const char *what,
+			     const char *got, const char *want)
 {
 	if (want)
 		is_str(got, *want ? want : NULL, "%s: %s", file, what);

@@ -283,57 +283,56 @@ static void test_detect(void)
 		const char *name;
 		enum format want;
 	} cases[] = {
-		{ "<?xml version=\"1.0\"?>\n<!DOCTYPE PubmedArticleSet PUBLIC "
-		  "\"-//NLM//DTD PubMedArticle//EN\" \"x.dtd\">",
-		  0, NULL, FORMAT_PUBMED },
-		{ "<PubmedArticle><MedlineCitation>", 0, NULL, FORMAT_PUBMED },
-		{ "<?xml version=\"1.0\"?><PubmedBookArticle>", 0, NULL,
-		  FORMAT_PUBMED },
-		{ "<?xml version=\"1.0\"?><pmc-articleset><article>", 0, NULL,
-		  FORMAT_JATS },
-		{ "<!DOCTYPE article PUBLIC \"-//NLM//DTD JATS\" \"a.dtd\">\n"
-		  "<article>", 0, "x.xml", FORMAT_JATS },
-		/* a namespace prefix on the root */
-		{ "<j:article xmlns:j=\"http://jats.nlm.nih.gov\">", 0, NULL,
-		  FORMAT_JATS },
-		/* BOM, then a doctype */
-		{ "\xef\xbb\xbf<!DOCTYPE html><html>", 0, NULL, FORMAT_HTML },
-		{ "<!-- saved page --><html lang=\"en\">", 0, NULL,
-		  FORMAT_HTML },
-		{ "  \n<HTML><HEAD>", 0, NULL, FORMAT_HTML },
-		{ "<meta charset=utf-8><p>x", 0, NULL, FORMAT_HTML },
-		/* UTF-16LE with a BOM */
-		{ "\xff\xfe<\0h\0t\0m\0l\0>\0", 14, NULL, FORMAT_HTML },
-		/* other XML is not ours, whatever the extension */
-		{ "<?xml version=\"1.0\"?><rss version=\"2.0\">", 0, "feed.xml",
-		  FORMAT_UNKNOWN },
-		{ "<!-- c -->\n<!DOCTYPE rss [<!ENTITY id \"x\">]>\n<rss>", 0,
-		  "a.txt", FORMAT_UNKNOWN },
-		{ "<eSearchResult><Count>0</Count>", 0, NULL, FORMAT_UNKNOWN },
-		{ "{\"title\": \"x\", \"type\": \"report\"}", 0, NULL,
-		  FORMAT_CSL_JSON },
-		{ "[{\"DOI\": \"10.1/x\"}]", 0, "items", FORMAT_CSL_JSON },
-		/* API envelopes are not CSL, even named .json */
-		{ "{\"status\":\"ok\",\"message-type\":\"work\",\"message\":"
-		  "{\"DOI\":\"10.1/x\",\"title\":[\"t\"]}}",
-		  0, "work.json", FORMAT_UNKNOWN },
-		{ "{\"a\": 1}", 0, NULL, FORMAT_UNKNOWN },
-		/* a CSL item cut off in the head: the extension decides */
-		{ "{\"abstract\": \"a very long abstract that goes on", 0,
-		  "x.json", FORMAT_CSL_JSON },
-		{ "Primary care networks\n\nText.", 0, "notes.txt", FORMAT_TEXT },
-		{ "Primary care networks\n\nText.", 0, NULL, FORMAT_TEXT },
-		{ "Plain text in a file named .html", 0, "page.html",
-		  FORMAT_HTML },
-		{ "Caf\xe9 au lait\n", 0, NULL, FORMAT_TEXT },
-		{ "%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", 0, "paper.txt",
-		  FORMAT_UNKNOWN },
-		{ "abc\0def", 7, NULL, FORMAT_UNKNOWN },
-		{ "", 0, NULL, FORMAT_TEXT },
+	    {"<?xml version=\"1.0\"?>\n<!DOCTYPE PubmedArticleSet PUBLIC "
+	     "\"-//NLM//DTD PubMedArticle//EN\" \"x.dtd\">",
+	     0, NULL, FORMAT_PUBMED},
+	    {"<PubmedArticle><MedlineCitation>", 0, NULL, FORMAT_PUBMED},
+	    {"<?xml version=\"1.0\"?><PubmedBookArticle>", 0, NULL,
+	     FORMAT_PUBMED},
+	    {"<?xml version=\"1.0\"?><pmc-articleset><article>", 0, NULL,
+	     FORMAT_JATS},
+	    {"<!DOCTYPE article PUBLIC \"-//NLM//DTD JATS\" \"a.dtd\">\n"
+	     "<article>",
+	     0, "x.xml", FORMAT_JATS},
+	    /* a namespace prefix on the root */
+	    {"<j:article xmlns:j=\"http://jats.nlm.nih.gov\">", 0, NULL,
+	     FORMAT_JATS},
+	    /* BOM, then a doctype */
+	    {"\xef\xbb\xbf<!DOCTYPE html><html>", 0, NULL, FORMAT_HTML},
+	    {"<!-- saved page --><html lang=\"en\">", 0, NULL, FORMAT_HTML},
+	    {"  \n<HTML><HEAD>", 0, NULL, FORMAT_HTML},
+	    {"<meta charset=utf-8><p>x", 0, NULL, FORMAT_HTML},
+	    /* UTF-16LE with a BOM */
+	    {"\xff\xfe<\0h\0t\0m\0l\0>\0", 14, NULL, FORMAT_HTML},
+	    /* other XML is not ours, whatever the extension */
+	    {"<?xml version=\"1.0\"?><rss version=\"2.0\">", 0, "feed.xml",
+	     FORMAT_UNKNOWN},
+	    {"<!-- c -->\n<!DOCTYPE rss [<!ENTITY id \"x\">]>\n<rss>", 0,
+	     "a.txt", FORMAT_UNKNOWN},
+	    {"<eSearchResult><Count>0</Count>", 0, NULL, FORMAT_UNKNOWN},
+	    {"{\"title\": \"x\", \"type\": \"report\"}", 0, NULL,
+	     FORMAT_CSL_JSON},
+	    {"[{\"DOI\": \"10.1/x\"}]", 0, "items", FORMAT_CSL_JSON},
+	    /* API envelopes are not CSL, even named .json */
+	    {"{\"status\":\"ok\",\"message-type\":\"work\",\"message\":"
+	     "{\"DOI\":\"10.1/x\",\"title\":[\"t\"]}}",
+	     0, "work.json", FORMAT_UNKNOWN},
+	    {"{\"a\": 1}", 0, NULL, FORMAT_UNKNOWN},
+	    /* a CSL item cut off in the head: the extension decides */
+	    {"{\"abstract\": \"a very long abstract that goes on", 0, "x.json",
+	     FORMAT_CSL_JSON},
+	    {"Primary care networks\n\nText.", 0, "notes.txt", FORMAT_TEXT},
+	    {"Primary care networks\n\nText.", 0, NULL, FORMAT_TEXT},
+	    {"Plain text in a file named .html", 0, "page.html", FORMAT_HTML},
+	    {"Caf\xe9 au lait\n", 0, NULL, FORMAT_TEXT},
+	    {"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", 0, "paper.txt", FORMAT_UNKNOWN},
+	    {"abc\0def", 7, NULL, FORMAT_UNKNOWN},
+	    {"", 0, NULL, FORMAT_TEXT},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
-		size_t len = cases[i].len ? cases[i].len : strlen(cases[i].head);
+		size_t len =
+		    cases[i].len ? cases[i].len : strlen(cases[i].head);
 
 		is_str(format_name(format_detect(cases[i].head, len,
 						 cases[i].name)),
@@ -428,23 +427,23 @@ static void test_markup(void)
 	static const struct {
 		const char *in, *want;
 	} cases[] = {
-		{ "Maize (<i>Zea mays</i> L.) Grain Yield",
-		  "Maize (Zea mays L.) Grain Yield" },
-		{ "Pediatr&iacute;a (Asunci&oacute;n)",
-		  "Pediatr\xc3\xad" "a (Asunci\xc3\xb3n)" },
-		{ "In&nbsp;Vitro", "In\xc2\xa0Vitro" },
-		{ "p < 0.05 and a<b", "p < 0.05 and a<b" },
-		{ "&lt;i&gt;Zea&lt;/i&gt;", "Zea" },
-		{ "A&#x2019;s &#8211; &#146;",
-		  "A\xe2\x80\x99s \xe2\x80\x93 \xe2\x80\x99" },
-		{ "&unknown; &amp no semicolon", "&unknown; &amp no semicolon" },
-		{ "line<br/>break", "line break" },
-		{ "<!-- note -->text", "text" },
-		{ "bad &#0; &#xD800; &#x110000;",
-		  "bad \xef\xbf\xbd \xef\xbf\xbd \xef\xbf\xbd" },
-		{ "&Eacute;tude &amp;amp; &beta;-blocker",
-		  "\xc3\x89tude &amp; \xce\xb2-blocker" },
-		{ "unclosed <b tag", "unclosed <b tag" },
+	    {"Maize (<i>Zea mays</i> L.) Grain Yield",
+	     "Maize (Zea mays L.) Grain Yield"},
+	    {"Pediatr&iacute;a (Asunci&oacute;n)", "Pediatr\xc3\xad"
+						   "a (Asunci\xc3\xb3n)"},
+	    {"In&nbsp;Vitro", "In\xc2\xa0Vitro"},
+	    {"p < 0.05 and a<b", "p < 0.05 and a<b"},
+	    {"&lt;i&gt;Zea&lt;/i&gt;", "Zea"},
+	    {"A&#x2019;s &#8211; &#146;",
+	     "A\xe2\x80\x99s \xe2\x80\x93 \xe2\x80\x99"},
+	    {"&unknown; &amp no semicolon", "&unknown; &amp no semicolon"},
+	    {"line<br/>break", "line break"},
+	    {"<!-- note -->text", "text"},
+	    {"bad &#0; &#xD800; &#x110000;",
+	     "bad \xef\xbf\xbd \xef\xbf\xbd \xef\xbf\xbd"},
+	    {"&Eacute;tude &amp;amp; &beta;-blocker",
+	     "\xc3\x89tude &amp; \xce\xb2-blocker"},
+	    {"unclosed <b tag", "unclosed <b tag"},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
@@ -491,50 +490,54 @@ static void test_text(void)
 		long passages;
 		const char *passage2; /* NULL: not checked */
 	} cases[] = {
-		/* No blank line: one paragraph per line. */
-		{ "Federations and networks: a long view\nGP federations formed "
-		  "from 2014.\nNetworks followed in 2019.\n",
-		  0, "Federations and networks: a long view", 3,
-		  "GP federations formed from 2014." },
-		/* A first paragraph too long for a title: its first
-		 * sentence ("Dr." and "J." do not end it). */
-		{ "Primary care networks must under-promise and over-deliver, "
-		  "says Dr. J. Smith, to keep the support of their member "
-		  "practices. They must put in place new services for local "
-		  "people and build an evidence base for the future, which "
-		  "takes time and patience from everyone involved.\n\nSecond.",
-		  0, "Primary care networks must under-promise and "
-		     "over-deliver, says Dr. J. Smith, to keep the support of "
-		     "their member practices.", 2, "Second." },
-		/* Only capitals: no title. */
-		{ "LETTERS\n\nPRIMARY CARE\n", 0, NULL, 2, "PRIMARY CARE" },
-		/* CRLF and a blank line holding spaces. */
-		{ "Title line\r\n  \r\nBody one\r\nstill one\r\n\r\nBody two\r\n",
-		  0, "Title line", 3, "Body one still one" },
-		/* Windows-1252: no valid UTF-8 sequence, so decoded as such. */
-		{ "Caf\xe9 \x93quoted\x94 and GP\x92s\n", 0,
-		  "Caf\xc3\xa9 \xe2\x80\x9cquoted\xe2\x80\x9d and "
-		  "GP\xe2\x80\x99s", 1, NULL },
-		/* UTF-8 with one damaged byte: kept as UTF-8, U+FFFD. */
-		{ "Caf\xc3\xa9 and na\xc3\xafve \xff end\n", 0,
-		  "Caf\xc3\xa9 and na\xc3\xafve \xef\xbf\xbd end", 1, NULL },
-		/* UTF-16LE with a BOM. */
-		{ "\xff\xfeT\0i\0t\0l\0\xe9\0\n\0\n\0B\0o\0d\0y\0", 24,
-		  "Titl\xc3\xa9", 2, "Body" },
-		/* UTF-16BE with a BOM and a surrogate pair (U+1F600). */
-		{ "\xfe\xff\0H\0i\xd8\x3d\xde\x00", 10, "Hi\xf0\x9f\x98\x80", 1,
-		  NULL },
-		/* A UTF-8 BOM is not text. */
-		{ "\xef\xbb\xbfTitle\n\nBody\n", 0, "Title", 2, "Body" },
-		/* Nothing at all: no record. */
-		{ "\n\n  \n", 0, NULL, -1, NULL },
+	    /* No blank line: one paragraph per line. */
+	    {"Federations and networks: a long view\nGP federations formed "
+	     "from 2014.\nNetworks followed in 2019.\n",
+	     0, "Federations and networks: a long view", 3,
+	     "GP federations formed from 2014."},
+	    /* A first paragraph too long for a title: its first
+	     * sentence ("Dr." and "J." do not end it). */
+	    {"Primary care networks must under-promise and over-deliver, "
+	     "says Dr. J. Smith, to keep the support of their member "
+	     "practices. They must put in place new services for local "
+	     "people and build an evidence base for the future, which "
+	     "takes time and patience from everyone involved.\n\nSecond.",
+	     0,
+	     "Primary care networks must under-promise and "
+	     "over-deliver, says Dr. J. Smith, to keep the support of "
+	     "their member practices.",
+	     2, "Second."},
+	    /* Only capitals: no title. */
+	    {"LETTERS\n\nPRIMARY CARE\n", 0, NULL, 2, "PRIMARY CARE"},
+	    /* CRLF and a blank line holding spaces. */
+	    {"Title line\r\n  \r\nBody one\r\nstill one\r\n\r\nBody two\r\n",
+	     0, "Title line", 3, "Body one still one"},
+	    /* Windows-1252: no valid UTF-8 sequence, so decoded as such. */
+	    {"Caf\xe9 \x93quoted\x94 and GP\x92s\n", 0,
+	     "Caf\xc3\xa9 \xe2\x80\x9cquoted\xe2\x80\x9d and "
+	     "GP\xe2\x80\x99s",
+	     1, NULL},
+	    /* UTF-8 with one damaged byte: kept as UTF-8, U+FFFD. */
+	    {"Caf\xc3\xa9 and na\xc3\xafve \xff end\n", 0,
+	     "Caf\xc3\xa9 and na\xc3\xafve \xef\xbf\xbd end", 1, NULL},
+	    /* UTF-16LE with a BOM. */
+	    {"\xff\xfeT\0i\0t\0l\0\xe9\0\n\0\n\0B\0o\0d\0y\0", 24,
+	     "Titl\xc3\xa9", 2, "Body"},
+	    /* UTF-16BE with a BOM and a surrogate pair (U+1F600). */
+	    {"\xfe\xff\0H\0i\xd8\x3d\xde\x00", 10, "Hi\xf0\x9f\x98\x80", 1,
+	     NULL},
+	    /* A UTF-8 BOM is not text. */
+	    {"\xef\xbb\xbfTitle\n\nBody\n", 0, "Title", 2, "Body"},
+	    /* Nothing at all: no record. */
+	    {"\n\n  \n", 0, NULL, -1, NULL},
 	};
 	struct run opt = { FORMAT_TEXT, 0, NULL, NULL };
 	struct collected c = { .n = 0 };
 	char err[256];
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
-		size_t len = cases[i].len ? cases[i].len : strlen(cases[i].text);
+		size_t len =
+		    cases[i].len ? cases[i].len : strlen(cases[i].text);
 		ev_status rc = run_bytes("t.txt", cases[i].text, len, &opt, &c,
 					 err, sizeof(err));
 
@@ -568,6 +571,27 @@ static void test_text(void)
 
 /* --- HTML beyond the fixtures --- */
 
+/* 1,000 levels of arrays around an article type and a DOI. */
+#define ARRAYS_10 "[[[[[[[[[["
+#define ARRAYS_100 \
+	ARRAYS_10 ARRAYS_10 ARRAYS_10 ARRAYS_10 ARRAYS_10 ARRAYS_10 \
+	ARRAYS_10 ARRAYS_10 ARRAYS_10 ARRAYS_10
+#define ARRAYS_1000 \
+	ARRAYS_100 ARRAYS_100 ARRAYS_100 ARRAYS_100 ARRAYS_100 ARRAYS_100 \
+	ARRAYS_100 ARRAYS_100 ARRAYS_100 ARRAYS_100
+#define CLOSE_10 "]]]]]]]]]]"
+#define CLOSE_100 \
+	CLOSE_10 CLOSE_10 CLOSE_10 CLOSE_10 CLOSE_10 CLOSE_10 CLOSE_10 \
+	CLOSE_10 CLOSE_10 CLOSE_10
+#define CLOSE_1000 \
+	CLOSE_100 CLOSE_100 CLOSE_100 CLOSE_100 CLOSE_100 CLOSE_100 \
+	CLOSE_100 CLOSE_100 CLOSE_100 CLOSE_100
+#define NESTED_JSONLD \
+	"<html><head><title>Nested</title><script type=\"application/" \
+	"ld+json\">{\"@type\": " ARRAYS_1000 "\"Article\"" CLOSE_1000 \
+	", \"identifier\": " ARRAYS_1000 "\"doi:10.1/x\"" CLOSE_1000 \
+	"}</script></head><body><p>Nested arrays.</p></body></html>"
+
 static void test_html(void)
 {
 	static const struct {
@@ -576,75 +600,88 @@ static void test_html(void)
 		ev_status rc;
 		const char *type, *title, *author1, *passage1, *date;
 	} cases[] = {
-		/* A bot challenge: nothing to keep. */
-		{ .html = "<html><head><title>Just a moment...</title><script>"
-			  "x()</script></head><body><div class=\"main-content"
-			  "\"><noscript>Enable JavaScript</noscript></div>"
-			  "</body></html>",
-		  .rc = EV_PARSE },
-		/* JSON-LD BlogPosting in an array, Person and Organization
-		 * authors, no main container: post-weblog. */
-		{ .html = "<html><head><script type=\"application/ld+json\">"
-			  "[{\"@type\":\"BreadcrumbList\"},{\"@type\":"
-			  "\"BlogPosting\",\"headline\":\"Why PCNs need time"
-			  "\",\"author\":[{\"@type\":\"Person\",\"givenName"
-			  "\":\"Amelia\",\"familyName\":\"Harshfield\"},"
-			  "{\"@type\":\"Organization\",\"name\":\"Nuffield "
-			  "Trust\"}],\"datePublished\":\"2019-03-20T09:00:00"
-			  "+00:00\"}]</script></head><body><p>Networks need "
-			  "breathing space.</p></body></html>",
-		  .type = "post-weblog", .title = "Why PCNs need time",
-		  .author1 = "Harshfield|Amelia",
-		  .passage1 = "|Networks need breathing space.",
-		  .date = "2019-3-20" },
-		/* NewsArticle via mainEntity: a newspaper article. */
-		{ .html = "<html><head><script type=\"application/ld+json\">"
-			  "{\"@type\":\"WebPage\",\"mainEntity\":{\"@type\":"
-			  "\"NewsArticle\",\"name\":\"GPs sign up to networks"
-			  "\",\"author\":\"Jo Bloggs\"}}</script></head><body>"
-			  "<article><p>Almost every practice joined.</p>"
-			  "</article></body></html>",
-		  .type = "article-newspaper", .title = "GPs sign up to networks",
-		  .author1 = "Bloggs|Jo",
-		  .passage1 = "|Almost every practice joined." },
-		/* Broken JSON-LD is ignored; OpenGraph gives the title. */
-		{ .html = "<html><head><meta property=\"og:title\" content="
-			  "\"OG only\"><meta property=\"article:published_time"
-			  "\" content=\"2021-05-04\"><script type=\"application"
-			  "/ld+json\">{not json</script></head><body><main><p>"
-			  "Text.</p></main></body></html>",
-		  .type = "webpage", .title = "OG only", .passage1 = "|Text.",
-		  .date = "2021-5-4" },
-		/* No metadata but text: the <h1> is the title. */
-		{ .html = "<html><head><title>Site | Page</title></head><body>"
-			  "<main><h1>Federations at five</h1><p>They grew.</p>"
-			  "</main></body></html>",
-		  .type = "webpage", .title = "Federations at five",
-		  .passage1 = "|They grew." },
-		/* Windows-1252 bytes and no charset anywhere. */
-		{ .html = "<html><body><p>The practice\x92s \x93network\x94"
-			  "</p></body></html>",
-		  .passage1 = "|The practice\xe2\x80\x99s \xe2\x80\x9cnetwork"
-			      "\xe2\x80\x9d" },
-		/* The HTTP charset is used... */
-		{ .html = "<html><body><p>Caf\xe9</p></body></html>",
-		  .charset = "iso-8859-1", .passage1 = "|Caf\xc3\xa9" },
-		/* ...and one libxml2 does not know is ignored. */
-		{ .html = "<html><body><p>Plain</p></body></html>",
-		  .charset = "x-no-such-charset", .passage1 = "|Plain" },
-		/* A <meta> naming a legacy charset is followed. */
-		{ .html = "<html><head><meta http-equiv=\"Content-Type\" "
-			  "content=\"text/html; charset=windows-1251\"></head>"
-			  "<body><p>\xcf\xf0\xe8</p></body></html>",
-		  .passage1 = "|\xd0\x9f\xd1\x80\xd0\xb8" },
+	    /* A bot challenge: nothing to keep. */
+	    {.html = "<html><head><title>Just a moment...</title><script>"
+		     "x()</script></head><body><div class=\"main-content"
+		     "\"><noscript>Enable JavaScript</noscript></div>"
+		     "</body></html>",
+	     .rc = EV_PARSE},
+	    /* JSON-LD BlogPosting in an array, Person and Organization
+	     * authors, no main container: post-weblog. */
+	    {.html = "<html><head><script type=\"application/ld+json\">"
+		     "[{\"@type\":\"BreadcrumbList\"},{\"@type\":"
+		     "\"BlogPosting\",\"headline\":\"Why PCNs need time"
+		     "\",\"author\":[{\"@type\":\"Person\",\"givenName"
+		     "\":\"Amelia\",\"familyName\":\"Harshfield\"},"
+		     "{\"@type\":\"Organization\",\"name\":\"Nuffield "
+		     "Trust\"}],\"datePublished\":\"2019-03-20T09:00:00"
+		     "+00:00\"}]</script></head><body><p>Networks need "
+		     "breathing space.</p></body></html>",
+	     .type = "post-weblog",
+	     .title = "Why PCNs need time",
+	     .author1 = "Harshfield|Amelia",
+	     .passage1 = "|Networks need breathing space.",
+	     .date = "2019-3-20"},
+	    /* NewsArticle via mainEntity: a newspaper article. */
+	    {.html = "<html><head><script type=\"application/ld+json\">"
+		     "{\"@type\":\"WebPage\",\"mainEntity\":{\"@type\":"
+		     "\"NewsArticle\",\"name\":\"GPs sign up to networks"
+		     "\",\"author\":\"Jo Bloggs\"}}</script></head><body>"
+		     "<article><p>Almost every practice joined.</p>"
+		     "</article></body></html>",
+	     .type = "article-newspaper",
+	     .title = "GPs sign up to networks",
+	     .author1 = "Bloggs|Jo",
+	     .passage1 = "|Almost every practice joined."},
+	    /* Regression: nested arrays in @type and identifier were
+	     * followed as deep as jansson parses (2048 levels). */
+	    {.html = NESTED_JSONLD,
+	     .type = "webpage",
+	     .title = "Nested",
+	     .passage1 = "|Nested arrays."},
+	    /* Broken JSON-LD is ignored; OpenGraph gives the title. */
+	    {.html = "<html><head><meta property=\"og:title\" content="
+		     "\"OG only\"><meta property=\"article:published_time"
+		     "\" content=\"2021-05-04\"><script type=\"application"
+		     "/ld+json\">{not json</script></head><body><main><p>"
+		     "Text.</p></main></body></html>",
+	     .type = "webpage",
+	     .title = "OG only",
+	     .passage1 = "|Text.",
+	     .date = "2021-5-4"},
+	    /* No metadata but text: the <h1> is the title. */
+	    {.html = "<html><head><title>Site | Page</title></head><body>"
+		     "<main><h1>Federations at five</h1><p>They grew.</p>"
+		     "</main></body></html>",
+	     .type = "webpage",
+	     .title = "Federations at five",
+	     .passage1 = "|They grew."},
+	    /* Windows-1252 bytes and no charset anywhere. */
+	    {.html = "<html><body><p>The practice\x92s \x93network\x94"
+		     "</p></body></html>",
+	     .passage1 = "|The practice\xe2\x80\x99s \xe2\x80\x9cnetwork"
+			 "\xe2\x80\x9d"},
+	    /* The HTTP charset is used... */
+	    {.html = "<html><body><p>Caf\xe9</p></body></html>",
+	     .charset = "iso-8859-1",
+	     .passage1 = "|Caf\xc3\xa9"},
+	    /* ...and one libxml2 does not know is ignored. */
+	    {.html = "<html><body><p>Plain</p></body></html>",
+	     .charset = "x-no-such-charset",
+	     .passage1 = "|Plain"},
+	    /* A <meta> naming a legacy charset is followed. */
+	    {.html = "<html><head><meta http-equiv=\"Content-Type\" "
+		     "content=\"text/html; charset=windows-1251\"></head>"
+		     "<body><p>\xcf\xf0\xe8</p></body></html>",
+	     .passage1 = "|\xd0\x9f\xd1\x80\xd0\xb8"},
 	};
 	struct collected c = { .n = 0 };
 	char err[256];
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
 		struct run opt = { FORMAT_UNKNOWN, 0, cases[i].charset, NULL };
-		ev_status rc = run_bytes("page.html", cases[i].html, 0, &opt, &c,
-					 err, sizeof(err));
+		ev_status rc = run_bytes("page.html", cases[i].html, 0, &opt,
+					 &c, err, sizeof(err));
 		const struct record *r = c.n ? &c.recs[0] : NULL;
 		char date[32];
 
@@ -664,7 +701,8 @@ static void test_html(void)
 		if (cases[i].title)
 			is_str(r->title, cases[i].title, "html %zu: title", i);
 		check_author("html", "first author",
-			     r->n_authors ? r->authors : NULL, cases[i].author1);
+			     r->n_authors ? r->authors : NULL,
+			     cases[i].author1);
 		check_passage("html", "first passage",
 			      r->n_passages ? r->passages : NULL,
 			      cases[i].passage1);
@@ -773,7 +811,8 @@ static void test_pipe(void)
 		close(fds[0]);
 		is_int(rc, EV_OK, "%s through a pipe (%s)", files[i],
 		       rc ? err : "ok");
-		is_int(c.seen, want[i], "%s through a pipe: records", files[i]);
+		is_int(c.seen, want[i], "%s through a pipe: records",
+		       files[i]);
 		collected_release(&c);
 		buf_release(&data);
 		free(path);
@@ -825,8 +864,9 @@ static void test_caps_and_sink(void)
 		   "provenance says text");
 	free(path);
 
-	is_int(run_bytes("empty.xml", "<?xml version=\"1.0\"?>"
-					"<PubmedArticleSet></PubmedArticleSet>",
+	is_int(run_bytes("empty.xml",
+			 "<?xml version=\"1.0\"?>"
+			 "<PubmedArticleSet></PubmedArticleSet>",
 			 0, NULL, &c, err, sizeof(err)),
 	       EV_OK, "an empty PubMed set is OK");
 	is_int(c.seen, 0, "an empty set has no records");
@@ -981,7 +1021,8 @@ static void test_external_entities(void)
 		const char *at = strstr(xxe_cases[i].doc, "@URL@");
 
 		buf_reset(&doc);
-		buf_add(&doc, xxe_cases[i].doc, (size_t)(at - xxe_cases[i].doc));
+		buf_add(&doc, xxe_cases[i].doc,
+			(size_t)(at - xxe_cases[i].doc));
 		buf_addstr(&doc, xxe_cases[i].dtd ? dtd_url : secret_url);
 		buf_addstr(&doc, at + 5);
 		rc = run_bytes(xxe_cases[i].file, doc.ptr, 0, NULL, &c, err,
@@ -993,10 +1034,10 @@ static void test_external_entities(void)
 			       xxe_cases[i].name);
 		if (xxe_cases[i].passage)
 			is_str(c.n && c.recs[0].n_passages
-				       ? c.recs[0].passages[0].text
-				       : NULL,
-			       xxe_cases[i].passage, "%s: the rest of the text",
-			       xxe_cases[i].name);
+				   ? c.recs[0].passages[0].text
+				   : NULL,
+			       xxe_cases[i].passage,
+			       "%s: the rest of the text", xxe_cases[i].name);
 	}
 
 	/* The loader itself refuses whatever it is asked. */
@@ -1052,7 +1093,8 @@ static void test_bombs(void)
 			buf_printf(&doc, "&l%d;", i - 1);
 		buf_addstr(&doc, "\">\n");
 	}
-	buf_addstr(&doc, "]>\n<article article-type=\"&l9;\"><body/></article>");
+	buf_addstr(&doc,
+		   "]>\n<article article-type=\"&l9;\"><body/></article>");
 	rc = run_bytes("laughs-attr.xml", doc.ptr, 0, NULL, &c, err,
 		       sizeof(err));
 	is_int(rc, EV_PARSE, "billion laughs in an attribute is rejected");
@@ -1172,11 +1214,12 @@ static void test_bad_encodings(void)
 	char err[256];
 	ev_status rc;
 
-	rc = run_bytes("latin1.xml", "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
-				     "<article><front><article-meta><title-group>"
-				     "<article-title>Caf\xe9</article-title>"
-				     "</title-group></article-meta></front>"
-				     "</article>",
+	rc = run_bytes("latin1.xml",
+		       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
+		       "<article><front><article-meta><title-group>"
+		       "<article-title>Caf\xe9</article-title>"
+		       "</title-group></article-meta></front>"
+		       "</article>",
 		       0, NULL, &c, err, sizeof(err));
 	is_int(rc, EV_PARSE, "UTF-8 declared over Latin-1 bytes");
 	ok(str_starts_with(err, "not well-formed XML at line 1: "),
@@ -1202,11 +1245,12 @@ static void test_bad_encodings(void)
 
 	{
 		/* UTF-16LE with a BOM, made from ASCII. */
-		static const char xml[] = "<?xml version=\"1.0\"?><article>"
-					  "<front><article-meta><title-group>"
-					  "<article-title>Sixteen</article-title>"
-					  "</title-group></article-meta></front>"
-					  "</article>";
+		static const char xml[] =
+		    "<?xml version=\"1.0\"?><article>"
+		    "<front><article-meta><title-group>"
+		    "<article-title>Sixteen</article-title>"
+		    "</title-group></article-meta></front>"
+		    "</article>";
 		char utf16[2 + 2 * sizeof(xml)];
 		size_t n = 2;
 

@@ -308,15 +308,17 @@ static const struct expect sample_cases[] = {
 static const struct {
 	const char *file, *text, *why;
 } contains[] = {
-	{ "awkward/html-windows-1252-no-charset-stray-end-tags.html",
-	  "Copyright \xc2\xa9" "2010 Ann Kibbey",
-	  "0xA9 is decoded as Windows-1252" },
-	{ "awkward/scielo-jats-iso-8859-1-cdata.xml",
-	  "\"text\": \"ART\xc3\x8d" "CULO ORIGINAL\"",
-	  "the SciELO body (HTML in CDATA) is read as HTML, entities decoded" },
-	{ "awkward/scielo-jats-iso-8859-1-cdata.xml",
-	  "\"text\": \"Introducci\xc3\xb3n: La infancia es una etapa",
-	  "the SciELO abstract, from CDATA, is a passage" },
+    {"awkward/html-windows-1252-no-charset-stray-end-tags.html",
+     "Copyright \xc2\xa9"
+     "2010 Ann Kibbey",
+     "0xA9 is decoded as Windows-1252"},
+    {"awkward/scielo-jats-iso-8859-1-cdata.xml",
+     "\"text\": \"ART\xc3\x8d"
+     "CULO ORIGINAL\"",
+     "the SciELO body (HTML in CDATA) is read as HTML, entities decoded"},
+    {"awkward/scielo-jats-iso-8859-1-cdata.xml",
+     "\"text\": \"Introducci\xc3\xb3n: La infancia es una etapa",
+     "the SciELO abstract, from CDATA, is a passage"},
 };
 
 static void test_sample_fields(void)
@@ -331,8 +333,8 @@ static void test_sample_fields(void)
 		char name[160];
 		ev_status rc;
 
-		snprintf(name, sizeof(name), "%s[%zu]", strrchr(e->file, '/') + 1,
-			 e->index);
+		snprintf(name, sizeof(name), "%s[%zu]",
+			 strrchr(e->file, '/') + 1, e->index);
 		rc = run_path(path, NULL, &c, err, sizeof(err));
 		free(path);
 		is_int(rc, e->rc, "%s: status (%s)", name, rc ? err : "ok");
@@ -420,8 +422,8 @@ static void test_folder(const char *folder)
 		   names[i]->d_name);
 
 		/* Cut at every 1/64, read as the whole file's format. */
-		fmt = format_detect(data.ptr, data.len < 8192 ? data.len : 8192,
-				    path);
+		fmt = format_detect(data.ptr,
+				    data.len < 8192 ? data.len : 8192, path);
 		for (size_t k = 1; k < 64 && fmt != FORMAT_UNKNOWN; k++) {
 			size_t len = data.len * k / 64;
 
@@ -525,7 +527,8 @@ static void test_seeds(void)
 			snprintf(row, sizeof(row), "%.*s", (int)len, line);
 			line = end ? end + 1 : NULL;
 			para = strchr(row, '\t');
-			if (!para || strncmp(row, seeds[i].file, (size_t)(para - row)))
+			if (!para ||
+			    strncmp(row, seeds[i].file, (size_t)(para - row)))
 				continue;
 			text = strchr(++para, '\t');
 			if (!text)
@@ -547,8 +550,9 @@ static void test_seeds(void)
 		is_int(c.recs[0].n_passages, rows,
 		       "seed %s: as many passages as labelled paragraphs",
 		       seeds[i].file);
-		is_int(matched, rows, "seed %s: every paragraph where the eval "
-				      "numbers it",
+		is_int(matched, rows,
+		       "seed %s: every paragraph where the eval "
+		       "numbers it",
 		       seeds[i].file);
 	}
 	collected_release(&c);
