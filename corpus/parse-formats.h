@@ -113,6 +113,10 @@ ev_status record_set_language(struct record *rec, const char *lang);
 ev_status record_add_cite(struct record *rec, const char *pmid,
 			  const char *doi);
 
+/* Remove brackets left holding nothing but separators once citation
+ * markers were taken out ("too broad [, ]." -> "too broad."), in place. */
+void text_drop_empty_brackets(char *s);
+
 /* *FIELD = VALUE when *FIELD is NULL and VALUE is not empty. */
 ev_status set_if_unset(char **field, const char *value);
 

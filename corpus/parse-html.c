@@ -80,8 +80,9 @@ static const char *choose_charset(const char *given, const char *data,
 			const char *c = p + 8;
 
 			c += *c == '"' || *c == '\'';
-			if (strncasecmp(c, "utf-8", 5) && strncasecmp(c, "utf8", 4))
-				return NULL; /* a legacy charset: libxml2 reads it */
+			if (strncasecmp(c, "utf-8", 5) &&
+			    strncasecmp(c, "utf8", 4))
+				return NULL; /* legacy: libxml2 reads it */
 			break;
 		}
 	return "windows-1252";
@@ -273,7 +274,8 @@ static ev_status add_authors(const struct page *pg, const char *key,
 	ev_status rc = EV_OK;
 
 	for (size_t i = 0; i < pg->n_tags && !rc; i++)
-		if (!strcmp(pg->tags[i].key, key) && !is_url(pg->tags[i].value)) {
+		if (!strcmp(pg->tags[i].key, key) &&
+		    !is_url(pg->tags[i].value)) {
 			char *name = strdup(pg->tags[i].value);
 
 			if (!name)
@@ -397,8 +399,8 @@ static ev_status read_dublin_core(const struct page *pg, struct record *dc,
 					  "dc.publisher", "dcterms.publisher",
 					  NULL })));
 	TRY(set_if_unset(&dc->volume, meta_any(pg, (const char *const[]){
-					   "prism.volume", "dc.citation.volume",
-					   NULL })));
+					   "prism.volume",
+					   "dc.citation.volume", NULL })));
 	TRY(set_if_unset(&dc->issue, meta_any(pg, (const char *const[]){
 					  "prism.number", "dc.citation.issue",
 					  NULL })));
@@ -429,7 +431,8 @@ static ev_status read_opengraph(const struct page *pg, struct record *og)
 	ev_status rc = EV_OK;
 
 	TRY(set_flat(&og->title, meta_any(pg, (const char *const[]){
-					 "og:title", "twitter:title", NULL })));
+					 "og:title", "twitter:title",
+					 NULL })));
 	TRY(add_authors(pg, "article:author", og));
 	if (!rc && !og->n_authors)
 		rc = add_authors(pg, "author", og);
@@ -457,8 +460,9 @@ static int type_is(json_t *type, const char *const *names)
 	json_t *t;
 
 	if (json_is_array(type)) {
+		/* One level: an array of type names, not arrays of them. */
 		json_array_foreach(type, i, t)
-			if (type_is(t, names))
+			if (!json_is_array(t) && type_is(t, names))
 				return 1;
 		return 0;
 	}
@@ -537,8 +541,9 @@ static const char *ld_text(json_t *v, char *buf, size_t size)
 static ev_status ld_author(struct record *ld, json_t *a)
 {
 	static const char *const orgs[] = {
-		"Organization", "NewsMediaOrganization", "GovernmentOrganization",
-		"EducationalOrganization", "Corporation", NULL,
+		"Organization", "NewsMediaOrganization",
+		"GovernmentOrganization", "EducationalOrganization",
+		"Corporation", NULL,
 	};
 	const char *family, *given, *name;
 
@@ -569,7 +574,8 @@ static ev_status ld_doi(struct record *ld, json_t *v)
 		return EV_OK;
 	if (json_is_array(v)) {
 		json_array_foreach(v, i, item) {
-			ev_status rc = ld_doi(ld, item);
+			ev_status rc = json_is_array(item) ? EV_OK
+							   : ld_doi(ld, item);
 
 			if (rc || ld->doi)
 				return rc;
@@ -635,7 +641,8 @@ static ev_status ld_read(json_t *a, struct record *ld, struct ld_flags *fl)
 	TRY(set_flat(&ld->publisher, ld_str(json_object_get(a, "publisher"))));
 	/* isPartOf: issue, in a volume, in a periodical. */
 	part = json_object_get(a, "isPartOf");
-	for (int depth = 0; json_is_object(part) && depth < 4 && !rc; depth++) {
+	for (int depth = 0; json_is_object(part) && depth < 4 && !rc;
+	     depth++) {
 		json_t *type = json_object_get(part, "@type");
 
 		TRY(set_if_unset(&ld->volume,
@@ -664,7 +671,8 @@ static ev_status ld_read(json_t *a, struct record *ld, struct ld_flags *fl)
 	TRY(set_if_unset(&ld->page, ld_str(json_object_get(a, "pagination"))));
 	TRY(ld_doi(ld, json_object_get(a, "identifier")));
 	TRY(ld_doi(ld, json_object_get(a, "sameAs")));
-	TRY(set_flat(&ld->abstract, ld_str(json_object_get(a, "description"))));
+	TRY(set_flat(&ld->abstract,
+		     ld_str(json_object_get(a, "description"))));
 	kw = json_object_get(a, "keywords");
 	if (json_is_array(kw)) {
 		json_array_foreach(kw, i, item)
@@ -835,6 +843,31 @@ static int boilerplate(const xmlNode *n, void *ctx)
 	       has_word(xml_attr(n, "id"), boilerplate_words);
 }
 
+/* An in-page link whose text is only a citation number ("1", "2-4",
+ * "[3]"): a reference marker, which would glue itself to the word
+ * before it ("August1"). */
+static int citation_marker(const xmlNode *n)
+{
+	const char *href = xml_attr(n, "href");
+	char *t = NULL;
+	int marker;
+
+	if (!xml_is(n, "a") || !href || href[0] != '#')
+		return 0;
+	if (xml_text(n, &t) || !t)
+		return 0;
+	marker = strlen(t) <= 12 && strspn(t, "0123456789,-[]() ") ==
+					    strlen(t);
+	free(t);
+	return marker;
+}
+
+/* Inside a passage: boilerplate, and citation markers. */
+static int skip_in_passage(const xmlNode *n, void *ctx)
+{
+	return boilerplate(n, ctx) || citation_marker(n);
+}
+
 /* Content containers by class or id, as whole class tokens. */
 static int content_class(const xmlNode *n)
 {
@@ -940,16 +973,16 @@ static int stop_heading(const char *text)
 {
 	static const char *const stops[] = {
 		"references", "bibliography", "notes", "footnotes",
-		"author information", "authors and affiliations", "affiliations",
-		"rights and permissions", "about this article",
+		"author information", "authors and affiliations",
+		"affiliations", "rights and permissions", "about this article",
 		"additional information", "cite this article", "share this",
 		"related articles", "related content", "comments",
 		"acknowledgements", "acknowledgments", "funding",
 		"ethics declarations", "supplementary information",
 		"electronic supplementary material", "change history",
 		"access options", "similar content", "you might also like",
-		"most read", "read more", "sign up", "newsletter", "further reading",
-		"citing articles", "metrics", NULL,
+		"most read", "read more", "sign up", "newsletter",
+		"further reading", "citing articles", "metrics", NULL,
 	};
 
 	for (const char *const *s = stops; *s; s++)
@@ -993,7 +1026,8 @@ static ev_status find_candidates(struct content *c, xmlNode *body)
 		for (xmlNode *a = n->parent; a && a != body; a = a->parent) {
 			if (mark_of(a) & MARK_HOLDS_CANDIDATE)
 				break;
-			a->_private = (void *)(mark_of(a) | MARK_HOLDS_CANDIDATE);
+			a->_private = (void *)(mark_of(a) |
+					       MARK_HOLDS_CANDIDATE);
 		}
 	}
 	return EV_OK;
@@ -1088,10 +1122,13 @@ static ev_status extract_passages(struct extract *x, xmlNode *root)
 			continue;
 		}
 		if (!x->stop_level)
-			rc = xml_text_skip(n, boilerplate, NULL, &t);
+			rc = xml_text_skip(n, skip_in_passage, NULL, &t);
+		if (!rc && t)
+			text_drop_empty_brackets(t);
 		/* Link lists and bare addresses ("https://doi.org/...t001"
 		 * under a table) are not text. */
-		if (!rc && t && !(xml_is(n, "li") && mostly_links(n, strlen(t))) &&
+		if (!rc && t &&
+		    !(xml_is(n, "li") && mostly_links(n, strlen(t))) &&
 		    !(is_url(t) && !strchr(t, ' ')))
 			rc = record_add_passage(x->rec, t, x->section);
 		free(t);

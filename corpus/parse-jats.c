@@ -386,39 +386,6 @@ static int skip_in_paragraph(const xmlNode *n, void *ctx)
 	return 0;
 }
 
-/* Brackets that held only citation markers ("[3, 5-7]" without the
- * numbers is "[, -]"): drop them, and a space left before punctuation. */
-static void drop_empty_brackets(char *s)
-{
-	char *in = s, *out = s;
-
-	while (*in) {
-		char close = *in == '[' ? ']' : *in == '(' ? ')' : 0;
-		const char *q = in + 1;
-
-		if (close) {
-			for (;;) {
-				if (*q && strchr(" ,;-", *q))
-					q++;
-				else if (!strncmp(q, "\xe2\x80\x93", 3) ||
-					 !strncmp(q, "\xe2\x80\x94", 3))
-					q += 3; /* en and em dashes */
-				else
-					break;
-			}
-		}
-		if (close && *q == close) {
-			in = (char *)q + 1;
-			if (out > s && out[-1] == ' ' &&
-			    (!*in || strchr(" .,;:)", *in)))
-				out--;
-			continue;
-		}
-		*out++ = *in++;
-	}
-	*out = '\0';
-}
-
 /* The title of the section (or box) NODE is in, below STOP. */
 static ev_status section_of(const xmlNode *node, const xmlNode *stop,
 			    char **out)
@@ -449,7 +416,7 @@ static ev_status add_paragraphs(struct record *rec, const xmlNode *root,
 			rc = xml_text_skip(n, skip_in_paragraph, NULL, &text);
 			if (!rc && text) {
 				text_collapse_space(markup_flatten(text));
-				drop_empty_brackets(text);
+				text_drop_empty_brackets(text);
 				rc = section_of(n, root, &section);
 			}
 			if (!rc && text && *text)
@@ -583,11 +550,13 @@ static ev_status read_article(struct record *rec, const xmlNode *article)
 		rc = set_journal(rec, jm);
 	set_date(rec, meta);
 	if (!rc)
-		rc = jats_text_if_unset(&rec->volume, xml_child(meta, "volume"));
+		rc = jats_text_if_unset(&rec->volume,
+					xml_child(meta, "volume"));
 	if (!rc)
 		rc = jats_text_if_unset(&rec->issue, xml_child(meta, "issue"));
 	if (!rc) /* SciELO's name for it */
-		rc = jats_text_if_unset(&rec->issue, xml_child(meta, "numero"));
+		rc = jats_text_if_unset(&rec->issue,
+					xml_child(meta, "numero"));
 	if (!rc)
 		rc = set_pages(rec, meta);
 	if (!rc)

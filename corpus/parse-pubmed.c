@@ -518,7 +518,8 @@ static ev_status read_book_article(struct record *rec,
 	if (!rc)
 		rc = add_abstract(rec, xml_child(doc, "Abstract"));
 	if (!rc)
-		rc = add_texts(&rec->publication_types, doc, "PublicationType");
+		rc = add_texts(&rec->publication_types, doc,
+			       "PublicationType");
 	if (!rc)
 		rc = add_keywords(rec, doc);
 	for (const xmlNode *l = xml_child(doc, "ReferenceList"); l && !rc;

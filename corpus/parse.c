@@ -149,7 +149,7 @@ static enum sniff sniff_markup(const char *p, const char *end,
 			*fmt = format_of_root(name);
 			if (*fmt == FORMAT_HTML && xml_decl &&
 			    strcmp(name, "html"))
-				return SNIFF_FOREIGN; /* XML using an HTML name */
+				return SNIFF_FOREIGN; /* XML, HTML name */
 			if (*fmt != FORMAT_UNKNOWN)
 				return SNIFF_FORMAT;
 			/* Some other XML vocabulary (RSS, RDF, an E-utilities
@@ -291,10 +291,13 @@ enum format format_detect(const char *head, size_t len, const char *name)
 		return fmt;
 	if (sniff == SNIFF_FOREIGN)
 		return FORMAT_UNKNOWN;
+	/* Binary content is not ours, whatever its name says. */
+	if (!looks_like_text(head, len))
+		return FORMAT_UNKNOWN;
 	by_ext = format_of_extension(name);
 	if (by_ext != FORMAT_UNKNOWN)
 		return by_ext;
-	return looks_like_text(head, len) ? FORMAT_TEXT : FORMAT_UNKNOWN;
+	return FORMAT_TEXT;
 }
 
 /* --- Running a parser --- */
@@ -778,6 +781,39 @@ ev_status author_add_name(struct record *rec, const char *name)
 out:
 	free(copy);
 	return rc;
+}
+
+/* Brackets that held only citation markers ("[3, 5-7]" without the
+ * numbers is "[, -]"): drop them, and a space left before punctuation. */
+void text_drop_empty_brackets(char *s)
+{
+	char *in = s, *out = s;
+
+	while (*in) {
+		char close = *in == '[' ? ']' : *in == '(' ? ')' : 0;
+		const char *q = in + 1;
+
+		if (close) {
+			for (;;) {
+				if (*q && strchr(" ,;-", *q))
+					q++;
+				else if (!strncmp(q, "\xe2\x80\x93", 3) ||
+					 !strncmp(q, "\xe2\x80\x94", 3))
+					q += 3; /* en and em dashes */
+				else
+					break;
+			}
+		}
+		if (close && *q == close) {
+			in = (char *)q + 1;
+			if (out > s && out[-1] == ' ' &&
+			    (!*in || strchr(" .,;:)", *in)))
+				out--;
+			continue;
+		}
+		*out++ = *in++;
+	}
+	*out = '\0';
 }
 
 ev_status author_add_parts(struct record *rec, const char *family,

@@ -85,7 +85,6 @@ struct errcap {
 static void capture_error(void *ctx, xmlErrorPtr e)
 {
 	struct errcap *cap = ctx;
-	size_t len;
 
 	if (!e || e->level < XML_ERR_ERROR)
 		return;
@@ -98,10 +97,11 @@ static void capture_error(void *ctx, xmlErrorPtr e)
 	cap->code = e->code;
 	snprintf(cap->msg, sizeof(cap->msg), "%s",
 		 e->message ? e->message : "unknown error");
-	len = strlen(cap->msg);
-	while (len > 0 && (cap->msg[len - 1] == '\n' ||
-			   cap->msg[len - 1] == ' '))
-		cap->msg[--len] = '\0';
+	/* One line: some messages run on ("...encoding !\nBytes: 0xE9"). */
+	for (char *c = cap->msg; *c; c++)
+		if (*c == '\n' || *c == '\r' || *c == '\t')
+			*c = ' ';
+	text_collapse_space(cap->msg);
 }
 
 static void __attribute__((format(printf, 2, 3)))
@@ -512,8 +512,8 @@ ev_status xml_text_append(struct buf *out, const xmlNode *root,
 				break;
 			}
 			parent = n->parent;
-			if (nrefs &&
-			    parent == (const xmlNode *)refs[nrefs - 1]->children) {
+			if (nrefs && parent == (const xmlNode *)refs[nrefs - 1]
+							->children) {
 				n = refs[--nrefs];
 				continue;
 			}
@@ -523,6 +523,50 @@ ev_status xml_text_append(struct buf *out, const xmlNode *root,
 			if (xml_is_block(n) && (rc = buf_addch(out, ' ')))
 				break;
 		}
+	}
+	return rc;
+}
+
+/*
+ * C1 control characters (U+0080-U+009F) in decoded text are the
+ * Windows-1252 characters of a document labelled ISO-8859-1 (SciELO's
+ * "Azote\x92y"): browsers read that label as Windows-1252 (the WHATWG
+ * Encoding Standard), and no bibliographic text means a C1 control.
+ * Rewrite them in B; a character grows from 2 bytes to at most 3.
+ */
+static ev_status fix_c1(struct buf *b)
+{
+	struct buf fixed;
+	ev_status rc = EV_OK;
+	size_t i;
+
+	for (i = 0; i + 1 < b->len; i++)
+		if ((unsigned char)b->ptr[i] == 0xc2 &&
+		    (unsigned char)b->ptr[i + 1] >= 0x80 &&
+		    (unsigned char)b->ptr[i + 1] < 0xa0)
+			break;
+	if (i + 1 >= b->len)
+		return EV_OK;
+	buf_init(&fixed, 0);
+	for (i = 0; i < b->len && !rc; i++) {
+		unsigned char c = (unsigned char)b->ptr[i];
+		unsigned char next = i + 1 < b->len ? b->ptr[i + 1] : 0;
+
+		if (c == 0xc2 && next >= 0x80 && next < 0xa0) {
+			char enc[4];
+
+			rc = buf_add(&fixed, enc,
+				     utf8_encode(markup_cp1252(next), enc));
+			i++;
+		} else {
+			rc = buf_addch(&fixed, (char)c);
+		}
+	}
+	if (!rc) {
+		buf_release(b);
+		*b = fixed;
+	} else {
+		buf_release(&fixed);
 	}
 	return rc;
 }
@@ -541,6 +585,8 @@ ev_status xml_text_skip(const xmlNode *node, xml_skip_fn skip, void *ctx,
 	rc = xml_text_append(&b, node, skip, ctx);
 	if (rc == EV_TOO_BIG)
 		rc = EV_OK; /* keep what fitted */
+	if (!rc)
+		rc = fix_c1(&b);
 	if (!rc && b.len) {
 		text_collapse_space(b.ptr);
 		if (*b.ptr) {
@@ -733,7 +779,8 @@ static int inline_tag(const char *name, size_t len)
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++)
-		if (strlen(names[i]) == len && !strncasecmp(names[i], name, len))
+		if (strlen(names[i]) == len &&
+		    !strncasecmp(names[i], name, len))
 			return 1;
 	return 0;
 }

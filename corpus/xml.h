@@ -127,7 +127,9 @@ ev_status xml_text_append(struct buf *out, const xmlNode *node,
 /*
  * *OUT receives NODE's text (as xml_text_append()) with white space
  * collapsed and trimmed, malloc'd, or NULL when NODE is NULL or has no
- * text; whatever *OUT held before is freed.  Text beyond XML_TEXT_MAX
+ * text; whatever *OUT held before is freed.  C1 control characters
+ * become the Windows-1252 characters they stand for (a document labelled
+ * ISO-8859-1 is, in practice, Windows-1252).  Text beyond XML_TEXT_MAX
  * bytes is cut.  EV_NOMEM.
  */
 #define XML_TEXT_MAX (4u * 1024 * 1024)
