@@ -71,6 +71,9 @@ static const struct {
 	const char *pubtype;
 	enum evidence_type type;
 } pubtype_rules[] = {
+    /* Notices about other works are not evidence themselves. */
+    {"retraction of publication", ET_OTHER},
+    {"published erratum", ET_OTHER},
     {"systematic review", ET_SYSTEMATIC_REVIEW},
     {"meta-analysis", ET_SYSTEMATIC_REVIEW},
     {"practice guideline", ET_GUIDANCE},

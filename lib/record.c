@@ -314,22 +314,27 @@ static void pmid_normalise(char **pmid)
 
 static void pmcid_normalise(char **pmcid)
 {
-	char *s = *pmcid, *o;
+	const char *s = *pmcid;
+	char *out, *o;
 
 	if (!s)
 		return;
 	/* "PMC1234567", "pmc1234567", "1234567" all mean the same. */
 	if (str_istarts_with(s, "pmc"))
 		s += 3;
-	o = *pmcid;
-	memcpy(o, "PMC", 3);
-	o += 3;
+	out = malloc(strlen(s) + 4);
+	if (!out)
+		return;
+	memcpy(out, "PMC", 3);
+	o = out + 3;
 	for (; *s; s++)
 		if (isdigit((unsigned char)*s))
 			*o++ = *s;
 	*o = '\0';
-	if (strlen(*pmcid) == 3) {
-		free(*pmcid);
+	free(*pmcid);
+	*pmcid = out;
+	if (strlen(out) == 3) {
+		free(out);
 		*pmcid = NULL;
 	}
 }

@@ -159,7 +159,8 @@ static void fill(struct record *r)
 	record_add_author(r, "Mays", "Nicholas", NULL);
 	record_set(&r->doi, "https://doi.org/10.3399/BJGP18X694997");
 	record_set(&r->pmid, "PMID: 29440013");
-	record_set(&r->pmcid, "pmc5863670");
+	/* Regression: a PMCID without its prefix lost three digits. */
+	record_set(&r->pmcid, "5863670");
 	r->issued.year = 2018;
 	record_set(&r->container_title, "Br J Gen Pract");
 	record_add_passage(r, "  first  passage ", NULL);
@@ -328,6 +329,8 @@ static void test_evidence_types(void)
 		{ "Caution needed", "post-weblog", NULL, "news" },
 		{ "Early development of PCNs: a mixed-methods evaluation",
 		  "article-journal", NULL, "study" },
+		{ "Retraction: a trial", "article-journal",
+		  "Retraction of Publication", "other" },
 		/* Publication type wins over a title cue. */
 		{ "Evaluation of X", "article-journal", "Editorial",
 		  "editorial" },
