@@ -13,6 +13,21 @@
  */
 static int tap_n, tap_failed;
 
+/* Print one result line; return PASS for the caller's diagnostics. */
+static int tap_result(int pass, const char *file, int line, const char *fmt,
+		      va_list ap)
+{
+	tap_n++;
+	printf("%sok %d - ", pass ? "" : "not ", tap_n);
+	vprintf(fmt, ap);
+	printf("\n");
+	if (!pass) {
+		tap_failed++;
+		printf("#   failed at %s:%d\n", file, line);
+	}
+	return pass;
+}
+
 #define ok(cond, ...) tap_ok(!!(cond), __FILE__, __LINE__, __VA_ARGS__)
 
 static void __attribute__((format(printf, 4, 5)))
@@ -20,16 +35,9 @@ tap_ok(int pass, const char *file, int line, const char *fmt, ...)
 {
 	va_list ap;
 
-	tap_n++;
-	printf("%sok %d - ", pass ? "" : "not ", tap_n);
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	tap_result(pass, file, line, fmt, ap);
 	va_end(ap);
-	printf("\n");
-	if (!pass) {
-		tap_failed++;
-		printf("#   failed at %s:%d\n", file, line);
-	}
 	fflush(stdout);
 }
 
@@ -44,19 +52,12 @@ tap_is_str(const char *got, const char *want, const char *file, int line,
 	va_list ap;
 	int pass = (!got && !want) || (got && want && !strcmp(got, want));
 
-	tap_n++;
-	printf("%sok %d - ", pass ? "" : "not ", tap_n);
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	if (!pass) {
-		tap_failed++;
-		printf("#   failed at %s:%d\n#   got:  %s%s%s\n"
-		       "#   want: %s%s%s\n", file, line,
+	if (!tap_result(pass, file, line, fmt, ap))
+		printf("#   got:  %s%s%s\n#   want: %s%s%s\n",
 		       got ? "'" : "", got ? got : "NULL", got ? "'" : "",
 		       want ? "'" : "", want ? want : "NULL", want ? "'" : "");
-	}
+	va_end(ap);
 	fflush(stdout);
 }
 
@@ -69,19 +70,11 @@ tap_is_int(long long got, long long want, const char *file, int line,
 	   const char *fmt, ...)
 {
 	va_list ap;
-	int pass = got == want;
 
-	tap_n++;
-	printf("%sok %d - ", pass ? "" : "not ", tap_n);
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	if (!tap_result(got == want, file, line, fmt, ap))
+		printf("#   got:  %lld\n#   want: %lld\n", got, want);
 	va_end(ap);
-	printf("\n");
-	if (!pass) {
-		tap_failed++;
-		printf("#   failed at %s:%d\n#   got:  %lld\n#   want: %lld\n",
-		       file, line, got, want);
-	}
 	fflush(stdout);
 }
 
