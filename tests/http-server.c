@@ -24,7 +24,9 @@
  * (429 with Retry-After: N once, then 200), /slow-body?ms=N, /slow-headers,
  * /reset-mid-body, /short-body, /redirect-loop, /redirect-to?url=U,
  * /gzip-bomb, /endless, /etag, /error-in-200, /rate/X (logged), /log
- * (the monotonic milliseconds of each /rate/ request, one per line);
+ * (the monotonic milliseconds of each /rate/ request, one per line),
+ * /count/P (requests seen for a counted path P), /conc/X (200 ms each)
+ * and /conc-max (the most /conc/ requests served at once);
  * anything else is a file under FIXTURE-DIR.
  */
 
@@ -36,6 +38,7 @@ struct shared {
 	int counts[NPATHS];
 	int nlog;
 	long long log_ms[NLOG];
+	int conc, conc_max;
 };
 
 static struct shared *sh;
@@ -221,6 +224,7 @@ static void handle(int fd)
 			setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg,
 				   sizeof(lg));
 	} else if (!strcmp(path, "/redirect-loop")) {
+		path_count(path);
 		reply(fd, 302, "Location: /redirect-loop\r\n", "");
 	} else if (!strcmp(path, "/redirect-to") && q &&
 		   !strncmp(q, "url=", 4)) {
@@ -257,6 +261,31 @@ static void handle(int fd)
 		if (k < NLOG)
 			sh->log_ms[k] = now_ms();
 		reply(fd, 200, NULL, "rated\n");
+	} else if (!strncmp(path, "/count/", 7)) {
+		char body[32];
+
+		for (k = 0; k < NPATHS && sh->paths[k][0]; k++)
+			if (!strcmp(sh->paths[k], path + 6))
+				break;
+		snprintf(body, sizeof(body), "%d\n",
+			 k < NPATHS ? sh->counts[k] : 0);
+		reply(fd, 200, NULL, body);
+	} else if (!strncmp(path, "/conc/", 6)) {
+		int c = __atomic_add_fetch(&sh->conc, 1, __ATOMIC_SEQ_CST);
+		int m = __atomic_load_n(&sh->conc_max, __ATOMIC_SEQ_CST);
+
+		while (c > m && !__atomic_compare_exchange_n(
+				    &sh->conc_max, &m, c, 0, __ATOMIC_SEQ_CST,
+				    __ATOMIC_SEQ_CST))
+			;
+		usleep(200000);
+		__atomic_sub_fetch(&sh->conc, 1, __ATOMIC_SEQ_CST);
+		reply(fd, 200, NULL, "concurrent\n");
+	} else if (!strcmp(path, "/conc-max")) {
+		char body[32];
+
+		snprintf(body, sizeof(body), "%d\n", sh->conc_max);
+		reply(fd, 200, NULL, body);
 	} else if (!strcmp(path, "/log")) {
 		char body[NLOG * 24] = "";
 		size_t off = 0;

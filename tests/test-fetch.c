@@ -328,6 +328,59 @@ static void test_rate(void)
 	   worst);
 }
 
+/* GET PATH on the server and return the number in the body. */
+static long server_number(const char *path)
+{
+	struct fetch_opts o;
+	struct outcome out;
+	char url[256];
+
+	test_opts(&o);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d%s", port, path);
+	fetch_one(&o, url, NULL, &out);
+	return out.status == EV_OK ? atol(out.body) : -1;
+}
+
+static struct outcome conc[6];
+
+static void test_limits(void)
+{
+	struct fetch_opts o;
+	struct outcome out;
+	struct fetcher *f;
+	char url[256];
+	int i;
+
+	/* the first request and 5 redirects reach the server, no more */
+	is_int(server_number("/count/redirect-loop"), 6,
+	       "redirect loop: stopped after 5 redirects");
+
+	/* six slow requests to one host, at most two at a time */
+	test_opts(&o);
+	o.max_per_host = 2;
+	fetch_new(&f, &o, NULL);
+	for (i = 0; i < 6; i++) {
+		snprintf(url, sizeof(url), "http://127.0.0.1:%d/conc/%d", port,
+			 i);
+		fetch_add(f, url, NULL, NULL, &conc[i]);
+	}
+	is_int(fetch_run(f, on_done, NULL), EV_OK, "per host: run");
+	fetch_free(f);
+	for (i = 0; i < 6; i++)
+		is_int(conc[i].status, EV_OK, "per host: request %d", i);
+	is_int(server_number("/conc-max"), 2,
+	       "per host: at most 2 connections at once");
+
+	/* a huge Retry-After is clamped to the configured bound */
+	test_opts(&o);
+	o.retry_after_max_ms = 50;
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/retry-after/100000",
+		 port);
+	fetch_one(&o, url, NULL, &out);
+	is_int(out.status, EV_OK, "retry-after clamp: success");
+	is_int(out.attempts, 2, "retry-after clamp: second attempt");
+}
+
 static void test_memory(void)
 {
 	struct rusage ru;
@@ -346,12 +399,14 @@ int main(void)
 		src = ".";
 	if (!bld)
 		bld = ".";
+	alarm(120); /* whatever breaks, never hang the suite */
 	start_server(bld, src);
 	test_cases(src);
 	test_etag();
 	test_timeouts();
 	test_private();
 	test_rate();
+	test_limits();
 	test_memory();
 	stop_server();
 	return tap_done();
