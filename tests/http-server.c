@@ -21,7 +21,8 @@
  * shared between the children live in an anonymous shared mapping.
  *
  * Paths: /status/N, /flaky/K (503 K times, then 200), /retry-after/N
- * (429 with Retry-After: N once, then 200), /slow-body?ms=N, /slow-headers,
+ * (429 with Retry-After: N once, then 200), /retry-after-date (503 with
+ * Retry-After as an HTTP-date 2 s ahead once, then 200), /slow-body?ms=N, /slow-headers,
  * /reset-mid-body, /short-body, /redirect-loop, /redirect-to?url=U,
  * /gzip-bomb, /endless, /etag, /error-in-200, /rate/X (logged), /log
  * (the monotonic milliseconds of each /rate/ request, one per line),
@@ -195,6 +196,17 @@ static void handle(int fd)
 			 path + 13);
 		if (path_count(path) == 0)
 			reply(fd, 429, extra, "slow down\n");
+		else
+			reply(fd, 200, NULL, "ok\n");
+	} else if (!strcmp(path, "/retry-after-date")) {
+		time_t t = time(NULL) + 2;
+		struct tm tm;
+
+		strftime(extra, sizeof(extra),
+			 "Retry-After: %a, %d %b %Y %H:%M:%S GMT\r\n",
+			 gmtime_r(&t, &tm));
+		if (path_count(path) == 0)
+			reply(fd, 503, extra, "down for maintenance\n");
 		else
 			reply(fd, 200, NULL, "ok\n");
 	} else if (!strcmp(path, "/slow-body")) {

@@ -287,30 +287,39 @@ static void test_private(void)
 	is_int(logged(&log), before, "private: server saw no request");
 }
 
+/* Fetch PREFIX0 .. PREFIX<N-1> in one run; each must succeed. */
+static void fetch_many(const struct fetch_opts *o, const char *prefix, int n,
+		       struct outcome *outs, const char *what)
+{
+	struct fetcher *f;
+	char url[256];
+	int i;
+
+	fetch_new(&f, o, NULL);
+	for (i = 0; i < n; i++) {
+		snprintf(url, sizeof(url), "http://127.0.0.1:%d%s%d", port,
+			 prefix, i);
+		fetch_add(f, url, NULL, NULL, &outs[i]);
+	}
+	is_int(fetch_run(f, on_done, NULL), EV_OK, "%s: run", what);
+	fetch_free(f);
+	for (i = 0; i < n; i++)
+		is_int(outs[i].status, EV_OK, "%s: request %d", what, i);
+}
+
 static struct outcome rated[7];
 
 static void test_rate(void)
 {
 	struct fetch_opts o;
-	struct fetcher *f;
 	struct outcome log;
-	char url[256];
 	long long t[64];
 	int i, j, n = 0, worst = 0, before = logged(&log);
 	char *p;
 
 	test_opts(&o);
 	o.rate_per_sec = 3;
-	fetch_new(&f, &o, NULL);
-	for (i = 0; i < 7; i++) {
-		snprintf(url, sizeof(url), "http://127.0.0.1:%d/rate/%d", port,
-			 i);
-		fetch_add(f, url, NULL, NULL, &rated[i]);
-	}
-	is_int(fetch_run(f, on_done, NULL), EV_OK, "rate: run");
-	fetch_free(f);
-	for (i = 0; i < 7; i++)
-		is_int(rated[i].status, EV_OK, "rate: request %d", i);
+	fetch_many(&o, "/rate/", 7, rated, "rate");
 	is_int(logged(&log), before + 7, "rate: server saw 7 requests");
 	for (p = log.body, i = 0; *p && n < 64; p = strchr(p, '\n') + 1, i++)
 		if (i >= before)
@@ -347,9 +356,7 @@ static void test_limits(void)
 {
 	struct fetch_opts o;
 	struct outcome out;
-	struct fetcher *f;
 	char url[256];
-	int i;
 
 	/* the first request and 5 redirects reach the server, no more */
 	is_int(server_number("/count/redirect-loop"), 6,
@@ -358,16 +365,7 @@ static void test_limits(void)
 	/* six slow requests to one host, at most two at a time */
 	test_opts(&o);
 	o.max_per_host = 2;
-	fetch_new(&f, &o, NULL);
-	for (i = 0; i < 6; i++) {
-		snprintf(url, sizeof(url), "http://127.0.0.1:%d/conc/%d", port,
-			 i);
-		fetch_add(f, url, NULL, NULL, &conc[i]);
-	}
-	is_int(fetch_run(f, on_done, NULL), EV_OK, "per host: run");
-	fetch_free(f);
-	for (i = 0; i < 6; i++)
-		is_int(conc[i].status, EV_OK, "per host: request %d", i);
+	fetch_many(&o, "/conc/", 6, conc, "per host");
 	is_int(server_number("/conc-max"), 2,
 	       "per host: at most 2 connections at once");
 
@@ -379,6 +377,16 @@ static void test_limits(void)
 	fetch_one(&o, url, NULL, &out);
 	is_int(out.status, EV_OK, "retry-after clamp: success");
 	is_int(out.attempts, 2, "retry-after clamp: second attempt");
+
+	/* Retry-After as an HTTP-date: waited for, not the 60 s backoff */
+	test_opts(&o);
+	o.backoff_base_ms = 60000;
+	o.retry_after_max_ms = 5000;
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/retry-after-date",
+		 port);
+	fetch_one(&o, url, NULL, &out);
+	is_int(out.status, EV_OK, "retry-after date: success");
+	is_int(out.attempts, 2, "retry-after date: second attempt");
 }
 
 static void test_memory(void)
