@@ -82,7 +82,8 @@ ev_status fetch_new(struct fetcher **out, const struct fetch_opts *opts,
 
 	*out = NULL;
 	if (curl_global_init(CURL_GLOBAL_DEFAULT)) {
-		buf_setf(err, "fetch: libcurl failed to initialise");
+		if (err)
+			buf_setf(err, "fetch: libcurl failed to initialise");
 		return EV_NETWORK;
 	}
 	f = calloc(1, sizeof(*f));
@@ -103,7 +104,8 @@ ev_status fetch_new(struct fetcher **out, const struct fetch_opts *opts,
 	f->rnd = (unsigned long long)now_ms() * 2654435761u ^ getpid();
 	f->multi = curl_multi_init();
 	if (!f->multi) {
-		buf_setf(err, "fetch: libcurl failed to initialise");
+		if (err)
+			buf_setf(err, "fetch: libcurl failed to initialise");
 		fetch_free(f);
 		return EV_NETWORK;
 	}

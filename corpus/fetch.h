@@ -29,7 +29,8 @@
  *
  * Unless ALLOW_PRIVATE is set, a connection to a loopback, private,
  * link-local or unspecified address is refused before it is made
- * (EV_NETWORK, not retried).
+ * (EV_NETWORK, not retried).  Callers set it only for a source whose
+ * own configured URL is loopback (the tests' server on 127.0.0.1).
  */
 struct fetch_opts {
 	long max_total;		/* concurrent transfers (default 8) */
@@ -79,7 +80,7 @@ typedef void fetch_done_fn(struct fetch_result *res, void *arg);
 struct fetcher;
 
 /* A new fetcher with a copy of OPTS (NULL: defaults).  EV_NOMEM,
- * EV_NETWORK when libcurl cannot start; message in ERR. */
+ * EV_NETWORK when libcurl cannot start; message in ERR (may be NULL). */
 ev_status fetch_new(struct fetcher **out, const struct fetch_opts *opts,
 		    struct buf *err);
 
