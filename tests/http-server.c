@@ -24,7 +24,8 @@
  * (429 with Retry-After: N once, then 200), /retry-after-date (503 with
  * Retry-After as an HTTP-date 2 s ahead once, then 200), /slow-body?ms=N, /slow-headers,
  * /reset-mid-body, /short-body, /redirect-loop, /redirect-to?url=U,
- * /gzip-bomb, /endless, /etag, /error-in-200, /rate/X (logged), /log
+ * /gzip-bomb, /endless, /etag (304 for If-None-Match "v1" or, without
+ * it, If-Modified-Since on 2 Nov 2026), /error-in-200, /rate/X (logged), /log
  * (the monotonic milliseconds of each /rate/ request, one per line),
  * /count/P (requests seen for a counted path P), /conc/X (200 ms each)
  * and /conc-max (the most /conc/ requests served at once);
@@ -259,7 +260,10 @@ static void handle(int fd)
 		for (;;)
 			put(fd, chunk, 6 + 4096 + 2);
 	} else if (!strcmp(path, "/etag")) {
-		if (inm && !strncmp(inm + 17, "\"v1\"", 4))
+		char *ims = strcasestr(req, "\r\nIf-Modified-Since: ");
+
+		if ((inm && !strncmp(inm + 17, "\"v1\"", 4)) ||
+		    (!inm && ims && !strncmp(ims + 21, "Mon, 02 Nov 2026", 16)))
 			put(fd, "HTTP/1.1 304 Not Modified\r\nETag: \"v1\"\r\n"
 				"Connection: close\r\n\r\n", 60);
 		else

@@ -61,6 +61,7 @@ struct outcome {
 	char body[4096];
 	char error[256];
 	char etag[32];
+	char lastmod[48];
 	char ctype[32];
 	char charset[16];
 };
@@ -79,6 +80,8 @@ static void on_done(struct fetch_result *res, void *arg)
 	snprintf(o->error, sizeof(o->error), "%s",
 		 res->error ? res->error : "");
 	snprintf(o->etag, sizeof(o->etag), "%s", res->etag ? res->etag : "");
+	snprintf(o->lastmod, sizeof(o->lastmod), "%s",
+		 res->last_modified ? res->last_modified : "");
 	snprintf(o->ctype, sizeof(o->ctype), "%s",
 		 res->content_type ? res->content_type : "");
 	snprintf(o->charset, sizeof(o->charset), "%s",
@@ -214,12 +217,25 @@ static void test_etag(void)
 	is_str(out.etag, "\"v1\"", "etag: the response's ETag");
 	is_str(out.ctype, "text/plain", "etag: content type");
 	is_str(out.charset, "utf-8", "etag: charset");
+	is_str(out.lastmod, "Mon, 02 Nov 2026 10:00:00 GMT",
+	       "etag: the response's Last-Modified");
 	ok(!out.not_modified, "etag: first fetch is modified");
 	fetch_one(&o, url, "\"v1\"", &out);
 	is_int(out.status, EV_OK, "etag: conditional fetch");
 	is_int(out.code, 304, "etag: 304");
 	ok(out.not_modified, "etag: not modified");
 	is_int(out.len, 0, "etag: empty body");
+	/* Last-Modified alone makes the request conditional too */
+	{
+		struct fetcher *f;
+
+		fetch_new(&f, &o, NULL);
+		fetch_add(f, url, NULL, "Mon, 02 Nov 2026 10:00:00 GMT", &out);
+		fetch_run(f, on_done, NULL);
+		fetch_free(f);
+		is_int(out.code, 304, "last-modified: 304");
+		ok(out.not_modified, "last-modified: not modified");
+	}
 	/* a validator with a line break would inject a header */
 	{
 		struct fetcher *f;
