@@ -9,4 +9,4 @@ $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends \
 	build-essential autoconf automake pkg-config \
 	libxml2-dev libcurl4-openssl-dev libxapian-dev libjansson-dev \
-	libssl-dev xapian-tools jq man-db ca-certificates >/dev/null
+	libssl-dev zlib1g-dev xapian-tools jq man-db ca-certificates >/dev/null
