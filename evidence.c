@@ -55,6 +55,7 @@ static const struct command commands[] = {
 	 "the lesson taxonomy with counts"},
 	{"stats", cmd_stats, CMD_DB_READ,
 	 "counts by evidence type, year, source and lesson"},
+	{"cite", cmd_cite, CMD_DB_READ, "references for stored works"},
 	{"help", cmd_help, CMD_NONE, "show the manual for a command"},
 };
 

@@ -1,0 +1,18 @@
+#!/bin/sh
+# t5000-cite.sh - cite: Vancouver references and exit codes
+. "${top_srcdir:-$(dirname "$0")/..}/tests/test-lib.sh"
+
+evidence init >/dev/null
+evidence add "$FIXTURES/cite/seven.json" >/dev/null
+
+test_expect_success 'Vancouver: six authors, et al., initials, DOI' '
+	evidence cite 10.5555/cite.test.7 >out &&
+	echo "1. Ó Súilleabháin A, Müller JP, Smith A, Jones B, Brown C, Green D, et al. Seven authors write about federations. Br J Gen Pract. 2018;68(668):e168-77. doi:10.5555/cite.test.7" >want &&
+	test_cmp want out
+'
+test_expect_code 1 'an unknown id fails' 'evidence cite 10.5555/no.such'
+test_expect_code 2 'an unknown style is a usage error' \
+	'evidence cite --style chicago 10.5555/cite.test.7'
+test_expect_code 2 'no id is a usage error' 'evidence cite'
+
+test_done
