@@ -14,5 +14,9 @@ test_expect_code 1 'an unknown id fails' 'evidence cite 10.5555/no.such'
 test_expect_code 2 'an unknown style is a usage error' \
 	'evidence cite --style chicago 10.5555/cite.test.7'
 test_expect_code 2 'no id is a usage error' 'evidence cite'
+test_expect_success 'help cite shows the manual page' '
+	MANPAGER=cat MANWIDTH=80 evidence help cite >h 2>&1 &&
+	grep -q "references for stored works" h
+'
 
 test_done
