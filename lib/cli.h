@@ -80,5 +80,6 @@ int cmd_tag(struct cli *cli, int argc, char **argv);
 int cmd_lessons(struct cli *cli, int argc, char **argv);
 int cmd_stats(struct cli *cli, int argc, char **argv);
 int cmd_cite(struct cli *cli, int argc, char **argv);
+int cmd_export(struct cli *cli, int argc, char **argv);
 
 #endif

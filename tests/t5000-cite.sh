@@ -18,5 +18,12 @@ test_expect_success 'help cite shows the manual page' '
 	MANPAGER=cat MANWIDTH=80 evidence help cite >h 2>&1 &&
 	grep -q "references for stored works" h
 '
+test_expect_success 'export -o writes one JSON record per line' '
+	evidence export -o all.jsonl &&
+	test "$(wc -l <all.jsonl)" = 1 &&
+	test "$(jq -r .title all.jsonl)" = "Seven authors write about federations"
+'
+test_expect_code 2 'export: an unknown format is a usage error' \
+	'evidence export --format xml'
 
 test_done
