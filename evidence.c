@@ -55,6 +55,8 @@ static const struct command commands[] = {
 	 "the lesson taxonomy with counts"},
 	{"stats", cmd_stats, CMD_DB_READ,
 	 "counts by evidence type, year, source and lesson"},
+	{"cite", cmd_cite, CMD_DB_READ, "references for stored works"},
+	{"export", cmd_export, CMD_DB_READ, "every stored work as JSON Lines"},
 	{"help", cmd_help, CMD_NONE, "show the manual for a command"},
 };
 
