@@ -18,7 +18,9 @@ set -u
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
 : "${EVIDENCE:=$top_builddir/evidence}"
-export top_srcdir top_builddir
+# The shell that runs helper scripts; cron and CI may not set SHELL.
+: "${SHELL:=/bin/sh}"
+export top_srcdir top_builddir SHELL
 
 test_name=$(basename "$0" .sh)
 TRASH="$top_builddir/tests/trash.$test_name"
