@@ -63,6 +63,21 @@ ev_status parse_jats(struct parser *p, const char *data, size_t len);
 ev_status parse_csljson(struct parser *p, const char *data, size_t len);
 ev_status parse_pubmed(struct parser *p);
 
+/* The API responses and feeds (parse-crossref.c, parse-europepmc.c,
+ * parse-openalex.c, parse-feed.c). */
+ev_status parse_crossref(struct parser *p, const char *data, size_t len);
+ev_status parse_europepmc(struct parser *p, const char *data, size_t len);
+ev_status parse_openalex(struct parser *p, const char *data, size_t len);
+ev_status parse_feed(struct parser *p, const char *data, size_t len);
+
+/* Which of those a payload is, by content (parse-api.c): an XML
+ * document whose root element is NAME, with the rest of its start tag
+ * (attributes, namespaces) from TAG up to '>' or END; or a JSON object
+ * starting at P.  FORMAT_UNKNOWN when it is none of them. */
+enum format format_of_api_root(const char *name, const char *tag,
+			       const char *end);
+enum format format_of_api_json(const char *p, const char *end);
+
 /* The <p> paragraphs of an HTML fragment (JATS bodies from SciELO hold
  * HTML as text), appended to REC's passages with SECTION. */
 ev_status html_fragment_passages(const char *html, size_t len,

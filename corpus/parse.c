@@ -21,6 +21,8 @@ static const char *const format_names[FORMAT_COUNT] = {
 	[FORMAT_UNKNOWN] = "unknown",   [FORMAT_TEXT] = "text",
 	[FORMAT_HTML] = "html",         [FORMAT_PUBMED] = "pubmed",
 	[FORMAT_JATS] = "jats",         [FORMAT_CSL_JSON] = "csl-json",
+	[FORMAT_CROSSREF] = "crossref", [FORMAT_EUROPEPMC] = "europepmc",
+	[FORMAT_OPENALEX] = "openalex", [FORMAT_FEED] = "feed",
 };
 
 const char *format_name(enum format fmt)
@@ -147,6 +149,8 @@ static enum sniff sniff_markup(const char *p, const char *end,
 					       "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 					       "0123456789-_.:");
 			*fmt = format_of_root(name);
+			if (*fmt == FORMAT_UNKNOWN)
+				*fmt = format_of_api_root(name, after, end);
 			if (*fmt == FORMAT_HTML && xml_decl &&
 			    strcmp(name, "html"))
 				return SNIFF_FOREIGN; /* XML, HTML name */
@@ -285,6 +289,9 @@ enum format format_detect(const char *head, size_t len, const char *name)
 	p = skip_space(p, end);
 	if (p < end && *p == '<')
 		sniff = sniff_markup(p, end, &fmt);
+	else if (p < end && *p == '{' &&
+		 (fmt = format_of_api_json(p, end)) != FORMAT_UNKNOWN)
+		return fmt;
 	else if (p < end && (*p == '{' || *p == '['))
 		sniff = sniff_json(p, end, &fmt);
 	if (sniff == SNIFF_FORMAT)
@@ -440,6 +447,14 @@ static ev_status dispatch_memory(struct parser *p, const char *data,
 		return parse_jats(p, data, len);
 	case FORMAT_CSL_JSON:
 		return parse_csljson(p, data, len);
+	case FORMAT_CROSSREF:
+		return parse_crossref(p, data, len);
+	case FORMAT_EUROPEPMC:
+		return parse_europepmc(p, data, len);
+	case FORMAT_OPENALEX:
+		return parse_openalex(p, data, len);
+	case FORMAT_FEED:
+		return parse_feed(p, data, len);
 	case FORMAT_PUBMED:
 		p->data = data;
 		p->len = len;

@@ -16,6 +16,10 @@ enum format {
 	FORMAT_PUBMED,   /* PubMed efetch XML, streamed */
 	FORMAT_JATS,     /* JATS / NLM full-text XML */
 	FORMAT_CSL_JSON, /* CSL-JSON items, and evidence's stored records */
+	FORMAT_CROSSREF,  /* Crossref REST JSON, unixref and unixsd XML */
+	FORMAT_EUROPEPMC, /* Europe PMC search results, JSON or XML */
+	FORMAT_OPENALEX,  /* OpenAlex works, one or a page of them */
+	FORMAT_FEED,      /* RSS 0.9x/2.0, RSS 1.0 (RDF) and Atom feeds */
 	FORMAT_COUNT
 };
 

@@ -304,11 +304,12 @@ static void test_detect(void)
 	    {"<meta charset=utf-8><p>x", 0, NULL, FORMAT_HTML},
 	    /* UTF-16LE with a BOM */
 	    {"\xff\xfe<\0h\0t\0m\0l\0>\0", 14, NULL, FORMAT_HTML},
-	    /* other XML is not ours, whatever the extension */
+	    /* feeds are read by content, whatever the extension */
 	    {"<?xml version=\"1.0\"?><rss version=\"2.0\">", 0, "feed.xml",
-	     FORMAT_UNKNOWN},
+	     FORMAT_FEED},
 	    {"<!-- c -->\n<!DOCTYPE rss [<!ENTITY id \"x\">]>\n<rss>", 0,
-	     "a.txt", FORMAT_UNKNOWN},
+	     "a.txt", FORMAT_FEED},
+	    /* other XML is not ours */
 	    {"<eSearchResult><Count>0</Count>", 0, NULL, FORMAT_UNKNOWN},
 	    {"{\"title\": \"x\", \"type\": \"report\"}", 0, NULL,
 	     FORMAT_CSL_JSON},
@@ -316,7 +317,7 @@ static void test_detect(void)
 	    /* API envelopes are not CSL, even named .json */
 	    {"{\"status\":\"ok\",\"message-type\":\"work\",\"message\":"
 	     "{\"DOI\":\"10.1/x\",\"title\":[\"t\"]}}",
-	     0, "work.json", FORMAT_UNKNOWN},
+	     0, "work.json", FORMAT_CROSSREF},
 	    {"{\"a\": 1}", 0, NULL, FORMAT_UNKNOWN},
 	    /* a CSL item cut off in the head: the extension decides */
 	    {"{\"abstract\": \"a very long abstract that goes on", 0, "x.json",

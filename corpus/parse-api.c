@@ -1,0 +1,281 @@
+/* parse-api.c - telling the API answers and feeds apart; shared JSON helpers
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parse-api.h"
+#include "text.h"
+#include "xml.h"
+
+/* --- Detection --- */
+
+/* 1 when NEEDLE occurs in the LEN bytes at HAY. */
+static int has(const char *hay, size_t len, const char *needle)
+{
+	return memmem(hay, len, needle, strlen(needle)) != NULL;
+}
+
+enum format format_of_api_root(const char *name, const char *tag,
+			       const char *end)
+{
+	const char *close = memchr(tag, '>', (size_t)(end - tag));
+	size_t len = (size_t)((close ? close : end) - tag);
+
+	if (!strcmp(name, "doi_records") || !strcmp(name, "crossref_result"))
+		return FORMAT_CROSSREF;
+	if (!strcmp(name, "responseWrapper"))
+		return FORMAT_EUROPEPMC;
+	if (!strcmp(name, "rss"))
+		return FORMAT_FEED;
+	/* Atom 1.0 and 0.3; RSS 1.0 and 0.90 (both RDF).  Other feeds and
+	 * RDF vocabularies share these root names, so the namespace
+	 * decides. */
+	if (!strcmp(name, "feed") &&
+	    (has(tag, len, "http://www.w3.org/2005/Atom") ||
+	     has(tag, len, "http://purl.org/atom/ns#")))
+		return FORMAT_FEED;
+	if (!strcmp(name, "RDF") &&
+	    (has(tag, len, "http://purl.org/rss/1.0/") ||
+	     has(tag, len, "http://my.netscape.com/rdf/simple/0.9/")))
+		return FORMAT_FEED;
+	return FORMAT_UNKNOWN;
+}
+
+/* Compare the LEN bytes at S (a JSON string's body) with WORD. */
+static int key_is(const char *s, size_t len, const char *word)
+{
+	return strlen(word) == len && !memcmp(s, word, len);
+}
+
+/*
+ * The keys of the top-level object: Crossref's envelope has
+ * "message-type" (its errors too, so that they are reported as
+ * Crossref's), Europe PMC's has "resultList", an OpenAlex list has
+ * "meta" and "results", and an OpenAlex work an "id" in openalex.org/W.
+ */
+enum format format_of_api_json(const char *p, const char *end)
+{
+	static const char work_id[] = "\"https://openalex.org/W";
+	int depth = 0, meta = 0, results = 0;
+
+	while (p < end) {
+		if (*p == '{' || *p == '[') {
+			depth++;
+		} else if (*p == '}' || *p == ']') {
+			if (--depth <= 0)
+				break;
+		} else if (*p == '"') {
+			const char *s = ++p, *after;
+			size_t len;
+
+			while (p < end && *p != '"')
+				p += *p == '\\' ? 2 : 1;
+			if (p >= end)
+				break;
+			len = (size_t)(p - s);
+			after = p + 1;
+			while (after < end && *after &&
+			       strchr(" \t\r\n", *after))
+				after++;
+			if (depth == 1 && after < end && *after == ':') {
+				const char *v = after + 1;
+
+				while (v < end && *v && strchr(" \t\r\n", *v))
+					v++;
+				if (key_is(s, len, "message-type"))
+					return FORMAT_CROSSREF;
+				if (key_is(s, len, "resultList"))
+					return FORMAT_EUROPEPMC;
+				meta |= key_is(s, len, "meta");
+				results |= key_is(s, len, "results");
+				if (meta && results)
+					return FORMAT_OPENALEX;
+				if (key_is(s, len, "id") &&
+				    (size_t)(end - v) > sizeof(work_id) &&
+				    !memcmp(v, work_id, sizeof(work_id) - 1))
+					return FORMAT_OPENALEX;
+			}
+		}
+		p++;
+	}
+	return FORMAT_UNKNOWN;
+}
+
+/* --- JSON helpers --- */
+
+ev_status api_load(struct parser *p, const char *data, size_t len,
+		   json_t **root)
+{
+	json_error_t jerr;
+
+	/* jansson rejects invalid UTF-8 and NUL in strings; its nesting
+	 * limit (2048) keeps a deep document from the stack. */
+	*root = json_loadb(data, len, 0, &jerr);
+	if (!*root)
+		return parser_fail(p, EV_PARSE, "invalid JSON at line %d: %s",
+				   jerr.line, jerr.text);
+	return EV_OK;
+}
+
+int api_is_json(const char *data, size_t len)
+{
+	size_t i = 0;
+
+	if (len >= 3 && !memcmp(data, "\xef\xbb\xbf", 3))
+		i = 3;
+	while (i < len && data[i] && strchr(" \t\r\n", data[i]))
+		i++;
+	return i < len && (data[i] == '{' || data[i] == '[');
+}
+
+json_t *api_get(json_t *v, const char *path)
+{
+	char part[64];
+
+	while (v && *path) {
+		size_t len = strcspn(path, "/");
+
+		if (len >= sizeof(part) || !json_is_object(v))
+			return NULL;
+		memcpy(part, path, len);
+		part[len] = '\0';
+		v = json_object_get(v, part);
+		path += len;
+		if (*path == '/')
+			path++;
+	}
+	return v;
+}
+
+const char *api_str(json_t *v, const char *path)
+{
+	const char *s;
+
+	v = api_get(v, path);
+	if (!json_is_string(v))
+		return NULL;
+	s = json_string_value(v);
+	return s && *s ? s : NULL;
+}
+
+const char *api_text(json_t *v, const char *path, char *buf, size_t size)
+{
+	json_t *x = api_get(v, path);
+
+	if (json_is_integer(x)) {
+		snprintf(buf, size, "%" JSON_INTEGER_FORMAT,
+			 json_integer_value(x));
+		return buf;
+	}
+	return api_str(x, "");
+}
+
+size_t api_count(const json_t *v)
+{
+	if (!v || json_is_null(v))
+		return 0;
+	return json_is_array(v) ? json_array_size(v) : 1;
+}
+
+json_t *api_item(json_t *v, size_t i)
+{
+	if (json_is_array(v))
+		return json_array_get(v, i);
+	return i == 0 && !json_is_null(v) ? v : NULL;
+}
+
+ev_status api_set_flat(char **field, json_t *v, const char *path)
+{
+	const char *s = api_str(v, path);
+	char *copy;
+	ev_status rc;
+
+	if (*field || !s)
+		return EV_OK;
+	copy = strdup(s);
+	if (!copy)
+		return EV_NOMEM;
+	text_collapse_space(markup_flatten(copy));
+	rc = set_if_unset(field, copy);
+	free(copy);
+	return rc;
+}
+
+ev_status api_abstract_part(struct record *rec, struct buf *joined,
+			    const char *text, const char *section)
+{
+	ev_status rc;
+
+	if (!text || !*text)
+		return EV_OK;
+	rc = record_add_passage(rec, text, section);
+	if (!rc && joined->len)
+		rc = buf_addstr(joined, "\n\n");
+	if (!rc)
+		rc = buf_addstr(joined, text);
+	return rc;
+}
+
+char *api_last_segment(const char *url)
+{
+	const char *end, *start;
+
+	if (!url)
+		return NULL;
+	end = url + strlen(url);
+	while (end > url && end[-1] == '/')
+		end--;
+	start = end;
+	while (start > url && start[-1] != '/')
+		start--;
+	return xstrndup(start, (size_t)(end - start));
+}
+
+ev_status api_emit(struct parser *p, json_t *obj, api_read_fn read,
+		   const char *what)
+{
+	struct record rec;
+	ev_status rc;
+
+	if (!json_is_object(obj))
+		return parser_fail(p, EV_PARSE, "%s is not an object", what);
+	record_init(&rec);
+	rc = read(obj, &rec);
+	if (rc)
+		rc = parser_fail(p, rc, "out of memory");
+	else
+		rc = parser_emit(p, &rec);
+	record_release(&rec);
+	return rc;
+}
+
+ev_status api_xml_text(const xmlNode *node, char **out)
+{
+	ev_status rc = xml_text(node, out);
+
+	if (!rc && *out) {
+		text_collapse_space(markup_flatten(*out));
+		if (!**out) {
+			free(*out);
+			*out = NULL;
+		}
+	}
+	return rc;
+}
+
+ev_status api_xml_set(char **field, const xmlNode *node)
+{
+	char *t = NULL;
+	ev_status rc;
+
+	if (*field || !node)
+		return EV_OK;
+	rc = api_xml_text(node, &t);
+	if (!rc)
+		rc = set_if_unset(field, t);
+	free(t);
+	return rc;
+}

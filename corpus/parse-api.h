@@ -1,0 +1,72 @@
+/* parse-api.h - reading the JSON answers of Crossref, Europe PMC, OpenAlex */
+#ifndef EVIDENCE_PARSE_API_H
+#define EVIDENCE_PARSE_API_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "buf.h"
+#include "parse-formats.h"
+#include "record.h"
+#include "status.h"
+#include "xml.h"
+
+/*
+ * Helpers the three JSON parsers share.  Nothing here owns a reference:
+ * every json_t * returned is borrowed from the tree it came from.
+ */
+
+/* Load LEN bytes at DATA, or fail P with "invalid JSON at line N: ...".
+ * On EV_OK *ROOT is a new reference. */
+ev_status api_load(struct parser *p, const char *data, size_t len,
+		   json_t **root);
+
+/* 1 when the payload is JSON (an object or array after white space and
+ * a byte order mark), 0 when it is something else (XML). */
+int api_is_json(const char *data, size_t len);
+
+/* Follow object keys along PATH ("journalInfo/journal/title"); NULL when
+ * a step is missing or not an object. */
+json_t *api_get(json_t *v, const char *path);
+
+/* The string at PATH, or NULL when absent, not a string or empty. */
+const char *api_str(json_t *v, const char *path);
+
+/* The string or the integer at PATH as text (integers written into BUF),
+ * or NULL. */
+const char *api_text(json_t *v, const char *path, char *buf, size_t size);
+
+/* Lists that may come as an array, a single value or nothing (Europe
+ * PMC's XML, converted, gives a single object where JSON has an array of
+ * one): how many items V holds, and the I-th. */
+size_t api_count(const json_t *v);
+json_t *api_item(json_t *v, size_t i);
+
+/* set_if_unset() with the string at PATH, tags removed and character
+ * references decoded (markup_flatten()). */
+ev_status api_set_flat(char **field, json_t *v, const char *path);
+
+/* Add TEXT as a passage under SECTION and append it to JOINED, the
+ * abstract being built (paragraphs separated by blank lines). */
+ev_status api_abstract_part(struct record *rec, struct buf *joined,
+			    const char *text, const char *section);
+
+/* Fill a record from the object OBJ with READ and pass it to the sink;
+ * a non-object is EV_PARSE with "WHAT is not an object". */
+typedef ev_status (*api_read_fn)(json_t *obj, struct record *rec);
+ev_status api_emit(struct parser *p, json_t *obj, api_read_fn read,
+		   const char *what);
+
+/* The XML parsers share these: *OUT receives NODE's text (xml_text())
+ * with markup left in it as text removed (markup_flatten()), NULL when
+ * nothing is left; and *FIELD is set to it when unset. */
+ev_status api_xml_text(const xmlNode *node, char **out);
+ev_status api_xml_set(char **field, const xmlNode *node);
+
+/* The last non-empty path segment of a URL ("https://pubmed.ncbi.nlm.nih
+ * .gov/29456894" -> "29456894"), malloc'd; a string without '/' is
+ * copied.  NULL for NULL or on EV_NOMEM. */
+char *api_last_segment(const char *url);
+
+#endif
