@@ -281,6 +281,9 @@ static ev_status read_result(json_t *r, struct record *rec)
 		}
 	}
 	if (!rc)
+		rc = set_if_unset(&rec->publisher,
+				  api_str(r, "bookOrReportDetails/publisher"));
+	if (!rc)
 		rc = record_set_language(rec, api_str(r, "language"));
 	if (!rc)
 		rc = set_if_unset(&rec->url, pick_url(r));

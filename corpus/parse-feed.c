@@ -57,6 +57,7 @@ struct feed {
 	char *language;
 	char *publisher;
 	char *author;
+	int journal; /* the channel names a journal (PRISM) */
 };
 
 /* --- Links --- */
@@ -518,7 +519,7 @@ static ev_status read_item(struct feed *f, const xmlNode *item,
 	if (!rc)
 		rc = set_if_unset(
 			&rec->type,
-			rec->doi && (rec->volume ||
+			rec->doi && (rec->volume || f->journal ||
 				     xml_child(item, "publicationName"))
 				? "article-journal"
 				: "post");
@@ -553,6 +554,7 @@ static ev_status read_channel(struct feed *f, const xmlNode *root)
 	else if (!(f->base = find_link(ch, "self", NULL)))
 		f->base = find_link(ch, NULL, NULL);
 	/* A journal's feed names the journal in PRISM. */
+	f->journal = xml_child(ch, "publicationName") != NULL;
 	rc = api_xml_set(&f->title, xml_child(ch, "publicationName"));
 	if (!rc)
 		rc = api_xml_set(&f->title, xml_child(ch, "title"));
