@@ -279,3 +279,17 @@ ev_status api_xml_set(char **field, const xmlNode *node)
 	free(t);
 	return rc;
 }
+
+ev_status api_push(struct strvec *sv, const char *s)
+{
+	if (!s || sv->n >= API_MAX_LIST)
+		return EV_OK;
+	return strvec_push_unique(sv, s);
+}
+
+ev_status api_add_cite(struct record *rec, const char *pmid, const char *doi)
+{
+	if (rec->cites.n >= API_MAX_LIST)
+		return EV_OK;
+	return record_add_cite(rec, pmid, doi);
+}

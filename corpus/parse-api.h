@@ -64,6 +64,17 @@ ev_status api_emit(struct parser *p, json_t *obj, api_read_fn read,
 ev_status api_xml_text(const xmlNode *node, char **out);
 ev_status api_xml_set(char **field, const xmlNode *node);
 
+/*
+ * Lists in a record are kept without duplicates, which costs a look
+ * through the list per item: a hostile payload with a million
+ * categories or references would take hours.  A record keeps at most
+ * API_MAX_LIST keywords, publication types and cites; the rest are
+ * dropped.
+ */
+#define API_MAX_LIST 5000
+ev_status api_push(struct strvec *sv, const char *s);
+ev_status api_add_cite(struct record *rec, const char *pmid, const char *doi);
+
 /* The last non-empty path segment of a URL ("https://pubmed.ncbi.nlm.nih
  * .gov/29456894" -> "29456894"), malloc'd; a string without '/' is
  * copied.  NULL for NULL or on EV_NOMEM. */

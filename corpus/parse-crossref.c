@@ -142,8 +142,7 @@ static ev_status add_update(struct record *rec, const char *type,
 			rc = record_add_relation(rec, relation,
 						 buf_str(&target));
 		if (!rc && pubtype)
-			rc = strvec_push_unique(&rec->publication_types,
-						pubtype);
+			rc = api_push(&rec->publication_types, pubtype);
 	}
 	buf_release(&target);
 	free(d);
@@ -357,13 +356,13 @@ static ev_status rest_work(json_t *w, struct record *rec)
 	if (!rc)
 		rc = set_if_unset(&rec->type, csl_type_of(type));
 	if (!rc && type)
-		rc = strvec_push_unique(&rec->publication_types, type);
+		rc = api_push(&rec->publication_types, type);
 	if (!rc)
 		rc = abstract_from_string(rec, api_str(w, "abstract"));
 	list = json_object_get(w, "reference");
 	for (size_t i = 0; i < api_count(list) && !rc; i++)
-		rc = record_add_cite(rec, NULL,
-				     api_str(api_item(list, i), "DOI"));
+		rc = api_add_cite(rec, NULL,
+				  api_str(api_item(list, i), "DOI"));
 	list = json_object_get(w, "update-to");
 	for (size_t i = 0; i < api_count(list) && !rc; i++) {
 		json_t *u = api_item(list, i);
@@ -375,7 +374,7 @@ static ev_status rest_work(json_t *w, struct record *rec)
 		const char *s = api_str(api_item(list, i), "");
 
 		if (s)
-			rc = strvec_push_unique(&rec->keywords, s);
+			rc = api_push(&rec->keywords, s);
 	}
 	return rc;
 }
@@ -654,7 +653,7 @@ static ev_status xml_work(const xmlNode *record, struct record *rec)
 
 		rc = api_xml_set(&doi, xml_child(n, "doi"));
 		if (!rc)
-			rc = record_add_cite(rec, NULL, doi);
+			rc = api_add_cite(rec, NULL, doi);
 		free(doi);
 	}
 	free(title);

@@ -129,7 +129,7 @@ static ev_status add_strings(struct strvec *sv, json_t *list, const char *sep)
 		if (!s)
 			continue;
 		if (!sep) {
-			rc = strvec_push_unique(sv, s);
+			rc = api_push(sv, s);
 			continue;
 		}
 		copy = strdup(s);
@@ -139,7 +139,7 @@ static ev_status add_strings(struct strvec *sv, json_t *list, const char *sep)
 		     t = strtok_r(NULL, sep, &save)) {
 			t = str_trim(t);
 			if (*t)
-				rc = strvec_push_unique(sv, t);
+				rc = api_push(sv, t);
 		}
 		free(copy);
 	}
@@ -277,7 +277,7 @@ static ev_status read_result(json_t *r, struct record *rec)
 				api_str(api_item(mesh, i), "descriptorName");
 
 			if (d)
-				rc = strvec_push_unique(&rec->keywords, d);
+				rc = api_push(&rec->keywords, d);
 		}
 	}
 	if (!rc)
@@ -299,8 +299,7 @@ static ev_status read_result(json_t *r, struct record *rec)
 	if (!rc && source && !strcmp(source, "PPR")) {
 		rc = set_if_unset(&rec->type, "article");
 		if (!rc)
-			rc = strvec_push_unique(&rec->publication_types,
-						"Preprint");
+			rc = api_push(&rec->publication_types, "Preprint");
 	} else if (!rc && source && !strcmp(source, "PAT")) {
 		rc = set_if_unset(&rec->type, "patent");
 	} else if (!rc && source && !strcmp(source, "ETH")) {
@@ -518,7 +517,7 @@ static ev_status dc_record(const xmlNode *d, struct record *rec)
 		} else if (!strcmp(name, "language")) {
 			rc = record_set_language(rec, t);
 		} else if (!strcmp(name, "subject")) {
-			rc = strvec_push_unique(&rec->keywords, t);
+			rc = api_push(&rec->keywords, t);
 		} else if (!strcmp(name, "description")) {
 			json_t *s = json_string(t);
 

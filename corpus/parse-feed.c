@@ -43,6 +43,10 @@
  *   "Jo Bloggs"), Atom author/name; else the channel's or feed's.
  * - Categories (category, dc:subject, Atom category) are keywords.
  * - An item with no title, link or text is skipped.
+ * - Encoding: the feed's XML declaration (else UTF-8) decides, as XML
+ *   documents label themselves; an HTTP charset is not consulted.
+ *   libxml2 decodes the declared encodings (ISO-8859-1, Windows-1251...)
+ *   to UTF-8, and xml.c reads C1 controls as Windows-1252.
  * - Entities: internal entities declared in the feed's DTD are
  *   expanded (within xml.c's budget); external ones are never loaded.
  *   A feed that is not well-formed (an unescaped "&") fails with
@@ -362,14 +366,14 @@ static ev_status add_keywords(struct record *rec, const xmlNode *item)
 						   : xml_attr(c, "term");
 
 			if (*term)
-				rc = strvec_push_unique(&rec->keywords, term);
+				rc = api_push(&rec->keywords, term);
 			continue;
 		}
 		if (!xml_is(c, "category") && !xml_is(c, "subject"))
 			continue;
 		rc = api_xml_text(c, &t);
 		if (!rc && t)
-			rc = strvec_push_unique(&rec->keywords, t);
+			rc = api_push(&rec->keywords, t);
 		free(t);
 	}
 	return rc;

@@ -239,17 +239,16 @@ static ev_status read_work(json_t *w, struct record *rec)
 		rc = set_if_unset(&rec->type,
 				  csl_type_of(type, api_str(source, "type")));
 	if (!rc && type)
-		rc = strvec_push_unique(&rec->publication_types,
-					pubtype_of(type));
+		rc = api_push(&rec->publication_types, pubtype_of(type));
 	if (!rc && json_is_true(json_object_get(w, "is_retracted")))
-		rc = strvec_push_unique(&rec->publication_types,
-					"Retracted Publication");
+		rc = api_push(&rec->publication_types,
+			      "Retracted Publication");
 	list = json_object_get(w, "keywords");
 	for (size_t i = 0; i < api_count(list) && !rc; i++) {
 		const char *k = api_str(api_item(list, i), "display_name");
 
 		if (k)
-			rc = strvec_push_unique(&rec->keywords, k);
+			rc = api_push(&rec->keywords, k);
 	}
 	if (!rc)
 		rc = add_abstract(

@@ -11,6 +11,7 @@
 
 #include "buf.h"
 #include "fsutil.h"
+#include "parse-api.h"
 #include "parse-check.h"
 #include "parse.h"
 #include "tap.h"
@@ -613,6 +614,25 @@ static void test_hostile(void)
 		is_int(rc, EV_TOO_BIG, "over max_size: %s", err);
 		is_int(c.seen, 0, "over max_size: nothing passed");
 		free(path);
+	}
+
+	/* A work citing 6,000 works keeps the first API_MAX_LIST. */
+	{
+		struct buf b = BUF_INIT;
+		ev_status rc;
+
+		buf_addstr(&b, "{\"status\":\"ok\",\"message-type\":\"work\","
+			       "\"message\":{\"title\":[\"T\"],\"reference\":[");
+		for (int i = 0; i < 6000; i++)
+			buf_printf(&b, "%s{\"DOI\":\"10.1000/r%d\"}",
+				   i ? "," : "", i);
+		buf_addstr(&b, "]}}");
+		rc = run_bytes(b.ptr, b.len, FORMAT_UNKNOWN, NULL, &c, err,
+			       sizeof(err));
+		is_int(rc, EV_OK, "6,000 references: parsed");
+		is_int(c.n ? c.recs[0].cites.n : 0, API_MAX_LIST,
+		       "6,000 references: %d cites kept", API_MAX_LIST);
+		buf_release(&b);
 	}
 
 	/* OpenAlex: an index with more positions than the cap. */
