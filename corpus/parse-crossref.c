@@ -38,7 +38,10 @@
  *   are ("retraction-of", "erratum-for", "expression-of-concern-for",
  *   else "update-of"), and the notice gets the PubMed publication type
  *   ("Retraction of Publication", "Published Erratum") so that the
- *   evidence classifier does not count it as evidence.
+ *   evidence classifier does not count it as evidence.  updated-by
+ *   (this work was corrected or retracted) is the same the other way
+ *   ("retraction-in", "erratum-in"...), and a retracted work gets
+ *   "Retracted Publication".
  */
 
 /* --- Types --- */
@@ -86,60 +89,60 @@ static const char *csl_type_of(const char *crossref)
 	return "article";
 }
 
-/* An update-to type: the relation it makes and the publication type of
- * the notice. */
-static void update_names(const char *type, const char **relation,
-			 const char **pubtype)
-{
-	static const char *const retractions[] = {
-		"retraction",
-		"partial_retraction",
-		"withdrawal",
-		"removal",
-	};
-	static const char *const errata[] = {
-		"correction",
-		"erratum",
-		"corrigendum",
-	};
+/*
+ * What an update says, in PubMed's words: the relation from the notice
+ * to the work it concerns (update-to) and back (updated-by), and the
+ * publication types of the notice and of the work.  Kinds not listed
+ * ("new_version", "addendum"...) are "update-of" and "update-in".
+ */
+static const struct update_kind {
+	const char *type;
+	const char *of, *in;
+	const char *notice_type, *work_type;
+} update_kinds[] = {
+	{"retraction", "retraction-of", "retraction-in",
+	 "Retraction of Publication", "Retracted Publication"},
+	{"partial_retraction", "retraction-of", "retraction-in",
+	 "Retraction of Publication", "Retracted Publication"},
+	{"withdrawal", "retraction-of", "retraction-in",
+	 "Retraction of Publication", "Retracted Publication"},
+	{"removal", "retraction-of", "retraction-in",
+	 "Retraction of Publication", "Retracted Publication"},
+	{"correction", "erratum-for", "erratum-in", "Published Erratum", NULL},
+	{"erratum", "erratum-for", "erratum-in", "Published Erratum", NULL},
+	{"corrigendum", "erratum-for", "erratum-in", "Published Erratum",
+	 NULL},
+	{"expression_of_concern", "expression-of-concern-for",
+	 "expression-of-concern-in", "Expression of Concern", NULL},
+};
 
-	*relation = "update-of";
-	*pubtype = NULL;
-	if (!type)
-		return;
-	for (size_t i = 0; i < sizeof(retractions) / sizeof(*retractions); i++)
-		if (!strcasecmp(type, retractions[i])) {
-			*relation = "retraction-of";
-			*pubtype = "Retraction of Publication";
-		}
-	for (size_t i = 0; i < sizeof(errata) / sizeof(*errata); i++)
-		if (!strcasecmp(type, errata[i])) {
-			*relation = "erratum-for";
-			*pubtype = "Published Erratum";
-		}
-	if (!strcasecmp(type, "expression_of_concern") ||
-	    !strcasecmp(type, "expression-of-concern"))
-		*relation = "expression-of-concern-for";
-}
-
+/* One update-to (NOTICE 1: REC is the notice) or updated-by (NOTICE 0:
+ * REC is the work) entry. */
 static ev_status add_update(struct record *rec, const char *type,
-			    const char *doi)
+			    const char *doi, int notice)
 {
-	const char *relation, *pubtype;
+	static const struct update_kind other = {NULL, "update-of",
+						 "update-in", NULL, NULL};
+	const struct update_kind *k = &other;
+	const char *pubtype;
 	struct buf target = BUF_INIT;
 	char *d;
 	ev_status rc = EV_OK;
 
 	if (!doi)
 		return EV_OK;
+	for (size_t i = 0;
+	     type && i < sizeof(update_kinds) / sizeof(*update_kinds); i++)
+		if (!strcasecmp(type, update_kinds[i].type))
+			k = &update_kinds[i];
+	pubtype = notice ? k->notice_type : k->work_type;
 	d = strdup(doi);
 	if (!d)
 		return EV_NOMEM;
-	update_names(type, &relation, &pubtype);
 	if (doi_normalise(d)) {
 		rc = buf_printf(&target, "doi:%s", d);
 		if (!rc)
-			rc = record_add_relation(rec, relation,
+			rc = record_add_relation(rec, notice ? k->of : k->in,
 						 buf_str(&target));
 		if (!rc && pubtype)
 			rc = api_push(&rec->publication_types, pubtype);
@@ -367,7 +370,13 @@ static ev_status rest_work(json_t *w, struct record *rec)
 	for (size_t i = 0; i < api_count(list) && !rc; i++) {
 		json_t *u = api_item(list, i);
 
-		rc = add_update(rec, api_str(u, "type"), api_str(u, "DOI"));
+		rc = add_update(rec, api_str(u, "type"), api_str(u, "DOI"), 1);
+	}
+	list = json_object_get(w, "updated-by");
+	for (size_t i = 0; i < api_count(list) && !rc; i++) {
+		json_t *u = api_item(list, i);
+
+		rc = add_update(rec, api_str(u, "type"), api_str(u, "DOI"), 0);
 	}
 	list = json_object_get(w, "subject");
 	for (size_t i = 0; i < api_count(list) && !rc; i++) {

@@ -81,7 +81,7 @@ static const struct api_case fixture_cases[] = {
 	/* A list: a preprint whose issued date is [[null]] takes
 	 * published-online. */
 	{ NULL,
-	  { .file = "crossref-list.json", .n_records = 4, .index = 0,
+	  { .file = "crossref-list.json", .n_records = 5, .index = 0,
 	    UNCHECKED, .type = "article", .doi = "10.31235/osf.io/abcde",
 	    .title = "Super-partnerships and the future of general practice",
 	    .publisher = "Center for Open Science",
@@ -89,24 +89,33 @@ static const struct api_case fixture_cases[] = {
 	    .day = 4, .n_authors = 1, .author1 = "Jones|Ann",
 	    .pubtype = "posted-content" } },
 	{ NULL,
-	  { .file = "crossref-list.json", .n_records = 4, .index = 1,
+	  { .file = "crossref-list.json", .n_records = 5, .index = 1,
 	    UNCHECKED, .type = "report", .evidence_type = "report",
 	    .year = 2019, .month = 0, .day = 0, .n_authors = 1,
 	    .author1 = "=The King's Fund", .publisher = "The King's Fund" } },
 	/* update-to: a retraction notice points at what it retracts and
 	 * is not evidence itself. */
 	{ NULL,
-	  { .file = "crossref-list.json", .n_records = 4, .index = 2,
+	  { .file = "crossref-list.json", .n_records = 5, .index = 2,
 	    UNCHECKED, .doi = "10.1234/notice.9", .evidence_type = "other",
 	    .pubtype = "Retraction of Publication", .n_relations = 1,
 	    .relation = "retraction-of=doi:10.1234/original.1",
 	    .n_authors = 0, .container = "Journal of Things" } },
 	/* A chapter with editors only: they stand as its authors. */
 	{ NULL,
-	  { .file = "crossref-list.json", .n_records = 4, .index = 3,
+	  { .file = "crossref-list.json", .n_records = 5, .index = 3,
 	    UNCHECKED, .type = "chapter", .container = "Primary Care Reform",
 	    .language = "en", .n_authors = 1, .author1 = "Editor|Bo",
 	    .year = 2018, .month = 5, .day = 0 } },
+	/* updated-by: the retracted work points at its notices. */
+	{ NULL,
+	  { .file = "crossref-list.json", .n_records = 5, .index = 4,
+	    UNCHECKED, .doi = "10.1234/original.1",
+	    .pubtype = "Retracted Publication", .n_relations = 2,
+	    .relation = "erratum-in=doi:10.1234/fix.2" } },
+	{ NULL,
+	  { .file = "crossref-list.json", .n_records = 5, .index = 4,
+	    UNCHECKED, .relation = "retraction-in=doi:10.1234/notice.9" } },
 	/* Crossref's error envelope is an error, not an empty answer. */
 	{ NULL,
 	  { .file = "crossref-failed.json", .rc = EV_PARSE, .n_records = 0,
