@@ -106,10 +106,43 @@ enum format format_of_api_json(const char *p, const char *end)
 
 /* --- JSON helpers --- */
 
+/* About how many values the JSON text holds: every value but the first
+ * follows a '[', '{' or ',' outside strings (an empty array or object
+ * counts one more than it holds, so the count is at most twice the
+ * values). */
+static size_t count_values(const char *data, size_t len)
+{
+	size_t n = 1;
+	int in_string = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		char c = data[i];
+
+		if (in_string) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_string = 0;
+		} else if (c == '"') {
+			in_string = 1;
+		} else if (c == '[' || c == '{' || c == ',') {
+			n++;
+		}
+	}
+	return n;
+}
+
 ev_status api_load(struct parser *p, const char *data, size_t len,
 		   json_t **root)
 {
 	json_error_t jerr;
+
+	/* A tree costs tens of bytes per value, so "[[],[],[],..." under
+	 * the size cap could still take gigabytes. */
+	if (count_values(data, len) > API_MAX_VALUES)
+		return parser_fail(p, EV_TOO_BIG,
+				   "JSON with more than %u values",
+				   API_MAX_VALUES);
 
 	/* jansson rejects invalid UTF-8 and NUL in strings; its nesting
 	 * limit (2048) keeps a deep document from the stack. */
@@ -250,6 +283,21 @@ ev_status api_emit(struct parser *p, json_t *obj, api_read_fn read,
 		rc = parser_emit(p, &rec);
 	record_release(&rec);
 	return rc;
+}
+
+ev_status api_xml_parse(struct parser *p, const char *data, size_t len,
+			xmlDoc **doc)
+{
+	size_t tags = 0;
+
+	*doc = NULL;
+	for (const char *c = data;
+	     (c = memchr(c, '<', len - (size_t)(c - data))); c++)
+		if (++tags > API_MAX_VALUES)
+			return parser_fail(p, EV_TOO_BIG,
+					   "XML with more than %u tags",
+					   API_MAX_VALUES);
+	return xml_parse(data, len, p->url, doc, p->err, p->errsz);
 }
 
 ev_status api_xml_text(const xmlNode *node, char **out)

@@ -17,8 +17,13 @@
  * every json_t * returned is borrowed from the tree it came from.
  */
 
-/* Load LEN bytes at DATA, or fail P with "invalid JSON at line N: ...".
- * On EV_OK *ROOT is a new reference. */
+/* Load LEN bytes at DATA, or fail P with "invalid JSON at line N: ..."
+ * (EV_PARSE), or EV_TOO_BIG when it holds more than API_MAX_VALUES
+ * values (counted by the '[', '{' and ',' before them): real pages hold a few
+ * hundred thousand (a Crossref page of 1,000 works about 500,000), and
+ * the tree's memory grows with the count, not the bytes.  On EV_OK
+ * *ROOT is a new reference. */
+#define API_MAX_VALUES 2000000u
 ev_status api_load(struct parser *p, const char *data, size_t len,
 		   json_t **root);
 
@@ -57,6 +62,13 @@ ev_status api_abstract_part(struct record *rec, struct buf *joined,
 typedef ev_status (*api_read_fn)(json_t *obj, struct record *rec);
 ev_status api_emit(struct parser *p, json_t *obj, api_read_fn read,
 		   const char *what);
+
+/* Parse the payload as XML through xml.c, into *DOC (free it with
+ * xml_free()).  EV_TOO_BIG when it holds more than API_MAX_VALUES tags:
+ * a tree costs about a hundred bytes a node, so a page of "<a/>" under
+ * the size cap could take gigabytes. */
+ev_status api_xml_parse(struct parser *p, const char *data, size_t len,
+			xmlDoc **doc);
 
 /* The XML parsers share these: *OUT receives NODE's text (xml_text())
  * with markup left in it as text removed (markup_flatten()), NULL when

@@ -545,7 +545,7 @@ static ev_status parse_xml(struct parser *p, const char *data, size_t len)
 	ev_status rc;
 
 	record_init(&rec);
-	rc = xml_parse(data, len, p->url, &doc, p->err, p->errsz);
+	rc = api_xml_parse(p, data, len, &doc);
 	if (rc)
 		goto out;
 	root = xmlDocGetRootElement(doc);

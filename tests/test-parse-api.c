@@ -427,7 +427,10 @@ static void test_detect(void)
 		"crossref", "europepmc", "openalex", "feed",
 	};
 	static const enum format formats[] = {
-		FORMAT_CROSSREF, FORMAT_EUROPEPMC, FORMAT_OPENALEX, FORMAT_FEED,
+		FORMAT_CROSSREF,
+		FORMAT_EUROPEPMC,
+		FORMAT_OPENALEX,
+		FORMAT_FEED,
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++)
@@ -531,8 +534,8 @@ static void test_hostile(void)
 	     FORMAT_UNKNOWN, EV_PARSE, 0, "Crossref items that are no list"},
 	    {"{\"status\":\"ok\",\"message-type\":\"member\",\"message\":{}}",
 	     FORMAT_UNKNOWN, EV_UNSUPPORTED, 0, "a Crossref member, no work"},
-	    {"{\"status\":\"ok\",\"message-type\":\"work\",\"message\":{\"title"
-	     "\":[\"cut",
+	    {"{\"status\":\"ok\",\"message-type\":\"work\",\"message\":"
+	     "{\"title\":[\"cut",
 	     FORMAT_CROSSREF, EV_PARSE, 0, "truncated JSON"},
 	    {"{\"resultList\":[]}", FORMAT_UNKNOWN, EV_PARSE, 0,
 	     "a resultList that is no object"},
@@ -625,13 +628,40 @@ static void test_hostile(void)
 		free(path);
 	}
 
+	/* Small under the size cap, huge as a tree: refused before
+	 * jansson builds it. */
+	{
+		struct buf b = BUF_INIT;
+		ev_status rc;
+
+		buf_addstr(&b, "{\"meta\":{},\"results\":[");
+		for (unsigned i = 0; i < API_MAX_VALUES; i++)
+			buf_addstr(&b, i ? ",[]" : "[]");
+		buf_addstr(&b, "]}");
+		rc = run_bytes(b.ptr, b.len, FORMAT_UNKNOWN, NULL, &c, err,
+			       sizeof(err));
+		is_int(rc, EV_TOO_BIG, "%u empty arrays: %s", API_MAX_VALUES,
+		       err);
+		buf_reset(&b);
+		buf_addstr(&b, "<rss><channel>");
+		for (unsigned i = 0; i < API_MAX_VALUES; i++)
+			buf_addstr(&b, "<a/>");
+		buf_addstr(&b, "</channel></rss>");
+		rc = run_bytes(b.ptr, b.len, FORMAT_UNKNOWN, NULL, &c, err,
+			       sizeof(err));
+		is_int(rc, EV_TOO_BIG, "%u empty elements: %s", API_MAX_VALUES,
+		       err);
+		buf_release(&b);
+	}
+
 	/* A work citing 6,000 works keeps the first API_MAX_LIST. */
 	{
 		struct buf b = BUF_INIT;
 		ev_status rc;
 
 		buf_addstr(&b, "{\"status\":\"ok\",\"message-type\":\"work\","
-			       "\"message\":{\"title\":[\"T\"],\"reference\":[");
+			       "\"message\":{\"title\":[\"T\"],"
+			       "\"reference\":[");
 		for (int i = 0; i < 6000; i++)
 			buf_printf(&b, "%s{\"DOI\":\"10.1000/r%d\"}",
 				   i ? "," : "", i);
@@ -657,7 +687,8 @@ static void test_hostile(void)
 		rc = run_bytes(b.ptr, b.len, FORMAT_UNKNOWN, NULL, &c, err,
 			       sizeof(err));
 		is_int(rc, EV_OK, "100,001 positions: parsed");
-		ok(c.n && !c.recs[0].abstract, "100,001 positions: no abstract");
+		ok(c.n && !c.recs[0].abstract,
+		   "100,001 positions: no abstract");
 		buf_release(&b);
 	}
 	collected_release(&c);
