@@ -135,11 +135,10 @@ static char *resolve(const char *base, const char *ref)
 				break;
 			}
 		}
-		if (keep == (size_t)(path_start - base) &&
-		    buf_add(&b, base, keep))
-			goto fail;
 		if (keep == (size_t)(path_start - base)) {
-			if (buf_addch(&b, '/') || buf_addstr(&b, ref))
+			/* The base has no path: the reference starts one. */
+			if (buf_add(&b, base, keep) || buf_addch(&b, '/') ||
+			    buf_addstr(&b, ref))
 				goto fail;
 			return buf_detach(&b);
 		}
@@ -331,21 +330,37 @@ static ev_status add_content(struct record *rec, const xmlNode *content)
 	return rc;
 }
 
-/* description or summary: the abstract, and the passages when there is
- * no content and it is HTML paragraphs. */
+/* description or summary: the abstract.  When it is HTML paragraphs,
+ * the abstract is their text (links and buttons around them left out),
+ * and they are the passages when the item has no content. */
 static ev_status add_summary(struct record *rec, const xmlNode *summary)
 {
+	struct record paras;
+	struct buf joined = BUF_INIT;
+	int take = !rec->n_passages;
 	char *t = NULL;
 	ev_status rc;
 
+	record_init(&paras);
 	rc = xml_text(summary, &t);
-	if (!rc && t && !rec->n_passages &&
-	    (strstr(t, "<p") || strstr(t, "<P")))
-		rc = html_fragment_passages(t, strlen(t), rec, NULL);
-	if (!rc && t) {
+	if (!rc && t && (strstr(t, "<p") || strstr(t, "<P")))
+		rc = html_fragment_passages(t, strlen(t), &paras, NULL);
+	for (size_t i = 0; i < paras.n_passages && !rc; i++) {
+		rc = joined.len ? buf_addstr(&joined, "\n\n") : EV_OK;
+		if (!rc)
+			rc = buf_addstr(&joined, paras.passages[i].text);
+		if (!rc && take)
+			rc = record_add_passage(rec, paras.passages[i].text,
+						NULL);
+	}
+	if (!rc && joined.len) {
+		rc = set_if_unset(&rec->abstract, joined.ptr);
+	} else if (!rc && t) {
 		text_collapse_space(markup_flatten(t));
 		rc = set_if_unset(&rec->abstract, t);
 	}
+	buf_release(&joined);
+	record_release(&paras);
 	free(t);
 	return rc;
 }
