@@ -558,6 +558,23 @@ static const xmlNode *xml_container(const xmlNode *crossref,
 	return NULL;
 }
 
+/* The volume of the journal issue, or of the book or proceedings (not
+ * a volume named in the citation list). */
+static const xmlNode *xml_volume(const xmlNode *crossref)
+{
+	static const char *const holders[] = {
+		"book_metadata",
+		"book_series_metadata",
+		"proceedings_metadata",
+	};
+	const xmlNode *n = xml_path(xml_find(crossref, "journal_issue"),
+				    "journal_volume/volume");
+
+	for (size_t i = 0; !n && i < sizeof(holders) / sizeof(*holders); i++)
+		n = xml_child(xml_find(crossref, holders[i]), "volume");
+	return n;
+}
+
 /* The abstract to read: the first without abstract-type, else the
  * first. */
 static const xmlNode *xml_abstract(const xmlNode *work)
@@ -613,7 +630,7 @@ static ev_status xml_work(const xmlNode *record, struct record *rec)
 				  "publication_date"),
 			 &rec->issued);
 	if (!rc)
-		rc = api_xml_set(&rec->volume, xml_find(crossref, "volume"));
+		rc = api_xml_set(&rec->volume, xml_volume(crossref));
 	if (!rc)
 		rc = api_xml_set(&rec->issue,
 				 xml_child(xml_find(crossref, "journal_issue"),

@@ -124,7 +124,7 @@ static const struct api_case fixture_cases[] = {
 	 * without abstract-type, the article's own date over the issue's,
 	 * an <error/> record skipped. */
 	{ NULL,
-	  { .file = "crossref-unixref.xml", .n_records = 1,
+	  { .file = "crossref-unixref.xml", .n_records = 2,
 	    .type = "article-journal",
 	    .title = "Collaboration at scale in general practice: lessons "
 		     "from GP federations",
@@ -141,6 +141,13 @@ static const struct api_case fixture_cases[] = {
 	    .n_keywords = 0, .n_relations = 0, .n_cites = 2,
 	    .cite = "doi:10.3399/bjgp19x702209",
 	    .absent = { "Itor", "teaser" } } },
+	/* A journal without volumes: a cited work's volume is not the
+	 * article's. */
+	{ NULL,
+	  { .file = "crossref-unixref.xml", .n_records = 2, .index = 1,
+	    UNCHECKED, .title = "No volume here", .volume = "",
+	    .container = "Online Only Journal", .page = "", .year = 0,
+	    .month = 0, .day = 0, .n_cites = 0 } },
 	/* Europe PMC core JSON: authorList with a collective name, the
 	 * issue's date, <h4> sections, MeSH with the keywords, the HTML
 	 * full text link over the DOI's. */
