@@ -22,7 +22,8 @@
  *   for, so both go through one reader;
  * - Dublin Core (format=dc): <responseWrapper><rdf:RDF> with one
  *   <rdf:Description> per work.
- * An answer with no results is no records and EV_OK.
+ * An answer with no results is no records and EV_OK; one with errCode
+ * or errMsg (Europe PMC's way of refusing a query) is an error.
  *
  * Choices worth knowing:
  * - Authors come from authorList (lastName/firstName, collectiveName),
@@ -326,6 +327,16 @@ static ev_status parse_json(struct parser *p, const char *data, size_t len)
 	if (rc)
 		return rc;
 	list = api_get(root, "resultList/result");
+	if (api_get(root, "errMsg") || api_get(root, "errCode")) {
+		char code[32];
+		const char *msg = api_str(root, "errMsg");
+
+		if (!msg)
+			msg = api_text(root, "errCode", code, sizeof(code));
+		rc = parser_fail(p, EV_PARSE, "Europe PMC says: %.200s",
+				 msg ? msg : "an error");
+		goto out;
+	}
 	if (!json_is_object(api_get(root, "resultList"))) {
 		rc = parser_fail(p, EV_PARSE,
 				 "not a Europe PMC answer: no resultList");
@@ -555,6 +566,19 @@ static ev_status parse_xml(struct parser *p, const char *data, size_t len)
 				 "not a Europe PMC answer: the root is "
 				 "<%.60s>",
 				 (const char *)root->name);
+		goto out;
+	}
+	if (xml_child(root, "errMsg") || xml_child(root, "errCode")) {
+		char *msg = NULL;
+
+		rc = xml_text(xml_child(root, "errMsg")
+				      ? xml_child(root, "errMsg")
+				      : xml_child(root, "errCode"),
+			      &msg);
+		rc = parser_fail(p, rc ? rc : EV_PARSE,
+				 "Europe PMC says: %.200s",
+				 msg ? msg : "an error");
+		free(msg);
 		goto out;
 	}
 	for (xmlNode *r = xml_child(list, "result"); r && !rc;

@@ -549,6 +549,11 @@ static void test_hostile(void)
 	    {"{\"resultList\":{\"result\":[{\"title\":\"A\"},7]}}",
 	     FORMAT_UNKNOWN, EV_PARSE, 1,
 	     "a result that is no object, after a good one"},
+	    {"{\"version\":\"6.9\",\"errCode\":400,\"errMsg\":\"bad query\"}",
+	     FORMAT_EUROPEPMC, EV_PARSE, 0, "Europe PMC's error, in JSON"},
+	    {"<responseWrapper><version>6.9</version><errCode>400</errCode>"
+	     "<errMsg>bad query</errMsg></responseWrapper>",
+	     FORMAT_UNKNOWN, EV_PARSE, 0, "Europe PMC's error, in XML"},
 	    {"{\"meta\":{},\"results\":[\"W1\"]}", FORMAT_UNKNOWN, EV_PARSE, 0,
 	     "an OpenAlex result that is a string"},
 	    {"{\"error\":\"Invalid query parameters error.\",\"message\":"
