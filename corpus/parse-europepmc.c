@@ -254,7 +254,8 @@ static ev_status read_result(json_t *r, struct record *rec)
 			       &rec->issued))
 			break;
 	if (!rc)
-		rc = set_if_unset(&rec->pmid, api_str(r, "pmid"));
+		rc = set_if_unset(&rec->pmid,
+				  api_text(r, "pmid", num, sizeof(num)));
 	if (!rc)
 		rc = set_if_unset(&rec->pmcid, api_str(r, "pmcid"));
 	if (!rc)

@@ -182,6 +182,7 @@ static const struct api_case fixture_cases[] = {
 	{ NULL,
 	  { .file = "europepmc-core.json", .n_records = 3, .index = 2,
 	    UNCHECKED, .pmcid = "PMC7999999", .volume = "12",
+	    .pmid = "31000003", /* a number, not a string */
 	    .container = "Journal of Integrated Care", .year = 2019,
 	    .month = 0, .day = 0, .n_authors = 1, .author1 = "Taylor|R" } },
 	/* Europe PMC XML: one author is an element, not a list; the
