@@ -234,9 +234,10 @@ static ev_status abstract_from_string(struct record *rec, const char *s)
 		}
 	} else {
 		rc = buf_addstr(&joined, s);
-		if (!rc)
+		if (!rc) {
 			text_collapse_space(markup_flatten(joined.ptr));
-		joined.len = strlen(joined.ptr);
+			joined.len = strlen(joined.ptr);
+		}
 	}
 	if (!rc)
 		rc = set_abstract(rec, &joined);

@@ -92,7 +92,9 @@ static const struct api_case fixture_cases[] = {
 	  { .file = "crossref-list.json", .n_records = 5, .index = 1,
 	    UNCHECKED, .type = "report", .evidence_type = "report",
 	    .year = 2019, .month = 0, .day = 0, .n_authors = 1,
-	    .author1 = "=The King's Fund", .publisher = "The King's Fund" } },
+	    .author1 = "=The King's Fund", .publisher = "The King's Fund",
+	    /* an HTML entity: not XML, so the tags are stripped */
+	    .abstract = "Caf\xc3\xa9 talks grew fast." } },
 	/* update-to: a retraction notice points at what it retracts and
 	 * is not evidence itself. */
 	{ NULL,
