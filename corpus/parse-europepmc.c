@@ -166,7 +166,9 @@ static ev_status add_abstract(struct record *rec, const char *html)
 		if (h == s) {
 			end = strstr(s + 4, "</h4>");
 			if (!end)
-				break;
+				h = NULL; /* unclosed: the rest is text */
+		}
+		if (h == s) {
 			*end = '\0';
 			free(section);
 			section = strdup(s + 4);

@@ -179,6 +179,9 @@ static const struct api_case fixture_cases[] = {
 	    UNCHECKED, .type = "article", .pubtype = "Preprint",
 	    .publisher = "medRxiv", .pmid = "",
 	    .url = "https://europepmc.org/article/PPR/PPR123456",
+	    /* an <h4> never closed: the rest is text, not dropped */
+	    .abstract = "We counted practices.\n\nLarger ones did not do "
+			"better.",
 	    .year = 2021, .month = 1, .day = 5, .n_authors = 3,
 	    .author1 = "van der Berg|J", .author_last = "Smith-Jones|K" } },
 	{ NULL,
