@@ -340,7 +340,14 @@ static void test_rate(void)
 	for (p = log.body, i = 0; *p && n < 64; p = strchr(p, '\n') + 1, i++)
 		if (i >= before)
 			t[n++] = atoll(p);
-	/* no 1-second window holds more than 3 starts */
+	/*
+	 * The server logs when a request arrives, not when the fetcher
+	 * started it, and on a loaded machine one arrival can lag behind
+	 * its start by a few hundred ms and bunch up with the next.  So
+	 * allow one extra arrival per window, and check the spread as
+	 * well: seven starts at 3/s take at least 2 s, and an unlimited
+	 * fetcher sends all seven within a few ms, failing both checks.
+	 */
 	for (i = 0; i < n; i++) {
 		int c = 0;
 
@@ -349,8 +356,11 @@ static void test_rate(void)
 		if (c > worst)
 			worst = c;
 	}
-	ok(worst <= 3, "rate: at most 3 requests in any second (saw %d)",
-	   worst);
+	ok(worst <= 4, "rate: at most 3 (+1 for lag) requests in any second "
+	   "(saw %d)", worst);
+	ok(n == 7 && t[n - 1] - t[0] >= 1500,
+	   "rate: seven requests spread over 1.5 s or more (%lld ms)",
+	   n ? t[n - 1] - t[0] : 0);
 }
 
 /* GET PATH on the server and return the number in the body. */
