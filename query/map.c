@@ -668,7 +668,8 @@ enum {
 	CELL_H = 30,
 	GAP = 8,	 /* before the totals column and row */
 	SWATCH_W = 36,
-	SWATCH_H = 14
+	SWATCH_H = 14,
+	INLINE_LIFT = 30 /* the title line, left out inside a page */
 };
 #define CHAR_W (FONT * 0.6)
 #define SIN45 0.7071
@@ -720,7 +721,8 @@ ev_status map_svg(const struct evidence_map *m, const char *title,
 	if (width < 420)
 		width = 420;
 	legend_y = y0 + (double)(nr + 1) * CELL_H + GAP + 28;
-	height = legend_y + SWATCH_H + 46 + (m->works ? 0 : 20);
+	height = legend_y + SWATCH_H + 46 + (m->works ? 0 : 20) -
+		 (standalone ? 0 : INLINE_LIFT);
 
 	if (standalone)
 		rc = buf_addstr(out, "<?xml version=\"1.0\" "
@@ -742,7 +744,11 @@ ev_status map_svg(const struct evidence_map *m, const char *title,
 	if (!rc)
 		rc = buf_addstr(out, "</title>\n<rect width=\"100%\" "
 				     "height=\"100%\" fill=\"#ffffff\"/>\n");
-	/* Inside a page, the page's heading names the map. */
+	/* Inside a page, the page's heading names the map: no title line,
+	 * and everything moves up into its place. */
+	if (!rc && !standalone)
+		rc = buf_printf(out, "<g transform=\"translate(0 -%d)\">\n",
+				INLINE_LIFT);
 	if (!rc && standalone)
 		rc = buf_printf(out,
 				"<text x=\"%d\" y=\"%d\" font-size=\"%d\" "
@@ -877,6 +883,8 @@ ev_status map_svg(const struct evidence_map *m, const char *title,
 				"fill=\"#555555\">The collection holds no "
 				"works yet.</text>\n",
 				MARGIN, legend_y + SWATCH_H + 54, FONT_CELL);
+	if (!rc && !standalone)
+		rc = buf_addstr(out, "</g>\n");
 	if (!rc)
 		rc = buf_addstr(out, "</svg>\n");
 	return rc;

@@ -247,8 +247,8 @@ static ev_status write_map(struct buf *out, const struct evidence_map *m)
 		rc = buf_printf(out,
 				"<figcaption>Each cell counts the works with "
 				"at least one passage carrying the lesson "
-				"(rows), by %s (columns); darker is more. "
-				"Totals count distinct works.</figcaption>\n"
+				"(rows), by %s (columns); darker is "
+				"more.</figcaption>\n"
 				"</figure>\n</section>\n",
 				map_axis_title(m->by));
 	return rc;

@@ -2,6 +2,9 @@
 # t7000-map.sh - the evidence map: counts, formats, colour, errors
 . "${top_srcdir:-$(dirname "$0")/..}/tests/test-lib.sh"
 
+command -v xmllint >/dev/null 2>&1 ||
+	skip_all "xmllint is absent (libxml2-utils: tests/install-deps.sh)"
+
 # The fixture collection (tests/fixtures/report/collection.json), with the
 # lessons its passages were written to carry (checked by hand against the
 # cues of indexer/lessons.conf: "mission creep" is focus, "a marathon
