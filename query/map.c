@@ -431,6 +431,17 @@ static size_t utf8_width(const char *s)
 	return n;
 }
 
+static size_t digits(unsigned n)
+{
+	size_t d = 1;
+
+	while (n >= 10) {
+		n /= 10;
+		d++;
+	}
+	return d;
+}
+
 static void pad(FILE *out, size_t n)
 {
 	while (n--)
@@ -480,11 +491,18 @@ void map_print_text(FILE *out, const struct evidence_map *m, int colour)
 	for (size_t r = 0; r < m->row_labels.n; r++)
 		if (utf8_width(m->row_labels.v[r]) > label_w)
 			label_w = utf8_width(m->row_labels.v[r]);
+	/* A column is as wide as its label or its largest number, which
+	 * is its total (a cell never exceeds it). */
 	for (size_t c = 0; c < nc; c++) {
 		w[c] = utf8_width(map_column_label(m, c));
-		if (w[c] < 3)
-			w[c] = 3;
+		if (w[c] < digits(m->col_totals[c]))
+			w[c] = digits(m->col_totals[c]);
 	}
+	for (size_t r = 0; r < m->row_names.n; r++)
+		if (total_w < digits(m->row_totals[r]))
+			total_w = digits(m->row_totals[r]);
+	if (total_w < digits(m->total))
+		total_w = digits(m->total);
 	fputs("lesson", out);
 	pad(out, label_w - strlen("lesson"));
 	for (size_t c = 0; c < nc; c++) {
@@ -494,7 +512,9 @@ void map_print_text(FILE *out, const struct evidence_map *m, int colour)
 		pad(out, w[c] - utf8_width(l));
 		fputs(l, out);
 	}
-	fputs("  total\n", out);
+	fputs("  ", out);
+	pad(out, total_w - strlen("total"));
+	fputs("total\n", out);
 	for (size_t r = 0; r < m->row_names.n; r++) {
 		fputs(m->row_labels.v[r], out);
 		pad(out, label_w - utf8_width(m->row_labels.v[r]));
@@ -643,6 +663,8 @@ static ev_status add_short(struct buf *out, const char *s)
 		if (((unsigned char)s[i] & 0xc0) != 0x80 &&
 		    chars++ == LABEL_MAX - 1)
 			break;
+	while (i && s[i - 1] == ' ')
+		i--;
 	cut = xstrndup(s, i);
 	if (!cut)
 		return EV_NOMEM;
