@@ -238,6 +238,7 @@ run_chromium() {
 if [ -z "$chromium" ]; then
 	test_skip 'chromium renders the brief' 'chromium is not installed (tests/install-deps.sh)'
 	test_skip 'chromium: the DOM holds the map and the passages' 'no chromium'
+	test_skip 'chromium prints the brief on A4 pages' 'no chromium'
 	test_skip 'chromium: no console errors' 'no chromium'
 else
 	test_expect_success 'chromium renders the brief to a PNG' '
@@ -254,9 +255,18 @@ else
 		test "$(grep -c "<blockquote>" dom.html)" = 8 &&
 		grep -q "<li id=\"ref-5\">" dom.html
 	'
+	test_expect_success 'chromium prints the brief on A4 pages' '
+		run_chromium pdf.log --no-pdf-header-footer \
+			--print-to-pdf="$TRASH/brief.pdf" "file://$TRASH/brief.html" >/dev/null &&
+		grep -a -o "MediaBox \[[^]]*\]" brief.pdf | sort -u >boxes &&
+		test "$(wc -l <boxes)" = 1 &&
+		# A4 is 595.3 x 841.9 points (Letter would be 612 x 792).
+		awk "{ w = \$4; h = \$5 + 0; exit !(w > 590 && w < 600 && h > 837 && h < 847) }" boxes
+	'
 	test_expect_success 'chromium: no console errors (and the check can see one)' '
 		! grep -q ":CONSOLE" shot.log &&
 		! grep -q ":CONSOLE" dom.log &&
+		! grep -q ":CONSOLE" pdf.log &&
 		printf "<!DOCTYPE html><p>x</p><script>undefinedFunction();</script>" >bad.html &&
 		run_chromium bad.log --dump-dom "file://$TRASH/bad.html" >/dev/null &&
 		grep -q ":CONSOLE.*undefinedFunction" bad.log
