@@ -254,6 +254,23 @@ static ev_status write_map(struct buf *out, const struct evidence_map *m)
 	return rc;
 }
 
+/*
+ * Whether hit H can be quoted for lesson NAME.  A work that the query
+ * found through its title, or through a passage that does not carry the
+ * lesson, comes with its first passage, which need not carry it either:
+ * such hits are not quoted, so every quotation under a lesson carries
+ * the lesson.
+ */
+static int quotable(const struct search_hit *h, const char *name)
+{
+	if (!h->passage_text)
+		return 0;
+	for (size_t k = 0; k < h->n_lessons; k++)
+		if (strcmp(h->lessons[k].lesson, name) == 0)
+			return 1;
+	return 0;
+}
+
 /* One lesson's section: its description, its count, its quotations. */
 static ev_status write_lesson(struct buf *out, const struct report_options *o,
 			      const struct lessons *tax, size_t lesson,
@@ -263,15 +280,16 @@ static ev_status write_lesson(struct buf *out, const struct report_options *o,
 	const char *name = lessons_name(tax, lesson);
 	const char *label = lessons_label(tax, lesson);
 	const char *desc = lessons_description(tax, lesson);
-	const char *scope = *o->search.query || o->search.types.n ||
-				    o->search.since || o->search.until
-				? " among the works this search found"
-				: " in the collection";
+	int searched = *o->search.query || o->search.types.n ||
+		       o->search.since || o->search.until;
+	const struct search_hit *chosen[REPORT_TOP_MAX];
 	size_t quoted = 0;
 	ev_status rc;
 
-	for (size_t i = 0; i < res->n_hits; i++)
-		quoted += res->hits[i].passage_text != NULL;
+	for (size_t i = 0;
+	     i < res->n_hits && quoted < o->top && quoted < REPORT_TOP_MAX; i++)
+		if (quotable(&res->hits[i], name))
+			chosen[quoted++] = &res->hits[i];
 	rc = buf_addstr(out, "<section class=\"lesson\" id=\"lesson-");
 	if (!rc)
 		rc = esc(out, name);
@@ -283,31 +301,41 @@ static ev_status write_lesson(struct buf *out, const struct report_options *o,
 		rc = element(out, "p", " class=\"description\"", desc);
 	if (!rc && works == 0)
 		rc = buf_printf(out,
-				"<p class=\"note\">No passage%s carries this "
+				"<p class=\"note\">No passage %s carries this "
 				"lesson.</p>\n",
-				scope);
-	else if (!rc && quoted >= works)
+				searched ? "among the works this search found"
+					 : "in the collection");
+	else if (!rc && searched)
 		rc = buf_printf(out,
-				"<p class=\"note\">%u work%s%s ha%s passages "
-				"carrying this lesson, quoted below.</p>\n",
-				works, works == 1 ? "" : "s", scope,
-				works == 1 ? "s" : "ve");
+				"<p class=\"note\">%u of the works this "
+				"search found ha%s passages carrying this "
+				"lesson",
+				works, works == 1 ? "s" : "ve");
 	else if (!rc)
 		rc = buf_printf(out,
-				"<p class=\"note\">%u works%s have passages "
-				"carrying this lesson; the %zu strongest "
-				"%s quoted below, the other %zu are counted "
-				"in the map.</p>\n",
-				works, scope, quoted,
-				quoted == 1 ? "is" : "are",
-				(size_t)works - quoted);
-	for (size_t i = 0; !rc && i < res->n_hits; i++) {
-		const struct search_hit *h = &res->hits[i];
-		size_t n;
+				"<p class=\"note\">%u work%s in the "
+				"collection ha%s passages carrying this "
+				"lesson",
+				works, works == 1 ? "" : "s",
+				works == 1 ? "s" : "ve");
+	if (!rc && works && quoted >= works)
+		rc = buf_addstr(out, ", quoted below.</p>\n");
+	else if (!rc && works && quoted == 0)
+		rc = buf_addstr(out, "; they are counted in the map.</p>\n");
+	else if (!rc && works && quoted == 1)
+		rc = buf_printf(out,
+				"; the strongest is quoted below, the other "
+				"%zu are counted in the map.</p>\n",
+				(size_t)works - 1);
+	else if (!rc && works)
+		rc = buf_printf(out,
+				"; the %zu strongest are quoted below, the "
+				"other %zu are counted in the map.</p>\n",
+				quoted, (size_t)works - quoted);
+	for (size_t i = 0; !rc && i < quoted; i++) {
+		const struct search_hit *h = chosen[i];
+		size_t n = reference_number(refs, &h->work);
 
-		if (!h->passage_text)
-			continue;
-		n = reference_number(refs, &h->work);
 		if (!n)
 			return EV_NOMEM;
 		rc = buf_addstr(out, "<blockquote>\n<p>");
@@ -444,7 +472,9 @@ ev_status report_build(const char *index_dir, const struct report_options *o,
 		    lesson < 0)
 			continue;
 		strvec_init(&so.lessons);
-		so.limit = o->top;
+		/* Some hits may not be quotable: ask for more. */
+		so.limit = o->top * 4 < SEARCH_MAX_LIMIT ? o->top * 4
+							  : SEARCH_MAX_LIMIT;
 		so.offset = 0;
 		so.all_passages = 0;
 		if (m.row_totals[r] && o->top) {

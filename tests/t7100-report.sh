@@ -117,12 +117,13 @@ test_expect_success 'report --lesson: that lesson only, in the map too' '
 test_expect_success 'report --top 1: the strongest passage, the rest counted' '
 	evidence report --top 1 -o top.html &&
 	test "$(quotes focus top.html)" = 1 &&
-	grep -q "the 1 strongest is quoted below, the other 2 are counted in the map" top.html &&
+	grep -q "the strongest is quoted below, the other 2 are counted in the map" top.html &&
 	test "$(grep -c "^<li id=\"ref-" top.html)" -le 3
 '
 test_expect_success 'report --top 0: counts only, nothing to cite' '
 	evidence report --top 0 -o none.html &&
 	! grep -q "<blockquote>" none.html &&
+	grep -q "3 works in the collection have passages carrying this lesson; they are counted in the map" none.html &&
 	grep -q "Nothing was quoted" none.html
 '
 test_expect_success 'report --query: the query, escaped, and its passages' '
@@ -212,6 +213,13 @@ test_expect_success '10,000 works: the brief quotes the top 5, counts the rest' 
 	test "$(grep -c "^<li id=\"ref-" big.html)" -le 15 &&
 	test "$(wc -c <big.html)" -lt 100000 &&
 	self_contained big.html
+'
+test_expect_success '10,000 works: every quotation under a lesson carries it' '
+	evidence --dir "$big_dir" report --query trust -o trust.html &&
+	sed -n "/id=\"lesson-focus\"/,/<\/section>/p" trust.html >focus.html &&
+	test "$(grep -c "^<p>Staff called it mission creep" focus.html)" = 5 &&
+	test "$(grep -c "^<blockquote>" focus.html)" = 5 &&
+	grep -q "4375 of the works this search found have passages carrying this lesson" trust.html
 '
 case $big_dir in
 /dev/shm/*) rm -rf "$big_dir" ;;
