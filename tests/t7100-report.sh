@@ -141,6 +141,20 @@ test_expect_code 2 'report without -o says where the brief goes' \
 	'evidence report 2>err; code=$?; grep -q -- "-o FILE" err; exit $code'
 test_expect_code 2 'report --top past the cap' \
 	'evidence report --top 101 -o x.html'
+test_expect_code 2 'report --lesson of an unknown lesson' \
+	'evidence report --lesson nosuch -o x.html 2>err; code=$?; grep -q "unknown lesson .nosuch." err; exit $code'
+test_expect_code 2 'report with a query over the length cap' \
+	'evidence report --query "$(head -c 20000 /dev/zero | tr "\\0" a)" -o x.html 2>err; code=$?; grep -q "too long" err; exit $code'
+test_expect_success 'report to a folder that does not exist fails, leaves nothing' '
+	! evidence report -o nowhere/brief.html 2>err &&
+	grep -q "cannot write .nowhere/brief.html." err &&
+	test ! -e nowhere &&
+	test ! -e x.html
+'
+test_expect_success 'report of a folder that is not a collection says so' '
+	! evidence --dir "$TRASH/not-there" report -o x.html 2>err &&
+	test -s err && test ! -e x.html
+'
 test_expect_success 'report of an empty collection says so, exit 0' '
 	evidence --dir empty init >/dev/null &&
 	evidence --dir empty report -o empty.html &&
