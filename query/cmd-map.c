@@ -32,10 +32,11 @@ int cmd_map_option(struct cli *cli, const char *cmd, const char *usage_line,
 	case 'b':
 		t = map_axis_lookup(arg);
 		if (t < 0)
-			return cli_usage_error(cmd, usage_line,
-					       "cannot map by '%s': type, year "
-					       "or source",
-					       arg);
+			return cli_usage_error(
+				cmd, usage_line,
+				"cannot map by '%s': type, year "
+				"or source",
+				arg);
 		*by = (enum map_axis)t;
 		return 0;
 	case 'Q':
@@ -137,8 +138,8 @@ int cmd_map(struct cli *cli, int argc, char **argv)
 	strvec_init(&o.types);
 	strvec_init(&o.lessons);
 	o.query = "";
-	while ((opt = getopt_long(argc, argv, CLI_SHORT_OPTIONS "o:",
-				  longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, CLI_SHORT_OPTIONS "o:", longopts,
+				  NULL)) != -1) {
 		if (opt == 'f' && strcmp(optarg, "svg") == 0) {
 			format = FORMAT_SVG;
 		} else if (opt == 'f') {

@@ -60,8 +60,8 @@ int cmd_report(struct cli *cli, int argc, char **argv)
 	o.by = MAP_BY_TYPE;
 	o.top = REPORT_TOP_DEFAULT;
 	o.style = "vancouver";
-	while ((opt = getopt_long(argc, argv, CLI_SHORT_OPTIONS "o:",
-				  longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, CLI_SHORT_OPTIONS "o:", longopts,
+				  NULL)) != -1) {
 		if (opt == 'n') {
 			n = cli_parse_count(optarg);
 			if (n < 0 || n > REPORT_TOP_MAX)

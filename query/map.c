@@ -1,4 +1,4 @@
-/* map.c - the evidence map: works per lesson and evidence type, year or source */
+/* map.c - the evidence map: works per lesson and type, year or source */
 #include "config.h"
 
 #include <math.h>
@@ -16,14 +16,11 @@
 #include "xdb.h"
 
 static const char *const axis_names[] = {"type", "year", "source"};
-static const char *const axis_titles[] = {"evidence type", "year",
-					  "source"};
+static const char *const axis_titles[] = {"evidence type", "year", "source"};
 static const char *const axis_prefixes[] = {PREFIX_TYPE, PREFIX_YEAR,
 					    PREFIX_SOURCE};
-static const char *const axis_headings[] = {"Evidence type", "Year",
-					    "Source"};
-static const char *const none_labels[] = {"no type", "no year",
-					  "no source"};
+static const char *const axis_headings[] = {"Evidence type", "Year", "Source"};
+static const char *const none_labels[] = {"no type", "no year", "no source"};
 
 const char *map_axis_name(enum map_axis by)
 {
@@ -117,7 +114,7 @@ static void strset_release(struct strset *set)
 struct counter {
 	struct evidence_map *m;
 	size_t row;
-	struct strset seen; /* "id" and "column\037id" */
+	struct strset seen;   /* "id" and "column\037id" */
 	struct strvec values; /* the current document's column values */
 	struct buf key;
 	ev_status rc;
@@ -266,8 +263,8 @@ static ev_status set_rows(struct evidence_map *m, const struct lessons *tax,
 		if (!rc)
 			rc = strvec_push(&m->row_labels,
 					 lessons_label(tax, i)
-					     ? lessons_label(tax, i)
-					     : name);
+						 ? lessons_label(tax, i)
+						 : name);
 	}
 	if (rc)
 		return rc;
@@ -318,8 +315,9 @@ ev_status map_build(const char *index_dir, const struct search_options *o,
 	if (!rc)
 		rc = read_columns(db, m);
 	if (rc) {
-		if (msgp && !msg && asprintf(&msg, "%s%s", xdb_errmsg(db),
-					     reader_advice(rc)) < 0)
+		if (msgp && !msg &&
+		    asprintf(&msg, "%s%s", xdb_errmsg(db), reader_advice(rc)) <
+			    0)
 			msg = NULL;
 		goto out;
 	}
@@ -456,6 +454,13 @@ static void text_cell(FILE *out, unsigned count, unsigned max, size_t width,
 	int len = snprintf(num, sizeof(num), "%u", count);
 
 	fputs("  ", out);
+	if (colour && count == 0) {
+		/* Zero stays out of the way: grey, on the terminal's own
+		 * background. */
+		pad(out, width - (size_t)len);
+		fprintf(out, "\033[38;5;244m%s\033[0m", num);
+		return;
+	}
 	if (!colour) {
 		pad(out, width - (size_t)len);
 		fputs(num, out);
@@ -684,11 +689,11 @@ static size_t short_width(const char *s)
  * count: a generic sans-serif averages under 0.6 em per character. */
 enum {
 	MARGIN = 16,
-	FONT = 13,	 /* labels */
-	FONT_CELL = 12,	 /* counts */
+	FONT = 13,	/* labels */
+	FONT_CELL = 12, /* counts */
 	FONT_TITLE = 16,
 	CELL_H = 30,
-	GAP = 8,	 /* before the totals column and row */
+	GAP = 8, /* before the totals column and row */
 	SWATCH_W = 36,
 	SWATCH_H = 14,
 	INLINE_LIFT = 30 /* the title line, left out inside a page */
@@ -751,14 +756,15 @@ ev_status map_svg(const struct evidence_map *m, const char *title,
 				     "encoding=\"UTF-8\"?>\n");
 	if (!rc)
 		rc = buf_printf(
-		    out,
-		    "<svg %swidth=\"%.0f\" height=\"%.0f\" "
-		    "viewBox=\"0 0 %.0f %.0f\" role=\"img\" "
-		    "aria-labelledby=\"evidence-map-title\" "
-		    "class=\"evidence-map\" font-family=\"sans-serif\" "
-		    "font-size=\"%d\">\n",
-		    standalone ? "xmlns=\"http://www.w3.org/2000/svg\" " : "",
-		    width, height, width, height, FONT);
+			out,
+			"<svg %swidth=\"%.0f\" height=\"%.0f\" "
+			"viewBox=\"0 0 %.0f %.0f\" role=\"img\" "
+			"aria-labelledby=\"evidence-map-title\" "
+			"class=\"evidence-map\" font-family=\"sans-serif\" "
+			"font-size=\"%d\">\n",
+			standalone ? "xmlns=\"http://www.w3.org/2000/svg\" "
+				   : "",
+			width, height, width, height, FONT);
 	if (!rc)
 		rc = buf_addstr(out, "<title id=\"evidence-map-title\">");
 	if (!rc)
@@ -788,22 +794,21 @@ ev_status map_svg(const struct evidence_map *m, const char *title,
 				MARGIN, MARGIN + 38, map_axis_title(m->by));
 	/* Axis titles. */
 	if (!rc)
-		rc = buf_printf(
-		    out,
-		    "<text class=\"axis\" x=\"%.1f\" y=\"%.1f\" "
-		    "font-weight=\"bold\" text-anchor=\"middle\" "
-		    "fill=\"#222222\">%s</text>\n",
-		    x0 + (double)nc * cell_w / 2 + (nc ? 0 : cell_w / 2.0),
-		    (double)MARGIN + 58, axis_headings[m->by]);
+		rc = buf_printf(out,
+				"<text class=\"axis\" x=\"%.1f\" y=\"%.1f\" "
+				"font-weight=\"bold\" text-anchor=\"middle\" "
+				"fill=\"#222222\">%s</text>\n",
+				x0 + (double)nc * cell_w / 2 +
+					(nc ? 0 : cell_w / 2.0),
+				(double)MARGIN + 58, axis_headings[m->by]);
 	if (!rc)
 		rc = buf_printf(out,
 				"<text class=\"axis\" x=\"%d\" y=\"%.1f\" "
 				"font-weight=\"bold\" text-anchor=\"middle\" "
 				"fill=\"#222222\" transform=\"rotate(-90 %d "
 				"%.1f)\">Lesson</text>\n",
-				MARGIN + 10,
-				y0 + (double)nr * CELL_H / 2, MARGIN + 10,
-				y0 + (double)nr * CELL_H / 2);
+				MARGIN + 10, y0 + (double)nr * CELL_H / 2,
+				MARGIN + 10, y0 + (double)nr * CELL_H / 2);
 	/* Column labels, turned so long ones never overlap. */
 	for (size_t c = 0; !rc && c <= nc; c++) {
 		double cx = x0 + (double)c * cell_w + cell_w / 2.0 +
@@ -842,31 +847,32 @@ ev_status map_svg(const struct evidence_map *m, const char *title,
 			rc = buf_addstr(out, "</text>\n");
 		for (size_t c = 0; !rc && c <= nc; c++) {
 			int total = last || c == nc;
-			unsigned n = last ? (c == nc ? m->total
-						     : m->col_totals[c])
-				     : c == nc ? m->row_totals[r]
-					       : map_cell(m, r, c);
-			double x = x0 + (double)c * cell_w +
-				   (c == nc ? GAP : 0);
+			unsigned n =
+				last ? (c == nc ? m->total : m->col_totals[c])
+				: c == nc ? m->row_totals[r]
+					  : map_cell(m, r, c);
+			double x =
+				x0 + (double)c * cell_w + (c == nc ? GAP : 0);
 
 			if (total)
 				memcpy(fill, "#ffffff", 8);
 			else
 				map_colour(n, m->max_cell, fill);
 			rc = buf_printf(
-			    out,
-			    "<rect x=\"%.1f\" y=\"%.1f\" width=\"%u\" "
-			    "height=\"%d\" fill=\"%s\" stroke=\"%s\"/>"
-			    "<text x=\"%.1f\" y=\"%.1f\" "
-			    "text-anchor=\"middle\" font-size=\"%d\" "
-			    "fill=\"%s\"%s>%u</text>\n",
-			    x + 1, y + 1, cell_w - 2, CELL_H - 2, fill,
-			    total ? "#bbbbbb" : "none", x + cell_w / 2.0,
-			    y + CELL_H / 2.0 + FONT_CELL * 0.35, FONT_CELL,
-			    !total && colour_is_dark(n, m->max_cell)
-				? "#ffffff"
-				: n ? "#111111" : "#888888",
-			    total ? " font-weight=\"bold\"" : "", n);
+				out,
+				"<rect x=\"%.1f\" y=\"%.1f\" width=\"%u\" "
+				"height=\"%d\" fill=\"%s\" stroke=\"%s\"/>"
+				"<text x=\"%.1f\" y=\"%.1f\" "
+				"text-anchor=\"middle\" font-size=\"%d\" "
+				"fill=\"%s\"%s>%u</text>\n",
+				x + 1, y + 1, cell_w - 2, CELL_H - 2, fill,
+				total ? "#bbbbbb" : "none", x + cell_w / 2.0,
+				y + CELL_H / 2.0 + FONT_CELL * 0.35, FONT_CELL,
+				!total && colour_is_dark(n, m->max_cell)
+					? "#ffffff"
+				: n ? "#111111"
+				    : "#888888",
+				total ? " font-weight=\"bold\"" : "", n);
 		}
 	}
 	/* The legend: the colour scale with the counts it stands for. */
@@ -880,16 +886,17 @@ ev_status map_svg(const struct evidence_map *m, const char *title,
 		double x = MARGIN + 110 + (double)i * (SWATCH_W + 4);
 
 		map_colour(legend[i], m->max_cell, fill);
-		rc = buf_printf(out,
-				"<rect x=\"%.1f\" y=\"%.1f\" width=\"%d\" "
-				"height=\"%d\" fill=\"%s\" "
-				"stroke=\"#999999\"/><text x=\"%.1f\" "
-				"y=\"%.1f\" text-anchor=\"middle\" "
-				"font-size=\"%d\" fill=\"#222222\">%u</text>\n",
-				x, legend_y, SWATCH_W, SWATCH_H, fill,
-				x + SWATCH_W / 2.0,
-				legend_y + SWATCH_H + FONT_CELL + 2, FONT_CELL,
-				legend[i]);
+		rc = buf_printf(
+			out,
+			"<rect x=\"%.1f\" y=\"%.1f\" width=\"%d\" "
+			"height=\"%d\" fill=\"%s\" "
+			"stroke=\"#999999\"/><text x=\"%.1f\" "
+			"y=\"%.1f\" text-anchor=\"middle\" "
+			"font-size=\"%d\" fill=\"#222222\">%u</text>\n",
+			x, legend_y, SWATCH_W, SWATCH_H, fill,
+			x + SWATCH_W / 2.0,
+			legend_y + SWATCH_H + FONT_CELL + 2, FONT_CELL,
+			legend[i]);
 	}
 	if (!rc)
 		rc = buf_printf(out,

@@ -1,4 +1,4 @@
-/* map.h - the evidence map: works per lesson and evidence type, year or source */
+/* map.h - the evidence map: works per lesson and type, year or source */
 #ifndef EVIDENCE_MAP_H
 #define EVIDENCE_MAP_H
 
@@ -47,8 +47,8 @@ struct evidence_map {
 	unsigned *col_totals;	  /* distinct works per column, any lesson */
 	unsigned total;		  /* distinct works with any lesson shown */
 	unsigned max_cell;
-	unsigned works;		  /* works in the collection */
-	unsigned passages;	  /* passages in the collection */
+	unsigned works;	   /* works in the collection */
+	unsigned passages; /* passages in the collection */
 };
 
 /*
@@ -109,11 +109,13 @@ ev_status map_escape(struct buf *out, const char *s);
 /* The options both commands take, for their getopt_long tables. */
 #define MAP_LONG_OPTIONS                                                      \
 	{"by", required_argument, NULL, 'b'},                                 \
-	    {"query", required_argument, NULL, 'Q'},                          \
-	    {"lesson", required_argument, NULL, 'l'},                         \
-	    {"type", required_argument, NULL, 't'},                           \
-	    {"since", required_argument, NULL, 's'},                          \
-	    {"until", required_argument, NULL, 'u'}
+		{"query", required_argument, NULL, 'Q'},                      \
+		{"lesson", required_argument, NULL, 'l'},                     \
+		{"type", required_argument, NULL, 't'},                       \
+		{"since", required_argument, NULL, 's'},                      \
+	{                                                                     \
+		"until", required_argument, NULL, 'u'                         \
+	}
 
 /*
  * Handle option OPT of command CMD: one of MAP_LONG_OPTIONS (into O,

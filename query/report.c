@@ -10,8 +10,7 @@
 #include "text.h"
 
 /* The lessons every brief covers unless told otherwise (DESIGN.md). */
-static const char *const core_lessons[] = {"focus", "pacing",
-					   "relationships"};
+static const char *const core_lessons[] = {"focus", "pacing", "relationships"};
 
 int report_style_known(const char *name)
 {
@@ -193,7 +192,8 @@ static ev_status write_filters(struct buf *out, const struct search_options *s)
 	return rc;
 }
 
-static ev_status write_searched(struct buf *out, const struct report_options *o,
+static ev_status write_searched(struct buf *out,
+				const struct report_options *o,
 				const struct evidence_map *m,
 				const struct strvec *sections)
 {
@@ -287,7 +287,8 @@ static ev_status write_lesson(struct buf *out, const struct report_options *o,
 	ev_status rc;
 
 	for (size_t i = 0;
-	     i < res->n_hits && quoted < o->top && quoted < REPORT_TOP_MAX; i++)
+	     i < res->n_hits && quoted < o->top && quoted < REPORT_TOP_MAX;
+	     i++)
 		if (quotable(&res->hits[i], name))
 			chosen[quoted++] = &res->hits[i];
 	rc = buf_addstr(out, "<section class=\"lesson\" id=\"lesson-");
@@ -342,10 +343,11 @@ static ev_status write_lesson(struct buf *out, const struct report_options *o,
 		if (!rc)
 			rc = add_quote_text(out, h->passage_text);
 		if (!rc)
-			rc = buf_addstr(out, "</p>\n<footer>\xe2\x80\x94 <cite>");
+			rc = buf_addstr(out,
+					"</p>\n<footer>\xe2\x80\x94 <cite>");
 		if (!rc)
-			rc = esc(out, h->work.title ? h->work.title
-						    : "(untitled)");
+			rc = esc(out,
+				 h->work.title ? h->work.title : "(untitled)");
 		if (!rc)
 			rc = buf_addstr(out, "</cite>");
 		if (!rc && h->work.issued.year)
@@ -354,8 +356,8 @@ static ev_status write_lesson(struct buf *out, const struct report_options *o,
 			rc = buf_addstr(out, " <span class=\"type\">");
 		if (!rc)
 			rc = esc(out, h->work.evidence_type
-					  ? h->work.evidence_type
-					  : "other");
+					      ? h->work.evidence_type
+					      : "other");
 		if (!rc)
 			rc = buf_printf(out,
 					"</span> <a href=\"#ref-%zu\">[%zu]"
@@ -453,13 +455,14 @@ ev_status report_build(const char *index_dir, const struct report_options *o,
 	if (rc)
 		goto out;
 	if (m.works == 0) {
-		rc = buf_addstr(html,
-				"<section id=\"nothing\">\n<h2>Nothing yet</h2>\n"
-				"<p class=\"empty\">The collection holds no "
-				"evidence yet, so there is nothing to map or "
-				"quote. Add works with <code>evidence "
-				"add</code>, then make this brief "
-				"again.</p>\n</section>\n");
+		rc = buf_addstr(
+			html,
+			"<section id=\"nothing\">\n<h2>Nothing yet</h2>\n"
+			"<p class=\"empty\">The collection holds no "
+			"evidence yet, so there is nothing to map or "
+			"quote. Add works with <code>evidence "
+			"add</code>, then make this brief "
+			"again.</p>\n</section>\n");
 		goto end;
 	}
 	rc = write_map(html, &m);
@@ -468,13 +471,12 @@ ev_status report_build(const char *index_dir, const struct report_options *o,
 		struct search_result res = {0};
 		long lesson = lessons_find(tax, m.row_names.v[r]);
 
-		if (strvec_find(&sections, m.row_names.v[r]) < 0 ||
-		    lesson < 0)
+		if (strvec_find(&sections, m.row_names.v[r]) < 0 || lesson < 0)
 			continue;
 		strvec_init(&so.lessons);
 		/* Some hits may not be quotable: ask for more. */
 		so.limit = o->top * 4 < SEARCH_MAX_LIMIT ? o->top * 4
-							  : SEARCH_MAX_LIMIT;
+							 : SEARCH_MAX_LIMIT;
 		so.offset = 0;
 		so.all_passages = 0;
 		if (m.row_totals[r] && o->top) {

@@ -157,13 +157,12 @@ static void test_svg(void)
 	ok(strstr(b.ptr, "&quot;quoted&quot; source") != NULL,
 	   "svg: column label escaped");
 	/* 23 characters and the ellipsis; the space before it dropped */
-	ok(strstr(b.ptr, ">A lesson label far too\xe2\x80\xa6</text>") !=
-	       NULL,
+	ok(strstr(b.ptr, ">A lesson label far too\xe2\x80\xa6</text>") != NULL,
 	   "svg: a long label cut to 24 characters");
 	ok(strstr(b.ptr, ">Source</text>") != NULL, "svg: column axis title");
 	ok(strstr(b.ptr, ">Lesson</text>") != NULL, "svg: row axis title");
 	ok(strstr(b.ptr, "<") && !strstr(b.ptr, "<x>") &&
-	       !strstr(b.ptr, "<scope>"),
+		   !strstr(b.ptr, "<scope>"),
 	   "svg: no raw markup from labels");
 	buf_release(&b);
 
