@@ -231,6 +231,92 @@ static int type_order(const void *a, const void *b)
 	return tx != ty ? tx - ty : strcmp(x, y);
 }
 
+static int year_order(const void *a, const void *b)
+{
+	long x = atol(*(char *const *)a), y = atol(*(char *const *)b);
+
+	return (x > y) - (x < y);
+}
+
+/* The span of years bin B of width W covers, as "1990-1994". */
+static void span_name(long b, long w, char *out, size_t size)
+{
+	snprintf(out, size, "%ld-%ld", b * w, b * w + w - 1);
+}
+
+ev_status map_bin_years(struct evidence_map *m, size_t max_columns)
+{
+	static const long widths[] = {2,  5,   10,  20,	 25,
+				      50, 100, 250, 500, 1000};
+	struct strvec columns = STRVEC_INIT;
+	size_t n_years = 0, nr = m->row_names.n, nc, none;
+	unsigned *cells = NULL, *totals = NULL;
+	long lo, hi, w = 0, first_bin;
+	char name[48];
+	ev_status rc = EV_OK;
+
+	for (size_t c = 0; c < m->columns.n; c++)
+		n_years += *m->columns.v[c] != '\0';
+	if (n_years <= max_columns || max_columns < 2)
+		return EV_OK;
+	/* The years come first, in order; "no year" (if any) last. */
+	lo = atol(m->columns.v[0]);
+	hi = atol(m->columns.v[n_years - 1]);
+	for (size_t i = 0; !w && i < sizeof(widths) / sizeof(*widths); i++)
+		if ((size_t)(hi / widths[i] - lo / widths[i] + 1) <=
+		    max_columns)
+			w = widths[i];
+	if (!w || lo < 0)
+		return EV_OK;
+	first_bin = lo / w;
+	for (long b = first_bin; !rc && b <= hi / w; b++) {
+		span_name(b, w, name, sizeof(name));
+		rc = strvec_push(&columns, name);
+	}
+	none = columns.n;
+	if (!rc && n_years < m->columns.n)
+		rc = strvec_push(&columns, "");
+	nc = columns.n;
+	if (!rc) {
+		cells = calloc(nr * nc + 1, sizeof(*cells));
+		totals = calloc(nc + 1, sizeof(*totals));
+		if (!cells || !totals)
+			rc = EV_NOMEM;
+	}
+	if (rc)
+		goto out;
+	/* A work has one year, so a span's works are the sum of its
+	 * years': cells and column totals add up exactly. */
+	m->max_cell = 0;
+	for (size_t c = 0; c < m->columns.n; c++) {
+		size_t to = *m->columns.v[c]
+				    ? (size_t)(atol(m->columns.v[c]) / w -
+					       first_bin)
+				    : none;
+
+		totals[to] += m->col_totals[c];
+		for (size_t r = 0; r < nr; r++)
+			cells[r * nc + to] += map_cell(m, r, c);
+	}
+	for (size_t i = 0; i < nr * nc; i++)
+		if (cells[i] > m->max_cell)
+			m->max_cell = cells[i];
+	strvec_release(&m->columns);
+	m->columns = columns;
+	strvec_init(&columns);
+	free(m->cells);
+	m->cells = cells;
+	cells = NULL;
+	free(m->col_totals);
+	m->col_totals = totals;
+	totals = NULL;
+out:
+	strvec_release(&columns);
+	free(cells);
+	free(totals);
+	return rc;
+}
+
 static ev_status read_columns(xdb_t *db, struct evidence_map *m)
 {
 	struct strvec values = STRVEC_INIT;
@@ -240,6 +326,9 @@ static ev_status read_columns(xdb_t *db, struct evidence_map *m)
 			  &values);
 	if (!rc && m->by == MAP_BY_TYPE)
 		qsort(values.v, values.n, sizeof(*values.v), type_order);
+	/* Terms sort as strings: year 850 would follow 2019. */
+	if (!rc && m->by == MAP_BY_YEAR)
+		qsort(values.v, values.n, sizeof(*values.v), year_order);
 	for (size_t i = 0; !rc && i < values.n; i++)
 		if (column_of(m, values.v[i]) < 0)
 			rc = EV_NOMEM;
@@ -342,6 +431,8 @@ ev_status map_build(const char *index_dir, const struct search_options *o,
 			rc = k.rc;
 	}
 	strvec_release(&row_opts.lessons);
+	if (!rc && by == MAP_BY_YEAR)
+		rc = map_bin_years(m, MAP_MAX_YEAR_COLUMNS);
 out:
 	if (rc && msgp && !*msgp)
 		*msgp = msg ? msg : strdup(status_to_string(rc));

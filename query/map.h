@@ -66,6 +66,18 @@ ev_status map_build(const char *index_dir, const struct search_options *o,
 		    char **msgp);
 void map_release(struct evidence_map *m);
 
+/*
+ * With more than MAX_COLUMNS years (not counting "no year"), group the
+ * year columns of M into spans of 2, 5, 10, 20, 25, 50, 100... years,
+ * the narrowest that gives at most MAX_COLUMNS, aligned on multiples of
+ * the width ("1990-1994"), every span from the first year's to the
+ * last's.  Counts add up exactly, as a work has one year.  map_build()
+ * does this with MAP_MAX_YEAR_COLUMNS, so a map of a long period stays
+ * legible.  EV_NOMEM leaves M as it was.
+ */
+#define MAP_MAX_YEAR_COLUMNS 16
+ev_status map_bin_years(struct evidence_map *m, size_t max_columns);
+
 static inline unsigned map_cell(const struct evidence_map *m, size_t row,
 				size_t col)
 {

@@ -55,10 +55,12 @@ static void references_release(struct references *refs)
 /* Writing HTML                                                        */
 
 /*
- * The stylesheet.  System fonts only (nothing is fetched); the print
- * rules set A4 pages, keep a quotation or the map on one page, keep the
- * map's colours, and print the address of any link that leaves the
- * page.
+ * The stylesheet.  System fonts only (nothing is fetched).  On screen
+ * the map keeps its size, with a scroll bar when it is wider than the
+ * text, so its labels stay legible; on paper it shrinks to the page.
+ * The print rules set A4 pages, keep a quotation or the map on one
+ * page, keep the map's colours, and print the address of any link that
+ * leaves the page.
  */
 static const char stylesheet[] =
 	"body{margin:0 auto;max-width:52rem;padding:2rem 1.5rem 4rem;"
@@ -72,8 +74,9 @@ static const char stylesheet[] =
 	"gap:.3rem 1.2rem;margin:0}\n"
 	"dl.searched dt{font-weight:600;color:#333}\n"
 	"dl.searched dd{margin:0}\n"
-	"figure.map{margin:1rem 0;overflow-x:auto}\n"
-	"figure.map svg{max-width:100%;height:auto}\n"
+	"figure.map{margin:1rem 0}\n"
+	"figure.map .scroll{overflow-x:auto}\n"
+	"figure.map svg{display:block}\n"
 	"figcaption,.note{color:#555;font-size:.92rem}\n"
 	".description{color:#333;font-style:italic}\n"
 	"blockquote{margin:1rem 0;padding:.7rem 1rem;"
@@ -93,8 +96,9 @@ static const char stylesheet[] =
 	"blockquote,figure,dl,ol.references li{break-inside:avoid;"
 	"page-break-inside:avoid}\n"
 	"blockquote{background:none}\n"
-	"figure.map{overflow:visible}\n"
-	"figure.map svg{-webkit-print-color-adjust:exact;"
+	"figure.map .scroll{overflow:visible}\n"
+	"figure.map svg{max-width:100%;height:auto;"
+	"-webkit-print-color-adjust:exact;"
 	"print-color-adjust:exact}\n"
 	"a{color:inherit;text-decoration:underline}\n"
 	"a[href]:not([href^=\"#\"])::after{content:\" (\" attr(href) \")\"}\n"
@@ -239,18 +243,20 @@ static ev_status write_map(struct buf *out, const struct evidence_map *m)
 {
 	ev_status rc = buf_addstr(out, "<section id=\"map\">\n"
 				       "<h2>Evidence map</h2>\n"
-				       "<figure class=\"map\">\n");
+				       "<figure class=\"map\">\n"
+				       "<div class=\"scroll\">\n");
 
 	if (!rc)
 		rc = map_svg(m, "Evidence map", 0, out);
 	if (!rc)
-		rc = buf_printf(out,
-				"<figcaption>Each cell counts the works with "
-				"at least one passage carrying the lesson "
-				"(rows), by %s (columns); darker is "
-				"more.</figcaption>\n"
-				"</figure>\n</section>\n",
-				map_axis_title(m->by));
+		rc = buf_printf(
+			out,
+			"</div>\n<figcaption>Each cell counts the works with "
+			"at least one passage carrying the lesson "
+			"(rows), by %s (columns); darker is "
+			"more.</figcaption>\n"
+			"</figure>\n</section>\n",
+			map_axis_title(m->by));
 	return rc;
 }
 

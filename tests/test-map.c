@@ -183,6 +183,52 @@ static void test_svg(void)
 	map_release(&m);
 }
 
+static void test_bins(void)
+{
+	static const char *const labels[] = {"Pacing"};
+	char *cols[31];
+	unsigned cells[31];
+	struct evidence_map m;
+	char *s;
+
+	/* 1990 to 2019, one work each, and two without a year. */
+	for (int i = 0; i < 30; i++) {
+		cols[i] = malloc(8);
+		snprintf(cols[i], 8, "%d", 1990 + i);
+		cells[i] = 1;
+	}
+	cols[30] = strdup("");
+	cells[30] = 2;
+	fill(&m, MAP_BY_YEAR, labels, 1, (const char *const *)cols, 31,
+	     cells);
+	ok(map_bin_years(&m, 30) == EV_OK && m.columns.n == 31,
+	   "bins: 30 years fit 30 columns, left alone");
+	ok(map_bin_years(&m, 16) == EV_OK, "bins: 30 years in 16 columns");
+	is_int(m.columns.n, 16, "bins: 15 spans of two years and no year");
+	is_str(m.columns.v[0], "1990-1991", "bins: first span");
+	is_str(m.columns.v[14], "2018-2019", "bins: last span");
+	is_str(m.columns.v[15], "", "bins: no year stays last");
+	is_int(map_cell(&m, 0, 0), 2, "bins: a span sums its years");
+	is_int(m.col_totals[15], 2, "bins: no year keeps its total");
+	is_int(m.max_cell, 2, "bins: the largest cell follows");
+	map_release(&m);
+
+	fill(&m, MAP_BY_YEAR, labels, 1, (const char *const *)cols, 30,
+	     cells);
+	ok(map_bin_years(&m, 5) == EV_OK, "bins: 30 years in 5 columns");
+	s = text_of(&m, 1);
+	/* Five-year spans would need six columns: decades. */
+	is_str(s,
+	       "lesson,label,1990-1999,2000-2009,2010-2019,total\r\n"
+	       "lesson0,Pacing,10,10,10,30\r\n"
+	       "total,,10,10,10,30\r\n",
+	       "bins: decades when five-year spans are too many");
+	free(s);
+	map_release(&m);
+	for (int i = 0; i < 31; i++)
+		free(cols[i]);
+}
+
 int main(void)
 {
 	for (size_t i = 0; i < sizeof(escapes) / sizeof(*escapes); i++) {
@@ -204,5 +250,6 @@ int main(void)
 	is_int(map_axis_lookup("colour"), -1, "axis: unknown");
 	test_text();
 	test_svg();
+	test_bins();
 	return tap_done();
 }
