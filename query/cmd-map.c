@@ -114,6 +114,29 @@ int cmd_write_output(const char *cmd, const char *path, const char *data,
 	return EXIT_OK;
 }
 
+/* "filters": {"types": [...], "since": N|null, "until": N|null}. */
+static void print_filters(struct sprinter *sp, const struct search_options *o)
+{
+	sp->map_key(sp, "filters");
+	sp->begin_map(sp);
+	sp->map_key(sp, "types");
+	sp->begin_list(sp);
+	for (size_t i = 0; i < o->types.n; i++)
+		sp->string(sp, o->types.v[i]);
+	sp->end(sp);
+	sp->map_key(sp, "since");
+	if (o->since)
+		sp->integer(sp, o->since);
+	else
+		sp->null(sp);
+	sp->map_key(sp, "until");
+	if (o->until)
+		sp->integer(sp, o->until);
+	else
+		sp->null(sp);
+	sp->end(sp);
+}
+
 int cmd_map(struct cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -197,6 +220,7 @@ int cmd_map(struct cli *cli, int argc, char **argv)
 			rc = EV_NOMEM;
 		} else {
 			sp_str(sp, "query", o.query);
+			print_filters(sp, &o);
 			map_print_json(sp, &m);
 			sprinter_document_end(sp);
 		}

@@ -74,6 +74,8 @@ test_expect_success 'map --type and --since filter the works counted' '
 	evidence map --type study >t.txt &&
 	test "$(row Focus t.txt)" = "0 2 0 2" &&
 	test "$(row Pacing t.txt)" = "0 0 0 0" &&
+	evidence map --type study --until 2020 --format json >t.json &&
+	test "$(jq -c .filters t.json)" = "{\"types\":[\"study\"],\"since\":null,\"until\":2020}" &&
 	evidence map --since 2020 >since.txt &&
 	test "$(row Relationships since.txt)" = "0 2 0 2"
 '
@@ -86,6 +88,7 @@ test_expect_success 'map --lesson keeps those rows, in taxonomy order' '
 test_expect_success 'map JSON: format_version, rows, columns, cells, totals' '
 	evidence map --format json >m.json &&
 	test "$(jq .format_version m.json)" = 1 &&
+	test "$(jq -c .filters m.json)" = "{\"types\":[],\"since\":null,\"until\":null}" &&
 	test "$(jq -r .by m.json)" = type &&
 	test "$(jq .works m.json)" = 6 &&
 	test "$(jq -c "[.rows[0:3][].lesson]" m.json)" = "[\"focus\",\"pacing\",\"relationships\"]" &&

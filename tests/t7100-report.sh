@@ -175,6 +175,16 @@ test_expect_success 'report of a single work' '
 	test "$(grep -c "^<li id=\"ref-" one.html)" = 1 &&
 	grep -q "<dd>1 work, 1 passage; 1 work carry" one.html
 '
+test_expect_success 'report cuts a long passage at a word, marked' '
+	awk "BEGIN { printf \"[{\\\"title\\\":\\\"Long\\\",\\\"passages\\\":[{\\\"text\\\":\\\"They described the work as a marathon rather than a sprint.\"; for (i = 0; i < 500; i++) printf \" word%d\", i; printf \"\\\"}]}]\" }" >long.json &&
+	jq -e ".[0].passages[0].text | length > 3000" long.json &&
+	evidence --dir long init >/dev/null &&
+	evidence --dir long add long.json >/dev/null &&
+	evidence --dir long report -o long.html &&
+	q=$(grep "^<p>They described" long.html) &&
+	test "${#q}" -lt 1300 && test "${#q}" -gt 600 &&
+	echo "$q" | grep -q " word[0-9]* \[…\]</p>\$"
+'
 
 # --- 10,000 works -----------------------------------------------------
 # Work i has two passages: cue (i mod 4) and cue (i div 4 mod 4), the
