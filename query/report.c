@@ -502,9 +502,8 @@ end:
 	if (!rc)
 		rc = buf_addstr(html, "<footer class=\"colophon\">Made by "
 				      "evidence " PACKAGE_VERSION
-				      ". References in Vancouver style; "
-				      "the numbers in brackets point to "
-				      "them.</footer>\n</body>\n</html>\n");
+				      "; references in Vancouver style."
+				      "</footer>\n</body>\n</html>\n");
 out:
 	if (rc && msgp && !*msgp)
 		*msgp = strdup(status_to_string(rc));
