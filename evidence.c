@@ -57,6 +57,10 @@ static const struct command commands[] = {
 	 "counts by evidence type, year, source and lesson"},
 	{"cite", cmd_cite, CMD_DB_READ, "references for stored works"},
 	{"export", cmd_export, CMD_DB_READ, "every stored work as JSON Lines"},
+	{"map", cmd_map, CMD_DB_READ,
+	 "works per lesson and evidence type, year or source"},
+	{"report", cmd_report, CMD_DB_READ,
+	 "a one-file HTML brief: the map, quotations, references"},
 	{"help", cmd_help, CMD_NONE, "show the manual for a command"},
 };
 

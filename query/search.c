@@ -480,6 +480,44 @@ static void searcher_release(struct searcher *s)
 	buf_release(&s->msg);
 }
 
+/*
+ * What search_run() and search_each_work() share: check the query, open
+ * the index, build the query and an Enquire for it, collapsed by work
+ * unless O asks for all passages.  Lessons the query names go into RES.
+ */
+static ev_status prepare(struct searcher *s, const char *index_dir,
+			 const struct search_options *o,
+			 struct search_result *res, xdb_query_t **queryp,
+			 xdb_enquire_t **enqp)
+{
+	ev_status rc;
+
+	if (strlen(o->query) > SEARCH_MAX_QUERY_BYTES) {
+		buf_setf(&s->msg, "query too long: %zu bytes, the limit is %d",
+			 strlen(o->query), SEARCH_MAX_QUERY_BYTES);
+		return EV_BAD_QUERY;
+	}
+	rc = open_index(s, index_dir);
+	if (!rc)
+		rc = load_lesson_names(s);
+	if (!rc)
+		rc = setup_parser(s);
+	if (!rc)
+		rc = build_query(s, o, res, queryp);
+	if (rc)
+		return rc;
+	*enqp = xdb_enquire_new(s->db);
+	if (!*enqp)
+		return EV_NOMEM;
+	rc = xdb_enquire_set_query(*enqp, *queryp);
+	if (!rc && !o->all_passages)
+		rc = xdb_enquire_set_collapse_key(*enqp, SLOT_WORK_ID, 1);
+	if (rc)
+		buf_setf(&s->msg, "search failed: %s",
+			 xdb_enquire_errmsg(*enqp));
+	return rc;
+}
+
 ev_status search_run(const char *index_dir, const struct search_options *o,
 		     struct search_result *res, char **msgp)
 {
@@ -495,32 +533,11 @@ ev_status search_run(const char *index_dir, const struct search_options *o,
 	strvec_init(&res->named_lessons);
 	if (msgp)
 		*msgp = NULL;
-	if (strlen(o->query) > SEARCH_MAX_QUERY_BYTES) {
-		buf_setf(&s.msg, "query too long: %zu bytes, the limit is %d",
-			 strlen(o->query), SEARCH_MAX_QUERY_BYTES);
-		rc = EV_BAD_QUERY;
-		goto out;
-	}
-	rc = open_index(&s, index_dir);
-	if (!rc)
-		rc = load_lesson_names(&s);
-	if (!rc)
-		rc = setup_parser(&s);
-	if (!rc)
-		rc = build_query(&s, o, res, &query);
+	rc = prepare(&s, index_dir, o, res, &query, &enq);
 	if (rc)
 		goto out;
-	enq = xdb_enquire_new(s.db);
-	if (!enq) {
-		rc = EV_NOMEM;
-		goto out;
-	}
-	rc = xdb_enquire_set_query(enq, query);
-	if (!rc && !o->all_passages)
-		rc = xdb_enquire_set_collapse_key(enq, SLOT_WORK_ID, 1);
-	if (!rc)
-		rc = xdb_enquire_get_mset(enq, o->offset, limit,
-					  o->offset + limit + 1000, &mset);
+	rc = xdb_enquire_get_mset(enq, o->offset, limit,
+				  o->offset + limit + 1000, &mset);
 	if (rc) {
 		buf_setf(&s.msg, "search failed: %s", xdb_enquire_errmsg(enq));
 		goto out;
@@ -570,4 +587,68 @@ void search_result_release(struct search_result *res)
 	free(res->suggestion);
 	strvec_release(&res->named_lessons);
 	memset(res, 0, sizeof(*res));
+}
+
+/* Works are read a page at a time, so a walk over a large collection
+ * holds one page of results, not all of them. */
+#define EACH_PAGE 2000
+
+ev_status search_each_work(const char *index_dir,
+			   const struct search_options *o, search_work_fn fn,
+			   void *ctx, char **msgp)
+{
+	struct searcher s = {0};
+	struct search_result named = {0};
+	xdb_query_t *query = NULL;
+	xdb_enquire_t *enq = NULL;
+	xdb_mset_t *mset = NULL;
+	unsigned first = 0, size;
+	int stop = 0;
+	ev_status rc;
+
+	strvec_init(&named.named_lessons);
+	if (msgp)
+		*msgp = NULL;
+	if (o->all_passages) {
+		buf_setf(&s.msg, "a walk over works cannot list passages");
+		rc = EV_USAGE;
+		goto out;
+	}
+	rc = prepare(&s, index_dir, o, &named, &query, &enq);
+	if (rc)
+		goto out;
+	do {
+		rc = xdb_enquire_get_mset(enq, first, EACH_PAGE, 0, &mset);
+		if (rc) {
+			buf_setf(&s.msg, "search failed: %s",
+				 xdb_enquire_errmsg(enq));
+			break;
+		}
+		size = xdb_mset_size(mset);
+		for (unsigned i = 0; !rc && !stop && i < size; i++) {
+			xdb_doc_t *doc = NULL;
+
+			rc = xdb_mset_document(mset, i, &doc);
+			if (rc)
+				buf_setf(&s.msg, "cannot read a result: %s",
+					 xdb_mset_errmsg(mset));
+			else
+				stop = fn(doc, ctx);
+			xdb_doc_free(doc);
+		}
+		xdb_mset_free(mset);
+		mset = NULL;
+		first += size;
+	} while (!rc && !stop && size == EACH_PAGE);
+out:
+	if (rc == EV_CORRUPT && !strstr(buf_str(&s.msg), "--rebuild"))
+		buf_addstr(&s.msg, reader_advice(rc));
+	if (rc && msgp)
+		*msgp = strdup(s.msg.len ? buf_str(&s.msg)
+					 : status_to_string(rc));
+	xdb_enquire_free(enq);
+	xdb_query_free(query);
+	search_result_release(&named);
+	searcher_release(&s);
+	return rc;
 }

@@ -8,6 +8,7 @@
 #include "record.h"
 #include "status.h"
 #include "strvec.h"
+#include "xdb.h"
 
 /*
  * A search ranks passages with BM25 and adds two boosts: stronger
@@ -68,5 +69,19 @@ ev_status search_run(const char *index_dir, const struct search_options *o,
 		     struct search_result *res, char **msgp);
 
 void search_result_release(struct search_result *res);
+
+/*
+ * Walk every work that search_run() would list for O, whatever O->limit
+ * and O->offset say, without loading the works: FN(DOC, CTX) once per
+ * work, best first, with the document that matched for it (the work's
+ * own or one of its passages'; both carry the work's filter terms and
+ * its id in SLOT_WORK_ID).  DOC is valid during the call only.  FN
+ * returning non-zero stops the walk; that is not an error.  Statuses and
+ * *MSGP as for search_run().  This is how "evidence map" counts.
+ */
+typedef int (*search_work_fn)(xdb_doc_t *doc, void *ctx);
+ev_status search_each_work(const char *index_dir,
+			   const struct search_options *o, search_work_fn fn,
+			   void *ctx, char **msgp);
 
 #endif
