@@ -16,6 +16,10 @@ enum format {
 	FORMAT_PUBMED,   /* PubMed efetch XML, streamed */
 	FORMAT_JATS,     /* JATS / NLM full-text XML */
 	FORMAT_CSL_JSON, /* CSL-JSON items, and evidence's stored records */
+	/* Tagged bibliographic exports. */
+	FORMAT_MEDLINE,  /* MEDLINE/PubMed text (.nbib): "PMID- " lines */
+	FORMAT_RIS,      /* RIS: "TY  - " ... "ER  - " records */
+	FORMAT_BIBTEX,   /* BibTeX and biblatex .bib databases */
 	FORMAT_COUNT
 };
 
