@@ -734,6 +734,13 @@ static const struct {
 	{"textbackslash", "\\"},
 	{"slash", "/"},
 	{"hyphen", "-"},
+	{"textasciicircum", "^"},
+	{"textbar", "|"},
+	{"textless", "<"},
+	{"textgreater", ">"},
+	{"textbraceleft", "{"},
+	{"textbraceright", "}"},
+	{"textdollar", "$"},
 	{"textasciitilde", "~"},
 	{"textunderscore", "_"},
 	{"alpha", "\xce\xb1"},
@@ -1105,7 +1112,8 @@ static ev_status bib_add_names(struct record *rec, const char *list)
 	size_t depth = 0, start = 0, i;
 	ev_status rc = EV_OK;
 
-	for (i = 0; list[i] && !rc; i++) {
+	for (i = 0; list[i] && !rc && rec->n_authors < TAGGED_MAX_AUTHORS;
+	     i++) {
 		if (list[i] == '{')
 			depth++;
 		else if (list[i] == '}' && depth)
@@ -1118,7 +1126,7 @@ static ev_status bib_add_names(struct record *rec, const char *list)
 			i += 3;
 		}
 	}
-	if (!rc)
+	if (!rc && rec->n_authors < TAGGED_MAX_AUTHORS)
 		rc = bib_add_name(rec, list + start, strlen(list + start));
 	return rc;
 }
@@ -1209,6 +1217,36 @@ static ev_status set_latex(char **field, const char *value, const char *sub)
 	return EV_OK;
 }
 
+/* *FIELD, when unset, from a value that is not text but an identifier
+ * or URL (verbatim in biblatex): braces dropped and "\_", "\%", "\&",
+ * "\#", "\~" unescaped, and nothing else touched, so that "--" and "~"
+ * in a DOI or URL stay as they are. */
+static ev_status set_verbatim(char **field, const char *value)
+{
+	char *t, *o;
+
+	if (*field || !value)
+		return EV_OK;
+	t = strdup(value);
+	if (!t)
+		return EV_NOMEM;
+	o = t;
+	for (const char *c = value; *c; c++) {
+		if (*c == '{' || *c == '}')
+			continue;
+		if (*c == '\\' && c[1] && !isalpha((unsigned char)c[1]))
+			c++;
+		*o++ = *c;
+	}
+	*o = '\0';
+	text_collapse_space(t);
+	if (*t)
+		*field = t;
+	else
+		free(t);
+	return EV_OK;
+}
+
 /* "<p>The advent &amp; ...</p>" -> "The advent & ...", in place. */
 static void strip_html(char *s)
 {
@@ -1261,7 +1299,7 @@ static ev_status bib_keywords(struct record *rec, const char *list)
 	for (char *k = strtok(t, ",;"); k && !rc; k = strtok(NULL, ",;")) {
 		str_trim(k);
 		if (*k)
-			rc = strvec_push_unique(&rec->keywords, k);
+			rc = tagged_add_term(&rec->keywords, k);
 	}
 	free(t);
 	return rc;
@@ -1386,16 +1424,18 @@ static ev_status bib_fill(const struct bib_entry *e, const char *type,
 	if (!rc)
 		rc = bib_pages(rec, bib_get(e, "eid"));
 	if (!rc)
-		rc = set_latex(&rec->doi, bib_get(e, "doi"), NULL);
+		rc = set_verbatim(&rec->doi, bib_get(e, "doi"));
 	if (!rc && rec->doi && !doi_normalise(rec->doi)) {
 		free(rec->doi);
 		rec->doi = NULL;
 	}
 	if (!rc && (v = bib_get(e, "url"))) {
-		char *url = latex_text(v, strlen(v));
+		char *url = NULL;
+
+		rc = set_verbatim(&url, v);
 
 		if (!url)
-			rc = EV_NOMEM;
+			;
 		else if (str_istarts_with(url, "http://") ||
 			 str_istarts_with(url, "https://"))
 			rc = set_if_unset(&rec->url, url);
@@ -1404,18 +1444,18 @@ static ev_status bib_fill(const struct bib_entry *e, const char *type,
 		free(url);
 	}
 	if (!rc)
-		rc = set_latex(&rec->pmid, bib_get(e, "pmid"), NULL);
+		rc = set_verbatim(&rec->pmid, bib_get(e, "pmid"));
 	if (!rc)
-		rc = set_latex(&rec->pmcid, bib_get(e, "pmcid"), NULL);
+		rc = set_verbatim(&rec->pmcid, bib_get(e, "pmcid"));
 	etype = bib_get(e, "eprinttype");
 	if (!etype)
 		etype = bib_get(e, "archiveprefix");
 	if (!rc && etype && (v = bib_get(e, "eprint"))) {
 		if (!strcasecmp(etype, "pubmed") || !strcasecmp(etype, "pmid"))
-			rc = set_latex(&rec->pmid, v, NULL);
+			rc = set_verbatim(&rec->pmid, v);
 		else if (!strcasecmp(etype, "pmc") ||
 			 !strcasecmp(etype, "pmcid"))
-			rc = set_latex(&rec->pmcid, v, NULL);
+			rc = set_verbatim(&rec->pmcid, v);
 	}
 	if (!rc)
 		rc = tagged_note_ids(rec, bib_get(e, "note"));

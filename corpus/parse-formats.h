@@ -89,7 +89,8 @@ ev_status tagged_check_utf8(struct parser *p, const char *data,
 const char *tagged_next_line(const char **pos, const char *end,
 			     size_t *len);
 
-/* Add the author(s) in VALUE as databases write them: "Family, Given",
+/* Add the author(s) in VALUE (nothing once REC has TAGGED_MAX_AUTHORS)
+ * as databases write them: "Family, Given",
  * "Given Family", an organisation (author_add_name()), "Family
  * Initials" ("de Hoon MJ", "Liu R."), or a list of those joined by
  * commas ("Achterbergh RCA, van der Helm JJ"). */
@@ -106,7 +107,8 @@ ev_status tagged_find_ids(struct record *rec, const char *text,
  * continuation line joined to the line before with a space. */
 struct tagged_field {
 	char tag[8];
-	char *value; /* malloc'd */
+	char *value;       /* malloc'd, NUL-terminated */
+	size_t len, alloc; /* of VALUE, so that continuing is linear */
 };
 
 struct tagged_record {
@@ -128,6 +130,17 @@ ev_status tagged_continue(struct tagged_record *r, const char *text,
 
 /* The first non-empty value of TAG, or NULL. */
 const char *tagged_get(const struct tagged_record *r, const char *tag);
+
+/* How many authors, and how many keywords, publication types or
+ * relations, a record of these formats keeps; the rest of a hostile list
+ * is dropped (appending to the record's arrays is linear, and checking
+ * for duplicates is too). */
+#define TAGGED_MAX_AUTHORS 5000
+#define TAGGED_MAX_TERMS 1000
+
+/* Append a copy of S to SV unless it is there or SV holds
+ * TAGGED_MAX_TERMS strings. */
+ev_status tagged_add_term(struct strvec *sv, const char *s);
 
 /* A tag and the string field of struct record it fills. */
 struct tagged_map {

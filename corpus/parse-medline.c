@@ -110,7 +110,7 @@ static ev_status medline_keyword(struct record *rec, const char *value,
 	{
 		char *k = xstrndup(value, len);
 		ev_status rc =
-			k ? strvec_push_unique(&rec->keywords, k) : EV_NOMEM;
+			k ? tagged_add_term(&rec->keywords, k) : EV_NOMEM;
 
 		free(k);
 		return rc;
@@ -151,7 +151,7 @@ static ev_status medline_relation(struct record *rec, const char *type,
 	if (!rc && (tmp.pmid || tmp.doi))
 		rc = buf_printf(&target, tmp.pmid ? "pmid:%s" : "doi:%s",
 				tmp.pmid ? tmp.pmid : tmp.doi);
-	if (!rc && target.len)
+	if (!rc && target.len && rec->n_relations < TAGGED_MAX_TERMS)
 		rc = record_add_relation(rec, type, buf_str(&target));
 	buf_release(&target);
 	record_release(&tmp);
@@ -220,9 +220,11 @@ static ev_status medline_fill(const struct tagged_record *r,
 		if (!strcmp(tag, "FAU") || (!has_fau && !strcmp(tag, "AU")))
 			rc = tagged_add_author(rec, val);
 		else if (!strcmp(tag, "CN"))
-			rc = record_add_author(rec, NULL, NULL, val);
+			rc = rec->n_authors < TAGGED_MAX_AUTHORS
+				     ? record_add_author(rec, NULL, NULL, val)
+				     : EV_OK;
 		else if (!strcmp(tag, "PT"))
-			rc = strvec_push_unique(&rec->publication_types, val);
+			rc = tagged_add_term(&rec->publication_types, val);
 		else if (!strcmp(tag, "MH") || !strcmp(tag, "OT"))
 			rc = medline_keyword(rec, val, tag[0] == 'M');
 		else if (!strcmp(tag, "AID"))

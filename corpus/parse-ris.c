@@ -135,6 +135,13 @@ static ev_status add_initials_name(struct record *rec, const char *s,
 	return rc;
 }
 
+ev_status tagged_add_term(struct strvec *sv, const char *s)
+{
+	if (sv->n >= TAGGED_MAX_TERMS)
+		return EV_OK;
+	return strvec_push_unique(sv, s);
+}
+
 ev_status tagged_add_author(struct record *rec, const char *value)
 {
 	char *copy = strdup(value ? value : "");
@@ -144,6 +151,8 @@ ev_status tagged_add_author(struct record *rec, const char *value)
 
 	if (!copy)
 		return EV_NOMEM;
+	if (rec->n_authors >= TAGGED_MAX_AUTHORS)
+		goto out;
 	text_collapse_space(copy);
 	if (!*copy)
 		goto out;
@@ -164,7 +173,7 @@ ev_status tagged_add_author(struct record *rec, const char *value)
 			break;
 	}
 	if (vancouver == parts) {
-		for (s = copy; !rc;) {
+		for (s = copy; !rc && rec->n_authors < TAGGED_MAX_AUTHORS;) {
 			size_t len = strcspn(s, ",");
 
 			while (len && *s == ' ') {
@@ -347,6 +356,8 @@ ev_status tagged_push(struct tagged_record *r, const char *tag, size_t taglen,
 	memcpy(f->tag, tag, taglen);
 	f->tag[taglen] = '\0';
 	f->value = xstrndup(value, len);
+	f->len = len;
+	f->alloc = len + 1;
 	if (!f->value)
 		return EV_NOMEM;
 	r->n++;
@@ -357,15 +368,20 @@ ev_status tagged_continue(struct tagged_record *r, const char *text,
 			  size_t len)
 {
 	struct tagged_field *f = &r->fields[r->n - 1];
-	size_t old = strlen(f->value);
-	char *v = realloc(f->value, old + len + 2);
 
-	if (!v)
-		return EV_NOMEM;
-	v[old] = ' ';
-	memcpy(v + old + 1, text, len);
-	v[old + 1 + len] = '\0';
-	f->value = v;
+	if (f->len + len + 2 > f->alloc) {
+		size_t alloc = (f->len + len + 2) * 2;
+		char *v = realloc(f->value, alloc);
+
+		if (!v)
+			return EV_NOMEM;
+		f->value = v;
+		f->alloc = alloc;
+	}
+	f->value[f->len++] = ' ';
+	memcpy(f->value + f->len, text, len);
+	f->len += len;
+	f->value[f->len] = '\0';
 	return EV_OK;
 }
 
@@ -546,14 +562,14 @@ static ev_status ris_record_fill(const struct tagged_record *r,
 		    (!people && !strcmp(tag, "A2")))
 			rc = tagged_add_author(rec, val);
 		else if (!strcmp(tag, "KW"))
-			rc = strvec_push_unique(&rec->keywords, val);
+			rc = tagged_add_term(&rec->keywords, val);
 		else if (!strcmp(tag, "N1"))
 			rc = tagged_note_ids(rec, val);
 		else if (!strcmp(tag, "UR") && is_url(val) && !rec->url)
 			rc = record_set(&rec->url, val);
 		else if (!strcmp(tag, "M3") && !strchr(val, '/') &&
 			 strlen(val) < 64)
-			rc = strvec_push_unique(&rec->publication_types, val);
+			rc = tagged_add_term(&rec->publication_types, val);
 		if (!rc && (!strcmp(tag, "UR") || !strcmp(tag, "M3") ||
 			    (tag[0] == 'L' && tag[1] >= '1' && tag[1] <= '4')))
 			rc = tagged_find_ids(rec, val, tag[0] != 'U');

@@ -388,13 +388,14 @@ static const struct expect fixture_cases[] = {
 	 .n_keywords = 0,
 	 .n_relations = 0,
 	 .n_cites = 0},
-	/* BibTeX 5: biblatex @online, date, langid. */
+	/* BibTeX 5: biblatex @online, date, langid (babel's "british");
+	 * the URL verbatim: "~" and "--" kept, "\_" unescaped. */
 	{.file = "tagged.bib",
 	 .n_records = 7,
 	 .index = 4,
 	 .type = "webpage",
 	 .title = "A marathon, not a sprint",
-	 .url = "https://example.org/blog/marathon",
+	 .url = "https://example.org/~smith/blog_post--marathon",
 	 .language = "en",
 	 .year = 2021,
 	 .month = 3,
@@ -499,6 +500,19 @@ static void test_fixture_extras(void)
 	   "MEDLINE FAU with a particle");
 	ok(a.n && !strcmp(a.recs[0].provenance[0].format, "medline"),
 	   "provenance names the medline format");
+	/* DEP (YYYYMMDD) when DP has no year. */
+	parse_bytes("dep.nbib", "PMID- 1\nDP  - Spring\nDEP - 20200115\n", 0,
+		    FORMAT_UNKNOWN, 0, &a, err, sizeof(err));
+	ok(a.n == 1 && a.recs[0].issued.year == 2020 &&
+		   a.recs[0].issued.month == 1 && a.recs[0].issued.day == 15,
+	   "MEDLINE DEP 20200115 when DP has no year");
+	/* RIS: DA's month when PY has only the year, Zotero's
+	 * "undefined" day ignored. */
+	parse_bytes("py.ris", "TY  - JOUR\nPY  - 2019\nDA  - 2019/10//x\n", 0,
+		    FORMAT_UNKNOWN, 0, &a, err, sizeof(err));
+	ok(a.n == 1 && a.recs[0].issued.year == 2019 &&
+		   a.recs[0].issued.month == 10 && a.recs[0].issued.day == 0,
+	   "RIS DA 2019/10//x: October 2019");
 	all_release(&a);
 }
 
@@ -722,6 +736,35 @@ static void test_hostile(void)
 			 sizeof(err));
 	ok(rc == EV_OK && a.n == 1, "a MEDLINE record of 200,000 lines");
 	ok(now() - t < 60, "RIS and MEDLINE in %.1f s", now() - t);
+
+	/* Long lists in one record: kept to the caps, in linear time
+	 * (appending one at a time, or checking each keyword against all
+	 * the others, would be quadratic). */
+	buf_reset(&b);
+	buf_addstr(&b, "TY  - JOUR\nTI  - Many\nKW  - k0\n");
+	for (int i = 1; i < 100000; i++)
+		buf_printf(&b, "k%d\n", i);
+	for (int i = 0; i < 100000; i++)
+		buf_printf(&b, "AU  - Smith%d, J\n", i);
+	buf_addstr(&b, "AB  - x\n");
+	for (int i = 0; i < 200000; i++)
+		buf_addstr(&b, "continued\n");
+	t = now();
+	rc = parse_bytes("lists.ris", b.ptr, b.len, FORMAT_UNKNOWN, 0, &a, err,
+			 sizeof(err));
+	ok(rc == EV_OK && a.n == 1 && a.recs[0].keywords.n == 1000 &&
+		   a.recs[0].n_authors == 5000,
+	   "100,000 keywords and authors: 1,000 and 5,000 kept");
+	buf_reset(&b);
+	buf_addstr(&b, "@misc{k, author = {A");
+	for (int i = 0; i < 100000; i++)
+		buf_printf(&b, " and B%d", i);
+	buf_addstr(&b, "}}\n");
+	rc = parse_bytes("names.bib", b.ptr, b.len, FORMAT_UNKNOWN, 0, &a, err,
+			 sizeof(err));
+	ok(rc == EV_OK && a.n == 1 && a.recs[0].n_authors == 5000,
+	   "100,001 BibTeX names: 5,000 kept");
+	ok(now() - t < 30, "long lists in %.1f s", now() - t);
 
 	/* 600 fields in one entry. */
 	buf_reset(&b);
