@@ -1576,13 +1576,13 @@ ev_status parse_bibtex(struct parser *p, const char *data, size_t len)
 			break;
 		}
 		if (*r.entries[i].key) {
-			rc = parser_emit_at(p, &rec, r.entries[i].key);
+			rc = tagged_emit(p, &rec, r.entries[i].key);
 		} else {
 			char fragment[32];
 
 			snprintf(fragment, sizeof(fragment), "entry-%zu",
 				 i + 1);
-			rc = parser_emit_at(p, &rec, fragment);
+			rc = tagged_emit(p, &rec, fragment);
 		}
 	}
 	if (rc == EV_NOMEM)

@@ -142,6 +142,12 @@ const char *tagged_get(const struct tagged_record *r, const char *tag);
  * TAGGED_MAX_TERMS strings. */
 ev_status tagged_add_term(struct strvec *sv, const char *s);
 
+/* parser_emit_at(), unless REC has neither a title nor an identifier
+ * (DOI, PMID, PMCID, URL): such a shell is released and dropped, as
+ * there is nothing to find or cite it by. */
+ev_status tagged_emit(struct parser *p, struct record *rec,
+		      const char *fragment);
+
 /* A tag and the string field of struct record it fills. */
 struct tagged_map {
 	const char *tag;

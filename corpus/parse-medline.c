@@ -256,7 +256,7 @@ static ev_status medline_flush(struct parser *p, struct tagged_record *r,
 		snprintf(fragment, sizeof(fragment), "record-%zu", ++*records);
 		rc = medline_fill(r, rec);
 		if (!rc)
-			rc = parser_emit_at(p, rec, fragment);
+			rc = tagged_emit(p, rec, fragment);
 		else
 			record_release(rec);
 	}

@@ -319,6 +319,17 @@ ev_status tagged_fill(struct record *rec, const struct tagged_record *r,
 	return rc;
 }
 
+ev_status tagged_emit(struct parser *p, struct record *rec,
+		      const char *fragment)
+{
+	if (!rec->title && !rec->doi && !rec->pmid && !rec->pmcid &&
+	    !rec->url) {
+		record_release(rec); /* nothing to find it by */
+		return EV_OK;
+	}
+	return parser_emit_at(p, rec, fragment);
+}
+
 /* --- RIS --- */
 
 void tagged_clear(struct tagged_record *r)
@@ -592,7 +603,7 @@ static ev_status ris_emit(struct parser *p, const struct tagged_record *r,
 		return rc;
 	}
 	snprintf(fragment, sizeof(fragment), "record-%zu", n);
-	return parser_emit_at(p, rec, fragment);
+	return tagged_emit(p, rec, fragment);
 }
 
 ev_status parse_ris(struct parser *p, const char *data, size_t len)
