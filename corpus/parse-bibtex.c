@@ -1247,6 +1247,44 @@ static ev_status set_verbatim(char **field, const char *value)
 	return EV_OK;
 }
 
+/* The URL in VALUE (verbatim; with IN_TEXT, the first \url{...} or
+ * http(s) address in it, as @misc entries put them in howpublished or
+ * note): REC's URL when unset, and its DOI, PMID or PMCID when it is a
+ * resolver's or PubMed's. */
+static ev_status bib_url(struct record *rec, const char *value, int in_text)
+{
+	const char *u = value;
+	char *url = NULL, *clean = NULL;
+	ev_status rc;
+
+	if (!value)
+		return EV_OK;
+	if (in_text) {
+		const char *cmd = strstr(value, "\\url{");
+		const char *http = strstr(value, "http://");
+		const char *https = strstr(value, "https://");
+
+		u = cmd ? cmd + 5 : https ? https : http;
+		if (!u)
+			return EV_OK;
+		url = cmd ? xstrndup(u, strcspn(u, "}"))
+			  : xstrndup(u, strcspn(u, " \t\n{}"));
+		if (!url)
+			return EV_NOMEM;
+		u = url;
+	}
+	rc = set_verbatim(&clean, u);
+	if (!rc && clean &&
+	    (str_istarts_with(clean, "http://") ||
+	     str_istarts_with(clean, "https://")))
+		rc = set_if_unset(&rec->url, clean);
+	if (!rc && clean)
+		rc = tagged_find_ids(rec, clean, 0);
+	free(clean);
+	free(url);
+	return rc;
+}
+
 /* "<p>The advent &amp; ...</p>" -> "The advent & ...", in place. */
 static void strip_html(char *s)
 {
@@ -1388,6 +1426,8 @@ static ev_status bib_langid(struct record *rec, const char *langid)
 static ev_status bib_fill(const struct bib_entry *e, const char *type,
 			  struct record *rec)
 {
+	static const char *const url_fields[] = {"url", "howpublished",
+						 "note"};
 	const char *v, *etype;
 	int in_book =
 		!strcmp(type, "chapter") || !strcmp(type, "paper-conference");
@@ -1429,20 +1469,8 @@ static ev_status bib_fill(const struct bib_entry *e, const char *type,
 		free(rec->doi);
 		rec->doi = NULL;
 	}
-	if (!rc && (v = bib_get(e, "url"))) {
-		char *url = NULL;
-
-		rc = set_verbatim(&url, v);
-
-		if (!url)
-			;
-		else if (str_istarts_with(url, "http://") ||
-			 str_istarts_with(url, "https://"))
-			rc = set_if_unset(&rec->url, url);
-		if (!rc && url)
-			rc = tagged_find_ids(rec, url, 0);
-		free(url);
-	}
+	for (size_t i = 0; !rc && i < 3; i++)
+		rc = bib_url(rec, bib_get(e, url_fields[i]), i > 0);
 	if (!rc)
 		rc = set_verbatim(&rec->pmid, bib_get(e, "pmid"));
 	if (!rc)

@@ -482,14 +482,17 @@ static int date_precision(const struct date *d)
 	return !d->year ? 0 : !d->month ? 1 : !d->day ? 2 : 3;
 }
 
-static void ris_date(const struct tagged_record *r, struct date *issued)
+/* The most precise of DA, PY and Y1 that agree on the year; a DA with
+ * no year ("Nov", CINAHL via Rayyan) gives its month to PY's year. */
+static ev_status ris_date(const struct tagged_record *r, struct date *issued)
 {
 	static const char *const tags[] = {"DA", "PY", "Y1"};
+	const char *da = tagged_get(r, "DA");
+	struct date d;
+	ev_status rc = EV_OK;
 
 	memset(issued, 0, sizeof(*issued));
 	for (size_t i = 0; i < sizeof(tags) / sizeof(*tags); i++) {
-		struct date d;
-
 		if (!date_parse(tagged_get(r, tags[i]), &d))
 			continue;
 		if (!issued->year ||
@@ -497,6 +500,16 @@ static void ris_date(const struct tagged_record *r, struct date *issued)
 		     date_precision(&d) > date_precision(issued)))
 			*issued = d;
 	}
+	if (issued->year && !issued->month && da && !date_parse(da, &d)) {
+		struct buf b = BUF_INIT;
+
+		rc = buf_printf(&b, "%d %s", issued->year, da);
+		if (!rc && date_parse(buf_str(&b), &d) &&
+		    d.year == issued->year)
+			*issued = d;
+		buf_release(&b);
+	}
+	return rc;
 }
 
 static int is_url(const char *s)
@@ -552,7 +565,8 @@ static ev_status ris_record_fill(const struct tagged_record *r,
 	    strpbrk(v, "abcdefghijklmnopqrstuvwxyz"
 		       "ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
 		rc = set_if_unset(&rec->citation_key, v);
-	ris_date(r, &rec->issued);
+	if (!rc)
+		rc = ris_date(r, &rec->issued);
 
 	for (size_t i = 0; i < r->n; i++) {
 		const char *tag = r->fields[i].tag;

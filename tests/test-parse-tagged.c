@@ -406,7 +406,8 @@ static const struct expect fixture_cases[] = {
 	 .n_keywords = 0,
 	 .n_relations = 0,
 	 .n_cites = 0},
-	/* BibTeX 6: school as publisher, a PMID in the note. */
+	/* BibTeX 6: school as publisher, a PMID in the note, the URL in
+	 * howpublished's \url{} ("\_" unescaped). */
 	{.file = "tagged.bib",
 	 .n_records = 7,
 	 .index = 5,
@@ -414,6 +415,7 @@ static const struct expect fixture_cases[] = {
 	 .title = "Federations of general practices",
 	 .publisher = "University of Manchester",
 	 .pmid = "90000045",
+	 .url = "https://example.org/theses/van_der_berg",
 	 .year = 2015,
 	 .n_authors = 1,
 	 .author1 = "van der Berg|Anna",
@@ -500,6 +502,16 @@ static void test_fixture_extras(void)
 	   "MEDLINE FAU with a particle");
 	ok(a.n && !strcmp(a.recs[0].provenance[0].format, "medline"),
 	   "provenance names the medline format");
+	/* A book chapter: BTI is its container. */
+	parse_bytes("chapter.nbib",
+		    "PMID- 9\nTI  - Federations.\nBTI - Working at Scale\n"
+		    "PB  - Example Press\n",
+		    0, FORMAT_UNKNOWN, 0, &a, err, sizeof(err));
+	ok(a.n == 1 && !strcmp(a.recs[0].type, "chapter") &&
+		   !strcmp(a.recs[0].title, "Federations") &&
+		   !strcmp(a.recs[0].container_title, "Working at Scale") &&
+		   !strcmp(a.recs[0].publisher, "Example Press"),
+	   "MEDLINE TI with BTI: a chapter in its book");
 	/* DEP (YYYYMMDD) when DP has no year. */
 	parse_bytes("dep.nbib", "PMID- 1\nDP  - Spring\nDEP - 20200115\n", 0,
 		    FORMAT_UNKNOWN, 0, &a, err, sizeof(err));
@@ -1198,6 +1210,44 @@ static void test_biber(void)
 	all_release(&a);
 }
 
+static const struct record *by_title(const struct all *a, const char *title)
+{
+	for (size_t i = 0; i < a->n; i++)
+		if (a->recs[i].title && !strcmp(a->recs[i].title, title))
+			return &a->recs[i];
+	return NULL;
+}
+
+/* Rayyan's CINAHL export, past the eight records parse-check.h keeps. */
+static void test_rayyan(void)
+{
+	struct all a = {NULL, 0, 0};
+	char *path = fs_join(samples, "ris/rayyan-cinahl-untagged-keyword-"
+				      "continuation-lines.ris");
+	const struct record *r;
+	char err[512];
+
+	parse_file(path, FORMAT_UNKNOWN, 0, &a, err, sizeof(err));
+	free(path);
+	is_int(a.n, 19, "rayyan: 19 records");
+	r = by_title(&a, "Hospital reduces med errors to 0.1 per 1,000");
+	ok(r && r->pmid && !strcmp(r->pmid, "23162881") &&
+		   r->keywords.n == 10 && r->issued.year == 2012 &&
+		   r->issued.month == 11 && r->page &&
+		   !strcmp(r->page, "105-106"),
+	   "rayyan: PMID from a PubMed URL, \"DA  - Nov\" with PY 2012, "
+	   "10 keywords");
+	r = by_title(&a, "Clinical Integration");
+	ok(r && r->type && !strcmp(r->type, "legal_case") &&
+		   r->n_authors == 1 && r->authors[0].family &&
+		   !strcmp(r->authors[0].family, "Karash") &&
+		   r->container_title &&
+		   !strcmp(r->container_title,
+			   "H&HN: Hospitals & Health Networks"),
+	   "rayyan: CASE, A2 when there is no AU, J2");
+	all_release(&a);
+}
+
 /* Every file of the three folders (and the GBK sample) parses to a clean
  * status, whole and cut at every 1/64 of its length. */
 static void test_folders(void)
@@ -1292,6 +1342,7 @@ int main(void)
 		run_cases(samples, sample_cases,
 			  sizeof(sample_cases) / sizeof(*sample_cases));
 		test_biber();
+		test_rayyan();
 		test_folders();
 	} else {
 		printf("# skipping the sample conformance tests: %s is "
