@@ -26,7 +26,8 @@
  * The whole file is read before any record is passed on, because a
  * crossref parent may come after its child (as BibTeX wants it): a
  * child takes each field it lacks from its parent, and the parent's
- * title as its booktitle.  One level, so a loop cannot hang.
+ * title as its booktitle.  Each entry inherits once, in file order, so a
+ * crossref loop cannot hang.
  *
  * Values are LaTeX: accents (\"{o}, {\'e}, \v{c}, \c c), letters (\ss,
  * \o, \ae, \l, \i), escapes (\&, \%, \$, \_), dashes (-- and ---),

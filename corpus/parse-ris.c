@@ -36,10 +36,11 @@
  * from "N1  - PMID: N" (what evidence's own export writes), from an all
  * digit AN when DB or DP names PubMed or MEDLINE, or from a PubMed URL;
  * the PMCID from "N1  - PMCID: PMCN" or a PMC URL.  ID, when it holds a
- * letter, is kept as the citation key.
+ * letter, is kept as the citation key.  A record with neither a title
+ * nor an identifier is left out (tagged_emit()).
  */
 
-/* --- What MEDLINE and RIS share --- */
+/* --- What the tagged formats share (MEDLINE, RIS, BibTeX) --- */
 
 ev_status tagged_check_utf8(struct parser *p, const char *data, size_t len)
 {
