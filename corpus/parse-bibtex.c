@@ -1580,16 +1580,16 @@ ev_status parse_bibtex(struct parser *p, const char *data, size_t len)
 {
 	struct bib_reader r;
 	struct record rec;
+
+	char *owned = NULL;
 	ev_status rc;
 
 	memset(&r, 0, sizeof(r));
 	record_init(&rec);
+	rc = tagged_text(p, &data, &len, &owned);
 	r.p = p;
 	r.data = r.s = data;
 	r.end = data + len;
-	rc = tagged_check_utf8(p, data, len);
-	if (!rc && len >= 3 && !memcmp(data, "\xef\xbb\xbf", 3))
-		r.s += 3;
 	if (!rc)
 		rc = bib_read(&r);
 	for (size_t i = 0; !rc && i < r.n_entries; i++)
@@ -1625,5 +1625,6 @@ ev_status parse_bibtex(struct parser *p, const char *data, size_t len)
 	free(r.macros);
 	bib_map_release(&r.entry_keys);
 	bib_map_release(&r.macro_names);
+	free(owned);
 	return rc;
 }

@@ -77,12 +77,17 @@ ev_status parse_bibtex(struct parser *p, const char *data, size_t len);
 
 /* --- What the tagged exports share (parse-ris.c) --- */
 
-/* EV_OK when the LEN bytes at DATA are UTF-8 with no NUL; else fails P
- * with EV_PARSE and the line of the first bad byte.  These formats
- * declare no encoding, and guessing one (GBK, Latin-1) would store
- * garbage, so a file in another encoding is refused. */
-ev_status tagged_check_utf8(struct parser *p, const char *data,
-			    size_t len);
+/*
+ * The payload (*LEN bytes at *DATA) as UTF-8 text, a BOM skipped.  These
+ * formats declare no encoding, and guessing one (GBK, Latin-1) would
+ * store garbage, so text that is not UTF-8 fails P with EV_PARSE and the
+ * line of the first bad byte; UTF-16 and NUL bytes fail too.  Only when
+ * the HTTP charset (p->in->charset) says ISO-8859-1 or Windows-1252 is it
+ * decoded as Windows-1252, into *OWNED (malloc'd; the caller frees it,
+ * NULL when nothing was decoded), and *DATA and *LEN point there.
+ */
+ev_status tagged_text(struct parser *p, const char **data, size_t *len,
+		      char **owned);
 
 /* The next line at *POS (before END), without its line end and trailing
  * blanks; *LEN is its length.  NULL at the end. */

@@ -266,16 +266,17 @@ static ev_status medline_flush(struct parser *p, struct tagged_record *r,
 
 ev_status parse_medline(struct parser *p, const char *data, size_t len)
 {
-	const char *pos = data, *end = data + len, *line;
+	const char *pos, *end, *line;
 	struct tagged_record r = {NULL, 0, 0};
 	struct record rec;
 	size_t n, records = 0, text_lines = 0;
+	char *owned = NULL;
 	ev_status rc;
 
 	record_init(&rec);
-	rc = tagged_check_utf8(p, data, len);
-	if (len >= 3 && !memcmp(pos, "\xef\xbb\xbf", 3))
-		pos += 3;
+	rc = tagged_text(p, &data, &len, &owned);
+	pos = data;
+	end = data + len;
 	while (!rc && (line = tagged_next_line(&pos, end, &n))) {
 		const char *value;
 		size_t taglen;
@@ -309,6 +310,7 @@ ev_status parse_medline(struct parser *p, const char *data, size_t len)
 	if (rc == EV_NOMEM)
 		rc = parser_fail(p, rc, "out of memory");
 	tagged_release(&r);
+	free(owned);
 	record_release(&rec);
 	return rc;
 }

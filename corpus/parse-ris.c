@@ -11,6 +11,7 @@
 #include "buf.h"
 #include "parse-formats.h"
 #include "text.h"
+#include "xml.h"
 
 /*
  * RIS as reference managers and databases write it: "TY  - JOUR" opens
@@ -42,7 +43,8 @@
 
 /* --- What the tagged formats share (MEDLINE, RIS, BibTeX) --- */
 
-ev_status tagged_check_utf8(struct parser *p, const char *data, size_t len)
+/* The line of the first byte at DATA that is a NUL or not UTF-8, or 0. */
+static size_t first_bad_line(const char *data, size_t len, int *nul)
 {
 	size_t i = 0, line = 1;
 
@@ -51,24 +53,89 @@ ev_status tagged_check_utf8(struct parser *p, const char *data, size_t len)
 		size_t n;
 
 		if ((unsigned char)data[i] < 0x80) {
-			if (!data[i])
-				return parser_fail(p, EV_PARSE,
-						   "a NUL byte at line %zu: "
-						   "not a %s text file",
-						   line, format_name(p->fmt));
+			if (!data[i]) {
+				*nul = 1;
+				return line;
+			}
 			line += data[i] == '\n';
 			i++;
 			continue;
 		}
 		n = utf8_decode(data + i, len - i, &cp);
-		if (!n)
-			return parser_fail(p, EV_PARSE,
-					   "not UTF-8 at line %zu (convert "
-					   "the file to UTF-8 first, e.g. "
-					   "with iconv)",
-					   line);
+		if (!n) {
+			*nul = 0;
+			return line;
+		}
 		i += n;
 	}
+	return 0;
+}
+
+/* HTTP charsets that mean Windows-1252 (as browsers read them). */
+static int cp1252_charset(const char *charset)
+{
+	static const char *const names[] = {
+		"iso-8859-1", "iso8859-1", "latin1",	   "latin-1",
+		"l1",	      "cp1252",	   "windows-1252", "us-ascii",
+	};
+
+	for (size_t i = 0; charset && i < sizeof(names) / sizeof(*names); i++)
+		if (!strcasecmp(charset, names[i]))
+			return 1;
+	return 0;
+}
+
+ev_status tagged_text(struct parser *p, const char **data, size_t *len,
+		      char **owned)
+{
+	const unsigned char *u = (const unsigned char *)*data;
+	size_t line;
+	int nul = 0;
+
+	*owned = NULL;
+	if (*len >= 2 &&
+	    ((u[0] == 0xff && u[1] == 0xfe) || (u[0] == 0xfe && u[1] == 0xff)))
+		return parser_fail(p, EV_PARSE,
+				   "UTF-16 text (convert the file to UTF-8 "
+				   "first, e.g. with iconv)");
+	if (*len >= 3 && !memcmp(*data, "\xef\xbb\xbf", 3)) {
+		*data += 3;
+		*len -= 3;
+	}
+	line = first_bad_line(*data, *len, &nul);
+	if (line && !nul && cp1252_charset(p->in->charset)) {
+		struct buf b = BUF_INIT;
+		ev_status rc = EV_OK;
+
+		for (size_t i = 0; i < *len && !rc; i++) {
+			char enc[4];
+			unsigned char c = (unsigned char)(*data)[i];
+
+			rc = c < 0x80 ? buf_addch(&b, (char)c)
+				      : buf_add(&b, enc,
+						utf8_encode(markup_cp1252(c),
+							    enc));
+		}
+		if (rc) {
+			buf_release(&b);
+			return parser_fail(p, rc, "out of memory");
+		}
+		*len = b.len;
+		*data = *owned = buf_detach(&b);
+		if (!*owned)
+			return parser_fail(p, EV_NOMEM, "out of memory");
+		return EV_OK;
+	}
+	if (line && nul)
+		return parser_fail(
+			p, EV_PARSE,
+			"a NUL byte at line %zu: not a %s text file", line,
+			format_name(p->fmt));
+	if (line)
+		return parser_fail(p, EV_PARSE,
+				   "not UTF-8 at line %zu (convert the file "
+				   "to UTF-8 first, e.g. with iconv)",
+				   line);
 	return EV_OK;
 }
 
@@ -623,17 +690,18 @@ static ev_status ris_emit(struct parser *p, const struct tagged_record *r,
 
 ev_status parse_ris(struct parser *p, const char *data, size_t len)
 {
-	const char *pos = data, *end = data + len, *line;
+	const char *pos, *end, *line;
 	struct tagged_record r = {NULL, 0, 0};
 	struct record rec;
 	size_t n, lineno = 0, tag_lines = 0, records = 0;
+	char *owned = NULL;
 	int open = 0;
 	ev_status rc;
 
 	record_init(&rec);
-	rc = tagged_check_utf8(p, data, len);
-	if (len >= 3 && !memcmp(pos, "\xef\xbb\xbf", 3))
-		pos += 3;
+	rc = tagged_text(p, &data, &len, &owned);
+	pos = data;
+	end = data + len;
 	while (!rc && (line = tagged_next_line(&pos, end, &n))) {
 		const char *value;
 
@@ -678,6 +746,7 @@ ev_status parse_ris(struct parser *p, const char *data, size_t len)
 	if (rc == EV_NOMEM)
 		rc = parser_fail(p, rc, "out of memory");
 	tagged_release(&r);
+	free(owned);
 	record_release(&rec);
 	return rc;
 }

@@ -672,6 +672,43 @@ static void test_small(void)
 	all_release(&a);
 }
 
+/* Text in another encoding: refused, unless HTTP said which. */
+static void test_charset(void)
+{
+	static const char latin1[] = "TY  - JOUR\nTI  - Caf\xe9 \x93"
+				     "au "
+				     "lait\x94\nER  - \n";
+	static const char utf16[] = "\xff\xfeT\0Y\0 \0 \0-\0 \0";
+	char *path = fs_join(tmpdir, "latin1.ris");
+	struct all a = {NULL, 0, 0};
+	struct parse_input in = {path, NULL, -1, "ISO-8859-1", 0};
+	char err[512] = "";
+	ev_status rc;
+
+	fs_write_atomic(path, latin1, sizeof(latin1) - 1);
+	in.fd = open(path, O_RDONLY);
+	rc = parse_input(FORMAT_UNKNOWN, &in, collect_all, &a, err,
+			 sizeof(err));
+	close(in.fd);
+	is_int(rc, EV_OK, "Latin-1 RIS with an HTTP charset (%s)", err);
+	/* Labelled ISO-8859-1, read as Windows-1252 as browsers do: 0x93
+	 * and 0x94 are curly quotes. */
+	is_str(a.n ? a.recs[0].title : NULL,
+	       "Caf\xc3\xa9 \xe2\x80\x9c"
+	       "au lait\xe2\x80\x9d",
+	       "and its title decoded");
+	rc = parse_file(path, FORMAT_UNKNOWN, 0, &a, err, sizeof(err));
+	ok(rc == EV_PARSE && strstr(err, "not UTF-8 at line 2"),
+	   "without the charset it is refused (%s)", err);
+	rc = parse_bytes("utf16.ris", utf16, sizeof(utf16) - 1, FORMAT_RIS, 0,
+			 &a, err, sizeof(err));
+	ok(rc == EV_PARSE && strstr(err, "UTF-16"), "UTF-16 is named (%s)",
+	   err);
+	unlink(path);
+	free(path);
+	all_release(&a);
+}
+
 /* --- Hostile input --- */
 
 static double now(void)
@@ -1332,6 +1369,7 @@ int main(void)
 	test_fixture_extras();
 	test_detect();
 	test_small();
+	test_charset();
 	test_hostile();
 	if (env && *env)
 		snprintf(samples, sizeof(samples), "%s/samples", env);
