@@ -871,18 +871,17 @@ static ev_status latex_to_text(const char *s, struct buf *out)
 			len = (size_t)(s - name);
 			if (!len)
 				break;
-			if (isalpha((unsigned char)*name) &&
-			    !(len == 1 && strchr("uvHckrdbt", *name) &&
-			      (*s == '{' || *s == ' ')))
-				while (*s == ' ')
-					s++; /* TeX eats them */
+			/* \"o, \'{e}; a letter accent wants its argument
+			 * braced or after a space (\v{c}, \c c). */
 			if (is_accent_command(name, len) &&
-			    (len != 1 || !isalpha((unsigned char)*name) ||
-			     *s == '{' || *s == ' ' ||
-			     isalpha((unsigned char)*s))) {
+			    (!isalpha((unsigned char)*name) || *s == '{' ||
+			     *s == ' ')) {
 				rc = latex_accent(&s, *name, out);
 				break;
 			}
+			if (isalpha((unsigned char)*name))
+				while (*s == ' ')
+					s++; /* TeX eats them */
 			for (size_t i = 0;
 			     i < sizeof(symbols) / sizeof(*symbols); i++)
 				if (strlen(symbols[i].name) == len &&

@@ -622,6 +622,9 @@ static const struct {
 	 NULL, NULL},
 	{"RIS: nothing to find a record by",
 	 "TY  - JOUR\nPY  - 2000\nER  - \n", FORMAT_RIS, EV_OK, 0, NULL, NULL},
+	/* \} is an escaped brace: it closes nothing. */
+	{"BibTeX: escaped closing brace", "@misc{k, title = {a\\}}\n",
+	 FORMAT_BIBTEX, EV_PARSE, 0, NULL, "entry 'k' is not closed"},
 	{"BibTeX: an error anywhere passes nothing",
 	 "@misc{a, title = {Fine}}\n@misc{b, title = }\n", FORMAT_BIBTEX,
 	 EV_PARSE, 0, NULL, "expected a value"},
@@ -668,6 +671,60 @@ static void test_small(void)
 				   !strchr(err, '\n'),
 			   "%s: one-line message '%s'", small_cases[i].what,
 			   err);
+	}
+	all_release(&a);
+}
+
+/* LaTeX in a BibTeX title, to Unicode. */
+static void test_latex(void)
+{
+	static const struct {
+		const char *latex, *text;
+	} cases[] = {
+		{"\\\"{o}\\\"a", "\xc3\xb6\xc3\xa4"},
+		{"{\\'e}t{\\'E}", "\xc3\xa9t\xc3\x89"},
+		{"\\v{c}\\v Z", "\xc4\x8d\xc5\xbd"},
+		{"\\c c\\c{S}", "\xc3\xa7\xc5\x9e"},
+		{"\\'{\\i}\\^\\i", "\xc3\xad\xc3\xae"},
+		{"\\H{o} \\k{a} \\r{a} \\={u} \\u{g} \\.{z}",
+		 "\xc5\x91 \xc4\x85 \xc3\xa5 \xc5\xab \xc4\x9f \xc5\xbc"},
+		/* no precomposed letter: the base and a combining mark */
+		{"\\d{s}\\'x", "s\xcc\xa3x\xcc\x81"},
+		{"\\ss{} \\o{} {\\AE} \\l{}",
+		 "\xc3\x9f \xc3\xb8 \xc3\x86 \xc5\x82"},
+		/* TeX eats the space after a control word */
+		{"Gro\\ss e", "Gro\xc3\x9f"
+			      "e"},
+		{"\\& \\% \\$ \\# \\_", "& % $ # _"},
+		{"1--2, a---b", "1\xe2\x80\x93"
+				"2, a\xe2\x80\x94"
+				"b"},
+		{"``quoted'' `x'",
+		 "\xe2\x80\x9cquoted\xe2\x80\x9d \xe2\x80\x98x'"},
+		{"a~b", "a b"},
+		{"{Protected} {{Deeply}}", "Protected Deeply"},
+		{"\\emph{word} \\textbf{bold}", "word bold"},
+		{"\\unknowncommand{kept}", "kept"},
+		{"$x^2$ \\textless{}y\\textgreater{}", "x^2 <y>"},
+		{"\\ldots\\textendash", "\xe2\x80\xa6\xe2\x80\x93"},
+		/* Already UTF-8 passes through. */
+		{"Caf\xc3\xa9", "Caf\xc3\xa9"},
+		/* A command cut off at the end. */
+		{"end\\\"", "end"},
+	};
+	struct all a = {NULL, 0, 0};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		struct buf b = BUF_INIT;
+		char err[512] = "";
+
+		buf_printf(&b, "@misc{k, doi = {10.5555/x}, title = {%s}}",
+			   cases[i].latex);
+		parse_bytes("latex.bib", b.ptr, b.len, FORMAT_BIBTEX, 0, &a,
+			    err, sizeof(err));
+		is_str(a.n ? a.recs[0].title : NULL, cases[i].text,
+		       "LaTeX case %zu: %s", i, cases[i].latex);
+		buf_release(&b);
 	}
 	all_release(&a);
 }
@@ -1369,6 +1426,7 @@ int main(void)
 	test_fixture_extras();
 	test_detect();
 	test_small();
+	test_latex();
 	test_charset();
 	test_hostile();
 	if (env && *env)
