@@ -729,6 +729,66 @@ static void test_latex(void)
 	all_release(&a);
 }
 
+/* BibTeX names: the three forms, von parts, braces. */
+static void test_bib_names(void)
+{
+	static const struct {
+		const char *names, *first;
+		size_t n;
+	} cases[] = {
+		{"Jean-Paul Sartre", "Sartre|Jean-Paul", 1},
+		{"Ludwig van Beethoven", "van Beethoven|Ludwig", 1},
+		{"van Beethoven, Ludwig", "van Beethoven|Ludwig", 1},
+		{"de la Cruz, Jr, Juan", "de la Cruz|Juan Jr", 1},
+		/* von is lower-case words before the last word; the rest
+		 * of the last part stays with it */
+		{"Charles Louis Xavier Joseph de la Vall{\\'e}e Poussin",
+		 "de la Vall\xc3\xa9"
+		 "e Poussin|Charles Louis Xavier Joseph",
+		 1},
+		{"Brinch Hansen, Per", "Brinch Hansen|Per", 1},
+		{"{\\\"O}fele, Karl",
+		 "\xc3\x96"
+		 "fele|Karl",
+		 1},
+		/* a braced group is caseless: not von */
+		{"{al-Hasan}, Ali", "al-Hasan|Ali", 1},
+		{"{NHS England}", "=NHS England", 1},
+		{"{Barnes and Noble, Inc.}", "=Barnes and Noble, Inc.", 1},
+		{"Aristotle", "Aristotle|", 1},
+		{"Smith, John and others", "Smith|John", 1},
+		{"A Smith AND B Jones and\tC Brown", "Smith|A", 3},
+		{"Anderson, Anna and Sand, Andy", "Anderson|Anna", 2},
+	};
+	struct all a = {NULL, 0, 0};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		struct buf b = BUF_INIT;
+		char err[512] = "", got[512] = "(none)";
+		const struct author *au;
+
+		buf_printf(&b,
+			   "@misc{k, doi = {10.5555/x}, title = {t}, "
+			   "author = {%s}}",
+			   cases[i].names);
+		parse_bytes("names.bib", b.ptr, b.len, FORMAT_BIBTEX, 0, &a,
+			    err, sizeof(err));
+		au = a.n && a.recs[0].n_authors ? &a.recs[0].authors[0] : NULL;
+		if (au && au->literal)
+			snprintf(got, sizeof(got), "=%s", au->literal);
+		else if (au)
+			snprintf(got, sizeof(got), "%s|%s",
+				 au->family ? au->family : "",
+				 au->given ? au->given : "");
+		is_str(got, cases[i].first, "names case %zu: %s", i,
+		       cases[i].names);
+		is_int(a.n ? a.recs[0].n_authors : 0, cases[i].n,
+		       "names case %zu: count", i);
+		buf_release(&b);
+	}
+	all_release(&a);
+}
+
 /* Text in another encoding: refused, unless HTTP said which. */
 static void test_charset(void)
 {
@@ -1427,6 +1487,7 @@ int main(void)
 	test_detect();
 	test_small();
 	test_latex();
+	test_bib_names();
 	test_charset();
 	test_hostile();
 	if (env && *env)
