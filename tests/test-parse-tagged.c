@@ -789,6 +789,62 @@ static void test_bib_names(void)
 	all_release(&a);
 }
 
+/* RIS and MEDLINE names as databases write them (tagged_add_author()). */
+static void test_tagged_names(void)
+{
+	static const struct {
+		const char *name, *first, *last;
+		size_t n;
+	} cases[] = {
+		{"Stall, Ron", "Stall|Ron", NULL, 1},
+		{"Park, C. S.", "Park|C. S.", NULL, 1},
+		{"Mills, Thomas C.", "Mills|Thomas C.", NULL, 1},
+		/* Embase, MEDLINE AU: Family Initials */
+		{"Liu R.", "Liu|R.", NULL, 1},
+		{"Adler D.G.", "Adler|D.G.", NULL, 1},
+		{"de Hoon MJ", "de Hoon|MJ", NULL, 1},
+		/* Ovid: a list in one line */
+		{"Achterbergh RCA, van der Helm JJ, de Vries HJC",
+		 "Achterbergh|RCA", "de Vries|HJC", 3},
+		{"Given Family", "Family|Given", NULL, 1},
+		{"NHS England", "=NHS England", NULL, 1},
+		{"World Health Organization", "=World Health Organization",
+		 NULL, 1},
+		/* a trial registration number as author (Ovid) */
+		{"NCT04381559", "=NCT04381559", NULL, 1},
+		{"  ", NULL, NULL, 0},
+	};
+	struct all a = {NULL, 0, 0};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		struct buf b = BUF_INIT;
+		char err[512] = "";
+
+		buf_printf(&b, "TY  - JOUR\nTI  - t\nAU  - %s\nER  - \n",
+			   cases[i].name);
+		parse_bytes("names.ris", b.ptr, b.len, FORMAT_RIS, 0, &a, err,
+			    sizeof(err));
+		is_int(a.n ? a.recs[0].n_authors : 99, cases[i].n,
+		       "RIS name %zu: '%s' count", i, cases[i].name);
+		if (a.n && cases[i].first)
+			check_author("RIS name", cases[i].name,
+				     a.recs[0].n_authors
+					     ? &a.recs[0].authors[0]
+					     : NULL,
+				     cases[i].first);
+		if (a.n && cases[i].last)
+			check_author(
+				"RIS name", cases[i].name,
+				a.recs[0].n_authors
+					? &a.recs[0].authors
+						   [a.recs[0].n_authors - 1]
+					: NULL,
+				cases[i].last);
+		buf_release(&b);
+	}
+	all_release(&a);
+}
+
 /* Text in another encoding: refused, unless HTTP said which. */
 static void test_charset(void)
 {
@@ -1488,6 +1544,7 @@ int main(void)
 	test_small();
 	test_latex();
 	test_bib_names();
+	test_tagged_names();
 	test_charset();
 	test_hostile();
 	if (env && *env)
