@@ -112,8 +112,9 @@ static int cmp_str(const void *x, const void *y)
 static int importable(const char *name)
 {
 	static const char *const exts[] = {
-	    ".txt",   ".text", ".html", ".htm",
-	    ".xhtml", ".xml",  ".nxml", ".json",
+	    ".txt",  ".text", ".html", ".htm",  ".xhtml", ".xml",
+	    ".nxml", ".json", ".rss",  ".atom", ".rdf",   ".ris",
+	    ".nbib", ".medline", ".bib",
 	};
 
 	for (size_t i = 0; i < sizeof(exts) / sizeof(*exts); i++)

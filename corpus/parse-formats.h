@@ -46,6 +46,13 @@ struct parser {
  * Returns the sink's status, or EV_NOMEM. */
 ev_status parser_emit(struct parser *p, struct record *rec);
 
+/* parser_emit(), with "#FRAGMENT" after the provenance URL: one of many
+ * records in a file (a BibTeX key, a record number), so that records
+ * with no identifier of their own are not taken for one work because
+ * they share the file's URL. */
+ev_status parser_emit_at(struct parser *p, struct record *rec,
+			 const char *fragment);
+
 /* Write a message into p->err and return RC. */
 ev_status parser_fail(struct parser *p, ev_status rc, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -62,6 +69,104 @@ ev_status parse_html(struct parser *p, const char *data, size_t len);
 ev_status parse_jats(struct parser *p, const char *data, size_t len);
 ev_status parse_csljson(struct parser *p, const char *data, size_t len);
 ev_status parse_pubmed(struct parser *p);
+/* Tagged bibliographic exports (parse-medline.c, parse-ris.c,
+ * parse-bibtex.c), in memory. */
+ev_status parse_medline(struct parser *p, const char *data, size_t len);
+ev_status parse_ris(struct parser *p, const char *data, size_t len);
+ev_status parse_bibtex(struct parser *p, const char *data, size_t len);
+
+/* --- What the tagged exports share (parse-ris.c) --- */
+
+/*
+ * The payload (*LEN bytes at *DATA) as UTF-8 text, a BOM skipped.  These
+ * formats declare no encoding, and guessing one (GBK, Latin-1) would
+ * store garbage, so text that is not UTF-8 fails P with EV_PARSE and the
+ * line of the first bad byte; UTF-16 and NUL bytes fail too.  Only when
+ * the HTTP charset (p->in->charset) says ISO-8859-1 or Windows-1252 is it
+ * decoded as Windows-1252, into *OWNED (malloc'd; the caller frees it,
+ * NULL when nothing was decoded), and *DATA and *LEN point there.
+ */
+ev_status tagged_text(struct parser *p, const char **data, size_t *len,
+		      char **owned);
+
+/* The next line at *POS (before END), without its line end and trailing
+ * blanks; *LEN is its length.  NULL at the end. */
+const char *tagged_next_line(const char **pos, const char *end,
+			     size_t *len);
+
+/* Add the author(s) in VALUE (nothing once REC has TAGGED_MAX_AUTHORS)
+ * as databases write them: "Family, Given",
+ * "Given Family", an organisation (author_add_name()), "Family
+ * Initials" ("de Hoon MJ", "Liu R."), or a list of those joined by
+ * commas ("Achterbergh RCA, van der Helm JJ"). */
+ev_status tagged_add_author(struct record *rec, const char *value);
+
+/* Set REC's DOI, PMID and PMCID, when unset, from the resolver or
+ * database URLs in TEXT (doi.org/..., pubmed.ncbi.nlm.nih.gov/N,
+ * ncbi.nlm.nih.gov/pmc/articles/PMCN, Europe PMC), and from a bare
+ * "10.x/y" DOI at its start when BARE_DOI. */
+ev_status tagged_find_ids(struct record *rec, const char *text,
+			  int bare_doi);
+
+/* A record of a tagged format as read: its lines in order, a
+ * continuation line joined to the line before with a space. */
+struct tagged_field {
+	char tag[8];
+	char *value;       /* malloc'd, NUL-terminated */
+	size_t len, alloc; /* of VALUE, so that continuing is linear */
+};
+
+struct tagged_record {
+	struct tagged_field *fields;
+	size_t n, alloc;
+};
+
+/* Forget the fields (keep the array) / free everything. */
+void tagged_clear(struct tagged_record *r);
+void tagged_release(struct tagged_record *r);
+
+/* Append a field (TAGLEN bytes of TAG, LEN bytes of VALUE); append " "
+ * and LEN bytes of TEXT to the last field (there must be one).
+ * EV_NOMEM. */
+ev_status tagged_push(struct tagged_record *r, const char *tag,
+		      size_t taglen, const char *value, size_t len);
+ev_status tagged_continue(struct tagged_record *r, const char *text,
+			  size_t len);
+
+/* The first non-empty value of TAG, or NULL. */
+const char *tagged_get(const struct tagged_record *r, const char *tag);
+
+/* How many authors, and how many keywords, publication types or
+ * relations, a record of these formats keeps; the rest of a hostile list
+ * is dropped (appending to the record's arrays is linear, and checking
+ * for duplicates is too). */
+#define TAGGED_MAX_AUTHORS 5000
+#define TAGGED_MAX_TERMS 1000
+
+/* Append a copy of S to SV unless it is there or SV holds
+ * TAGGED_MAX_TERMS strings. */
+ev_status tagged_add_term(struct strvec *sv, const char *s);
+
+/* parser_emit_at(), unless REC has neither a title nor an identifier
+ * (DOI, PMID, PMCID, URL): such a shell is released and dropped, as
+ * there is nothing to find or cite it by. */
+ev_status tagged_emit(struct parser *p, struct record *rec,
+		      const char *fragment);
+
+/* A tag and the string field of struct record it fills. */
+struct tagged_map {
+	const char *tag;
+	size_t offset; /* offsetof(struct record, ...) of a char * */
+};
+
+/* For each row of MAP in order, set its field from the first value of
+ * its tag unless the field is set (so earlier rows win).  EV_NOMEM. */
+ev_status tagged_fill(struct record *rec, const struct tagged_record *r,
+		      const struct tagged_map *map, size_t n);
+
+/* Set REC's PMID and PMCID, when unset, from "PMID: N" and "PMCID:
+ * PMCN" in TEXT (a note). */
+ev_status tagged_note_ids(struct record *rec, const char *text);
 
 /* The API responses and feeds (parse-crossref.c, parse-europepmc.c,
  * parse-openalex.c, parse-feed.c). */

@@ -23,6 +23,9 @@ static const char *const format_names[FORMAT_COUNT] = {
 	[FORMAT_JATS] = "jats",         [FORMAT_CSL_JSON] = "csl-json",
 	[FORMAT_CROSSREF] = "crossref", [FORMAT_EUROPEPMC] = "europepmc",
 	[FORMAT_OPENALEX] = "openalex", [FORMAT_FEED] = "feed",
+	/* Tagged bibliographic exports. */
+	[FORMAT_MEDLINE] = "medline",   [FORMAT_RIS] = "ris",
+	[FORMAT_BIBTEX] = "bibtex",
 };
 
 const char *format_name(enum format fmt)
@@ -222,6 +225,67 @@ static enum sniff sniff_json(const char *p, const char *end,
 	return depth > 0 && p >= end ? SNIFF_UNSURE : SNIFF_FOREIGN;
 }
 
+/* --- Detection of the tagged bibliographic exports --- */
+
+/* The line at P, without its end: [P, *EOL). */
+static const char *line_end(const char *p, const char *end)
+{
+	const char *q = memchr(p, '\n', (size_t)(end - p));
+
+	return q ? q : end;
+}
+
+/*
+ * RIS ("TY  - JOUR", spacing as sloppy as "TY -  BOOK"; Ovid puts a "1."
+ * line first), MEDLINE ("PMID- 123") or BibTeX ("@article{", "@string",
+ * after "%" comment lines).  P is past a BOM and leading blank lines.
+ */
+static enum sniff sniff_tagged(const char *p, const char *end,
+			       enum format *fmt)
+{
+	const char *eol = line_end(p, end), *q;
+
+	/* Ovid's "1. " numbering line before the first record. */
+	q = p;
+	while (q < eol && isdigit((unsigned char)*q))
+		q++;
+	if (q > p && q < eol && *q == '.' &&
+	    skip_space(q + 1, end) > eol) {
+		p = skip_space(q + 1, end);
+		eol = line_end(p, end);
+	}
+	if (eol - p >= 4 && !memcmp(p, "TY", 2) &&
+	    (p[2] == ' ' || p[2] == '\t')) {
+		q = p + 2;
+		while (q < eol && (*q == ' ' || *q == '\t'))
+			q++;
+		if (q < eol && *q == '-') {
+			*fmt = FORMAT_RIS;
+			return SNIFF_FORMAT;
+		}
+	}
+	if (eol - p >= 5 && !memcmp(p, "PMID-", 5)) {
+		*fmt = FORMAT_MEDLINE;
+		return SNIFF_FORMAT;
+	}
+	/* BibTeX: skip "%" comment lines, then "@name{" or "@name(". */
+	while (p < end && *p == '%')
+		p = skip_space(line_end(p, end), end);
+	if (p < end && *p == '@') {
+		q = p + 1;
+		while (q < end && isalpha((unsigned char)*q))
+			q++;
+		if (q - p > 1) {
+			q = skip_space(q, end);
+			if (q < end && (*q == '{' || *q == '(')) {
+				*fmt = FORMAT_BIBTEX;
+				return SNIFF_FORMAT;
+			}
+		}
+	}
+	return SNIFF_UNSURE;
+}
+
 static enum format format_of_extension(const char *name)
 {
 	static const struct {
@@ -233,6 +297,9 @@ static enum format format_of_extension(const char *name)
 		{ ".shtml", FORMAT_HTML },     { ".json", FORMAT_CSL_JSON },
 		{ ".csl", FORMAT_CSL_JSON },   { ".txt", FORMAT_TEXT },
 		{ ".text", FORMAT_TEXT },      { ".md", FORMAT_TEXT },
+		/* Tagged bibliographic exports. */
+		{ ".ris", FORMAT_RIS },        { ".nbib", FORMAT_MEDLINE },
+		{ ".medline", FORMAT_MEDLINE }, { ".bib", FORMAT_BIBTEX },
 	};
 
 	if (!name)
@@ -294,6 +361,8 @@ enum format format_detect(const char *head, size_t len, const char *name)
 		return fmt;
 	else if (p < end && (*p == '{' || *p == '['))
 		sniff = sniff_json(p, end, &fmt);
+	else if (p < end)
+		sniff = sniff_tagged(p, end, &fmt);
 	if (sniff == SNIFF_FORMAT)
 		return fmt;
 	if (sniff == SNIFF_FOREIGN)
@@ -346,6 +415,32 @@ ev_status parser_emit(struct parser *p, struct record *rec)
 			p->n_records++;
 	}
 	record_release(rec);
+	return rc;
+}
+
+ev_status parser_emit_at(struct parser *p, struct record *rec,
+			 const char *fragment)
+{
+	static const char ok[] = "-._~:/@!$&'()*+,;=";
+	struct buf b = BUF_INIT;
+	char *whole = p->url;
+	ev_status rc;
+
+	rc = buf_printf(&b, "%s#", whole);
+	for (const unsigned char *c = (const unsigned char *)fragment;
+	     !rc && *c; c++)
+		rc = isalnum(*c) || strchr(ok, *c)
+			     ? buf_addch(&b, (char)*c)
+			     : buf_printf(&b, "%%%02X", *c);
+	if (rc) {
+		buf_release(&b);
+		record_release(rec);
+		return parser_fail(p, rc, "out of memory");
+	}
+	p->url = b.ptr;
+	rc = parser_emit(p, rec);
+	p->url = whole;
+	buf_release(&b);
 	return rc;
 }
 
@@ -455,6 +550,13 @@ static ev_status dispatch_memory(struct parser *p, const char *data,
 		return parse_openalex(p, data, len);
 	case FORMAT_FEED:
 		return parse_feed(p, data, len);
+	/* Tagged bibliographic exports. */
+	case FORMAT_MEDLINE:
+		return parse_medline(p, data, len);
+	case FORMAT_RIS:
+		return parse_ris(p, data, len);
+	case FORMAT_BIBTEX:
+		return parse_bibtex(p, data, len);
 	case FORMAT_PUBMED:
 		p->data = data;
 		p->len = len;
@@ -513,7 +615,9 @@ ev_status parse_input(enum format fmt, const struct parse_input *in,
 	if (hn >= 0 && fmt == FORMAT_UNKNOWN) {
 		rc = parser_fail(&p, EV_UNSUPPORTED,
 				 "not a format evidence reads (text, HTML, "
-				 "PubMed XML, JATS XML, CSL-JSON)");
+				 "PubMed XML, JATS, CSL-JSON, Crossref, "
+				 "Europe PMC, OpenAlex, RSS/Atom, MEDLINE, "
+				 "RIS, BibTeX)");
 		goto out;
 	}
 	p.fmt = fmt;

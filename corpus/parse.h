@@ -20,6 +20,10 @@ enum format {
 	FORMAT_EUROPEPMC, /* Europe PMC search results, JSON or XML */
 	FORMAT_OPENALEX,  /* OpenAlex works, one or a page of them */
 	FORMAT_FEED,      /* RSS 0.9x/2.0, RSS 1.0 (RDF) and Atom feeds */
+	/* Tagged bibliographic exports. */
+	FORMAT_MEDLINE,  /* MEDLINE/PubMed text (.nbib): "PMID- " lines */
+	FORMAT_RIS,      /* RIS: "TY  - " ... "ER  - " records */
+	FORMAT_BIBTEX,   /* BibTeX and biblatex .bib databases */
 	FORMAT_COUNT
 };
 

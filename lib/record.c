@@ -472,8 +472,10 @@ static char *url_key(const char *url)
 
 	if (!u)
 		return NULL;
+	/* A fragment is part of the same web page; in a file:// URL it
+	 * names one of the records of a file (parser_emit_at()). */
 	hash = strchr(u, '#');
-	if (hash)
+	if (hash && strncasecmp(u, "file:", 5))
 		*hash = '\0';
 	p = strstr(u, "://");
 	if (p) {

@@ -341,7 +341,7 @@ static void test_detect(void)
 	}
 	is_int(format_lookup("csl-json"), FORMAT_CSL_JSON, "lookup csl-json");
 	is_int(format_lookup("PUBMED"), FORMAT_PUBMED, "lookup is caseless");
-	is_int(format_lookup("ris"), FORMAT_UNKNOWN, "lookup unknown");
+	is_int(format_lookup("docx"), FORMAT_UNKNOWN, "lookup unknown");
 	is_str(format_name(FORMAT_COUNT), "unknown", "name out of range");
 }
 
