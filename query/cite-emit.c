@@ -1,0 +1,143 @@
+/* cite-emit.c - writing a list of works in one citation or export format */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "query/cite-emit.h"
+
+struct key_walk {
+	struct store *store;
+	struct cite_keys *keys;
+};
+
+static ev_status add_key(const char *path, void *p)
+{
+	struct key_walk *kw = p;
+	struct record rec;
+	ev_status st;
+
+	record_init(&rec);
+	st = store_read_file(kw->store, path, &rec);
+	if (!st)
+		st = cite_keys_add(kw->keys, &rec);
+	record_release(&rec);
+	return st;
+}
+
+ev_status emit_begin(struct emitter *e, enum emit_format format,
+		     enum cite_markup markup, FILE *out, struct store *store)
+{
+	struct key_walk kw = {store, NULL};
+	ev_status st = EV_OK;
+
+	memset(e, 0, sizeof(*e));
+	e->format = format;
+	e->markup = markup;
+	e->out = out;
+	if (format == EMIT_BIBTEX || format == EMIT_CSV) {
+		kw.keys = e->keys = cite_keys_new();
+		if (!e->keys)
+			return EV_NOMEM;
+		st = store_walk(store, add_key, &kw);
+		if (!st)
+			st = cite_keys_finish(e->keys);
+	}
+	if (!st && format == EMIT_CSV)
+		cite_csv_header(out);
+	if (!st && format == EMIT_CSL_JSON)
+		fputs("[\n", out);
+	if (!st && format == EMIT_VANCOUVER && markup == CITE_HTML)
+		fputs("<ol>\n", out);
+	return st;
+}
+
+/* One formatted reference, numbered for Vancouver. */
+static ev_status emit_reference(struct emitter *e, const struct record *rec)
+{
+	ev_status st = e->format == EMIT_APA
+			   ? cite_apa(rec, e->markup, &e->buf)
+			   : cite_vancouver(rec, e->markup, &e->buf);
+
+	if (st)
+		return st;
+	if (e->markup == CITE_HTML)
+		fprintf(e->out,
+			e->format == EMIT_APA ? "<p>%s</p>\n" : "<li>%s</li>\n",
+			buf_str(&e->buf));
+	else if (e->format == EMIT_APA)
+		fprintf(e->out, "%s%s\n",
+			e->markup == CITE_MARKDOWN && e->count ? "\n" : "",
+			buf_str(&e->buf));
+	else
+		fprintf(e->out, "%zu. %s\n", e->count + 1, buf_str(&e->buf));
+	return EV_OK;
+}
+
+ev_status emit_record(struct emitter *e, const struct record *rec)
+{
+	const char *key = NULL;
+	char *json = NULL;
+	ev_status st = EV_OK;
+
+	buf_reset(&e->buf);
+	if (e->keys && !(key = cite_keys_get(e->keys, rec->id)))
+		key = "";
+	switch (e->format) {
+	case EMIT_VANCOUVER:
+	case EMIT_APA:
+		st = emit_reference(e, rec);
+		break;
+	case EMIT_BIBTEX:
+		st = cite_bibtex(rec, key, &e->buf);
+		if (!st)
+			fprintf(e->out, "%s%s", e->count ? "\n" : "",
+				buf_str(&e->buf));
+		break;
+	case EMIT_RIS:
+		st = cite_ris(rec, &e->buf);
+		if (!st)
+			fputs(buf_str(&e->buf), e->out);
+		break;
+	case EMIT_CSL_JSON:
+		st = cite_csl_json(rec, &json);
+		if (!st)
+			fprintf(e->out, "%s%s", e->count ? ",\n" : "", json);
+		break;
+	case EMIT_JSONL:
+		st = record_to_json(rec, &json);
+		/* JSON strings cannot hold a raw newline, so dropping every
+		 * newline keeps the JSON intact on one line. */
+		for (char *s = json; !st && *s; s++)
+			if (*s != '\n')
+				putc(*s, e->out);
+		if (!st)
+			putc('\n', e->out);
+		break;
+	case EMIT_CSV:
+		cite_csv_row(e->out, rec, key);
+		break;
+	}
+	free(json);
+	if (!st)
+		e->count++;
+	if (!st && ferror(e->out))
+		st = EV_IO;
+	return st;
+}
+
+ev_status emit_end(struct emitter *e)
+{
+	ev_status st = EV_OK;
+
+	if (e->out && e->format == EMIT_CSL_JSON)
+		fputs(e->count ? "\n]\n" : "]\n", e->out);
+	if (e->out && e->format == EMIT_VANCOUVER && e->markup == CITE_HTML)
+		fputs("</ol>\n", e->out);
+	if (e->out && ferror(e->out))
+		st = EV_IO;
+	cite_keys_free(e->keys);
+	e->keys = NULL;
+	buf_release(&e->buf);
+	return st;
+}

@@ -1,0 +1,47 @@
+/* cite-emit.h - writing a list of works in one citation or export format */
+#ifndef EVIDENCE_CITE_EMIT_H
+#define EVIDENCE_CITE_EMIT_H
+
+#include <stdio.h>
+
+#include "query/cite.h"
+#include "store.h"
+
+/* Every format cite and export write. */
+enum emit_format {
+	EMIT_VANCOUVER = CITE_VANCOUVER,
+	EMIT_APA = CITE_APA,
+	EMIT_BIBTEX = CITE_BIBTEX,
+	EMIT_RIS = CITE_RIS,
+	EMIT_CSL_JSON = CITE_CSL_JSON,
+	EMIT_JSONL,
+	EMIT_CSV
+};
+
+/*
+ * An emitter writes works to OUT one at a time, so that an export never
+ * holds more than one record in memory (BibTeX and CSV also hold the
+ * collection's citation keys, which need every work: see cite_keys).
+ */
+struct emitter {
+	enum emit_format format;
+	enum cite_markup markup;
+	FILE *out;
+	struct cite_keys *keys; /* BibTeX and CSV */
+	struct buf buf;
+	size_t count;
+};
+
+/* Start: for BibTeX and CSV, walk STORE for the keys.  EV_NOMEM, or the
+ * store's error. */
+ev_status emit_begin(struct emitter *e, enum emit_format format,
+		     enum cite_markup markup, FILE *out, struct store *store);
+
+/* Write one work.  EV_IO when OUT fails. */
+ev_status emit_record(struct emitter *e, const struct record *rec);
+
+/* Finish the list (the closing bracket of CSL-JSON) and free what E
+ * holds.  Safe on an emitter whose emit_begin() failed. */
+ev_status emit_end(struct emitter *e);
+
+#endif
