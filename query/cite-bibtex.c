@@ -456,7 +456,7 @@ ev_status cite_bibtex(const struct record *rec, const char *key,
 		st = field(out, "title", rec->title, 1);
 	if (!st && rec->container_title) {
 		const char *name = !strcmp(type, "article") ? "journal"
-				   : !strcmp(type, "online") ? "organization"
+				   : !strcmp(type, "online") ? "journal"
 							     : "booktitle";
 
 		st = field(out, name, rec->container_title, 1);

@@ -1,6 +1,7 @@
 /* cite-emit.c - writing a list of works in one citation or export format */
 #include "config.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,24 +26,62 @@ static ev_status add_key(const char *path, void *p)
 	return st;
 }
 
+ev_status cite_keys_of_store(struct store *store, struct cite_keys **keysp)
+{
+	struct key_walk kw = {store, cite_keys_new()};
+	ev_status st;
+
+	*keysp = NULL;
+	if (!kw.keys)
+		return EV_NOMEM;
+	st = store_walk(store, add_key, &kw);
+	if (!st)
+		st = cite_keys_finish(kw.keys);
+	if (st)
+		cite_keys_free(kw.keys);
+	else
+		*keysp = kw.keys;
+	return st;
+}
+
+ev_status cite_format(const struct record *rec, enum cite_style style,
+		      enum cite_markup markup, const struct cite_keys *keys,
+		      struct buf *out)
+{
+	const char *key = keys ? cite_keys_get(keys, rec->id) : NULL;
+	char *json = NULL;
+	ev_status st;
+
+	switch (style) {
+	case CITE_APA:
+		return cite_apa(rec, markup, out);
+	case CITE_BIBTEX:
+		return cite_bibtex(rec, key ? key : "", out);
+	case CITE_RIS:
+		return cite_ris(rec, out);
+	case CITE_CSL_JSON:
+		st = cite_csl_json(rec, &json);
+		if (!st)
+			st = buf_addstr(out, json);
+		free(json);
+		return st;
+	case CITE_VANCOUVER:
+		break;
+	}
+	return cite_vancouver(rec, markup, out);
+}
+
 ev_status emit_begin(struct emitter *e, enum emit_format format,
 		     enum cite_markup markup, FILE *out, struct store *store)
 {
-	struct key_walk kw = {store, NULL};
 	ev_status st = EV_OK;
 
 	memset(e, 0, sizeof(*e));
 	e->format = format;
 	e->markup = markup;
 	e->out = out;
-	if (format == EMIT_BIBTEX || format == EMIT_CSV) {
-		kw.keys = e->keys = cite_keys_new();
-		if (!e->keys)
-			return EV_NOMEM;
-		st = store_walk(store, add_key, &kw);
-		if (!st)
-			st = cite_keys_finish(e->keys);
-	}
+	if (format == EMIT_BIBTEX || format == EMIT_CSV)
+		st = cite_keys_of_store(store, &e->keys);
 	if (!st && format == EMIT_CSV)
 		cite_csv_header(out);
 	if (!st && format == EMIT_CSL_JSON)
@@ -122,7 +161,7 @@ ev_status emit_record(struct emitter *e, const struct record *rec)
 	if (!st)
 		e->count++;
 	if (!st && ferror(e->out))
-		st = EV_IO;
+		st = errno == EPIPE ? EV_INTERRUPTED : EV_IO;
 	return st;
 }
 

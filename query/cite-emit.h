@@ -32,12 +32,28 @@ struct emitter {
 	size_t count;
 };
 
+/* The citation keys of every work in STORE (cite_keys), into *KEYSP
+ * (free with cite_keys_free()). */
+ev_status cite_keys_of_store(struct store *store, struct cite_keys **keysp);
+
+/*
+ * REC in STYLE as one string appended to OUT: a reference for Vancouver
+ * and APA, an entry for BibTeX (its key from KEYS, which may be NULL for
+ * the other styles) and RIS, a compact item for CSL-JSON.  For
+ * "search --cite".
+ */
+ev_status cite_format(const struct record *rec, enum cite_style style,
+		      enum cite_markup markup, const struct cite_keys *keys,
+		      struct buf *out);
+
 /* Start: for BibTeX and CSV, walk STORE for the keys.  EV_NOMEM, or the
  * store's error. */
 ev_status emit_begin(struct emitter *e, enum emit_format format,
 		     enum cite_markup markup, FILE *out, struct store *store);
 
-/* Write one work.  EV_IO when OUT fails. */
+/* Write one work.  EV_IO when OUT fails; EV_INTERRUPTED when its
+ * reader went away (EPIPE: "evidence export | head"), which the commands
+ * take as the end of the run, not as an error. */
 ev_status emit_record(struct emitter *e, const struct record *rec);
 
 /* Finish the list (the closing bracket of CSL-JSON) and free what E

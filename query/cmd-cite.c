@@ -93,6 +93,8 @@ int cmd_cite(struct cli *cli, int argc, char **argv)
 		rc = cite_select_emit(&sel, cli, &c, store,
 				      (enum emit_format)style, markup, stdout,
 				      &msg);
+	if (rc == EV_INTERRUPTED)
+		rc = EV_OK; /* the reader of our output went away */
 	if (rc == EV_NOT_FOUND && sel.query && !msg)
 		cli_error("no results for '%s'", sel.query);
 	if (rc == EV_NOT_FOUND)

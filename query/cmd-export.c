@@ -168,6 +168,8 @@ int cmd_export(struct cli *cli, int argc, char **argv)
 			unlink(tmp);
 		}
 	}
+	if (rc == EV_INTERRUPTED)
+		rc = EV_OK; /* the reader of our output went away */
 	if (rc == EV_NOT_FOUND && sel.query && !msg) {
 		cli_error("no results for '%s'", sel.query);
 		code = EXIT_NOTHING;
