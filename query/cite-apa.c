@@ -4,6 +4,9 @@
 #include "query/cite-writer.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
 
 /* APA lists up to 20 authors; past that the first 19, an ellipsis and
  * the last (apa.csl: et-al-min 21, et-al-use-first 19, use-last). */
@@ -60,16 +63,22 @@ static void apa_title(struct cite_writer *w, const struct record *rec)
 		cw_italic(w, 0);
 }
 
-static void apa_date(struct cite_writer *w, const struct record *rec)
+static void apa_date(struct cite_writer *w, const struct record *rec,
+		     const char *suffix)
 {
 	char num[16];
 
 	cw_punct(w, "(");
 	if (rec->issued.year <= 0) {
 		cw_plain(w, "n.d.");
+		if (suffix && *suffix) {
+			cw_plain(w, "-");
+			cw_plain(w, suffix);
+		}
 	} else {
 		snprintf(num, sizeof(num), "%d", rec->issued.year);
 		cw_plain(w, num);
+		cw_plain(w, suffix);
 		if (rec->issued.month &&
 		    cite_type_is(rec, "article-magazine article-newspaper "
 				      "broadcast interview motion_picture "
@@ -123,6 +132,12 @@ static int apa_periodical(struct cite_writer *w, const struct record *rec)
 ev_status cite_apa(const struct record *rec, enum cite_markup markup,
 		   struct buf *out)
 {
+	return cite_apa_suffixed(rec, markup, NULL, out);
+}
+
+ev_status cite_apa_suffixed(const struct record *rec, enum cite_markup markup,
+			    const char *suffix, struct buf *out)
+{
 	struct cite_writer w;
 	int web = cite_type_is(rec, "post webpage");
 	int periodical = cite_type_is(rec, "article-journal article-magazine "
@@ -141,7 +156,7 @@ ev_status cite_apa(const struct record *rec, enum cite_markup markup,
 		cw_punct(&w, ". ");
 		title_done = 1;
 	}
-	apa_date(&w, rec);
+	apa_date(&w, rec, suffix);
 	if (has(rec->title) && !title_done) {
 		cw_punct(&w, ". ");
 		apa_title(&w, rec);
@@ -197,4 +212,85 @@ ev_status cite_apa(const struct record *rec, enum cite_markup markup,
 		cw_plain(&w, rec->url);
 	}
 	return cw_finish(&w);
+}
+
+/* --- year suffixes --------------------------------------------------- */
+
+struct same {
+	char *key; /* authors (or the title in their place) and year */
+	const struct record *rec;
+	size_t i;
+};
+
+/* Within one author and year, citeproc orders by month and day (a bare
+ * year after every full date) and then by title. */
+static int by_same(const void *a, const void *b)
+{
+	const struct same *x = a, *y = b;
+	int c = strcmp(x->key, y->key), mx, my;
+
+	if (c)
+		return c;
+	mx = x->rec->issued.month ? x->rec->issued.month : 13;
+	my = y->rec->issued.month ? y->rec->issued.month : 13;
+	if (mx != my)
+		return mx - my;
+	mx = x->rec->issued.day ? x->rec->issued.day : 32;
+	my = y->rec->issued.day ? y->rec->issued.day : 32;
+	if (mx != my)
+		return mx - my;
+	c = strcasecmp(x->rec->title ? x->rec->title : "",
+		       y->rec->title ? y->rec->title : "");
+	return c ? c : (x->i > y->i) - (x->i < y->i);
+}
+
+ev_status cite_apa_suffixes(const struct record *recs, size_t n,
+			    char (*suffix)[4])
+{
+	struct same *v = calloc(n ? n : 1, sizeof(*v));
+	ev_status st = EV_OK;
+	size_t i, j;
+
+	if (!v)
+		return EV_NOMEM;
+	for (i = 0; i < n && !st; i++) {
+		struct buf b = BUF_INIT;
+		struct cite_writer w;
+
+		cw_init(&w, &b, CITE_TEXT);
+		if (recs[i].n_authors)
+			apa_authors(&w, &recs[i]);
+		else
+			cw_text(&w, recs[i].title);
+		st = w.st ? w.st : buf_printf(&b, "|%d", recs[i].issued.year);
+		v[i].key = buf_detach(&b);
+		buf_release(&b);
+		if (!st && !v[i].key)
+			st = EV_NOMEM;
+		v[i].rec = &recs[i];
+		v[i].i = i;
+		suffix[i][0] = '\0';
+	}
+	if (!st)
+		qsort(v, n, sizeof(*v), by_same);
+	for (i = 0; !st && i < n; i = j) {
+		for (j = i + 1; j < n && !strcmp(v[i].key, v[j].key); j++)
+			;
+		if (j - i < 2)
+			continue;
+		/* a..z, then aa, ab ... as far as two letters go */
+		for (size_t k = i; k < j && k - i < 26 * 27; k++) {
+			size_t m = k - i;
+			char *s = suffix[v[k].i];
+
+			if (m >= 26)
+				*s++ = (char)('a' + m / 26 - 1);
+			*s++ = (char)('a' + m % 26);
+			*s = '\0';
+		}
+	}
+	for (i = 0; i < n; i++)
+		free(v[i].key);
+	free(v);
+	return st;
 }

@@ -149,8 +149,7 @@ ev_status cite_key_base(const struct record *rec, struct buf *out)
 struct key_entry {
 	char *id;
 	char *added_at; /* "" when unknown */
-	char *want;	/* the fixed key, or the base */
-	int fixed;	/* the record carries it */
+	char *want;	/* the key the record carries, or its base */
 	char *key;	/* settled */
 };
 
@@ -202,7 +201,6 @@ ev_status cite_keys_add(struct cite_keys *k, const struct record *rec)
 		st = cite_key_base(rec, &b);
 	e = &k->v[k->n];
 	memset(e, 0, sizeof(*e));
-	e->fixed = rec->citation_key && *rec->citation_key;
 	e->id = strdup(rec->id);
 	e->added_at = strdup(rec->added_at ? rec->added_at : "");
 	e->want = st ? NULL : buf_detach(&b);
@@ -248,49 +246,34 @@ ev_status cite_keys_finish(struct cite_keys *k)
 	taken = calloc(k->n + 1, sizeof(*taken));
 	if (!taken)
 		return EV_NOMEM;
-	/* Keys the records carry are settled first; the others take the
-	 * first free one of base, base+a, base+b ... in age order.  A
-	 * linear scan of what is taken is fine for the sizes a citation
-	 * list has; the sorted copy keeps lookups fast. */
-	for (size_t pass = 0; pass < 2 && !st; pass++)
-		for (size_t i = 0; i < k->n && !st; i++) {
-			struct key_entry *e = &k->v[i];
-			struct buf b = BUF_INIT;
-			int n = 0;
+	/* In age order, each work takes the key it wants (the one it
+	 * carries, or its base) when free, else the first free one of
+	 * key+a, key+b ...  A work added later is younger than every work
+	 * already stored, so it can never take a key given before it. */
+	for (size_t i = 0; i < k->n && !st; i++) {
+		struct key_entry *e = &k->v[i];
+		struct buf b = BUF_INIT;
 
-			if (e->fixed != !pass)
-				continue;
-			for (;;) {
-				buf_reset(&b);
-				st = buf_addstr(&b, e->want);
-				if (!st && n) {
-					/* a..z, then aa, ab ... */
-					if (n > 26)
-						st = buf_addch(
-						    &b, (char)('a' + (n - 1) / 26 - 1));
-					if (!st)
-						st = buf_addch(
-						    &b, (char)('a' + (n - 1) % 26));
-				}
-				if (st)
-					break;
-				if (!bsearch(&b.ptr, taken, nt, sizeof(*taken),
-					     by_key))
-					break;
-				n++;
-			}
-			if (st) {
-				buf_release(&b);
+		for (int n = 0;; n++) {
+			buf_reset(&b);
+			st = buf_addstr(&b, e->want);
+			/* a..z, then aa, ab ... */
+			if (!st && n > 26)
+				st = buf_addch(&b, (char)('a' + (n - 1) / 26 - 1));
+			if (!st && n)
+				st = buf_addch(&b, (char)('a' + (n - 1) % 26));
+			if (st || !bsearch(&b.ptr, taken, nt, sizeof(*taken),
+					   by_key))
 				break;
-			}
-			e->key = buf_detach(&b);
-			if (!e->key) {
-				st = EV_NOMEM;
-				break;
-			}
-			taken[nt++] = e->key;
-			qsort(taken, nt, sizeof(*taken), by_key);
 		}
+		if (!st && !(e->key = buf_detach(&b)))
+			st = EV_NOMEM;
+		buf_release(&b);
+		if (st)
+			break;
+		taken[nt++] = e->key;
+		qsort(taken, nt, sizeof(*taken), by_key);
+	}
 	free(taken);
 	qsort(k->v, k->n, sizeof(*k->v), by_id);
 	k->finished = 1;
@@ -402,15 +385,15 @@ static const char *bibtex_type(const struct record *rec)
 		   {"article-magazine", "article"},
 		   {"article-newspaper", "article"},
 		   {"review", "article"},
-		   {"report", "report"},
+		   {"report", "techreport"},
 		   {"book", "book"},
 		   {"chapter", "incollection"},
 		   {"paper-conference", "inproceedings"},
-		   {"thesis", "thesis"},
+		   {"thesis", "phdthesis"},
 		   {"webpage", "online"},
 		   {"post-weblog", "online"},
 		   {"post", "online"},
-		   {"dataset", "dataset"}};
+		   {"dataset", "misc"}};
 
 	for (size_t i = 0; i < sizeof(map) / sizeof(*map); i++)
 		if (rec->type && !strcmp(rec->type, map[i].csl))
@@ -489,7 +472,8 @@ ev_status cite_bibtex(const struct record *rec, const char *key,
 			st = field(out, "pages", buf_str(&b), 1);
 	}
 	if (!st)
-		st = field(out, !strcmp(type, "report") ? "institution"
+		st = field(out, !strcmp(type, "techreport") ? "institution"
+				: !strcmp(type, "phdthesis") ? "school"
 							: "publisher",
 			   rec->publisher, 1);
 	if (!st)

@@ -92,12 +92,15 @@ ev_status emit_begin(struct emitter *e, enum emit_format format,
 }
 
 /* One formatted reference, numbered for Vancouver. */
-static ev_status emit_reference(struct emitter *e, const struct record *rec)
+static ev_status emit_reference(struct emitter *e, const struct record *rec,
+				const char *suffix)
 {
-	ev_status st = e->format == EMIT_APA
-			   ? cite_apa(rec, e->markup, &e->buf)
-			   : cite_vancouver(rec, e->markup, &e->buf);
+	ev_status st;
 
+	buf_reset(&e->buf);
+	st = e->format == EMIT_APA
+		 ? cite_apa_suffixed(rec, e->markup, suffix, &e->buf)
+		 : cite_vancouver(rec, e->markup, &e->buf);
 	if (st)
 		return st;
 	if (e->markup == CITE_HTML)
@@ -113,6 +116,59 @@ static ev_status emit_reference(struct emitter *e, const struct record *rec)
 	return EV_OK;
 }
 
+/* Keep a copy of REC, without its text, for emit_end(). */
+static ev_status hold(struct emitter *e, const struct record *rec)
+{
+	struct record *r;
+	ev_status st;
+
+	if (e->n_held == e->alloc_held) {
+		size_t n = e->alloc_held ? 2 * e->alloc_held : 16;
+
+		r = realloc(e->held, n * sizeof(*r));
+		if (!r)
+			return EV_NOMEM;
+		e->held = r;
+		e->alloc_held = n;
+	}
+	r = &e->held[e->n_held];
+	record_init(r);
+	st = record_copy(r, rec);
+	if (st) {
+		record_release(r);
+		return st;
+	}
+	for (size_t i = 0; i < r->n_passages; i++) {
+		free(r->passages[i].text);
+		free(r->passages[i].section);
+	}
+	free(r->passages);
+	r->passages = NULL;
+	r->n_passages = 0;
+	e->n_held++;
+	return EV_OK;
+}
+
+/* Write the APA references held, with their year suffixes. */
+static ev_status emit_held(struct emitter *e)
+{
+	char (*suffix)[4] = calloc(e->n_held + 1, sizeof(*suffix));
+	ev_status st;
+
+	if (!suffix)
+		return EV_NOMEM;
+	st = cite_apa_suffixes(e->held, e->n_held, suffix);
+	for (size_t i = 0; !st && i < e->n_held; i++) {
+		st = emit_reference(e, &e->held[i], suffix[i]);
+		if (!st)
+			e->count++;
+	}
+	free(suffix);
+	if (!st && ferror(e->out))
+		st = errno == EPIPE ? EV_INTERRUPTED : EV_IO;
+	return st;
+}
+
 ev_status emit_record(struct emitter *e, const struct record *rec)
 {
 	const char *key = NULL;
@@ -124,9 +180,11 @@ ev_status emit_record(struct emitter *e, const struct record *rec)
 		key = "";
 	switch (e->format) {
 	case EMIT_VANCOUVER:
-	case EMIT_APA:
-		st = emit_reference(e, rec);
+		st = emit_reference(e, rec, NULL);
 		break;
+	case EMIT_APA:
+		st = hold(e, rec);
+		return st;
 	case EMIT_BIBTEX:
 		st = cite_bibtex(rec, key, &e->buf);
 		if (!st)
@@ -169,11 +227,19 @@ ev_status emit_end(struct emitter *e)
 {
 	ev_status st = EV_OK;
 
+	if (e->out && e->n_held)
+		st = emit_held(e);
+	for (size_t i = 0; i < e->n_held; i++)
+		record_release(&e->held[i]);
+	free(e->held);
+	e->held = NULL;
+	e->n_held = e->alloc_held = 0;
+
 	if (e->out && e->format == EMIT_CSL_JSON)
 		fputs(e->count ? "\n]\n" : "]\n", e->out);
 	if (e->out && e->format == EMIT_VANCOUVER && e->markup == CITE_HTML)
 		fputs("</ol>\n", e->out);
-	if (e->out && ferror(e->out))
+	if (!st && e->out && ferror(e->out))
 		st = EV_IO;
 	cite_keys_free(e->keys);
 	e->keys = NULL;

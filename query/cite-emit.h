@@ -22,6 +22,9 @@ enum emit_format {
  * An emitter writes works to OUT one at a time, so that an export never
  * holds more than one record in memory (BibTeX and CSV also hold the
  * collection's citation keys, which need every work: see cite_keys).
+ * APA is the exception: its year suffixes ("2019a") depend on every
+ * work cited, so the works (without their text) are held and written by
+ * emit_end().
  */
 struct emitter {
 	enum emit_format format;
@@ -30,6 +33,9 @@ struct emitter {
 	struct cite_keys *keys; /* BibTeX and CSV */
 	struct buf buf;
 	size_t count;
+	/* APA: the works, kept for their year suffixes until the end */
+	struct record *held;
+	size_t n_held, alloc_held;
 };
 
 /* The citation keys of every work in STORE (cite_keys), into *KEYSP
@@ -56,8 +62,9 @@ ev_status emit_begin(struct emitter *e, enum emit_format format,
  * take as the end of the run, not as an error. */
 ev_status emit_record(struct emitter *e, const struct record *rec);
 
-/* Finish the list (the closing bracket of CSL-JSON) and free what E
- * holds.  Safe on an emitter whose emit_begin() failed. */
+/* Finish the list (the closing bracket of CSL-JSON, the APA references
+ * held) and free what E holds.  With E->out set to NULL it only frees.
+ * Safe on an emitter whose emit_begin() failed. */
 ev_status emit_end(struct emitter *e);
 
 #endif

@@ -184,6 +184,8 @@ ev_status cite_select_emit(const struct cite_select *sel, struct cli *cli,
 	st = emit_begin(&em, format, markup, out, store);
 	if (!st)
 		st = cite_select_run(sel, cli, c, store, emit_one, &em, msgp);
+	if (st)
+		em.out = NULL; /* a failed run writes nothing more */
 	end = emit_end(&em);
 	return st ? st : end;
 }

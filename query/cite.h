@@ -45,6 +45,18 @@ ev_status cite_apa(const struct record *rec, enum cite_markup markup,
 		   struct buf *out);
 
 /*
+ * APA with a year suffix ("2019a", "n.d.-a"; SUFFIX NULL or "" for
+ * none).  A reference list tells apart works by the same authors in the
+ * same year with suffixes, as citeproc does: cite_apa_suffixes() fills
+ * SUFFIXES[i] ("" or "a", "b"... "zz") for the N works of RECS cited
+ * together, lettered by month and day (a bare year last), then title.
+ */
+ev_status cite_apa_suffixed(const struct record *rec, enum cite_markup markup,
+			    const char *suffix, struct buf *out);
+ev_status cite_apa_suffixes(const struct record *recs, size_t n,
+			    char (*suffixes)[4]);
+
+/*
  * Append REC as one BibTeX entry with key KEY (see cite_keys below),
  * special characters escaped for LaTeX and non-ASCII letters written as
  * LaTeX accent commands where one exists.  DOI, PMID ("pmid = {N}"),
@@ -71,13 +83,17 @@ void cite_csv_header(FILE *out);
 void cite_csv_row(FILE *out, const struct record *rec, const char *key);
 
 /*
- * Citation keys.  A record that carries a citation key (from its source,
- * or given earlier) keeps it.  Otherwise its key is made from the first
- * author's family name, the year and the first significant word of the
- * title, folded to lower-case ASCII: "pettigrew2018impact".  When two
- * works want the same key, the one the store saw first (added_at, then
- * id) keeps it and the later ones get "a", "b", ... in that order; a work
- * added later is always later, so it never takes a key already given.
+ * Citation keys.  A work wants the key its record carries (from its
+ * source, such as a BibTeX file or the bundled corpus), or else one made
+ * from the first author's family name (an organisation's words without
+ * "the", "of"...), the year ("nd" without one) and the first significant
+ * word of the title, folded to lower-case ASCII: "pettigrew2018impact".
+ * Works are settled oldest first (added_at, then id): each takes the key
+ * it wants when free, else key+"a", key+"b" ... ("aa" after "z").  A
+ * work added later is younger than every stored one, so it can never
+ * take or change a key already given.  A made key follows the record's
+ * author, year and title: a correction to those changes it, unless the
+ * record carries its key (see doc/evidence-export.1).
  *
  * cite_keys_add() every work of the collection, then cite_keys_get().
  */

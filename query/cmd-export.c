@@ -152,8 +152,11 @@ int cmd_export(struct cli *cli, int argc, char **argv)
 	collection_open = 1;
 	rc = store_open(c.store_dir, 0, &store, &msg);
 	if (!rc && file && !(out = temp_open(file, &tmp))) {
-		rc = status_from_errno(errno);
-		msg = strdup(file);
+		/* any failure to create the output is an I/O error (74) */
+		if (asprintf(&msg, "cannot write %s: %s", file,
+			     strerror(errno)) < 0)
+			msg = NULL;
+		rc = EV_IO;
 	}
 	if (!rc)
 		rc = cite_select_emit(&sel, cli, &c, store, format, CITE_TEXT,

@@ -266,8 +266,9 @@ static void test_key_base(void)
 	}
 }
 
-/* Works with the same base: the oldest keeps it, later ones get a, b;
- * a key a record carries is never taken by another. */
+/* Works that want the same key: the oldest gets it, later ones get a,
+ * b, c in age order, even a later work that carries that key itself,
+ * so that no key once given ever moves. */
 static void test_key_collisions(void)
 {
 	static const struct {
@@ -276,15 +277,18 @@ static void test_key_collisions(void)
 		{"id:c", "2026-01-03", NULL},
 		{"id:a", "2026-01-02", NULL},
 		{"id:b", "2026-01-02", NULL},
-		/* carries the key the others would want first */
+		/* added last, carrying the key the others want */
 		{"id:z", "2026-01-09", "smith2019plan"},
+		/* carries a key nobody else wants */
+		{"id:y", "2026-01-10", "own2000key"},
 	};
 	static const struct {
 		const char *id, *want;
-	} want[] = {{"id:a", "smith2019plana"},
-		    {"id:b", "smith2019planb"},
-		    {"id:c", "smith2019planc"},
-		    {"id:z", "smith2019plan"}};
+	} want[] = {{"id:a", "smith2019plan"},
+		    {"id:b", "smith2019plana"},
+		    {"id:c", "smith2019planb"},
+		    {"id:z", "smith2019planc"},
+		    {"id:y", "own2000key"}};
 	struct cite_keys *k = cite_keys_new();
 
 	for (size_t i = 0; i < sizeof(works) / sizeof(*works); i++) {
@@ -323,7 +327,7 @@ static void test_bibtex(void)
 	ok(cite_bibtex(&rec, "muller2019costs", &out) == EV_OK,
 	   "bibtex: status");
 	is_str(buf_str(&out),
-	       "@report{muller2019costs,\n"
+	       "@techreport{muller2019costs,\n"
 	       "  author    = {M{\\\"u}ller, J{\\\"o}rg and {The King's "
 	       "Fund}},\n"
 	       "  title     = {Costs \\& 50\\% of \\{GP\\}s\\_x "
