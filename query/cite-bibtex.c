@@ -182,7 +182,7 @@ ev_status cite_keys_add(struct cite_keys *k, const struct record *rec)
 {
 	struct key_entry *e;
 	struct buf b = BUF_INIT;
-	ev_status st;
+	ev_status st = EV_OK;
 
 	if (!rec->id)
 		return EV_OK;
@@ -195,9 +195,12 @@ ev_status cite_keys_add(struct cite_keys *k, const struct record *rec)
 		k->v = v;
 		k->alloc = na;
 	}
-	if (rec->citation_key && *rec->citation_key)
-		st = buf_addstr(&b, rec->citation_key);
-	else
+	/* A carried key keeps the characters BibTeX and biber take in a
+	 * key; one with none of them is made afresh. */
+	for (const char *p = rec->citation_key; p && *p && !st; p++)
+		if (isalnum((unsigned char)*p) || strchr("-_:./+", *p))
+			st = buf_addch(&b, *p);
+	if (!st && !b.len)
 		st = cite_key_base(rec, &b);
 	e = &k->v[k->n];
 	memset(e, 0, sizeof(*e));
@@ -348,10 +351,18 @@ static ev_status add_latex(struct buf *out, const char *s)
 			st = buf_addstr(out, "''");
 		else if (len > 1)
 			st = buf_add(out, s + i, len);
-		else if (strchr("&%$#_{}", c) && c)
+		else if (strchr("&%$#_", c) && c)
 			st = buf_printf(out, "\\%c", c);
+		/* BibTeX counts "\{" as a brace, so a lone one would
+		 * unbalance the entry */
+		else if (c == '{')
+			st = buf_addstr(out, "\\textbraceleft{}");
+		else if (c == '}')
+			st = buf_addstr(out, "\\textbraceright{}");
 		else if (c == '\\')
 			st = buf_addstr(out, "\\textbackslash{}");
+		else if (c == '"')
+			st = buf_addstr(out, "{\"}"); /* babel's shorthand */
 		else if (c == '^')
 			st = buf_addstr(out, "\\textasciicircum{}");
 		else if (c == '~')
@@ -364,8 +375,27 @@ static ev_status add_latex(struct buf *out, const char *s)
 	return st;
 }
 
+/* S for a verbatim field (url, doi): braces, which would unbalance the
+ * entry, and white space percent-encoded as in a URL. */
+static ev_status add_verbatim(struct buf *out, const char *s)
+{
+	ev_status st = EV_OK;
+
+	for (; !st && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '{' || c == '}' || c == '%' || c == '\\' || c <= ' ')
+			st = buf_printf(out, "%%%02X", c);
+		else
+			st = buf_addch(out, (char)c);
+	}
+	return st;
+}
+
+enum { RAW, LATEX, VERBATIM };
+
 static ev_status field(struct buf *out, const char *name, const char *v,
-		       int latex)
+		       int how)
 {
 	ev_status st;
 
@@ -373,8 +403,25 @@ static ev_status field(struct buf *out, const char *name, const char *v,
 		return EV_OK;
 	st = buf_printf(out, "  %-9s = {", name);
 	if (!st)
-		st = latex ? add_latex(out, v) : buf_addstr(out, v);
+		st = how == LATEX      ? add_latex(out, v)
+		     : how == VERBATIM ? add_verbatim(out, v)
+				       : buf_addstr(out, v);
 	return st ? st : buf_addstr(out, "},\n");
+}
+
+/* A name part with a comma or " and " in it is braced, so that BibTeX
+ * does not split it. */
+static ev_status add_name_part(struct buf *out, const char *s)
+{
+	int brace = strchr(s, ',') || strstr(s, " and ") ||
+		    strstr(s, " AND ");
+	ev_status st = brace ? buf_addch(out, '{') : EV_OK;
+
+	if (!st)
+		st = add_latex(out, s);
+	if (!st && brace)
+		st = buf_addch(out, '}');
+	return st;
 }
 
 static const char *bibtex_type(const struct record *rec)
@@ -425,43 +472,43 @@ ev_status cite_bibtex(const struct record *rec, const char *key,
 			if (!st)
 				st = buf_addch(&b, '}');
 		} else if (!st) {
-			st = add_latex(&b, a->family);
+			st = add_name_part(&b, a->family);
 			if (!st && a->given && *a->given) {
 				st = buf_addstr(&b, ", ");
 				if (!st)
-					st = add_latex(&b, a->given);
+					st = add_name_part(&b, a->given);
 			}
 		}
 	}
 	if (!st && b.len)
-		st = field(out, "author", buf_str(&b), 0);
+		st = field(out, "author", buf_str(&b), RAW);
 	if (!st)
-		st = field(out, "title", rec->title, 1);
+		st = field(out, "title", rec->title, LATEX);
 	if (!st && rec->container_title) {
 		const char *name = !strcmp(type, "article") ? "journal"
 				   : !strcmp(type, "online") ? "journal"
 							     : "booktitle";
 
-		st = field(out, name, rec->container_title, 1);
+		st = field(out, name, rec->container_title, LATEX);
 	}
 	if (!st && rec->issued.year > 0) {
 		snprintf(num, sizeof(num), "%d", rec->issued.year);
-		st = field(out, "year", num, 0);
+		st = field(out, "year", num, RAW);
 		if (!st && rec->issued.month) {
 			snprintf(num, sizeof(num), "%d", rec->issued.month);
-			st = field(out, "month", num, 0);
+			st = field(out, "month", num, RAW);
 		}
 		if (!st && rec->issued.month && rec->issued.day) {
 			snprintf(num, sizeof(num), "%04d-%02d-%02d",
 				 rec->issued.year, rec->issued.month,
 				 rec->issued.day);
-			st = field(out, "date", num, 0);
+			st = field(out, "date", num, RAW);
 		}
 	}
 	if (!st)
-		st = field(out, "volume", rec->volume, 1);
+		st = field(out, "volume", rec->volume, LATEX);
 	if (!st)
-		st = field(out, "number", rec->issue, 1);
+		st = field(out, "number", rec->issue, LATEX);
 	if (!st && rec->page) {
 		buf_reset(&b);
 		/* a range takes an en dash, "--" in TeX */
@@ -469,33 +516,33 @@ ev_status cite_bibtex(const struct record *rec, const char *key,
 			st = *p == '-' ? buf_addstr(&b, "--")
 				       : buf_addch(&b, *p);
 		if (!st)
-			st = field(out, "pages", buf_str(&b), 1);
+			st = field(out, "pages", buf_str(&b), LATEX);
 	}
 	if (!st)
 		st = field(out, !strcmp(type, "techreport") ? "institution"
 				: !strcmp(type, "phdthesis") ? "school"
 							: "publisher",
-			   rec->publisher, 1);
+			   rec->publisher, LATEX);
 	if (!st)
-		st = field(out, "doi", rec->doi, 0);
+		st = field(out, "doi", rec->doi, VERBATIM);
 	if (!st)
-		st = field(out, "pmid", rec->pmid, 0);
+		st = field(out, "pmid", rec->pmid, LATEX);
 	if (!st)
-		st = field(out, "pmcid", rec->pmcid, 0);
+		st = field(out, "pmcid", rec->pmcid, LATEX);
 	if (!st)
-		st = field(out, "url", rec->url, 0);
+		st = field(out, "url", rec->url, VERBATIM);
 	if (!st)
-		st = field(out, "langid", rec->language, 0);
+		st = field(out, "langid", rec->language, LATEX);
 	if (!st && rec->keywords.n) {
 		buf_reset(&b);
 		for (size_t i = 0; !st && i < rec->keywords.n; i++)
 			st = buf_printf(&b, "%s%s", i ? ", " : "",
 					rec->keywords.v[i]);
 		if (!st)
-			st = field(out, "keywords", buf_str(&b), 1);
+			st = field(out, "keywords", buf_str(&b), LATEX);
 	}
 	if (!st)
-		st = field(out, "abstract", rec->abstract, 1);
+		st = field(out, "abstract", rec->abstract, LATEX);
 	if (!st)
 		st = buf_addstr(out, "}\n");
 	buf_release(&b);

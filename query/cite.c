@@ -348,6 +348,8 @@ static void one_range(struct cite_writer *w, const char *a, size_t na,
 	y[ny] = '\0';
 	put(w, a, na);
 	put(w, "\u2013", 3);
+	if (ny == 0)
+		return; /* "-": nothing on either side */
 	if (f == PAGES_EXPANDED) {
 		put(w, a, np);
 		put(w, y, ny);

@@ -53,6 +53,12 @@ static const struct row rows[] = {
 	 "{'type':'article-journal','title':'T','container-title':'J',"
 	 "'issued':{'date-parts':[[2020]]},'page':'321-328, 12-3'}",
 	 "T. J. 2020;321\u20138, 12\u20133."},
+	/* regression: a lone dash made the minimal form read before its
+	 * buffer (found by fuzzing) */
+	{"Vancouver: a page that is only a dash", CITE_VANCOUVER, CITE_TEXT,
+	 "{'type':'article-journal','title':'T','container-title':'J',"
+	 "'issued':{'date-parts':[[2020]]},'page':'-'}",
+	 "T. J. 2020;\u2013."},
 	{"APA: 7196-9 is written in full", CITE_APA, CITE_TEXT,
 	 "{'type':'article-journal','title':'T','container-title':'J',"
 	 "'issued':{'date-parts':[[2020]]},'volume':'1','page':'7196-9'}",
@@ -312,6 +318,35 @@ static void test_key_collisions(void)
 	cite_keys_free(k);
 }
 
+/* regression: braces and quotes from a hostile record must leave every
+ * brace balanced (BibTeX counts an escaped one too), and a URL's braces
+ * are percent-encoded (found by fuzzing) */
+static void test_bibtex_hostile(void)
+{
+	struct record rec;
+	struct buf out = BUF_INIT;
+	int depth = 0, low = 0;
+
+	record_init(&rec);
+	record_set(&rec.title, "a } b { \\\" c");
+	record_set(&rec.url, "https://x/{a}b c");
+	record_add_author(&rec, "Smith and Jones, Jr", "Jo", NULL);
+	ok(cite_bibtex(&rec, "k", &out) == EV_OK, "bibtex hostile: status");
+	for (const char *p = buf_str(&out); *p; p++) {
+		depth += (*p == '{') - (*p == '}');
+		if (depth < low)
+			low = depth;
+	}
+	ok(depth == 0 && low == 0, "bibtex hostile: braces balance");
+	ok(strstr(buf_str(&out), "  url       = {https://x/%7Ba%7Db%20c},\n") !=
+		   NULL,
+	   "bibtex hostile: URL braces percent-encoded");
+	ok(strstr(buf_str(&out), "{Smith and Jones, Jr}, Jo") != NULL,
+	   "bibtex hostile: a family name with 'and' and a comma braced");
+	buf_release(&out);
+	record_release(&rec);
+}
+
 static void test_bibtex(void)
 {
 	struct record rec;
@@ -330,7 +365,7 @@ static void test_bibtex(void)
 	       "@techreport{muller2019costs,\n"
 	       "  author    = {M{\\\"u}ller, J{\\\"o}rg and {The King's "
 	       "Fund}},\n"
-	       "  title     = {Costs \\& 50\\% of \\{GP\\}s\\_x "
+	       "  title     = {Costs \\& 50\\% of \\textbraceleft{}GP\\textbraceright{}s\\_x "
 	       "\\textasciitilde{} -- {\\L}{\\'o}d{\\'z}},\n"
 	       "  year      = {2019},\n"
 	       "  month     = {4},\n"
@@ -397,6 +432,7 @@ int main(void)
 	test_key_base();
 	test_key_collisions();
 	test_bibtex();
+	test_bibtex_hostile();
 	test_ris();
 	test_csl_json();
 	return tap_done();
