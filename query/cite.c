@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 int cite_style_lookup(const char *name)
 {
@@ -428,6 +429,79 @@ static int stop_word(const char *s, size_t n)
 	return 0;
 }
 
+/* The case of a Latin letter U+00C0..U+017F: 1 upper, -1 lower, 0 not
+ * a cased letter; *UPPER the capital of a lower-case one (0: none). */
+static int latin_case(int cp, int *upper)
+{
+	*upper = 0;
+	if (cp < 0xc0 || cp > 0x17f || cp == 0xd7 || cp == 0xf7)
+		return 0;
+	if (cp < 0xdf)
+		return 1;
+	if (cp == 0xdf || cp == 0x138 || cp == 0x149 || cp == 0x17f)
+		return -1;
+	if (cp < 0xff) {
+		*upper = cp - 0x20;
+		return -1;
+	}
+	if (cp == 0xff) {
+		*upper = 0x178;
+		return -1;
+	}
+	if (cp == 0x178)
+		return 1;
+	/* pairs: even upper from U+0100, odd upper in two runs */
+	if ((cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17e)) {
+		if (cp % 2)
+			return 1;
+		*upper = cp - 1;
+		return -1;
+	}
+	if (cp % 2 == 0)
+		return 1;
+	*upper = cp - 1;
+	return -1;
+}
+
+/* The code point of a two-byte UTF-8 character at S, else -1. */
+static int utf8_2(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	if ((u[0] & 0xe0) == 0xc0 && (u[1] & 0xc0) == 0x80)
+		return ((u[0] & 0x1f) << 6) | (u[1] & 0x3f);
+	return -1;
+}
+
+/* 1 when the character at S is an upper-case letter, -1 lower, else 0. */
+static int letter_case(const char *s, int *upper)
+{
+	unsigned char c = (unsigned char)*s;
+
+	*upper = 0;
+	if (c < 0x80) {
+		if (isupper(c))
+			return 1;
+		if (islower(c)) {
+			*upper = toupper(c);
+			return -1;
+		}
+		return 0;
+	}
+	return latin_case(utf8_2(s), upper);
+}
+
+/* Whether the character at S belongs to a word: letters and digits,
+ * not the punctuation of U+2000..U+206F (curly quotes, dashes). */
+static int title_wordch(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	if (u[0] < 0x80)
+		return isalnum(u[0]);
+	return !(u[0] == 0xe2 && (u[1] == 0x80 || u[1] == 0x81));
+}
+
 void cw_title_case(struct cite_writer *w, const char *s,
 		   const struct record *rec)
 {
@@ -437,33 +511,68 @@ void cw_title_case(struct cite_writer *w, const char *s,
 
 	if (!s)
 		return;
-	if (lang && strncmp(lang, "en", 2) && strcmp(lang, "eng")) {
+	/* citeproc title-cases only works in English: no language, "en"
+	 * or "en-..." (not ISO 639-2's "eng") */
+	if (lang && *lang && strcasecmp(lang, "en") &&
+	    strncasecmp(lang, "en-", 3)) {
 		cw_text(w, s);
 		return;
 	}
-	/* Words are runs of letters; only a word in lower case is touched,
-	 * so acronyms and names keep their case. */
-	for (const char *p = s; *p;) {
+	/*
+	 * As citeproc does it: a word (letters, digits, apostrophes; a
+	 * hyphen or a slash starts another) written all in lower case gets
+	 * a capital, unless it is a stop word or a single letter; the first
+	 * word of the title, and of what follows ".", ":", "?" or "!", gets
+	 * one whatever it is.  Words with a capital in them are left alone.
+	 */
+	for (const char *p = s; *p && !w->st;) {
 		const char *e = p;
-		int lower = 1;
+		size_t chars = 0;
+		int lower = 1, up, c;
 
-		if (!wordch((unsigned char)*p)) {
-			if (*p == ':' || *p == '?' || *p == '!')
+		if (!title_wordch(p)) {
+			size_t n = utf8_len(p);
+
+			if (strchr(".:?!", *p))
+				first = 2; /* once a space follows */
+			else if (*p == ' ' && first == 2)
 				first = 1;
-			w->st = w->st ? w->st : buf_addch(&t, *p);
-			p++;
+			else if (first == 2)
+				first = 0;
+			w->st = buf_add(&t, p, n);
+			p += n;
 			continue;
 		}
-		while (*e && (wordch((unsigned char)*e) || *e == '\'')) {
-			if (isupper((unsigned char)*e))
+		if (first == 2)
+			first = 0; /* "a.b": no space after the stop */
+		/* an apostrophe inside a word belongs to it ("women's"), one
+		 * at its end closes a quotation */
+		while (*e && (title_wordch(e) ||
+			      (*e == '\'' && title_wordch(e + 1)) ||
+			      (!strncmp(e, "\u2019", 3) &&
+			       title_wordch(e + 3)))) {
+			if (letter_case(e, &up) > 0)
 				lower = 0;
-			e++;
+			e += utf8_len(e);
+			chars++;
 		}
-		if (lower && islower((unsigned char)*p) &&
-		    (first || !stop_word(p, (size_t)(e - p)))) {
-			if (!w->st)
-				w->st = buf_addch(&t, (char)toupper(*p));
-			p++;
+		c = letter_case(p, &up);
+		if (lower && c < 0 && up &&
+		    (first || (chars > 1 && !stop_word(p, (size_t)(e - p))))) {
+			char u[3];
+			size_t n = utf8_len(p);
+
+			if (up < 0x80) {
+				u[0] = (char)up;
+				n = 1;
+				w->st = buf_add(&t, u, 1);
+			} else {
+				u[0] = (char)(0xc0 | (up >> 6));
+				u[1] = (char)(0x80 | (up & 0x3f));
+				w->st = buf_add(&t, u, 2);
+				n = utf8_len(p);
+			}
+			p += n;
 		}
 		if (!w->st)
 			w->st = buf_add(&t, p, (size_t)(e - p));

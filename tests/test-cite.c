@@ -138,6 +138,38 @@ static const struct row rows[] = {
 	 "'revue de sant\\u00e9','language':'fr','issued':{'date-parts':"
 	 "[[2016]]}}",
 	 "T. (2016). revue de sant\u00e9."},
+	/* PubMed's ISO 639-2 "eng" is not English to citeproc, "en-GB" is */
+	{"APA: language eng, no title case", CITE_APA, CITE_TEXT,
+	 "{'type':'article-journal','title':'T','container-title':"
+	 "'journal of care','language':'eng'}",
+	 "T. (n.d.). journal of care."},
+	{"APA: language en-GB, title case", CITE_APA, CITE_TEXT,
+	 "{'type':'article-journal','title':'T','container-title':"
+	 "'journal of self-care','language':'en-GB'}",
+	 "T. (n.d.). Journal of Self-Care."},
+	/* title case as citeproc does it, each checked against pandoc:
+	 * single letters and stop words stay small, a stop followed by a
+	 * space starts again, non-ASCII letters get capitals too */
+	{"APA: title case after a full stop", CITE_APA, CITE_TEXT,
+	 "{'type':'article-journal','title':'T','container-title':"
+	 "'vs. the world'}",
+	 "T. (n.d.). Vs. The World."},
+	{"APA: title case leaves single letters", CITE_APA, CITE_TEXT,
+	 "{'type':'article-journal','title':'T','container-title':"
+	 "'journal of e-health and x/y studies'}",
+	 "T. (n.d.). Journal of e-Health and x/y Studies."},
+	{"APA: title case of accented words", CITE_APA, CITE_TEXT,
+	 "{'type':'article-journal','title':'T','container-title':"
+	 "'\u00e4rztliche praxis: \u00e9tica'}",
+	 "T. (n.d.). \u00c4rztliche Praxis: \u00c9tica."},
+	{"APA: title case, no space after the stop", CITE_APA, CITE_TEXT,
+	 "{'type':'article-journal','title':'T','container-title':"
+	 "'a.b. c.d.'}",
+	 "T. (n.d.). A.b. C.d."},
+	{"APA: title case, a quoted single letter", CITE_APA, CITE_TEXT,
+	 "{'type':'article-journal','title':'T','container-title':"
+	 "'the \\'x\\' files of o\\'brien\\'s'}",
+	 "T. (n.d.). The \u201cx\u201d Files of O\u2019brien\u2019s."},
 	{"Vancouver: chapter", CITE_VANCOUVER, CITE_TEXT,
 	 "{'type':'chapter','title':'CACNA1C disorders','author':[{'family':"
 	 "'Napolitano','given':'Carlo'}],'container-title':'GeneReviews',"
