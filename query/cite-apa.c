@@ -3,6 +3,7 @@
 
 #include "query/cite-writer.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,16 +52,120 @@ static void apa_authors(struct cite_writer *w, const struct record *rec)
 	}
 }
 
+static int numeric(const char *s)
+{
+	if (!s || !*s)
+		return 0;
+	for (; *s; s++)
+		if (!isdigit((unsigned char)*s))
+			return 0;
+	return 1;
+}
+
+/* Types apa.csl gives a book's locators (volume, issue, pages). */
+static int booklike(const struct record *rec)
+{
+	return !cite_type_is(rec, "article-journal article-magazine "
+				  "article-newspaper broadcast interview "
+				  "patent post post-weblog review review-book "
+				  "speech webpage paper-conference");
+}
+
+/* "Vol. 3, Issue 2, pp. 1-118" of a booklike work; 0 when empty. */
+static int apa_locators(struct cite_writer *w, const struct record *rec)
+{
+	int any = 0;
+	const char *p = rec->page;
+
+	if (numeric(rec->volume)) {
+		cw_plain(w, "Vol. ");
+		cw_plain(w, rec->volume);
+		any = 1;
+	}
+	if (has(rec->issue)) {
+		if (any)
+			cw_punct(w, ", ");
+		cw_plain(w, "Issue ");
+		cw_plain(w, rec->issue);
+		any = 1;
+	}
+	if (has(p)) {
+		if (any)
+			cw_punct(w, ", ");
+		/* "pp." for a range or a list */
+		cw_plain(w, strpbrk(p, "-,&") || strstr(p, "\u2013") ? "pp. "
+								     : "p. ");
+		cw_pages(w, p, PAGES_EXPANDED);
+		any = 1;
+	}
+	return any;
+}
+
+/* " (LOCATORS)" when there are any. */
+static void apa_parenthetical(struct cite_writer *w, const struct record *rec)
+{
+	size_t at = w->out->len;
+	char last = w->last;
+
+	cw_punct(w, " (");
+	if (apa_locators(w, rec)) {
+		cw_punct(w, ")");
+		return;
+	}
+	w->out->len = at;
+	if (w->out->ptr)
+		w->out->ptr[at] = '\0';
+	w->last = last;
+}
+
+/* The title: in italics for web pages and for works that stand alone,
+ * with a volume that is not a number after it ("Title: Vol. IV"). */
 static void apa_title(struct cite_writer *w, const struct record *rec)
 {
-	int italic = cite_type_is(rec, "post webpage") ||
-		     !has(rec->container_title);
+	int web = cite_type_is(rec, "post webpage");
+	int italic = web || !has(rec->container_title);
 
 	if (italic)
 		cw_italic(w, 1);
 	cw_text(w, rec->title);
+	if (italic && !web && booklike(rec) && has(rec->volume) &&
+	    !numeric(rec->volume)) {
+		cw_punct(w, ": ");
+		cw_plain(w, "Vol. ");
+		cw_plain(w, rec->volume);
+	}
 	if (italic)
 		cw_italic(w, 0);
+	if (!has(rec->container_title) && booklike(rec))
+		apa_parenthetical(w, rec);
+}
+
+/* What follows the title in brackets: what a review reviews (unless
+ * its title stands in for the author), a thesis's university (when it
+ * is online), the kind of a data set or a map. */
+static int bracketed(const struct record *rec)
+{
+	if (cite_type_is(rec, "review review-book"))
+		return has(rec->title) && rec->n_authors;
+	if (cite_type_is(rec, "thesis"))
+		return has(rec->publisher) && (has(rec->doi) || has(rec->url));
+	return cite_type_is(rec, "dataset map");
+}
+
+static void apa_bracketed(struct cite_writer *w, const struct record *rec)
+{
+	cw_punct(w, "[");
+	if (cite_type_is(rec, "thesis")) {
+		cw_text(w, rec->publisher);
+	} else if (cite_type_is(rec, "dataset")) {
+		cw_plain(w, "Data set");
+	} else if (cite_type_is(rec, "map")) {
+		cw_plain(w, "Map");
+	} else {
+		cw_plain(w, "Review of ");
+		cw_text(w, rec->title);
+	}
+	cw_punct(w, "]");
 }
 
 static void apa_date(struct cite_writer *w, const struct record *rec,
@@ -80,10 +185,13 @@ static void apa_date(struct cite_writer *w, const struct record *rec,
 		cw_plain(w, num);
 		cw_plain(w, suffix);
 		if (rec->issued.month &&
-		    cite_type_is(rec, "article-magazine article-newspaper "
-				      "broadcast interview motion_picture "
-				      "pamphlet personal_communication post "
-				      "post-weblog song speech webpage")) {
+		    (cite_type_is(rec, "article-magazine article-newspaper "
+				       "broadcast interview motion_picture "
+				       "pamphlet personal_communication post "
+				       "post-weblog song speech webpage") ||
+		     (cite_type_is(rec, "paper-conference") &&
+		      !has(rec->issue) && !has(rec->page) &&
+		      !has(rec->volume)))) {
 			cw_punct(w, ", ");
 			cw_plain(w, cite_month_long(rec->issued.month));
 			if (rec->issued.day) {
@@ -160,6 +268,29 @@ ev_status cite_apa_suffixed(const struct record *rec, enum cite_markup markup,
 	if (has(rec->title) && !title_done) {
 		cw_punct(&w, ". ");
 		apa_title(&w, rec);
+		if (bracketed(rec)) {
+			cw_punct(&w, " ");
+			apa_bracketed(&w, rec);
+		}
+	} else {
+		/* the title stood in for the author: what is left of the
+		 * descriptions (citeproc repeats a numeric volume) */
+		int vol = !has(rec->container_title) && booklike(rec) &&
+			  numeric(rec->volume);
+
+		if (bracketed(rec) || vol)
+			cw_punct(&w, ". ");
+		if (bracketed(rec)) {
+			apa_bracketed(&w, rec);
+			if (vol)
+				cw_punct(&w, " ");
+		}
+		if (vol) {
+			cw_punct(&w, "(");
+			cw_plain(&w, "Vol. ");
+			cw_plain(&w, rec->volume);
+			cw_punct(&w, ")");
+		}
 	}
 	if (periodical) {
 		size_t at = out->len;
@@ -177,13 +308,15 @@ ev_status cite_apa_suffixed(const struct record *rec, enum cite_markup markup,
 		cw_plain(&w, "In ");
 		cw_italic(&w, 1);
 		cw_text(&w, rec->container_title);
-		cw_italic(&w, 0);
-		if (has(rec->page) && !cite_type_is(rec, "book")) {
-			cw_punct(&w, " (");
-			cw_plain(&w, "pp. ");
-			cw_pages(&w, rec->page, PAGES_EXPANDED);
-			cw_punct(&w, ")");
+		if (booklike(rec) && has(rec->volume) &&
+		    !numeric(rec->volume)) {
+			cw_punct(&w, ": ");
+			cw_plain(&w, "Vol. ");
+			cw_plain(&w, rec->volume);
 		}
+		cw_italic(&w, 0);
+		if (booklike(rec))
+			apa_parenthetical(&w, rec);
 	}
 	/* the publisher (websites: the site's name, then the publisher) */
 	if (web) {
@@ -198,7 +331,9 @@ ev_status cite_apa_suffixed(const struct record *rec, enum cite_markup markup,
 	} else if (has(rec->publisher) &&
 		   !(cite_type_is(rec, "thesis") &&
 		     (has(rec->doi) || has(rec->url))) &&
-		   !periodical) {
+		   !cite_type_is(rec, "article-journal article-magazine "
+				      "article-newspaper post-weblog "
+				      "paper-conference")) {
 		cw_punct(&w, ". ");
 		cw_text(&w, rec->publisher);
 	}
@@ -218,6 +353,8 @@ ev_status cite_apa_suffixed(const struct record *rec, enum cite_markup markup,
 
 struct same {
 	char *key; /* authors (or the title in their place) and year */
+	char *sort; /* what stands first, as written: the title of a work
+		       without authors comes with its locators */
 	const struct record *rec;
 	size_t i;
 };
@@ -229,6 +366,9 @@ static int by_same(const void *a, const void *b)
 	const struct same *x = a, *y = b;
 	int c = strcmp(x->key, y->key), mx, my;
 
+	if (c)
+		return c;
+	c = strcmp(x->sort, y->sort);
 	if (c)
 		return c;
 	mx = x->rec->issued.month ? x->rec->issued.month : 13;
@@ -264,8 +404,14 @@ ev_status cite_apa_suffixes(const struct record *recs, size_t n,
 			cw_text(&w, recs[i].title);
 		st = w.st ? w.st : buf_printf(&b, "|%d", recs[i].issued.year);
 		v[i].key = buf_detach(&b);
+		cw_init(&w, &b, CITE_TEXT);
+		if (!recs[i].n_authors)
+			apa_title(&w, &recs[i]);
+		if (!st)
+			st = w.st;
+		v[i].sort = buf_detach(&b);
 		buf_release(&b);
-		if (!st && !v[i].key)
+		if (!st && (!v[i].key || !v[i].sort))
 			st = EV_NOMEM;
 		v[i].rec = &recs[i];
 		v[i].i = i;
@@ -289,8 +435,10 @@ ev_status cite_apa_suffixes(const struct record *recs, size_t n,
 			*s = '\0';
 		}
 	}
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		free(v[i].key);
+		free(v[i].sort);
+	}
 	free(v);
 	return st;
 }

@@ -671,28 +671,27 @@ ev_status cite_vancouver(const struct record *rec, enum cite_markup markup,
 			cw_plain(&w, "In");
 			any = 1;
 		}
-		if (has(rec->container_title) || has(rec->url)) {
-			char *c = NULL;
+		/* "[Internet]" belongs to the container: no container,
+		 * no "[Internet]" */
+		if (has(rec->container_title)) {
+			char *c = strdup(rec->container_title);
 
+			if (!c) {
+				w.st = EV_NOMEM;
+				goto out;
+			}
 			if (marker)
 				cw_punct(&w, ": ");
-			if (has(rec->container_title)) {
-				/* strip-periods */
-				c = strdup(rec->container_title);
-				if (!c) {
-					w.st = EV_NOMEM;
-					goto out;
-				}
-				for (char *s = c, *d = c;; s++)
-					if (*s != '.' && !(*d++ = *s))
-						break;
-				cw_text(&w, c);
-				free(c);
-				if (has(rec->url))
-					cw_punct(&w, " ");
-			}
-			if (has(rec->url))
+			/* strip-periods */
+			for (char *p = c, *d = c;; p++)
+				if (*p != '.' && !(*d++ = *p))
+					break;
+			cw_text(&w, c);
+			free(c);
+			if (has(rec->url)) {
+				cw_punct(&w, " ");
 				cw_plain(&w, "[Internet]");
+			}
 			cw_punct(&w, ".");
 			any = 1;
 		}
@@ -713,7 +712,10 @@ ev_status cite_vancouver(const struct record *rec, enum cite_markup markup,
 			any = 1;
 		}
 	}
-	if (!journal && has(rec->publisher)) {
+	/* publishers are left out for articles only */
+	if (has(rec->publisher) &&
+	    !cite_type_is(rec, "article-journal article-magazine "
+			       "article-newspaper")) {
 		if (any)
 			cw_punct(&w, " ");
 		cw_text(&w, rec->publisher);

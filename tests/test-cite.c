@@ -170,6 +170,38 @@ static const struct row rows[] = {
 	 "{'type':'article-journal','title':'T','container-title':"
 	 "'the \\'x\\' files of o\\'brien\\'s'}",
 	 "T. (n.d.). The \u201cx\u201d Files of O\u2019brien\u2019s."},
+	/* rules found by comparing random records with pandoc */
+	{"Vancouver: a chapter without its book keeps In", CITE_VANCOUVER,
+	 CITE_TEXT,
+	 "{'type':'chapter','title':'C','publisher':'P','issued':"
+	 "{'date-parts':[[2006]]},'URL':'https://x/c'}",
+	 "C. In P; 2006. Available from: https://x/c"},
+	{"Vancouver: a review keeps its publisher", CITE_VANCOUVER,
+	 CITE_TEXT,
+	 "{'type':'review','title':'T','container-title':'J','publisher':"
+	 "'P','issued':{'date-parts':[[1994]]}}",
+	 "T. J. P; 1994;"},
+	{"APA: a report's volume and pages after its title", CITE_APA,
+	 CITE_TEXT,
+	 "{'type':'report','title':'T','author':[{'family':'A','given':"
+	 "'Bo'}],'publisher':'P','issued':{'date-parts':[[2018]]},"
+	 "'volume':'3','page':'1-118'}",
+	 "A, B. (2018). T (Vol. 3, pp. 1\u2013118). P."},
+	{"APA: a chapter's single page is p.", CITE_APA, CITE_TEXT,
+	 "{'type':'chapter','title':'C','author':[{'family':'A','given':"
+	 "'Bo'}],'container-title':'B','issued':{'date-parts':[[2018]]},"
+	 "'page':'12'}",
+	 "A, B. (2018). C. In B (p. 12)."},
+	{"APA: a data set says so", CITE_APA, CITE_TEXT,
+	 "{'type':'dataset','title':'D','author':[{'family':'A','given':"
+	 "'Bo'}],'issued':{'date-parts':[[2020]]},'URL':'https://x/d'}",
+	 "A, B. (2020). D [Data set]. https://x/d"},
+	{"APA: an online thesis names its university in brackets",
+	 CITE_APA, CITE_TEXT,
+	 "{'type':'thesis','title':'T','author':[{'family':'A','given':"
+	 "'Bo'}],'publisher':'U','issued':{'date-parts':[[2019]]},"
+	 "'URL':'https://x/t'}",
+	 "A, B. (2019). T [U]. https://x/t"},
 	{"Vancouver: chapter", CITE_VANCOUVER, CITE_TEXT,
 	 "{'type':'chapter','title':'CACNA1C disorders','author':[{'family':"
 	 "'Napolitano','given':'Carlo'}],'container-title':'GeneReviews',"
