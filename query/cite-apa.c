@@ -71,6 +71,16 @@ static int booklike(const struct record *rec)
 				  "speech webpage paper-conference");
 }
 
+/* A volume that is not a number goes after the title or the book
+ * ("Title: Vol. IV") for every type but the periodical and web ones. */
+static int volume_words(const struct record *rec)
+{
+	return has(rec->volume) && !numeric(rec->volume) &&
+	       !cite_type_is(rec, "article-journal article-magazine "
+				  "article-newspaper post-weblog review "
+				  "review-book paper-conference post webpage");
+}
+
 /* "Vol. 3, Issue 2, pp. 1-118" of a booklike work; 0 when empty. */
 static int apa_locators(struct cite_writer *w, const struct record *rec)
 {
@@ -128,8 +138,7 @@ static void apa_title(struct cite_writer *w, const struct record *rec)
 	if (italic)
 		cw_italic(w, 1);
 	cw_text(w, rec->title);
-	if (italic && !web && booklike(rec) && has(rec->volume) &&
-	    !numeric(rec->volume)) {
+	if (italic && volume_words(rec)) {
 		cw_punct(w, ": ");
 		cw_plain(w, "Vol. ");
 		cw_plain(w, rec->volume);
@@ -142,14 +151,14 @@ static void apa_title(struct cite_writer *w, const struct record *rec)
 
 /* What follows the title in brackets: what a review reviews (unless
  * its title stands in for the author), a thesis's university (when it
- * is online), the kind of a data set or a map. */
+ * is online), the kind of a data set, a map or an interview. */
 static int bracketed(const struct record *rec)
 {
 	if (cite_type_is(rec, "review review-book"))
 		return has(rec->title) && rec->n_authors;
 	if (cite_type_is(rec, "thesis"))
 		return has(rec->publisher) && (has(rec->doi) || has(rec->url));
-	return cite_type_is(rec, "dataset map");
+	return cite_type_is(rec, "dataset map interview");
 }
 
 static void apa_bracketed(struct cite_writer *w, const struct record *rec)
@@ -161,6 +170,13 @@ static void apa_bracketed(struct cite_writer *w, const struct record *rec)
 		cw_plain(w, "Data set");
 	} else if (cite_type_is(rec, "map")) {
 		cw_plain(w, "Map");
+	} else if (cite_type_is(rec, "interview")) {
+		/* one with nowhere to find it is a personal communication */
+		cw_plain(w, has(rec->container_title) || has(rec->doi) ||
+					    has(rec->publisher) ||
+					    has(rec->url)
+				    ? "Interview"
+				    : "Personal communication");
 	} else {
 		cw_plain(w, "Review of ");
 		cw_text(w, rec->title);
@@ -237,6 +253,58 @@ static int apa_periodical(struct cite_writer *w, const struct record *rec)
 	return any;
 }
 
+/* An act or regulation, in the legal form APA takes from the Bluebook:
+ * "Title, 3 Container 12 (2016). URL" (no authors, no "n.d."). */
+static void apa_legislation(struct cite_writer *w, const struct record *rec)
+{
+	const char *parts[2] = {rec->volume, rec->container_title};
+	int any = 0, inner = 0;
+	char year[16];
+
+	if (has(rec->title)) {
+		cw_text(w, rec->title);
+		any = 1;
+	}
+	for (size_t i = 0; i < 2; i++) {
+		if (!has(parts[i]))
+			continue;
+		cw_punct(w, inner ? " " : any ? ", " : "");
+		cw_text(w, parts[i]);
+		inner = any = 1;
+	}
+	if (has(rec->page)) {
+		/* the first page only */
+		size_t n = strcspn(rec->page, "-,\xe2");
+		char *first = strndup(rec->page, n);
+
+		if (!first) {
+			w->st = EV_NOMEM;
+			return;
+		}
+		while (n && first[n - 1] == ' ')
+			first[--n] = '\0';
+		cw_punct(w, inner ? " " : any ? ", " : "");
+		cw_plain(w, first);
+		free(first);
+		inner = any = 1;
+	}
+	if (rec->issued.year > 0) {
+		snprintf(year, sizeof(year), "(%d)", rec->issued.year);
+		cw_punct(w, inner ? " " : any ? ", " : "");
+		cw_plain(w, year);
+		any = 1;
+	}
+	if (has(rec->doi) || has(rec->url)) {
+		if (any)
+			cw_punct(w, ". ");
+		if (has(rec->doi))
+			cw_plain(w, "https://doi.org/");
+		cw_plain(w, has(rec->doi) ? rec->doi : rec->url);
+	} else if (any) {
+		cw_punct(w, ".");
+	}
+}
+
 ev_status cite_apa(const struct record *rec, enum cite_markup markup,
 		   struct buf *out)
 {
@@ -255,6 +323,10 @@ ev_status cite_apa_suffixed(const struct record *rec, enum cite_markup markup,
 	int title_done = 0;
 
 	cw_init(&w, out, markup);
+	if (cite_type_is(rec, "legislation")) {
+		apa_legislation(&w, rec);
+		return cw_finish(&w);
+	}
 	/* Author, or the title in its place; then the date. */
 	if (rec->n_authors) {
 		apa_authors(&w, rec);
@@ -308,8 +380,7 @@ ev_status cite_apa_suffixed(const struct record *rec, enum cite_markup markup,
 		cw_plain(&w, "In ");
 		cw_italic(&w, 1);
 		cw_text(&w, rec->container_title);
-		if (booklike(rec) && has(rec->volume) &&
-		    !numeric(rec->volume)) {
+		if (volume_words(rec)) {
 			cw_punct(&w, ": ");
 			cw_plain(&w, "Vol. ");
 			cw_plain(&w, rec->volume);
@@ -352,7 +423,7 @@ ev_status cite_apa_suffixed(const struct record *rec, enum cite_markup markup,
 /* --- year suffixes --------------------------------------------------- */
 
 struct same {
-	char *key; /* authors (or the title in their place) and year */
+	char *key;  /* authors (or the title in their place) and year */
 	char *sort; /* what stands first, as written: the title of a work
 		       without authors comes with its locators */
 	const struct record *rec;

@@ -13,17 +13,18 @@
  * there is none and the letter is written as UTF-8, which biber reads).
  */
 static const char fold_c0[] =
-    "AAAAAAACEEEEIIIIDNOOOOO OUUUUYTsaaaaaaaceeeeiiiidnooooo ouuuuyty";
+	"AAAAAAACEEEEIIIIDNOOOOO OUUUUYTsaaaaaaaceeeeiiiidnooooo ouuuuyty";
 static const char accent_c0[] =
-    "`'^~\"rAc`'^\"`'^\"-~`'^~\"-/`'^\"'-S`'^~\"rac`'^\"`'^\"-~`'^~\"-/`'^\"'-\"";
+	"`'^~\"rAc`'^\"`'^\"-~`'^~\"-/`'^\"'-S`'^~\"rac`'^\"`'^\"-~`'^~\"-/"
+	"`'^\"'-\"";
 static const char fold_100[] =
-    "AaAaAaCcCcCcCcDdDdEeEeEeEeEeGgGgGgGgHhHhIiIiIiIiIiIiJjKkk"
-    "LlLlLlLlLlNnNnNnnNnOoOoOoOoRrRrRrSsSsSsSsTtTtTtUuUuUuUuUuUu"
-    "WwYyYZzZzZzs";
+	"AaAaAaCcCcCcCcDdDdEeEeEeEeEeGgGgGgGgHhHhIiIiIiIiIiIiJjKkk"
+	"LlLlLlLlLlNnNnNnnNnOoOoOoOoRrRrRrSsSsSsSsTtTtTtUuUuUuUuUuUu"
+	"WwYyYZzZzZzs";
 static const char accent_100[] =
-    "==uukk''^^..vvvv--==uu..kkvv^^uu..cc^^--~~==uukk.---^^cc-"
-    "''ccvv--LL''ccvv---==uuHHOO''ccvv''^^ccvvccvv--~~==uurrHHkk"
-    "^^^^\"''..vv-";
+	"==uukk''^^..vvvv--==uu..kkvv^^uu..cc^^--~~==uukk.---^^cc-"
+	"''ccvv--LL''ccvv---==uuHHOO''ccvv''^^ccvvccvv--~~==uurrHHkk"
+	"^^^^\"''..vv-";
 
 /* The code point of the UTF-8 character at S (*LEN its bytes); -1 for
  * one outside U+00C0..U+017F. */
@@ -63,8 +64,8 @@ static ev_status add_folded(struct buf *out, const char *s, size_t n)
 
 		if (len == 1 || cp >= 0)
 			if (isalnum((unsigned char)c))
-				st = buf_addch(out,
-					       (char)tolower((unsigned char)c));
+				st = buf_addch(
+					out, (char)tolower((unsigned char)c));
 	}
 	return st;
 }
@@ -72,11 +73,11 @@ static ev_status add_folded(struct buf *out, const char *s, size_t n)
 static int key_stop_word(const char *s, size_t n)
 {
 	static const char *const words[] = {
-	    "a",    "an",   "and", "are",  "as",  "at",   "by",  "can",
-	    "do",   "does", "for", "from", "how", "in",   "is",  "it",
-	    "its",  "of",   "on",  "or",   "the", "this", "to",  "what",
-	    "when", "where", "which", "who", "why", "with", "de", "la",
-	    "le",   "les",  "el",  "der",  "die", "das"};
+		"a",	"an",	 "and",	  "are",  "as",	 "at",	 "by", "can",
+		"do",	"does",	 "for",	  "from", "how", "in",	 "is", "it",
+		"its",	"of",	 "on",	  "or",	  "the", "this", "to", "what",
+		"when", "where", "which", "who",  "why", "with", "de", "la",
+		"le",	"les",	 "el",	  "der",  "die", "das"};
 
 	for (size_t i = 0; i < sizeof(words) / sizeof(*words); i++)
 		if (strlen(words[i]) == n && !strncasecmp(words[i], s, n))
@@ -262,7 +263,8 @@ ev_status cite_keys_finish(struct cite_keys *k)
 			st = buf_addstr(&b, e->want);
 			/* a..z, then aa, ab ... */
 			if (!st && n > 26)
-				st = buf_addch(&b, (char)('a' + (n - 1) / 26 - 1));
+				st = buf_addch(&b,
+					       (char)('a' + (n - 1) / 26 - 1));
 			if (!st && n)
 				st = buf_addch(&b, (char)('a' + (n - 1) % 26));
 			if (st || !bsearch(&b.ptr, taken, nt, sizeof(*taken),
@@ -313,27 +315,46 @@ static ev_status add_latex(struct buf *out, const char *s)
 			char base = fold(cp);
 
 			switch (a) {
-			case '\'': case '`': case '^': case '"': case '~':
-			case '=': case '.':
+			case '\'':
+			case '`':
+			case '^':
+			case '"':
+			case '~':
+			case '=':
+			case '.':
 				st = buf_printf(out, "{\\%c%c}", a, base);
 				break;
-			case 'u': case 'k': case 'v': case 'c': case 'H':
+			case 'u':
+			case 'k':
+			case 'v':
+			case 'c':
+			case 'H':
 			case 'r':
 				st = buf_printf(out, "{\\%c{%c}}", a, base);
 				break;
-			case 'A': st = buf_addstr(out, "{\\AE}"); break;
-			case 'a': st = buf_addstr(out, "{\\ae}"); break;
-			case 'O': st = buf_addstr(out, base == 'O' ? "{\\OE}"
-							    : "{\\oe}");
+			case 'A':
+				st = buf_addstr(out, "{\\AE}");
 				break;
-			case 'L': st = buf_addstr(out, base == 'L' ? "{\\L}"
-							    : "{\\l}");
+			case 'a':
+				st = buf_addstr(out, "{\\ae}");
 				break;
-			case '/': st = buf_addstr(out, base == 'o' ? "{\\o}"
-							    : "{\\O}");
+			case 'O':
+				st = buf_addstr(out, base == 'O' ? "{\\OE}"
+								 : "{\\oe}");
 				break;
-			case 'S': st = buf_addstr(out, "{\\ss}"); break;
-			default: st = buf_add(out, s + i, len);
+			case 'L':
+				st = buf_addstr(out, base == 'L' ? "{\\L}"
+								 : "{\\l}");
+				break;
+			case '/':
+				st = buf_addstr(out, base == 'o' ? "{\\o}"
+								 : "{\\O}");
+				break;
+			case 'S':
+				st = buf_addstr(out, "{\\ss}");
+				break;
+			default:
+				st = buf_add(out, s + i, len);
 			}
 			continue;
 		}
@@ -413,8 +434,7 @@ static ev_status field(struct buf *out, const char *name, const char *v,
  * does not split it. */
 static ev_status add_name_part(struct buf *out, const char *s)
 {
-	int brace = strchr(s, ',') || strstr(s, " and ") ||
-		    strstr(s, " AND ");
+	int brace = strchr(s, ',') || strstr(s, " and ") || strstr(s, " AND ");
 	ev_status st = brace ? buf_addch(out, '{') : EV_OK;
 
 	if (!st)
@@ -466,9 +486,10 @@ ev_status cite_bibtex(const struct record *rec, const char *key,
 		if (!st && (a->literal || !a->family)) {
 			st = buf_addch(&b, '{');
 			if (!st)
-				st = add_latex(&b, a->literal ? a->literal
-							      : (a->given ? a->given
-									  : ""));
+				st = add_latex(
+					&b, a->literal ? a->literal
+						       : (a->given ? a->given
+								   : ""));
 			if (!st)
 				st = buf_addch(&b, '}');
 		} else if (!st) {
@@ -485,7 +506,7 @@ ev_status cite_bibtex(const struct record *rec, const char *key,
 	if (!st)
 		st = field(out, "title", rec->title, LATEX);
 	if (!st && rec->container_title) {
-		const char *name = !strcmp(type, "article") ? "journal"
+		const char *name = !strcmp(type, "article")  ? "journal"
 				   : !strcmp(type, "online") ? "journal"
 							     : "booktitle";
 
@@ -519,8 +540,9 @@ ev_status cite_bibtex(const struct record *rec, const char *key,
 			st = field(out, "pages", buf_str(&b), LATEX);
 	}
 	if (!st)
-		st = field(out, !strcmp(type, "techreport") ? "institution"
-				: !strcmp(type, "phdthesis") ? "school"
+		st = field(out,
+			   !strcmp(type, "techreport")	? "institution"
+			   : !strcmp(type, "phdthesis") ? "school"
 							: "publisher",
 			   rec->publisher, LATEX);
 	if (!st)

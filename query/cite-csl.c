@@ -17,10 +17,10 @@
  * that an item read back by "evidence add" finds its work again.
  */
 static const char *const csl_keys[] = {
-    "id",	   "type",	  "title", "author", "container-title",
-    "issued",	   "volume",	  "issue", "page",   "publisher",
-    "DOI",	   "PMID",	  "PMCID", "URL",    "language",
-    "abstract", "citation-key"};
+	"id",	    "type",	   "title", "author", "container-title",
+	"issued",   "volume",	   "issue", "page",   "publisher",
+	"DOI",	    "PMID",	   "PMCID", "URL",    "language",
+	"abstract", "citation-key"};
 
 ev_status cite_csl_json(const struct record *rec, char **jsonp)
 {
@@ -63,14 +63,13 @@ out:
 }
 
 static const char *const csv_columns[] = {
-    "key",   "id",    "type",	  "authors", "year",	"title",
-    "container", "volume", "issue", "pages", "publisher", "doi",
-    "pmid",  "pmcid", "url",	  "evidence_type"};
+	"key",	     "id",     "type",	"authors",	"year",	     "title",
+	"container", "volume", "issue", "pages",	"publisher", "doi",
+	"pmid",	     "pmcid",  "url",	"evidence_type"};
 
 void cite_csv_header(FILE *out)
 {
-	for (size_t i = 0; i < sizeof(csv_columns) / sizeof(*csv_columns);
-	     i++)
+	for (size_t i = 0; i < sizeof(csv_columns) / sizeof(*csv_columns); i++)
 		csv_field(out, csv_columns[i], i == 0);
 	csv_end_row(out);
 }
@@ -87,9 +86,9 @@ void cite_csv_row(FILE *out, const struct record *rec, const char *key)
 		if (i)
 			buf_addstr(&names, "; ");
 		if (a->literal || !a->family)
-			buf_addstr(&names, a->literal ? a->literal
-						      : (a->given ? a->given
-								  : ""));
+			buf_addstr(&names,
+				   a->literal ? a->literal
+					      : (a->given ? a->given : ""));
 		else if (a->given)
 			buf_printf(&names, "%s, %s", a->family, a->given);
 		else

@@ -99,13 +99,14 @@ static ev_status emit_reference(struct emitter *e, const struct record *rec,
 
 	buf_reset(&e->buf);
 	st = e->format == EMIT_APA
-		 ? cite_apa_suffixed(rec, e->markup, suffix, &e->buf)
-		 : cite_vancouver(rec, e->markup, &e->buf);
+		     ? cite_apa_suffixed(rec, e->markup, suffix, &e->buf)
+		     : cite_vancouver(rec, e->markup, &e->buf);
 	if (st)
 		return st;
 	if (e->markup == CITE_HTML)
 		fprintf(e->out,
-			e->format == EMIT_APA ? "<p>%s</p>\n" : "<li>%s</li>\n",
+			e->format == EMIT_APA ? "<p>%s</p>\n"
+					      : "<li>%s</li>\n",
 			buf_str(&e->buf));
 	else if (e->format == EMIT_APA)
 		fprintf(e->out, "%s%s\n",
@@ -152,7 +153,7 @@ static ev_status hold(struct emitter *e, const struct record *rec)
 /* Write the APA references held, with their year suffixes. */
 static ev_status emit_held(struct emitter *e)
 {
-	char (*suffix)[4] = calloc(e->n_held + 1, sizeof(*suffix));
+	char(*suffix)[4] = calloc(e->n_held + 1, sizeof(*suffix));
 	ev_status st;
 
 	if (!suffix)

@@ -10,13 +10,18 @@ static const char *ris_type(const struct record *rec)
 {
 	static const struct {
 		const char *csl, *ris;
-	} map[] = {
-	    {"article-journal", "JOUR"}, {"article-magazine", "MGZN"},
-	    {"article-newspaper", "NEWS"}, {"report", "RPRT"},
-	    {"book", "BOOK"},		   {"chapter", "CHAP"},
-	    {"paper-conference", "CPAPER"}, {"thesis", "THES"},
-	    {"webpage", "ELEC"},	   {"post-weblog", "BLOG"},
-	    {"dataset", "DATA"},	   {"review", "JOUR"}};
+	} map[] = {{"article-journal", "JOUR"},
+		   {"article-magazine", "MGZN"},
+		   {"article-newspaper", "NEWS"},
+		   {"report", "RPRT"},
+		   {"book", "BOOK"},
+		   {"chapter", "CHAP"},
+		   {"paper-conference", "CPAPER"},
+		   {"thesis", "THES"},
+		   {"webpage", "ELEC"},
+		   {"post-weblog", "BLOG"},
+		   {"dataset", "DATA"},
+		   {"review", "JOUR"}};
 
 	for (size_t i = 0; i < sizeof(map) / sizeof(*map); i++)
 		if (rec->type && !strcmp(rec->type, map[i].csl))
@@ -49,9 +54,9 @@ ev_status cite_ris(const struct record *rec, struct buf *out)
 
 		buf_reset(&b);
 		if (a->literal || !a->family)
-			st = buf_addstr(&b, a->literal ? a->literal
-						       : (a->given ? a->given
-								   : ""));
+			st = buf_addstr(
+				&b, a->literal ? a->literal
+					       : (a->given ? a->given : ""));
 		else if (a->given && *a->given)
 			st = buf_printf(&b, "%s, %s", a->family, a->given);
 		else

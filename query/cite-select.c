@@ -42,9 +42,8 @@ int cite_select_option(struct cite_select *sel, const char *cmd,
 	case OPT_TYPE:
 		t = evidence_type_lookup(arg);
 		if (t < 0)
-			return cli_usage_error(cmd, usage,
-					       "unknown evidence type '%s'",
-					       arg);
+			return cli_usage_error(
+				cmd, usage, "unknown evidence type '%s'", arg);
 		if (strvec_push(&sel->search.types, evidence_type_name(t)))
 			return cli_fail(EV_NOMEM, cmd, NULL);
 		return 1;
@@ -54,15 +53,16 @@ int cite_select_option(struct cite_select *sel, const char *cmd,
 		if (n < 1000 || n > 9999)
 			return cli_usage_error(cmd, usage,
 					       "'%s' is not a year", arg);
-		*(opt == OPT_SINCE ? &sel->search.since
-				   : &sel->search.until) = (int)n;
+		*(opt == OPT_SINCE ? &sel->search.since : &sel->search.until) =
+			(int)n;
 		return 1;
 	case OPT_LIMIT:
 		n = cli_parse_count(arg);
 		if (n < 1 || n > SEARCH_MAX_LIMIT)
 			return cli_usage_error(cmd, usage,
 					       "'%s' is not a number from 1 "
-					       "to %d", arg, SEARCH_MAX_LIMIT);
+					       "to %d",
+					       arg, SEARCH_MAX_LIMIT);
 		sel->search.limit = (unsigned)n;
 		return 1;
 	}
@@ -98,8 +98,8 @@ static ev_status walk_one(const char *path, void *p)
 }
 
 /* Read the work ID names and hand it to FN. */
-static ev_status one_id(struct store *store, const char *key,
-			cite_work_fn fn, void *ctx, char **msgp)
+static ev_status one_id(struct store *store, const char *key, cite_work_fn fn,
+			void *ctx, char **msgp)
 {
 	struct record rec;
 	char *id = NULL;

@@ -22,14 +22,20 @@ void cite_select_init(struct cite_select *sel);
 void cite_select_release(struct cite_select *sel);
 
 /* Options cite and export share with search, for their getopt tables. */
-enum { OPT_QUERY = 0x2000, OPT_LESSON, OPT_TYPE, OPT_SINCE, OPT_UNTIL,
-       OPT_LIMIT };
+enum {
+	OPT_QUERY = 0x2000,
+	OPT_LESSON,
+	OPT_TYPE,
+	OPT_SINCE,
+	OPT_UNTIL,
+	OPT_LIMIT
+};
 #define CITE_SELECT_OPTIONS                                                   \
 	{"query", required_argument, NULL, OPT_QUERY},                        \
-	    {"lesson", required_argument, NULL, OPT_LESSON},                  \
-	    {"type", required_argument, NULL, OPT_TYPE},                      \
-	    {"since", required_argument, NULL, OPT_SINCE},                    \
-	    {"until", required_argument, NULL, OPT_UNTIL},                    \
+		{"lesson", required_argument, NULL, OPT_LESSON},              \
+		{"type", required_argument, NULL, OPT_TYPE},                  \
+		{"since", required_argument, NULL, OPT_SINCE},                \
+		{"until", required_argument, NULL, OPT_UNTIL},                \
 	{                                                                     \
 		"limit", required_argument, NULL, OPT_LIMIT                   \
 	}

@@ -43,9 +43,10 @@ int cite_type_is(const struct record *rec, const char *types)
 
 const char *cite_month_long(int m)
 {
-	static const char *const names[] = {
-	    "January", "February", "March",	"April",   "May",      "June",
-	    "July",    "August",   "September", "October", "November", "December"};
+	static const char *const names[] = {"January", "February", "March",
+					    "April",   "May",	   "June",
+					    "July",    "August",   "September",
+					    "October", "November", "December"};
 
 	return m >= 1 && m <= 12 ? names[m - 1] : "";
 }
@@ -77,7 +78,8 @@ static void put(struct cite_writer *w, const char *s, size_t n)
 						   : c == '<' ? "&lt;"
 						   : c == '>' ? "&gt;"
 							      : "&quot;");
-		else if (w->markup == CITE_MARKDOWN && c && strchr("\\*_[]`<", c))
+		else if (w->markup == CITE_MARKDOWN && c &&
+			 strchr("\\*_[]`<", c))
 			w->st = buf_printf(w->out, "\\%c", c);
 		else
 			w->st = buf_addch(w->out, c);
@@ -96,7 +98,7 @@ void cw_plain(struct cite_writer *w, const char *s)
 
 void cw_italic(struct cite_writer *w, int on)
 {
-	const char *m = w->markup == CITE_HTML ? (on ? "<i>" : "</i>")
+	const char *m = w->markup == CITE_HTML	     ? (on ? "<i>" : "</i>")
 			: w->markup == CITE_MARKDOWN ? "*"
 						     : "";
 
@@ -208,9 +210,10 @@ void cw_text(struct cite_writer *w, const char *s)
 			mark[i] = Q_APOS;
 			continue;
 		}
-		can_open = curly < 0 ||
-			   (!curly && (!prev || strchr(" ([{-/\u2014", prev)) &&
-			    next && next != ' ');
+		can_open =
+			curly < 0 ||
+			(!curly && (!prev || strchr(" ([{-/\u2014", prev)) &&
+			 next && next != ' ');
 		can_close = curly > 0 ||
 			    (!curly && prev && prev != ' ' && !can_open);
 		if (can_close && sp && kind[sp - 1] == q) {
@@ -385,9 +388,9 @@ void cw_pages(struct cite_writer *w, const char *page, enum page_format f)
 		const char *a = p, *b;
 
 		for (q = p; q < p + n; q++) {
-			size_t l = *q == '-' ? 1
+			size_t l = *q == '-'		      ? 1
 				   : !strncmp(q, "\u2013", 3) ? 3
-							       : 0;
+							      : 0;
 
 			if (l) {
 				dashes++;
@@ -418,10 +421,10 @@ void cw_pages(struct cite_writer *w, const char *page, enum page_format f)
 static int stop_word(const char *s, size_t n)
 {
 	static const char *const words[] = {
-	    "a",    "an",   "and",  "as",   "at",  "but", "by",   "down",
-	    "for",  "from", "in",   "into", "nor", "of",  "on",   "onto",
-	    "or",   "over", "so",   "the",  "till", "to", "up",   "via",
-	    "with", "yet"};
+		"a",	"an",	"and",	"as",	"at",	"but", "by",
+		"down", "for",	"from", "in",	"into", "nor", "of",
+		"on",	"onto", "or",	"over", "so",	"the", "till",
+		"to",	"up",	"via",	"with", "yet"};
 
 	for (size_t i = 0; i < sizeof(words) / sizeof(*words); i++)
 		if (strlen(words[i]) == n && !memcmp(words[i], s, n))
@@ -547,10 +550,10 @@ void cw_title_case(struct cite_writer *w, const char *s,
 			first = 0; /* "a.b": no space after the stop */
 		/* an apostrophe inside a word belongs to it ("women's"), one
 		 * at its end closes a quotation */
-		while (*e && (title_wordch(e) ||
-			      (*e == '\'' && title_wordch(e + 1)) ||
-			      (!strncmp(e, "\u2019", 3) &&
-			       title_wordch(e + 3)))) {
+		while (*e &&
+		       (title_wordch(e) ||
+			(*e == '\'' && title_wordch(e + 1)) ||
+			(!strncmp(e, "\u2019", 3) && title_wordch(e + 3)))) {
 			if (letter_case(e, &up) > 0)
 				lower = 0;
 			e += utf8_len(e);
@@ -695,7 +698,13 @@ ev_status cite_vancouver(const struct record *rec, enum cite_markup markup,
 			cw_punct(&w, ".");
 			any = 1;
 		}
-	} else {
+	} else if (cite_type_is(rec, "bill legislation")) {
+		/* the code or journal it is in, as written */
+		if (has(rec->container_title)) {
+			cw_text(&w, rec->container_title);
+			any = 1;
+		}
+	} else if (!cite_type_is(rec, "speech")) {
 		int vol = has(rec->volume);
 
 		if (vol) {
@@ -732,10 +741,12 @@ ev_status cite_vancouver(const struct record *rec, enum cite_markup markup,
 			cw_plain(&w, num);
 			if (rec->issued.month) {
 				cw_punct(&w, " ");
-				cw_plain(&w, cite_month_short(rec->issued.month));
+				cw_plain(&w,
+					 cite_month_short(rec->issued.month));
 			}
 			if (rec->issued.month && rec->issued.day) {
-				snprintf(num, sizeof(num), " %d", rec->issued.day);
+				snprintf(num, sizeof(num), " %d",
+					 rec->issued.day);
 				cw_plain(&w, num);
 			}
 			cw_punct(&w, ";");
@@ -755,27 +766,58 @@ ev_status cite_vancouver(const struct record *rec, enum cite_markup markup,
 			cw_punct(&w, ":");
 			cw_pages(&w, rec->page, PAGES_MINIMAL);
 		}
+	} else if (cite_type_is(rec, "bill legislation")) {
+		/* "Jan 27, 2023", "Sep, 1998" or "2023" */
+		if (dated) {
+			group_start(&w, &any, &g);
+			if (rec->issued.month) {
+				cw_plain(&w,
+					 cite_month_short(rec->issued.month));
+				if (rec->issued.day) {
+					char d[16];
+
+					snprintf(d, sizeof(d), " %d",
+						 rec->issued.day);
+					cw_plain(&w, d);
+				}
+				cw_punct(&w, ", ");
+			}
+			cw_plain(&w, num);
+		}
 	} else {
 		if (dated) {
 			group_start(&w, &any, &g);
 			cw_plain(&w, num);
-			if (!cite_type_is(rec, "report"))
+			if (cite_type_is(rec, "speech")) {
+				/* "2020 Feb 22" */
+				if (rec->issued.month) {
+					cw_punct(&w, " ");
+					cw_plain(&w,
+						 cite_month_short(
+							 rec->issued.month));
+				}
+				if (rec->issued.month && rec->issued.day) {
+					snprintf(num, sizeof(num), " %d",
+						 rec->issued.day);
+					cw_plain(&w, num);
+				}
+			} else if (!cite_type_is(rec, "report")) {
 				cw_punct(&w, ".");
-			else if (rec->issued.month) {
+			} else if (rec->issued.month) {
 				cw_punct(&w, " ");
-				cw_plain(&w, cite_month_short(rec->issued.month));
+				cw_plain(&w,
+					 cite_month_short(rec->issued.month));
 			}
 		}
-		if (has(rec->page) && !cite_type_is(rec, "book")) {
-			/* " p. 1-5", its space inside the group */
-			if (g) {
-				cw_punct(&w, " ");
-			} else {
-				group_start(&w, &any, &g);
-			}
-			cw_plain(&w, "p. ");
-			cw_pages(&w, rec->page, PAGES_MINIMAL);
-		}
+	}
+	if (!journal && has(rec->page) && !cite_type_is(rec, "book")) {
+		/* " p. 1-5", its space inside the group */
+		if (g)
+			cw_punct(&w, " ");
+		else
+			group_start(&w, &any, &g);
+		cw_plain(&w, "p. ");
+		cw_pages(&w, rec->page, PAGES_MINIMAL);
 	}
 	if (any)
 		cw_punct(&w, ". ");

@@ -18,11 +18,11 @@ static const char usage[] =
 int cmd_cite(struct cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-	    {"style", required_argument, NULL, 's'},
-	    {"format", required_argument, NULL, 'f'},
-	    CITE_SELECT_OPTIONS,
-	    CLI_COMMON_OPTIONS,
-	    {NULL, 0, NULL, 0}};
+		{"style", required_argument, NULL, 's'},
+		{"format", required_argument, NULL, 'f'},
+		CITE_SELECT_OPTIONS,
+		CLI_COMMON_OPTIONS,
+		{NULL, 0, NULL, 0}};
 	struct cite_select sel;
 	struct store *store = NULL;
 	struct collection c;
@@ -46,20 +46,21 @@ int cmd_cite(struct cli *cli, int argc, char **argv)
 			style = cite_style_lookup(optarg);
 			if (style < 0) {
 				code = cli_usage_error(
-				    "cite", usage,
-				    "unknown style '%s' (the styles are: "
-				    "vancouver, apa, bibtex, ris, csl-json)",
-				    optarg);
+					"cite", usage,
+					"unknown style '%s' (the styles are: "
+					"vancouver, apa, bibtex, ris, "
+					"csl-json)",
+					optarg);
 				goto out;
 			}
 		} else if (opt == 'f') {
 			markup = cite_markup_lookup(optarg);
 			if (markup < 0) {
-				code = cli_usage_error(
-				    "cite", usage,
-				    "unknown format '%s' (text, markdown or "
-				    "html)",
-				    optarg);
+				code = cli_usage_error("cite", usage,
+						       "unknown format '%s' "
+						       "(text, markdown or "
+						       "html)",
+						       optarg);
 				goto out;
 			}
 		} else if (!cli_common_option(cli, opt, optarg)) {
@@ -80,8 +81,8 @@ int cmd_cite(struct cli *cli, int argc, char **argv)
 	if (!sel.ids.n && !sel.query) {
 		code = cli_usage_error("cite", usage,
 				       cite_select_filters_only(&sel)
-					   ? "the filters need --query"
-					   : "no id given");
+					       ? "the filters need --query"
+					       : "no id given");
 		goto out;
 	}
 	code = cli_open_collection(cli, &c, 0);

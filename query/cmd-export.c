@@ -90,11 +90,11 @@ static ev_status temp_commit(FILE *f, const char *tmp, const char *file)
 int cmd_export(struct cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-	    {"format", required_argument, NULL, 'f'},
-	    {"output", required_argument, NULL, 'o'},
-	    CITE_SELECT_OPTIONS,
-	    CLI_COMMON_OPTIONS,
-	    {NULL, 0, NULL, 0}};
+		{"format", required_argument, NULL, 'f'},
+		{"output", required_argument, NULL, 'o'},
+		CITE_SELECT_OPTIONS,
+		CLI_COMMON_OPTIONS,
+		{NULL, 0, NULL, 0}};
 	enum emit_format format = EMIT_JSONL;
 	struct cite_select sel;
 	struct store *store = NULL;
@@ -106,8 +106,8 @@ int cmd_export(struct cli *cli, int argc, char **argv)
 	ev_status rc;
 
 	cite_select_init(&sel);
-	while ((opt = getopt_long(argc, argv, "o:" CLI_SHORT_OPTIONS,
-				  longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "o:" CLI_SHORT_OPTIONS, longopts,
+				  NULL)) != -1) {
 		int r = cite_select_option(&sel, "export", usage, opt, optarg);
 		size_t i;
 
@@ -118,15 +118,16 @@ int cmd_export(struct cli *cli, int argc, char **argv)
 			continue;
 		}
 		if (opt == 'f') {
-			for (i = 0; i < sizeof(formats) / sizeof(*formats); i++)
+			for (i = 0; i < sizeof(formats) / sizeof(*formats);
+			     i++)
 				if (!strcmp(optarg, formats[i].name))
 					break;
 			if (i == sizeof(formats) / sizeof(*formats)) {
-				code = cli_usage_error(
-				    "export", usage,
-				    "unknown format '%s' (jsonl, csl-json, "
-				    "ris, bibtex or csv)",
-				    optarg);
+				code = cli_usage_error("export", usage,
+						       "unknown format '%s' "
+						       "(jsonl, csl-json, "
+						       "ris, bibtex or csv)",
+						       optarg);
 				goto out;
 			}
 			format = formats[i].format;

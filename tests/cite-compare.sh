@@ -15,6 +15,9 @@
 #   agreement vancouver 54 54 100.0%
 #
 # Exits 77 (skip) when pandoc or the styles are missing, 0 otherwise.
+# For works of every CSL type with odd fields, give it records from
+# tests/cite-random.py:
+#   tests/cite-random.py 1 200 >r.json && tests/cite-compare.sh -q r.json
 # Environment: EVIDENCE (the binary), top_srcdir, CSL_STYLES (the
 # folder holding vancouver.csl and apa.csl).
 

@@ -19,12 +19,12 @@ struct row {
 	const char *want;
 };
 
-#define PETTIGREW                                                            \
-	"{'type':'article-journal','title':'The impact of new forms',"      \
-	"'author':[{'family':'Pettigrew','given':'Louise M.'},"             \
-	"{'family':'Kumpunen','given':'Stephanie'}],"                       \
-	"'container-title':'Br. J. Gen. Pract.','issued':{'date-parts':"    \
-	"[[2018,2,3]]},'volume':'68','issue':'668','page':'e168-e177',"     \
+#define PETTIGREW                                                             \
+	"{'type':'article-journal','title':'The impact of new forms',"        \
+	"'author':[{'family':'Pettigrew','given':'Louise M.'},"               \
+	"{'family':'Kumpunen','given':'Stephanie'}],"                         \
+	"'container-title':'Br. J. Gen. Pract.','issued':{'date-parts':"      \
+	"[[2018,2,3]]},'volume':'68','issue':'668','page':'e168-e177',"       \
 	"'DOI':'10.3399/bjgp18x694997'}"
 
 static const struct row rows[] = {
@@ -65,7 +65,8 @@ static const struct row rows[] = {
 	 "T. (2020). J, 1, 7196\u20137199."},
 	/* quotes: outer double, inner single, apostrophes curled */
 	{"Vancouver: quotes nest and curl", CITE_VANCOUVER, CITE_TEXT,
-	 "{'type':'article-journal','title':'Lessons for \\u2018large-scale\\u2019 "
+	 "{'type':'article-journal','title':'Lessons for "
+	 "\\u2018large-scale\\u2019 "
 	 "practice: \\'the \\u2018new\\u2019 GP\\' isn\\u2019t here',"
 	 "'container-title':'J'}",
 	 "Lessons for \u201clarge-scale\u201d practice: \u201cthe \u2018new"
@@ -76,8 +77,7 @@ static const struct row rows[] = {
 	 "'issued':{'date-parts':[[2019]]}}",
 	 "The \u201cmarathon.\u201d P; 2019."},
 	/* the report's title is in italics, and the period stays outside */
-	{"APA: no period moves into a quote in italics", CITE_APA,
-	 CITE_TEXT,
+	{"APA: no period moves into a quote in italics", CITE_APA, CITE_TEXT,
 	 "{'type':'report','title':'The \\'marathon\\'','publisher':'P',"
 	 "'issued':{'date-parts':[[2019]]}}",
 	 "The \u201cmarathon\u201d. (2019). P."},
@@ -104,23 +104,25 @@ static const struct row rows[] = {
 	 "{'family':'E','given':'Ed'},{'family':'F','given':'Flo'},"
 	 "{'family':'G','given':'Gus'}]}",
 	 "A A, B B, C C, D D, E E, F F, et al. T. J. 2001;"},
-	{"APA: two names, hyphenated initials, non-ASCII", CITE_APA,
-	 CITE_TEXT,
+	{"APA: two names, hyphenated initials, non-ASCII", CITE_APA, CITE_TEXT,
 	 "{'type':'article-journal','title':'T','container-title':'J',"
 	 "'author':[{'family':'M\\u00fcller','given':'Jean-Pierre'},"
-	 "{'family':'\\u00d3 S\\u00failleabh\\u00e1in','given':'\\u00c1ine'}]}",
-	 "M\u00fcller, J.-P., & \u00d3 S\u00failleabh\u00e1in, \u00c1. (n.d.). "
+	 "{'family':'\\u00d3 "
+	 "S\\u00failleabh\\u00e1in','given':'\\u00c1ine'}]}",
+	 "M\u00fcller, J.-P., & \u00d3 S\u00failleabh\u00e1in, \u00c1. "
+	 "(n.d.). "
 	 "T. J."},
 	{"Vancouver: hyphenated given names run together", CITE_VANCOUVER,
 	 CITE_TEXT,
 	 "{'type':'article-journal','title':'T','container-title':'J',"
 	 "'author':[{'family':'M\\u00fcller','given':'Jean-Pierre'}]}",
 	 "M\u00fcller JP. T. J."},
-	{"APA: blog post, full date, site in title case", CITE_APA,
-	 CITE_TEXT,
+	{"APA: blog post, full date, site in title case", CITE_APA, CITE_TEXT,
 	 "{'type':'post-weblog','title':'Can networks deliver?','author':"
-	 "[{'family':'Baird','given':'Beccy'}],'container-title':'The King\\'s "
-	 "Fund blog','issued':{'date-parts':[[2019,6,27]]},'URL':'https://k/b'}",
+	 "[{'family':'Baird','given':'Beccy'}],'container-title':'The "
+	 "King\\'s "
+	 "Fund "
+	 "blog','issued':{'date-parts':[[2019,6,27]]},'URL':'https://k/b'}",
 	 "Baird, B. (2019, June 27). Can networks deliver? The King\u2019s "
 	 "Fund Blog. https://k/b"},
 	{"APA: organisation, no date, web page in italics (HTML)", CITE_APA,
@@ -176,8 +178,7 @@ static const struct row rows[] = {
 	 "{'type':'chapter','title':'C','publisher':'P','issued':"
 	 "{'date-parts':[[2006]]},'URL':'https://x/c'}",
 	 "C. In P; 2006. Available from: https://x/c"},
-	{"Vancouver: a review keeps its publisher", CITE_VANCOUVER,
-	 CITE_TEXT,
+	{"Vancouver: a review keeps its publisher", CITE_VANCOUVER, CITE_TEXT,
 	 "{'type':'review','title':'T','container-title':'J','publisher':"
 	 "'P','issued':{'date-parts':[[1994]]}}",
 	 "T. J. P; 1994;"},
@@ -196,12 +197,32 @@ static const struct row rows[] = {
 	 "{'type':'dataset','title':'D','author':[{'family':'A','given':"
 	 "'Bo'}],'issued':{'date-parts':[[2020]]},'URL':'https://x/d'}",
 	 "A, B. (2020). D [Data set]. https://x/d"},
-	{"APA: an online thesis names its university in brackets",
-	 CITE_APA, CITE_TEXT,
+	{"APA: an online thesis names its university in brackets", CITE_APA,
+	 CITE_TEXT,
 	 "{'type':'thesis','title':'T','author':[{'family':'A','given':"
 	 "'Bo'}],'publisher':'U','issued':{'date-parts':[[2019]]},"
 	 "'URL':'https://x/t'}",
 	 "A, B. (2019). T [U]. https://x/t"},
+	/* an act: Vancouver dates it "Apr 28, 2022", APA cites it the
+	 * Bluebook way */
+	{"Vancouver: legislation", CITE_VANCOUVER, CITE_TEXT,
+	 "{'type':'legislation','title':'Health and Care Act 2022',"
+	 "'container-title':'UK Public General Acts','volume':'31','page':"
+	 "'1-250','issued':{'date-parts':[[2022,4,28]]},'URL':'https://l/31'}",
+	 "Health and Care Act 2022 [Internet]. UK Public General Acts Apr 28, "
+	 "2022 p. 1\u2013250. Available from: https://l/31"},
+	{"APA: legislation", CITE_APA, CITE_TEXT,
+	 "{'type':'legislation','title':'Health and Care Act 2022',"
+	 "'container-title':'UK Public General Acts','volume':'31','page':"
+	 "'1-250','issued':{'date-parts':[[2022,4,28]]},'URL':'https://l/31'}",
+	 "Health and Care Act 2022, 31 UK Public General Acts 1 (2022). "
+	 "https://l/31"},
+	{"APA: an interview with nowhere to find it is a personal "
+	 "communication",
+	 CITE_APA, CITE_TEXT,
+	 "{'type':'interview','title':'On networks','author':[{'family':'A',"
+	 "'given':'Bo'}],'issued':{'date-parts':[[2019,3,2]]}}",
+	 "A, B. (2019, March 2). On networks [Personal communication]."},
 	{"Vancouver: chapter", CITE_VANCOUVER, CITE_TEXT,
 	 "{'type':'chapter','title':'CACNA1C disorders','author':[{'family':"
 	 "'Napolitano','given':'Carlo'}],'container-title':'GeneReviews',"
@@ -284,9 +305,9 @@ static void test_styles(void)
 			ok(0, "%s: parse", r->what);
 			continue;
 		}
-		st = r->style == CITE_APA ? cite_apa(&rec, r->markup, &out)
-					  : cite_vancouver(&rec, r->markup,
-							   &out);
+		st = r->style == CITE_APA
+			     ? cite_apa(&rec, r->markup, &out)
+			     : cite_vancouver(&rec, r->markup, &out);
 		ok(st == EV_OK, "%s: status", r->what);
 		is_str(buf_str(&out), r->want, "%s", r->what);
 		buf_release(&out);
@@ -307,7 +328,8 @@ static const struct key_row key_rows[] = {
 	 "pettigrew2018impact"},
 	{"accents folded to ASCII",
 	 "{'title':'\\u00dcber die Praxis','author':[{'family':"
-	 "'\\u00d3 S\\u00failleabh\\u00e1in'}],'issued':{'date-parts':[[2020]]}}",
+	 "'\\u00d3 "
+	 "S\\u00failleabh\\u00e1in'}],'issued':{'date-parts':[[2020]]}}",
 	 "osuilleabhain2020uber"},
 	{"an organisation without its stop words, no date",
 	 "{'title':'What next for networks?','author':[{'literal':"
@@ -402,8 +424,8 @@ static void test_bibtex_hostile(void)
 			low = depth;
 	}
 	ok(depth == 0 && low == 0, "bibtex hostile: braces balance");
-	ok(strstr(buf_str(&out), "  url       = {https://x/%7Ba%7Db%20c},\n") !=
-		   NULL,
+	ok(strstr(buf_str(&out),
+		  "  url       = {https://x/%7Ba%7Db%20c},\n") != NULL,
 	   "bibtex hostile: URL braces percent-encoded");
 	ok(strstr(buf_str(&out), "{Smith and Jones, Jr}, Jo") != NULL,
 	   "bibtex hostile: a family name with 'and' and a comma braced");
@@ -429,7 +451,8 @@ static void test_bibtex(void)
 	       "@techreport{muller2019costs,\n"
 	       "  author    = {M{\\\"u}ller, J{\\\"o}rg and {The King's "
 	       "Fund}},\n"
-	       "  title     = {Costs \\& 50\\% of \\textbraceleft{}GP\\textbraceright{}s\\_x "
+	       "  title     = {Costs \\& 50\\% of "
+	       "\\textbraceleft{}GP\\textbraceright{}s\\_x "
 	       "\\textasciitilde{} -- {\\L}{\\'o}d{\\'z}},\n"
 	       "  year      = {2019},\n"
 	       "  month     = {4},\n"
