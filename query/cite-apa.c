@@ -469,14 +469,17 @@ ev_status cite_apa_suffixes(const struct record *recs, size_t n,
 		struct cite_writer w;
 
 		cw_init(&w, &b, CITE_TEXT);
-		if (recs[i].n_authors)
+		/* acts are cited by their title, whoever wrote them */
+		if (recs[i].n_authors &&
+		    !cite_type_is(&recs[i], "legislation bill"))
 			apa_authors(&w, &recs[i]);
 		else
 			cw_text(&w, recs[i].title);
 		st = w.st ? w.st : buf_printf(&b, "|%d", recs[i].issued.year);
 		v[i].key = buf_detach(&b);
 		cw_init(&w, &b, CITE_TEXT);
-		if (!recs[i].n_authors)
+		if (!recs[i].n_authors ||
+		    cite_type_is(&recs[i], "legislation bill"))
 			apa_title(&w, &recs[i]);
 		if (!st)
 			st = w.st;

@@ -59,7 +59,7 @@ if [ -d "$SHARED/samples" ]; then
 		"$EVIDENCE" add --no-index "$d" >/dev/null 2>&1
 	done
 else
-	echo "cite-compare: $SHARED/samples is absent; the bundled corpus only"
+	echo "cite-compare: $SHARED/samples is absent; no samples compared"
 fi
 "$EVIDENCE" export --format csl-json >"$tmp/items.json" || exit 1
 printf -- '---\nnocite: "@*"\n---\n' >"$tmp/doc.md"
