@@ -1,105 +1,830 @@
-/* cite.c - references formatted from records */
-#include "query/cite.h"
+/* cite.c - the reference writer the styles share, and Vancouver */
+#include "config.h"
 
+#include "query/cite-writer.h"
+
+#include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+
+int cite_style_lookup(const char *name)
+{
+	static const char *const names[] = {"vancouver", "apa", "bibtex",
+					    "ris", "csl-json"};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++)
+		if (!strcmp(name, names[i]))
+			return (int)i;
+	return -1;
+}
+
+int cite_markup_lookup(const char *name)
+{
+	if (!strcmp(name, "text"))
+		return CITE_TEXT;
+	if (!strcmp(name, "markdown"))
+		return CITE_MARKDOWN;
+	if (!strcmp(name, "html"))
+		return CITE_HTML;
+	return -1;
+}
+
+int cite_type_is(const struct record *rec, const char *types)
+{
+	const char *t = rec->type ? rec->type : "article";
+	size_t n = strlen(t);
+
+	for (const char *p = types; (p = strstr(p, t)); p += n)
+		if ((p == types || p[-1] == ' ') && (!p[n] || p[n] == ' '))
+			return 1;
+	return 0;
+}
+
+const char *cite_month_long(int m)
+{
+	static const char *const names[] = {"January", "February", "March",
+					    "April",   "May",	   "June",
+					    "July",    "August",   "September",
+					    "October", "November", "December"};
+
+	return m >= 1 && m <= 12 ? names[m - 1] : "";
+}
+
+const char *cite_month_short(int m)
+{
+	static const char *const names[] = {"Jan", "Feb", "Mar", "Apr",
+					    "May", "Jun", "Jul", "Aug",
+					    "Sep", "Oct", "Nov", "Dec"};
+
+	return m >= 1 && m <= 12 ? names[m - 1] : "";
+}
+
+void cw_init(struct cite_writer *w, struct buf *out, enum cite_markup m)
+{
+	memset(w, 0, sizeof(*w));
+	w->out = out;
+	w->markup = m;
+}
+
+/* Append N bytes of S, escaped for the markup. */
+static void put(struct cite_writer *w, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n && !w->st; i++) {
+		char c = s[i];
+
+		if (w->markup == CITE_HTML && strchr("&<>\"", c) && c)
+			w->st = buf_addstr(w->out, c == '&'   ? "&amp;"
+						   : c == '<' ? "&lt;"
+						   : c == '>' ? "&gt;"
+							      : "&quot;");
+		else if (w->markup == CITE_MARKDOWN && c &&
+			 strchr("\\*_[]`<", c))
+			w->st = buf_printf(w->out, "\\%c", c);
+		else
+			w->st = buf_addch(w->out, c);
+	}
+	if (n) {
+		w->last = s[n - 1];
+		w->ends_quote = 0;
+	}
+}
+
+void cw_plain(struct cite_writer *w, const char *s)
+{
+	if (s)
+		put(w, s, strlen(s));
+}
+
+void cw_italic(struct cite_writer *w, int on)
+{
+	const char *m = w->markup == CITE_HTML	     ? (on ? "<i>" : "</i>")
+			: w->markup == CITE_MARKDOWN ? "*"
+						     : "";
+
+	if (!w->st && *m)
+		w->st = buf_addstr(w->out, m);
+	/* citeproc moves no punctuation into a quote across the end of
+	 * italics */
+	if (!on)
+		w->ends_quote = 0;
+}
+
+void cw_punct(struct cite_writer *w, const char *p)
+{
+	if (w->st || !*p)
+		return;
+	if (w->ends_quote && (p[0] == '.' || p[0] == ',')) {
+		/* "quoted”" + "." -> "quoted.”", unless the quotation
+		 * already ends a sentence */
+		char before = w->quote_at ? w->out->ptr[w->quote_at - 1] : 0;
+		char *tail;
+
+		if (!(p[0] == '.' && before && strchr(".?!", before))) {
+			tail = strdup(w->out->ptr + w->quote_at);
+			if (!tail) {
+				w->st = EV_NOMEM;
+				return;
+			}
+			w->out->len = w->quote_at;
+			w->out->ptr[w->out->len] = '\0';
+			w->st = buf_addch(w->out, p[0]);
+			if (!w->st)
+				w->st = buf_addstr(w->out, tail);
+			free(tail);
+		}
+		p++;
+		w->ends_quote = 0;
+		w->last = '.';
+	} else if ((p[0] == '.' && w->last && strchr(".?!;:", w->last)) ||
+		   (p[0] == ':' && w->last && strchr(";:", w->last))) {
+		p++;
+	}
+	put(w, p, strlen(p));
+}
+
+ev_status cw_finish(struct cite_writer *w)
+{
+	while (!w->st && w->out->len && w->out->ptr[w->out->len - 1] == ' ')
+		w->out->ptr[--w->out->len] = '\0';
+	return w->st;
+}
+
+/* --- quotes --------------------------------------------------------- */
+
+enum qmark { Q_NONE, Q_OPEN, Q_CLOSE, Q_APOS };
+
+/* The quote character at S: 1 double, 2 single, 0 none; *LEN its bytes
+ * and *CURLY -1 opening curly, 1 closing curly, 0 straight. */
+static int quote_at(const char *s, size_t *len, int *curly)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	*len = 1;
+	*curly = 0;
+	if (*s == '"')
+		return 1;
+	if (*s == '\'')
+		return 2;
+	if (u[0] == 0xe2 && u[1] == 0x80 && u[2] >= 0x98 && u[2] <= 0x9d &&
+	    u[2] != 0x9a && u[2] != 0x9b) {
+		*len = 3;
+		*curly = (u[2] == 0x98 || u[2] == 0x9c) ? -1 : 1;
+		return u[2] >= 0x9c ? 2 - 1 : 2;
+	}
+	return 0;
+}
+
+static int wordch(unsigned char c)
+{
+	return c >= 0x80 || isalnum(c);
+}
+
+void cw_text(struct cite_writer *w, const char *s)
+{
+	size_t n, i, len, start;
+	unsigned char *mark = NULL;
+	size_t stack[32];
+	int depth[32], kind[32], sp = 0, curly, q;
+	int *pair_depth = NULL;
+
+	if (!s || w->st)
+		return;
+	n = strlen(s);
+	mark = calloc(n + 1, 1);
+	pair_depth = calloc(n + 1, sizeof(int));
+	if (!mark || !pair_depth) {
+		w->st = EV_NOMEM;
+		goto out;
+	}
+	for (i = 0; i < n; i += len) {
+		unsigned char prev = i ? (unsigned char)s[i - 1] : 0;
+		unsigned char next;
+		int can_open, can_close;
+
+		q = quote_at(s + i, &len, &curly);
+		if (!q)
+			continue;
+		next = (unsigned char)s[i + len];
+		if (q == 2 && wordch(prev) && wordch(next)) {
+			mark[i] = Q_APOS;
+			continue;
+		}
+		can_open =
+			curly < 0 ||
+			(!curly && (!prev || strchr(" ([{-/\u2014", prev)) &&
+			 next && next != ' ');
+		can_close = curly > 0 ||
+			    (!curly && prev && prev != ' ' && !can_open);
+		if (can_close && sp && kind[sp - 1] == q) {
+			sp--;
+			mark[stack[sp]] = Q_OPEN;
+			mark[i] = Q_CLOSE;
+			pair_depth[stack[sp]] = depth[sp];
+			pair_depth[i] = depth[sp];
+		} else if (can_open && sp < 32) {
+			stack[sp] = i;
+			kind[sp] = q;
+			depth[sp] = sp;
+			sp++;
+		} else if (q == 2) {
+			mark[i] = Q_APOS;
+		}
+	}
+	/* An unmatched straight single quote is an apostrophe ('tis). */
+	while (sp--)
+		if (kind[sp] == 2 && s[stack[sp]] == '\'')
+			mark[stack[sp]] = Q_APOS;
+	for (i = start = 0; i < n; i += len) {
+		q = quote_at(s + i, &len, &curly);
+		if (!q || mark[i] == Q_NONE) {
+			len = 1;
+			continue;
+		}
+		put(w, s + start, i - start);
+		start = i + len;
+		if (mark[i] == Q_APOS) {
+			put(w, "\u2019", 3);
+			continue;
+		}
+		if (mark[i] == Q_OPEN) {
+			put(w, pair_depth[i] % 2 ? "\u2018" : "\u201c", 3);
+		} else {
+			size_t at = w->out->len;
+
+			put(w, pair_depth[i] % 2 ? "\u2019" : "\u201d", 3);
+			w->quote_at = at;
+			w->ends_quote = 1;
+		}
+	}
+	if (start < n)
+		put(w, s + start, n - start);
+out:
+	free(mark);
+	free(pair_depth);
+}
+
+/* --- names, pages, case ------------------------------------------------ */
+
+/* Length of the UTF-8 character at S. */
+static size_t utf8_len(const char *s)
+{
+	unsigned char c = (unsigned char)*s;
+	size_t n = 1;
+
+	if (c >= 0x80)
+		while (s[n] && ((unsigned char)s[n] & 0xc0) == 0x80)
+			n++;
+	return n;
+}
+
+void cw_initials(struct cite_writer *w, const char *given, int apa)
+{
+	int first_word = 1;
+	const char *p = given;
+
+	while (p && *p) {
+		int first_part = 1;
+
+		while (*p == ' ' || *p == '.')
+			p++;
+		if (!*p)
+			break;
+		if (apa && !first_word)
+			put(w, " ", 1);
+		/* one word: parts split by hyphens */
+		while (*p && *p != ' ' && *p != '.') {
+			if (*p == '-') {
+				p++;
+				continue;
+			}
+			if (!first_part && apa)
+				put(w, "-", 1);
+			put(w, p, utf8_len(p));
+			if (apa)
+				put(w, ".", 1);
+			while (*p && *p != ' ' && *p != '.' && *p != '-')
+				p++;
+			first_part = 0;
+		}
+		first_word = 0;
+	}
+}
+
+static int all_digits(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!isdigit((unsigned char)s[i]))
+			return 0;
+	return 1;
+}
+
+/* Write one range, FIRST-LAST, already trimmed. */
+static void one_range(struct cite_writer *w, const char *a, size_t na,
+		      const char *b, size_t nb, enum page_format f)
+{
+	size_t np = 0, nx, ny, k;
+	char y[64];
+
+	while (np < na && !isdigit((unsigned char)a[np]))
+		np++;
+	nx = na - np;
+	/* Only "prefix+digits" ranges whose second half carries the same
+	 * prefix (or none, when there is no prefix) are shortened or
+	 * lengthened; anything else is written as given. */
+	if (nb < np || memcmp(a, b, np) || !all_digits(a + np, nx) ||
+	    !all_digits(b + np, nb - np) || nb - np >= sizeof(y) ||
+	    nx >= sizeof(y)) {
+		put(w, a, na);
+		put(w, "\u2013", 3);
+		put(w, b, nb);
+		return;
+	}
+	ny = nb - np;
+	/* expand: "321-8" -> "321-328" */
+	if (ny < nx) {
+		memcpy(y, a + np, nx - ny);
+		memcpy(y + nx - ny, b + np, ny);
+		ny = nx;
+	} else {
+		memcpy(y, b + np, ny);
+	}
+	y[ny] = '\0';
+	put(w, a, na);
+	put(w, "\u2013", 3);
+	if (ny == 0)
+		return; /* "-": nothing on either side */
+	if (f == PAGES_EXPANDED) {
+		put(w, a, np);
+		put(w, y, ny);
+		return;
+	}
+	/* minimal: leave out the digits the two share, keeping one */
+	for (k = 0; k < nx && k < ny && a[np + k] == y[k]; k++)
+		;
+	if (k >= ny)
+		k = ny - 1;
+	put(w, y + k, ny - k);
+}
+
+/* Trimmed [S, S+N). */
+static void trim(const char **s, size_t *n)
+{
+	while (*n && isspace((unsigned char)**s))
+		(*s)++, (*n)--;
+	while (*n && isspace((unsigned char)(*s)[*n - 1]))
+		(*n)--;
+}
+
+void cw_pages(struct cite_writer *w, const char *page, enum page_format f)
+{
+	const char *p = page;
+
+	while (p && *p && !w->st) {
+		const char *end = strchr(p, ',');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+		const char *dash = NULL, *q;
+		size_t dl = 0, dashes = 0, na, nb;
+		const char *a = p, *b;
+
+		for (q = p; q < p + n; q++) {
+			size_t l = *q == '-'		      ? 1
+				   : !strncmp(q, "\u2013", 3) ? 3
+							      : 0;
+
+			if (l) {
+				dashes++;
+				dash = q;
+				dl = l;
+				q += l - 1;
+			}
+		}
+		if (dashes == 1) {
+			na = (size_t)(dash - p);
+			b = dash + dl;
+			nb = (size_t)(p + n - b);
+			trim(&a, &na);
+			trim(&b, &nb);
+			one_range(w, a, na, b, nb, f);
+		} else {
+			na = n;
+			trim(&a, &na);
+			put(w, a, na);
+		}
+		if (!end)
+			break;
+		put(w, ", ", 2);
+		p = end + 1;
+	}
+}
+
+static int stop_word(const char *s, size_t n)
+{
+	static const char *const words[] = {
+		"a",	"an",	"and",	"as",	"at",	"but", "by",
+		"down", "for",	"from", "in",	"into", "nor", "of",
+		"on",	"onto", "or",	"over", "so",	"the", "till",
+		"to",	"up",	"via",	"with", "yet"};
+
+	for (size_t i = 0; i < sizeof(words) / sizeof(*words); i++)
+		if (strlen(words[i]) == n && !memcmp(words[i], s, n))
+			return 1;
+	return 0;
+}
+
+/* The case of a Latin letter U+00C0..U+017F: 1 upper, -1 lower, 0 not
+ * a cased letter; *UPPER the capital of a lower-case one (0: none). */
+static int latin_case(int cp, int *upper)
+{
+	*upper = 0;
+	if (cp < 0xc0 || cp > 0x17f || cp == 0xd7 || cp == 0xf7)
+		return 0;
+	if (cp < 0xdf)
+		return 1;
+	if (cp == 0xdf || cp == 0x138 || cp == 0x149 || cp == 0x17f)
+		return -1;
+	if (cp < 0xff) {
+		*upper = cp - 0x20;
+		return -1;
+	}
+	if (cp == 0xff) {
+		*upper = 0x178;
+		return -1;
+	}
+	if (cp == 0x178)
+		return 1;
+	/* pairs: even upper from U+0100, odd upper in two runs */
+	if ((cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17e)) {
+		if (cp % 2)
+			return 1;
+		*upper = cp - 1;
+		return -1;
+	}
+	if (cp % 2 == 0)
+		return 1;
+	*upper = cp - 1;
+	return -1;
+}
+
+/* The code point of a two-byte UTF-8 character at S, else -1. */
+static int utf8_2(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	if ((u[0] & 0xe0) == 0xc0 && (u[1] & 0xc0) == 0x80)
+		return ((u[0] & 0x1f) << 6) | (u[1] & 0x3f);
+	return -1;
+}
+
+/* 1 when the character at S is an upper-case letter, -1 lower, else 0. */
+static int letter_case(const char *s, int *upper)
+{
+	unsigned char c = (unsigned char)*s;
+
+	*upper = 0;
+	if (c < 0x80) {
+		if (isupper(c))
+			return 1;
+		if (islower(c)) {
+			*upper = toupper(c);
+			return -1;
+		}
+		return 0;
+	}
+	return latin_case(utf8_2(s), upper);
+}
+
+/* Whether the character at S belongs to a word: letters and digits,
+ * not the punctuation of U+2000..U+206F (curly quotes, dashes). */
+static int title_wordch(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	if (u[0] < 0x80)
+		return isalnum(u[0]);
+	return !(u[0] == 0xe2 && (u[1] == 0x80 || u[1] == 0x81));
+}
+
+void cw_title_case(struct cite_writer *w, const char *s,
+		   const struct record *rec)
+{
+	struct buf t = BUF_INIT;
+	const char *lang = rec->language;
+	int first = 1;
+
+	if (!s)
+		return;
+	/* citeproc title-cases only works in English: no language, "en"
+	 * or "en-..." (not ISO 639-2's "eng") */
+	if (lang && *lang && strcasecmp(lang, "en") &&
+	    strncasecmp(lang, "en-", 3)) {
+		cw_text(w, s);
+		return;
+	}
+	/*
+	 * As citeproc does it: a word (letters, digits, apostrophes; a
+	 * hyphen or a slash starts another) written all in lower case gets
+	 * a capital, unless it is a stop word or a single letter; the first
+	 * word of the title, and of what follows ".", ":", "?" or "!", gets
+	 * one whatever it is.  Words with a capital in them are left alone.
+	 */
+	for (const char *p = s; *p && !w->st;) {
+		const char *e = p;
+		size_t chars = 0;
+		int lower = 1, up, c;
+
+		if (!title_wordch(p)) {
+			size_t n = utf8_len(p);
+
+			if (strchr(".:?!", *p))
+				first = 2; /* once a space follows */
+			else if (*p == ' ' && first == 2)
+				first = 1;
+			else if (first == 2)
+				first = 0;
+			w->st = buf_add(&t, p, n);
+			p += n;
+			continue;
+		}
+		if (first == 2)
+			first = 0; /* "a.b": no space after the stop */
+		/* an apostrophe inside a word belongs to it ("women's"), one
+		 * at its end closes a quotation */
+		while (*e &&
+		       (title_wordch(e) ||
+			(*e == '\'' && title_wordch(e + 1)) ||
+			(!strncmp(e, "\u2019", 3) && title_wordch(e + 3)))) {
+			if (letter_case(e, &up) > 0)
+				lower = 0;
+			e += utf8_len(e);
+			chars++;
+		}
+		c = letter_case(p, &up);
+		if (lower && c < 0 && up &&
+		    (first || (chars > 1 && !stop_word(p, (size_t)(e - p))))) {
+			char u[3];
+			size_t n = utf8_len(p);
+
+			if (up < 0x80) {
+				u[0] = (char)up;
+				n = 1;
+				w->st = buf_add(&t, u, 1);
+			} else {
+				u[0] = (char)(0xc0 | (up >> 6));
+				u[1] = (char)(0x80 | (up & 0x3f));
+				w->st = buf_add(&t, u, 2);
+				n = utf8_len(p);
+			}
+			p += n;
+		}
+		if (!w->st)
+			w->st = buf_add(&t, p, (size_t)(e - p));
+		p = e;
+		first = 0;
+	}
+	cw_text(w, buf_str(&t));
+	buf_release(&t);
+}
+
+/* --- Vancouver ------------------------------------------------------- */
 
 #define VANCOUVER_MAX_AUTHORS 6
 
-/* Initials of GIVEN without stops or spaces: "Louise M" -> "LM". */
-static ev_status add_initials(struct buf *out, const char *given)
+static int has(const char *s)
 {
-	int start = 1;
-
-	for (; *given; given++) {
-		unsigned char c = (unsigned char)*given;
-
-		if (c == ' ' || c == '-' || c == '.') {
-			start = 1;
-			continue;
-		}
-		if (start && (c & 0xc0) != 0x80) {
-			size_t n = 1;
-
-			/* a multibyte letter keeps all its bytes */
-			while (given[n] && ((unsigned char)given[n] & 0xc0) ==
-						   0x80 && c >= 0x80)
-				n++;
-			if (buf_add(out, given, n))
-				return EV_NOMEM;
-			given += n - 1;
-		}
-		start = 0;
-	}
-	return EV_OK;
+	return s && *s;
 }
 
-/* Append S and then END unless S already ends with punctuation. */
-static ev_status add_part(struct buf *out, const char *s, const char *end)
+/* "Pettigrew LM, Kumpunen S, ..., et al" without the final stop. */
+static int vancouver_authors(struct cite_writer *w, const struct record *rec)
 {
-	size_t n = strlen(s);
-	ev_status st = buf_addstr(out, s);
-
-	if (st)
-		return st;
-	if (n && strchr(".?!", s[n - 1]))
-		return buf_addstr(out, end + (end[0] == '.'));
-	return buf_addstr(out, end);
-}
-
-ev_status cite_vancouver(const struct record *rec, struct buf *out)
-{
-	ev_status st = EV_OK;
-	size_t i, n = rec->n_authors;
+	size_t n = rec->n_authors;
 
 	if (n > VANCOUVER_MAX_AUTHORS)
 		n = VANCOUVER_MAX_AUTHORS;
-	for (i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++) {
 		const struct author *a = &rec->authors[i];
 
-		if (i && (st = buf_addstr(out, ", ")))
-			goto out;
+		if (i)
+			cw_punct(w, ", ");
 		if (a->literal || !a->family) {
-			st = buf_addstr(out, a->literal ? a->literal : "");
+			cw_text(w, a->literal ? a->literal : a->given);
 		} else {
-			st = buf_addstr(out, a->family);
-			if (!st && a->given && *a->given) {
-				st = buf_addch(out, ' ');
-				if (!st)
-					st = add_initials(out, a->given);
+			cw_text(w, a->family);
+			if (has(a->given)) {
+				cw_punct(w, " ");
+				cw_initials(w, a->given, 0);
 			}
 		}
-		if (st)
-			goto out;
 	}
-	if (rec->n_authors > VANCOUVER_MAX_AUTHORS)
-		st = buf_addstr(out, ", et al. ");
-	else if (n)
-		st = buf_addstr(out, ". ");
-	if (st)
-		goto out;
-	if (rec->title && (st = add_part(out, rec->title, ". ")))
-		goto out;
-	if (rec->container_title &&
-	    (st = add_part(out, rec->container_title, ". ")))
-		goto out;
-	if (rec->issued.year && (st = buf_printf(out, "%d", rec->issued.year)))
-		goto out;
-	if (rec->volume && (st = buf_printf(out, ";%s", rec->volume)))
-		goto out;
-	if (rec->issue && (st = buf_printf(out, "(%s)", rec->issue)))
-		goto out;
-	if (rec->page && (st = buf_printf(out, ":%s", rec->page)))
-		goto out;
-	if (rec->issued.year || rec->volume || rec->page)
-		if ((st = buf_addstr(out, ". ")))
-			goto out;
-	if (rec->doi)
-		st = buf_printf(out, "doi:%s", rec->doi);
-	else if (rec->url)
-		st = buf_printf(out, "Available from: %s", rec->url);
-	/* drop a trailing space left by the last part */
-	if (!st && out->len && out->ptr[out->len - 1] == ' ')
-		out->ptr[--out->len] = '\0';
+	if (n < rec->n_authors)
+		cw_punct(w, ", et al.");
+	return n > 0;
+}
+
+/* The first piece of a group that follows others after a space. */
+static void group_start(struct cite_writer *w, int *any, int *started)
+{
+	if (*started)
+		return;
+	if (*any)
+		cw_punct(w, " ");
+	*any = *started = 1;
+}
+
+ev_status cite_vancouver(const struct record *rec, enum cite_markup markup,
+			 struct buf *out)
+{
+	struct cite_writer w;
+	int journal = cite_type_is(rec, "article-journal article-magazine "
+					"article-newspaper review "
+					"review-book");
+	int contained = journal || cite_type_is(rec, "chapter "
+						     "paper-conference "
+						     "entry-dictionary "
+						     "entry-encyclopedia");
+	int periodical = cite_type_is(rec, "article-journal article-magazine "
+					   "review review-book");
+	int any = 0, dated, g = 0;
+	char num[32];
+
+	cw_init(&w, out, markup);
+	/* authors. title [Internet]. */
+	if (vancouver_authors(&w, rec))
+		any = 1;
+	if (has(rec->title)) {
+		if (any)
+			cw_punct(&w, ". ");
+		cw_text(&w, rec->title);
+		if (!contained && has(rec->url))
+			cw_punct(&w, " [Internet]");
+		any = 1;
+	}
+	if (any)
+		cw_punct(&w, ". ");
+
+	/* [In: ]container [Internet]. publisher; date;volume(issue):pages. */
+	any = 0;
+	if (contained) {
+		int marker = cite_type_is(rec, "chapter paper-conference "
+					       "entry-dictionary "
+					       "entry-encyclopedia");
+
+		if (marker) {
+			cw_plain(&w, "In");
+			any = 1;
+		}
+		/* "[Internet]" belongs to the container: no container,
+		 * no "[Internet]" */
+		if (has(rec->container_title)) {
+			char *c = strdup(rec->container_title);
+
+			if (!c) {
+				w.st = EV_NOMEM;
+				goto out;
+			}
+			if (marker)
+				cw_punct(&w, ": ");
+			/* strip-periods */
+			for (char *p = c, *d = c;; p++)
+				if (*p != '.' && !(*d++ = *p))
+					break;
+			cw_text(&w, c);
+			free(c);
+			if (has(rec->url)) {
+				cw_punct(&w, " ");
+				cw_plain(&w, "[Internet]");
+			}
+			cw_punct(&w, ".");
+			any = 1;
+		}
+	} else if (cite_type_is(rec, "bill legislation")) {
+		/* the code or journal it is in, as written */
+		if (has(rec->container_title)) {
+			cw_text(&w, rec->container_title);
+			any = 1;
+		}
+	} else if (!cite_type_is(rec, "speech")) {
+		int vol = has(rec->volume);
+
+		if (vol) {
+			cw_plain(&w, "Vol. ");
+			cw_plain(&w, rec->volume);
+		}
+		if (has(rec->container_title)) {
+			if (vol)
+				cw_punct(&w, ", ");
+			cw_text(&w, rec->container_title);
+		}
+		if (vol || has(rec->container_title)) {
+			cw_punct(&w, ".");
+			any = 1;
+		}
+	}
+	/* publishers are left out for articles only */
+	if (has(rec->publisher) &&
+	    !cite_type_is(rec, "article-journal article-magazine "
+			       "article-newspaper")) {
+		if (any)
+			cw_punct(&w, " ");
+		cw_text(&w, rec->publisher);
+		cw_punct(&w, ";");
+		any = 1;
+	}
+	dated = rec->issued.year > 0;
+	if (dated)
+		snprintf(num, sizeof(num), "%d", rec->issued.year);
+	/* date, volume(issue) and pages make one group with no delimiter */
+	if (journal) {
+		if (dated) {
+			group_start(&w, &any, &g);
+			cw_plain(&w, num);
+			if (rec->issued.month) {
+				cw_punct(&w, " ");
+				cw_plain(&w,
+					 cite_month_short(rec->issued.month));
+			}
+			if (rec->issued.month && rec->issued.day) {
+				snprintf(num, sizeof(num), " %d",
+					 rec->issued.day);
+				cw_plain(&w, num);
+			}
+			cw_punct(&w, ";");
+		}
+		if (periodical && has(rec->volume)) {
+			group_start(&w, &any, &g);
+			cw_plain(&w, rec->volume);
+		}
+		if (periodical && has(rec->issue)) {
+			group_start(&w, &any, &g);
+			cw_punct(&w, "(");
+			cw_plain(&w, rec->issue);
+			cw_punct(&w, ")");
+		}
+		if (has(rec->page)) {
+			group_start(&w, &any, &g);
+			cw_punct(&w, ":");
+			cw_pages(&w, rec->page, PAGES_MINIMAL);
+		}
+	} else if (cite_type_is(rec, "bill legislation")) {
+		/* "Jan 27, 2023", "Sep, 1998" or "2023" */
+		if (dated) {
+			group_start(&w, &any, &g);
+			if (rec->issued.month) {
+				cw_plain(&w,
+					 cite_month_short(rec->issued.month));
+				if (rec->issued.day) {
+					char d[16];
+
+					snprintf(d, sizeof(d), " %d",
+						 rec->issued.day);
+					cw_plain(&w, d);
+				}
+				cw_punct(&w, ", ");
+			}
+			cw_plain(&w, num);
+		}
+	} else {
+		if (dated) {
+			group_start(&w, &any, &g);
+			cw_plain(&w, num);
+			if (cite_type_is(rec, "speech")) {
+				/* "2020 Feb 22" */
+				if (rec->issued.month) {
+					cw_punct(&w, " ");
+					cw_plain(&w,
+						 cite_month_short(
+							 rec->issued.month));
+				}
+				if (rec->issued.month && rec->issued.day) {
+					snprintf(num, sizeof(num), " %d",
+						 rec->issued.day);
+					cw_plain(&w, num);
+				}
+			} else if (!cite_type_is(rec, "report")) {
+				cw_punct(&w, ".");
+			} else if (rec->issued.month) {
+				cw_punct(&w, " ");
+				cw_plain(&w,
+					 cite_month_short(rec->issued.month));
+			}
+		}
+	}
+	if (!journal && has(rec->page) && !cite_type_is(rec, "book")) {
+		/* " p. 1-5", its space inside the group */
+		if (g)
+			cw_punct(&w, " ");
+		else
+			group_start(&w, &any, &g);
+		cw_plain(&w, "p. ");
+		cw_pages(&w, rec->page, PAGES_MINIMAL);
+	}
+	if (any)
+		cw_punct(&w, ". ");
+	if (has(rec->url)) {
+		cw_plain(&w, "Available from: ");
+		cw_plain(&w, rec->url);
+	}
 out:
-	return st;
+	return cw_finish(&w);
 }

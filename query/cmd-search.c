@@ -10,14 +10,34 @@
 #include "cli.h"
 #include "csv.h"
 #include "evidence-type.h"
+#include "query/cite-emit.h"
 #include "search.h"
 #include "setup.h"
 #include "sprinter.h"
+#include "store.h"
 
 static const char usage[] =
 	"evidence search [--lesson L]... [--type T]... [--since YEAR] "
 	"[--until YEAR] [--limit N] [--offset N] [--all-passages] "
-	"[--format text|json|csv] QUERY...";
+	"[--format text|json|csv] [--cite STYLE] QUERY...";
+
+/* --cite STYLE: each hit followed by its reference (style -1: none). */
+struct cite_opt {
+	int style;
+	struct cite_keys *keys; /* for BibTeX */
+};
+
+/* The reference of W in CO's style into B ("" without --cite). */
+static void hit_reference(const struct cite_opt *co, const struct record *w,
+			  struct buf *b)
+{
+	buf_reset(b);
+	if (co->style >= 0)
+		cite_format(w, (enum cite_style)co->style, CITE_TEXT, co->keys,
+			    b);
+	while (b->len && b->ptr[b->len - 1] == '\n')
+		b->ptr[--b->len] = '\0';
+}
 
 /* "Family Given" for an author, as the JSON output gives names. */
 static void author_name(const struct author *a, struct buf *b)
@@ -59,9 +79,11 @@ static void author_short(const struct author *a, struct buf *b)
 }
 
 static void print_json(const struct search_options *o,
-		       const struct search_result *res)
+		       const struct search_result *res,
+		       const struct cite_opt *co)
 {
 	struct sprinter *sp = sprinter_json_document(stdout, 1);
+	struct buf ref = BUF_INIT;
 
 	if (!sp)
 		return;
@@ -119,13 +141,19 @@ static void print_json(const struct search_options *o,
 		} else {
 			sp->null(sp);
 		}
+		if (co->style >= 0) {
+			hit_reference(co, w, &ref);
+			sp_str(sp, "citation", buf_str(&ref));
+		}
 		sp->end(sp);
 	}
 	sp->end(sp);
 	sprinter_document_end(sp);
+	buf_release(&ref);
 }
 
-static void print_csv(const struct search_result *res)
+static void print_csv(const struct search_result *res,
+		      const struct cite_opt *co)
 {
 	static const char *const header[] = {
 		"rank",		 "score",     "id",	 "title",   "authors",
@@ -135,6 +163,8 @@ static void print_csv(const struct search_result *res)
 
 	for (size_t i = 0; i < sizeof(header) / sizeof(*header); i++)
 		csv_field(stdout, header[i], i == 0);
+	if (co->style >= 0)
+		csv_field(stdout, "citation", 0);
 	csv_end_row(stdout);
 	for (size_t i = 0; i < res->n_hits; i++) {
 		const struct search_hit *h = &res->hits[i];
@@ -172,6 +202,10 @@ static void print_csv(const struct search_result *res)
 			snprintf(num, sizeof(num), "%u", h->passage);
 		csv_field(stdout, h->passage ? num : NULL, 0);
 		csv_field(stdout, h->snippet, 0);
+		if (co->style >= 0) {
+			hit_reference(co, w, &b);
+			csv_field(stdout, buf_str(&b), 0);
+		}
 		csv_end_row(stdout);
 		buf_release(&b);
 	}
@@ -198,7 +232,8 @@ static void print_snippet(const char *s, int tty)
 		fputs("\033[0m", stdout);
 }
 
-static void print_text(const struct search_result *res)
+static void print_text(const struct search_result *res,
+		       const struct cite_opt *co)
 {
 	int tty = isatty(STDOUT_FILENO);
 
@@ -243,6 +278,17 @@ static void print_text(const struct search_result *res)
 				      tty);
 			printf("\n");
 		}
+		if (co->style >= 0) {
+			/* the reference, every line indented like the hit */
+			hit_reference(co, w, &b);
+			printf("   ");
+			for (const char *p = buf_str(&b); *p; p++) {
+				putchar(*p);
+				if (*p == '\n')
+					printf("   ");
+			}
+			printf("\n");
+		}
 		printf("\n");
 		buf_release(&b);
 	}
@@ -272,10 +318,12 @@ int cmd_search(struct cli *cli, int argc, char **argv)
 		{"offset", required_argument, NULL, 'o'},
 		{"all-passages", no_argument, NULL, 'a'},
 		{"format", required_argument, NULL, 'f'},
+		{"cite", required_argument, NULL, 'c'},
 		CLI_COMMON_OPTIONS,
 		{NULL, 0, NULL, 0}};
 	struct search_options o = {0};
 	struct search_result res = {0};
+	struct cite_opt co = {-1, NULL};
 	struct lessons *taxonomy = NULL;
 	struct collection c;
 	struct buf query = BUF_INIT;
@@ -336,6 +384,18 @@ int cmd_search(struct cli *cli, int argc, char **argv)
 		case 'a':
 			o.all_passages = 1;
 			break;
+		case 'c':
+			co.style = cite_style_lookup(optarg);
+			if (co.style < 0) {
+				code = cli_usage_error(
+					"search", usage,
+					"unknown citation style '%s' "
+					"(vancouver, apa, bibtex, ris or "
+					"csl-json)",
+					optarg);
+				goto out;
+			}
+			break;
 		case 'f':
 			code = cli_format_option("search", usage, optarg,
 						 OUT_ALLOW(OUT_TEXT) |
@@ -390,12 +450,25 @@ int cmd_search(struct cli *cli, int argc, char **argv)
 		code = cli_fail(rc, "search", msg);
 		goto out;
 	}
+	if (co.style == CITE_BIBTEX && res.n_hits) {
+		/* BibTeX keys are settled over the whole collection */
+		struct store *store = NULL;
+
+		rc = store_open(c.store_dir, 0, &store, &msg);
+		if (!rc)
+			rc = cite_keys_of_store(store, &co.keys);
+		store_close(store);
+		if (rc) {
+			code = cli_fail(rc, "search", msg);
+			goto out;
+		}
+	}
 	if (format == OUT_JSON)
-		print_json(&o, &res);
+		print_json(&o, &res, &co);
 	else if (format == OUT_CSV)
-		print_csv(&res);
+		print_csv(&res, &co);
 	else
-		print_text(&res);
+		print_text(&res, &co);
 	if (res.n_hits == 0) {
 		code = EXIT_NOTHING;
 		if (format == OUT_TEXT || !cli->quiet) {
@@ -418,6 +491,7 @@ int cmd_search(struct cli *cli, int argc, char **argv)
 	}
 out:
 	free(msg);
+	cite_keys_free(co.keys);
 	search_result_release(&res);
 	lessons_free(taxonomy);
 	buf_release(&query);

@@ -11,9 +11,13 @@ required="build-essential autoconf automake pkg-config
 	libxml2-dev libcurl4-openssl-dev libxapian-dev libjansson-dev
 	libssl-dev zlib1g-dev xapian-tools jq man-db ca-certificates
 	libxml2-utils"
-# A real browser for tests/t7100-report.sh, which skips without it
-# (large: chromium is some 100 MB).
-optional="chromium chromium-driver"
+# Optional: the tests that need one skip without it, so a package
+# missing from the archive is reported, not fatal.  pandoc's citeproc,
+# the official CSL styles and bibtool for the citation comparisons
+# (tests/t5100-cite-compare.sh, tests/t5110-export.sh); a real browser
+# for tests/t7100-report.sh (large: chromium is some 100 MB).
+optional="pandoc citation-style-language-styles bibtool
+	chromium chromium-driver"
 
 install() {
 	$SUDO apt-get install -y -qq --no-install-recommends "$@" >/dev/null
