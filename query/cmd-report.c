@@ -12,7 +12,7 @@
 static const char usage[] =
 	"evidence report [--query Q] [--lesson L]... [--type T]... "
 	"[--since YEAR] [--until YEAR] [--by type|year|source] [--top N] "
-	"[--style vancouver] -o FILE|-";
+	"[--style vancouver|apa] -o FILE|-";
 
 /* "23 November 2026, 11:02 UTC": now, or SOURCE_DATE_EPOCH when set, so
  * a brief can be made reproducibly. */
@@ -77,7 +77,7 @@ int cmd_report(struct cli *cli, int argc, char **argv)
 				code = cli_usage_error(
 					"report", usage,
 					"unknown reference style '%s' (the "
-					"brief knows: vancouver)",
+					"brief knows: vancouver, apa)",
 					optarg);
 			o.style = optarg;
 		} else if (opt == 'o') {

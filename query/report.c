@@ -14,7 +14,9 @@ static const char *const core_lessons[] = {"focus", "pacing", "relationships"};
 
 int report_style_known(const char *name)
 {
-	return strcmp(name, "vancouver") == 0;
+	int style = cite_style_lookup(name);
+
+	return style == CITE_VANCOUVER || style == CITE_APA;
 }
 
 /* The works quoted, numbered in order of first quotation. */
@@ -375,10 +377,15 @@ static ev_status write_lesson(struct buf *out, const struct report_options *o,
 	return rc;
 }
 
+/* The numbered reference list, in STYLE (vancouver or apa), with the
+ * titles in italics as the style wants them; cite.c escapes the text. */
 static ev_status write_references(struct buf *out,
-				  const struct references *refs)
+				  const struct references *refs,
+				  const char *style)
 {
 	struct buf ref = BUF_INIT;
+	char(*suffixes)[4] = NULL;
+	int apa = cite_style_lookup(style) == CITE_APA;
 	ev_status rc;
 
 	rc = buf_addstr(out, "<section id=\"references\">\n"
@@ -388,20 +395,26 @@ static ev_status write_references(struct buf *out,
 				     "so there is nothing to cite.</p>\n");
 	if (!rc && refs->n)
 		rc = buf_addstr(out, "<ol class=\"references\">\n");
+	if (!rc && refs->n && apa) {
+		suffixes = calloc(refs->n, sizeof(*suffixes));
+		rc = suffixes ? cite_apa_suffixes(refs->works, refs->n,
+						  suffixes)
+			      : EV_NOMEM;
+	}
 	for (size_t i = 0; !rc && i < refs->n; i++) {
 		buf_reset(&ref);
-		rc = cite_vancouver(&refs->works[i], &ref);
+		rc = apa ? cite_apa_suffixed(&refs->works[i], CITE_HTML,
+					     suffixes[i], &ref)
+			 : cite_vancouver(&refs->works[i], CITE_HTML, &ref);
 		if (!rc)
-			rc = buf_printf(out, "<li id=\"ref-%zu\">", i + 1);
-		if (!rc)
-			rc = esc(out, buf_str(&ref));
-		if (!rc)
-			rc = buf_addstr(out, "</li>\n");
+			rc = buf_printf(out, "<li id=\"ref-%zu\">%s</li>\n",
+					i + 1, buf_str(&ref));
 	}
 	if (!rc && refs->n)
 		rc = buf_addstr(out, "</ol>\n");
 	if (!rc)
 		rc = buf_addstr(out, "</section>\n");
+	free(suffixes);
 	buf_release(&ref);
 	return rc;
 }
@@ -497,13 +510,16 @@ ev_status report_build(const char *index_dir, const struct report_options *o,
 		strvec_release(&so.lessons);
 	}
 	if (!rc)
-		rc = write_references(html, &refs);
+		rc = write_references(html, &refs, o->style);
 end:
 	if (!rc)
-		rc = buf_addstr(html, "<footer class=\"colophon\">Made by "
+		rc = buf_printf(html, "<footer class=\"colophon\">Made by "
 				      "evidence " PACKAGE_VERSION
-				      "; references in Vancouver style."
-				      "</footer>\n</body>\n</html>\n");
+				      "; references in %s style."
+				      "</footer>\n</body>\n</html>\n",
+				cite_style_lookup(o->style) == CITE_APA
+					? "APA"
+					: "Vancouver");
 out:
 	if (rc && msgp && !*msgp)
 		*msgp = strdup(status_to_string(rc));

@@ -31,7 +31,7 @@ struct report_options {
 				  lesson that has works */
 	enum map_axis by;      /* the map's columns */
 	unsigned top;	       /* passages quoted per lesson */
-	const char *style;     /* reference style: "vancouver" */
+	const char *style;     /* reference style: "vancouver", "apa" */
 	const char *generated; /* when, for people: "23 November 2026, ..." */
 };
 
