@@ -1433,6 +1433,18 @@ static ev_status bib_fill(const struct bib_entry *e, const char *type,
 		!strcmp(type, "chapter") || !strcmp(type, "paper-conference");
 	ev_status rc;
 
+	/* biblatex's entrysubtype tells magazine and newspaper articles
+	 * from journal ones; evidence also writes it on @online entries
+	 * for blog posts and feed items (the CSL type's name). */
+	v = bib_get(e, "entrysubtype");
+	if (v && !strcmp(type, "article-journal") && !strcmp(v, "magazine"))
+		type = "article-magazine";
+	else if (v && !strcmp(type, "article-journal") &&
+		 !strcmp(v, "newspaper"))
+		type = "article-newspaper";
+	else if (v && !strcmp(type, "webpage") &&
+		 (!strcmp(v, "post-weblog") || !strcmp(v, "post")))
+		type = v;
 	rc = record_set(&rec->type, type);
 	if (!rc && *e->key)
 		rc = record_set(&rec->citation_key, e->key);

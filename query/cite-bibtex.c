@@ -364,8 +364,10 @@ static ev_status add_latex(struct buf *out, const char *s)
 			st = buf_addstr(out, "---");
 		else if (len == 3 && (!strncmp(s + i, "\u2018", 3)))
 			st = buf_addstr(out, "`");
+		/* not "'", which a reader cannot tell from an apostrophe
+		 * typed as one */
 		else if (len == 3 && (!strncmp(s + i, "\u2019", 3)))
-			st = buf_addstr(out, "'");
+			st = buf_addstr(out, "\\textquoteright{}");
 		else if (len == 3 && (!strncmp(s + i, "\u201c", 3)))
 			st = buf_addstr(out, "``");
 		else if (len == 3 && (!strncmp(s + i, "\u201d", 3)))
@@ -555,6 +557,17 @@ ev_status cite_bibtex(const struct record *rec, const char *key,
 		st = field(out, "url", rec->url, VERBATIM);
 	if (!st)
 		st = field(out, "langid", rec->language, LATEX);
+	/* @article and @online each stand for several CSL types: say
+	 * which (biblatex's own words for magazines and newspapers), so
+	 * that the type survives a round trip */
+	if (!st && rec->type && !strcmp(rec->type, "article-magazine"))
+		st = field(out, "entrysubtype", "magazine", RAW);
+	else if (!st && rec->type && !strcmp(rec->type, "article-newspaper"))
+		st = field(out, "entrysubtype", "newspaper", RAW);
+	else if (!st && rec->type &&
+		 (!strcmp(rec->type, "post-weblog") ||
+		  !strcmp(rec->type, "post")))
+		st = field(out, "entrysubtype", rec->type, RAW);
 	if (!st && rec->keywords.n) {
 		buf_reset(&b);
 		for (size_t i = 0; !st && i < rec->keywords.n; i++)
