@@ -168,7 +168,7 @@ void hs_fail(struct hsource *hs, ev_status rc, int temporary,
 		out->temporary = 0;
 	if (!out->status || !temporary)
 		out->status = rc;
-	n = snprintf(msg, sizeof(msg), "%s: ", what ? what : "");
+	n = what ? snprintf(msg, sizeof(msg), "%s: ", what) : 0;
 	if (n < 0 || (size_t)n >= sizeof(msg))
 		n = 0;
 	va_start(ap, fmt);
@@ -872,10 +872,17 @@ static ev_status run_source(struct harvest *h, const struct source *src,
 		hs_note(&hs, "format '%s' is not known to this build; "
 			     "detecting it instead",
 			fmt);
-	if (h->opts->fetch)
+	if (h->opts->fetch) {
 		hs.fopts = *h->opts->fetch;
-	else
+	} else {
+		const char *env = getenv("EVIDENCE_RETRY_BASE_MS");
+
 		fetch_opts_default(&hs.fopts);
+		/* The first wait before a retry, doubling after; tests and
+		 * impatient users shorten it (evidence-harvest(1)). */
+		if (env && atol(env) > 0)
+			hs.fopts.backoff_base_ms = atol(env);
+	}
 	hs.fopts.rate_per_sec = source_rate(src, hs.fopts.rate_per_sec);
 	if (src->type == SOURCE_CROSSREF)
 		hs.fopts.max_per_host = 1;

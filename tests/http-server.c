@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -29,6 +30,9 @@
  * (the monotonic milliseconds of each /rate/ request, one per line),
  * /count/P (requests seen for a counted path P), /conc/X (200 ms each)
  * and /conc-max (the most /conc/ requests served at once);
+ * /cond/P serves the file P with an ETag and Last-Modified made from its
+ * size and mtime, and answers 304 to a matching If-None-Match (counted
+ * as /304/cond/P, so /count/304/cond/P tells how many bodies were saved);
  * anything else is a file under FIXTURE-DIR.
  */
 
@@ -152,6 +156,56 @@ static void serve_file(int fd, const char *path)
 	fclose(fp);
 }
 
+/* A fixture with validators, for conditional GET. */
+static void serve_conditional(int fd, const char *path, const char *req)
+{
+	char full[4096], etag[64], lastmod[64], extra[256], key[2100];
+	const char *inm = strcasestr(req, "\r\nIf-None-Match: ");
+	struct stat st;
+	struct tm tm;
+
+	path_count(path);
+	if (strstr(path, "..") ||
+	    snprintf(full, sizeof(full), "%s%s", fixtures, path + 5) >=
+		(int)sizeof(full) ||
+	    stat(full, &st) < 0) {
+		reply(fd, 404, NULL, "not found\n");
+		return;
+	}
+	snprintf(etag, sizeof(etag), "\"%lld-%lld\"", (long long)st.st_size,
+		 (long long)st.st_mtime);
+	strftime(lastmod, sizeof(lastmod), "%a, %d %b %Y %H:%M:%S GMT",
+		 gmtime_r(&st.st_mtime, &tm));
+	if (inm && !strncmp(inm + 17, etag, strlen(etag))) {
+		snprintf(key, sizeof(key), "/304%s", path);
+		path_count(key);
+		snprintf(extra, sizeof(extra), "HTTP/1.1 304 Not Modified\r\n"
+			 "ETag: %s\r\nConnection: close\r\n\r\n", etag);
+		put(fd, extra, strlen(extra));
+		return;
+	}
+	snprintf(extra, sizeof(extra), "ETag: %s\r\nLast-Modified: %s\r\n",
+		 etag, lastmod);
+	{
+		FILE *fp = fopen(full, "rb");
+		char body[65536];
+		size_t n = fp ? fread(body, 1, sizeof(body) - 1, fp) : 0;
+		char head[1024];
+
+		if (fp)
+			fclose(fp);
+		body[n] = '\0';
+		snprintf(head, sizeof(head),
+			 "HTTP/1.1 200 OK\r\nContent-Length: %zu\r\n"
+			 "Content-Type: %s\r\nConnection: close\r\n%s\r\n",
+			 n, strstr(path, ".htm") ? "text/html; charset=utf-8"
+						  : "application/octet-stream",
+			 extra);
+		put(fd, head, strlen(head));
+		put(fd, body, n);
+	}
+}
+
 /* Wait up to MS for the peer to close (or send); exit if it did. */
 static void idle(int fd, int ms)
 {
@@ -270,6 +324,8 @@ static void handle(int fd)
 			reply(fd, 200, "ETag: \"v1\"\r\nLast-Modified: "
 				       "Mon, 02 Nov 2026 10:00:00 GMT\r\n",
 			      "versioned\n");
+	} else if (!strncmp(path, "/cond/", 6)) {
+		serve_conditional(fd, path, req);
 	} else if (!strcmp(path, "/error-in-200")) {
 		reply(fd, 200, NULL, "error: no such record\n");
 	} else if (!strncmp(path, "/rate/", 6)) {

@@ -2,6 +2,7 @@
 # t2100-harvest.sh - harvest from file sources: counts, log, exit codes,
 # idempotence and kills
 . "${top_srcdir:-$(dirname "$0")/..}/tests/test-lib.sh"
+. "$top_srcdir/tests/harvest-lib.sh"
 
 evidence init >/dev/null
 
@@ -18,15 +19,6 @@ path = files
 type = file
 url = file://$TRASH/files/pair.json
 EOF
-
-# Everything under the store's records and keys and the index, with
-# modification times and content hashes, to tell whether a run wrote.
-snapshot() {
-	find "$EVIDENCE_DIR/store/records" "$EVIDENCE_DIR/store/keys" \
-		"$EVIDENCE_DIR/index" -type f -printf '%p %T@\n' | sort
-	find "$EVIDENCE_DIR/store/records" "$EVIDENCE_DIR/store/keys" \
-		"$EVIDENCE_DIR/index" -type f -exec sha256sum {} + | sort
-}
 
 # The log without its timestamps.
 log_counts() {
