@@ -83,6 +83,51 @@ static ev_status kind_source(struct sources *src, enum arg_kind kind,
 	return rc;
 }
 
+/*
+ * DOIs and PMIDs are fetched with the contact details, keys and base URL
+ * of the collection's first crossref and pubmed sources, when its
+ * sources file has them: the services then know who asks, and a test
+ * collection points add at its own server.  Returns an exit code.
+ */
+static int borrow_settings(struct sources *src, const char *path)
+{
+	static const char *const keys[] = {"base", "email", "api_key",
+					   "mailto"};
+	struct sources conf;
+	char err[600] = "";
+	ev_status rc;
+
+	sources_init(&conf);
+	rc = sources_load(path, &conf, err, sizeof(err));
+	if (rc == EV_NOT_FOUND) {
+		sources_release(&conf);
+		return EXIT_OK;
+	}
+	if (rc) {
+		cli_error("%s", err);
+		sources_release(&conf);
+		return rc == EV_USAGE ? EXIT_USAGE : status_to_exit(rc);
+	}
+	for (size_t i = 0; !rc && i < src->n; i++) {
+		struct source *s = &src->v[i];
+		const struct source *from = NULL;
+
+		if (s->type != SOURCE_PUBMED && s->type != SOURCE_CROSSREF)
+			continue;
+		for (size_t j = 0; !from && j < conf.n; j++)
+			if (conf.v[j].type == s->type)
+				from = &conf.v[j];
+		for (size_t k = 0; from && !rc && k < 4; k++) {
+			const char *v = source_get(from, keys[k]);
+
+			if (v && *v)
+				rc = source_append(s, keys[k], v);
+		}
+	}
+	sources_release(&conf);
+	return rc ? cli_fail(rc, "add", NULL) : EXIT_OK;
+}
+
 int cmd_add(struct cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -142,6 +187,9 @@ int cmd_add(struct cli *cli, int argc, char **argv)
 		sources_release(&src);
 		return code;
 	}
+	code = borrow_settings(&src, c.sources_path);
+	if (code)
+		goto out;
 	rc = store_open(c.store_dir, 1, &store, &msg);
 	if (rc) {
 		code = cli_fail(rc, "store", msg);

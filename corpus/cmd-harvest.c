@@ -136,6 +136,10 @@ int cmd_harvest(struct cli *cli, int argc, char **argv)
 		code = cli_fail(EV_NOMEM, "harvest", NULL);
 		goto out;
 	}
+	/* What a killed run left half-written here (the marker's
+	 * temporary file) goes; the store cleans its own. */
+	if (!opts.dry_run && fs_is_dir(hdir))
+		fs_remove_temps(hdir);
 	was_pending = fs_exists(pending);
 	if (!opts.dry_run && !no_index && !was_pending &&
 	    ((rc = fs_mkdirs(hdir, 0755)) ||

@@ -3,12 +3,6 @@
 
 #include "harvest-int.h"
 
-ev_status harvest_pubmed(struct hsource *hs)
-{
-	hs_fail(hs, EV_UNSUPPORTED, 0, NULL, "type pubmed: not built yet");
-	return EV_OK;
-}
-
 ev_status harvest_crossref(struct hsource *hs)
 {
 	hs_fail(hs, EV_UNSUPPORTED, 0, NULL, "type crossref: not built yet");

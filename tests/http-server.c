@@ -1,6 +1,7 @@
 /* http-server.c - a small HTTP/1.1 server for tests that misbehaves on demand */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -33,6 +34,9 @@
  * /cond/P serves the file P with an ETag and Last-Modified made from its
  * size and mtime, and answers 304 to a matching If-None-Match (counted
  * as /304/cond/P, so /count/304/cond/P tells how many bodies were saved);
+ * /eutils/esearch.fcgi and /eutils/efetch.fcgi act as NCBI's E-utilities
+ * (see eutils() below); every request to them is logged, with its
+ * monotonic milliseconds, to FIXTURE-DIR/requests.log;
  * anything else is a file under FIXTURE-DIR.
  */
 
@@ -206,6 +210,192 @@ static void serve_conditional(int fd, const char *path, const char *req)
 	}
 }
 
+/* The value of NAME in the query string Q, %-decoded, or "". */
+static void param(const char *q, const char *name, char *out, size_t outsz)
+{
+	size_t n = strlen(name), o = 0;
+	const char *p = q;
+
+	out[0] = '\0';
+	while (p && *p) {
+		if (!strncmp(p, name, n) && p[n] == '=') {
+			for (p += n + 1; *p && *p != '&' && o + 1 < outsz; p++) {
+				if (*p == '%' && p[1] && p[2]) {
+					char hex[3] = {p[1], p[2], 0};
+
+					out[o++] = (char)strtol(hex, NULL, 16);
+					p += 2;
+				} else {
+					out[o++] = *p == '+' ? ' ' : *p;
+				}
+			}
+			out[o] = '\0';
+			return;
+		}
+		p = strchr(p, '&');
+		if (p)
+			p++;
+	}
+}
+
+static void log_request(const char *path, const char *q)
+{
+	char name[4096], line[4096];
+	int fd;
+
+	snprintf(name, sizeof(name), "%s/requests.log", fixtures);
+	fd = open(name, O_WRONLY | O_APPEND | O_CREAT, 0644);
+	if (fd < 0)
+		return;
+	snprintf(line, sizeof(line), "%lld %s?%s\n", now_ms(), path,
+		 q ? q : "");
+	put(fd, line, strlen(line));
+	close(fd);
+}
+
+/* One generated PubmedArticle: PMID N, published in YEAR. */
+static void add_article(char *out, size_t outsz, long n, int year)
+{
+	size_t len = strlen(out);
+
+	snprintf(out + len, outsz - len,
+		 "<PubmedArticle><MedlineCitation Status=\"MEDLINE\" "
+		 "Owner=\"NLM\"><PMID Version=\"1\">%ld</PMID>"
+		 "<Article PubModel=\"Print\"><Journal><JournalIssue "
+		 "CitedMedium=\"Print\"><PubDate><Year>%d</Year></PubDate>"
+		 "</JournalIssue><Title>Journal of Generated Fixtures</Title>"
+		 "</Journal><ArticleTitle>Generated study %ld of general "
+		 "practice collaboration.</ArticleTitle><Abstract>"
+		 "<AbstractText>Practices in network %ld shared staff and "
+		 "took years to build trust.</AbstractText></Abstract>"
+		 "<AuthorList><Author><LastName>Fixture</LastName><ForeName>"
+		 "Gen</ForeName></Author></AuthorList><Language>eng"
+		 "</Language><PublicationTypeList><PublicationType>Journal "
+		 "Article</PublicationType></PublicationTypeList></Article>"
+		 "</MedlineCitation><PubmedData><ArticleIdList><ArticleId "
+		 "IdType=\"pubmed\">%ld</ArticleId></ArticleIdList>"
+		 "</PubmedData></PubmedArticle>\n",
+		 n, year, n, n, n);
+}
+
+/*
+ * The E-utilities, enough for the harvester's tests.  esearch: term
+ * "big" counts 250 records in a window of at most 400 days (mindate to
+ * maxdate) and 20000 otherwise, with WebEnv "WIN_<mindate>"; term
+ * "slowdown" answers 429 (Retry-After: 1) once, then as "pcn"; any other
+ * term T serves the fixture eutils/esearch-T.xml.  efetch: WebEnv
+ * "WIN_<date>" generates the records retstart.. of that window (PMID
+ * 10000000 + year%100 * 100000 + index); "id=" serves
+ * eutils/efetch-id-<ids>.xml when there is one and generates the records
+ * otherwise; any other WebEnv W serves eutils/efetch-W-<retstart>.xml.
+ */
+static void eutils(int fd, const char *path, const char *q)
+{
+	static char body[1 << 20];
+	char term[256], mindate[32], maxdate[32], webenv[128], ids[1024];
+	char file[4200];
+
+	log_request(path, q);
+	param(q, "term", term, sizeof(term));
+	param(q, "mindate", mindate, sizeof(mindate));
+	param(q, "maxdate", maxdate, sizeof(maxdate));
+	param(q, "WebEnv", webenv, sizeof(webenv));
+	param(q, "id", ids, sizeof(ids));
+	for (char *c = term; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') ||
+		      *c == '-'))
+			*c = '_';
+	if (strstr(path, "esearch")) {
+		if (!strcmp(term, "slowdown")) {
+			if (path_count("/eutils/slowdown") == 0) {
+				reply(fd, 429, "Retry-After: 1\r\n",
+				      "too many requests\n");
+				return;
+			}
+			snprintf(term, sizeof(term), "pcn");
+		}
+		if (!strcmp(term, "big")) {
+			int y1, m1, d1, y2, m2, d2;
+			long days = 100000;
+
+			if (sscanf(mindate, "%d/%d/%d", &y1, &m1, &d1) == 3 &&
+			    sscanf(maxdate, "%d/%d/%d", &y2, &m2, &d2) == 3)
+				days = (y2 - y1) * 366L + (m2 - m1) * 31L +
+				       (d2 - d1);
+			snprintf(body, sizeof(body),
+				 "<?xml version=\"1.0\" encoding=\"UTF-8\" "
+				 "?>\n<eSearchResult><Count>%d</Count>"
+				 "<RetMax>0</RetMax><RetStart>0</RetStart>"
+				 "<QueryKey>1</QueryKey><WebEnv>WIN_%.4s"
+				 "</WebEnv><IdList></IdList>"
+				 "<TranslationSet/><TranslationStack><TermSet>"
+				 "<Term>big</Term><Field>All Fields</Field>"
+				 "<Count>99999</Count><Explode>N</Explode>"
+				 "</TermSet></TranslationStack>"
+				 "</eSearchResult>\n",
+				 days <= 400 ? 250 : 20000,
+				 mindate[0] ? mindate : "0000");
+			reply(fd, 200, NULL, body);
+			return;
+		}
+		snprintf(file, sizeof(file), "/eutils/esearch-%s.xml", term);
+		serve_file(fd, file);
+		return;
+	}
+	if (!strncmp(webenv, "WIN_", 4)) {
+		char start_s[32], max_s[32];
+		long start, max, year = atol(webenv + 4);
+
+		param(q, "retstart", start_s, sizeof(start_s));
+		param(q, "retmax", max_s, sizeof(max_s));
+		start = atol(start_s);
+		max = atol(max_s);
+		snprintf(body, sizeof(body),
+			 "<?xml version=\"1.0\" ?>\n<PubmedArticleSet>\n");
+		for (long i = start; i < 250 && i < start + max; i++)
+			add_article(body, sizeof(body),
+				    10000000 + (year % 100) * 100000 + i,
+				    (int)year);
+		strcat(body, "</PubmedArticleSet>\n");
+		reply(fd, 200, NULL, body);
+		return;
+	}
+	if (ids[0]) {
+		char *id, *save = NULL;
+
+		for (char *c = ids; *c; c++)
+			if (*c == ',')
+				*c = '-';
+		snprintf(file, sizeof(file), "%s/eutils/efetch-id-%s.xml",
+			 fixtures, ids);
+		if (access(file, R_OK) == 0) {
+			snprintf(file, sizeof(file),
+				 "/eutils/efetch-id-%s.xml", ids);
+			serve_file(fd, file);
+			return;
+		}
+		snprintf(body, sizeof(body),
+			 "<?xml version=\"1.0\" ?>\n<PubmedArticleSet>\n");
+		for (id = strtok_r(ids, "-", &save); id;
+		     id = strtok_r(NULL, "-", &save))
+			add_article(body, sizeof(body), atol(id), 2021);
+		strcat(body, "</PubmedArticleSet>\n");
+		reply(fd, 200, NULL, body);
+		return;
+	}
+	{
+		char start_s[32];
+
+		param(q, "retstart", start_s, sizeof(start_s));
+		for (char *c = webenv; *c; c++)
+			if (*c == '/' || *c == '.')
+				*c = '_';
+		snprintf(file, sizeof(file), "/eutils/efetch-%s-%ld.xml",
+			 webenv, atol(start_s));
+		serve_file(fd, file);
+	}
+}
+
 /* Wait up to MS for the peer to close (or send); exit if it did. */
 static void idle(int fd, int ms)
 {
@@ -324,6 +514,9 @@ static void handle(int fd)
 			reply(fd, 200, "ETag: \"v1\"\r\nLast-Modified: "
 				       "Mon, 02 Nov 2026 10:00:00 GMT\r\n",
 			      "versioned\n");
+	} else if (!strcmp(path, "/eutils/esearch.fcgi") ||
+		   !strcmp(path, "/eutils/efetch.fcgi")) {
+		eutils(fd, path, q);
 	} else if (!strncmp(path, "/cond/", 6)) {
 		serve_conditional(fd, path, req);
 	} else if (!strcmp(path, "/error-in-200")) {
