@@ -106,6 +106,15 @@ ev_status harvest_europepmc(struct hsource *hs);
 ev_status harvest_openalex(struct hsource *hs);
 ev_status harvest_references(struct hsource *hs);
 
+/* Queue Crossref's /works/DOI for DOI (the references driver uses it). */
+ev_status harvest_crossref_doi(struct hsource *hs, const char *doi);
+
+/* The first (END 0) or last (END 1) day of a "since"/"until" value, in
+ * days since 1970-01-01: "2019" is 2019-01-01 or 2019-12-31.  -1 when S
+ * is NULL. */
+long harvest_date_days(const char *s, int end);
+void harvest_civil_from_days(long days, int *y, int *m, int *d);
+
 /* The "since" in force for the source (--since wins), or NULL. */
 const char *hs_since(struct hsource *hs);
 

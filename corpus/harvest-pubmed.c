@@ -32,7 +32,7 @@ static long days_from_civil(int y, int m, int d)
 	return era * 146097 + doe - 719468;
 }
 
-static void civil_from_days(long z, int *y, int *m, int *d)
+void harvest_civil_from_days(long z, int *y, int *m, int *d)
 {
 	long era, doe, yoe, doy, mp;
 
@@ -47,9 +47,7 @@ static void civil_from_days(long z, int *y, int *m, int *d)
 	*y = (int)(yoe + era * 400 + (*m <= 2));
 }
 
-/* The first (END 0) or last (END 1) day of a "since"/"until" value:
- * "2019" is 2019-01-01 or 2019-12-31.  -1 when S is NULL. */
-static long date_days(const char *s, int end)
+long harvest_date_days(const char *s, int end)
 {
 	int y = 0, m = 0, d = 0;
 
@@ -70,7 +68,7 @@ static ev_status add_day(struct buf *b, const char *key, long days)
 {
 	int y, m, d;
 
-	civil_from_days(days, &y, &m, &d);
+	harvest_civil_from_days(days, &y, &m, &d);
 	return buf_printf(b, "&%s=%04d/%02d/%02d", key, y, m, d);
 }
 
@@ -183,7 +181,7 @@ static void esearch_done(struct hsource *hs, struct hreq *rq,
 	}
 	if (count > PUBMED_CAP) {
 		if (lo < 0)
-			lo = date_days("1800", 0);
+			lo = harvest_date_days("1800", 0);
 		if (hi < 0) {
 			time_t now = time(NULL);
 
@@ -331,7 +329,7 @@ ev_status harvest_pubmed(struct hsource *hs)
 	if (source_get(hs->src, "pmid"))
 		rc = queue_ids(hs);
 	if (!rc && source_get(hs->src, "query"))
-		rc = queue_esearch(hs, date_days(hs_since(hs), 0),
-				   date_days(until, 1));
+		rc = queue_esearch(hs, harvest_date_days(hs_since(hs), 0),
+				   harvest_date_days(until, 1));
 	return rc;
 }

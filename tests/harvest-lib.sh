@@ -25,6 +25,16 @@ start_server() {
 	export BASE SERVED
 }
 
+# requests PATTERN: the requests the server logged (E-utilities and
+# /api/) whose line matches PATTERN.
+requests() {
+	grep -- "$1" "$SERVED/requests.log"
+}
+
+# Retries come quickly in tests.
+EVIDENCE_RETRY_BASE_MS=20
+export EVIDENCE_RETRY_BASE_MS
+
 stop_server() {
 	exec 9>&-
 	wait "$SERVER_PID" 2>/dev/null

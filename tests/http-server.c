@@ -37,6 +37,10 @@
  * /eutils/esearch.fcgi and /eutils/efetch.fcgi act as NCBI's E-utilities
  * (see eutils() below); every request to them is logged, with its
  * monotonic milliseconds, to FIXTURE-DIR/requests.log;
+ * /api/P?...cursor=C (or cursorMark=C) serves the page
+ * FIXTURE-DIR/api/P-<query>-<cursor>.json, query and cursor reduced to
+ * [a-z0-9-] ("*" becomes "_"), for the cursor-paged APIs; requests under
+ * /api/ are logged like the E-utilities';
  * anything else is a file under FIXTURE-DIR.
  */
 
@@ -253,6 +257,14 @@ static void log_request(const char *path, const char *q)
 	close(fd);
 }
 
+static void sanitise(char *s)
+{
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+		      *s == '-'))
+			*s = '_';
+}
+
 /* One generated PubmedArticle: PMID N, published in YEAR. */
 static void add_article(char *out, size_t outsz, long n, int year)
 {
@@ -301,10 +313,7 @@ static void eutils(int fd, const char *path, const char *q)
 	param(q, "maxdate", maxdate, sizeof(maxdate));
 	param(q, "WebEnv", webenv, sizeof(webenv));
 	param(q, "id", ids, sizeof(ids));
-	for (char *c = term; *c; c++)
-		if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') ||
-		      *c == '-'))
-			*c = '_';
+	sanitise(term);
 	if (strstr(path, "esearch")) {
 		if (!strcmp(term, "slowdown")) {
 			if (path_count("/eutils/slowdown") == 0) {
@@ -394,6 +403,28 @@ static void eutils(int fd, const char *path, const char *q)
 			 webenv, atol(start_s));
 		serve_file(fd, file);
 	}
+}
+
+/* A page of a cursor-paged API, or a file when no cursor is asked. */
+static void cursor_api(int fd, const char *path, const char *q)
+{
+	char query[256], cursor[256], file[4200];
+
+	log_request(path, q);
+	param(q, "cursor", cursor, sizeof(cursor));
+	if (!cursor[0])
+		param(q, "cursorMark", cursor, sizeof(cursor));
+	if (!q || !cursor[0]) {
+		serve_file(fd, path);
+		return;
+	}
+	param(q, "query", query, sizeof(query));
+	if (!query[0])
+		param(q, "search", query, sizeof(query));
+	sanitise(query);
+	sanitise(cursor);
+	snprintf(file, sizeof(file), "%s-%s-%s.json", path, query, cursor);
+	serve_file(fd, file);
 }
 
 /* Wait up to MS for the peer to close (or send); exit if it did. */
@@ -517,6 +548,8 @@ static void handle(int fd)
 	} else if (!strcmp(path, "/eutils/esearch.fcgi") ||
 		   !strcmp(path, "/eutils/efetch.fcgi")) {
 		eutils(fd, path, q);
+	} else if (!strncmp(path, "/api/", 5)) {
+		cursor_api(fd, path, q);
 	} else if (!strncmp(path, "/cond/", 6)) {
 		serve_conditional(fd, path, req);
 	} else if (!strcmp(path, "/error-in-200")) {

@@ -7,8 +7,6 @@
 
 evidence init >/dev/null
 start_server "$FIXTURES/harvest/http"
-EVIDENCE_RETRY_BASE_MS=20
-export EVIDENCE_RETRY_BASE_MS
 
 cat >pages.conf <<EOF
 [pages]

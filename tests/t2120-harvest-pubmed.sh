@@ -6,18 +6,11 @@
 
 evidence init >/dev/null
 start_server "$FIXTURES/harvest"
-EVIDENCE_RETRY_BASE_MS=20
-export EVIDENCE_RETRY_BASE_MS
 
 # pubmed_conf NAME QUERY [MORE LINES]: a sources file with one source.
 pubmed_conf() {
 	printf '[%s]\ntype = pubmed\nbase = %s/eutils/\nquery = %s\nemail = tester@example.org\n%s' \
 		"$1" "$BASE" "$2" "${3:-}" >"$1.conf"
-}
-
-# The requests the server saw whose line matches $1.
-requests() {
-	grep -- "$1" "$SERVED/requests.log"
 }
 
 test_expect_success 'esearch with the history server, then efetch' '
