@@ -384,10 +384,3 @@ ev_status harvest_openalex(struct hsource *hs)
 {
 	return queue_search(hs, API_OPENALEX, "*", 0);
 }
-
-ev_status harvest_references(struct hsource *hs)
-{
-	hs_fail(hs, EV_UNSUPPORTED, 0, NULL,
-		"type references: not built yet");
-	return EV_OK;
-}

@@ -106,6 +106,15 @@ ev_status harvest_europepmc(struct hsource *hs);
 ev_status harvest_openalex(struct hsource *hs);
 ev_status harvest_references(struct hsource *hs);
 
+/* Queue efetch for the PMIDs in IDS, 200 a request, at the base URL
+ * that the source's BASE_KEY names (the references driver uses it). */
+ev_status harvest_pubmed_ids(struct hsource *hs, const struct strvec *ids,
+			     const char *base_key);
+
+/* Run what is queued on the source's fetcher now (a driver that works
+ * in rounds). */
+ev_status hs_run(struct hsource *hs);
+
 /* Queue Crossref's /works/DOI for DOI (the references driver uses it). */
 ev_status harvest_crossref_doi(struct hsource *hs, const char *doi);
 

@@ -280,27 +280,27 @@ static void efetch_done(struct hsource *hs, struct hreq *rq,
 		    NULL, NULL);
 }
 
-/* efetch by id, PUBMED_BATCH at a time. */
-static ev_status queue_ids(struct hsource *hs)
+ev_status harvest_pubmed_ids(struct hsource *hs, const struct strvec *ids,
+			     const char *base_key)
 {
-	char *base = hs_base(hs, "base", PUBMED_BASE);
+	char *base = hs_base(hs, base_key, PUBMED_BASE);
 	struct buf url = BUF_INIT;
-	const char *pmid;
-	size_t pos = 0;
 	int n = 0;
 	ev_status rc = base ? EV_OK : EV_NOMEM;
 
-	while (!rc) {
-		pmid = source_next(hs->src, "pmid", &pos);
-		if (pmid && strspn(pmid, "0123456789") != strlen(pmid)) {
+	for (size_t i = 0; !rc && i <= ids->n; i++) {
+		const char *pmid = i < ids->n ? ids->v[i] : NULL;
+
+		if (pmid && (!*pmid || strspn(pmid, "0123456789") !=
+					   strlen(pmid))) {
 			hs_fail(hs, EV_USAGE, 0, pmid, "not a PMID");
 			continue;
 		}
-		if (pmid && n == 0)
-			rc = buf_printf(&url, "%sefetch.fcgi?db=pubmed&id=%s",
-					base, pmid);
-		else if (pmid)
-			rc = buf_printf(&url, ",%s", pmid);
+		if (pmid)
+			rc = n ? buf_printf(&url, ",%s", pmid)
+			       : buf_printf(&url,
+					    "%sefetch.fcgi?db=pubmed&id=%s",
+					    base, pmid);
 		if (pmid)
 			n++;
 		if (!rc && n && (!pmid || n == PUBMED_BATCH)) {
@@ -313,8 +313,6 @@ static ev_status queue_ids(struct hsource *hs)
 			buf_reset(&url);
 			n = 0;
 		}
-		if (!pmid)
-			break;
 	}
 	buf_release(&url);
 	free(base);
@@ -326,8 +324,17 @@ ev_status harvest_pubmed(struct hsource *hs)
 	ev_status rc = EV_OK;
 	const char *until = source_get(hs->src, "until");
 
-	if (source_get(hs->src, "pmid"))
-		rc = queue_ids(hs);
+	if (source_get(hs->src, "pmid")) {
+		struct strvec ids = STRVEC_INIT;
+		const char *pmid;
+		size_t pos = 0;
+
+		while (!rc && (pmid = source_next(hs->src, "pmid", &pos)))
+			rc = strvec_push(&ids, pmid);
+		if (!rc)
+			rc = harvest_pubmed_ids(hs, &ids, "base");
+		strvec_release(&ids);
+	}
 	if (!rc && source_get(hs->src, "query"))
 		rc = queue_esearch(hs, harvest_date_days(hs_since(hs), 0),
 				   harvest_date_days(until, 1));

@@ -527,6 +527,11 @@ static void dispatch(struct fetch_result *res, void *arg)
 	free(rq);
 }
 
+ev_status hs_run(struct hsource *hs)
+{
+	return fetch_run(hs->f, dispatch, NULL);
+}
+
 /* --- file --- */
 
 static int cmp_str(const void *x, const void *y)
