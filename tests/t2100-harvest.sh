@@ -50,6 +50,28 @@ test_expect_success 'the log says which source found what (exact JSON)' '
 	log_counts >actual &&
 	test_cmp expect actual
 '
+test_expect_success 'the log as text: a line per run, a line per source' '
+	evidence log >log.txt &&
+	test $(wc -l <log.txt) = 3 &&
+	grep -q "^20[0-9-]*T[0-9:]*Z  20[0-9-]*T[0-9:]*Z  exit 0$" log.txt &&
+	grep -q "^  local (file): found 3, new 3, updated 0, unchanged 0, not modified 0, duplicate 0, failed 0$" log.txt &&
+	grep -q "^  again (file): found 2, new 0, updated 0, unchanged 0, not modified 0, duplicate 2, failed 0$" log.txt
+'
+test_expect_success 'a run cut short in the log is skipped, saying so' '
+	cp "$EVIDENCE_DIR/store/harvest/runs.jsonl" saved.jsonl &&
+	printf "{\"started\":\"2026" >>"$EVIDENCE_DIR/store/harvest/runs.jsonl" &&
+	evidence log --format json >log.json 2>err &&
+	test "$(jq ".runs | length" log.json)" = 1 &&
+	grep -q "1 unreadable lines skipped" err &&
+	cp saved.jsonl "$EVIDENCE_DIR/store/harvest/runs.jsonl"
+'
+test_expect_success 'help shows the harvest, log and sources.conf pages' '
+	if command -v man >/dev/null 2>&1; then
+		evidence help harvest | grep -q "not modified" &&
+		evidence help sources.conf | grep -q "pubmed_base" &&
+		evidence help log | grep -q "format_version"
+	fi
+'
 test_expect_success 'the works are stored and indexed, provenance names the source' '
 	evidence show --format json 10.5555/harvest.fix.1 >show.json &&
 	test "$(jq -r ".provenance[0].source" show.json)" = local &&

@@ -144,5 +144,59 @@ test_expect_success 'add DOI asks Crossref, through the collection source' '
 		test $code = 0 && grep -q "^1 files: " out
 	fi
 '
+# cursor_file CURSOR: a cursor as the test server names its page.
+cursor_file() {
+	printf %s "$1" | tr -c 'a-z0-9-' '_'
+}
+
+if [ -d "$SAMPLES/crossref" ] && [ -d "$SAMPLES/europepmc" ] &&
+	[ -d "$SAMPLES/openalex" ]; then
+	test_expect_success 'samples: a real Crossref list and work' '
+		cp "$SAMPLES/crossref/rest-works-list-three-items.json" \
+			"$SERVED/api/crossref/works-sample-_.json" &&
+		mkdir -p "$SERVED/api/crossref/works/10.1017" &&
+		cp "$SAMPLES/crossref/rest-works-single-cambridge-journal-article.json" \
+			"$SERVED/api/crossref/works/10.1017/s1047951103000064" &&
+		api_conf crs crossref sample "doi = 10.1017/S1047951103000064
+" &&
+		run_source crs &&
+		test $(requests works | wc -l) = 2 &&
+		if [ -n "$have_crossref" ]; then
+			test $code = 0 &&
+			grep -q "^crs (crossref): found 4, new 4, .* failed 0$" out
+		fi
+	'
+	test_expect_success 'samples: real Europe PMC pages, to the empty one' '
+		next=$(jq -r .nextCursorMark "$SAMPLES/europepmc/search-core-json-25-results.json") &&
+		cp "$SAMPLES/europepmc/search-core-json-25-results.json" \
+			"$SERVED/api/europepmc/search-sample-_.json" &&
+		cp "$SAMPLES/europepmc/search-no-results.json" \
+			"$SERVED/api/europepmc/search-sample-$(cursor_file "$next").json" &&
+		api_conf eps europepmc sample &&
+		run_source eps &&
+		test $(requests search | wc -l) = 2 &&
+		if [ -n "$have_europepmc" ]; then
+			test $code = 0 &&
+			grep -q "^eps (europepmc): found 25, .* failed 0$" out
+		fi
+	'
+	test_expect_success 'samples: real OpenAlex pages, to next_cursor null' '
+		next=$(jq -r .meta.next_cursor "$SAMPLES/openalex/works-list-cursor-page-1.json") &&
+		cp "$SAMPLES/openalex/works-list-cursor-page-1.json" \
+			"$SERVED/api/openalex/works-sample-_.json" &&
+		cp "$SAMPLES/openalex/works-list-cursor-page-2-empty.json" \
+			"$SERVED/api/openalex/works-sample-$(cursor_file "$next").json" &&
+		api_conf oas openalex sample &&
+		run_source oas &&
+		test $(requests works | wc -l) = 2 &&
+		if [ -n "$have_openalex" ]; then
+			test $code = 0 &&
+			grep -q "^oas (openalex): found 2, .* failed 0$" out
+		fi
+	'
+else
+	test_skip 'samples: real Crossref, Europe PMC and OpenAlex answers' \
+		'../shared/samples is absent (set EVIDENCE_SHARED)'
+fi
 stop_server
 test_done
