@@ -186,7 +186,8 @@ void hs_fetch_failed(struct hsource *hs, const struct fetch_result *res)
 
 	/* A refused private address is EV_NETWORK but no rerun cures it;
 	 * fetch.c says so in its message. */
-	if (res->error && strstr(res->error, "private"))
+	if (res->error &&
+	    strstr(res->error, "refused to connect to a private address"))
 		temporary = 0;
 	hs_fail(hs, res->status, temporary, NULL, "%s",
 		res->error ? res->error : status_to_string(res->status));
@@ -891,6 +892,15 @@ static ev_status run_source(struct harvest *h, const struct source *src,
 	hs.fopts.rate_per_sec = source_rate(src, hs.fopts.rate_per_sec);
 	if (src->type == SOURCE_CROSSREF)
 		hs.fopts.max_per_host = 1;
+	/* The source's own limits, for a server that allows more (or
+	 * asks for less) than the defaults. */
+	if (source_get(src, "rate"))
+		hs.fopts.rate_per_sec = atol(source_get(src, "rate"));
+	if (source_get(src, "connections")) {
+		hs.fopts.max_per_host = atol(source_get(src, "connections"));
+		if (hs.fopts.max_total < hs.fopts.max_per_host)
+			hs.fopts.max_total = hs.fopts.max_per_host;
+	}
 	if (source_loopback(src))
 		hs.fopts.allow_private = 1;
 

@@ -53,6 +53,8 @@ static const struct key_rule {
     {"follow", 0, T(FEED)},
     {"depth", 0, T(REFERENCES)},
     {"pubmed_base", 0, T(REFERENCES)},
+    {"rate", 0, ANY},
+    {"connections", 0, ANY},
 };
 
 static const struct key_rule *find_rule(const char *key)
@@ -307,6 +309,13 @@ static ev_status add_entry(struct reader *r, struct source *src,
 	if (!strcmp(key, "depth") &&
 	    (strlen(value) != 1 || value[0] < '1' || value[0] > '5')) {
 		rc = fail(r, r->line, "depth must be 1 to 5");
+		goto out;
+	}
+	if ((!strcmp(key, "rate") || !strcmp(key, "connections")) &&
+	    (strspn(value, "0123456789") != strlen(value) ||
+	     atol(value) < 1 || atol(value) > 1000)) {
+		rc = fail(r, r->line, "%s must be a whole number from 1 to "
+			  "1000", key);
 		goto out;
 	}
 	if (!strcmp(key, "path") && value[0] != '/' && base_dir) {

@@ -100,6 +100,14 @@ test_expect_success 'a redirect loop stops, the source fails' '
 	test $code = 1 &&
 	test "$(server_count /redirect-loop)" -le 6
 '
+test_expect_success 'a source not configured on loopback may not reach it' '
+	n=$(server_count /cond/second.html) &&
+	printf "[sneaky]\ntype = page\nurl = http://2130706433:$PORT/cond/second.html\n" >sneaky.conf &&
+	{ evidence harvest --sources sneaky.conf >out 2>err; code=$?; } &&
+	test $code = 1 &&
+	grep -q "refused to connect to a private address" err &&
+	test "$(server_count /cond/second.html)" = "$n"
+'
 test_expect_success 'add URL fetches and stores one page' '
 	evidence add "$BASE/cond/second.html" >out &&
 	grep -q "^1 files: 0 new, 1 updated, 0 unchanged works; 0 skipped$" out &&

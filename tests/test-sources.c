@@ -44,6 +44,10 @@ static const struct bad_case {
     {"[a]\ntype = file\nurl = http://x/\n",
      "dir/s.conf:3: type file takes only file:// URLs"},
     {"[a]\ntype = crossref\nmailto =\n", "dir/s.conf:3: 'mailto' has no"},
+    {"[a]\ntype = page\nurl = http://x/\nrate = 0\n",
+     "dir/s.conf:4: rate must be a whole number from 1 to 1000"},
+    {"[a]\ntype = page\nurl = http://x/\nconnections = 2x\n",
+     "dir/s.conf:4: connections must be a whole number from 1 to 1000"},
     /* The section is checked when the next one starts, so the message
      * names the header of the section at fault, not the next one. */
     {"[a]\ntype = pubmed\n\n[b]\ntype = file\npath = x\n",
