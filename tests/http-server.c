@@ -41,6 +41,8 @@
  * FIXTURE-DIR/api/P-<query>-<cursor>.json, query and cursor reduced to
  * [a-z0-9-] ("*" becomes "_"), for the cursor-paged APIs; requests under
  * /api/ are logged like the E-utilities';
+ * /latency/MS/gen/N waits MS milliseconds, then serves a small generated
+ * article page number N (for the benchmark);
  * anything else is a file under FIXTURE-DIR.
  */
 
@@ -548,6 +550,25 @@ static void handle(int fd)
 	} else if (!strcmp(path, "/eutils/esearch.fcgi") ||
 		   !strcmp(path, "/eutils/efetch.fcgi")) {
 		eutils(fd, path, q);
+	} else if (!strncmp(path, "/latency/", 9)) {
+		char *gen = strstr(path, "/gen/");
+		char body[2048];
+		long num = gen ? atol(gen + 5) : 0;
+
+		usleep((useconds_t)atoi(path + 9) * 1000);
+		snprintf(body, sizeof(body),
+			 "<!DOCTYPE html><html><head><meta charset=\"utf-8\">"
+			 "<meta name=\"citation_title\" content=\"Generated "
+			 "page %ld on practices working together\">"
+			 "<meta name=\"citation_author\" content=\"Bench, "
+			 "Page\"><meta name=\"citation_publication_date\" "
+			 "content=\"2024/01/01\"></head><body><article><p>"
+			 "Page %ld: the practices in this network built trust "
+			 "over years, one shared service at a time.</p><p>They "
+			 "kept a focused remit and under-promised.</p>"
+			 "</article></body></html>\n",
+			 num, num);
+		reply(fd, 200, NULL, body);
 	} else if (!strncmp(path, "/api/", 5)) {
 		cursor_api(fd, path, q);
 	} else if (!strncmp(path, "/cond/", 6)) {
