@@ -108,6 +108,23 @@ test_expect_success 'a source not configured on loopback may not reach it' '
 	grep -q "refused to connect to a private address" err &&
 	test "$(server_count /cond/second.html)" = "$n"
 '
+test_expect_success 'an endless body stops at the cap: nothing stored, exit 1' '
+	printf "[endless]\ntype = page\nurl = $BASE/endless\n" >endless.conf &&
+	before=$(find "$EVIDENCE_DIR/store/records" -type f | wc -l) &&
+	{ evidence harvest --sources endless.conf 2>err; code=$?; } &&
+	test $code = 1 &&
+	after=$(find "$EVIDENCE_DIR/store/records" -type f | wc -l) &&
+	test "$before" = "$after"
+'
+test_expect_success 'search keeps working while a harvest runs' '
+	printf "[slow]\ntype = page\nurl = $BASE/latency/2000/gen/7\n" >slow.conf &&
+	{ evidence harvest --sources slow.conf >slow.out 2>&1 & } &&
+	sleep 0.5 &&
+	evidence search --format json trust >hits.json &&
+	test "$(jq ".hits | length" hits.json)" -ge 1 &&
+	wait &&
+	grep -q "found 1, new 1," slow.out
+'
 test_expect_success 'add URL fetches and stores one page' '
 	evidence add "$BASE/cond/second.html" >out &&
 	grep -q "^1 files: 0 new, 1 updated, 0 unchanged works; 0 skipped$" out &&
