@@ -219,8 +219,20 @@ int url_is_loopback(const char *url)
 	if (*host == '[')
 		return !strncmp(host, "[::1]", 5);
 	n = strcspn(host, ":/?#");
-	return (n >= 4 && !strncmp(host, "127.", 4)) ||
-	       (n == 9 && !strncasecmp(host, "localhost", 9));
+	/* Only a literal 127.x.y.z: a name such as 127.0.0.1.example.org
+	 * may resolve anywhere. */
+	if (n >= 7 && !strncmp(host, "127.", 4)) {
+		int dots = 0;
+
+		for (size_t i = 0; i < n; i++) {
+			if (host[i] == '.')
+				dots++;
+			else if (host[i] < '0' || host[i] > '9')
+				return 0;
+		}
+		return dots == 3;
+	}
+	return n == 9 && !strncasecmp(host, "localhost", 9);
 }
 
 enum format hs_format(const char *name)

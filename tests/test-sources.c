@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "harvest-int.h"
 #include "runlog.h"
 #include "sources.h"
 #include "tap.h"
@@ -224,8 +225,74 @@ static void test_runlog(void)
 	is_int(n, 0, "and has no runs");
 }
 
+/* The date windows harvest sends to the APIs. */
+static void test_windows(void)
+{
+	static const struct {
+		const char *s;
+		int end;
+		const char *want; /* YYYY-MM-DD */
+	} cases[] = {
+	    {"2019", 0, "2019-01-01"},
+	    {"2019", 1, "2019-12-31"},
+	    {"2020-02", 1, "2020-02-29"}, /* leap year */
+	    {"2019-02", 1, "2019-02-28"},
+	    {"2100-02", 1, "2100-02-28"}, /* a century is not leap */
+	    {"2000-02", 1, "2000-02-29"}, /* but every 400th year is */
+	    {"2019-12", 1, "2019-12-31"}, /* the month end rolls the year */
+	    {"2019/03/04", 0, "2019-03-04"},
+	    {"1800", 0, "1800-01-01"},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		int y, m, d;
+		char got[16];
+
+		harvest_civil_from_days(
+		    harvest_date_days(cases[i].s, cases[i].end), &y, &m, &d);
+		snprintf(got, sizeof(got), "%04d-%02d-%02d", y, m, d);
+		is_str(got, cases[i].want, "window %s %s", cases[i].s,
+		       cases[i].end ? "end" : "start");
+	}
+	is_int(harvest_date_days("1970", 0), 0, "day 0 is 1970-01-01");
+	is_int(harvest_date_days(NULL, 0), -1, "no date, no day");
+	is_int(harvest_date_days("2020-01-02", 0) -
+		   harvest_date_days("2019-01-01", 0),
+	       366, "2019 has 365 days");
+}
+
+static void test_loopback(void)
+{
+	static const struct {
+		const char *url;
+		int loopback;
+	} cases[] = {
+	    {"http://127.0.0.1:8080/x", 1},
+	    {"http://127.9.9.9/", 1},
+	    {"http://localhost/", 1},
+	    {"http://LOCALHOST:1/", 1},
+	    {"http://[::1]:80/", 1},
+	    /* Other spellings of loopback are not loopback to the check,
+	     * so the fetcher's address check refuses them. */
+	    {"http://2130706433/", 0},
+	    {"http://localhost.example.org/", 0},
+	    /* A name that starts like a loopback address is a name. */
+	    {"http://127.0.0.1.example.org/", 0},
+	    {"http://127.1/", 0},
+	    {"https://api.crossref.org/", 0},
+	    {"file:///tmp/x", 0},
+	    {"no scheme", 0},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++)
+		is_int(url_is_loopback(cases[i].url), cases[i].loopback,
+		       "loopback: %s", cases[i].url);
+}
+
 int main(void)
 {
+	test_windows();
+	test_loopback();
 	test_bad();
 	test_good();
 	test_dates();
