@@ -43,8 +43,11 @@ static int cmd_help(struct cli *cli, int argc, char **argv);
 
 static const struct command commands[] = {
 	{"init", cmd_init, CMD_DB_WRITE, "create a collection"},
+	{"harvest", cmd_harvest, CMD_DB_WRITE,
+	 "fetch what the sources file names; store and index it"},
+	{"log", cmd_log, CMD_DB_READ, "every harvest run with its counts"},
 	{"add", cmd_add, CMD_DB_WRITE,
-	 "import files into the store and index them"},
+	 "add works by DOI, PMID, URL or file, and index them"},
 	{"index", cmd_index, CMD_DB_WRITE, "bring the index up to date"},
 	{"search", cmd_search, CMD_DB_READ, "rank evidence for a query"},
 	{"show", cmd_show, CMD_DB_READ,
@@ -106,6 +109,7 @@ static int cmd_help(struct cli *cli, int argc, char **argv)
 		    strcmp(topic, "query-syntax") != 0 &&
 		    strcmp(topic, "lessons.conf") != 0 &&
 		    strcmp(topic, "collection") != 0 &&
+		    strcmp(topic, "sources.conf") != 0 &&
 		    strcmp(topic, "json") != 0) {
 			cli_error("help: no manual for '%s'; the commands "
 				  "are listed by 'evidence --help'",

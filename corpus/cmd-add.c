@@ -1,189 +1,131 @@
-/* cmd-add.c - "evidence add": import files into the store, index them */
+/* cmd-add.c - "evidence add": one-off additions, harvested then indexed */
 #include "config.h"
 
-#include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "cli.h"
-#include "fsutil.h"
+#include "harvest.h"
 #include "parse.h"
 #include "setup.h"
-#include "store.h"
 #include "text.h"
 
 static const char usage[] =
-    "evidence add [--format FORMAT] [--no-index] FILE|DIR...";
+    "evidence add [--format FORMAT] [--no-index] DOI|PMID|URL|FILE|DIR...";
 
-/* Folders deeper than this are a loop or a mistake. */
-#define MAX_DEPTH 32
-
-struct add_ctx {
-	struct cli *cli;
-	struct store *store;
-	enum format format;
-	struct strvec ids; /* works stored or updated, to index */
-	unsigned long files, skipped;
-	unsigned long added, updated, unchanged;
-	const char *current; /* the file being read */
-	ev_status store_rc;  /* a store failure stops everything */
-};
-
-static ev_status store_one(struct record *rec, void *arg)
+static void print_note(void *arg, const char *source, const char *msg)
 {
-	struct add_ctx *a = arg;
-	enum store_outcome outcome;
+	(void)arg;
+	(void)source;
+	cli_error("add: %s (skipped)", msg);
+}
+
+/* What an argument names: a file or folder that exists, a URL, a DOI
+ * ("10.1136/bmj.m3353", "doi:...", "https://doi.org/..."), a PMID
+ * ("31488421", "pmid:..."); anything else is taken as a file, which
+ * then fails with the system's reason. */
+enum arg_kind { ARG_FILE, ARG_URL, ARG_DOI, ARG_PMID };
+
+static enum arg_kind arg_kind(const char *arg, char *key, size_t keysz)
+{
+	struct stat st;
+	const char *p = arg;
+
+	snprintf(key, keysz, "%s", arg);
+	if (stat(arg, &st) == 0)
+		return ARG_FILE;
+	if (str_istarts_with(arg, "doi:") ||
+	    str_istarts_with(arg, "https://doi.org/") ||
+	    str_istarts_with(arg, "http://dx.doi.org/") ||
+	    str_starts_with(arg, "10.")) {
+		if (doi_normalise(key))
+			return ARG_DOI;
+		snprintf(key, keysz, "%s", arg);
+	}
+	if (str_istarts_with(arg, "http://") ||
+	    str_istarts_with(arg, "https://") ||
+	    str_istarts_with(arg, "file://"))
+		return ARG_URL;
+	if (str_istarts_with(p, "pmid:"))
+		p += 5;
+	if (*p && strlen(p) <= 9 && strspn(p, "0123456789") == strlen(p)) {
+		snprintf(key, keysz, "%s", p);
+		return ARG_PMID;
+	}
+	return ARG_FILE;
+}
+
+/* The section of SRC that takes KIND, made on first use; provenance
+ * then names the kind ("file", "page", "crossref", "pubmed"). */
+static ev_status kind_source(struct sources *src, enum arg_kind kind,
+			     int file_url, const char *format,
+			     struct source **out)
+{
+	static const char *const names[] = {"file", "page", "crossref",
+					    "pubmed"};
+	static const enum source_type types[] = {
+	    SOURCE_FILE, SOURCE_PAGE, SOURCE_CROSSREF, SOURCE_PUBMED};
+	size_t k = file_url ? ARG_FILE : kind;
 	ev_status rc;
 
-	rc = store_put(a->store, rec, &outcome);
-	if (rc) {
-		a->store_rc = rc;
-		return rc;
-	}
-	switch (outcome) {
-	case STORE_NEW:
-		a->added++;
-		break;
-	case STORE_UPDATED:
-		a->updated++;
-		break;
-	case STORE_UNCHANGED:
-		a->unchanged++;
-		return EV_OK;
-	}
-	return strvec_push_unique(&a->ids, rec->id);
-}
-
-/* Import one file.  A file that cannot be read or parsed is reported,
- * counted and skipped; only a failure of the store stops the run. */
-static ev_status add_file(struct add_ctx *a, const char *path)
-{
-	struct parse_input in = {0};
-	char *abs = NULL, *url = NULL;
-	char err[512] = "";
-	ev_status rc;
-	int fd;
-
-	a->files++;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0) {
-		cli_error("add: %s: %s (skipped)", path, strerror(errno));
-		a->skipped++;
-		return EV_OK;
-	}
-	abs = realpath(path, NULL);
-	if (abs && asprintf(&url, "file://%s", abs) < 0)
-		url = NULL;
-	in.name = path;
-	in.url = url;
-	in.fd = fd;
-	a->current = path;
-	rc = parse_input(a->format, &in, store_one, a, err, sizeof(err));
-	close(fd);
-	free(abs);
-	free(url);
-	if (a->store_rc) {
-		cli_error("add: %s: %s", path, store_errmsg(a->store));
-		return a->store_rc;
-	}
-	if (rc == EV_NOMEM)
-		return rc;
-	if (rc) {
-		cli_error("add: %s: %s (skipped)", path,
-			  err[0] ? err : status_to_string(rc));
-		a->skipped++;
-	}
-	return EV_OK;
-}
-
-static int cmp_str(const void *x, const void *y)
-{
-	return strcmp(*(char *const *)x, *(char *const *)y);
-}
-
-/* Files a folder walk imports: those whose format is told by their
- * name, so that a README or an image beside the records is left alone.
- * A file named on the command line is always read. */
-static int importable(const char *name)
-{
-	static const char *const exts[] = {
-	    ".txt",  ".text", ".html", ".htm",  ".xhtml", ".xml",
-	    ".nxml", ".json", ".rss",  ".atom", ".rdf",   ".ris",
-	    ".nbib", ".medline", ".bib",
-	};
-
-	for (size_t i = 0; i < sizeof(exts) / sizeof(*exts); i++)
-		if (str_iends_with(name, exts[i]))
-			return 1;
-	return 0;
-}
-
-static ev_status add_path(struct add_ctx *a, const char *path, int depth,
-			  int named);
-
-static ev_status add_dir(struct add_ctx *a, const char *path, int depth)
-{
-	struct strvec names = STRVEC_INIT;
-	struct dirent *e;
-	ev_status rc = EV_OK;
-	DIR *d;
-
-	if (depth > MAX_DEPTH) {
-		cli_error("add: %s: folders nested too deep (skipped)", path);
-		a->skipped++;
-		return EV_OK;
-	}
-	d = opendir(path);
-	if (!d) {
-		cli_error("add: %s: %s (skipped)", path, strerror(errno));
-		a->skipped++;
-		return EV_OK;
-	}
-	while (!rc && (e = readdir(d)) != NULL)
-		if (e->d_name[0] != '.')
-			rc = strvec_push(&names, e->d_name);
-	closedir(d);
-	/* Sorted, so that the same folder always imports the same way. */
-	if (names.n > 1)
-		qsort(names.v, names.n, sizeof(*names.v), cmp_str);
-	for (size_t i = 0; !rc && i < names.n; i++) {
-		char *child = fs_join(path, names.v[i]);
-
-		rc = child ? add_path(a, child, depth + 1, 0) : EV_NOMEM;
-		free(child);
-	}
-	strvec_release(&names);
+	for (size_t i = 0; i < src->n; i++)
+		if (!strcmp(src->v[i].name, names[k])) {
+			*out = &src->v[i];
+			return EV_OK;
+		}
+	rc = sources_add(src, names[k], types[k], out);
+	if (!rc && format && (types[k] == SOURCE_FILE ||
+			      types[k] == SOURCE_PAGE))
+		rc = source_append(*out, "format", format);
 	return rc;
 }
 
-static ev_status add_path(struct add_ctx *a, const char *path, int depth,
-			  int named)
+/*
+ * DOIs and PMIDs are fetched with the contact details, keys and base URL
+ * of the collection's first crossref and pubmed sources, when its
+ * sources file has them: the services then know who asks, and a test
+ * collection points add at its own server.  Returns an exit code.
+ */
+static int borrow_settings(struct sources *src, const char *path)
 {
-	struct stat st;
+	static const char *const keys[] = {"base", "email", "api_key",
+					   "mailto"};
+	struct sources conf;
+	char err[600] = "";
+	ev_status rc;
 
-	if (stat(path, &st) < 0) {
-		cli_error("add: %s: %s (skipped)", path, strerror(errno));
-		a->skipped++;
-		return EV_OK;
+	sources_init(&conf);
+	rc = sources_load(path, &conf, err, sizeof(err));
+	if (rc == EV_NOT_FOUND) {
+		sources_release(&conf);
+		return EXIT_OK;
 	}
-	if (S_ISDIR(st.st_mode))
-		return add_dir(a, path, depth);
-	if (!S_ISREG(st.st_mode)) {
-		if (named) {
-			cli_error("add: %s: not a regular file (skipped)",
-				  path);
-			a->skipped++;
+	if (rc) {
+		cli_error("%s", err);
+		sources_release(&conf);
+		return rc == EV_USAGE ? EXIT_USAGE : status_to_exit(rc);
+	}
+	for (size_t i = 0; !rc && i < src->n; i++) {
+		struct source *s = &src->v[i];
+		const struct source *from = NULL;
+
+		if (s->type != SOURCE_PUBMED && s->type != SOURCE_CROSSREF)
+			continue;
+		for (size_t j = 0; !from && j < conf.n; j++)
+			if (conf.v[j].type == s->type)
+				from = &conf.v[j];
+		for (size_t k = 0; from && !rc && k < 4; k++) {
+			const char *v = source_get(from, keys[k]);
+
+			if (v && *v)
+				rc = source_append(s, keys[k], v);
 		}
-		return EV_OK;
 	}
-	if (!named && !importable(path))
-		return EV_OK;
-	return add_file(a, path);
+	sources_release(&conf);
+	return rc ? cli_fail(rc, "add", NULL) : EXIT_OK;
 }
 
 int cmd_add(struct cli *cli, int argc, char **argv)
@@ -193,22 +135,29 @@ int cmd_add(struct cli *cli, int argc, char **argv)
 	    {"no-index", no_argument, NULL, 'n'},
 	    CLI_COMMON_OPTIONS,
 	    {NULL, 0, NULL, 0}};
-	struct add_ctx a = {0};
+	struct harvest_opts opts = {0};
+	struct harvest_result res;
 	struct index_counts counts = {0};
+	struct sources src;
 	struct collection c;
+	struct store *store = NULL;
+	const char *format = NULL;
 	char *msg = NULL;
+	unsigned long files = 0, added = 0, updated = 0, unchanged = 0,
+		      skipped = 0;
 	ev_status rc = EV_OK;
 	int opt, code, no_index = 0;
 
-	a.cli = cli;
-	a.format = FORMAT_UNKNOWN;
-	while ((opt = getopt_long(argc, argv, CLI_SHORT_OPTIONS, longopts, NULL)) != -1) {
+	sources_init(&src);
+	harvest_result_init(&res);
+	while ((opt = getopt_long(argc, argv, CLI_SHORT_OPTIONS, longopts,
+				  NULL)) != -1) {
 		if (opt == 'f') {
-			a.format = format_lookup(optarg);
-			if (a.format == FORMAT_UNKNOWN)
+			if (format_lookup(optarg) == FORMAT_UNKNOWN)
 				return cli_usage_error("add", usage,
 						       "unknown format '%s'",
 						       optarg);
+			format = optarg;
 		} else if (opt == 'n') {
 			no_index = 1;
 		} else if (!cli_common_option(cli, opt, optarg)) {
@@ -217,37 +166,76 @@ int cmd_add(struct cli *cli, int argc, char **argv)
 	}
 	if (optind >= argc)
 		return cli_usage_error("add", usage, "nothing to add");
+	for (int i = optind; !rc && i < argc; i++) {
+		char key[1024];
+		enum arg_kind kind = arg_kind(argv[i], key, sizeof(key));
+		int file_url = kind == ARG_URL &&
+			       str_istarts_with(argv[i], "file://");
+		static const char *const keys[] = {"path", "url", "doi",
+						   "pmid"};
+		struct source *s;
+
+		rc = kind_source(&src, kind, file_url, format, &s);
+		if (!rc)
+			rc = source_append(s, keys[kind], key);
+	}
+	if (rc)
+		return cli_fail(rc, "add", NULL);
+
 	code = cli_open_collection(cli, &c, 1);
-	if (code)
-		return code;
-	rc = store_open(c.store_dir, 1, &a.store, &msg);
-	if (rc) {
-		code = cli_fail(rc, "store", msg);
-		free(msg);
-		collection_release(&c);
+	if (code) {
+		sources_release(&src);
 		return code;
 	}
-	for (int i = optind; !rc && i < argc; i++)
-		rc = add_path(&a, argv[i], 0, 1);
+	code = borrow_settings(&src, c.sources_path);
+	if (code)
+		goto out;
+	rc = store_open(c.store_dir, 1, &store, &msg);
+	if (rc) {
+		code = cli_fail(rc, "store", msg);
+		goto out;
+	}
+	opts.no_state = 1;
+	opts.named = 1;
+	opts.note = print_note;
+	opts.arg = cli;
+	rc = harvest_run(store, &src, &opts, &res);
 	if (rc) {
 		/* What was stored stays stored; the index catches up on the
 		 * next run of "evidence index". */
-		code = status_to_exit(rc);
+		code = cli_fail(rc, "add", res.fatal ? res.fatal_msg : NULL);
 		goto out;
 	}
-	if (!no_index) {
-		code = index_collection(cli, &c, 0, &a.ids, &counts);
-		if (code > EXIT_NOTHING)
+	store_close(store);
+	store = NULL;
+	code = harvest_exit_code(&res);
+	if (!no_index && res.ids.n) {
+		int icode = index_collection(cli, &c, 0, &res.ids, &counts);
+
+		if (icode > EXIT_NOTHING) {
+			code = icode;
 			goto out;
+		}
+		code = code ? code : icode;
+	}
+	for (size_t i = 0; i < res.run.n_sources; i++) {
+		const struct run_counts *n = &res.run.sources[i].counts;
+
+		files += res.outcomes[i].payloads;
+		added += n->added;
+		updated += n->updated;
+		unchanged += n->unchanged + n->duplicate;
+		skipped += n->failed;
 	}
 	if (!cli->quiet)
 		printf("%lu files: %lu new, %lu updated, %lu unchanged works; "
 		       "%lu skipped\n",
-		       a.files, a.added, a.updated, a.unchanged, a.skipped);
-	code = a.skipped ? EXIT_NOTHING : code;
+		       files, added, updated, unchanged, skipped);
 out:
-	strvec_release(&a.ids);
-	store_close(a.store);
+	free(msg);
+	store_close(store);
+	harvest_result_release(&res);
+	sources_release(&src);
 	collection_release(&c);
 	return code;
 }

@@ -513,9 +513,12 @@ static long start_ready(struct fetcher *f, long active, long *started,
 		*rc = req_start(f, r);
 		if (*rc)
 			return 0;
+		/* The interval has 5% to spare, so that jitter on the
+		 * way cannot bunch RATE + 1 starts into one second at the
+		 * server. */
 		if (f->opts.rate_per_sec > 0)
 			h->next_start_ms =
-			    now + (long long)(1000.0 / f->opts.rate_per_sec) + 1;
+			    now + (long long)(1050.0 / f->opts.rate_per_sec) + 1;
 		active++;
 		(*started)++;
 	}
@@ -556,7 +559,10 @@ ev_status fetch_run(struct fetcher *f, fetch_done_fn *done, void *arg)
 			req_finish(f, r, m->data.result, done, arg);
 			active--;
 		}
-		if (wait > 100 || active)
+		/* Wake for the next start the limits allow, even while
+		 * transfers run: waiting for their sockets instead would
+		 * start one request per wake-up. */
+		if (wait > 100)
 			wait = 100;
 		if (curl_multi_poll(f->multi, NULL, 0, (int)wait, NULL)) {
 			rc = EV_NETWORK;

@@ -1,6 +1,7 @@
 /* http-server.c - a small HTTP/1.1 server for tests that misbehaves on demand */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -9,6 +10,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -29,6 +31,18 @@
  * (the monotonic milliseconds of each /rate/ request, one per line),
  * /count/P (requests seen for a counted path P), /conc/X (200 ms each)
  * and /conc-max (the most /conc/ requests served at once);
+ * /cond/P serves the file P with an ETag and Last-Modified made from its
+ * size and mtime, and answers 304 to a matching If-None-Match (counted
+ * as /304/cond/P, so /count/304/cond/P tells how many bodies were saved);
+ * /eutils/esearch.fcgi and /eutils/efetch.fcgi act as NCBI's E-utilities
+ * (see eutils() below); every request to them is logged, with its
+ * monotonic milliseconds, to FIXTURE-DIR/requests.log;
+ * /api/P?...cursor=C (or cursorMark=C) serves the page
+ * FIXTURE-DIR/api/P-<query>-<cursor>.json, query and cursor reduced to
+ * [a-z0-9-] ("*" becomes "_"), for the cursor-paged APIs; requests under
+ * /api/ are logged like the E-utilities';
+ * /latency/MS/gen/N waits MS milliseconds, then serves a small generated
+ * article page number N (for the benchmark);
  * anything else is a file under FIXTURE-DIR.
  */
 
@@ -152,6 +166,269 @@ static void serve_file(int fd, const char *path)
 	fclose(fp);
 }
 
+/* A fixture with validators, for conditional GET. */
+static void serve_conditional(int fd, const char *path, const char *req)
+{
+	char full[4096], etag[64], lastmod[64], extra[256], key[2100];
+	const char *inm = strcasestr(req, "\r\nIf-None-Match: ");
+	struct stat st;
+	struct tm tm;
+
+	path_count(path);
+	if (strstr(path, "..") ||
+	    snprintf(full, sizeof(full), "%s%s", fixtures, path + 5) >=
+		(int)sizeof(full) ||
+	    stat(full, &st) < 0) {
+		reply(fd, 404, NULL, "not found\n");
+		return;
+	}
+	snprintf(etag, sizeof(etag), "\"%lld-%lld\"", (long long)st.st_size,
+		 (long long)st.st_mtime);
+	strftime(lastmod, sizeof(lastmod), "%a, %d %b %Y %H:%M:%S GMT",
+		 gmtime_r(&st.st_mtime, &tm));
+	if (inm && !strncmp(inm + 17, etag, strlen(etag))) {
+		snprintf(key, sizeof(key), "/304%s", path);
+		path_count(key);
+		snprintf(extra, sizeof(extra), "HTTP/1.1 304 Not Modified\r\n"
+			 "ETag: %s\r\nConnection: close\r\n\r\n", etag);
+		put(fd, extra, strlen(extra));
+		return;
+	}
+	snprintf(extra, sizeof(extra), "ETag: %s\r\nLast-Modified: %s\r\n",
+		 etag, lastmod);
+	{
+		FILE *fp = fopen(full, "rb");
+		char body[65536];
+		size_t n = fp ? fread(body, 1, sizeof(body) - 1, fp) : 0;
+		char head[1024];
+
+		if (fp)
+			fclose(fp);
+		body[n] = '\0';
+		snprintf(head, sizeof(head),
+			 "HTTP/1.1 200 OK\r\nContent-Length: %zu\r\n"
+			 "Content-Type: %s\r\nConnection: close\r\n%s\r\n",
+			 n, strstr(path, ".htm") ? "text/html; charset=utf-8"
+						  : "application/octet-stream",
+			 extra);
+		put(fd, head, strlen(head));
+		put(fd, body, n);
+	}
+}
+
+/* The value of NAME in the query string Q, %-decoded, or "". */
+static void param(const char *q, const char *name, char *out, size_t outsz)
+{
+	size_t n = strlen(name), o = 0;
+	const char *p = q;
+
+	out[0] = '\0';
+	while (p && *p) {
+		if (!strncmp(p, name, n) && p[n] == '=') {
+			for (p += n + 1; *p && *p != '&' && o + 1 < outsz; p++) {
+				if (*p == '%' && p[1] && p[2]) {
+					char hex[3] = {p[1], p[2], 0};
+
+					out[o++] = (char)strtol(hex, NULL, 16);
+					p += 2;
+				} else {
+					out[o++] = *p == '+' ? ' ' : *p;
+				}
+			}
+			out[o] = '\0';
+			return;
+		}
+		p = strchr(p, '&');
+		if (p)
+			p++;
+	}
+}
+
+static void log_request(const char *path, const char *q)
+{
+	char name[4096], line[4096];
+	int fd;
+
+	snprintf(name, sizeof(name), "%s/requests.log", fixtures);
+	fd = open(name, O_WRONLY | O_APPEND | O_CREAT, 0644);
+	if (fd < 0)
+		return;
+	snprintf(line, sizeof(line), "%lld %s?%s\n", now_ms(), path,
+		 q ? q : "");
+	put(fd, line, strlen(line));
+	close(fd);
+}
+
+static void sanitise(char *s)
+{
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+		      *s == '-'))
+			*s = '_';
+}
+
+/* One generated PubmedArticle: PMID N, published in YEAR. */
+static void add_article(char *out, size_t outsz, long n, int year)
+{
+	size_t len = strlen(out);
+
+	snprintf(out + len, outsz - len,
+		 "<PubmedArticle><MedlineCitation Status=\"MEDLINE\" "
+		 "Owner=\"NLM\"><PMID Version=\"1\">%ld</PMID>"
+		 "<Article PubModel=\"Print\"><Journal><JournalIssue "
+		 "CitedMedium=\"Print\"><PubDate><Year>%d</Year></PubDate>"
+		 "</JournalIssue><Title>Journal of Generated Fixtures</Title>"
+		 "</Journal><ArticleTitle>Generated study %ld of general "
+		 "practice collaboration.</ArticleTitle><Abstract>"
+		 "<AbstractText>Practices in network %ld shared staff and "
+		 "took years to build trust.</AbstractText></Abstract>"
+		 "<AuthorList><Author><LastName>Fixture</LastName><ForeName>"
+		 "Gen</ForeName></Author></AuthorList><Language>eng"
+		 "</Language><PublicationTypeList><PublicationType>Journal "
+		 "Article</PublicationType></PublicationTypeList></Article>"
+		 "</MedlineCitation><PubmedData><ArticleIdList><ArticleId "
+		 "IdType=\"pubmed\">%ld</ArticleId></ArticleIdList>"
+		 "</PubmedData></PubmedArticle>\n",
+		 n, year, n, n, n);
+}
+
+/*
+ * The E-utilities, enough for the harvester's tests.  esearch: term
+ * "big" counts 250 records in a window of at most 400 days (mindate to
+ * maxdate) and 20000 otherwise, with WebEnv "WIN_<mindate>"; term
+ * "slowdown" answers 429 (Retry-After: 1) once, then as "pcn"; any other
+ * term T serves the fixture eutils/esearch-T.xml.  efetch: WebEnv
+ * "WIN_<date>" generates the records retstart.. of that window (PMID
+ * 10000000 + year%100 * 100000 + index); "id=" serves
+ * eutils/efetch-id-<ids>.xml when there is one and generates the records
+ * otherwise; any other WebEnv W serves eutils/efetch-W-<retstart>.xml.
+ */
+static void eutils(int fd, const char *path, const char *q)
+{
+	static char body[1 << 20];
+	char term[256], mindate[32], maxdate[32], webenv[128], ids[1024];
+	char file[4200];
+
+	log_request(path, q);
+	param(q, "term", term, sizeof(term));
+	param(q, "mindate", mindate, sizeof(mindate));
+	param(q, "maxdate", maxdate, sizeof(maxdate));
+	param(q, "WebEnv", webenv, sizeof(webenv));
+	param(q, "id", ids, sizeof(ids));
+	sanitise(term);
+	if (strstr(path, "esearch")) {
+		if (!strcmp(term, "slowdown")) {
+			if (path_count("/eutils/slowdown") == 0) {
+				reply(fd, 429, "Retry-After: 1\r\n",
+				      "too many requests\n");
+				return;
+			}
+			snprintf(term, sizeof(term), "pcn");
+		}
+		if (!strcmp(term, "big")) {
+			int y1, m1, d1, y2, m2, d2;
+			long days = 100000;
+
+			if (sscanf(mindate, "%d/%d/%d", &y1, &m1, &d1) == 3 &&
+			    sscanf(maxdate, "%d/%d/%d", &y2, &m2, &d2) == 3)
+				days = (y2 - y1) * 366L + (m2 - m1) * 31L +
+				       (d2 - d1);
+			snprintf(body, sizeof(body),
+				 "<?xml version=\"1.0\" encoding=\"UTF-8\" "
+				 "?>\n<eSearchResult><Count>%d</Count>"
+				 "<RetMax>0</RetMax><RetStart>0</RetStart>"
+				 "<QueryKey>1</QueryKey><WebEnv>WIN_%.4s"
+				 "</WebEnv><IdList></IdList>"
+				 "<TranslationSet/><TranslationStack><TermSet>"
+				 "<Term>big</Term><Field>All Fields</Field>"
+				 "<Count>99999</Count><Explode>N</Explode>"
+				 "</TermSet></TranslationStack>"
+				 "</eSearchResult>\n",
+				 days <= 400 ? 250 : 20000,
+				 mindate[0] ? mindate : "0000");
+			reply(fd, 200, NULL, body);
+			return;
+		}
+		snprintf(file, sizeof(file), "/eutils/esearch-%s.xml", term);
+		serve_file(fd, file);
+		return;
+	}
+	if (!strncmp(webenv, "WIN_", 4)) {
+		char start_s[32], max_s[32];
+		long start, max, year = atol(webenv + 4);
+
+		param(q, "retstart", start_s, sizeof(start_s));
+		param(q, "retmax", max_s, sizeof(max_s));
+		start = atol(start_s);
+		max = atol(max_s);
+		snprintf(body, sizeof(body),
+			 "<?xml version=\"1.0\" ?>\n<PubmedArticleSet>\n");
+		for (long i = start; i < 250 && i < start + max; i++)
+			add_article(body, sizeof(body),
+				    10000000 + (year % 100) * 100000 + i,
+				    (int)year);
+		strcat(body, "</PubmedArticleSet>\n");
+		reply(fd, 200, NULL, body);
+		return;
+	}
+	if (ids[0]) {
+		char *id, *save = NULL;
+
+		for (char *c = ids; *c; c++)
+			if (*c == ',')
+				*c = '-';
+		snprintf(file, sizeof(file), "%s/eutils/efetch-id-%s.xml",
+			 fixtures, ids);
+		if (access(file, R_OK) == 0) {
+			snprintf(file, sizeof(file),
+				 "/eutils/efetch-id-%s.xml", ids);
+			serve_file(fd, file);
+			return;
+		}
+		snprintf(body, sizeof(body),
+			 "<?xml version=\"1.0\" ?>\n<PubmedArticleSet>\n");
+		for (id = strtok_r(ids, "-", &save); id;
+		     id = strtok_r(NULL, "-", &save))
+			add_article(body, sizeof(body), atol(id), 2021);
+		strcat(body, "</PubmedArticleSet>\n");
+		reply(fd, 200, NULL, body);
+		return;
+	}
+	{
+		char start_s[32];
+
+		param(q, "retstart", start_s, sizeof(start_s));
+		for (char *c = webenv; *c; c++)
+			if (*c == '/' || *c == '.')
+				*c = '_';
+		snprintf(file, sizeof(file), "/eutils/efetch-%s-%ld.xml",
+			 webenv, atol(start_s));
+		serve_file(fd, file);
+	}
+}
+
+/* A page of a cursor-paged API, or a file when no cursor is asked. */
+static void cursor_api(int fd, const char *path, const char *q)
+{
+	char query[256], cursor[256], file[4200];
+
+	log_request(path, q);
+	param(q, "cursor", cursor, sizeof(cursor));
+	if (!cursor[0])
+		param(q, "cursorMark", cursor, sizeof(cursor));
+	if (!q || !cursor[0]) {
+		serve_file(fd, path);
+		return;
+	}
+	param(q, "query", query, sizeof(query));
+	if (!query[0])
+		param(q, "search", query, sizeof(query));
+	sanitise(query);
+	sanitise(cursor);
+	snprintf(file, sizeof(file), "%s-%s-%s.json", path, query, cursor);
+	serve_file(fd, file);
+}
+
 /* Wait up to MS for the peer to close (or send); exit if it did. */
 static void idle(int fd, int ms)
 {
@@ -270,6 +547,32 @@ static void handle(int fd)
 			reply(fd, 200, "ETag: \"v1\"\r\nLast-Modified: "
 				       "Mon, 02 Nov 2026 10:00:00 GMT\r\n",
 			      "versioned\n");
+	} else if (!strcmp(path, "/eutils/esearch.fcgi") ||
+		   !strcmp(path, "/eutils/efetch.fcgi")) {
+		eutils(fd, path, q);
+	} else if (!strncmp(path, "/latency/", 9)) {
+		char *gen = strstr(path, "/gen/");
+		char body[2048];
+		long num = gen ? atol(gen + 5) : 0;
+
+		usleep((useconds_t)atoi(path + 9) * 1000);
+		snprintf(body, sizeof(body),
+			 "<!DOCTYPE html><html><head><meta charset=\"utf-8\">"
+			 "<meta name=\"citation_title\" content=\"Generated "
+			 "page %ld on practices working together\">"
+			 "<meta name=\"citation_author\" content=\"Bench, "
+			 "Page\"><meta name=\"citation_publication_date\" "
+			 "content=\"2024/01/01\"></head><body><article><p>"
+			 "Page %ld: the practices in this network built trust "
+			 "over years, one shared service at a time.</p><p>They "
+			 "kept a focused remit and under-promised.</p>"
+			 "</article></body></html>\n",
+			 num, num);
+		reply(fd, 200, NULL, body);
+	} else if (!strncmp(path, "/api/", 5)) {
+		cursor_api(fd, path, q);
+	} else if (!strncmp(path, "/cond/", 6)) {
+		serve_conditional(fd, path, req);
 	} else if (!strcmp(path, "/error-in-200")) {
 		reply(fd, 200, NULL, "error: no such record\n");
 	} else if (!strncmp(path, "/rate/", 6)) {
