@@ -228,9 +228,10 @@ int cmd_add(struct cli *cli, int argc, char **argv)
 		skipped += n->failed;
 	}
 	if (!cli->quiet)
-		printf("%lu files: %lu new, %lu updated, %lu unchanged works; "
-		       "%lu skipped\n",
-		       files, added, updated, unchanged, skipped);
+		printf("%lu input%s: %lu new, %lu updated, %lu unchanged "
+		       "works; %lu skipped\n",
+		       files, files == 1 ? "" : "s", added, updated, unchanged,
+		       skipped);
 out:
 	free(msg);
 	store_close(store);

@@ -196,8 +196,8 @@ int cmd_harvest(struct cli *cli, int argc, char **argv)
 				print_counts(&s->counts);
 			}
 		}
-		printf("%s%zu sources", opts.dry_run ? "dry run: " : "",
-		       res.run.n_sources);
+		printf("%s%zu source%s", opts.dry_run ? "dry run: " : "",
+		       res.run.n_sources, res.run.n_sources == 1 ? "" : "s");
 		if (failed)
 			printf(" (%zu failed)", failed);
 		printf(": ");

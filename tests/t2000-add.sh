@@ -6,7 +6,7 @@ evidence init >/dev/null
 
 test_expect_success 'add a folder of text files' '
 	evidence add "$FIXTURES/text" >out &&
-	grep -q "^3 files: 3 new, 0 updated, 0 unchanged works; 0 skipped" out
+	grep -q "^3 inputs: 3 new, 0 updated, 0 unchanged works; 0 skipped" out
 '
 test_expect_success 'the works are in the store, one file each' '
 	test $(find "$EVIDENCE_DIR/store/records" -name "*.json" | wc -l) = 3
@@ -69,7 +69,7 @@ test_expect_success 'a folder walk leaves README-like files alone' '
 	mkdir -p withreadme && cp "$FIXTURES/text/focus-note.txt" withreadme/ &&
 	echo "# not a work" >withreadme/README.md &&
 	evidence add withreadme >out &&
-	grep -q "^1 files:" out
+	grep -q "^1 input:" out
 '
 test_expect_code 2 'add with nothing is a usage error' 'evidence add'
 test_expect_code 2 'an unknown --format is a usage error' \

@@ -7,7 +7,7 @@ evidence init >/dev/null
 test_expect_success 'add a .ris, a .bib and a .nbib file' '
 	evidence add "$FIXTURES/parse/tagged.ris" "$FIXTURES/parse/tagged.bib" \
 		"$FIXTURES/parse/tagged.nbib" >out &&
-	grep -q "^3 files: 14 new, 0 updated, 0 unchanged works; 0 skipped" out
+	grep -q "^3 inputs: 14 new, 0 updated, 0 unchanged works; 0 skipped" out
 '
 test_expect_success 'show finds the RIS work by DOI' '
 	evidence show --format json 10.5555/evidence.ris.1 >show.json &&

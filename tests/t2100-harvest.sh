@@ -31,7 +31,7 @@ test_expect_success 'init writes a sources file that harvest reads' '
 	grep -q "^type = file" "$EVIDENCE_DIR/sources.conf" &&
 	grep -q "^#type = pubmed" "$EVIDENCE_DIR/sources.conf" &&
 	evidence harvest --dry-run >out &&
-	grep -q "^dry run: 1 sources: found 29, new 29," out
+	grep -q "^dry run: 1 source: found 29, new 29," out
 '
 test_expect_success 'a dry run writes nothing, not even the log' '
 	test ! -e "$EVIDENCE_DIR/store/harvest/runs.jsonl" &&

@@ -17,7 +17,7 @@ EOF
 
 test_expect_success 'pages are fetched, parsed as article pages, stored' '
 	evidence harvest --sources pages.conf >out &&
-	grep -q "^1 sources: found 2, new 2, updated 0, unchanged 0, not modified 0, duplicate 0, failed 0$" out &&
+	grep -q "^1 source: found 2, new 2, updated 0, unchanged 0, not modified 0, duplicate 0, failed 0$" out &&
 	evidence show --format json 10.5555/harvest.page.1 >show.json &&
 	test "$(jq -r .title show.json)" = "Federations and trust: what member practices said" &&
 	test "$(jq -r ".author[1].family" show.json)" = Marsh &&
@@ -127,7 +127,7 @@ test_expect_success 'search keeps working while a harvest runs' '
 '
 test_expect_success 'add URL fetches and stores one page' '
 	evidence add "$BASE/cond/second.html" >out &&
-	grep -q "^1 files: 0 new, 1 updated, 0 unchanged works; 0 skipped$" out &&
+	grep -q "^1 input: 0 new, 1 updated, 0 unchanged works; 0 skipped$" out &&
 	evidence export | jq -r ".provenance[].source" | grep -q "^page$"
 '
 test_expect_success 'add URL that fails: one line, exit 1' '

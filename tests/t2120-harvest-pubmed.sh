@@ -16,7 +16,7 @@ pubmed_conf() {
 test_expect_success 'esearch with the history server, then efetch' '
 	pubmed_conf pcn pcn &&
 	evidence harvest --sources pcn.conf >out &&
-	grep -q "^1 sources: found 3, new 3, updated 0, unchanged 0, not modified 0, duplicate 0, failed 0$" out &&
+	grep -q "^1 source: found 3, new 3, updated 0, unchanged 0, not modified 0, duplicate 0, failed 0$" out &&
 	test $(requests esearch | wc -l) = 1 &&
 	requests esearch | grep -q "db=pubmed&term=pcn&usehistory=y&retmax=0&tool=evidence&email=tester%40example.org$" &&
 	test $(requests efetch | wc -l) = 1 &&
@@ -51,7 +51,7 @@ test_expect_success 'over 10,000 records: the date window is split in halves' '
 until = 2020
 " &&
 	evidence harvest --sources big.conf >out &&
-	grep -q "^1 sources: found 500, new 500, updated 0, unchanged 0, not modified 0, duplicate 0, failed 0$" out &&
+	grep -q "^1 source: found 500, new 500, updated 0, unchanged 0, not modified 0, duplicate 0, failed 0$" out &&
 	test $(requests esearch | wc -l) = 3 &&
 	requests esearch | grep -q "datetype=pdat&mindate=2019/01/01&maxdate=2020/12/31&" &&
 	requests esearch | grep -q "mindate=2019/01/01&maxdate=2020/01/01&" &&
@@ -102,7 +102,7 @@ test_expect_success 'an ERROR inside a 200 esearch fails the source: exit 1' '
 test_expect_success 'no match at all is an empty result, not a failure' '
 	pubmed_conf none none &&
 	evidence harvest --sources none.conf >out &&
-	grep -q "^1 sources: found 0, new 0, .* failed 0$" out
+	grep -q "^1 source: found 0, new 0, .* failed 0$" out
 '
 test_expect_success 'an ERROR inside a 200 efetch fails, nothing stored' '
 	pubmed_conf expired fetcherr &&
@@ -141,7 +141,7 @@ test_expect_success 'add PMID fetches through the collection pubmed source' '
 	cp pcn.conf "$EVIDENCE_DIR/sources.conf" &&
 	: >"$SERVED/requests.log" &&
 	evidence add pmid:4242 >out &&
-	grep -q "^1 files: 1 new," out &&
+	grep -q "^1 input: 1 new," out &&
 	requests efetch | grep -q "id=4242&retmode=xml&tool=evidence&email=tester%40example.org$" &&
 	evidence show --format json pmid:4242 >show.json &&
 	test "$(jq -r ".provenance[0].source" show.json)" = pubmed
