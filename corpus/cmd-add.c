@@ -54,8 +54,11 @@ static ev_status store_one(struct record *rec, void *arg)
 		break;
 	case STORE_UNCHANGED:
 		a->unchanged++;
-		return EV_OK;
+		break;
 	}
+	/* Unchanged works are indexed too: a run killed after the store
+	 * and before the index commit leaves works that only this catches.
+	 * The index skips those whose hash it already has. */
 	return strvec_push_unique(&a->ids, rec->id);
 }
 
