@@ -389,6 +389,21 @@ static bool directory_unwritable(const char *path, char **msgp)
 	return true;
 }
 
+/*
+ * A glass database is committed once "iamglass" exists.  A writer killed
+ * while creating one leaves its lock file and empty tables but no
+ * iamglass, which Xapian then refuses to open for ever.  Nothing was
+ * committed there, so such a directory is created afresh.
+ */
+static bool never_committed(const char *path)
+{
+	std::string dir(path);
+	struct stat st;
+
+	return stat((dir + "/flintlock").c_str(), &st) == 0 &&
+	       stat((dir + "/iamglass").c_str(), &st) < 0 && errno == ENOENT;
+}
+
 ev_status xdb_open(const char *path, enum xdb_mode mode, xdb_t **dbp,
 		   char **msgp)
 {
@@ -407,7 +422,8 @@ ev_status xdb_open(const char *path, enum xdb_mode mode, xdb_t **dbp,
 		if (mode == XDB_READ) {
 			db->db = new Xapian::Database(path);
 		} else {
-			int action = mode == XDB_CREATE_OVERWRITE
+			int action = mode == XDB_CREATE_OVERWRITE ||
+						     never_committed(path)
 					     ? Xapian::DB_CREATE_OR_OVERWRITE
 					     : Xapian::DB_CREATE_OR_OPEN;
 			db->wdb = new Xapian::WritableDatabase(path, action);
