@@ -26,6 +26,8 @@
  *             sync    fsync and rename together: the commit points
  *     ACTION  kill       SIGKILL before the call is made
  *             killafter  SIGKILL once the call has returned
+ *             stop       SIGSTOP before the call (SIGCONT goes on): a
+ *                        writer caught holding its locks
  *             ENOSPC, EIO, EDQUOT  fail the call with that errno
  *   INJECT_PATH=TEXT   count only calls on paths containing TEXT
  *   INJECT_COUNT=FILE  at exit, append "CLASS COUNT" lines for each
@@ -43,7 +45,7 @@ static struct {
 	int classes;	 /* bit per enum klass */
 	unsigned long n; /* 0: no fault */
 	int from_n;	 /* "N+" */
-	int kill, kill_after, err;
+	int kill, kill_after, stop, err;
 	const char *path;
 	const char *count_file;
 	unsigned long seen; /* calls of the fault's classes */
@@ -77,6 +79,8 @@ static void parse_config(void)
 		cfg.kill = 1;
 	else if (!strcmp(action, "killafter"))
 		cfg.kill_after = 1;
+	else if (!strcmp(action, "stop"))
+		cfg.stop = 1;
 	else if (!strcmp(action, "ENOSPC"))
 		cfg.err = ENOSPC;
 	else if (!strcmp(action, "EIO"))
@@ -157,6 +161,10 @@ static int hit(enum klass k, int *after)
 		kill(getpid(), SIGKILL);
 	if (cfg.kill_after) {
 		*after = 1;
+		return 0;
+	}
+	if (cfg.stop) {
+		kill(getpid(), SIGSTOP);
 		return 0;
 	}
 	errno = cfg.err;
