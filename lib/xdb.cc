@@ -102,6 +102,10 @@ struct xdb_termgen {
 struct xdb_qp {
 	Xapian::SimpleStopper stopper;
 	Xapian::QueryParser qp;
+	/* The database the parser reads (wildcards, synonyms, spelling): a
+	 * copy sharing its internals, to reopen when a writer moved on. */
+	Xapian::Database db;
+	bool has_db = false;
 	std::string msg;
 
 	xdb_qp()
@@ -1081,8 +1085,11 @@ xdb_qp_t *xdb_qp_new(xdb_t *db)
 		qp->qp.set_stemmer(Xapian::Stem("english"));
 		qp->qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
 		qp->qp.set_stopper(&qp->stopper);
-		if (db)
+		if (db) {
 			qp->qp.set_database(*db->db);
+			qp->db = *db->db;
+			qp->has_db = true;
+		}
 		return qp.release();
 	} catch (...) {
 		return nullptr;
@@ -1221,7 +1228,14 @@ ev_status xdb_qp_parse(xdb_qp_t *qp, const char *text, unsigned flags,
 				      "unknown query parser flags " +
 					      std::to_string(flags & ~known));
 		query.reset(new xdb_query_t());
-		query->q = qp->qp.parse_query(text, xflags);
+		/* Expanding a wildcard or looking up a synonym reads the
+		 * database, which a writer may have moved on under us. */
+		if (qp->has_db)
+			with_reopen(qp->db, [&] {
+				query->q = qp->qp.parse_query(text, xflags);
+			});
+		else
+			query->q = qp->qp.parse_query(text, xflags);
 		*queryp = query.release();
 		return EV_OK;
 	} catch (...) {

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "buf.h"
 #include "fields.h"
@@ -480,8 +481,9 @@ static void searcher_release(struct searcher *s)
 	buf_release(&s->msg);
 }
 
-ev_status search_run(const char *index_dir, const struct search_options *o,
-		     struct search_result *res, char **msgp)
+static ev_status search_once(const char *index_dir,
+			     const struct search_options *o,
+			     struct search_result *res, char **msgp)
 {
 	struct searcher s = {0};
 	xdb_query_t *query = NULL;
@@ -551,6 +553,34 @@ out:
 	xdb_enquire_free(enq);
 	xdb_query_free(query);
 	searcher_release(&s);
+	return rc;
+}
+
+/* A search is read-only, so when a writer commits faster than the
+ * binding's own reopen-and-retry keeps up (EV_MODIFIED), it starts over
+ * on the newest revision, a few times, waiting a little longer each. */
+#define SEARCH_RETRIES 5
+
+ev_status search_run(const char *index_dir, const struct search_options *o,
+		     struct search_result *res, char **msgp)
+{
+	ev_status rc = EV_OK;
+
+	for (int attempt = 0; attempt <= SEARCH_RETRIES; attempt++) {
+		if (attempt) {
+			struct timespec ts = {0, (10L << attempt) * 1000000L};
+
+			search_result_release(res);
+			if (msgp) {
+				free(*msgp);
+				*msgp = NULL;
+			}
+			nanosleep(&ts, NULL);
+		}
+		rc = search_once(index_dir, o, res, msgp);
+		if (rc != EV_MODIFIED)
+			break;
+	}
 	return rc;
 }
 

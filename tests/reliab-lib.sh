@@ -19,7 +19,9 @@ INDEX_DUMP="$top_builddir/tests/index-dump"
 
 # A preloaded library is not first in line under ASan; tell it so.
 ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
-export ASAN_OPTIONS
+# Leaks inside Xapian that only faults bring out (tests/lsan.supp).
+LSAN_OPTIONS="${LSAN_OPTIONS:+$LSAN_OPTIONS:}suppressions=$top_srcdir/tests/lsan.supp"
+export ASAN_OPTIONS LSAN_OPTIONS
 
 test_need_injector() {
 	[ -f "$INJECT_SO" ] ||
