@@ -175,6 +175,14 @@ static bool says_permission(const char *text)
 			std::strstr(text, "Operation not permitted"));
 }
 
+/* True when TEXT (may be NULL) tells of a full disk or an I/O error. */
+static bool says_io(const char *text)
+{
+	return text && (std::strstr(text, "No space") ||
+			std::strstr(text, "Input/output") ||
+			std::strstr(text, "quota"));
+}
+
 /* Sort the exception being handled into a status, and put its message in
  * MSG.  Must be called from inside a catch block.  Never throws: when
  * there is no memory for the message, the status still tells. */
@@ -225,9 +233,10 @@ static ev_status classify(std::string &msg) noexcept
 		} catch (const Xapian::DatabaseError &e) {
 			msg = e.get_description();
 			const char *err = e.get_error_string();
-			if (err && (std::strstr(err, "No space") ||
-				    std::strstr(err, "Input/output") ||
-				    std::strstr(err, "quota")))
+			/* A failed commit nests the cause in its message:
+			 * "Modifications failed (... (No space left on
+			 * device)), and couldn't open at the old revision". */
+			if (says_io(err) || says_io(msg.c_str()))
 				rc = EV_IO;
 			else if (says_permission(err) ||
 				 says_permission(msg.c_str()))
