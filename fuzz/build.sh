@@ -7,7 +7,7 @@
 # FUZZ_SECONDS (per target, default 60), FUZZ_TARGETS (default: all),
 # FUZZ_MAX_LEN (default 65536), FUZZ_BUILD_ONLY (build, do not run).
 #
-# The library is compiled again with clang under
+# The library is compiled again (tests/rebuild-with.sh) with clang under
 # -fsanitize=fuzzer-no-link,address,undefined into fuzz/obj/, so that
 # libFuzzer sees coverage of our code; the suite's own objects are left
 # alone.  Corpora grow in fuzz/corpus/TARGET (not committed), seeded from
@@ -35,35 +35,12 @@ printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return 0; }
 	die "$FUZZ_CC cannot link -fsanitize=fuzzer (apt-get install libclang-rt-14-dev)"
 
 SAN="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined"
-INC="-I$builddir -I$srcdir/lib -I$builddir/lib -I$srcdir/corpus -I$srcdir/indexer -I$srcdir/query -I$srcdir/fuzz -I$srcdir/tests"
-CFLAGS="-g -O1 $SAN -std=c11 $INC $DEP_CFLAGS -DPKGDATADIR=\"\\\"/nonexistent\\\"\""
-CXXFLAGS="-g -O1 $SAN -std=c++11 $INC $DEP_CFLAGS"
-
-# Rebuild an object when its source, or any header, is newer.
-newest_header=$(ls -t "$srcdir"/lib/*.h "$srcdir"/corpus/*.h "$srcdir"/indexer/*.h \
-	"$srcdir"/query/*.h "$srcdir"/fuzz/*.h "$builddir/config.h" 2>/dev/null | head -1)
-objs=
-for src in $LIB_SOURCES fuzz/targets.c fuzz/libfuzzer.c; do
-	case $src in
-	*.c | *.cc) ;;
-	*) continue ;;
-	esac
-	path=$srcdir/$src
-	[ -f "$path" ] || path=$builddir/$src # generated: lib/defaults.c
-	obj=fuzz/obj/$(echo "$src" | tr / _).o
-	objs="$objs $obj"
-	if [ -f "$obj" ] && [ "$obj" -nt "$path" ] && [ "$obj" -nt "$newest_header" ]; then
-		continue
-	fi
-	echo "  FUZZCC   $src"
-	case $src in
-	*.cc) $FUZZ_CXX $CXXFLAGS -c "$path" -o "$obj" || exit 1 ;;
-	*) $FUZZ_CC $CFLAGS -c "$path" -o "$obj" || exit 1 ;;
-	esac
-done
-echo "  FUZZLD   fuzz/fuzz-evidence"
-$FUZZ_CXX -fsanitize=fuzzer,address,undefined $objs $DEP_LIBS -lm \
-	-o fuzz/fuzz-evidence || exit 1
+RB_CC=$FUZZ_CC RB_CXX=$FUZZ_CXX RB_OBJDIR=fuzz/obj RB_OUTPUT=fuzz/fuzz-evidence \
+RB_CFLAGS="-g -O1 $SAN -std=c11 $DEP_CFLAGS" \
+RB_CXXFLAGS="-g -O1 $SAN -std=c++11 $DEP_CFLAGS" \
+RB_LDFLAGS="-fsanitize=fuzzer,address,undefined" RB_LIBS=$DEP_LIBS \
+RB_SOURCES="$LIB_SOURCES fuzz/targets.c fuzz/libfuzzer.c" \
+	sh "$srcdir/tests/rebuild-with.sh" || exit 1
 [ -n "$FUZZ_BUILD_ONLY" ] && exit 0
 
 [ -n "$FUZZ_TARGETS" ] ||
