@@ -5,6 +5,7 @@
 #include <climits>
 #include <cstdlib>
 #include <cstring>
+#include <exception>
 #include <iterator>
 #include <memory>
 #include <new>
@@ -493,17 +494,50 @@ ev_status xdb_open_shards(const char *const *paths, size_t n, xdb_t **dbp,
 	}
 }
 
+/*
+ * Xapian 1.4.22 can throw from a destructor while it unwinds a commit
+ * that failed on a full disk (ENOSPC on some block writes, not others),
+ * and that ends in std::terminate().  Nothing is lost then: the last
+ * committed revision is on disk and the store holds the rest.  So while
+ * a commit runs, terminate says so in one line and exits 74, as the
+ * failed commit would have.  The one place where this library prints:
+ * there is no caller left to tell.
+ */
+[[noreturn]] static void commit_terminated()
+{
+	static const char msg[] =
+	    "evidence: index: cannot commit the index: Xapian gave up while "
+	    "undoing a failed write (disk full or I/O error); the last "
+	    "committed index is intact\n";
+
+	if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0)
+		_exit(EXIT_IOERR);
+	_exit(EXIT_IOERR);
+}
+
+struct terminate_guard {
+	std::terminate_handler old;
+
+	terminate_guard() : old(std::set_terminate(commit_terminated)) {}
+	~terminate_guard() { std::set_terminate(old); }
+};
+
 void xdb_close(xdb_t *db)
 {
 	if (!db)
 		return;
-	try {
-		if (db->db)
-			db->db->close();
-	} catch (...) {
-		/* The close of a writer commits; xdb_commit() reports. */
+	{
+		/* The close of a writer commits, as xdb_commit() does. */
+		terminate_guard guard;
+
+		try {
+			if (db->db)
+				db->db->close();
+		} catch (...) {
+			/* xdb_commit() reports commit failures. */
+		}
+		delete db->db;
 	}
-	delete db->db;
 	delete db;
 }
 
@@ -525,6 +559,8 @@ ev_status xdb_reopen(xdb_t *db)
 ev_status xdb_commit(xdb_t *db)
 {
 	try {
+		terminate_guard guard;
+
 		if (!writable(db))
 			return EV_USAGE;
 		db->wdb->commit();
