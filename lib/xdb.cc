@@ -231,6 +231,11 @@ static ev_status classify(std::string &msg) noexcept
 			 * free-text and boolean: the caller's mistake. */
 			rc = EV_USAGE;
 			msg = e.get_description();
+		} catch (const Xapian::DatabaseCreateError &e) {
+			/* "Failed to create iamglass file": the files of a
+			 * new database could not be written. */
+			msg = e.get_description();
+			rc = says_permission(msg.c_str()) ? EV_READONLY : EV_IO;
 		} catch (const Xapian::DatabaseError &e) {
 			msg = e.get_description();
 			const char *err = e.get_error_string();
