@@ -556,15 +556,22 @@ out:
 	return rc;
 }
 
-/* A search is read-only, so when a writer commits faster than the
+/*
+ * A search is read-only, so when a writer commits faster than the
  * binding's own reopen-and-retry keeps up (EV_MODIFIED), it starts over
- * on the newest revision, a few times, waiting a little longer each. */
+ * on the newest revision, a few times, waiting a little longer each.
+ * Glass can also report a block a writer is rewriting under a reader as
+ * corrupt ("Expected block 10 to be level 1, not 0"): damage that is
+ * real is there again on the next attempt, so that is tried once more.
+ */
 #define SEARCH_RETRIES 5
+#define SEARCH_CORRUPT_RETRIES 2
 
 ev_status search_run(const char *index_dir, const struct search_options *o,
 		     struct search_result *res, char **msgp)
 {
 	ev_status rc = EV_OK;
+	int corrupt = 0;
 
 	for (int attempt = 0; attempt <= SEARCH_RETRIES; attempt++) {
 		if (attempt) {
@@ -578,6 +585,8 @@ ev_status search_run(const char *index_dir, const struct search_options *o,
 			nanosleep(&ts, NULL);
 		}
 		rc = search_once(index_dir, o, res, msgp);
+		if (rc == EV_CORRUPT && ++corrupt < SEARCH_CORRUPT_RETRIES)
+			continue;
 		if (rc != EV_MODIFIED)
 			break;
 	}
