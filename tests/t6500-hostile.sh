@@ -38,52 +38,62 @@ requests() {
 }
 
 mkdir -p hostile
-jats() { # jats NAME DOCTYPE BODY
-	printf '<?xml version="1.0" encoding="UTF-8"?>\n%s\n<article><front><article-meta><title-group><article-title>%s</article-title></title-group></article-meta></front><body><p>Body of %s.</p></body></article>\n' \
-		"$2" "$3" "$1" >"hostile/$1.xml"
+
+# The XML shapes we read, one line each: NAME|ROOT ELEMENT|DOCUMENT, with
+# @T@ where text goes.  Every entity, DTD and XInclude attack below is
+# tried in each; a new XML format (RSS, Atom, Crossref, Europe PMC) is
+# one more line.
+xml_shapes='
+jats|article|<article><front><article-meta><title-group><article-title>@T@</article-title></title-group></article-meta></front><body><p>Body @T@.</p></body></article>
+pubmed|PubmedArticleSet|<PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>77000001</PMID><Article><ArticleTitle>@T@</ArticleTitle></Article></MedlineCitation></PubmedArticle></PubmedArticleSet>
+'
+
+# attack NAME DOCTYPE TEXT: hostile/NAME.SHAPE.xml for every shape, with
+# DOCTYPE (ROOT stands for the shape's root element) and TEXT.
+attack() {
+	while IFS='|' read -r shape root doc <&5; do
+		test -n "$shape" || continue
+		{
+			echo '<?xml version="1.0" encoding="UTF-8"?>'
+			echo "$2" | sed "s|ROOT|$root|g"
+			# Not gsub(): "&" in its replacement is the match.
+			echo "$doc" | awk -v t="$3" '{ out = ""; s = $0
+				while ((i = index(s, "@T@")) > 0) {
+					out = out substr(s, 1, i - 1) t
+					s = substr(s, i + 3)
+				}
+				print out s }'
+		} >"hostile/$1.$shape.xml"
+	done 5<<-EOF
+	$xml_shapes
+	EOF
 }
-jats xxe-file-general "<!DOCTYPE article [<!ENTITY x SYSTEM \"$file_url\">]>" 'Title &x; end'
-jats xxe-http-general "<!DOCTYPE article [<!ENTITY x SYSTEM \"$canary\">]>" 'Title &x; end'
-jats xxe-param-file "<!DOCTYPE article [<!ENTITY % p SYSTEM \"$dtd_url\"> %p;]>" 'Title &marker; &leak;'
-jats xxe-param-http "<!DOCTYPE article [<!ENTITY % p SYSTEM \"$canary\"> %p;]>" 'Title &marker;'
-jats dtd-external-file "<!DOCTYPE article SYSTEM \"$dtd_url\">" 'Title &marker;'
-jats dtd-external-http "<!DOCTYPE article PUBLIC \"-//X//DTD X//EN\" \"$canary\">" 'Title'
-jats xinclude-file '' "Title <xi:include xmlns:xi=\"http://www.w3.org/2001/XInclude\" href=\"$file_url\" parse=\"text\"/>"
-jats xinclude-http '' "Title <xi:include xmlns:xi=\"http://www.w3.org/2001/XInclude\" href=\"$canary\" parse=\"text\"/>"
-jats attr-entity-file "<!DOCTYPE article [<!ENTITY x SYSTEM \"$file_url\"><!ATTLIST article-title a CDATA \"&x;\">]>" 'Attribute default'
-# PubMed goes through the streaming reader, which has its own options.
-cat >hostile/xxe-pubmed.xml <<EOF
-<?xml version="1.0"?>
-<!DOCTYPE PubmedArticleSet [<!ENTITY x SYSTEM "$file_url"><!ENTITY y SYSTEM "$canary"><!ENTITY % p SYSTEM "$dtd_url"> %p;]>
-<PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>77000001</PMID><Article><ArticleTitle>PubMed &x; &y; &marker;</ArticleTitle></Article></MedlineCitation></PubmedArticle></PubmedArticleSet>
-EOF
+xi='xmlns:xi="http://www.w3.org/2001/XInclude"'
+attack xxe-file-general "<!DOCTYPE ROOT [<!ENTITY x SYSTEM \"$file_url\">]>" 'Title &x; end'
+attack xxe-http-general "<!DOCTYPE ROOT [<!ENTITY x SYSTEM \"$canary\">]>" 'Title &x; end'
+attack xxe-param-file "<!DOCTYPE ROOT [<!ENTITY % p SYSTEM \"$dtd_url\"> %p;]>" 'Title &marker; &leak;'
+attack xxe-param-http "<!DOCTYPE ROOT [<!ENTITY % p SYSTEM \"$canary\"> %p;]>" 'Title &marker;'
+attack dtd-external-file "<!DOCTYPE ROOT SYSTEM \"$dtd_url\">" 'Title &marker;'
+attack dtd-external-http "<!DOCTYPE ROOT PUBLIC \"-//X//DTD X//EN\" \"$canary\">" 'Title'
+attack xinclude-file '' "Title <xi:include $xi href=\"$file_url\" parse=\"text\"/>"
+attack xinclude-http '' "Title <xi:include $xi href=\"$canary\" parse=\"text\"/>"
+attack xinclude-xml '' "Title <xi:include $xi href=\"$dtd_url\"/>"
+attack attr-entity-file "<!DOCTYPE ROOT [<!ENTITY x SYSTEM \"$file_url\"><!ATTLIST ROOT a CDATA \"&x;\">]>" 'Attribute default'
+attack billion-laughs "<!DOCTYPE ROOT [<!ENTITY l0 \"laugh\">$(
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		printf '<!ENTITY l%d "' $i
+		for j in 1 2 3 4 5 6 7 8 9 10; do printf '&l%d;' $((i - 1)); done
+		printf '">'
+	done)]>" '&l10;'
+attack quadratic "<!DOCTYPE ROOT [<!ENTITY big \"$(head -c 100000 /dev/zero | tr '\0' a)\">]>" \
+	"$(awk 'BEGIN { for (i = 0; i < 2000; i++) printf "&big;" }')"
 cat >hostile/html-doctype.html <<EOF
 <!DOCTYPE html SYSTEM "$canary"><html><head><title>HTML with a remote DTD</title>
 <link rel="stylesheet" href="$canary"><script src="$canary"></script></head>
 <body><iframe src="$file_url"></iframe><p>Plain text &x; and more.</p></body></html>
 EOF
 
-# Bombs.
-{
-	echo '<?xml version="1.0"?><!DOCTYPE article ['
-	echo '<!ENTITY l0 "laugh">'
-	for i in 1 2 3 4 5 6 7 8 9 10; do
-		printf '<!ENTITY l%d "' $i
-		for j in 1 2 3 4 5 6 7 8 9 10; do printf '&l%d;' $((i - 1)); done
-		echo '">'
-	done
-	echo ']><article><body><p>&l10;</p></body></article>'
-} >hostile/billion-laughs.xml
-{
-	printf '<?xml version="1.0"?><!DOCTYPE article [<!ENTITY big "%s">]><article><body><p>' \
-		"$(head -c 100000 /dev/zero | tr '\0' a)"
-	i=0
-	while [ $i -lt 200 ]; do
-		printf '&big;&big;&big;&big;&big;&big;&big;&big;&big;&big;%.0s' 1 2 3 4 5 6 7 8 9 10
-		i=$((i + 1))
-	done
-	echo '</p></body></article>'
-} >hostile/quadratic.xml
+# Bombs that need no DTD.
 {
 	printf '<?xml version="1.0"?><article><body>'
 	awk 'BEGIN { for (i = 0; i < 10000; i++) printf "<sec>"; printf "<p>deep</p>"; for (i = 0; i < 10000; i++) printf "</sec>" }'
@@ -173,6 +183,13 @@ test_expect_success 'no entity, DTD or XInclude was ever loaded' '
 	! grep -r "SECRET-t6500\|DTD-WAS-LOADED" "$EVIDENCE_DIR" &&
 	! evidence export | grep "SECRET-t6500\|DTD-WAS-LOADED" &&
 	test "$(requests)" = 0
+'
+test_expect_success 'the secret check finds the secret when it is there' '
+	mkdir -p control && cp secret.txt control/control.txt &&
+	EVIDENCE_DIR=$TRASH/control-c evidence init >/dev/null &&
+	EVIDENCE_DIR=$TRASH/control-c evidence add control >/dev/null &&
+	grep -rq "SECRET-t6500" "$TRASH/control-c" &&
+	EVIDENCE_DIR=$TRASH/control-c evidence export | grep -q "SECRET-t6500"
 '
 test_expect_success 'the canary server counts what it is asked (it works)' '
 	curl -s "$canary" >/dev/null && test "$(requests)" = 1
