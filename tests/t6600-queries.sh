@@ -143,6 +143,33 @@ test_expect_success 'tag: huge, binary and invalid UTF-8 input' '
 	awk "BEGIN { for (i = 0; i < 20000; i++) print \"a line that goes on\" }" >long.txt &&
 	answer_or_2 tag long.txt
 '
+# answer_or_65 ARGS...: as answer_or_2, but a refusal is 65 (bad data).
+answer_or_65() {
+	evidence "$@" >out 2>err
+	code=$?
+	if grep -q "Sanitizer\|runtime error" err; then cat err; return 1; fi
+	case $code in
+	0 | 1) ;;
+	65) test $(wc -l <err) = 1 || { cat err; return 1; } ;;
+	*) echo "exit $code"; cat err; return 1 ;;
+	esac
+}
+test_expect_success 'hostile taxonomy files: tagged with, or 65 in one line' '
+	echo "mission creep and trust over years" >t.txt &&
+	head -c 100000 /dev/urandom >l1.conf &&
+	printf "[x]\nlabel = X\nthreshold = nan\nword 1 creep\n" >l2.conf &&
+	printf "[x]\nlabel = X\nthreshold = 1\nword 1e308 creep\nword -5 trust\n" >l3.conf &&
+	printf "[x]\nlabel = X\nthreshold = 1\nnear 1 999999999 a b\nphrase 1 %s\n" \
+		"$(awk "BEGIN { for (i = 0; i < 5000; i++) printf \"w%d \", i }")" >l4.conf &&
+	awk "BEGIN { for (i = 0; i < 3000; i++) printf \"[l%d]\nlabel = L\nthreshold = 1\nword 1 w%d\n\", i, i }" >l5.conf &&
+	printf "[x]\nlabel = X\nthreshold = 1\nword 1 \377\376\nphrase 1 caf\303\n" >l6.conf &&
+	printf "[\nlabel\n=\n[]\nword\nnear 1\n" >l7.conf &&
+	for f in l1 l2 l3 l4 l5 l6 l7; do
+		answer_or_65 tag --lessons $f.conf t.txt || { echo "$f.conf"; exit 1; }
+		echo "$f.conf: exit $code $(head -c 100 err)" >>taxonomy-outcomes
+	done
+'
+test -f taxonomy-outcomes && sed 's/^/# /' taxonomy-outcomes
 test -f figures && awk '{ n++; c[$1]++; if ($2 > max) max = $2 }
 	END { printf "# %d runs: %d answered, %d found nothing, %d refused (exit 2); slowest %d ms\n", n, c[0], c[1], c[2], max }' figures
 test_done
