@@ -157,5 +157,15 @@ test_expect_success 'index killed before its first commit: the rerun works' '
 	canon run got && test_cmp golden.index got
 '
 
+# Regression: a writer killed between a file's two renames (into
+# store/tmp, then into place) left the whole file in store/tmp for good.
+test_expect_success 'store/tmp is emptied by the next writer' '
+	fresh add &&
+	EVIDENCE_DIR=$TRASH/run inject_run rename:1:killafter add input/more >/dev/null 2>&1
+	test $? = 137 && test -n "$(ls run/store/tmp)" &&
+	EVIDENCE_DIR=$TRASH/run evidence add input/first >/dev/null &&
+	test -z "$(ls run/store/tmp)"
+'
+
 test -f figures && sed 's/^/# /' figures
 test_done
