@@ -120,7 +120,8 @@ while IFS='|' read -r name setup cmd <&3; do
 		stride=$T6_STRIDE &&
 		if [ \$stride = 0 ]; then stride=\$(( (points + $T6_POINTS - 1) / $T6_POINTS )); fi &&
 		tried=0 &&
-		for k in \$(seq 1 \$stride \$points) \$points; do
+		last=\$(( (points - 1) % stride ? points : 0 )) &&
+		for k in \$(seq 1 \$stride \$points) \${last#0}; do
 			fresh $name
 			EVIDENCE_DIR=\$TRASH/run inject_run sync:\$k:kill $cmd >/dev/null 2>&1
 			code=\$?
@@ -136,12 +137,15 @@ while IFS='|' read -r name setup cmd <&3; do
 		points=\$(EVIDENCE_DIR=\$TRASH/run count_points sync $cmd) &&
 		stride=$T6_STRIDE &&
 		if [ \$stride = 0 ]; then stride=\$(( (points + $T6_POINTS - 1) / $T6_POINTS )); fi &&
+		tried=0 &&
 		for k in \$(seq 2 \$stride \$points); do
 			fresh $name
 			EVIDENCE_DIR=\$TRASH/run inject_run sync:\$k:killafter $cmd >/dev/null 2>&1
 			test \$? = 137 || { echo \"point \$k: not killed\"; exit 1; }
 			after_kill $name '$cmd' \"a kill after point \$k\" || exit 1
-		done
+			tried=\$((tried + 1))
+		done &&
+		echo \"$name: \$tried kills just after a commit point\" >>\$TRASH/figures
 	"
 done 3<<EOF
 $crash_commands
