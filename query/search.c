@@ -559,13 +559,13 @@ out:
 /*
  * A search is read-only, so when a writer commits faster than the
  * binding's own reopen-and-retry keeps up (EV_MODIFIED), it starts over
- * on the newest revision, a few times, waiting a little longer each.
+ * on the newest revision, up to eight times, waiting longer each time.
  * Glass can also report a block a writer is rewriting under a reader as
  * corrupt ("Expected block 10 to be level 1, not 0"): damage that is
- * real is there again on the next attempt, so that is tried once more.
+ * real is there again on the next attempts, so that is tried twice more.
  */
-#define SEARCH_RETRIES 5
-#define SEARCH_CORRUPT_RETRIES 2
+#define SEARCH_RETRIES 8
+#define SEARCH_CORRUPT_RETRIES 3
 
 ev_status search_run(const char *index_dir, const struct search_options *o,
 		     struct search_result *res, char **msgp)
@@ -575,7 +575,9 @@ ev_status search_run(const char *index_dir, const struct search_options *o,
 
 	for (int attempt = 0; attempt <= SEARCH_RETRIES; attempt++) {
 		if (attempt) {
-			struct timespec ts = {0, (10L << attempt) * 1000000L};
+			/* 20 ms, then 40... up to 640 ms: 2.5 s in all. */
+			long ms = 10L << (attempt < 6 ? attempt : 6);
+			struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
 
 			search_result_release(res);
 			if (msgp) {
