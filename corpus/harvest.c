@@ -437,6 +437,7 @@ static ev_status store_one(struct hsource *hs, struct record *rec)
 	struct run_counts *c = hs_counts(hs);
 	enum store_outcome outcome;
 	ev_status rc;
+	int seen;
 
 	c->found++;
 	/* The provenance names the section that harvested the record. */
@@ -453,7 +454,8 @@ static ev_status store_one(struct hsource *hs, struct record *rec)
 			 store_errmsg(h->store));
 		return rc;
 	}
-	if (idset_has(&h->seen, rec->id)) {
+	seen = idset_has(&h->seen, rec->id);
+	if (seen) {
 		c->duplicate++;
 	} else {
 		if (outcome == STORE_NEW)
@@ -464,8 +466,12 @@ static ev_status store_one(struct hsource *hs, struct record *rec)
 			c->unchanged++;
 		rc = idset_add(&h->seen, rec->id);
 	}
-	if (!rc && outcome != STORE_UNCHANGED)
-		rc = strvec_push_unique(&h->res->ids, rec->id);
+	/* Unchanged works go to the indexer too, which skips those whose
+	 * content hash it has: a run killed after the store and before the
+	 * index commit leaves works that only this catches.  Once per id:
+	 * SEEN says whether it is listed already. */
+	if (!rc && !seen)
+		rc = strvec_push(&h->res->ids, rec->id);
 	return rc;
 }
 

@@ -50,6 +50,32 @@ void store_close(struct store *s)
 	free(s);
 }
 
+/*
+ * Empty tmp/.  A writer killed between a file's two renames (into tmp/,
+ * then into place) leaves it there whole, under its final name, where
+ * fs_remove_temps() does not look; nothing in tmp/ is ever read, and the
+ * caller holds the collection lock, so all of it can go.
+ */
+static void clean_tmp(const char *tmp_dir)
+{
+	DIR *d = opendir(tmp_dir);
+	struct dirent *e;
+
+	while (d && (e = readdir(d)) != NULL) {
+		char *p;
+
+		if (e->d_name[0] == '.' &&
+		    (!e->d_name[1] || !strcmp(e->d_name, "..")))
+			continue;
+		p = fs_join(tmp_dir, e->d_name);
+		if (p)
+			unlink(p);
+		free(p);
+	}
+	if (d)
+		closedir(d);
+}
+
 ev_status store_open(const char *dir, int writable, struct store **out,
 		     char **msgp)
 {
@@ -79,7 +105,7 @@ ev_status store_open(const char *dir, int writable, struct store **out,
 				*msgp = NULL;
 			goto out;
 		}
-		fs_remove_temps(s->tmp_dir);
+		clean_tmp(s->tmp_dir);
 	} else if (!fs_is_dir(dir)) {
 		rc = EV_NOT_FOUND;
 		if (msgp && asprintf(msgp, "no store at %s", dir) < 0)

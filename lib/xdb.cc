@@ -5,6 +5,7 @@
 #include <climits>
 #include <cstdlib>
 #include <cstring>
+#include <exception>
 #include <iterator>
 #include <memory>
 #include <new>
@@ -102,6 +103,10 @@ struct xdb_termgen {
 struct xdb_qp {
 	Xapian::SimpleStopper stopper;
 	Xapian::QueryParser qp;
+	/* The database the parser reads (wildcards, synonyms, spelling): a
+	 * copy sharing its internals, to reopen when a writer moved on. */
+	Xapian::Database db;
+	bool has_db = false;
 	std::string msg;
 
 	xdb_qp()
@@ -171,6 +176,14 @@ static bool says_permission(const char *text)
 			std::strstr(text, "Operation not permitted"));
 }
 
+/* True when TEXT (may be NULL) tells of a full disk or an I/O error. */
+static bool says_io(const char *text)
+{
+	return text && (std::strstr(text, "No space") ||
+			std::strstr(text, "Input/output") ||
+			std::strstr(text, "quota"));
+}
+
 /* Sort the exception being handled into a status, and put its message in
  * MSG.  Must be called from inside a catch block.  Never throws: when
  * there is no memory for the message, the status still tells. */
@@ -218,12 +231,18 @@ static ev_status classify(std::string &msg) noexcept
 			 * free-text and boolean: the caller's mistake. */
 			rc = EV_USAGE;
 			msg = e.get_description();
+		} catch (const Xapian::DatabaseCreateError &e) {
+			/* "Failed to create iamglass file": the files of a
+			 * new database could not be written. */
+			msg = e.get_description();
+			rc = says_permission(msg.c_str()) ? EV_READONLY : EV_IO;
 		} catch (const Xapian::DatabaseError &e) {
 			msg = e.get_description();
 			const char *err = e.get_error_string();
-			if (err && (std::strstr(err, "No space") ||
-				    std::strstr(err, "Input/output") ||
-				    std::strstr(err, "quota")))
+			/* A failed commit nests the cause in its message:
+			 * "Modifications failed (... (No space left on
+			 * device)), and couldn't open at the old revision". */
+			if (says_io(err) || says_io(msg.c_str()))
 				rc = EV_IO;
 			else if (says_permission(err) ||
 				 says_permission(msg.c_str()))
@@ -389,6 +408,21 @@ static bool directory_unwritable(const char *path, char **msgp)
 	return true;
 }
 
+/*
+ * A glass database is committed once "iamglass" exists.  A writer killed
+ * while creating one leaves its lock file and empty tables but no
+ * iamglass, which Xapian then refuses to open for ever.  Nothing was
+ * committed there, so such a directory is created afresh.
+ */
+static bool never_committed(const char *path)
+{
+	std::string dir(path);
+	struct stat st;
+
+	return stat((dir + "/flintlock").c_str(), &st) == 0 &&
+	       stat((dir + "/iamglass").c_str(), &st) < 0 && errno == ENOENT;
+}
+
 ev_status xdb_open(const char *path, enum xdb_mode mode, xdb_t **dbp,
 		   char **msgp)
 {
@@ -407,7 +441,8 @@ ev_status xdb_open(const char *path, enum xdb_mode mode, xdb_t **dbp,
 		if (mode == XDB_READ) {
 			db->db = new Xapian::Database(path);
 		} else {
-			int action = mode == XDB_CREATE_OVERWRITE
+			int action = mode == XDB_CREATE_OVERWRITE ||
+						     never_committed(path)
 					     ? Xapian::DB_CREATE_OR_OVERWRITE
 					     : Xapian::DB_CREATE_OR_OPEN;
 			db->wdb = new Xapian::WritableDatabase(path, action);
@@ -464,17 +499,50 @@ ev_status xdb_open_shards(const char *const *paths, size_t n, xdb_t **dbp,
 	}
 }
 
+/*
+ * Xapian 1.4.22 can throw from a destructor while it unwinds a commit
+ * that failed on a full disk (ENOSPC on some block writes, not others),
+ * and that ends in std::terminate().  Nothing is lost then: the last
+ * committed revision is on disk and the store holds the rest.  So while
+ * a commit runs, terminate says so in one line and exits 74, as the
+ * failed commit would have.  The one place where this library prints:
+ * there is no caller left to tell.
+ */
+[[noreturn]] static void commit_terminated()
+{
+	static const char msg[] =
+	    "evidence: index: cannot commit the index: Xapian gave up while "
+	    "undoing a failed write (disk full or I/O error); the last "
+	    "committed index is intact\n";
+
+	if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0)
+		_exit(EXIT_IOERR);
+	_exit(EXIT_IOERR);
+}
+
+struct terminate_guard {
+	std::terminate_handler old;
+
+	terminate_guard() : old(std::set_terminate(commit_terminated)) {}
+	~terminate_guard() { std::set_terminate(old); }
+};
+
 void xdb_close(xdb_t *db)
 {
 	if (!db)
 		return;
-	try {
-		if (db->db)
-			db->db->close();
-	} catch (...) {
-		/* The close of a writer commits; xdb_commit() reports. */
+	{
+		/* The close of a writer commits, as xdb_commit() does. */
+		terminate_guard guard;
+
+		try {
+			if (db->db)
+				db->db->close();
+		} catch (...) {
+			/* xdb_commit() reports commit failures. */
+		}
+		delete db->db;
 	}
-	delete db->db;
 	delete db;
 }
 
@@ -496,6 +564,8 @@ ev_status xdb_reopen(xdb_t *db)
 ev_status xdb_commit(xdb_t *db)
 {
 	try {
+		terminate_guard guard;
+
 		if (!writable(db))
 			return EV_USAGE;
 		db->wdb->commit();
@@ -1065,8 +1135,11 @@ xdb_qp_t *xdb_qp_new(xdb_t *db)
 		qp->qp.set_stemmer(Xapian::Stem("english"));
 		qp->qp.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
 		qp->qp.set_stopper(&qp->stopper);
-		if (db)
+		if (db) {
 			qp->qp.set_database(*db->db);
+			qp->db = *db->db;
+			qp->has_db = true;
+		}
 		return qp.release();
 	} catch (...) {
 		return nullptr;
@@ -1205,7 +1278,14 @@ ev_status xdb_qp_parse(xdb_qp_t *qp, const char *text, unsigned flags,
 				      "unknown query parser flags " +
 					      std::to_string(flags & ~known));
 		query.reset(new xdb_query_t());
-		query->q = qp->qp.parse_query(text, xflags);
+		/* Expanding a wildcard or looking up a synonym reads the
+		 * database, which a writer may have moved on under us. */
+		if (qp->has_db)
+			with_reopen(qp->db, [&] {
+				query->q = qp->qp.parse_query(text, xflags);
+			});
+		else
+			query->q = qp->qp.parse_query(text, xflags);
 		*queryp = query.release();
 		return EV_OK;
 	} catch (...) {

@@ -73,7 +73,9 @@ enum xdb_mode {
  * (caller frees).  XDB_WRITE never waits for the lock: another writer
  * gives EV_LOCKED at once (callers loop with their own deadline).  A
  * writer on a directory that cannot be written is refused here with
- * EV_READONLY (Xapian itself would fail only at the first commit).
+ * EV_READONLY (Xapian itself would fail only at the first commit).  A
+ * writer on a database that was never committed (killed while creating
+ * it: no "iamglass") starts it afresh.
  */
 ev_status xdb_open(const char *path, enum xdb_mode mode, xdb_t **dbp,
 		   char **msgp);

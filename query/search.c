@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "buf.h"
 #include "fields.h"
@@ -518,8 +519,9 @@ static ev_status prepare(struct searcher *s, const char *index_dir,
 	return rc;
 }
 
-ev_status search_run(const char *index_dir, const struct search_options *o,
-		     struct search_result *res, char **msgp)
+static ev_status search_once(const char *index_dir,
+			     const struct search_options *o,
+			     struct search_result *res, char **msgp)
 {
 	struct searcher s = {0};
 	xdb_query_t *query = NULL;
@@ -568,6 +570,45 @@ out:
 	xdb_enquire_free(enq);
 	xdb_query_free(query);
 	searcher_release(&s);
+	return rc;
+}
+
+/*
+ * A search is read-only, so when a writer commits faster than the
+ * binding's own reopen-and-retry keeps up (EV_MODIFIED), it starts over
+ * on the newest revision, up to eight times, waiting longer each time.
+ * Glass can also report a block a writer is rewriting under a reader as
+ * corrupt ("Expected block 10 to be level 1, not 0"): damage that is
+ * real is there again on the next attempts, so that is tried twice more.
+ */
+#define SEARCH_RETRIES 8
+#define SEARCH_CORRUPT_RETRIES 3
+
+ev_status search_run(const char *index_dir, const struct search_options *o,
+		     struct search_result *res, char **msgp)
+{
+	ev_status rc = EV_OK;
+	int corrupt = 0;
+
+	for (int attempt = 0; attempt <= SEARCH_RETRIES; attempt++) {
+		if (attempt) {
+			/* 20 ms, then 40... up to 640 ms: 2.5 s in all. */
+			long ms = 10L << (attempt < 6 ? attempt : 6);
+			struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+
+			search_result_release(res);
+			if (msgp) {
+				free(*msgp);
+				*msgp = NULL;
+			}
+			nanosleep(&ts, NULL);
+		}
+		rc = search_once(index_dir, o, res, msgp);
+		if (rc == EV_CORRUPT && ++corrupt < SEARCH_CORRUPT_RETRIES)
+			continue;
+		if (rc != EV_MODIFIED)
+			break;
+	}
 	return rc;
 }
 

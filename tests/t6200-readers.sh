@@ -1,0 +1,72 @@
+#!/bin/sh
+# t6200-readers.sh - searches keep working while a writer commits
+. "${top_srcdir:-$(dirname "$0")/..}/tests/test-lib.sh"
+. "$top_srcdir/tests/reliab-lib.sh"
+
+# How long the readers run: make stress sets T6_DOCS=3000.
+: "${T6_DOCS:=400}"
+: "${T6_READERS:=2}"
+
+evidence init >/dev/null
+evidence add "$FIXTURES/text" >/dev/null
+mkdir -p many
+i=1
+while [ $i -le "$T6_DOCS" ]; do
+	printf 'Note %d on networks\n\nPractice %d joined a federation; trust grew over %d years.\n\nA second paragraph, number %d, about goodwill.\n' \
+		"$i" "$i" "$i" "$i" >many/note$i.txt
+	i=$((i + 1))
+done
+
+# reader N QUERY: search in a loop until the file "stop" appears; every
+# search must find something (the fixtures were indexed first).  Counts
+# go to reader.N: "ok" or the failure.
+reader() {
+	: >"reader.$1"
+	while ! test -f stop; do
+		evidence search --format json --limit 3 "$2" >"res.$1" 2>"err.$1"
+		code=$?
+		if [ $code = 0 ] && [ "$(jq ".hits | length" "res.$1")" -ge 1 ]; then
+			echo ok >>"reader.$1"
+		else
+			echo "exit $code: $(cat "err.$1")" >>"reader.$1"
+		fi
+	done
+}
+
+# run_readers WRITER...: readers on while the writer runs.
+run_readers() {
+	rm -f stop reader.*
+	n=1
+	while [ $n -le "$T6_READERS" ]; do
+		reader $n trust &
+		n=$((n + 1))
+	done
+	"$@"
+	wcode=$?
+	touch stop
+	wait
+	cat reader.* >readers
+	oks=$(grep -c "^ok$" readers)
+	bad=$(grep -vc "^ok$" readers)
+	echo "$*: writer exit $wcode, $oks searches ok, $bad failed" >>figures
+	grep -v "^ok$" readers | sort | uniq -c | head -5
+	test $wcode = 0 && test "$oks" -ge 1 && test "$bad" = 0
+}
+
+# Xapian commits every 3 changes: a reader's revision goes stale under
+# it again and again (DatabaseModifiedError after two more commits),
+# which the binding answers by reopening and retrying.
+test_expect_success 'searches while add commits every few documents' '
+	XAPIAN_FLUSH_THRESHOLD=3 run_readers evidence add --quiet many
+'
+test_expect_success 'searches while index --rebuild swaps the index in' '
+	run_readers sh -c "for i in 1 2 3 4 5; do evidence index --rebuild >/dev/null || exit 1; done"
+'
+test_expect_success 'searches while works are re-indexed (taxonomy edit)' '
+	printf "[colour]\nlabel = Colour\ndescription = Test lesson.\nthreshold = 1\nword 1 red blue green\n" \
+		>>"$EVIDENCE_DIR/lessons.conf" &&
+	sed -i "s/trust grew/trust grew slowly/" many/note1.txt &&
+	XAPIAN_FLUSH_THRESHOLD=5 run_readers evidence index --quiet
+'
+test -f figures && sed 's/^/# /' figures
+test_done
