@@ -28,10 +28,7 @@ static void apa_name(struct cite_writer *w, const struct author *a,
 		return;
 	}
 	cw_text(w, a->family);
-	if (has(a->given)) {
-		cw_punct(w, ", ");
-		cw_initials(w, a->given, 1, suffix);
-	}
+	cw_initials(w, ", ", a->given, 1, suffix);
 }
 
 /* The authors; SUFFIX as for apa_name(). */

@@ -44,9 +44,10 @@ ev_status cw_finish(struct cite_writer *w);
  * lower case ("de la") and words not starting with a letter ("ʿAlī")
  * are kept whole, and "Jr." stays "Jr".  What follows a comma in GIVEN
  * is a suffix, written after the initials (after ", " for APA) when
- * SUFFIX is set and left out otherwise. */
-void cw_initials(struct cite_writer *w, const char *given, int apa,
-		 int suffix);
+ * SUFFIX is set and left out otherwise.  SEP (what parts them from the
+ * family name) comes first, when anything follows it. */
+void cw_initials(struct cite_writer *w, const char *sep, const char *given,
+		 int apa, int suffix);
 
 /* A page range as the style wants it: "minimal" (Vancouver: 321-8) or
  * "expanded" (APA: 321-328), with an en dash. */

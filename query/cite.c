@@ -500,8 +500,8 @@ static ev_status given_pieces(struct buf *b, const char *given, size_t n,
 	return st;
 }
 
-void cw_initials(struct cite_writer *w, const char *given, int apa,
-		 int suffix)
+void cw_initials(struct cite_writer *w, const char *sep, const char *given,
+		 int apa, int suffix)
 {
 	struct buf b = BUF_INIT;
 	const char *comma, *tail = NULL;
@@ -531,14 +531,18 @@ void cw_initials(struct cite_writer *w, const char *given, int apa,
 		}
 		while (d > b.ptr && d[-1] == ' ')
 			d--;
-		put(w, b.ptr, (size_t)(d - b.ptr));
+		if (d > b.ptr) {
+			cw_punct(w, sep);
+			put(w, b.ptr, (size_t)(d - b.ptr));
+			sep = apa ? ", " : " ";
+		}
 	}
 	if (suffix && tail && *tail) {
 		size_t n = strlen(tail);
 
 		while (n && tail[n - 1] == ' ')
 			n--;
-		put(w, apa ? ", " : " ", apa ? 2 : 1);
+		cw_punct(w, sep);
 		put(w, tail, n);
 	}
 out:
@@ -822,10 +826,7 @@ static int vancouver_authors(struct cite_writer *w, const struct record *rec)
 			cw_text(w, a->literal ? a->literal : a->given);
 		} else {
 			cw_text(w, a->family);
-			if (has(a->given)) {
-				cw_punct(w, " ");
-				cw_initials(w, a->given, 0, 1);
-			}
+			cw_initials(w, " ", a->given, 0, 1);
 		}
 	}
 	if (n < rec->n_authors)

@@ -300,6 +300,17 @@ static const struct row rows[] = {
 	 "{'type':'book','title':'T','author':[{'family':'Ash','given':"
 	 "'C., Mueller, K. L.'}],'issued':{'date-parts':[[2017]]}}",
 	 "Ash, C., Mueller, K. L. (2017). T."},
+	/* regression: a given name that initialises to nothing left its
+	 * separator behind ("F . T.") */
+	{"Vancouver: a given name of periods gives nothing", CITE_VANCOUVER,
+	 CITE_TEXT,
+	 "{'type':'book','title':'T','author':[{'family':'F','given':'..'}],"
+	 "'issued':{'date-parts':[[2009]]}}",
+	 "F. T. 2009."},
+	{"APA: a given name of periods gives nothing", CITE_APA, CITE_TEXT,
+	 "{'type':'book','title':'T','author':[{'family':'F','given':'.'}],"
+	 "'issued':{'date-parts':[[2009]]}}",
+	 "F. (2009). T."},
 	/* title case: no lower case but not all capitals is lowered, then
 	 * capitalised; mixed case and all capitals stay */
 	{"APA: title case of 622X, X2, 2Xy and ABC", CITE_APA, CITE_TEXT,
