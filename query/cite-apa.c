@@ -19,36 +19,37 @@ static int has(const char *s)
 	return s && *s;
 }
 
-static void apa_name(struct cite_writer *w, const struct author *a)
+/* "Family, G. N." and, when SUFFIX is set, the given name's suffix. */
+static void apa_name(struct cite_writer *w, const struct author *a,
+		     int suffix)
 {
 	if (a->literal || !a->family) {
 		cw_text(w, a->literal ? a->literal : a->given);
 		return;
 	}
 	cw_text(w, a->family);
-	if (has(a->given)) {
-		cw_punct(w, ", ");
-		cw_initials(w, a->given, 1);
-	}
+	cw_initials(w, ", ", a->given, 1, suffix);
 }
 
-static void apa_authors(struct cite_writer *w, const struct record *rec)
+/* The authors; SUFFIX as for apa_name(). */
+static void apa_authors(struct cite_writer *w, const struct record *rec,
+			int suffix)
 {
 	size_t n = rec->n_authors;
 
 	if (n > APA_MAX_AUTHORS) {
 		for (size_t i = 0; i < APA_FIRST_AUTHORS; i++) {
-			apa_name(w, &rec->authors[i]);
+			apa_name(w, &rec->authors[i], suffix);
 			cw_punct(w, ", ");
 		}
 		cw_plain(w, "\u2026 ");
-		apa_name(w, &rec->authors[n - 1]);
+		apa_name(w, &rec->authors[n - 1], suffix);
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (i)
 			cw_punct(w, i == n - 1 ? ", & " : ", ");
-		apa_name(w, &rec->authors[i]);
+		apa_name(w, &rec->authors[i], suffix);
 	}
 }
 
@@ -253,13 +254,16 @@ static int apa_periodical(struct cite_writer *w, const struct record *rec)
 	return any;
 }
 
-/* An act or regulation, in the legal form APA takes from the Bluebook:
- * "Title, 3 Container 12 (2016). URL" (no authors, no "n.d."). */
+/* An act, a regulation or a court case, in the legal form APA takes
+ * from the Bluebook: "Title, 3 Container 12 (2016). URL" (no authors,
+ * no "n.d.").  A case in a reporter without a page gets "___" for it;
+ * one in no reporter is dated in full: "(March 4, 2016)". */
 static void apa_legislation(struct cite_writer *w, const struct record *rec)
 {
 	const char *parts[2] = {rec->volume, rec->container_title};
 	int any = 0, inner = 0;
-	char year[16];
+	int legal_case = cite_type_is(rec, "legal_case");
+	char year[64];
 
 	if (has(rec->title)) {
 		cw_text(w, rec->title);
@@ -287,8 +291,24 @@ static void apa_legislation(struct cite_writer *w, const struct record *rec)
 		cw_plain(w, first);
 		free(first);
 		inner = any = 1;
+	} else if (legal_case && has(rec->container_title)) {
+		cw_punct(w, " ");
+		cw_plain(w, "___");
 	}
-	if (rec->issued.year > 0) {
+	if (legal_case && !has(rec->container_title) &&
+	    rec->issued.year > 0 && rec->issued.month) {
+		if (rec->issued.day)
+			snprintf(year, sizeof(year), "(%s %d, %d)",
+				 cite_month_long(rec->issued.month),
+				 rec->issued.day, rec->issued.year);
+		else
+			snprintf(year, sizeof(year), "(%s %d)",
+				 cite_month_long(rec->issued.month),
+				 rec->issued.year);
+		cw_punct(w, any ? ", " : "");
+		cw_plain(w, year);
+		any = 1;
+	} else if (rec->issued.year > 0) {
 		snprintf(year, sizeof(year), "(%d)", rec->issued.year);
 		cw_punct(w, inner ? " " : any ? ", " : "");
 		cw_plain(w, year);
@@ -323,13 +343,13 @@ ev_status cite_apa_suffixed(const struct record *rec, enum cite_markup markup,
 	int title_done = 0;
 
 	cw_init(&w, out, markup);
-	if (cite_type_is(rec, "legislation")) {
+	if (cite_type_is(rec, "legislation legal_case")) {
 		apa_legislation(&w, rec);
 		return cw_finish(&w);
 	}
 	/* Author, or the title in its place; then the date. */
 	if (rec->n_authors) {
-		apa_authors(&w, rec);
+		apa_authors(&w, rec, 1);
 		cw_punct(&w, ". ");
 	} else if (has(rec->title)) {
 		apa_title(&w, rec);
@@ -431,7 +451,8 @@ struct same {
 };
 
 /* Within one author and year, citeproc orders by month and day (a bare
- * year after every full date) and then by title. */
+ * year after every full date), then by title, then as pandoc lists the
+ * works: by id. */
 static int by_same(const void *a, const void *b)
 {
 	const struct same *x = a, *y = b;
@@ -439,7 +460,7 @@ static int by_same(const void *a, const void *b)
 
 	if (c)
 		return c;
-	c = strcmp(x->sort, y->sort);
+	c = cw_collate(x->sort, y->sort);
 	if (c)
 		return c;
 	mx = x->rec->issued.month ? x->rec->issued.month : 13;
@@ -450,8 +471,11 @@ static int by_same(const void *a, const void *b)
 	my = y->rec->issued.day ? y->rec->issued.day : 32;
 	if (mx != my)
 		return mx - my;
-	c = strcasecmp(x->rec->title ? x->rec->title : "",
-		       y->rec->title ? y->rec->title : "");
+	c = cw_collate(x->rec->title, y->rec->title);
+	if (c)
+		return c;
+	/* pandoc hands citeproc the works in the order of their ids */
+	c = strcmp(x->rec->id ? x->rec->id : "", y->rec->id ? y->rec->id : "");
 	return c ? c : (x->i > y->i) - (x->i < y->i);
 }
 
@@ -471,15 +495,17 @@ ev_status cite_apa_suffixes(const struct record *recs, size_t n,
 		cw_init(&w, &b, CITE_TEXT);
 		/* acts are cited by their title, whoever wrote them */
 		if (recs[i].n_authors &&
-		    !cite_type_is(&recs[i], "legislation bill"))
-			apa_authors(&w, &recs[i]);
+		    !cite_type_is(&recs[i], "legislation legal_case bill"))
+			/* as in the citation: "(Ash, 2017)" whatever
+			 * suffix the name has */
+			apa_authors(&w, &recs[i], 0);
 		else
 			cw_text(&w, recs[i].title);
 		st = w.st ? w.st : buf_printf(&b, "|%d", recs[i].issued.year);
 		v[i].key = buf_detach(&b);
 		cw_init(&w, &b, CITE_TEXT);
 		if (!recs[i].n_authors ||
-		    cite_type_is(&recs[i], "legislation bill"))
+		    cite_type_is(&recs[i], "legislation legal_case bill"))
 			apa_title(&w, &recs[i]);
 		if (!st)
 			st = w.st;

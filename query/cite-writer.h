@@ -39,10 +39,15 @@ void cw_italic(struct cite_writer *w, int on);
 /* Drop trailing spaces; returns the writer's status. */
 ev_status cw_finish(struct cite_writer *w);
 
-/* Initials of GIVEN: with INITIAL_SEP "" and no hyphen, "Jean-Pierre
- * Louis" -> "JPL" (Vancouver); with ". " and hyphen, "J.-P. L." (APA).
- * Appended to OUT as plain text. */
-void cw_initials(struct cite_writer *w, const char *given, int apa);
+/* Initials of GIVEN as citeproc makes them: "Jean-Pierre Louis" ->
+ * "JPL" (Vancouver) or "J.-P. L." (APA, when APA is set); words in
+ * lower case ("de la") and words not starting with a letter ("ʿAlī")
+ * are kept whole, and "Jr." stays "Jr".  What follows a comma in GIVEN
+ * is a suffix, written after the initials (after ", " for APA) when
+ * SUFFIX is set and left out otherwise.  SEP (what parts them from the
+ * family name) comes first, when anything follows it. */
+void cw_initials(struct cite_writer *w, const char *sep, const char *given,
+		 int apa, int suffix);
 
 /* A page range as the style wants it: "minimal" (Vancouver: 321-8) or
  * "expanded" (APA: 321-328), with an en dash. */
@@ -53,6 +58,10 @@ void cw_pages(struct cite_writer *w, const char *page, enum page_format f);
  * words get a capital), for English records only. */
 void cw_title_case(struct cite_writer *w, const char *s,
 		   const struct record *rec);
+
+/* Compare A and B as citeproc sorts them, case and accents set aside
+ * ("Änderungen" with the A's); < 0, 0 or > 0 like strcmp. */
+int cw_collate(const char *a, const char *b);
 
 /* English month names, 1-12. */
 const char *cite_month_long(int month);

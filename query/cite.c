@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "query/cite-writer.h"
+#include "lib/text.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -278,37 +279,274 @@ static size_t utf8_len(const char *s)
 	return n;
 }
 
-void cw_initials(struct cite_writer *w, const char *given, int apa)
+/* The case of code point CP: 1 upper, -1 lower, 0 neither (digits,
+ * marks, modifier letters); *OTHER its counterpart in the other case,
+ * or 0.  Latin (but the irregular parts of Extended-B), Greek and
+ * Cyrillic; other scripts count as uncased. */
+static int cp_case(unsigned cp, unsigned *other)
 {
-	int first_word = 1;
-	const char *p = given;
-
-	while (p && *p) {
-		int first_part = 1;
-
-		while (*p == ' ' || *p == '.')
-			p++;
-		if (!*p)
-			break;
-		if (apa && !first_word)
-			put(w, " ", 1);
-		/* one word: parts split by hyphens */
-		while (*p && *p != ' ' && *p != '.') {
-			if (*p == '-') {
-				p++;
-				continue;
-			}
-			if (!first_part && apa)
-				put(w, "-", 1);
-			put(w, p, utf8_len(p));
-			if (apa)
-				put(w, ".", 1);
-			while (*p && *p != ' ' && *p != '.' && *p != '-')
-				p++;
-			first_part = 0;
+	*other = 0;
+	if (cp < 0x80) {
+		if (cp >= 'A' && cp <= 'Z') {
+			*other = cp + 0x20;
+			return 1;
 		}
-		first_word = 0;
+		if (cp >= 'a' && cp <= 'z') {
+			*other = cp - 0x20;
+			return -1;
+		}
+		return 0;
 	}
+	if (cp >= 0xc0 && cp <= 0xde && cp != 0xd7) {
+		*other = cp + 0x20;
+		return 1;
+	}
+	if (cp >= 0xdf && cp <= 0xff && cp != 0xf7) {
+		if (cp == 0xdf)
+			return -1;
+		*other = cp == 0xff ? 0x178 : cp - 0x20;
+		return -1;
+	}
+	if (cp >= 0x100 && cp <= 0x17f) {
+		if (cp == 0x138 || cp == 0x149 || cp == 0x17f)
+			return -1;
+		if (cp == 0x178) {
+			*other = 0xff;
+			return 1;
+		}
+		/* pairs: upper at even code points, but odd in two runs */
+		if ((cp >= 0x139 && cp <= 0x148) ||
+		    (cp >= 0x179 && cp <= 0x17e)) {
+			*other = cp % 2 ? cp + 1 : cp - 1;
+			return cp % 2 ? 1 : -1;
+		}
+		*other = cp % 2 ? cp - 1 : cp + 1;
+		return cp % 2 ? -1 : 1;
+	}
+	if ((cp >= 0x391 && cp <= 0x3a9 && cp != 0x3a2) ||
+	    (cp >= 0x410 && cp <= 0x42f)) {
+		*other = cp + 0x20;
+		return 1;
+	}
+	if ((cp >= 0x3b1 && cp <= 0x3c9) || (cp >= 0x430 && cp <= 0x44f)) {
+		*other = cp == 0x3c2 ? 0x3a3 : cp - 0x20;
+		return -1;
+	}
+	if (cp >= 0x400 && cp <= 0x40f) {
+		*other = cp + 0x50;
+		return 1;
+	}
+	if (cp >= 0x450 && cp <= 0x45f) {
+		*other = cp - 0x50;
+		return -1;
+	}
+	/* Latin Extended-B in its regular runs, and Latin Extended
+	 * Additional ("Ḥ"): pairs, upper first */
+	if ((cp >= 0x1cd && cp <= 0x1dc) || (cp >= 0x1de && cp <= 0x1ef) ||
+	    (cp >= 0x1f8 && cp <= 0x21f) || (cp >= 0x222 && cp <= 0x233) ||
+	    (cp >= 0x1e00 && cp <= 0x1e95) || (cp >= 0x1ea0 && cp <= 0x1eff)) {
+		int up = cp >= 0x1cd && cp <= 0x1dc ? cp % 2 : !(cp % 2);
+
+		*other = up ? cp + 1 : cp - 1;
+		return up ? 1 : -1;
+	}
+	/* Greek with tonos */
+	if (cp == 0x386 || (cp >= 0x388 && cp <= 0x38a)) {
+		*other = cp == 0x386 ? 0x3ac : cp + 0x25;
+		return 1;
+	}
+	if (cp == 0x38c || cp == 0x38e || cp == 0x38f) {
+		*other = cp == 0x38c ? 0x3cc : cp + 0x3f;
+		return 1;
+	}
+	if (cp == 0x3ac || (cp >= 0x3ad && cp <= 0x3af)) {
+		*other = cp == 0x3ac ? 0x386 : cp - 0x25;
+		return -1;
+	}
+	if (cp == 0x3cc || cp == 0x3cd || cp == 0x3ce) {
+		*other = cp == 0x3cc ? 0x38c : cp - 0x3f;
+		return -1;
+	}
+	return 0;
+}
+
+/* The code point at S (an invalid byte counts as itself) and its
+ * length in *LEN. */
+static unsigned cp_at(const char *s, size_t *len)
+{
+	unsigned cp;
+
+	*len = utf8_decode(s, strlen(s), &cp);
+	if (!*len) {
+		*len = 1;
+		cp = (unsigned char)*s;
+	}
+	return cp;
+}
+
+/* Append code point CP to B. */
+static ev_status buf_add_cp(struct buf *b, unsigned cp)
+{
+	char u[4];
+
+	return buf_add(b, u, utf8_encode(cp, u));
+}
+
+/* 1 when every character of the N bytes at S is a lower-case letter. */
+static int all_lower(const char *s, size_t n)
+{
+	unsigned other;
+
+	for (size_t i = 0, len; i < n; i += len)
+		if (cp_case(cp_at(s + i, &len), &other) >= 0)
+			return 0;
+	return n > 0;
+}
+
+/* The number of characters in the N bytes at S. */
+static size_t cp_count(const char *s, size_t n)
+{
+	size_t k = 0;
+
+	for (size_t i = 0, len; i < n; i += len, k++)
+		cp_at(s + i, &len);
+	return k;
+}
+
+/*
+ * One piece of a given name, shortened as citeproc (pandoc 2.17) does.
+ * An INITIAL (a piece ended by a period, or a single letter) is kept as
+ * it is, "Jr." giving "Jr".  A word all in lower case ("de", "heise") is
+ * kept whole, between spaces.  Another word gives its first letter when
+ * that is a capital ("Anna" -> "A"; "THomas" -> "Th", a capital and a
+ * lower-case one when only lower case follows), or a hyphen and its
+ * capital for the second part of a hyphenated name ("-Luc" -> "-L", or
+ * "L" without hyphens; "-ping" -> nothing); a word starting with
+ * anything else ("ʿAlī", "2nd") is kept whole.  What is kept is followed
+ * by SEP: "" for Vancouver, ". " for APA.
+ */
+static ev_status given_piece(struct buf *b, const char *t, size_t n,
+			     int initial, int apa)
+{
+	const char *sep = apa ? ". " : "";
+	ev_status st = EV_OK;
+	unsigned c, d, other;
+	size_t l1, l2;
+
+	if (!n)
+		return EV_OK;
+	if (initial)
+		goto whole;
+	if (all_lower(t, n)) {
+		st = buf_add(b, " ", apa ? 0 : 1);
+		if (!st)
+			st = buf_add(b, t, n);
+		return st ? st : buf_addch(b, ' ');
+	}
+	c = cp_at(t, &l1);
+	if (c == '-') {
+		if (l1 >= n || cp_case(cp_at(t + 1, &l2), &other) <= 0)
+			return EV_OK;
+		/* "-L" with hyphens (APA), "L" without (Vancouver) */
+		st = apa ? buf_add(b, t, 1 + l2) : buf_add(b, t + 1, l2);
+		return st ? st : buf_addstr(b, sep);
+	}
+	if (cp_case(c, &other) <= 0)
+		goto whole;
+	st = buf_add(b, t, l1);
+	if (!st && l1 < n) {
+		d = cp_at(t + l1, &l2);
+		if (cp_case(d, &other) > 0 && l1 + l2 < n &&
+		    all_lower(t + l1 + l2, n - l1 - l2))
+			st = buf_add_cp(b, other);
+	}
+	return st ? st : buf_addstr(b, sep);
+whole:
+	st = buf_add(b, t, n);
+	return st ? st : buf_addstr(b, sep);
+}
+
+/* Split the N bytes of GIVEN into pieces for given_piece(): a period
+ * ends an initial, a space a word (an initial when it is one character),
+ * a hyphen starts a piece of its own. */
+static ev_status given_pieces(struct buf *b, const char *given, size_t n,
+			      int apa)
+{
+	size_t start = 0, i = 0, len;
+	ev_status st = EV_OK;
+
+	for (; i <= n && !st; i += len) {
+		char c = i < n ? given[i] : ' ';
+
+		len = 1;
+		if (c == '.') {
+			st = given_piece(b, given + start, i - start, 1, apa);
+			start = i + 1;
+		} else if (c == '-') {
+			if (i > start)
+				st = given_piece(b, given + start, i - start,
+						 0, apa);
+			start = i;
+		} else if (c == ' ') {
+			st = given_piece(b, given + start, i - start,
+					 cp_count(given + start,
+						  i - start) == 1,
+					 apa);
+			start = i + 1;
+		} else {
+			cp_at(given + i, &len);
+		}
+	}
+	return st;
+}
+
+void cw_initials(struct cite_writer *w, const char *sep, const char *given,
+		 int apa, int suffix)
+{
+	struct buf b = BUF_INIT;
+	const char *comma, *tail = NULL;
+	char *s, *d;
+
+	if (w->st || !given)
+		return;
+	/* as in citeproc-js, what follows a comma is a suffix ("Jr.") */
+	comma = strchr(given, ',');
+	if (comma) {
+		tail = comma + 1;
+		while (*tail == ' ')
+			tail++;
+	}
+	w->st = given_pieces(&b, given,
+			     comma ? (size_t)(comma - given) : strlen(given),
+			     apa);
+	if (w->st)
+		goto out;
+	/* " -" -> "-"; no double, leading or trailing spaces */
+	if (b.ptr) {
+		for (s = d = b.ptr; *s; s++) {
+			if (*s == ' ' && (d == b.ptr || d[-1] == ' ' ||
+					  s[1] == '-' || !s[1]))
+				continue;
+			*d++ = *s;
+		}
+		while (d > b.ptr && d[-1] == ' ')
+			d--;
+		if (d > b.ptr) {
+			cw_punct(w, sep);
+			put(w, b.ptr, (size_t)(d - b.ptr));
+			sep = apa ? ", " : " ";
+		}
+	}
+	if (suffix && tail && *tail) {
+		size_t n = strlen(tail);
+
+		while (n && tail[n - 1] == ' ')
+			n--;
+		cw_punct(w, sep);
+		put(w, tail, n);
+	}
+out:
+	buf_release(&b);
 }
 
 static int all_digits(const char *s, size_t n)
@@ -432,68 +670,6 @@ static int stop_word(const char *s, size_t n)
 	return 0;
 }
 
-/* The case of a Latin letter U+00C0..U+017F: 1 upper, -1 lower, 0 not
- * a cased letter; *UPPER the capital of a lower-case one (0: none). */
-static int latin_case(int cp, int *upper)
-{
-	*upper = 0;
-	if (cp < 0xc0 || cp > 0x17f || cp == 0xd7 || cp == 0xf7)
-		return 0;
-	if (cp < 0xdf)
-		return 1;
-	if (cp == 0xdf || cp == 0x138 || cp == 0x149 || cp == 0x17f)
-		return -1;
-	if (cp < 0xff) {
-		*upper = cp - 0x20;
-		return -1;
-	}
-	if (cp == 0xff) {
-		*upper = 0x178;
-		return -1;
-	}
-	if (cp == 0x178)
-		return 1;
-	/* pairs: even upper from U+0100, odd upper in two runs */
-	if ((cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17e)) {
-		if (cp % 2)
-			return 1;
-		*upper = cp - 1;
-		return -1;
-	}
-	if (cp % 2 == 0)
-		return 1;
-	*upper = cp - 1;
-	return -1;
-}
-
-/* The code point of a two-byte UTF-8 character at S, else -1. */
-static int utf8_2(const char *s)
-{
-	const unsigned char *u = (const unsigned char *)s;
-
-	if ((u[0] & 0xe0) == 0xc0 && (u[1] & 0xc0) == 0x80)
-		return ((u[0] & 0x1f) << 6) | (u[1] & 0x3f);
-	return -1;
-}
-
-/* 1 when the character at S is an upper-case letter, -1 lower, else 0. */
-static int letter_case(const char *s, int *upper)
-{
-	unsigned char c = (unsigned char)*s;
-
-	*upper = 0;
-	if (c < 0x80) {
-		if (isupper(c))
-			return 1;
-		if (islower(c)) {
-			*upper = toupper(c);
-			return -1;
-		}
-		return 0;
-	}
-	return latin_case(utf8_2(s), upper);
-}
-
 /* Whether the character at S belongs to a word: letters and digits,
  * not the punctuation of U+2000..U+206F (curly quotes, dashes). */
 static int title_wordch(const char *s)
@@ -523,15 +699,18 @@ void cw_title_case(struct cite_writer *w, const char *s,
 	}
 	/*
 	 * As citeproc does it: a word (letters, digits, apostrophes; a
-	 * hyphen or a slash starts another) written all in lower case gets
-	 * a capital, unless it is a stop word or a single letter; the first
-	 * word of the title, and of what follows ".", ":", "?" or "!", gets
-	 * one whatever it is.  Words with a capital in them are left alone.
+	 * hyphen or a slash starts another) is put in lower case with a
+	 * capital first unless it is a stop word or a single character;
+	 * the first word of the title, and of what follows ".", ":", "?" or
+	 * "!", whatever it is.  Words in mixed case, and words all in
+	 * capitals, are left alone; "622X" (no lower case, but not all
+	 * capitals either) becomes "622x".
 	 */
 	for (const char *p = s; *p && !w->st;) {
 		const char *e = p;
-		size_t chars = 0;
-		int lower = 1, up, c;
+		size_t chars = 0, len;
+		int upper = 0, lower = 0, other_ch = 0;
+		unsigned cp, other;
 
 		if (!title_wordch(p)) {
 			size_t n = utf8_len(p);
@@ -554,36 +733,72 @@ void cw_title_case(struct cite_writer *w, const char *s,
 		       (title_wordch(e) ||
 			(*e == '\'' && title_wordch(e + 1)) ||
 			(!strncmp(e, "\u2019", 3) && title_wordch(e + 3)))) {
-			if (letter_case(e, &up) > 0)
-				lower = 0;
-			e += utf8_len(e);
+			int c = cp_case(cp_at(e, &len), &other);
+
+			upper |= c > 0;
+			lower |= c < 0;
+			other_ch |= c == 0;
+			e += len;
 			chars++;
 		}
-		c = letter_case(p, &up);
-		if (lower && c < 0 && up &&
-		    (first || (chars > 1 && !stop_word(p, (size_t)(e - p))))) {
-			char u[3];
-			size_t n = utf8_len(p);
-
-			if (up < 0x80) {
-				u[0] = (char)up;
-				n = 1;
-				w->st = buf_add(&t, u, 1);
-			} else {
-				u[0] = (char)(0xc0 | (up >> 6));
-				u[1] = (char)(0x80 | (up & 0x3f));
-				w->st = buf_add(&t, u, 2);
-				n = utf8_len(p);
-			}
-			p += n;
-		}
-		if (!w->st)
+		/* mixed case ("iPhone", "2Xy") and all capitals ("NHS") stay;
+		 * other words ("622X" too) are lowered, then capitalised */
+		if ((upper && lower) || (upper && !other_ch) ||
+		    !(first ||
+		      (chars > 1 && !stop_word(p, (size_t)(e - p))))) {
 			w->st = buf_add(&t, p, (size_t)(e - p));
+		} else {
+			for (const char *q = p; q < e && !w->st; q += len) {
+				cp = cp_at(q, &len);
+				if (cp_case(cp, &other) > 0 && q > p)
+					cp = other;
+				else if (cp_case(cp, &other) < 0 && q == p)
+					cp = other ? other : cp;
+				w->st = buf_add_cp(&t, cp);
+			}
+		}
 		p = e;
 		first = 0;
 	}
 	cw_text(w, buf_str(&t));
 	buf_release(&t);
+}
+
+/* The letter U+00C0..U+017F stands for when sorting: accents and case
+ * set aside, as the Unicode collation citeproc sorts with does first. */
+static const char latin_base[] =
+	"aaaaaaaceeeeiiiidnooooo*ouuuuytsaaaaaaaceeeeiiiidnooooo/ouuuuyty"
+	"aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiiiiijjkkklllllll"
+	"lllnnnnnnnnnoooooooorrrrrrsssssssstttttttuuuuuuuuuuuuwwyyyzzzzzzs";
+
+/* The primary sort weight of CP. */
+static unsigned collate_weight(unsigned cp)
+{
+	unsigned other;
+
+	if (cp >= 0xc0 && cp <= 0x17f)
+		return (unsigned char)latin_base[cp - 0xc0];
+	if (cp_case(cp, &other) > 0)
+		return other;
+	return cp;
+}
+
+int cw_collate(const char *a, const char *b)
+{
+	size_t la, lb;
+
+	a = a ? a : "";
+	b = b ? b : "";
+	while (*a && *b) {
+		unsigned x = collate_weight(cp_at(a, &la));
+		unsigned y = collate_weight(cp_at(b, &lb));
+
+		if (x != y)
+			return x < y ? -1 : 1;
+		a += la;
+		b += lb;
+	}
+	return (*a != 0) - (*b != 0);
 }
 
 /* --- Vancouver ------------------------------------------------------- */
@@ -611,10 +826,7 @@ static int vancouver_authors(struct cite_writer *w, const struct record *rec)
 			cw_text(w, a->literal ? a->literal : a->given);
 		} else {
 			cw_text(w, a->family);
-			if (has(a->given)) {
-				cw_punct(w, " ");
-				cw_initials(w, a->given, 0);
-			}
+			cw_initials(w, " ", a->given, 0, 1);
 		}
 	}
 	if (n < rec->n_authors)

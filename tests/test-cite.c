@@ -223,6 +223,124 @@ static const struct row rows[] = {
 	 "{'type':'interview','title':'On networks','author':[{'family':'A',"
 	 "'given':'Bo'}],'issued':{'date-parts':[[2019,3,2]]}}",
 	 "A, B. (2019, March 2). On networks [Personal communication]."},
+	/* given names as citeproc (pandoc 2.17) initialises them; each
+	 * string checked against pandoc's output by hand */
+	/* a given name in lower case stays whole ("heise online" read the
+	 * wrong way round from a feed) */
+	{"Vancouver: a lower-case given name is not initialised",
+	 CITE_VANCOUVER, CITE_TEXT,
+	 "{'type':'book','title':'T','author':[{'family':'online','given':"
+	 "'heise'}],'issued':{'date-parts':[[2016]]}}",
+	 "online heise. T. 2016."},
+	{"APA: a lower-case given name is not initialised", CITE_APA,
+	 CITE_TEXT,
+	 "{'type':'book','title':'T','author':[{'family':'online','given':"
+	 "'heise'}],'issued':{'date-parts':[[2016]]}}",
+	 "online, heise. (2016). T."},
+	/* U+02BF (ayn) is neither capital nor lower case: kept whole */
+	{"Vancouver: a given name not starting with a letter stays whole",
+	 CITE_VANCOUVER, CITE_TEXT,
+	 "{'type':'book','title':'T','author':[{'family':'al-Hasan','given':"
+	 "'\\u02bfAl\\u012b'}],'issued':{'date-parts':[[2000]]}}",
+	 "al-Hasan \u02bfAl\u012b. T. 2000."},
+	{"APA: a given name starting with a digit stays whole", CITE_APA,
+	 CITE_TEXT,
+	 "{'type':'book','title':'T','author':[{'family':'Ward','given':"
+	 "'2nd Ann'}],'issued':{'date-parts':[[2008]]}}",
+	 "Ward, 2nd. A. (2008). T."},
+	/* a byline in the given name: lower-case words kept, capitals
+	 * initialised */
+	{"Vancouver: lower-case words kept among initials", CITE_VANCOUVER,
+	 CITE_TEXT,
+	 "{'type':'book','title':'T','author':[{'family':'Lenny Bernstein',"
+	 "'given':'illustration by Anna Parini for the washington post'}],"
+	 "'issued':{'date-parts':[[2012]]}}",
+	 "Lenny Bernstein illustration by AP for the washington post. T. "
+	 "2012."},
+	{"APA: lower-case words kept among initials", CITE_APA, CITE_TEXT,
+	 "{'type':'book','title':'T','author':[{'family':'Lenny Bernstein',"
+	 "'given':'illustration by Anna Parini for the washington post'}],"
+	 "'issued':{'date-parts':[[2012]]}}",
+	 "Lenny Bernstein, illustration by A. P. for the washington post. "
+	 "(2012). T."},
+	/* a piece ended by a period is an initial already: "Jr." -> "Jr" */
+	{"Vancouver: Jr. in the given name stays Jr", CITE_VANCOUVER,
+	 CITE_TEXT,
+	 "{'type':'book','title':'T','author':[{'family':'Pimentel','given':"
+	 "'Joseph J. Jr.'}],'issued':{'date-parts':[[2000]]}}",
+	 "Pimentel JJJr. T. 2000."},
+	{"APA: Jr. in the given name stays Jr.", CITE_APA, CITE_TEXT,
+	 "{'type':'book','title':'T','author':[{'family':'Pimentel','given':"
+	 "'Joseph J. Jr.'}],'issued':{'date-parts':[[2000]]}}",
+	 "Pimentel, J. J. Jr. (2000). T."},
+	/* "THomas" -> "Th"; "Ji-ping" loses its lower-case second part;
+	 * "de la" stays; U+1E24 is a capital */
+	{"APA: Th, no -p, de la, and a capital beyond Latin-1", CITE_APA,
+	 CITE_TEXT,
+	 "{'type':'book','title':'T','author':[{'family':'Moore','given':"
+	 "'THomas'},{'family':'Wang','given':'Ji-ping'},{'family':'Roux',"
+	 "'given':'Anne-Marie de la'},{'family':'Luzzatto','given':"
+	 "'Moshe \\u1e24ayyim'}],'issued':{'date-parts':[[2008]]}}",
+	 "Moore, Th., Wang, J., Roux, A.-M. de la, & Luzzatto, M. \u1e24. "
+	 "(2008). T."},
+	{"Vancouver: Th, no -p, de la, and a capital beyond Latin-1",
+	 CITE_VANCOUVER, CITE_TEXT,
+	 "{'type':'book','title':'T','author':[{'family':'Moore','given':"
+	 "'THomas'},{'family':'Wang','given':'Ji-ping'},{'family':'Roux',"
+	 "'given':'Anne-Marie de la'},{'family':'Luzzatto','given':"
+	 "'Moshe \\u1e24ayyim'}],'issued':{'date-parts':[[2008]]}}",
+	 "Moore Th, Wang J, Roux AM de la, Luzzatto M\u1e24. T. 2008."},
+	/* what follows a comma in the given name is a suffix (a second
+	 * author crammed into one name by a feed) */
+	{"Vancouver: after a comma, a suffix", CITE_VANCOUVER, CITE_TEXT,
+	 "{'type':'book','title':'T','author':[{'family':'Ash','given':"
+	 "'C., Mueller, K. L.'}],'issued':{'date-parts':[[2017]]}}",
+	 "Ash C Mueller, K. L. T. 2017."},
+	{"APA: after a comma, a suffix after a comma", CITE_APA, CITE_TEXT,
+	 "{'type':'book','title':'T','author':[{'family':'Ash','given':"
+	 "'C., Mueller, K. L.'}],'issued':{'date-parts':[[2017]]}}",
+	 "Ash, C., Mueller, K. L. (2017). T."},
+	/* regression: a given name that initialises to nothing left its
+	 * separator behind ("F . T.") */
+	{"Vancouver: a given name of periods gives nothing", CITE_VANCOUVER,
+	 CITE_TEXT,
+	 "{'type':'book','title':'T','author':[{'family':'F','given':'..'}],"
+	 "'issued':{'date-parts':[[2009]]}}",
+	 "F. T. 2009."},
+	{"APA: a given name of periods gives nothing", CITE_APA, CITE_TEXT,
+	 "{'type':'book','title':'T','author':[{'family':'F','given':'.'}],"
+	 "'issued':{'date-parts':[[2009]]}}",
+	 "F. (2009). T."},
+	/* title case: no lower case but not all capitals is lowered, then
+	 * capitalised; mixed case and all capitals stay */
+	{"APA: title case of 622X, X2, 2Xy and ABC", CITE_APA, CITE_TEXT,
+	 "{'type':'article-journal','title':'T','container-title':'the 622X "
+	 "and X2 and 2X and ABC and 1910-62X2 and 2Xy','issued':"
+	 "{'date-parts':[[2012]]}}",
+	 "T. (2012). The 622x and X2 and 2x and ABC and 1910-62x2 and 2Xy."},
+	/* Cyrillic and Greek words get capitals too; "и" is one letter */
+	{"APA: title case in Cyrillic and Greek", CITE_APA, CITE_TEXT,
+	 "{'type':'post','title':'T','container-title':'\\u041d\\u043e\\u0432"
+	 "\\u043e\\u0441\\u0442\\u0438 \\u0438 \\u043e\\u0431\\u043b\\u0430"
+	 "\\u0441\\u0442\\u0438 / \\u0451\\u043b\\u043a\\u0430 \\u03ad\\u03bb"
+	 "\\u03b1','issued':{'date-parts':[[2014,1,22]]}}",
+	 "T. (2014, January 22). \u041d\u043e\u0432\u043e\u0441\u0442\u0438 "
+	 "\u0438 \u041e\u0431\u043b\u0430\u0441\u0442\u0438 / \u0401\u043b"
+	 "\u043a\u0430 \u0388\u03bb\u03b1."},
+	/* court cases take the legal form: no authors, first page only */
+	{"APA: a case in a reporter", CITE_APA, CITE_TEXT,
+	 "{'type':'legal_case','title':'Clinical integration','author':"
+	 "[{'family':'Karash','given':'J.'}],'container-title':'H&HN',"
+	 "'volume':'90','page':'26-31','issued':{'date-parts':[[2016]]}}",
+	 "Clinical integration, 90 H&HN 26 (2016)."},
+	{"APA: a case in a reporter, no page", CITE_APA, CITE_TEXT,
+	 "{'type':'legal_case','title':'Smith v. Jones','container-title':"
+	 "'U.S.','volume':'410','issued':{'date-parts':[[1973,1,22]]}}",
+	 "Smith v. Jones, 410 U.S. ___ (1973)."},
+	{"APA: a case in no reporter is dated in full", CITE_APA, CITE_TEXT,
+	 "{'type':'legal_case','title':'Roe v. Wade','issued':{'date-parts':"
+	 "[[2016,3,4]]},'URL':'https://c/1'}",
+	 "Roe v. Wade, (March 4, 2016). https://c/1"},
 	{"Vancouver: chapter", CITE_VANCOUVER, CITE_TEXT,
 	 "{'type':'chapter','title':'CACNA1C disorders','author':[{'family':"
 	 "'Napolitano','given':'Carlo'}],'container-title':'GeneReviews',"
@@ -267,6 +385,49 @@ static void test_apa_many(void)
 	buf_release(&out);
 	buf_release(&want);
 	record_release(&rec);
+}
+
+/* Year suffixes follow citeproc's order: titles compared with accents
+ * and case set aside, then ids; a suffix after a comma in a given name
+ * does not tell two authors apart. */
+static void test_apa_suffixes(void)
+{
+	static const struct {
+		const char *id, *title, *given, *want;
+	} works[] = {
+		{"doi:10.1/z", "Zebra", "A.", "c"},
+		/* byte order would put the umlaut after the Z */
+		{"doi:10.1/u", "\u00c4nderungen", "A.", "a"},
+		{"doi:10.1/p", "apfel", "A.", "b"},
+		/* same title: by id, not as given */
+		{"doi:10.1/t2", "Same", "B.", "b"},
+		{"doi:10.1/t1", "Same", "B.", "a"},
+		/* "C., Mueller, K. L." is C. with a suffix */
+		{"doi:10.1/c2", "Later", "C., Mueller, K. L.", "b"},
+		{"doi:10.1/c1", "Earlier", "C.", "a"},
+		{"doi:10.1/d1", "Alone", "D.", ""},
+	};
+	enum { N = sizeof(works) / sizeof(works[0]) };
+	struct record recs[N];
+	char suffix[N][4];
+
+	for (size_t i = 0; i < N; i++) {
+		record_init(&recs[i]);
+		record_set(&recs[i].id, works[i].id);
+		record_set(&recs[i].type, "report");
+		record_set(&recs[i].title, works[i].title);
+		record_add_author(&recs[i], "Ash", works[i].given, NULL);
+		recs[i].issued.year = 2016;
+	}
+	/* c1 and c2: one year, Earlier first by date */
+	recs[5].issued.month = 6;
+	recs[6].issued.month = 5;
+	/* the A.s and the B.s apart: different initials */
+	ok(cite_apa_suffixes(recs, N, suffix) == EV_OK, "suffixes: status");
+	for (size_t i = 0; i < N; i++) {
+		is_str(suffix[i], works[i].want, "suffixes: %s", works[i].id);
+		record_release(&recs[i]);
+	}
 }
 
 /* Parse ITEM, a row's JSON with ' for ". */
@@ -516,6 +677,7 @@ int main(void)
 	ok(cite_markup_lookup("html") == CITE_HTML, "markup lookup");
 	test_styles();
 	test_apa_many();
+	test_apa_suffixes();
 	test_key_base();
 	test_key_collisions();
 	test_bibtex();
