@@ -209,11 +209,10 @@ log:
 		text_now_iso8601(res.run.finished);
 	if (!opts.dry_run && res.run.n_sources) {
 		rc = runlog_append(c.store_dir, &res.run);
-		if (rc) {
-			int lcode = cli_fail(rc, "run log", strerror(errno));
-
-			code = code ? code : lcode;
-		}
+		/* A run that failed has said why in its one line; the log
+		 * failing too (a full disk, most likely) is the same cause. */
+		if (rc && !code)
+			code = cli_fail(rc, "run log", strerror(errno));
 	}
 out:
 	free(msg);

@@ -20,7 +20,7 @@ INDEX_DUMP="$top_builddir/tests/index-dump"
 # A preloaded library is not first in line under ASan; tell it so.
 ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
 # Leaks inside Xapian that only faults bring out (tests/lsan.supp).
-LSAN_OPTIONS="${LSAN_OPTIONS:+$LSAN_OPTIONS:}suppressions=$top_srcdir/tests/lsan.supp"
+LSAN_OPTIONS="${LSAN_OPTIONS:+$LSAN_OPTIONS:}suppressions=$top_srcdir/tests/lsan.supp:print_suppressions=0"
 export ASAN_OPTIONS LSAN_OPTIONS
 
 test_need_injector() {
@@ -61,6 +61,8 @@ canon() {
 		(cd "$1/store" && find keys -type f | sort | while read -r k; do
 			printf '%s %s\n' "$k" "$(cat "$k")"
 		done)
+		(cd "$1" && find . -name "*.tmp-*" -not -path "./store/tmp/*" |
+			sed "s/^/temporary file left: /")
 		if [ -d "$1/index" ]; then
 			"$INDEX_DUMP" "$1/index"
 		else
@@ -100,7 +102,11 @@ check_consistent() {
 			return 1
 		}
 	done
-	stray=$(find "$dir" -name "*.tmp-*" -not -path "$dir/store/tmp/*")
+	# harvest writes its marker and per-URL state by a rename beside
+	# the final name, and the next harvest removes what a kill left
+	# (canon below shows any that outlive the rerun).
+	stray=$(find "$dir" -name "*.tmp-*" -not -path "$dir/store/tmp/*" \
+		-not -path "$dir/store/harvest/*")
 	if [ -n "$stray" ]; then
 		echo "temporary files outside store/tmp: $stray"
 		return 1

@@ -38,6 +38,7 @@ crash_commands='
 add|evidence add input/first >/dev/null|add input/first input/more
 index|evidence add --no-index input/first input/more >/dev/null|index
 rebuild|evidence add input/first input/more >/dev/null|index --rebuild
+harvest|:|harvest
 '
 
 # make_state NAME SETUP: the starting collection, kept in state.NAME.

@@ -68,5 +68,9 @@ test_expect_success 'searches while works are re-indexed (taxonomy edit)' '
 	sed -i "s/trust grew/trust grew slowly/" many/note1.txt &&
 	XAPIAN_FLUSH_THRESHOLD=5 run_readers evidence index --quiet
 '
+# The default sources file: the bundled corpus, stored and indexed.
+test_expect_success 'searches while harvest stores and commits' '
+	XAPIAN_FLUSH_THRESHOLD=3 run_readers evidence harvest --quiet
+'
 test -f figures && sed 's/^/# /' figures
 test_done

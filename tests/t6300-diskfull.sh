@@ -33,6 +33,7 @@ cp -a "$EVIDENCE_DIR" start
 fault_commands='
 add|add input/many
 index|index --rebuild
+harvest|harvest
 '
 while IFS='|' read -r name cmd <&3; do
 	test -n "$name" || continue

@@ -46,6 +46,10 @@ mkdir -p hostile
 xml_shapes='
 jats|article|<article><front><article-meta><title-group><article-title>@T@</article-title></title-group></article-meta></front><body><p>Body @T@.</p></body></article>
 pubmed|PubmedArticleSet|<PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>77000001</PMID><Article><ArticleTitle>@T@</ArticleTitle></Article></MedlineCitation></PubmedArticle></PubmedArticleSet>
+rss|rss|<rss version="2.0"><channel><title>@T@</title><item><title>@T@</title><link>https://example.org/rss/1</link></item></channel></rss>
+atom|feed|<feed xmlns="http://www.w3.org/2005/Atom"><title>@T@</title><entry><title>@T@</title><link href="https://example.org/atom/1"/></entry></feed>
+crossref|doi_records|<doi_records><doi_record><crossref><journal><journal_article><titles><title>@T@</title></titles><doi_data><doi>10.5555/hostile.1</doi></doi_data></journal_article></journal></crossref></doi_record></doi_records>
+europepmc|responseWrapper|<responseWrapper><hitCount>1</hitCount><resultList><result><pmid>77000002</pmid><title>@T@</title></result></resultList></responseWrapper>
 '
 
 # attack NAME DOCTYPE TEXT: hostile/NAME.SHAPE.xml for every shape, with

@@ -67,6 +67,9 @@ head -c 700 "$fix/parse/pubmed-set.xml" >broken.xml
 printf '\001\002\003\000binary' >broken.bin
 vg add-broken add broken.json broken.xml broken.bin
 vg index index
+vg harvest harvest
+vg harvest-again harvest
+vg log log --format json
 vg index-rebuild index --rebuild
 vg search search trust
 vg search-json search --format json --all-passages --lesson focus "mission creep"
