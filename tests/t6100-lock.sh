@@ -55,7 +55,7 @@ start_stopped() {
 test_expect_success 'two writers at once: one works, the other gives 75' '
 	start_stopped sync:40:stop add many &&
 	{ evidence add --wait 0 "$FIXTURES/text" >b.out 2>b.err; code=$?; } &&
-	kill -CONT $pid && wait $pid && grep -q "^150 files: 150 new" a.out &&
+	kill -CONT $pid && wait $pid && grep -q "^150 inputs: 150 new" a.out &&
 	test $code = 75 && test $(wc -l <b.err) = 1 &&
 	grep -q "locked by another writer (lock file $EVIDENCE_DIR/lock)" b.err
 '
@@ -65,7 +65,7 @@ test_expect_success 'the second writer waiting long enough gets its turn' '
 	t0=$(ms) &&
 	evidence add --wait 60 "$FIXTURES/text" >b.out 2>b.err &&
 	t1=$(ms) && wait && test $((t1 - t0)) -ge 500 &&
-	grep -q "^3 files: 3 new" b.out &&
+	grep -q "^3 inputs: 3 new" b.out &&
 	evidence stats --format json >s.json && test "$(jq .works s.json)" = 153
 '
 test_expect_success '--wait 1 waits about a second, then 75' '
