@@ -466,6 +466,9 @@ static ev_status store_one(struct hsource *hs, struct record *rec)
 	}
 	if (!rc && outcome != STORE_UNCHANGED)
 		rc = strvec_push_unique(&h->res->ids, rec->id);
+	/* Works that a notice among them updated are indexed too. */
+	if (!rc)
+		rc = store_take_changed(h->store, &h->res->ids);
 	return rc;
 }
 
