@@ -796,6 +796,60 @@ static ev_status apply_notice(struct store *s, struct record *work,
 	return rc;
 }
 
+/* 1 when relation type TYPE is one a notice gives back to its work. */
+static int notice_inverse(const char *type)
+{
+	for (size_t i = 0; i < sizeof(notice_kinds) / sizeof(*notice_kinds);
+	     i++)
+		if (!strcmp(type, notice_kinds[i].in))
+			return 1;
+	return 0;
+}
+
+/*
+ * Drop from REC a relation back from a notice that names, by another of
+ * its keys, the same stored notice as an earlier one: the store added
+ * "retraction-in" the notice's id, and the work's next record from PubMed
+ * says "retraction-in" its PMID.
+ */
+static ev_status dedupe_notice_relations(struct store *s, struct record *rec)
+{
+	struct strvec seen = STRVEC_INIT;
+	ev_status rc = EV_OK;
+	size_t kept = 0;
+
+	for (size_t i = 0; i < rec->n_relations; i++) {
+		struct relation *r = &rec->relations[i];
+		struct buf key = BUF_INIT;
+		char *id = NULL;
+		int dup = 0;
+
+		if (!rc && notice_inverse(r->type) &&
+		    !(rc = canonical_key(r->target, &key))) {
+			if (lookup(s, buf_str(&key), &id) != EV_OK)
+				id = NULL;
+			buf_reset(&key);
+			rc = buf_printf(&key, "%s %s", r->type,
+					id ? id : r->target);
+			if (!rc) {
+				dup = strvec_find(&seen, buf_str(&key)) >= 0;
+				rc = strvec_push(&seen, buf_str(&key));
+			}
+		}
+		free(id);
+		buf_release(&key);
+		if (dup) {
+			free(r->type);
+			free(r->target);
+		} else {
+			rec->relations[kept++] = *r;
+		}
+	}
+	rec->n_relations = kept;
+	strvec_release(&seen);
+	return rc;
+}
+
 /* Apply to REC (about to be written) the stored notices that wait for
  * one of its keys. */
 static ev_status take_notices(struct store *s, struct record *rec)
@@ -929,6 +983,8 @@ ev_status store_put(struct store *s, struct record *rec,
 		rc = merge(&old, rec);
 	if (!rc)
 		rc = take_notices(s, &old);
+	if (!rc)
+		rc = dedupe_notice_relations(s, &old);
 	if (!rc)
 		rc = record_content_hash(&old, after);
 	if (!rc)

@@ -180,6 +180,24 @@ static void test_notices(void)
 	       1, "merged work takes the waiting notice");
 	record_release(&r);
 
+	/* A notice with a DOI is named by it; the work's next record names
+	 * the notice by its PMID: still one relation (regression: the
+	 * merge kept both). */
+	make_pubmed(&r, "5001", "Fifth work", NULL, NULL);
+	ok(put(s, &r, &o) == EV_OK, "fifth work");
+	record_release(&r);
+	make_pubmed(&r, "5002", "Retraction of the fifth", "retraction-of",
+		    "pmid:5001");
+	record_set(&r.doi, "10.1000/notice5");
+	ok(put(s, &r, &o) == EV_OK, "retraction with a DOI");
+	record_release(&r);
+	make_pubmed(&r, "5001", "Fifth work", "retraction-in", "pmid:5002");
+	ok(put(s, &r, &o) == EV_OK, "work again, naming the PMID");
+	is_int(r.n_relations, 1, "one relation to the notice");
+	is_int(count_relation(&r, "retraction-in", "doi:10.1000/notice5"), 1,
+	       "by the notice's id");
+	record_release(&r);
+
 	/* A comment is not a notice: no key file, no update. */
 	make_pubmed(&r, "4001", "Commented work", NULL, NULL);
 	ok(put(s, &r, &o) == EV_OK, "commented work");
