@@ -472,6 +472,9 @@ static ev_status store_one(struct hsource *hs, struct record *rec)
 	 * SEEN says whether it is listed already. */
 	if (!rc && !seen)
 		rc = strvec_push(&h->res->ids, rec->id);
+	/* Works that a notice among them updated are indexed too. */
+	if (!rc)
+		rc = store_take_changed(h->store, &h->res->ids);
 	return rc;
 }
 

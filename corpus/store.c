@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -26,6 +27,7 @@ struct store {
 	char *tmp_dir;
 	int writable;
 	struct buf msg;
+	struct strvec changed; /* other works store_put() updated */
 };
 
 const char *store_errmsg(const struct store *s)
@@ -47,6 +49,7 @@ void store_close(struct store *s)
 	free(s->keys_dir);
 	free(s->tmp_dir);
 	buf_release(&s->msg);
+	strvec_release(&s->changed);
 	free(s);
 }
 
@@ -88,6 +91,7 @@ ev_status store_open(const char *dir, int writable, struct store **out,
 	if (!s)
 		return EV_NOMEM;
 	s->writable = writable;
+	strvec_init(&s->changed);
 	s->dir = strdup(dir);
 	s->records_dir = fs_join(dir, "records");
 	s->keys_dir = fs_join(dir, "keys");
@@ -296,6 +300,24 @@ static ev_status lookup(struct store *s, const char *key, char **idp)
 	return rc;
 }
 
+/* KEY as record_keys() writes it: a "doi:" key with its DOI normalised,
+ * anything else as it is.  Into B (empty). */
+static ev_status canonical_key(const char *key, struct buf *b)
+{
+	char *doi;
+	ev_status rc;
+
+	if (!str_istarts_with(key, "doi:"))
+		return buf_addstr(b, key);
+	doi = strdup(key + 4);
+	if (!doi)
+		return EV_NOMEM;
+	doi_normalise(doi);
+	rc = buf_printf(b, "doi:%s", doi);
+	free(doi);
+	return rc;
+}
+
 ev_status store_resolve(struct store *s, const char *key, char **idp)
 {
 	struct buf b = BUF_INIT;
@@ -316,13 +338,8 @@ ev_status store_resolve(struct store *s, const char *key, char **idp)
 		buf_printf(&b, "pmid:%s", key);
 		k = buf_str(&b);
 	} else if (str_istarts_with(key, "doi:")) {
-		char *doi = strdup(key + 4);
-
-		if (!doi)
+		if (canonical_key(key, &b))
 			return EV_NOMEM;
-		doi_normalise(doi);
-		buf_printf(&b, "doi:%s", doi);
-		free(doi);
 		k = buf_str(&b);
 	}
 	rc = lookup(s, k, idp);
@@ -632,6 +649,328 @@ out:
 	return rc;
 }
 
+/* ------------------------------------------------------------------ */
+/* Notices                                                             */
+
+/*
+ * The relations by which a notice (a retraction, an erratum, an
+ * expression of concern) names the work it concerns, as the parsers
+ * write them: PubMed's RefType split at capitals, MEDLINE's ROF, EFR,
+ * ECF... and Crossref's update-to all come out as these names.  Each
+ * gives the relation the work gets back, aimed at the notice's id, and
+ * the publication type that flags the work, if any.  Documented in
+ * doc/evidence-collection.5.
+ */
+static const struct notice_kind {
+	const char *of;
+	const char *in;
+	const char *work_type;
+} notice_kinds[] = {
+    {"retraction-of", "retraction-in", "Retracted Publication"},
+    {"partial-retraction-of", "partial-retraction-in", NULL},
+    {"erratum-for", "erratum-in", NULL},
+    {"corrected-and-republished-from", "corrected-and-republished-in",
+     NULL},
+    /* PubMed's CorrectedandRepublishedFrom, split at its capitals. */
+    {"correctedand-republished-from", "corrected-and-republished-in",
+     NULL},
+    {"expression-of-concern-for", "expression-of-concern-in", NULL},
+};
+
+static const struct notice_kind *notice_kind(const char *relation)
+{
+	for (size_t i = 0; i < sizeof(notice_kinds) / sizeof(*notice_kinds);
+	     i++)
+		if (!strcmp(relation, notice_kinds[i].of))
+			return &notice_kinds[i];
+	return NULL;
+}
+
+/* The key file that lists the notices concerning KEY. */
+static char *notice_path(struct store *s, const char *key)
+{
+	struct buf name = BUF_INIT;
+	char *path = NULL;
+
+	if (!buf_printf(&name, "notice:%s", key))
+		path = hashed_path(s->keys_dir, buf_str(&name), "");
+	buf_release(&name);
+	return path;
+}
+
+/* Append to IDS the ids of the notices waiting for KEY (none when there
+ * is no key file). */
+static ev_status read_notices(struct store *s, const char *key,
+			      struct strvec *ids)
+{
+	char *path = notice_path(s, key);
+	struct buf b = BUF_INIT;
+	char *line, *next;
+	ev_status rc;
+
+	if (!path)
+		return EV_NOMEM;
+	rc = fs_read_file(path, 1024 * 1024, &b);
+	if (rc == EV_NOT_FOUND) {
+		rc = EV_OK;
+	} else if (rc) {
+		buf_setf(&s->msg, "cannot read %s: %s", path,
+			 rc == EV_TOO_BIG ? "too large" : strerror(errno));
+		rc = EV_CORRUPT;
+	}
+	for (line = b.ptr; !rc && line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		line = str_trim(line);
+		if (*line)
+			rc = strvec_push_unique(ids, line);
+	}
+	buf_release(&b);
+	free(path);
+	return rc;
+}
+
+/* Record that notice NOTICE_ID concerns KEY, unless it is known. */
+static ev_status add_notice_key(struct store *s, const char *key,
+				const char *notice_id)
+{
+	struct strvec ids = STRVEC_INIT;
+	struct buf data = BUF_INIT;
+	char *path = NULL;
+	ev_status rc = read_notices(s, key, &ids);
+
+	if (rc || strvec_find(&ids, notice_id) >= 0)
+		goto out;
+	rc = strvec_push(&ids, notice_id);
+	for (size_t i = 0; !rc && i < ids.n; i++)
+		rc = buf_printf(&data, "%s\n", ids.v[i]);
+	if (!rc && !(path = notice_path(s, key)))
+		rc = EV_NOMEM;
+	if (!rc)
+		rc = write_file(s, path, data.ptr, data.len);
+out:
+	free(path);
+	buf_release(&data);
+	strvec_release(&ids);
+	return rc;
+}
+
+/* A key file for each work that notice REC concerns, so that the work
+ * finds the notice when it is stored after it. */
+static ev_status write_notice_keys(struct store *s, const struct record *rec)
+{
+	ev_status rc = EV_OK;
+
+	for (size_t i = 0; !rc && i < rec->n_relations; i++) {
+		struct buf key = BUF_INIT;
+
+		if (!notice_kind(rec->relations[i].type))
+			continue;
+		rc = canonical_key(rec->relations[i].target, &key);
+		if (!rc)
+			rc = add_notice_key(s, buf_str(&key), rec->id);
+		buf_release(&key);
+	}
+	return rc;
+}
+
+/* Mark WORK with what notice NOTICE_ID of kind K says; *CHANGED becomes 1
+ * when WORK changed.  A relation back that names the notice by another
+ * of its keys counts as there. */
+static ev_status apply_notice(struct store *s, struct record *work,
+			      const char *notice_id,
+			      const struct notice_kind *k, int *changed)
+{
+	ev_status rc = EV_OK;
+	size_t j;
+
+	for (j = 0; j < work->n_relations; j++) {
+		const struct relation *r = &work->relations[j];
+		struct buf key = BUF_INIT;
+		char *id = NULL;
+		int same;
+
+		if (strcmp(r->type, k->in) != 0)
+			continue;
+		same = !strcmp(r->target, notice_id);
+		if (!same && !(rc = canonical_key(r->target, &key)) &&
+		    lookup(s, buf_str(&key), &id) == EV_OK)
+			same = !strcmp(id, notice_id);
+		free(id);
+		buf_release(&key);
+		if (rc)
+			return rc;
+		if (same)
+			break;
+	}
+	if (j == work->n_relations) {
+		rc = record_add_relation(work, k->in, notice_id);
+		*changed = 1;
+	}
+	if (!rc && k->work_type) {
+		for (j = 0; j < work->publication_types.n; j++)
+			if (!strcasecmp(work->publication_types.v[j],
+					k->work_type))
+				break;
+		if (j == work->publication_types.n) {
+			rc = strvec_push(&work->publication_types,
+					 k->work_type);
+			*changed = 1;
+		}
+	}
+	return rc;
+}
+
+/* 1 when relation type TYPE is one a notice gives back to its work. */
+static int notice_inverse(const char *type)
+{
+	for (size_t i = 0; i < sizeof(notice_kinds) / sizeof(*notice_kinds);
+	     i++)
+		if (!strcmp(type, notice_kinds[i].in))
+			return 1;
+	return 0;
+}
+
+/*
+ * Drop from REC a relation back from a notice that names, by another of
+ * its keys, the same stored notice as an earlier one: the store added
+ * "retraction-in" the notice's id, and the work's next record from PubMed
+ * says "retraction-in" its PMID.
+ */
+static ev_status dedupe_notice_relations(struct store *s, struct record *rec)
+{
+	struct strvec seen = STRVEC_INIT;
+	ev_status rc = EV_OK;
+	size_t kept = 0;
+
+	for (size_t i = 0; i < rec->n_relations; i++) {
+		struct relation *r = &rec->relations[i];
+		struct buf key = BUF_INIT;
+		char *id = NULL;
+		int dup = 0;
+
+		if (!rc && notice_inverse(r->type) &&
+		    !(rc = canonical_key(r->target, &key))) {
+			if (lookup(s, buf_str(&key), &id) != EV_OK)
+				id = NULL;
+			buf_reset(&key);
+			rc = buf_printf(&key, "%s %s", r->type,
+					id ? id : r->target);
+			if (!rc) {
+				dup = strvec_find(&seen, buf_str(&key)) >= 0;
+				rc = strvec_push(&seen, buf_str(&key));
+			}
+		}
+		free(id);
+		buf_release(&key);
+		if (dup) {
+			free(r->type);
+			free(r->target);
+		} else {
+			rec->relations[kept++] = *r;
+		}
+	}
+	rec->n_relations = kept;
+	strvec_release(&seen);
+	return rc;
+}
+
+/* Apply to REC (about to be written) the stored notices that wait for
+ * one of its keys. */
+static ev_status take_notices(struct store *s, struct record *rec)
+{
+	struct strvec keys = STRVEC_INIT, ids = STRVEC_INIT;
+	ev_status rc = record_keys(rec, &keys);
+	int changed = 0;
+
+	if (!rc)
+		rc = strvec_push_unique(&keys, rec->id);
+	for (size_t i = 0; !rc && i < keys.n; i++)
+		rc = read_notices(s, keys.v[i], &ids);
+	for (size_t i = 0; !rc && i < ids.n; i++) {
+		struct record notice;
+
+		if (!strcmp(ids.v[i], rec->id))
+			continue;
+		record_init(&notice);
+		rc = store_get(s, ids.v[i], &notice);
+		if (rc == EV_NOT_FOUND)
+			rc = EV_OK; /* its key, written before a crash */
+		for (size_t j = 0; !rc && j < notice.n_relations; j++) {
+			const struct notice_kind *k =
+			    notice_kind(notice.relations[j].type);
+			struct buf key = BUF_INIT;
+
+			if (k)
+				rc = canonical_key(notice.relations[j].target,
+						   &key);
+			if (k && !rc && strvec_find(&keys, buf_str(&key)) >= 0)
+				rc = apply_notice(s, rec, notice.id, k,
+						  &changed);
+			buf_release(&key);
+		}
+		record_release(&notice);
+	}
+	strvec_release(&ids);
+	strvec_release(&keys);
+	return rc;
+}
+
+/* Mark the stored works that notice REC (stored) concerns, and remember
+ * their ids for store_take_changed(). */
+static ev_status update_targets(struct store *s, const struct record *rec,
+				const char *now)
+{
+	ev_status rc = EV_OK;
+
+	for (size_t i = 0; !rc && i < rec->n_relations; i++) {
+		const struct notice_kind *k =
+		    notice_kind(rec->relations[i].type);
+		struct buf key = BUF_INIT;
+		struct record work;
+		char *id = NULL;
+		int changed = 0;
+
+		if (!k)
+			continue;
+		record_init(&work);
+		rc = canonical_key(rec->relations[i].target, &key);
+		if (!rc)
+			rc = lookup(s, buf_str(&key), &id);
+		if (rc == EV_NOT_FOUND || (!rc && !strcmp(id, rec->id))) {
+			rc = EV_OK; /* not here yet: its key file waits */
+			goto next;
+		}
+		if (!rc)
+			rc = store_get(s, id, &work);
+		if (!rc)
+			rc = apply_notice(s, &work, rec->id, k, &changed);
+		if (!rc && changed) {
+			rc = record_set(&work.updated_at, now);
+			if (!rc)
+				rc = write_record(s, &work);
+			if (!rc)
+				rc = strvec_push_unique(&s->changed, id);
+		}
+	next:
+		record_release(&work);
+		buf_release(&key);
+		free(id);
+	}
+	return rc;
+}
+
+ev_status store_take_changed(struct store *s, struct strvec *out)
+{
+	ev_status rc = EV_OK;
+
+	for (size_t i = 0; !rc && i < s->changed.n; i++)
+		rc = strvec_push_unique(out, s->changed.v[i]);
+	strvec_release(&s->changed);
+	return rc;
+}
+
 ev_status store_put(struct store *s, struct record *rec,
 		    enum store_outcome *outcome)
 {
@@ -650,7 +989,13 @@ ev_status store_put(struct store *s, struct record *rec,
 		if (!rc)
 			rc = record_set(&rec->updated_at, now);
 		if (!rc)
+			rc = take_notices(s, rec);
+		if (!rc)
+			rc = write_notice_keys(s, rec);
+		if (!rc)
 			rc = write_record(s, rec);
+		if (!rc)
+			rc = update_targets(s, rec, now);
 		*outcome = STORE_NEW;
 		goto out;
 	}
@@ -663,7 +1008,13 @@ ev_status store_put(struct store *s, struct record *rec,
 	if (!rc)
 		rc = merge(&old, rec);
 	if (!rc)
+		rc = take_notices(s, &old);
+	if (!rc)
+		rc = dedupe_notice_relations(s, &old);
+	if (!rc)
 		rc = record_content_hash(&old, after);
+	if (!rc)
+		rc = write_notice_keys(s, &old);
 	if (rc)
 		goto out;
 	if (!strcmp(before, after)) {
@@ -674,6 +1025,10 @@ ev_status store_put(struct store *s, struct record *rec,
 		if (!rc)
 			rc = write_record(s, &old);
 	}
+	if (!rc)
+		rc = update_targets(s, &old, now);
+	if (rc)
+		goto out;
 	/* Hand the stored form back to the caller. */
 	record_release(rec);
 	*rec = old;

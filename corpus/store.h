@@ -56,6 +56,23 @@ enum store_outcome {
 ev_status store_put(struct store *s, struct record *rec,
 		    enum store_outcome *outcome);
 
+/*
+ * Notices: when a stored record is a retraction, an erratum or an
+ * expression of concern of another work (a relation such as
+ * "retraction-of" to "pmid:N" or "doi:..."), store_put() also updates
+ * that work, now if it is stored and else when it arrives: it gets the
+ * relation back ("retraction-in" the notice's id) and, for a retraction,
+ * the publication type "Retracted Publication".  A key file
+ * keys/XY/<hash of "notice:" + key> lists, one per line, the ids of the
+ * notices concerning the work with that key; it is written before the
+ * notice's record.
+ *
+ * The ids of the works other than REC that store_put() changed this way
+ * collect on S: store_take_changed() appends them to OUT (unique) and
+ * forgets them, so that a caller can index them too.
+ */
+ev_status store_take_changed(struct store *s, struct strvec *out);
+
 /* Read the work with id ID into REC (initialised, empty).  EV_NOT_FOUND
  * when there is none; EV_CORRUPT when its file does not parse. */
 ev_status store_get(struct store *s, const char *id, struct record *rec);

@@ -208,3 +208,12 @@ enum evidence_type evidence_type_classify(const struct record *rec)
 		return rec->abstract ? ET_STUDY : ET_COMMENTARY;
 	return ET_OTHER;
 }
+
+int evidence_type_retracted(const struct record *rec)
+{
+	for (size_t i = 0; i < rec->publication_types.n; i++)
+		if (!strcasecmp(rec->publication_types.v[i],
+				"retracted publication"))
+			return 1;
+	return 0;
+}

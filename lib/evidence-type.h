@@ -39,4 +39,10 @@ double evidence_type_prior(enum evidence_type t);
  * in that order of trust. */
 enum evidence_type evidence_type_classify(const struct record *rec);
 
+/* 1 when REC has been retracted: its publication types say "Retracted
+ * Publication" (PubMed's and Crossref's word, and what the store adds
+ * when it stores a retraction notice).  A retracted work keeps its
+ * evidence type; this flags it. */
+int evidence_type_retracted(const struct record *rec);
+
 #endif

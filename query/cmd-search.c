@@ -258,6 +258,8 @@ static void print_text(const struct search_result *res,
 		if (w->container_title)
 			printf("%s. ", w->container_title);
 		printf("[%s]", w->evidence_type ? w->evidence_type : "other");
+		if (evidence_type_retracted(w))
+			printf(" [retracted]");
 		if (w->doi)
 			printf(" doi:%s", w->doi);
 		else if (w->pmid)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "evidence-type.h"
 #include "printer.h"
 #include "setup.h"
 #include "store.h"
@@ -18,7 +19,8 @@ static void print_text(const struct record *rec, const struct lessons *tax,
 {
 	size_t i;
 
-	printf("%s\n", rec->title ? rec->title : "(untitled)");
+	printf("%s%s\n", evidence_type_retracted(rec) ? "[retracted] " : "",
+	       rec->title ? rec->title : "(untitled)");
 	for (i = 0; i < rec->n_authors; i++) {
 		const struct author *a = &rec->authors[i];
 

@@ -49,6 +49,171 @@ static void rm_rf(const char *path)
 		fprintf(stderr, "cannot remove %s\n", path);
 }
 
+/* A PubMed record with PMID PMID and, when REL, a relation REL to
+ * TARGET. */
+static void make_pubmed(struct record *r, const char *pmid,
+			const char *title, const char *rel,
+			const char *target)
+{
+	char url[64];
+
+	snprintf(url, sizeof(url), "https://pubmed.example/%s", pmid);
+	make(r, "pubmed", url, title);
+	record_set(&r->pmid, pmid);
+	if (rel)
+		record_add_relation(r, rel, target);
+}
+
+/* How many relations of REC are TYPE to TARGET. */
+static int count_relation(const struct record *rec, const char *type,
+			  const char *target)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < rec->n_relations; i++)
+		if (!strcmp(rec->relations[i].type, type) &&
+		    !strcmp(rec->relations[i].target, target))
+			n++;
+	return n;
+}
+
+static int has_pubtype(const struct record *rec, const char *type)
+{
+	return strvec_find(&rec->publication_types, type) >= 0;
+}
+
+/* Notices update the work they concern, in either order. */
+static void test_notices(void)
+{
+	struct store *s = NULL;
+	struct record r, got;
+	struct strvec changed = STRVEC_INIT;
+	enum store_outcome o;
+	char sub[300];
+
+	snprintf(sub, sizeof(sub), "%s/notices", dir);
+	ok(store_open(sub, 1, &s, NULL) == EV_OK, "notices: open");
+
+	/* The work first, then its retraction: the work is updated and
+	 * reported as changed. */
+	make_pubmed(&r, "1001", "A study of networks", NULL, NULL);
+	ok(put(s, &r, &o) == EV_OK && o == STORE_NEW, "work stored");
+	record_release(&r);
+	ok(store_take_changed(s, &changed) == EV_OK && changed.n == 0,
+	   "a plain work changes no other");
+	make_pubmed(&r, "1002", "Retraction: A study of networks",
+		    "retraction-of", "pmid:1001");
+	ok(put(s, &r, &o) == EV_OK && o == STORE_NEW, "retraction stored");
+	record_release(&r);
+	ok(store_take_changed(s, &changed) == EV_OK && changed.n == 1 &&
+	       !strcmp(changed.v[0], "pmid:1001"),
+	   "the retracted work is reported changed");
+	strvec_release(&changed);
+	ok(store_take_changed(s, &changed) == EV_OK && changed.n == 0,
+	   "and forgotten once taken");
+	record_init(&got);
+	ok(store_get(s, "pmid:1001", &got) == EV_OK, "read the work back");
+	is_int(count_relation(&got, "retraction-in", "pmid:1002"), 1,
+	       "work has the relation back");
+	ok(has_pubtype(&got, "Retracted Publication"), "work is flagged");
+	record_release(&got);
+
+	/* The same notice again: nothing changes anywhere. */
+	make_pubmed(&r, "1002", "Retraction: A study of networks",
+		    "retraction-of", "pmid:1001");
+	ok(put(s, &r, &o) == EV_OK && o == STORE_UNCHANGED,
+	   "notice again: unchanged");
+	record_release(&r);
+	ok(store_take_changed(s, &changed) == EV_OK && changed.n == 0,
+	   "notice again: the work is not rewritten");
+
+	/* The work again, from its source, which already links the
+	 * notice: still one relation, one flag. */
+	make_pubmed(&r, "1001", "A study of networks", "retraction-in",
+		    "pmid:1002");
+	strvec_push(&r.publication_types, "Retracted Publication");
+	ok(put(s, &r, &o) == EV_OK, "work again");
+	is_int(count_relation(&r, "retraction-in", "pmid:1002"), 1,
+	       "no duplicate relation");
+	is_int(r.publication_types.n, 1, "no duplicate flag");
+	record_release(&r);
+
+	/* The notice first (an erratum naming a DOI in capitals), the work
+	 * later: the work arrives updated, and is new. */
+	make_pubmed(&r, "2002", "Erratum", "erratum-for",
+		    "doi:10.1000/LATER");
+	ok(put(s, &r, &o) == EV_OK && o == STORE_NEW, "erratum stored");
+	record_release(&r);
+	ok(store_take_changed(s, &changed) == EV_OK && changed.n == 0,
+	   "nothing to update yet");
+	make(&r, "crossref", "https://api.example/later", "Later work");
+	record_set(&r.doi, "10.1000/later");
+	ok(put(s, &r, &o) == EV_OK && o == STORE_NEW, "work after notice");
+	is_int(count_relation(&r, "erratum-in", "pmid:2002"), 1,
+	       "arrives with the relation back");
+	ok(!has_pubtype(&r, "Retracted Publication"),
+	   "an erratum does not flag it retracted");
+	record_release(&r);
+	record_init(&got);
+	ok(store_get(s, "doi:10.1000/later", &got) == EV_OK &&
+	       count_relation(&got, "erratum-in", "pmid:2002") == 1,
+	   "and is stored so");
+	record_release(&got);
+
+	/* A notice stored before a work already in the store gets a new
+	 * source: merging brings the notice in (regression: only new works
+	 * looked for waiting notices). */
+	make_pubmed(&r, "3002", "Expression of concern",
+		    "expression-of-concern-for", "pmid:3001");
+	ok(put(s, &r, &o) == EV_OK && o == STORE_NEW, "concern stored");
+	record_release(&r);
+	make(&r, "html", "https://example.org/3001", "Third work");
+	record_set(&r.url, "https://example.org/3001");
+	ok(put(s, &r, &o) == EV_OK && o == STORE_NEW, "page, no PMID");
+	is_int(r.n_relations, 0, "page alone: no notice");
+	record_release(&r);
+	make_pubmed(&r, "3001", "Third work", NULL, NULL);
+	record_set(&r.url, "https://example.org/3001");
+	ok(put(s, &r, &o) == EV_OK && o == STORE_UPDATED,
+	   "PubMed record merged");
+	is_int(count_relation(&r, "expression-of-concern-in", "pmid:3002"),
+	       1, "merged work takes the waiting notice");
+	record_release(&r);
+
+	/* A notice with a DOI is named by it; the work's next record names
+	 * the notice by its PMID: still one relation (regression: the
+	 * merge kept both). */
+	make_pubmed(&r, "5001", "Fifth work", NULL, NULL);
+	ok(put(s, &r, &o) == EV_OK, "fifth work");
+	record_release(&r);
+	make_pubmed(&r, "5002", "Retraction of the fifth", "retraction-of",
+		    "pmid:5001");
+	record_set(&r.doi, "10.1000/notice5");
+	ok(put(s, &r, &o) == EV_OK, "retraction with a DOI");
+	record_release(&r);
+	make_pubmed(&r, "5001", "Fifth work", "retraction-in", "pmid:5002");
+	ok(put(s, &r, &o) == EV_OK, "work again, naming the PMID");
+	is_int(r.n_relations, 1, "one relation to the notice");
+	is_int(count_relation(&r, "retraction-in", "doi:10.1000/notice5"), 1,
+	       "by the notice's id");
+	record_release(&r);
+
+	/* A comment is not a notice: no key file, no update. */
+	make_pubmed(&r, "4001", "Commented work", NULL, NULL);
+	ok(put(s, &r, &o) == EV_OK, "commented work");
+	record_release(&r);
+	make_pubmed(&r, "4002", "A comment", "comment-on", "pmid:4001");
+	ok(put(s, &r, &o) == EV_OK, "comment");
+	record_release(&r);
+	record_init(&got);
+	ok(store_get(s, "pmid:4001", &got) == EV_OK && got.n_relations == 0,
+	   "a comment leaves the work alone");
+	record_release(&got);
+
+	strvec_release(&changed);
+	store_close(s);
+}
+
 int main(void)
 {
 	struct store *s = NULL;
@@ -188,6 +353,7 @@ int main(void)
 	}
 
 	strvec_release(&files);
+	test_notices();
 	rm_rf(dir);
 	return tap_done();
 }
