@@ -648,6 +648,33 @@ ev_status xdb_set_metadata(xdb_t *db, const char *key, const char *value)
 	}
 }
 
+ev_status xdb_copy_tables(xdb_t *src, xdb_t *dest)
+{
+	try {
+		if (!writable(dest))
+			return EV_USAGE;
+		const Xapian::Database &from = *src->db;
+		Xapian::WritableDatabase &to = *dest->wdb;
+
+		for (auto k = from.metadata_keys_begin();
+		     k != from.metadata_keys_end(); ++k)
+			to.set_metadata(*k, from.get_metadata(*k));
+		for (auto k = from.synonym_keys_begin();
+		     k != from.synonym_keys_end(); ++k)
+			for (auto s = from.synonyms_begin(*k);
+			     s != from.synonyms_end(*k); ++s)
+				to.add_synonym(*k, *s);
+		for (auto w = from.spellings_begin(); w != from.spellings_end();
+		     ++w)
+			to.add_spelling(*w, w.get_termfreq());
+		return EV_OK;
+	} catch (...) {
+		/* The error may have come from either side; DEST keeps the
+		 * message, as the handle the caller is writing. */
+		return fail(dest);
+	}
+}
+
 ev_status xdb_add_synonym(xdb_t *db, const char *term, const char *synonym)
 {
 	try {

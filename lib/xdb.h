@@ -130,6 +130,12 @@ ev_status xdb_postlist(xdb_t *db, const char *term, xdb_docid_fn fn,
 ev_status xdb_get_metadata(xdb_t *db, const char *key, char **valuep);
 ev_status xdb_set_metadata(xdb_t *db, const char *key, const char *value);
 
+/* Copy SRC's metadata, synonym table and spelling data into DEST (a
+ * writable database), adding to what DEST has: what a shard needs
+ * beside its documents.  A failure on either side leaves its message on
+ * DEST. */
+ev_status xdb_copy_tables(xdb_t *src, xdb_t *dest);
+
 /* Synonyms (writable databases).  TERM may be several words ("primary
  * care network") to match with the auto-multiword-synonyms flag; terms are
  * lower case and unstemmed, as QueryParser looks them up.  A SYNONYM is
