@@ -31,7 +31,20 @@ struct index {
 	unsigned batch;
 	unsigned pending; /* works since the last commit */
 	int fresh;	  /* empty database: no need to look for old docs */
+	/* Every work in the index with its content hash, sorted by id, read
+	 * in one pass at the start of index_sync(); NULL otherwise, and
+	 * index_record() then looks each work up in the database. */
+	struct known *known;
+	size_t n_known;
+	int have_known;
 	struct buf msg;
+};
+
+struct known {
+	char *id;
+	unsigned docid;
+	int seen; /* the store still has it */
+	char hash[65];
 };
 
 const char *index_errmsg(const struct index *ix)
@@ -55,10 +68,21 @@ static ev_status db_fail(struct index *ix, ev_status rc, const char *what)
 	return rc;
 }
 
+static void known_release(struct index *ix)
+{
+	for (size_t i = 0; i < ix->n_known; i++)
+		free(ix->known[i].id);
+	free(ix->known);
+	ix->known = NULL;
+	ix->n_known = 0;
+	ix->have_known = 0;
+}
+
 static void index_free(struct index *ix)
 {
 	if (!ix)
 		return;
+	known_release(ix);
 	xdb_termgen_free(ix->tg);
 	xdb_stem_free(ix->stem);
 	xdb_close(ix->db);
@@ -630,6 +654,110 @@ static ev_status indexed_hash(struct index *ix, const char *id, char **hashp)
 	return EV_OK;
 }
 
+static int cmp_known(const void *a, const void *b)
+{
+	return strcmp(((const struct known *)a)->id,
+		      ((const struct known *)b)->id);
+}
+
+static struct known *find_known(struct index *ix, const char *id)
+{
+	struct known key;
+
+	key.id = (char *)id;
+	return bsearch(&key, ix->known, ix->n_known, sizeof(key), cmp_known);
+}
+
+struct known_load {
+	struct index *ix;
+	size_t alloc, next;
+	ev_status rc;
+};
+
+/* First pass: the content hash of every work document, in docid order. */
+static int load_hash(unsigned docid, const char *value, size_t len,
+		     void *arg)
+{
+	struct known_load *l = arg;
+	struct index *ix = l->ix;
+	struct known *k;
+
+	if (ix->n_known == l->alloc) {
+		size_t n = l->alloc ? 2 * l->alloc : 1024;
+
+		k = realloc(ix->known, n * sizeof(*k));
+		if (!k) {
+			l->rc = EV_NOMEM;
+			return 1;
+		}
+		ix->known = k;
+		l->alloc = n;
+	}
+	k = &ix->known[ix->n_known++];
+	k->id = NULL;
+	k->docid = docid;
+	k->seen = 0;
+	snprintf(k->hash, sizeof(k->hash), "%.*s", (int)len, value);
+	return 0;
+}
+
+/* Second pass: the ids, matched to the first by docid (both ascend). */
+static int load_id(unsigned docid, const char *value, size_t len, void *arg)
+{
+	struct known_load *l = arg;
+	struct index *ix = l->ix;
+
+	while (l->next < ix->n_known && ix->known[l->next].docid < docid)
+		l->next++;
+	if (l->next == ix->n_known)
+		return 1;
+	if (ix->known[l->next].docid == docid) {
+		ix->known[l->next].id = strndup(value, len);
+		if (!ix->known[l->next].id) {
+			l->rc = EV_NOMEM;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Read every work's id and content hash from two value streams: two
+ * sequential passes instead of a document lookup per record, which was
+ * most of the time of an "evidence index" with nothing to do.
+ */
+static ev_status load_known(struct index *ix)
+{
+	struct known_load l = {ix, 0, 0, EV_OK};
+	size_t kept = 0;
+	ev_status rc;
+
+	rc = xdb_valuestream(ix->db, SLOT_HASH, load_hash, &l);
+	if (!rc)
+		rc = l.rc;
+	if (!rc)
+		rc = xdb_valuestream(ix->db, SLOT_WORK_ID, load_id, &l);
+	if (!rc)
+		rc = l.rc;
+	if (rc) {
+		known_release(ix);
+		if (rc == EV_NOMEM) {
+			buf_setf(&ix->msg, "out of memory");
+			return rc;
+		}
+		return db_fail(ix, rc, "cannot read the index");
+	}
+	/* A hash without an id cannot be matched to a record: drop it. */
+	for (size_t i = 0; i < ix->n_known; i++)
+		if (ix->known[i].id)
+			ix->known[kept++] = ix->known[i];
+	ix->n_known = kept;
+	if (ix->n_known > 1)
+		qsort(ix->known, ix->n_known, sizeof(*ix->known), cmp_known);
+	ix->have_known = 1;
+	return EV_OK;
+}
+
 static ev_status maybe_commit(struct index *ix)
 {
 	ev_status rc;
@@ -649,6 +777,7 @@ ev_status index_record(struct index *ix, const struct record *rec,
 	struct work_tags wt = {0};
 	char hash[65], term[XDB_MAX_TERM + 64];
 	char *old = NULL;
+	struct known *k = NULL;
 	ev_status rc;
 
 	if (changed)
@@ -657,7 +786,14 @@ ev_status index_record(struct index *ix, const struct record *rec,
 	rc = record_content_hash(rec, hash);
 	if (rc)
 		return rc;
-	if (!ix->fresh) {
+	if (!ix->fresh && ix->have_known) {
+		k = find_known(ix, rec->id);
+		if (k) {
+			k->seen = 1;
+			if (!strcmp(k->hash, hash))
+				return EV_OK;
+		}
+	} else if (!ix->fresh) {
 		rc = indexed_hash(ix, rec->id, &old);
 		if (rc)
 			return rc;
@@ -666,7 +802,12 @@ ev_status index_record(struct index *ix, const struct record *rec,
 			return EV_OK;
 		}
 		free(old);
-		/* Every document of the work goes; they come back below. */
+	}
+	if (!ix->fresh) {
+		/* Every document of the work goes; they come back below.
+		 * Also for a work the index does not know: a run cut short
+		 * by Xapian's own flush may have left some of its
+		 * passages. */
 		field_id_term(PREFIX_WORK, rec->id, term, sizeof(term));
 		rc = xdb_delete_documents(ix->db, term);
 		if (rc)
@@ -683,6 +824,8 @@ ev_status index_record(struct index *ix, const struct record *rec,
 	if (!rc) {
 		if (changed)
 			*changed = 1;
+		if (k)
+			memcpy(k->hash, hash, sizeof(k->hash));
 		rc = maybe_commit(ix);
 	}
 out:
@@ -697,7 +840,6 @@ struct sync_ctx {
 	struct index *ix;
 	struct store *store;
 	struct index_counts *counts;
-	struct strvec seen;
 	index_warn_fn warn;
 	index_progress_fn progress;
 	void *ctx;
@@ -722,10 +864,8 @@ static ev_status sync_one(const char *path, void *arg)
 	}
 	if (!rc) {
 		s->counts->works++;
-		rc = strvec_push(&s->seen, rec.id);
-	}
-	if (!rc)
 		rc = index_record(s->ix, &rec, &changed);
+	}
 	if (!rc) {
 		if (changed) {
 			s->counts->indexed++;
@@ -740,55 +880,22 @@ static ev_status sync_one(const char *path, void *arg)
 	return rc;
 }
 
-struct removal {
-	struct index *ix;
-	const struct strvec *seen;
-	struct strvec gone;
-	ev_status rc;
-};
-
-static int cmp_str(const void *a, const void *b)
+/* Delete the works the index has and the store no longer does: those
+ * index_record() did not mark as seen. */
+static ev_status remove_gone(struct index *ix, unsigned long *removed)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static int find_gone(unsigned docid, void *arg)
-{
-	struct removal *r = arg;
-	xdb_doc_t *doc = NULL;
-	char *id = NULL;
-
-	r->rc = xdb_get_document(r->ix->db, docid, &doc);
-	if (!r->rc)
-		r->rc = xdb_doc_get_value(doc, SLOT_WORK_ID, &id, NULL);
-	xdb_doc_free(doc);
-	if (r->rc)
-		return 1;
-	if (!bsearch(&id, r->seen->v, r->seen->n, sizeof(char *), cmp_str))
-		r->rc = strvec_push(&r->gone, id);
-	free(id);
-	return r->rc != EV_OK;
-}
-
-/* Delete the works the index has and the store no longer does. */
-static ev_status remove_gone(struct index *ix, struct strvec *seen,
-			     unsigned long *removed)
-{
-	struct removal r = {ix, seen, STRVEC_INIT, EV_OK};
 	char term[XDB_MAX_TERM + 64];
-	ev_status rc;
+	ev_status rc = EV_OK;
 
-	strvec_sort(seen);
-	rc = xdb_postlist(ix->db, PREFIX_KIND "work", find_gone, &r);
-	if (!rc)
-		rc = r.rc;
-	for (size_t i = 0; !rc && i < r.gone.n; i++) {
-		field_id_term(PREFIX_WORK, r.gone.v[i], term, sizeof(term));
+	for (size_t i = 0; !rc && i < ix->n_known; i++) {
+		if (ix->known[i].seen)
+			continue;
+		field_id_term(PREFIX_WORK, ix->known[i].id, term,
+			      sizeof(term));
 		rc = xdb_delete_documents(ix->db, term);
 		if (!rc)
 			(*removed)++;
 	}
-	strvec_release(&r.gone);
 	if (rc)
 		return db_fail(ix, rc, "cannot remove deleted works");
 	return EV_OK;
@@ -798,16 +905,19 @@ ev_status index_sync(struct index *ix, struct store *s,
 		     struct index_counts *counts, index_warn_fn warn,
 		     index_progress_fn progress, void *ctx)
 {
-	struct sync_ctx sc = {ix, s, counts, STRVEC_INIT, warn, progress, ctx};
-	ev_status rc;
+	struct sync_ctx sc = {ix, s, counts, warn, progress, ctx};
+	ev_status rc = EV_OK;
 
 	memset(counts, 0, sizeof(*counts));
-	rc = store_walk(s, sync_one, &sc);
+	if (!ix->fresh)
+		rc = load_known(ix);
+	if (!rc)
+		rc = store_walk(s, sync_one, &sc);
 	if (rc && !buf_str(&ix->msg)[0])
 		buf_setf(&ix->msg, "%s", store_errmsg(s));
 	if (!rc && !ix->fresh)
-		rc = remove_gone(ix, &sc.seen, &counts->removed);
-	strvec_release(&sc.seen);
+		rc = remove_gone(ix, &counts->removed);
+	known_release(ix);
 	return rc;
 }
 

@@ -595,6 +595,36 @@ ev_status xdb_allterms(xdb_t *db, const char *prefix, xdb_term_fn fn,
 	}
 }
 
+ev_status xdb_valuestream(xdb_t *db, unsigned slot, xdb_value_fn fn,
+			  void *ctx)
+{
+	unsigned delivered = 0;
+
+	try {
+		with_reopen(
+			*db->db,
+			[&] {
+				Xapian::ValueIterator it =
+					db->db->valuestream_begin(slot);
+				Xapian::ValueIterator end =
+					db->db->valuestream_end(slot);
+
+				for (; it != end; ++it) {
+					std::string v = *it;
+
+					delivered++;
+					if (fn(it.get_docid(), v.c_str(),
+					       v.size(), ctx))
+						break;
+				}
+			},
+			&delivered);
+		return EV_OK;
+	} catch (...) {
+		return fail(db);
+	}
+}
+
 ev_status xdb_postlist(xdb_t *db, const char *term, xdb_docid_fn fn,
 		       void *ctx)
 {

@@ -126,6 +126,15 @@ typedef int (*xdb_docid_fn)(unsigned docid, void *ctx);
 ev_status xdb_postlist(xdb_t *db, const char *term, xdb_docid_fn fn,
 		       void *ctx);
 
+/* Call FN for every document with a value in SLOT, in docid order, with
+ * the value (LEN bytes, NUL-terminated too; valid during the call): one
+ * pass over Xapian's value stream, no document read.  FN returning
+ * non-zero stops, as for xdb_allterms(). */
+typedef int (*xdb_value_fn)(unsigned docid, const char *value, size_t len,
+			    void *ctx);
+ev_status xdb_valuestream(xdb_t *db, unsigned slot, xdb_value_fn fn,
+			  void *ctx);
+
 /* Metadata: *VALUEP is malloc'd, "" when the key is not set. */
 ev_status xdb_get_metadata(xdb_t *db, const char *key, char **valuep);
 ev_status xdb_set_metadata(xdb_t *db, const char *key, const char *value);
