@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -277,7 +278,10 @@ ev_status index_open(const char *dir, const struct index_options *opts,
 			goto out;
 		ix->fresh = 1;
 	}
-	ix->tg = xdb_termgen_new(ix->db);
+	/* Not bound to the database: the words go into the spelling data
+	 * when the documents are written (write_built()), in the thread
+	 * that writes. */
+	ix->tg = xdb_termgen_new(NULL);
 	if (!ix->tg) {
 		rc = EV_NOMEM;
 		goto out;
@@ -523,8 +527,10 @@ static ev_status work_data(const struct record *rec, char **jsonp)
 	return rc;
 }
 
-static ev_status add_work_doc(struct index *ix, const struct record *rec,
-			      const struct work_tags *wt, const char *hash)
+/* The work document of REC, in *DOCP (not yet written). */
+static ev_status make_work_doc(struct index *ix, const struct record *rec,
+			       const struct work_tags *wt, const char *hash,
+			       xdb_doc_t **docp)
 {
 	xdb_doc_t *doc = xdb_doc_new();
 	char *data = NULL;
@@ -569,21 +575,21 @@ static ev_status add_work_doc(struct index *ix, const struct record *rec,
 		rc = work_data(rec, &data);
 	if (!rc)
 		rc = xdb_doc_set_data(doc, data, strlen(data));
-	if (!rc) {
-		rc = xdb_add_document(ix->db, doc, NULL);
-		if (rc)
-			db_fail(ix, rc, "cannot add a document");
-	} else if (!buf_str(&ix->msg)[0]) {
+	if (rc && !buf_str(&ix->msg)[0])
 		buf_setf(&ix->msg, "cannot build the document for %s: %s",
 			 rec->id, xdb_doc_errmsg(doc));
-	}
 	free(data);
-	xdb_doc_free(doc);
+	if (rc)
+		xdb_doc_free(doc);
+	else
+		*docp = doc;
 	return rc;
 }
 
-static ev_status add_passage_doc(struct index *ix, const struct record *rec,
-				 size_t i, const struct lesson_tags *tags)
+/* The document of passage I of REC, in *DOCP (not yet written). */
+static ev_status make_passage_doc(struct index *ix, const struct record *rec,
+				  size_t i, const struct lesson_tags *tags,
+				  xdb_doc_t **docp)
 {
 	const struct passage *p = &rec->passages[i];
 	xdb_doc_t *doc = xdb_doc_new();
@@ -618,18 +624,81 @@ static ev_status add_passage_doc(struct index *ix, const struct record *rec,
 		rc = set_number(doc, SLOT_PASSAGE, (double)(i + 1));
 	if (!rc)
 		rc = xdb_doc_set_data(doc, p->text, strlen(p->text));
-	if (!rc) {
-		rc = xdb_add_document(ix->db, doc, NULL);
-		if (rc)
-			db_fail(ix, rc, "cannot add a document");
-	} else if (!buf_str(&ix->msg)[0]) {
+	if (rc && !buf_str(&ix->msg)[0])
 		buf_setf(&ix->msg, "cannot build passage %zu of %s: %s", i + 1,
 			 rec->id, xdb_doc_errmsg(doc));
-	}
 	buf_release(&idn);
 	free(strength);
-	xdb_doc_free(doc);
+	if (rc)
+		xdb_doc_free(doc);
+	else
+		*docp = doc;
 	return rc;
+}
+
+/* The documents of one work, built and not yet written: what the
+ * thread that reads and tags hands to the one that writes. */
+struct built {
+	xdb_doc_t **docs;
+	size_t n;
+};
+
+static void built_release(struct built *b)
+{
+	for (size_t i = 0; i < b->n; i++)
+		xdb_doc_free(b->docs[i]);
+	free(b->docs);
+	b->docs = NULL;
+	b->n = 0;
+}
+
+/* Tag REC's passages and build its documents into B.  Touches neither
+ * the database nor anything a writer uses: only IX's term generator,
+ * stemmer, synonyms, taxonomy and message. */
+static ev_status build_work(struct index *ix, const struct record *rec,
+			    const char *hash, struct built *b)
+{
+	struct work_tags wt = {0};
+	ev_status rc;
+
+	b->n = 0;
+	b->docs = calloc(rec->n_passages + 1, sizeof(*b->docs));
+	if (!b->docs)
+		return EV_NOMEM;
+	rc = tag_passages(ix, rec, &wt);
+	if (rc) {
+		buf_setf(&ix->msg, "cannot tag passages of %s", rec->id);
+		goto out;
+	}
+	rc = make_work_doc(ix, rec, &wt, hash, &b->docs[0]);
+	if (!rc)
+		b->n = 1;
+	for (size_t i = 0; !rc && i < rec->n_passages; i++) {
+		rc = make_passage_doc(ix, rec, i, &wt.per_passage[i],
+				      &b->docs[i + 1]);
+		if (!rc)
+			b->n++;
+	}
+out:
+	work_tags_release(&wt, rec->n_passages);
+	if (rc)
+		built_release(b);
+	return rc;
+}
+
+/* Write B's documents, and their words into the spelling data. */
+static ev_status write_built(struct index *ix, struct built *b)
+{
+	ev_status rc = EV_OK;
+
+	for (size_t i = 0; !rc && i < b->n; i++) {
+		rc = xdb_add_spellings(ix->db, b->docs[i]);
+		if (!rc)
+			rc = xdb_add_document(ix->db, b->docs[i], NULL);
+	}
+	if (rc)
+		return db_fail(ix, rc, "cannot add a document");
+	return EV_OK;
 }
 
 /* The content hash the index holds for work ID; "" when it has none. */
@@ -774,7 +843,7 @@ static ev_status maybe_commit(struct index *ix)
 ev_status index_record(struct index *ix, const struct record *rec,
 		       int *changed)
 {
-	struct work_tags wt = {0};
+	struct built b = {0};
 	char hash[65], term[XDB_MAX_TERM + 64];
 	char *old = NULL;
 	struct known *k = NULL;
@@ -813,14 +882,9 @@ ev_status index_record(struct index *ix, const struct record *rec,
 		if (rc)
 			return db_fail(ix, rc, "cannot delete old documents");
 	}
-	rc = tag_passages(ix, rec, &wt);
-	if (rc) {
-		buf_setf(&ix->msg, "cannot tag passages of %s", rec->id);
-		goto out;
-	}
-	rc = add_work_doc(ix, rec, &wt, hash);
-	for (size_t i = 0; !rc && i < rec->n_passages; i++)
-		rc = add_passage_doc(ix, rec, i, &wt.per_passage[i]);
+	rc = build_work(ix, rec, hash, &b);
+	if (!rc)
+		rc = write_built(ix, &b);
 	if (!rc) {
 		if (changed)
 			*changed = 1;
@@ -828,8 +892,7 @@ ev_status index_record(struct index *ix, const struct record *rec,
 			memcpy(k->hash, hash, sizeof(k->hash));
 		rc = maybe_commit(ix);
 	}
-out:
-	work_tags_release(&wt, rec->n_passages);
+	built_release(&b);
 	return rc;
 }
 
@@ -880,6 +943,234 @@ static ev_status sync_one(const char *path, void *arg)
 	return rc;
 }
 
+/*
+ * A fresh build uses both cores: a reader thread walks the store, parses
+ * each record, tags its passages and builds its documents, while this
+ * thread, Xapian's single writer, adds them and commits.  The reader
+ * works on a shallow copy of the index that shares the term generator,
+ * stemmer, synonyms and taxonomy (which only it uses meanwhile) but has
+ * its own message buffer; documents change hands through a bounded
+ * queue and are never touched by both threads at once.
+ */
+#define QUEUE_LEN 64
+
+enum job_kind { JOB_WORK, JOB_UNREADABLE, JOB_FAILED, JOB_END };
+
+struct job {
+	enum job_kind kind;
+	struct built b;
+	unsigned long passages;
+	char *msg; /* JOB_UNREADABLE, JOB_FAILED */
+	ev_status rc;
+};
+
+struct pipeline {
+	pthread_mutex_t lock;
+	pthread_cond_t changed;
+	struct job *q[QUEUE_LEN];
+	size_t head, len;
+	int stop; /* the writer gave up: the reader stops too */
+	int reader_failed; /* read_one() queued a failure (reader only) */
+	struct index reader; /* the reader's view of the index */
+	struct store *store;
+};
+
+static void job_free(struct job *j)
+{
+	if (!j)
+		return;
+	built_release(&j->b);
+	free(j->msg);
+	free(j);
+}
+
+/* Queue J (the reader's side); 0 when the writer has stopped. */
+static int put_job(struct pipeline *p, struct job *j)
+{
+	int ok;
+
+	pthread_mutex_lock(&p->lock);
+	while (p->len == QUEUE_LEN && !p->stop)
+		pthread_cond_wait(&p->changed, &p->lock);
+	ok = !p->stop;
+	if (ok) {
+		p->q[(p->head + p->len) % QUEUE_LEN] = j;
+		p->len++;
+		pthread_cond_broadcast(&p->changed);
+	}
+	pthread_mutex_unlock(&p->lock);
+	if (!ok)
+		job_free(j);
+	return ok;
+}
+
+static struct job *take_job(struct pipeline *p)
+{
+	struct job *j;
+
+	pthread_mutex_lock(&p->lock);
+	while (p->len == 0)
+		pthread_cond_wait(&p->changed, &p->lock);
+	j = p->q[p->head];
+	p->head = (p->head + 1) % QUEUE_LEN;
+	p->len--;
+	pthread_cond_broadcast(&p->changed);
+	pthread_mutex_unlock(&p->lock);
+	return j;
+}
+
+static ev_status read_one(const char *path, void *arg)
+{
+	struct pipeline *p = arg;
+	struct index *ix = &p->reader;
+	struct job *j = calloc(1, sizeof(*j));
+	struct record rec;
+	char hash[65];
+	ev_status rc;
+
+	if (!j)
+		return EV_NOMEM;
+	record_init(&rec);
+	rc = store_read_file(p->store, path, &rec);
+	if (rc == EV_CORRUPT || rc == EV_NOT_FOUND) {
+		j->kind = JOB_UNREADABLE;
+		j->msg = strdup(store_errmsg(p->store));
+		rc = EV_OK;
+		goto out;
+	}
+	buf_reset(&ix->msg);
+	if (!rc)
+		rc = record_content_hash(&rec, hash);
+	if (!rc)
+		rc = build_work(ix, &rec, hash, &j->b);
+	j->passages = rec.n_passages;
+out:
+	record_release(&rec);
+	if (rc) {
+		/* Reported by the writer, which owns the index's message. */
+		j->kind = JOB_FAILED;
+		j->rc = rc;
+		j->msg = strdup(buf_str(&ix->msg)[0] ? buf_str(&ix->msg)
+						      : store_errmsg(p->store));
+		p->reader_failed = 1;
+	}
+	if (!put_job(p, j))
+		return EV_INTERRUPTED; /* the writer stopped: end the walk */
+	return rc;
+}
+
+static void *reader_main(void *arg)
+{
+	struct pipeline *p = arg;
+	struct job *end = calloc(1, sizeof(*end));
+	ev_status rc = store_walk(p->store, read_one, p);
+
+	/* The walk's own failure (not one of read_one's, already queued). */
+	if (rc && rc != EV_INTERRUPTED && !p->reader_failed && end) {
+		end->kind = JOB_FAILED;
+		end->rc = rc;
+		end->msg = strdup(store_errmsg(p->store));
+		put_job(p, end);
+		end = calloc(1, sizeof(*end));
+	}
+	if (end) {
+		end->kind = JOB_END;
+		put_job(p, end);
+	} else {
+		/* Out of memory: the writer still needs to hear the end. */
+		pthread_mutex_lock(&p->lock);
+		p->stop = 1;
+		pthread_cond_broadcast(&p->changed);
+		pthread_mutex_unlock(&p->lock);
+	}
+	return NULL;
+}
+
+static ev_status sync_fresh(struct index *ix, struct store *s,
+			    struct index_counts *counts, index_warn_fn warn,
+			    index_progress_fn progress, void *ctx)
+{
+	struct pipeline p;
+	pthread_t reader;
+	ev_status rc = EV_OK;
+	int done = 0;
+
+	memset(&p, 0, sizeof(p));
+	pthread_mutex_init(&p.lock, NULL);
+	pthread_cond_init(&p.changed, NULL);
+	p.reader = *ix;
+	buf_init(&p.reader.msg, 0);
+	p.store = s;
+	if (pthread_create(&reader, NULL, reader_main, &p) != 0) {
+		/* No second thread: do it all in this one. */
+		struct sync_ctx sc = {ix, s, counts, warn, progress, ctx};
+
+		buf_release(&p.reader.msg);
+		pthread_cond_destroy(&p.changed);
+		pthread_mutex_destroy(&p.lock);
+		rc = store_walk(s, sync_one, &sc);
+		if (rc && !buf_str(&ix->msg)[0])
+			buf_setf(&ix->msg, "%s", store_errmsg(s));
+		return rc;
+	}
+	while (!done) {
+		struct job *j = NULL;
+
+		pthread_mutex_lock(&p.lock);
+		if (p.len == 0 && p.stop)
+			done = 1;
+		pthread_mutex_unlock(&p.lock);
+		if (done)
+			break;
+		j = take_job(&p);
+		switch (j->kind) {
+		case JOB_END:
+			done = 1;
+			break;
+		case JOB_UNREADABLE:
+			counts->failed++;
+			if (warn)
+				warn(j->msg ? j->msg : "out of memory", ctx);
+			break;
+		case JOB_FAILED:
+			rc = j->rc;
+			buf_setf(&ix->msg, "%s", j->msg ? j->msg : "");
+			break;
+		case JOB_WORK:
+			counts->works++;
+			rc = write_built(ix, &j->b);
+			if (!rc)
+				rc = maybe_commit(ix);
+			if (!rc) {
+				counts->indexed++;
+				counts->passages += j->passages;
+				if (progress)
+					progress(counts->works, ctx);
+			}
+			break;
+		}
+		job_free(j);
+		if (rc) {
+			pthread_mutex_lock(&p.lock);
+			p.stop = 1;
+			pthread_cond_broadcast(&p.changed);
+			pthread_mutex_unlock(&p.lock);
+			break;
+		}
+	}
+	pthread_join(reader, NULL);
+	/* What the reader queued after the writer stopped. */
+	while (p.len) {
+		job_free(p.q[p.head]);
+		p.head = (p.head + 1) % QUEUE_LEN;
+		p.len--;
+	}
+	buf_release(&p.reader.msg);
+	pthread_cond_destroy(&p.changed);
+	pthread_mutex_destroy(&p.lock);
+	return rc;
+}
+
 /* Delete the works the index has and the store no longer does: those
  * index_record() did not mark as seen. */
 static ev_status remove_gone(struct index *ix, unsigned long *removed)
@@ -909,8 +1200,9 @@ ev_status index_sync(struct index *ix, struct store *s,
 	ev_status rc = EV_OK;
 
 	memset(counts, 0, sizeof(*counts));
-	if (!ix->fresh)
-		rc = load_known(ix);
+	if (ix->fresh)
+		return sync_fresh(ix, s, counts, warn, progress, ctx);
+	rc = load_known(ix);
 	if (!rc)
 		rc = store_walk(s, sync_one, &sc);
 	if (rc && !buf_str(&ix->msg)[0])

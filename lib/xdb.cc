@@ -705,6 +705,29 @@ ev_status xdb_copy_tables(xdb_t *src, xdb_t *dest)
 	}
 }
 
+ev_status xdb_add_spellings(xdb_t *db, xdb_doc_t *doc)
+{
+	try {
+		if (!writable(db))
+			return EV_USAGE;
+		for (auto t = doc->doc.termlist_begin();
+		     t != doc->doc.termlist_end(); ++t) {
+			const std::string &term = *t;
+
+			/* Words only: prefixed terms start with a capital,
+			 * and synonym canonical forms hold spaces. */
+			if (term.empty() || (term[0] >= 'A' && term[0] <= 'Z') ||
+			    term.find(' ') != std::string::npos)
+				continue;
+			if (t.get_wdf())
+				db->wdb->add_spelling(term, t.get_wdf());
+		}
+		return EV_OK;
+	} catch (...) {
+		return fail(db);
+	}
+}
+
 ev_status xdb_add_synonym(xdb_t *db, const char *term, const char *synonym)
 {
 	try {

@@ -145,6 +145,12 @@ ev_status xdb_set_metadata(xdb_t *db, const char *key, const char *value);
  * DEST. */
 ev_status xdb_copy_tables(xdb_t *src, xdb_t *dest);
 
+/* Add DOC's words (its terms without a prefix) to DB's spelling data,
+ * each as often as it occurs (its wdf): what a TermGenerator bound to DB
+ * would have recorded, but callable from the thread that writes when
+ * documents are built in another. */
+ev_status xdb_add_spellings(xdb_t *db, xdb_doc_t *doc);
+
 /* Synonyms (writable databases).  TERM may be several words ("primary
  * care network") to match with the auto-multiword-synonyms flag; terms are
  * lower case and unstemmed, as QueryParser looks them up.  A SYNONYM is
