@@ -33,7 +33,6 @@ test -n "$port" || die "bench-server did not start"
 	sed "s|^\\./|http://127.0.0.1:$port/|" >"$W/urls"
 n=$(wc -l <"$W/urls")
 head -n "$N_CURL" "$W/urls" >"$W/urls.curl"
-echo
 echo "| run | pages | seconds | pages/s | peak MB |"
 echo "|---|---|---|---|---|"
 measure curl-loop sh -c 'while IFS= read -r u; do

@@ -7,13 +7,14 @@
 #include <sys/stat.h>
 
 /*
- * usage: gencorpus html|pubmed N SEED DIR
+ * usage: gencorpus html|pubmed N SEED DIR [PER_FILE]
  *
  * html:   N article pages, DIR/XXX/page-NNNNNNN.html (1,000 per folder),
  *         each with Highwire citation_* meta tags and about 800 words in
  *         eight paragraphs under <article>.
- * pubmed: N records as efetch XML, DIR/pubmed-NNNN.xml, 500 per file,
- *         each with an abstract of about 200 words in four sections.
+ * pubmed: N records as efetch XML, DIR/pubmed-NNNN.xml, PER_FILE per
+ *         file (default 500, efetch's usual batch), each with an
+ *         abstract of about 200 words in four sections.
  *
  * The same N and SEED always give the same bytes (our own xorshift, not
  * rand(), so the C library cannot change them).  About one paragraph in
@@ -318,24 +319,25 @@ static void pubmed_record(FILE *f, unsigned long n)
 		pmid, n);
 }
 
-static int gen_pubmed(unsigned long count, const char *dir)
+static int gen_pubmed(unsigned long count, unsigned long per_file,
+		      const char *dir)
 {
 	char path[4096];
 
 	if (mkdirs(dir))
 		return -1;
-	for (unsigned long i = 0; i < count; i += 500) {
+	for (unsigned long i = 0; i < count; i += per_file) {
 		FILE *f;
 
 		snprintf(path, sizeof(path), "%s/pubmed-%04lu.xml", dir,
-			 i / 500);
+			 i / per_file);
 		f = open_out(path);
 		if (!f)
 			return -1;
 		fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		      "<PubmedArticleSet>\n",
 		      f);
-		for (unsigned long j = i; j < count && j < i + 500; j++)
+		for (unsigned long j = i; j < count && j < i + per_file; j++)
 			pubmed_record(f, j);
 		fputs("</PubmedArticleSet>\n", f);
 		if (close_out(f, path))
@@ -346,12 +348,13 @@ static int gen_pubmed(unsigned long count, const char *dir)
 
 int main(int argc, char **argv)
 {
-	unsigned long count, seed;
+	unsigned long count, seed, per_file = 500;
 	char *end;
 
-	if (argc != 5 ||
+	if ((argc != 5 && argc != 6) ||
 	    (strcmp(argv[1], "html") && strcmp(argv[1], "pubmed"))) {
-		fputs("usage: gencorpus html|pubmed N SEED DIR\n", stderr);
+		fputs("usage: gencorpus html|pubmed N SEED DIR [PER_FILE]\n",
+		      stderr);
 		return 2;
 	}
 	count = strtoul(argv[2], &end, 10);
@@ -364,11 +367,20 @@ int main(int argc, char **argv)
 		fputs("gencorpus: SEED must be a number\n", stderr);
 		return 2;
 	}
+	if (argc == 6) {
+		per_file = strtoul(argv[5], &end, 10);
+		if (*end || !per_file) {
+			fputs("gencorpus: PER_FILE must be a positive "
+			      "number\n",
+			      stderr);
+			return 2;
+		}
+	}
 	/* xorshift must not start at zero. */
 	rng_state = 0x9e3779b97f4a7c15ULL ^ (seed * 0x100000001b3ULL);
 	if (!rng_state)
 		rng_state = 1;
 	if (!strcmp(argv[1], "html"))
 		return gen_html(count, argv[4]) ? 1 : 0;
-	return gen_pubmed(count, argv[4]) ? 1 : 0;
+	return gen_pubmed(count, per_file, argv[4]) ? 1 : 0;
 }
