@@ -1004,13 +1004,19 @@ static int put_job(struct pipeline *p, struct job *j)
 	return ok;
 }
 
+/* The next job (the writer's side); NULL when the queue is empty and
+ * the reader has stopped without an end job (out of memory). */
 static struct job *take_job(struct pipeline *p)
 {
 	struct job *j;
 
 	pthread_mutex_lock(&p->lock);
-	while (p->len == 0)
+	while (p->len == 0 && !p->stop)
 		pthread_cond_wait(&p->changed, &p->lock);
+	if (p->len == 0) {
+		pthread_mutex_unlock(&p->lock);
+		return NULL;
+	}
 	j = p->q[p->head];
 	p->head = (p->head + 1) % QUEUE_LEN;
 	p->len--;
@@ -1114,15 +1120,13 @@ static ev_status sync_fresh(struct index *ix, struct store *s,
 		return rc;
 	}
 	while (!done) {
-		struct job *j = NULL;
+		struct job *j = take_job(&p);
 
-		pthread_mutex_lock(&p.lock);
-		if (p.len == 0 && p.stop)
-			done = 1;
-		pthread_mutex_unlock(&p.lock);
-		if (done)
+		if (!j) {
+			rc = EV_NOMEM;
+			buf_setf(&ix->msg, "out of memory");
 			break;
-		j = take_job(&p);
+		}
 		switch (j->kind) {
 		case JOB_END:
 			done = 1;
