@@ -1,6 +1,8 @@
 /* cmd-index.c - "evidence index": bring the index up to date */
 #include "config.h"
 
+#include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +14,8 @@
 #include "store.h"
 
 static const char usage[] =
-    "evidence index [--rebuild] [--wait SECONDS] [--quiet]";
+    "evidence index [--rebuild] [--shards N --shard-dir DIR] "
+    "[--wait SECONDS] [--quiet]";
 
 static void warn(const char *msg, void *ctx)
 {
@@ -123,25 +126,68 @@ out:
 	return code;
 }
 
+/* After indexing: split the index into N shards in DIR. */
+static int split(struct cli *cli, const struct collection *c, unsigned n,
+		 const char *dir)
+{
+	unsigned long counts[INDEX_MAX_SHARDS];
+	char *msg = NULL;
+	ev_status rc = index_split(c->index_dir, dir, n, counts, &msg);
+
+	if (rc) {
+		int code = cli_fail(rc, "index", msg);
+
+		free(msg);
+		return code;
+	}
+	if (!cli->quiet) {
+		printf("%u shards in %s:", n, dir);
+		for (unsigned k = 0; k < n; k++)
+			printf(" %lu", counts[k]);
+		printf(" documents\n");
+	}
+	return EXIT_OK;
+}
+
 int cmd_index(struct cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 	    {"rebuild", no_argument, NULL, 'r'},
+	    {"shards", required_argument, NULL, 'N'},
+	    {"shard-dir", required_argument, NULL, 'D'},
 	    CLI_COMMON_OPTIONS,
 	    {NULL, 0, NULL, 0}};
 	struct index_counts counts;
 	struct collection c;
+	const char *shard_dir = NULL;
+	unsigned long shards = 0;
 	int opt, rebuild = 0, code;
+	char *end;
 
 	while ((opt = getopt_long(argc, argv, CLI_SHORT_OPTIONS, longopts, NULL)) != -1) {
-		if (opt == 'r')
+		if (opt == 'r') {
 			rebuild = 1;
-		else if (!cli_common_option(cli, opt, optarg))
+		} else if (opt == 'N') {
+			errno = 0;
+			shards = strtoul(optarg, &end, 10);
+			if (errno || *end || !isdigit((unsigned char)*optarg) ||
+			    shards < 1 || shards > INDEX_MAX_SHARDS)
+				return cli_usage_error(
+				    "index", usage,
+				    "--shards wants a number from 1 to %d",
+				    INDEX_MAX_SHARDS);
+		} else if (opt == 'D') {
+			shard_dir = optarg;
+		} else if (!cli_common_option(cli, opt, optarg)) {
 			return cli_bad_option("index", usage);
+		}
 	}
 	if (optind < argc)
 		return cli_usage_error(
 		    "index", usage, "unexpected argument '%s'", argv[optind]);
+	if (!shards != !shard_dir)
+		return cli_usage_error("index", usage,
+				       "--shards and --shard-dir go together");
 	code = cli_open_collection(cli, &c, 1);
 	if (code)
 		return code;
@@ -151,6 +197,12 @@ int cmd_index(struct cli *cli, int argc, char **argv)
 		       "%lu removed, %lu failed\n",
 		       counts.works, counts.indexed, counts.passages,
 		       counts.unchanged, counts.removed, counts.failed);
+	if (code <= EXIT_NOTHING && shards) {
+		int split_code = split(cli, &c, (unsigned)shards, shard_dir);
+
+		if (split_code)
+			code = split_code;
+	}
 	collection_release(&c);
 	return code;
 }

@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,7 +32,20 @@ struct index {
 	unsigned batch;
 	unsigned pending; /* works since the last commit */
 	int fresh;	  /* empty database: no need to look for old docs */
+	/* Every work in the index with its content hash, sorted by id, read
+	 * in one pass at the start of index_sync(); NULL otherwise, and
+	 * index_record() then looks each work up in the database. */
+	struct known *known;
+	size_t n_known;
+	int have_known;
 	struct buf msg;
+};
+
+struct known {
+	char *id;
+	unsigned docid;
+	int seen; /* the store still has it */
+	char hash[65];
 };
 
 const char *index_errmsg(const struct index *ix)
@@ -55,10 +69,21 @@ static ev_status db_fail(struct index *ix, ev_status rc, const char *what)
 	return rc;
 }
 
+static void known_release(struct index *ix)
+{
+	for (size_t i = 0; i < ix->n_known; i++)
+		free(ix->known[i].id);
+	free(ix->known);
+	ix->known = NULL;
+	ix->n_known = 0;
+	ix->have_known = 0;
+}
+
 static void index_free(struct index *ix)
 {
 	if (!ix)
 		return;
+	known_release(ix);
 	xdb_termgen_free(ix->tg);
 	xdb_stem_free(ix->stem);
 	xdb_close(ix->db);
@@ -253,7 +278,10 @@ ev_status index_open(const char *dir, const struct index_options *opts,
 			goto out;
 		ix->fresh = 1;
 	}
-	ix->tg = xdb_termgen_new(ix->db);
+	/* Not bound to the database: the words go into the spelling data
+	 * when the documents are written (write_built()), in the thread
+	 * that writes. */
+	ix->tg = xdb_termgen_new(NULL);
 	if (!ix->tg) {
 		rc = EV_NOMEM;
 		goto out;
@@ -499,8 +527,10 @@ static ev_status work_data(const struct record *rec, char **jsonp)
 	return rc;
 }
 
-static ev_status add_work_doc(struct index *ix, const struct record *rec,
-			      const struct work_tags *wt, const char *hash)
+/* The work document of REC, in *DOCP (not yet written). */
+static ev_status make_work_doc(struct index *ix, const struct record *rec,
+			       const struct work_tags *wt, const char *hash,
+			       xdb_doc_t **docp)
 {
 	xdb_doc_t *doc = xdb_doc_new();
 	char *data = NULL;
@@ -545,21 +575,21 @@ static ev_status add_work_doc(struct index *ix, const struct record *rec,
 		rc = work_data(rec, &data);
 	if (!rc)
 		rc = xdb_doc_set_data(doc, data, strlen(data));
-	if (!rc) {
-		rc = xdb_add_document(ix->db, doc, NULL);
-		if (rc)
-			db_fail(ix, rc, "cannot add a document");
-	} else if (!buf_str(&ix->msg)[0]) {
+	if (rc && !buf_str(&ix->msg)[0])
 		buf_setf(&ix->msg, "cannot build the document for %s: %s",
 			 rec->id, xdb_doc_errmsg(doc));
-	}
 	free(data);
-	xdb_doc_free(doc);
+	if (rc)
+		xdb_doc_free(doc);
+	else
+		*docp = doc;
 	return rc;
 }
 
-static ev_status add_passage_doc(struct index *ix, const struct record *rec,
-				 size_t i, const struct lesson_tags *tags)
+/* The document of passage I of REC, in *DOCP (not yet written). */
+static ev_status make_passage_doc(struct index *ix, const struct record *rec,
+				  size_t i, const struct lesson_tags *tags,
+				  xdb_doc_t **docp)
 {
 	const struct passage *p = &rec->passages[i];
 	xdb_doc_t *doc = xdb_doc_new();
@@ -594,18 +624,81 @@ static ev_status add_passage_doc(struct index *ix, const struct record *rec,
 		rc = set_number(doc, SLOT_PASSAGE, (double)(i + 1));
 	if (!rc)
 		rc = xdb_doc_set_data(doc, p->text, strlen(p->text));
-	if (!rc) {
-		rc = xdb_add_document(ix->db, doc, NULL);
-		if (rc)
-			db_fail(ix, rc, "cannot add a document");
-	} else if (!buf_str(&ix->msg)[0]) {
+	if (rc && !buf_str(&ix->msg)[0])
 		buf_setf(&ix->msg, "cannot build passage %zu of %s: %s", i + 1,
 			 rec->id, xdb_doc_errmsg(doc));
-	}
 	buf_release(&idn);
 	free(strength);
-	xdb_doc_free(doc);
+	if (rc)
+		xdb_doc_free(doc);
+	else
+		*docp = doc;
 	return rc;
+}
+
+/* The documents of one work, built and not yet written: what the
+ * thread that reads and tags hands to the one that writes. */
+struct built {
+	xdb_doc_t **docs;
+	size_t n;
+};
+
+static void built_release(struct built *b)
+{
+	for (size_t i = 0; i < b->n; i++)
+		xdb_doc_free(b->docs[i]);
+	free(b->docs);
+	b->docs = NULL;
+	b->n = 0;
+}
+
+/* Tag REC's passages and build its documents into B.  Touches neither
+ * the database nor anything a writer uses: only IX's term generator,
+ * stemmer, synonyms, taxonomy and message. */
+static ev_status build_work(struct index *ix, const struct record *rec,
+			    const char *hash, struct built *b)
+{
+	struct work_tags wt = {0};
+	ev_status rc;
+
+	b->n = 0;
+	b->docs = calloc(rec->n_passages + 1, sizeof(*b->docs));
+	if (!b->docs)
+		return EV_NOMEM;
+	rc = tag_passages(ix, rec, &wt);
+	if (rc) {
+		buf_setf(&ix->msg, "cannot tag passages of %s", rec->id);
+		goto out;
+	}
+	rc = make_work_doc(ix, rec, &wt, hash, &b->docs[0]);
+	if (!rc)
+		b->n = 1;
+	for (size_t i = 0; !rc && i < rec->n_passages; i++) {
+		rc = make_passage_doc(ix, rec, i, &wt.per_passage[i],
+				      &b->docs[i + 1]);
+		if (!rc)
+			b->n++;
+	}
+out:
+	work_tags_release(&wt, rec->n_passages);
+	if (rc)
+		built_release(b);
+	return rc;
+}
+
+/* Write B's documents, and their words into the spelling data. */
+static ev_status write_built(struct index *ix, struct built *b)
+{
+	ev_status rc = EV_OK;
+
+	for (size_t i = 0; !rc && i < b->n; i++) {
+		rc = xdb_add_spellings(ix->db, b->docs[i]);
+		if (!rc)
+			rc = xdb_add_document(ix->db, b->docs[i], NULL);
+	}
+	if (rc)
+		return db_fail(ix, rc, "cannot add a document");
+	return EV_OK;
 }
 
 /* The content hash the index holds for work ID; "" when it has none. */
@@ -630,6 +723,110 @@ static ev_status indexed_hash(struct index *ix, const char *id, char **hashp)
 	return EV_OK;
 }
 
+static int cmp_known(const void *a, const void *b)
+{
+	return strcmp(((const struct known *)a)->id,
+		      ((const struct known *)b)->id);
+}
+
+static struct known *find_known(struct index *ix, const char *id)
+{
+	struct known key;
+
+	key.id = (char *)id;
+	return bsearch(&key, ix->known, ix->n_known, sizeof(key), cmp_known);
+}
+
+struct known_load {
+	struct index *ix;
+	size_t alloc, next;
+	ev_status rc;
+};
+
+/* First pass: the content hash of every work document, in docid order. */
+static int load_hash(unsigned docid, const char *value, size_t len,
+		     void *arg)
+{
+	struct known_load *l = arg;
+	struct index *ix = l->ix;
+	struct known *k;
+
+	if (ix->n_known == l->alloc) {
+		size_t n = l->alloc ? 2 * l->alloc : 1024;
+
+		k = realloc(ix->known, n * sizeof(*k));
+		if (!k) {
+			l->rc = EV_NOMEM;
+			return 1;
+		}
+		ix->known = k;
+		l->alloc = n;
+	}
+	k = &ix->known[ix->n_known++];
+	k->id = NULL;
+	k->docid = docid;
+	k->seen = 0;
+	snprintf(k->hash, sizeof(k->hash), "%.*s", (int)len, value);
+	return 0;
+}
+
+/* Second pass: the ids, matched to the first by docid (both ascend). */
+static int load_id(unsigned docid, const char *value, size_t len, void *arg)
+{
+	struct known_load *l = arg;
+	struct index *ix = l->ix;
+
+	while (l->next < ix->n_known && ix->known[l->next].docid < docid)
+		l->next++;
+	if (l->next == ix->n_known)
+		return 1;
+	if (ix->known[l->next].docid == docid) {
+		ix->known[l->next].id = strndup(value, len);
+		if (!ix->known[l->next].id) {
+			l->rc = EV_NOMEM;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Read every work's id and content hash from two value streams: two
+ * sequential passes instead of a document lookup per record, which was
+ * most of the time of an "evidence index" with nothing to do.
+ */
+static ev_status load_known(struct index *ix)
+{
+	struct known_load l = {ix, 0, 0, EV_OK};
+	size_t kept = 0;
+	ev_status rc;
+
+	rc = xdb_valuestream(ix->db, SLOT_HASH, load_hash, &l);
+	if (!rc)
+		rc = l.rc;
+	if (!rc)
+		rc = xdb_valuestream(ix->db, SLOT_WORK_ID, load_id, &l);
+	if (!rc)
+		rc = l.rc;
+	if (rc) {
+		known_release(ix);
+		if (rc == EV_NOMEM) {
+			buf_setf(&ix->msg, "out of memory");
+			return rc;
+		}
+		return db_fail(ix, rc, "cannot read the index");
+	}
+	/* A hash without an id cannot be matched to a record: drop it. */
+	for (size_t i = 0; i < ix->n_known; i++)
+		if (ix->known[i].id)
+			ix->known[kept++] = ix->known[i];
+	ix->n_known = kept;
+	if (ix->n_known > 1)
+		qsort(ix->known, ix->n_known, sizeof(*ix->known), cmp_known);
+	ix->have_known = 1;
+	return EV_OK;
+}
+
 static ev_status maybe_commit(struct index *ix)
 {
 	ev_status rc;
@@ -646,9 +843,10 @@ static ev_status maybe_commit(struct index *ix)
 ev_status index_record(struct index *ix, const struct record *rec,
 		       int *changed)
 {
-	struct work_tags wt = {0};
+	struct built b = {0};
 	char hash[65], term[XDB_MAX_TERM + 64];
 	char *old = NULL;
+	struct known *k = NULL;
 	ev_status rc;
 
 	if (changed)
@@ -657,7 +855,14 @@ ev_status index_record(struct index *ix, const struct record *rec,
 	rc = record_content_hash(rec, hash);
 	if (rc)
 		return rc;
-	if (!ix->fresh) {
+	if (!ix->fresh && ix->have_known) {
+		k = find_known(ix, rec->id);
+		if (k) {
+			k->seen = 1;
+			if (!strcmp(k->hash, hash))
+				return EV_OK;
+		}
+	} else if (!ix->fresh) {
 		rc = indexed_hash(ix, rec->id, &old);
 		if (rc)
 			return rc;
@@ -666,27 +871,28 @@ ev_status index_record(struct index *ix, const struct record *rec,
 			return EV_OK;
 		}
 		free(old);
-		/* Every document of the work goes; they come back below. */
+	}
+	if (!ix->fresh) {
+		/* Every document of the work goes; they come back below.
+		 * Also for a work the index does not know: a run cut short
+		 * by Xapian's own flush may have left some of its
+		 * passages. */
 		field_id_term(PREFIX_WORK, rec->id, term, sizeof(term));
 		rc = xdb_delete_documents(ix->db, term);
 		if (rc)
 			return db_fail(ix, rc, "cannot delete old documents");
 	}
-	rc = tag_passages(ix, rec, &wt);
-	if (rc) {
-		buf_setf(&ix->msg, "cannot tag passages of %s", rec->id);
-		goto out;
-	}
-	rc = add_work_doc(ix, rec, &wt, hash);
-	for (size_t i = 0; !rc && i < rec->n_passages; i++)
-		rc = add_passage_doc(ix, rec, i, &wt.per_passage[i]);
+	rc = build_work(ix, rec, hash, &b);
+	if (!rc)
+		rc = write_built(ix, &b);
 	if (!rc) {
 		if (changed)
 			*changed = 1;
+		if (k)
+			memcpy(k->hash, hash, sizeof(k->hash));
 		rc = maybe_commit(ix);
 	}
-out:
-	work_tags_release(&wt, rec->n_passages);
+	built_release(&b);
 	return rc;
 }
 
@@ -697,7 +903,6 @@ struct sync_ctx {
 	struct index *ix;
 	struct store *store;
 	struct index_counts *counts;
-	struct strvec seen;
 	index_warn_fn warn;
 	index_progress_fn progress;
 	void *ctx;
@@ -722,10 +927,8 @@ static ev_status sync_one(const char *path, void *arg)
 	}
 	if (!rc) {
 		s->counts->works++;
-		rc = strvec_push(&s->seen, rec.id);
-	}
-	if (!rc)
 		rc = index_record(s->ix, &rec, &changed);
+	}
 	if (!rc) {
 		if (changed) {
 			s->counts->indexed++;
@@ -740,55 +943,254 @@ static ev_status sync_one(const char *path, void *arg)
 	return rc;
 }
 
-struct removal {
-	struct index *ix;
-	const struct strvec *seen;
-	struct strvec gone;
+/*
+ * A fresh build uses both cores: a reader thread walks the store, parses
+ * each record, tags its passages and builds its documents, while this
+ * thread, Xapian's single writer, adds them and commits.  The reader
+ * works on a shallow copy of the index that shares the term generator,
+ * stemmer, synonyms and taxonomy (which only it uses meanwhile) but has
+ * its own message buffer; documents change hands through a bounded
+ * queue and are never touched by both threads at once.
+ */
+#define QUEUE_LEN 64
+
+enum job_kind { JOB_WORK, JOB_UNREADABLE, JOB_FAILED, JOB_END };
+
+struct job {
+	enum job_kind kind;
+	struct built b;
+	unsigned long passages;
+	char *msg; /* JOB_UNREADABLE, JOB_FAILED */
 	ev_status rc;
 };
 
-static int cmp_str(const void *a, const void *b)
+struct pipeline {
+	pthread_mutex_t lock;
+	pthread_cond_t changed;
+	struct job *q[QUEUE_LEN];
+	size_t head, len;
+	int stop; /* the writer gave up: the reader stops too */
+	int reader_failed; /* read_one() queued a failure (reader only) */
+	struct index reader; /* the reader's view of the index */
+	struct store *store;
+};
+
+static void job_free(struct job *j)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	if (!j)
+		return;
+	built_release(&j->b);
+	free(j->msg);
+	free(j);
 }
 
-static int find_gone(unsigned docid, void *arg)
+/* Queue J (the reader's side); 0 when the writer has stopped. */
+static int put_job(struct pipeline *p, struct job *j)
 {
-	struct removal *r = arg;
-	xdb_doc_t *doc = NULL;
-	char *id = NULL;
+	int ok;
 
-	r->rc = xdb_get_document(r->ix->db, docid, &doc);
-	if (!r->rc)
-		r->rc = xdb_doc_get_value(doc, SLOT_WORK_ID, &id, NULL);
-	xdb_doc_free(doc);
-	if (r->rc)
-		return 1;
-	if (!bsearch(&id, r->seen->v, r->seen->n, sizeof(char *), cmp_str))
-		r->rc = strvec_push(&r->gone, id);
-	free(id);
-	return r->rc != EV_OK;
+	pthread_mutex_lock(&p->lock);
+	while (p->len == QUEUE_LEN && !p->stop)
+		pthread_cond_wait(&p->changed, &p->lock);
+	ok = !p->stop;
+	if (ok) {
+		p->q[(p->head + p->len) % QUEUE_LEN] = j;
+		p->len++;
+		pthread_cond_broadcast(&p->changed);
+	}
+	pthread_mutex_unlock(&p->lock);
+	if (!ok)
+		job_free(j);
+	return ok;
 }
 
-/* Delete the works the index has and the store no longer does. */
-static ev_status remove_gone(struct index *ix, struct strvec *seen,
-			     unsigned long *removed)
+/* The next job (the writer's side); NULL when the queue is empty and
+ * the reader has stopped without an end job (out of memory). */
+static struct job *take_job(struct pipeline *p)
 {
-	struct removal r = {ix, seen, STRVEC_INIT, EV_OK};
-	char term[XDB_MAX_TERM + 64];
+	struct job *j;
+
+	pthread_mutex_lock(&p->lock);
+	while (p->len == 0 && !p->stop)
+		pthread_cond_wait(&p->changed, &p->lock);
+	if (p->len == 0) {
+		pthread_mutex_unlock(&p->lock);
+		return NULL;
+	}
+	j = p->q[p->head];
+	p->head = (p->head + 1) % QUEUE_LEN;
+	p->len--;
+	pthread_cond_broadcast(&p->changed);
+	pthread_mutex_unlock(&p->lock);
+	return j;
+}
+
+static ev_status read_one(const char *path, void *arg)
+{
+	struct pipeline *p = arg;
+	struct index *ix = &p->reader;
+	struct job *j = calloc(1, sizeof(*j));
+	struct record rec;
+	char hash[65];
 	ev_status rc;
 
-	strvec_sort(seen);
-	rc = xdb_postlist(ix->db, PREFIX_KIND "work", find_gone, &r);
+	if (!j)
+		return EV_NOMEM;
+	record_init(&rec);
+	rc = store_read_file(p->store, path, &rec);
+	if (rc == EV_CORRUPT || rc == EV_NOT_FOUND) {
+		j->kind = JOB_UNREADABLE;
+		j->msg = strdup(store_errmsg(p->store));
+		rc = EV_OK;
+		goto out;
+	}
+	buf_reset(&ix->msg);
 	if (!rc)
-		rc = r.rc;
-	for (size_t i = 0; !rc && i < r.gone.n; i++) {
-		field_id_term(PREFIX_WORK, r.gone.v[i], term, sizeof(term));
+		rc = record_content_hash(&rec, hash);
+	if (!rc)
+		rc = build_work(ix, &rec, hash, &j->b);
+	j->passages = rec.n_passages;
+out:
+	record_release(&rec);
+	if (rc) {
+		/* Reported by the writer, which owns the index's message. */
+		j->kind = JOB_FAILED;
+		j->rc = rc;
+		j->msg = strdup(buf_str(&ix->msg)[0] ? buf_str(&ix->msg)
+						      : store_errmsg(p->store));
+		p->reader_failed = 1;
+	}
+	if (!put_job(p, j))
+		return EV_INTERRUPTED; /* the writer stopped: end the walk */
+	return rc;
+}
+
+static void *reader_main(void *arg)
+{
+	struct pipeline *p = arg;
+	struct job *end = calloc(1, sizeof(*end));
+	ev_status rc = store_walk(p->store, read_one, p);
+
+	/* The walk's own failure (not one of read_one's, already queued). */
+	if (rc && rc != EV_INTERRUPTED && !p->reader_failed && end) {
+		end->kind = JOB_FAILED;
+		end->rc = rc;
+		end->msg = strdup(store_errmsg(p->store));
+		put_job(p, end);
+		end = calloc(1, sizeof(*end));
+	}
+	if (end) {
+		end->kind = JOB_END;
+		put_job(p, end);
+	} else {
+		/* Out of memory: the writer still needs to hear the end. */
+		pthread_mutex_lock(&p->lock);
+		p->stop = 1;
+		pthread_cond_broadcast(&p->changed);
+		pthread_mutex_unlock(&p->lock);
+	}
+	return NULL;
+}
+
+static ev_status sync_fresh(struct index *ix, struct store *s,
+			    struct index_counts *counts, index_warn_fn warn,
+			    index_progress_fn progress, void *ctx)
+{
+	struct pipeline p;
+	pthread_t reader;
+	ev_status rc = EV_OK;
+	int done = 0;
+
+	memset(&p, 0, sizeof(p));
+	pthread_mutex_init(&p.lock, NULL);
+	pthread_cond_init(&p.changed, NULL);
+	p.reader = *ix;
+	buf_init(&p.reader.msg, 0);
+	p.store = s;
+	if (pthread_create(&reader, NULL, reader_main, &p) != 0) {
+		/* No second thread: do it all in this one. */
+		struct sync_ctx sc = {ix, s, counts, warn, progress, ctx};
+
+		buf_release(&p.reader.msg);
+		pthread_cond_destroy(&p.changed);
+		pthread_mutex_destroy(&p.lock);
+		rc = store_walk(s, sync_one, &sc);
+		if (rc && !buf_str(&ix->msg)[0])
+			buf_setf(&ix->msg, "%s", store_errmsg(s));
+		return rc;
+	}
+	while (!done) {
+		struct job *j = take_job(&p);
+
+		if (!j) {
+			rc = EV_NOMEM;
+			buf_setf(&ix->msg, "out of memory");
+			break;
+		}
+		switch (j->kind) {
+		case JOB_END:
+			done = 1;
+			break;
+		case JOB_UNREADABLE:
+			counts->failed++;
+			if (warn)
+				warn(j->msg ? j->msg : "out of memory", ctx);
+			break;
+		case JOB_FAILED:
+			rc = j->rc;
+			buf_setf(&ix->msg, "%s", j->msg ? j->msg : "");
+			break;
+		case JOB_WORK:
+			counts->works++;
+			rc = write_built(ix, &j->b);
+			if (!rc)
+				rc = maybe_commit(ix);
+			if (!rc) {
+				counts->indexed++;
+				counts->passages += j->passages;
+				if (progress)
+					progress(counts->works, ctx);
+			}
+			break;
+		}
+		job_free(j);
+		if (rc) {
+			pthread_mutex_lock(&p.lock);
+			p.stop = 1;
+			pthread_cond_broadcast(&p.changed);
+			pthread_mutex_unlock(&p.lock);
+			break;
+		}
+	}
+	pthread_join(reader, NULL);
+	/* What the reader queued after the writer stopped. */
+	while (p.len) {
+		job_free(p.q[p.head]);
+		p.head = (p.head + 1) % QUEUE_LEN;
+		p.len--;
+	}
+	buf_release(&p.reader.msg);
+	pthread_cond_destroy(&p.changed);
+	pthread_mutex_destroy(&p.lock);
+	return rc;
+}
+
+/* Delete the works the index has and the store no longer does: those
+ * index_record() did not mark as seen. */
+static ev_status remove_gone(struct index *ix, unsigned long *removed)
+{
+	char term[XDB_MAX_TERM + 64];
+	ev_status rc = EV_OK;
+
+	for (size_t i = 0; !rc && i < ix->n_known; i++) {
+		if (ix->known[i].seen)
+			continue;
+		field_id_term(PREFIX_WORK, ix->known[i].id, term,
+			      sizeof(term));
 		rc = xdb_delete_documents(ix->db, term);
 		if (!rc)
 			(*removed)++;
 	}
-	strvec_release(&r.gone);
 	if (rc)
 		return db_fail(ix, rc, "cannot remove deleted works");
 	return EV_OK;
@@ -798,16 +1200,20 @@ ev_status index_sync(struct index *ix, struct store *s,
 		     struct index_counts *counts, index_warn_fn warn,
 		     index_progress_fn progress, void *ctx)
 {
-	struct sync_ctx sc = {ix, s, counts, STRVEC_INIT, warn, progress, ctx};
-	ev_status rc;
+	struct sync_ctx sc = {ix, s, counts, warn, progress, ctx};
+	ev_status rc = EV_OK;
 
 	memset(counts, 0, sizeof(*counts));
-	rc = store_walk(s, sync_one, &sc);
+	if (ix->fresh)
+		return sync_fresh(ix, s, counts, warn, progress, ctx);
+	rc = load_known(ix);
+	if (!rc)
+		rc = store_walk(s, sync_one, &sc);
 	if (rc && !buf_str(&ix->msg)[0])
 		buf_setf(&ix->msg, "%s", store_errmsg(s));
 	if (!rc && !ix->fresh)
-		rc = remove_gone(ix, &sc.seen, &counts->removed);
-	strvec_release(&sc.seen);
+		rc = remove_gone(ix, &counts->removed);
+	known_release(ix);
 	return rc;
 }
 

@@ -79,4 +79,30 @@ ev_status index_sync(struct index *ix, struct store *s,
 		     struct index_counts *counts, index_warn_fn warn,
 		     index_progress_fn progress, void *ctx);
 
+/* ------------------------------------------------------------------ */
+/* Shards (shards.c; deployment in doc/evidence-shards.7)              */
+
+#define INDEX_MAX_SHARDS 256
+
+/* The shard, 0 to N-1, of work ID: FNV-1a (64-bit) of the id, modulo
+ * N.  Stable: the same id always lands in the same shard. */
+unsigned index_shard_of(const char *id, unsigned n);
+
+/*
+ * Split the index at SRC (read-only; a writer may keep working on it)
+ * into N shards in the new folder DIR, which must not exist:
+ *   DIR/shard-K     every document (work and passages) of the works
+ *                   whose id falls in shard K, with the index metadata,
+ *                   synonyms and spelling data
+ *   DIR/meta        no documents: the metadata, synonyms and spelling
+ *                   data alone, for searches over remote shards
+ *   DIR/local.stub  a Xapian stub file naming meta and the shards
+ * COUNTS (N entries) receives the documents written to each shard.
+ * Searching the stub ranks as searching SRC does.  EV_USAGE when N is
+ * not 1 to INDEX_MAX_SHARDS or DIR exists.  On failure *MSGP is a
+ * malloc'd message and DIR may hold part of the shards.
+ */
+ev_status index_split(const char *src, const char *dir, unsigned n,
+		      unsigned long *counts, char **msgp);
+
 #endif

@@ -665,6 +665,36 @@ ev_status xdb_allterms(xdb_t *db, const char *prefix, xdb_term_fn fn,
 	}
 }
 
+ev_status xdb_valuestream(xdb_t *db, unsigned slot, xdb_value_fn fn,
+			  void *ctx)
+{
+	unsigned delivered = 0;
+
+	try {
+		with_reopen(
+			*db->db,
+			[&] {
+				Xapian::ValueIterator it =
+					db->db->valuestream_begin(slot);
+				Xapian::ValueIterator end =
+					db->db->valuestream_end(slot);
+
+				for (; it != end; ++it) {
+					std::string v = *it;
+
+					delivered++;
+					if (fn(it.get_docid(), v.c_str(),
+					       v.size(), ctx))
+						break;
+				}
+			},
+			&delivered);
+		return EV_OK;
+	} catch (...) {
+		return fail(db);
+	}
+}
+
 ev_status xdb_postlist(xdb_t *db, const char *term, xdb_docid_fn fn,
 		       void *ctx)
 {
@@ -712,6 +742,56 @@ ev_status xdb_set_metadata(xdb_t *db, const char *key, const char *value)
 		if (!writable(db))
 			return EV_USAGE;
 		db->wdb->set_metadata(key, value);
+		return EV_OK;
+	} catch (...) {
+		return fail(db);
+	}
+}
+
+ev_status xdb_copy_tables(xdb_t *src, xdb_t *dest)
+{
+	try {
+		if (!writable(dest))
+			return EV_USAGE;
+		const Xapian::Database &from = *src->db;
+		Xapian::WritableDatabase &to = *dest->wdb;
+
+		for (auto k = from.metadata_keys_begin();
+		     k != from.metadata_keys_end(); ++k)
+			to.set_metadata(*k, from.get_metadata(*k));
+		for (auto k = from.synonym_keys_begin();
+		     k != from.synonym_keys_end(); ++k)
+			for (auto s = from.synonyms_begin(*k);
+			     s != from.synonyms_end(*k); ++s)
+				to.add_synonym(*k, *s);
+		for (auto w = from.spellings_begin(); w != from.spellings_end();
+		     ++w)
+			to.add_spelling(*w, w.get_termfreq());
+		return EV_OK;
+	} catch (...) {
+		/* The error may have come from either side; DEST keeps the
+		 * message, as the handle the caller is writing. */
+		return fail(dest);
+	}
+}
+
+ev_status xdb_add_spellings(xdb_t *db, xdb_doc_t *doc)
+{
+	try {
+		if (!writable(db))
+			return EV_USAGE;
+		for (auto t = doc->doc.termlist_begin();
+		     t != doc->doc.termlist_end(); ++t) {
+			const std::string &term = *t;
+
+			/* Words only: prefixed terms start with a capital,
+			 * and synonym canonical forms hold spaces. */
+			if (term.empty() || (term[0] >= 'A' && term[0] <= 'Z') ||
+			    term.find(' ') != std::string::npos)
+				continue;
+			if (t.get_wdf())
+				db->wdb->add_spelling(term, t.get_wdf());
+		}
 		return EV_OK;
 	} catch (...) {
 		return fail(db);

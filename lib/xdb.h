@@ -128,9 +128,30 @@ typedef int (*xdb_docid_fn)(unsigned docid, void *ctx);
 ev_status xdb_postlist(xdb_t *db, const char *term, xdb_docid_fn fn,
 		       void *ctx);
 
+/* Call FN for every document with a value in SLOT, in docid order, with
+ * the value (LEN bytes, NUL-terminated too; valid during the call): one
+ * pass over Xapian's value stream, no document read.  FN returning
+ * non-zero stops, as for xdb_allterms(). */
+typedef int (*xdb_value_fn)(unsigned docid, const char *value, size_t len,
+			    void *ctx);
+ev_status xdb_valuestream(xdb_t *db, unsigned slot, xdb_value_fn fn,
+			  void *ctx);
+
 /* Metadata: *VALUEP is malloc'd, "" when the key is not set. */
 ev_status xdb_get_metadata(xdb_t *db, const char *key, char **valuep);
 ev_status xdb_set_metadata(xdb_t *db, const char *key, const char *value);
+
+/* Copy SRC's metadata, synonym table and spelling data into DEST (a
+ * writable database), adding to what DEST has: what a shard needs
+ * beside its documents.  A failure on either side leaves its message on
+ * DEST. */
+ev_status xdb_copy_tables(xdb_t *src, xdb_t *dest);
+
+/* Add DOC's words (its terms without a prefix) to DB's spelling data,
+ * each as often as it occurs (its wdf): what a TermGenerator bound to DB
+ * would have recorded, but callable from the thread that writes when
+ * documents are built in another. */
+ev_status xdb_add_spellings(xdb_t *db, xdb_doc_t *doc);
 
 /* Synonyms (writable databases).  TERM may be several words ("primary
  * care network") to match with the auto-multiword-synonyms flag; terms are

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "fields.h"
@@ -54,6 +55,13 @@ ev_status reader_open(const char *dir, xdb_t **dbp, char **msgp)
 		*msgp = NULL;
 	free(msg);
 	return rc;
+}
+
+int reader_is_stub(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
 const char *reader_advice(ev_status rc)

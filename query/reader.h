@@ -14,6 +14,10 @@
  */
 ev_status reader_open(const char *dir, xdb_t **dbp, char **msgp);
 
+/* 1 when PATH is a file, which Xapian reads as a stub database: a list
+ * of local or remote (xapian-tcpsrv) shards searched as one index. */
+int reader_is_stub(const char *path);
+
 /* What to tell a user whose index failed with RC: for a damaged index,
  * how to rebuild it; "" otherwise. */
 const char *reader_advice(ev_status rc);

@@ -34,6 +34,12 @@
 struct searcher {
 	xdb_t *db;
 	xdb_qp_t *qp;
+	/* The cap on value-weighted boosts.  0 (none) for a stub file,
+	 * which may name remote shards: Xapian sends only registered
+	 * posting sources to xapian-tcpsrv, and the capped one is not.
+	 * The indexer writes lesson strengths and type priors in [0, 1],
+	 * so both give the same weights. */
+	double value_cap;
 	struct strvec lesson_names; /* slot order, from the index */
 	struct buf msg;
 };
@@ -43,6 +49,7 @@ static ev_status open_index(struct searcher *s, const char *dir)
 	char *msg = NULL;
 	ev_status rc = reader_open(dir, &s->db, &msg);
 
+	s->value_cap = reader_is_stub(dir) ? 0 : 1.0;
 	if (rc)
 		buf_setf(&s->msg, "%s", msg ? msg : status_to_string(rc));
 	free(msg);
@@ -201,7 +208,7 @@ static ev_status build_query(struct searcher *s,
 			if (slot < 0)
 				continue;
 			rc = strvec_push(&res->named_lessons, name);
-			v = xdb_query_value_weight((unsigned)slot, 1.0);
+			v = xdb_query_value_weight((unsigned)slot, s->value_cap);
 			if (!rc && v) {
 				xdb_query_t *scaled = xdb_query_scale(
 				    v, LESSON_BOOST * tags.v[i].strength);
@@ -222,7 +229,7 @@ static ev_status build_query(struct searcher *s,
 
 		if (slot < 0)
 			continue;
-		f = xdb_query_value_weight((unsigned)slot, 1.0);
+		f = xdb_query_value_weight((unsigned)slot, s->value_cap);
 		if (f) {
 			xdb_query_t *scaled =
 			    xdb_query_scale(f, LESSON_FILTER_BOOST);
@@ -234,7 +241,7 @@ static ev_status build_query(struct searcher *s,
 			goto out;
 	}
 	/* Stronger evidence a little higher. */
-	f = xdb_query_value_weight(SLOT_TYPE_PRIOR, 1.0);
+	f = xdb_query_value_weight(SLOT_TYPE_PRIOR, s->value_cap);
 	if (f) {
 		xdb_query_t *scaled = xdb_query_scale(f, TYPE_BOOST);
 

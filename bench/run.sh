@@ -1,0 +1,297 @@
+#!/bin/sh
+# run.sh - the benchmarks: evidence beside Xapian's own tools, same run
+#
+# usage: bench/run.sh [PART...]     PART: html pubmed query refresh fetch
+#                                   (default: all of them, in that order)
+# Environment:
+#   EVIDENCE      the evidence binary (default ./evidence)
+#   BENCH_BIN     where gencorpus, bench-query, bench-fetch and
+#                 bench-server are (default ./bench)
+#   BENCH_WORK    scratch folder (default ./bench/work); emptied first
+#   BENCH_HTML    article pages to generate (default 10000)
+#   BENCH_PUBMED  PubMed records to generate (default 20000)
+#   BENCH_FETCH   pages to fetch (default 10000); BENCH_CURL how many of
+#                 them the curl loop fetches (default 500, extrapolated)
+#   BENCH_SEED    corpus seed (default 1)
+#   EVIDENCE_BASE another evidence binary (say, before a change): the
+#                 html and pubmed parts time its index --rebuild too
+#
+# Every comparison runs both tools one after the other on the same input
+# in the same run, so their ratio holds on a shared, noisy machine; the
+# absolute figures do not.  Peak memory is GNU time's maximum RSS.  The
+# tables are Markdown, for bench/RESULTS.md.  No figure here is a test:
+# nothing fails for being slow.
+
+set -u
+
+EVIDENCE=${EVIDENCE:-./evidence}
+BIN=${BENCH_BIN:-./bench}
+W=${BENCH_WORK:-./bench/work}
+N_HTML=${BENCH_HTML:-10000}
+N_PUBMED=${BENCH_PUBMED:-20000}
+N_FETCH=${BENCH_FETCH:-10000}
+N_CURL=${BENCH_CURL:-500}
+SEED=${BENCH_SEED:-1}
+SRC=$(cd "$(dirname "$0")" && pwd)
+TIME=/usr/bin/time
+
+die() {
+	echo "bench: $*" >&2
+	exit 1
+}
+
+need() {
+	command -v "$1" >/dev/null 2>&1 || die "$1 is missing ($2)"
+}
+
+need "$TIME" "install the package 'time'"
+test -x "$EVIDENCE" || die "no evidence binary at $EVIDENCE"
+EVIDENCE=$(cd "$(dirname "$EVIDENCE")" && pwd)/$(basename "$EVIDENCE")
+BIN=$(cd "$BIN" && pwd)
+mkdir -p "$W" || die "cannot create $W"
+W=$(cd "$W" && pwd)
+
+if strings "$EVIDENCE" 2>/dev/null | grep -q '__asan_init'; then
+	echo "bench: warning: $EVIDENCE is built with sanitizers;" \
+		"its figures mean little (configure without" \
+		"--enable-sanitizers for benchmarks)" >&2
+fi
+
+# measure NAME CMD...: run CMD, set SECS (wall) and KB (peak RSS).
+measure() {
+	name=$1
+	shift
+	if ! "$TIME" -v -o "$W/$name.time" "$@" >"$W/$name.out" \
+		2>"$W/$name.err"; then
+		tail -5 "$W/$name.err" >&2
+		die "$name failed: $*"
+	fi
+	SECS=$(awk -F': ' '/Elapsed \(wall clock\)/ {
+		n = split($2, a, ":"); s = 0
+		for (i = 1; i <= n; i++) s = s * 60 + a[i]
+		print s }' "$W/$name.time")
+	KB=$(awk -F': ' '/Maximum resident/ { print $2 }' "$W/$name.time")
+}
+
+# rate COUNT SECS
+rate() {
+	awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }'
+}
+
+ratio() {
+	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'
+}
+
+mb() {
+	awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'
+}
+
+# row NAME COUNT UNIT: one table row from the last measure
+row() {
+	printf '| %s | %s | %.2f | %s | %s |\n' "$1" "$2" "$SECS" \
+		"$(rate "$2" "$SECS")" "$(mb "$KB")"
+}
+
+disk() {
+	du -sm "$1" | awk '{ print $1 }'
+}
+
+header() {
+	echo
+	echo "### $1"
+	echo
+	echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(uname -m), $(nproc) cores;" \
+		"$2"
+	echo
+}
+
+new_collection() {
+	rm -rf "$1"
+	EVIDENCE_DIR=$1 "$EVIDENCE" init >/dev/null || die "init $1"
+}
+
+# ---------------------------------------------------------------------
+part_html() {
+	header "HTML article pages: evidence vs omindex" \
+		"$N_HTML pages of about 800 words (gencorpus html $N_HTML $SEED)"
+	need omindex "install xapian-omega"
+	rm -rf "$W/html" "$W/omindex"
+	"$BIN/gencorpus" html "$N_HTML" "$SEED" "$W/html" ||
+		die "gencorpus failed"
+	echo "input: $(disk "$W/html") MB"
+	echo
+	echo "| run | pages | seconds | pages/s | peak MB |"
+	echo "|---|---|---|---|---|"
+	measure omindex omindex --db "$W/omindex" --url / "$W/html"
+	row "omindex --db DB --url / DIR" "$N_HTML"
+	o_secs=$SECS o_kb=$KB
+	new_collection "$W/col-html"
+	measure add-html env EVIDENCE_DIR="$W/col-html" \
+		"$EVIDENCE" add "$W/html"
+	row "evidence add DIR (parse, store, index)" "$N_HTML"
+	a_secs=$SECS a_kb=$KB
+	FULL_SECS=$SECS
+	measure rebuild-html env EVIDENCE_DIR="$W/col-html" \
+		"$EVIDENCE" index --rebuild
+	row "evidence index --rebuild (index only)" "$N_HTML"
+	r_secs=$SECS r_kb=$KB
+	if test -n "${EVIDENCE_BASE:-}"; then
+		measure rebuild-html-base env EVIDENCE_DIR="$W/col-html" \
+			"$EVIDENCE_BASE" index --rebuild
+		row "EVIDENCE_BASE index --rebuild (before the change)" \
+			"$N_HTML"
+	fi
+	echo
+	echo "speed vs omindex: add $(ratio "$o_secs" "$a_secs")x," \
+		"index --rebuild $(ratio "$o_secs" "$r_secs")x;" \
+		"memory vs omindex: add $(ratio "$a_kb" "$o_kb")," \
+		"index --rebuild $(ratio "$r_kb" "$o_kb")"
+	echo "evidence: $(grep -h 'works:' "$W/rebuild-html.out");" \
+		"index $(disk "$W/col-html/index") MB," \
+		"store $(disk "$W/col-html/store") MB;" \
+		"omindex database $(disk "$W/omindex") MB"
+}
+
+# ---------------------------------------------------------------------
+part_pubmed() {
+	header "PubMed efetch XML: evidence vs scriptindex vs xmllint --stream" \
+		"$N_PUBMED records, 500 per file (gencorpus pubmed $N_PUBMED $SEED)"
+	need scriptindex "install xapian-omega"
+	need xmllint "install libxml2-utils"
+	rm -rf "$W/pubmed" "$W/scriptindex"
+	"$BIN/gencorpus" pubmed "$N_PUBMED" "$SEED" "$W/pubmed" ||
+		die "gencorpus failed"
+	bytes=$(cat "$W"/pubmed/*.xml | wc -c)
+	megs=$(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1048576 }')
+	echo "input: $megs MB in $(ls "$W/pubmed" | wc -l) files;" \
+		"scriptindex's input is converted by bench/pubmed2si.awk" \
+		"before the clock starts (not timed)"
+	awk -f "$SRC/pubmed2si.awk" "$W"/pubmed/*.xml >"$W/pubmed.si" ||
+		die "conversion failed"
+	echo
+	echo "| run | records | seconds | records/s | peak MB | MB/s |"
+	echo "|---|---|---|---|---|---|"
+	measure xmllint xmllint --stream --noout "$W"/pubmed/*.xml
+	x_secs=$SECS
+	printf '| %s | %s | %.2f | %s | %s | %s |\n' \
+		"xmllint --stream --noout FILES (parse floor)" "$N_PUBMED" \
+		"$SECS" "$(rate "$N_PUBMED" "$SECS")" "$(mb "$KB")" \
+		"$(rate "$megs" "$SECS")"
+	measure scriptindex scriptindex --overwrite "$W/scriptindex" \
+		"$SRC/pubmed.si" "$W/pubmed.si"
+	s_secs=$SECS s_kb=$KB
+	printf '| %s | %s | %.2f | %s | %s | %s |\n' \
+		"scriptindex DB pubmed.si INPUT" "$N_PUBMED" "$SECS" \
+		"$(rate "$N_PUBMED" "$SECS")" "$(mb "$KB")" \
+		"$(rate "$megs" "$SECS")"
+	new_collection "$W/col-pubmed"
+	measure add-pubmed env EVIDENCE_DIR="$W/col-pubmed" \
+		"$EVIDENCE" add "$W/pubmed"
+	e_secs=$SECS e_kb=$KB
+	printf '| %s | %s | %.2f | %s | %s | %s |\n' \
+		"evidence add DIR (parse, store, index)" "$N_PUBMED" "$SECS" \
+		"$(rate "$N_PUBMED" "$SECS")" "$(mb "$KB")" \
+		"$(rate "$megs" "$SECS")"
+	measure rebuild-pubmed env EVIDENCE_DIR="$W/col-pubmed" \
+		"$EVIDENCE" index --rebuild
+	printf '| %s | %s | %.2f | %s | %s | %s |\n' \
+		"evidence index --rebuild (index only)" "$N_PUBMED" "$SECS" \
+		"$(rate "$N_PUBMED" "$SECS")" "$(mb "$KB")" \
+		"$(rate "$megs" "$SECS")"
+	if test -n "${EVIDENCE_BASE:-}"; then
+		measure rebuild-pubmed-base env EVIDENCE_DIR="$W/col-pubmed" \
+			"$EVIDENCE_BASE" index --rebuild
+		printf '| %s | %s | %.2f | %s | %s | %s |\n' \
+			"EVIDENCE_BASE index --rebuild (before the change)" \
+			"$N_PUBMED" "$SECS" "$(rate "$N_PUBMED" "$SECS")" \
+			"$(mb "$KB")" "$(rate "$megs" "$SECS")"
+	fi
+	echo
+	echo "speed vs scriptindex: add $(ratio "$s_secs" "$e_secs")x;" \
+		"memory vs scriptindex: $(ratio "$e_kb" "$s_kb");" \
+		"time over the parse floor: $(ratio "$e_secs" "$x_secs")x"
+}
+
+# ---------------------------------------------------------------------
+percentiles() {
+	sort -n | awk '{ v[NR] = $1 } END {
+		printf "p50 %.1f ms, p95 %.1f ms, max %.1f ms",
+			v[int(NR * 0.5) + 1], v[int(NR * 0.95) + 1], v[NR] }'
+}
+
+ms_now() {
+	date +%s%N | awk '{ printf "%.3f\n", $1 / 1e6 }'
+}
+
+part_query() {
+	col=$W/col-html
+	test -d "$col/index" || die "run the html part first"
+	header "Query latency" \
+		"$(grep -vc '^#' "$SRC/queries.txt") queries from bench/queries.txt on the $N_HTML-page index ($(disk "$col/index") MB)"
+	need quest "install xapian-tools"
+	measure query-batch "$BIN/bench-query" "$col/index" \
+		"$col/lessons.conf" "$SRC/queries.txt" 4
+	echo "- one process, search_run() per query with snippets, 3 rounds" \
+		"after a warm-up: $(cat "$W/query-batch.out") (peak $(mb "$KB") MB)"
+	for tool in evidence quest; do
+		: >"$W/query-$tool.ms"
+		grep -v '^#' "$SRC/queries.txt" | while IFS= read -r q; do
+			t0=$(ms_now)
+			if test $tool = evidence; then
+				EVIDENCE_DIR=$col "$EVIDENCE" search "$q" \
+					>/dev/null 2>&1
+			else
+				quest -d "$col/index" -m 10 -f default,wildcard \
+					-p title:S -p author:A -b lesson:XL \
+					"$q" >/dev/null 2>&1
+			fi
+			t1=$(ms_now)
+			awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }' \
+				>>"$W/query-$tool.ms"
+		done
+	done
+	echo "- one process per query, evidence search: $(percentiles <"$W/query-evidence.ms")"
+	echo "- one process per query, quest on the same database: $(percentiles <"$W/query-quest.ms")"
+}
+
+# ---------------------------------------------------------------------
+part_refresh() {
+	col=$W/col-html
+	test -d "$col/index" || die "run the html part first"
+	header "Incremental refresh over an unchanged collection" \
+		"the $N_HTML-page collection of the html part"
+	echo "| run | seconds | of the full build | peak MB |"
+	echo "|---|---|---|---|"
+	full=${FULL_SECS:-}
+	if test -z "$full"; then
+		new_collection "$W/col-full"
+		measure add-full env EVIDENCE_DIR="$W/col-full" \
+			"$EVIDENCE" add "$W/html"
+		full=$SECS
+	fi
+	printf '| %s | %.2f | 100%% | |\n' "evidence add DIR (full build)" \
+		"$full"
+	measure refresh-index env EVIDENCE_DIR="$col" "$EVIDENCE" index
+	printf '| %s | %.2f | %s%% | %s |\n' "evidence index (unchanged)" \
+		"$SECS" "$(awk -v a="$SECS" -v b="$full" \
+		'BEGIN { printf "%.1f", 100 * a / b }')" "$(mb "$KB")"
+	measure refresh-add env EVIDENCE_DIR="$col" "$EVIDENCE" add "$W/html"
+	printf '| %s | %.2f | %s%% | %s |\n' "evidence add DIR again" \
+		"$SECS" "$(awk -v a="$SECS" -v b="$full" \
+		'BEGIN { printf "%.1f", 100 * a / b }')" "$(mb "$KB")"
+	echo
+	echo "index: $(cat "$W/refresh-index.out"); add: $(cat "$W/refresh-add.out")"
+}
+
+# ---------------------------------------------------------------------
+part_fetch() {
+	. "$SRC/fetch.sh"
+}
+
+parts=${*:-html pubmed query refresh fetch}
+for p in $parts; do
+	case $p in
+	html | pubmed | query | refresh | fetch) "part_$p" ;;
+	*) die "unknown part '$p'" ;;
+	esac
+done
