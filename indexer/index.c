@@ -205,6 +205,18 @@ static ev_status open_db(struct index *ix, const char *path,
 		if (rc == EV_LOCKED)
 			buf_setf(&ix->msg,
 				 "index %s is locked by another writer", path);
+		else if (rc == EV_CORRUPT)
+			buf_setf(&ix->msg,
+				 "the index at %s is damaged (%s): run "
+				 "'evidence index --rebuild' to rebuild it "
+				 "from the store",
+				 path, msg ? msg : "corrupt");
+		else if (rc == EV_VERSION)
+			buf_setf(&ix->msg,
+				 "the index at %s was written by another "
+				 "version of Xapian or evidence: run "
+				 "'evidence index --rebuild'",
+				 path);
 		else
 			buf_setf(&ix->msg, "cannot open index %s: %s", path,
 				 msg ? msg : status_to_string(rc));
@@ -686,12 +698,22 @@ out:
 	return rc;
 }
 
-/* Write B's documents, and their words into the spelling data. */
+/*
+ * Write B's documents, and their words into the spelling data: the
+ * passages first, the work's own document (docs[0], which carries the
+ * content hash) last.  Xapian may commit on its own between any two
+ * documents; a run killed after such a commit then leaves passages
+ * without their work document, which the next run, finding no hash,
+ * deletes and writes again.  The other order would leave a work that
+ * looks indexed with some of its passages missing, for good.
+ */
 static ev_status write_built(struct index *ix, struct built *b)
 {
 	ev_status rc = EV_OK;
 
-	for (size_t i = 0; !rc && i < b->n; i++) {
+	for (size_t k = 1; !rc && k <= b->n; k++) {
+		size_t i = k % b->n;
+
 		rc = xdb_add_spellings(ix->db, b->docs[i]);
 		if (!rc)
 			rc = xdb_add_document(ix->db, b->docs[i], NULL);
@@ -733,6 +755,8 @@ static struct known *find_known(struct index *ix, const char *id)
 {
 	struct known key;
 
+	if (!ix->n_known)
+		return NULL;
 	key.id = (char *)id;
 	return bsearch(&key, ix->known, ix->n_known, sizeof(key), cmp_known);
 }

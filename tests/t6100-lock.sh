@@ -35,14 +35,16 @@ release_lock() {
 
 # start_stopped FAULT ARGS...: start "evidence ARGS" in the background,
 # stopped (SIGSTOP) by the injector at FAULT, so holding its locks; its
-# pid is in $pid.  Gives up after 10 s.
+# pid is in $pid.  Gives up after 120 s (a bound against a hang, not a
+# timing: a loaded machine under the sanitizers can take a while to
+# reach the point).
 start_stopped() {
 	fault=$1
 	shift
 	INJECT_FAULT=$fault LD_PRELOAD="$INJECT_SO" "$EVIDENCE" "$@" \
 		>a.out 2>a.err &
 	pid=$!
-	for i in $(seq 1 1000); do
+	for i in $(seq 1 12000); do
 		state=$(awk '{ print $3 }' /proc/$pid/stat 2>/dev/null)
 		test "$state" = T && return 0
 		test -z "$state" && break

@@ -17,7 +17,8 @@ cp -a "$EVIDENCE_DIR" healthy
 canon healthy healthy.canon
 id=$(evidence export | jq -r .id | head -1)
 
-# The commands that read the index.  A new one is one line.
+# The commands that open the index, readers and writers.  A new one is
+# one line.
 index_commands='
 search trust
 search --format json "mission creep"
@@ -25,16 +26,9 @@ show ID
 stats
 lessons
 cite ID
-'
-# The writers say "cannot open index ...: DatabaseCorruptError ..."
-# without the advice (indexer/index.c, open_db()); T6_KNOWN_BUGS=1 puts
-# them in, for whoever fixes that.
-if [ -n "${T6_KNOWN_BUGS:-}" ]; then
-	index_commands="$index_commands
 index
 add FIXTURE
-"
-fi
+'
 
 ms() {
 	echo $(( $(date +%s%N) / 1000000 ))

@@ -22,7 +22,8 @@ set -u
 : "${SHELL:=/bin/sh}"
 export top_srcdir top_builddir SHELL
 
-test_name=$(basename "$0" .sh)
+# A wrapper that runs another script with other settings names itself.
+test_name=${TEST_NAME:-$(basename "$0" .sh)}
 TRASH="$top_builddir/tests/trash.$test_name"
 rm -rf "$TRASH"
 mkdir -p "$TRASH/bin" || exit 1
