@@ -342,7 +342,7 @@ static ev_status load_work(struct searcher *s, const char *id,
 		buf_setf(&s->msg, "the index entry for %s is damaged: %s", id,
 			 err);
 		rc = EV_CORRUPT;
-	} else if (rc) {
+	} else if (rc && rc != EV_NOT_FOUND) {
 		buf_setf(&s->msg, "cannot read the index entry for %s: %s", id,
 			 xdb_errmsg(s->db));
 	}
@@ -432,6 +432,20 @@ static ev_status first_passage(struct searcher *s, const char *id,
 	return rc == EV_NOT_FOUND ? EV_OK : rc;
 }
 
+/* Free what HIT holds and zero it. */
+static void hit_release(struct search_hit *h)
+{
+	record_release(&h->work);
+	free(h->passage_text);
+	free(h->snippet);
+	for (size_t k = 0; k < h->n_lessons; k++)
+		free(h->lessons[k].lesson);
+	free(h->lessons);
+	memset(h, 0, sizeof(*h));
+}
+
+/* Fill HIT from result I of MSET.  EV_NOT_FOUND when the hit's work
+ * document is not in the index (yet). */
 static ev_status load_hit(struct searcher *s, xdb_mset_t *mset, unsigned i,
 			  const xdb_query_t *query, struct search_hit *hit)
 {
@@ -560,10 +574,28 @@ static ev_status search_once(const char *index_dir,
 			goto out;
 		}
 	}
-	for (size_t i = 0; !rc && i < res->n_hits; i++) {
-		record_init(&res->hits[i].work);
-		res->hits[i].rank = o->offset + (unsigned)i + 1;
-		rc = load_hit(&s, mset, (unsigned)i, query, &res->hits[i]);
+	/* A passage whose work document is not there (a writer between
+	 * the two, or killed there; the next index run completes it) is
+	 * left out, not an error.  Slots past KEPT stay zeroed, so on a
+	 * failure all N are released as before. */
+	{
+		size_t n = res->n_hits, kept = 0;
+
+		for (size_t i = 0; !rc && i < n; i++) {
+			struct search_hit *hit = &res->hits[kept];
+
+			record_init(&hit->work);
+			hit->rank = o->offset + (unsigned)kept + 1;
+			rc = load_hit(&s, mset, (unsigned)i, query, hit);
+			if (rc == EV_NOT_FOUND) {
+				hit_release(hit);
+				rc = EV_OK;
+				continue;
+			}
+			kept++;
+		}
+		if (!rc)
+			res->n_hits = kept;
 	}
 	if (!rc && res->n_hits == 0 && o->offset == 0)
 		res->suggestion = xdb_qp_corrected(s.qp);
@@ -621,16 +653,8 @@ ev_status search_run(const char *index_dir, const struct search_options *o,
 
 void search_result_release(struct search_result *res)
 {
-	for (size_t i = 0; i < res->n_hits; i++) {
-		struct search_hit *h = &res->hits[i];
-
-		record_release(&h->work);
-		free(h->passage_text);
-		free(h->snippet);
-		for (size_t k = 0; k < h->n_lessons; k++)
-			free(h->lessons[k].lesson);
-		free(h->lessons);
-	}
+	for (size_t i = 0; i < res->n_hits; i++)
+		hit_release(&res->hits[i]);
 	free(res->hits);
 	free(res->suggestion);
 	strvec_release(&res->named_lessons);

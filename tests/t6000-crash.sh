@@ -58,6 +58,17 @@ fresh() {
 # and the comparison with the uninterrupted run.
 after_kill() {
 	check_consistent run || { echo "after $3"; return 1; }
+	# Searching what the kill left works: hits or none, never an error
+	# (passages written without their work document are left out).
+	if [ -f run/index/iamglass ]; then
+		EVIDENCE_DIR="$TRASH/run" "$EVIDENCE" search trust \
+			>/dev/null 2>search.err
+		test $? -le 1 || {
+			echo "a search after $3 failed:"
+			cat search.err
+			return 1
+		}
+	fi
 	EVIDENCE_DIR="$TRASH/run" "$EVIDENCE" $2 >/dev/null 2>rerun.err || {
 		echo "the rerun after $3 failed:"
 		cat rerun.err
