@@ -62,7 +62,7 @@ test_expect_success 'two writers at once: one works, the other gives 75' '
 	grep -q "locked by another writer (lock file $EVIDENCE_DIR/lock)" b.err
 '
 test_expect_success 'the second writer waiting long enough gets its turn' '
-	start_stopped sync:3:stop index --rebuild &&
+	start_stopped sync:3:stop index --rebuild || exit 1
 	{ sleep 0.5; kill -CONT $pid; } &
 	t0=$(ms) &&
 	evidence add --wait 60 "$FIXTURES/text" >b.out 2>b.err &&
