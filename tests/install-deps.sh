@@ -15,9 +15,11 @@ required="build-essential autoconf automake pkg-config
 # missing from the archive is reported, not fatal.  pandoc's citeproc,
 # the official CSL styles and bibtool for the citation comparisons
 # (tests/t5100-cite-compare.sh, tests/t5110-export.sh); a real browser
-# for tests/t7100-report.sh (large: chromium is some 100 MB).
+# for tests/t7100-report.sh (large: chromium is some 100 MB); clang
+# with libFuzzer, for a few seconds of each fuzz target in make check
+# (tests/t6900-fuzz-smoke.sh).
 optional="pandoc citation-style-language-styles bibtool
-	chromium chromium-driver"
+	chromium chromium-driver clang libclang-rt-14-dev"
 
 install() {
 	$SUDO apt-get install -y -qq --no-install-recommends "$@" >/dev/null
