@@ -300,20 +300,6 @@ ev_status api_xml_parse(struct parser *p, const char *data, size_t len,
 	return xml_parse(data, len, p->url, doc, p->err, p->errsz);
 }
 
-ev_status api_xml_text(const xmlNode *node, char **out)
-{
-	ev_status rc = xml_text(node, out);
-
-	if (!rc && *out) {
-		text_collapse_space(markup_flatten(*out));
-		if (!**out) {
-			free(*out);
-			*out = NULL;
-		}
-	}
-	return rc;
-}
-
 ev_status api_xml_set(char **field, const xmlNode *node)
 {
 	char *t = NULL;
@@ -321,7 +307,7 @@ ev_status api_xml_set(char **field, const xmlNode *node)
 
 	if (*field || !node)
 		return EV_OK;
-	rc = api_xml_text(node, &t);
+	rc = xml_text_flat(node, &t);
 	if (!rc)
 		rc = set_if_unset(field, t);
 	free(t);

@@ -70,10 +70,7 @@ ev_status api_emit(struct parser *p, json_t *obj, api_read_fn read,
 ev_status api_xml_parse(struct parser *p, const char *data, size_t len,
 			xmlDoc **doc);
 
-/* The XML parsers share these: *OUT receives NODE's text (xml_text())
- * with markup left in it as text removed (markup_flatten()), NULL when
- * nothing is left; and *FIELD is set to it when unset. */
-ev_status api_xml_text(const xmlNode *node, char **out);
+/* *FIELD, when unset, from NODE's text as xml_text_flat() gives it. */
 ev_status api_xml_set(char **field, const xmlNode *node);
 
 /*

@@ -170,7 +170,7 @@ static ev_status abstract_from_tree(struct record *rec, const xmlNode *root,
 		char *t = NULL;
 
 		if (n != root && (xml_is(n, "title") || xml_is(n, "p"))) {
-			rc = api_xml_text(n, &t);
+			rc = xml_text_flat(n, &t);
 			if (!rc && xml_is(n, "title")) {
 				free(section);
 				section = NULL;

@@ -225,9 +225,9 @@ static ev_status author_text(const xmlNode *c, char **out)
 	*out = NULL;
 	if (xml_is(c, "creator") || xml_is(c, "managingEditor") ||
 	    (xml_is(c, "author") && !xml_child(c, NULL)))
-		return api_xml_text(c, out);
+		return xml_text_flat(c, out);
 	if (xml_is(c, "author"))
-		return api_xml_text(xml_child(c, "name"), out);
+		return xml_text_flat(xml_child(c, "name"), out);
 	return EV_OK;
 }
 
@@ -302,7 +302,7 @@ static ev_status add_content(struct record *rec, const xmlNode *content)
 
 		for (const xmlNode *n = root; n && !rc;) {
 			if (n != root && xml_is(n, "p")) {
-				rc = api_xml_text(n, &t);
+				rc = xml_text_flat(n, &t);
 				if (!rc && t)
 					rc = record_add_passage(rec, t, NULL);
 				free(t);
@@ -313,7 +313,7 @@ static ev_status add_content(struct record *rec, const xmlNode *content)
 			}
 		}
 		if (!rc && rec->n_passages == before) {
-			rc = api_xml_text(content, &t);
+			rc = xml_text_flat(content, &t);
 			if (!rc && t)
 				rc = record_add_passage(rec, t, NULL);
 		}
@@ -386,7 +386,7 @@ static ev_status add_keywords(struct record *rec, const xmlNode *item)
 		}
 		if (!xml_is(c, "category") && !xml_is(c, "subject"))
 			continue;
-		rc = api_xml_text(c, &t);
+		rc = xml_text_flat(c, &t);
 		if (!rc && t)
 			rc = api_push(&rec->keywords, t);
 		free(t);

@@ -35,21 +35,6 @@
  * - Each reference with a pmid or doi pub-id is a cite (pmid preferred).
  */
 
-/* The text of NODE with markup left in it from CDATA removed. */
-static ev_status jats_text(const xmlNode *node, char **out)
-{
-	ev_status rc = xml_text(node, out);
-
-	if (!rc && *out) {
-		text_collapse_space(markup_flatten(*out));
-		if (!**out) {
-			free(*out);
-			*out = NULL;
-		}
-	}
-	return rc;
-}
-
 static ev_status jats_text_if_unset(char **field, const xmlNode *node)
 {
 	char *t = NULL;
@@ -57,7 +42,7 @@ static ev_status jats_text_if_unset(char **field, const xmlNode *node)
 
 	if (*field || !node)
 		return EV_OK;
-	rc = jats_text(node, &t);
+	rc = xml_text_flat(node, &t);
 	*field = t;
 	return rc;
 }
@@ -68,9 +53,9 @@ static ev_status set_title(struct record *rec, const xmlNode *group)
 	struct buf b = BUF_INIT;
 	ev_status rc;
 
-	rc = jats_text(xml_child(group, "article-title"), &title);
+	rc = xml_text_flat(xml_child(group, "article-title"), &title);
 	if (!rc)
-		rc = jats_text(xml_child(group, "subtitle"), &subtitle);
+		rc = xml_text_flat(xml_child(group, "subtitle"), &subtitle);
 	if (!rc && title && subtitle) {
 		/* "Title: subtitle", unless the title ends in punctuation. */
 		size_t len = strlen(title);
@@ -95,11 +80,11 @@ static ev_status add_name(struct record *rec, const xmlNode *name)
 	char *family = NULL, *given = NULL, *suffix = NULL;
 	ev_status rc;
 
-	rc = jats_text(xml_child(name, "surname"), &family);
+	rc = xml_text_flat(xml_child(name, "surname"), &family);
 	if (!rc)
-		rc = jats_text(xml_child(name, "given-names"), &given);
+		rc = xml_text_flat(xml_child(name, "given-names"), &given);
 	if (!rc)
-		rc = jats_text(xml_child(name, "suffix"), &suffix);
+		rc = xml_text_flat(xml_child(name, "suffix"), &suffix);
 	if (!rc)
 		rc = author_add_parts(rec, family, given, suffix);
 	free(family);
@@ -135,11 +120,11 @@ static ev_status add_contributors(struct record *rec, const xmlNode *meta)
 				continue;
 			}
 			if (n) {
-				rc = jats_text(n, &text);
+				rc = xml_text_flat(n, &text);
 				if (!rc)
 					rc = author_add_name(rec, text);
 			} else if ((n = xml_child(c, "collab"))) {
-				rc = jats_text(n, &text);
+				rc = xml_text_flat(n, &text);
 				if (!rc && text)
 					rc = record_add_author(rec, NULL, NULL,
 							       text);
@@ -213,7 +198,7 @@ static int node_number(const xmlNode *node)
 	char *t = NULL;
 	int v = 0;
 
-	if (jats_text(node, &t) == EV_OK && t)
+	if (xml_text_flat(node, &t) == EV_OK && t)
 		v = isdigit((unsigned char)*t) ? atoi(t)
 					       : month_from_name(t, strlen(t));
 	free(t);
@@ -262,9 +247,9 @@ static ev_status set_pages(struct record *rec, const xmlNode *meta)
 	char *first = NULL, *last = NULL;
 	ev_status rc;
 
-	rc = jats_text(xml_child(meta, "fpage"), &first);
+	rc = xml_text_flat(xml_child(meta, "fpage"), &first);
 	if (!rc)
-		rc = jats_text(xml_child(meta, "lpage"), &last);
+		rc = xml_text_flat(xml_child(meta, "lpage"), &last);
 	if (!rc)
 		rc = record_set_pages(rec, first, last);
 	if (!rc)
@@ -281,7 +266,7 @@ static ev_status set_pmcid(struct record *rec, const xmlNode *id)
 {
 	struct buf b = BUF_INIT;
 	char *t = NULL;
-	ev_status rc = jats_text(id, &t);
+	ev_status rc = xml_text_flat(id, &t);
 
 	if (!rc && t)
 		rc = buf_printf(&b, "%s%s", str_istarts_with(t, "pmc") ? ""
@@ -394,7 +379,7 @@ static ev_status section_of(const xmlNode *node, const xmlNode *stop,
 	for (const xmlNode *a = node->parent; a && a != stop; a = a->parent)
 		if ((xml_is(a, "sec") || xml_is(a, "boxed-text") ||
 		     xml_is(a, "app")) && xml_child(a, "title"))
-			return jats_text(xml_child(a, "title"), out);
+			return xml_text_flat(xml_child(a, "title"), out);
 	return EV_OK;
 }
 
@@ -467,7 +452,7 @@ static ev_status set_abstract(struct record *rec, const xmlNode *abstract)
 		/* An abstract with no <p>: its text is one passage. */
 		char *text = NULL;
 
-		rc = jats_text(abstract, &text);
+		rc = xml_text_flat(abstract, &text);
 		if (!rc && text) {
 			rc = record_add_passage(rec, text, NULL);
 			if (!rc)
@@ -574,7 +559,7 @@ static ev_status read_article(struct record *rec, const xmlNode *article)
 		     k = xml_next(k, "kwd")) {
 			char *kw = NULL;
 
-			rc = jats_text(k, &kw);
+			rc = xml_text_flat(k, &kw);
 			if (!rc && kw)
 				rc = strvec_push_unique(&rec->keywords, kw);
 			free(kw);

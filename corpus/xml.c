@@ -604,6 +604,20 @@ ev_status xml_text(const xmlNode *node, char **out)
 	return xml_text_skip(node, NULL, NULL, out);
 }
 
+ev_status xml_text_flat(const xmlNode *node, char **out)
+{
+	ev_status rc = xml_text(node, out);
+
+	if (!rc && *out) {
+		text_collapse_space(markup_flatten(*out));
+		if (!**out) {
+			free(*out);
+			*out = NULL;
+		}
+	}
+	return rc;
+}
+
 /* --- Markup left as literal text --- */
 
 /* HTML 4's names for U+00A0 to U+00FF, in code point order. */

@@ -134,6 +134,10 @@ ev_status xml_text_append(struct buf *out, const xmlNode *node,
  */
 #define XML_TEXT_MAX (4u * 1024 * 1024)
 ev_status xml_text(const xmlNode *node, char **out);
+/* xml_text(), then markup left in the text (CDATA holding HTML, entity
+ * references) flattened (markup_flatten()) and white space collapsed;
+ * *OUT is NULL when nothing is left. */
+ev_status xml_text_flat(const xmlNode *node, char **out);
 ev_status xml_text_skip(const xmlNode *node, xml_skip_fn skip, void *ctx,
 			char **out);
 

@@ -194,7 +194,7 @@ static int run_synonyms(const struct fuzz_target *t, const uint8_t *data,
 /* ------------------------------------------------------------------ */
 /* Queries                                                             */
 
-static char index_dir[64];
+static char index_dir[4096];
 
 static ev_status index_one(struct record *rec, void *ctx)
 {
@@ -217,10 +217,13 @@ static const char *the_index(void)
 	};
 	struct index_options opts = {0};
 	struct index *ix = NULL;
+	const char *tmp;
 
 	if (index_dir[0])
 		return index_dir;
-	snprintf(index_dir, sizeof(index_dir), "/tmp/evidence-fuzz.XXXXXX");
+	tmp = getenv("TMPDIR");
+	snprintf(index_dir, sizeof(index_dir) - sizeof("/index"),
+		 "%s/evidence-fuzz.XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	if (!mkdtemp(index_dir))
 		abort();
 	strcat(index_dir, "/index");

@@ -306,11 +306,14 @@ static void test_default_taxonomy(void)
 
 static void test_load(void)
 {
-	char dir[] = "/tmp/test-lessons-XXXXXX", path[64], err[512] = "";
+	const char *tmp = getenv("TMPDIR");
+	char dir[4000], path[4096], err[512] = "";
 	static const char comment[] = "# a line of comment, to be long\n";
 	struct lessons *l = NULL;
 	FILE *f;
 
+	snprintf(dir, sizeof(dir), "%s/test-lessons-XXXXXX",
+		 tmp && *tmp ? tmp : "/tmp");
 	if (!mkdtemp(dir)) {
 		ok(0, "mkdtemp: %s", strerror(errno));
 		return;

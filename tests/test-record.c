@@ -1,6 +1,7 @@
 /* test-record.c - records: normalising, keys, ids, hashes, JSON */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -356,8 +357,13 @@ static void test_evidence_types(void)
  * by the size of the buffer's allocation. */
 static void test_read_caps(void)
 {
-	char path[] = "/tmp/evidence-read-XXXXXX";
-	int fd = mkstemp(path);
+	const char *tmp = getenv("TMPDIR");
+	char path[4096];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/evidence-read-XXXXXX",
+		 tmp && *tmp ? tmp : "/tmp");
+	fd = mkstemp(path);
 	struct buf b = BUF_INIT;
 
 	ok(fd >= 0, "temporary file");

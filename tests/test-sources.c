@@ -181,13 +181,16 @@ static ev_status count_run(const struct run *run, void *ctx)
 
 static void test_runlog(void)
 {
-	char dir[] = "/tmp/test-sources-XXXXXX", *path;
+	const char *tmp = getenv("TMPDIR");
+	char dir[4096], *path;
 	struct run run;
 	struct run_source *s;
 	unsigned long skipped = 9;
 	int n = 0;
 	FILE *fp;
 
+	snprintf(dir, sizeof(dir), "%s/test-sources-XXXXXX",
+		 tmp && *tmp ? tmp : "/tmp");
 	if (!mkdtemp(dir)) {
 		ok(0, "mkdtemp");
 		return;
