@@ -21,8 +21,9 @@ static int has(const char *hay, size_t len, const char *needle)
 enum format format_of_api_root(const char *name, const char *tag,
 			       const char *end)
 {
-	const char *close = memchr(tag, '>', (size_t)(end - tag));
-	size_t len = (size_t)((close ? close : end) - tag);
+	const char *close = tag < end ? memchr(tag, '>', (size_t)(end - tag))
+				      : NULL;
+	size_t len = tag < end ? (size_t)((close ? close : end) - tag) : 0;
 
 	if (!strcmp(name, "doi_records") || !strcmp(name, "crossref_result"))
 		return FORMAT_CROSSREF;

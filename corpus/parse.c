@@ -148,9 +148,12 @@ static enum sniff sniff_markup(const char *p, const char *end,
 			read_name(after, end, name, sizeof(name));
 			if (!*name)
 				return SNIFF_UNSURE;
-			after += strspn(after, "abcdefghijklmnopqrstuvwxyz"
-					       "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-					       "0123456789-_.:");
+			/* The name's end, never past END: the head is not
+			 * NUL-terminated where a payload was cut. */
+			while (after < end &&
+			       (isalnum((unsigned char)*after) ||
+				(*after && strchr("-_.:", *after))))
+				after++;
 			*fmt = format_of_root(name);
 			if (*fmt == FORMAT_UNKNOWN)
 				*fmt = format_of_api_root(name, after, end);

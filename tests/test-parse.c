@@ -339,6 +339,25 @@ static void test_detect(void)
 						 cases[i].name)),
 		       format_name(cases[i].want), "detect case %zu", i);
 	}
+	/* Regression: a head cut right after a root element's name (a
+	 * truncated sample) was read past its end, since the name's end
+	 * was found with strspn(), which wants a NUL.  Exact-size copies
+	 * without one, so that ASan sees any byte read beyond. */
+	{
+		static const char *const cut[] = {"<?xml version=\"1.0\"?>\n<rss",
+						  "<feed", "<rdf:RDF", "<doi_records"};
+
+		for (size_t i = 0; i < sizeof(cut) / sizeof(*cut); i++) {
+			size_t n = strlen(cut[i]);
+			char *head = malloc(n);
+
+			memcpy(head, cut[i], n);
+			ok(format_detect(head, n, NULL) < FORMAT_COUNT,
+			   "a head cut after the root name '%s' is read within "
+			   "its bounds", cut[i]);
+			free(head);
+		}
+	}
 	is_int(format_lookup("csl-json"), FORMAT_CSL_JSON, "lookup csl-json");
 	is_int(format_lookup("PUBMED"), FORMAT_PUBMED, "lookup is caseless");
 	is_int(format_lookup("docx"), FORMAT_UNKNOWN, "lookup unknown");
