@@ -291,7 +291,7 @@ ev_status index_open(const char *dir, const struct index_options *opts,
 		ix->fresh = 1;
 	}
 	/* Not bound to the database: the words go into the spelling data
-	 * when the documents are written (write_built()), in the thread
+	 * when the documents are written (write_doc()), in the thread
 	 * that writes. */
 	ix->tg = xdb_termgen_new(NULL);
 	if (!ix->tg) {
@@ -402,7 +402,7 @@ static ev_status index_text(struct index *ix, xdb_doc_t *doc, const char *text,
 	return rc;
 }
 
-/* Terms and values that every document of a work shares: the filters. */
+/* The filter terms and values of a work's document. */
 static ev_status add_filters(struct index *ix, xdb_doc_t *doc,
 			     const struct record *rec)
 {
@@ -516,18 +516,21 @@ static ev_status add_lessons(struct index *ix, xdb_doc_t *doc,
 	return rc;
 }
 
-/* The data a work document carries for result lists: the record without
- * its text, in the store's JSON form. */
-static ev_status work_data(const struct record *rec, char **jsonp)
+/*
+ * The data of a work's document, for result lists: {"record": the
+ * record in the store's JSON form without its abstract, provenance and
+ * links, "lessons": per passage, [[lesson index, strength]...]}.
+ */
+static ev_status work_data(const struct record *rec,
+			   const struct work_tags *wt, struct buf *out)
 {
 	struct record brief;
+	char *json = NULL;
 	ev_status rc;
 
 	/* A shallow copy with the bulky parts left out; nothing is freed
 	 * through it. */
 	brief = *rec;
-	brief.passages = NULL;
-	brief.n_passages = 0;
 	brief.abstract = NULL;
 	brief.provenance = NULL;
 	brief.n_provenance = 0;
@@ -535,17 +538,58 @@ static ev_status work_data(const struct record *rec, char **jsonp)
 	strvec_init(&brief.cited_by);
 	brief.relations = NULL;
 	brief.n_relations = 0;
-	rc = record_to_json(&brief, jsonp);
+	rc = record_to_json(&brief, &json);
+	if (!rc)
+		rc = buf_printf(out, "{\"record\":%s,\"lessons\":[", json);
+	for (size_t i = 0; !rc && i < rec->n_passages; i++) {
+		const struct lesson_tags *t = &wt->per_passage[i];
+
+		rc = buf_addstr(out, i ? ",[" : "[");
+		for (size_t k = 0; !rc && k < t->n; k++)
+			rc = buf_printf(out, "%s[%zu,%.6g]", k ? "," : "",
+					t->v[k].lesson, t->v[k].strength);
+		if (!rc)
+			rc = buf_addstr(out, "]");
+	}
+	if (!rc)
+		rc = buf_addstr(out, "]}");
+	free(json);
 	return rc;
 }
 
-/* The work document of REC, in *DOCP (not yet written). */
+/* SLOT_COUNTS: the number of passages, then how many carry each
+ * lesson. */
+static ev_status set_counts(struct index *ix, xdb_doc_t *doc,
+			    const struct record *rec,
+			    const struct work_tags *wt)
+{
+	size_t n = lessons_count(ix->lessons);
+	unsigned long *count = calloc(n + 1, sizeof(*count));
+	struct buf b = BUF_INIT;
+	ev_status rc;
+
+	if (!count)
+		return EV_NOMEM;
+	for (size_t i = 0; i < rec->n_passages; i++)
+		for (size_t k = 0; k < wt->per_passage[i].n; k++)
+			count[wt->per_passage[i].v[k].lesson]++;
+	rc = buf_printf(&b, "%zu", rec->n_passages);
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = buf_printf(&b, " %lu", count[i]);
+	if (!rc)
+		rc = xdb_doc_set_value(doc, SLOT_COUNTS, b.ptr, b.len);
+	buf_release(&b);
+	free(count);
+	return rc;
+}
+
+/* The document of REC, in *DOCP (not yet written). */
 static ev_status make_work_doc(struct index *ix, const struct record *rec,
 			       const struct work_tags *wt, const char *hash,
 			       xdb_doc_t **docp)
 {
 	xdb_doc_t *doc = xdb_doc_new();
-	char *data = NULL;
+	struct buf data = BUF_INIT;
 	ev_status rc;
 
 	if (!doc)
@@ -581,16 +625,24 @@ static ev_status make_work_doc(struct index *ix, const struct record *rec,
 	/* A work with no passages is found by its abstract, if any. */
 	if (!rc && rec->n_passages == 0)
 		rc = index_text(ix, doc, rec->abstract, 1, "");
+	/* The passages, in order; index_text() leaves a gap after each. */
+	for (size_t i = 0; !rc && i < rec->n_passages; i++) {
+		rc = index_text(ix, doc, rec->passages[i].section, 1, "");
+		if (!rc)
+			rc = index_text(ix, doc, rec->passages[i].text, 1, "");
+	}
+	if (!rc)
+		rc = set_counts(ix, doc, rec, wt);
 	if (!rc)
 		rc = xdb_doc_set_value(doc, SLOT_HASH, hash, strlen(hash));
 	if (!rc)
-		rc = work_data(rec, &data);
+		rc = work_data(rec, wt, &data);
 	if (!rc)
-		rc = xdb_doc_set_data(doc, data, strlen(data));
+		rc = xdb_doc_set_data(doc, data.ptr, data.len);
 	if (rc && !buf_str(&ix->msg)[0])
 		buf_setf(&ix->msg, "cannot build the document for %s: %s",
 			 rec->id, xdb_doc_errmsg(doc));
-	free(data);
+	buf_release(&data);
 	if (rc)
 		xdb_doc_free(doc);
 	else
@@ -598,126 +650,36 @@ static ev_status make_work_doc(struct index *ix, const struct record *rec,
 	return rc;
 }
 
-/* The document of passage I of REC, in *DOCP (not yet written). */
-static ev_status make_passage_doc(struct index *ix, const struct record *rec,
-				  size_t i, const struct lesson_tags *tags,
-				  xdb_doc_t **docp)
-{
-	const struct passage *p = &rec->passages[i];
-	xdb_doc_t *doc = xdb_doc_new();
-	double *strength =
-	    calloc(lessons_count(ix->lessons) + 1, sizeof(double));
-	struct buf idn = BUF_INIT;
-	ev_status rc;
-
-	if (!doc || !strength) {
-		xdb_doc_free(doc);
-		free(strength);
-		return EV_NOMEM;
-	}
-	for (size_t k = 0; k < tags->n; k++)
-		strength[tags->v[k].lesson] = tags->v[k].strength;
-	rc = xdb_termgen_set_document(ix->tg, doc);
-	if (!rc)
-		rc = buf_printf(&idn, "%s#%zu", rec->id, i + 1);
-	if (!rc)
-		rc = add_id_term(doc, PREFIX_ID, buf_str(&idn));
-	if (!rc)
-		rc = xdb_doc_add_boolean_term(doc, PREFIX_KIND "passage");
-	if (!rc)
-		rc = add_filters(ix, doc, rec);
-	if (!rc)
-		rc = add_lessons(ix, doc, strength);
-	if (!rc)
-		rc = index_text(ix, doc, p->section, 1, "");
-	if (!rc)
-		rc = index_text(ix, doc, p->text, 1, "");
-	if (!rc)
-		rc = set_number(doc, SLOT_PASSAGE, (double)(i + 1));
-	if (!rc)
-		rc = xdb_doc_set_data(doc, p->text, strlen(p->text));
-	if (rc && !buf_str(&ix->msg)[0])
-		buf_setf(&ix->msg, "cannot build passage %zu of %s: %s", i + 1,
-			 rec->id, xdb_doc_errmsg(doc));
-	buf_release(&idn);
-	free(strength);
-	if (rc)
-		xdb_doc_free(doc);
-	else
-		*docp = doc;
-	return rc;
-}
-
-/* The documents of one work, built and not yet written: what the
- * thread that reads and tags hands to the one that writes. */
-struct built {
-	xdb_doc_t **docs;
-	size_t n;
-};
-
-static void built_release(struct built *b)
-{
-	for (size_t i = 0; i < b->n; i++)
-		xdb_doc_free(b->docs[i]);
-	free(b->docs);
-	b->docs = NULL;
-	b->n = 0;
-}
-
-/* Tag REC's passages and build its documents into B.  Touches neither
- * the database nor anything a writer uses: only IX's term generator,
- * stemmer, synonyms, taxonomy and message. */
+/* Tag REC's passages and build its document into *DOCP.  Touches
+ * neither the database nor anything a writer uses: only IX's term
+ * generator, stemmer, synonyms, taxonomy and message. */
 static ev_status build_work(struct index *ix, const struct record *rec,
-			    const char *hash, struct built *b)
+			    const char *hash, xdb_doc_t **docp)
 {
 	struct work_tags wt = {0};
 	ev_status rc;
 
-	b->n = 0;
-	b->docs = calloc(rec->n_passages + 1, sizeof(*b->docs));
-	if (!b->docs)
-		return EV_NOMEM;
+	*docp = NULL;
 	rc = tag_passages(ix, rec, &wt);
-	if (rc) {
-		buf_setf(&ix->msg, "cannot tag passages of %s", rec->id);
-		goto out;
-	}
-	rc = make_work_doc(ix, rec, &wt, hash, &b->docs[0]);
-	if (!rc)
-		b->n = 1;
-	for (size_t i = 0; !rc && i < rec->n_passages; i++) {
-		rc = make_passage_doc(ix, rec, i, &wt.per_passage[i],
-				      &b->docs[i + 1]);
-		if (!rc)
-			b->n++;
-	}
-out:
-	work_tags_release(&wt, rec->n_passages);
 	if (rc)
-		built_release(b);
+		buf_setf(&ix->msg, "cannot tag passages of %s", rec->id);
+	else
+		rc = make_work_doc(ix, rec, &wt, hash, docp);
+	work_tags_release(&wt, rec->n_passages);
 	return rc;
 }
 
-/*
- * Write B's documents, and their words into the spelling data: the
- * passages first, the work's own document (docs[0], which carries the
- * content hash) last.  Xapian may commit on its own between any two
- * documents; a run killed after such a commit then leaves passages
- * without their work document, which the next run, finding no hash,
- * deletes and writes again.  The other order would leave a work that
- * looks indexed with some of its passages missing, for good.
- */
-static ev_status write_built(struct index *ix, struct built *b)
+/* Write DOC, a work's whole document, and its words into the spelling
+ * data.  A work is one document, so a run killed at any moment leaves
+ * each work either indexed whole or not at all. */
+static ev_status write_doc(struct index *ix, xdb_doc_t *doc,
+			   const char *idterm)
 {
-	ev_status rc = EV_OK;
+	ev_status rc = xdb_add_spellings(ix->db, doc);
 
-	for (size_t k = 1; !rc && k <= b->n; k++) {
-		size_t i = k % b->n;
-
-		rc = xdb_add_spellings(ix->db, b->docs[i]);
-		if (!rc)
-			rc = xdb_add_document(ix->db, b->docs[i], NULL);
-	}
+	if (!rc)
+		rc = idterm ? xdb_replace_document(ix->db, idterm, doc)
+			    : xdb_add_document(ix->db, doc, NULL);
 	if (rc)
 		return db_fail(ix, rc, "cannot add a document");
 	return EV_OK;
@@ -867,7 +829,7 @@ static ev_status maybe_commit(struct index *ix)
 ev_status index_record(struct index *ix, const struct record *rec,
 		       int *changed)
 {
-	struct built b = {0};
+	xdb_doc_t *doc = NULL;
 	char hash[65], term[XDB_MAX_TERM + 64];
 	char *old = NULL;
 	struct known *k = NULL;
@@ -896,19 +858,12 @@ ev_status index_record(struct index *ix, const struct record *rec,
 		}
 		free(old);
 	}
-	if (!ix->fresh) {
-		/* Every document of the work goes; they come back below.
-		 * Also for a work the index does not know: a run cut short
-		 * by Xapian's own flush may have left some of its
-		 * passages. */
-		field_id_term(PREFIX_WORK, rec->id, term, sizeof(term));
-		rc = xdb_delete_documents(ix->db, term);
-		if (rc)
-			return db_fail(ix, rc, "cannot delete old documents");
+	rc = build_work(ix, rec, hash, &doc);
+	if (!rc) {
+		/* Replaced in place when the index has it already. */
+		field_id_term(PREFIX_ID, rec->id, term, sizeof(term));
+		rc = write_doc(ix, doc, ix->fresh ? NULL : term);
 	}
-	rc = build_work(ix, rec, hash, &b);
-	if (!rc)
-		rc = write_built(ix, &b);
 	if (!rc) {
 		if (changed)
 			*changed = 1;
@@ -916,7 +871,7 @@ ev_status index_record(struct index *ix, const struct record *rec,
 			memcpy(k->hash, hash, sizeof(k->hash));
 		rc = maybe_commit(ix);
 	}
-	built_release(&b);
+	xdb_doc_free(doc);
 	return rc;
 }
 
@@ -982,7 +937,7 @@ enum job_kind { JOB_WORK, JOB_UNREADABLE, JOB_FAILED, JOB_END };
 
 struct job {
 	enum job_kind kind;
-	struct built b;
+	xdb_doc_t *doc;
 	unsigned long passages;
 	char *msg; /* JOB_UNREADABLE, JOB_FAILED */
 	ev_status rc;
@@ -1003,7 +958,7 @@ static void job_free(struct job *j)
 {
 	if (!j)
 		return;
-	built_release(&j->b);
+	xdb_doc_free(j->doc);
 	free(j->msg);
 	free(j);
 }
@@ -1072,7 +1027,7 @@ static ev_status read_one(const char *path, void *arg)
 	if (!rc)
 		rc = record_content_hash(&rec, hash);
 	if (!rc)
-		rc = build_work(ix, &rec, hash, &j->b);
+		rc = build_work(ix, &rec, hash, &j->doc);
 	j->passages = rec.n_passages;
 out:
 	record_release(&rec);
@@ -1166,7 +1121,7 @@ static ev_status sync_fresh(struct index *ix, struct store *s,
 			break;
 		case JOB_WORK:
 			counts->works++;
-			rc = write_built(ix, &j->b);
+			rc = write_doc(ix, j->doc, NULL);
 			if (!rc)
 				rc = maybe_commit(ix);
 			if (!rc) {

@@ -9,13 +9,12 @@
 struct store;
 
 /*
- * The index is derived from the store: one Xapian document per work
- * (title, authors, journal, keywords, filters) and one per passage (its
- * text, its lessons with their strengths, the work's filters).  Schema:
- * lib/fields.h.  Every document of a work carries the term XW<id>, so a
- * work is replaced by deleting that term and adding its documents again;
- * the work document keeps the record's content hash, so unchanged works
- * are skipped.
+ * The index is derived from the store: one Xapian document per work,
+ * with its title, authors, journal, keywords, filters and every passage's
+ * text, and in its data the record and the lessons each passage carries
+ * (schema: lib/fields.h).  A work is replaced in place by its id term;
+ * its document keeps the record's content hash, so unchanged works are
+ * skipped.
  */
 struct index;
 
@@ -55,7 +54,7 @@ struct index_counts {
 	unsigned long indexed;	 /* (re)indexed because new or changed */
 	unsigned long unchanged; /* skipped: same content hash */
 	unsigned long removed;	 /* in the index, gone from the store */
-	unsigned long passages;	 /* passage documents written */
+	unsigned long passages;	 /* passages of the works (re)indexed */
 	unsigned long failed;	 /* records that could not be read */
 };
 

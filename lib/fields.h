@@ -30,9 +30,9 @@ extern const size_t n_fields;
 const struct field *field_lookup(const char *name);
 
 /* Prefixes the indexer uses that users do not type. */
-#define PREFIX_ID "Q"	 /* unique id: work id, or work id#n */
-#define PREFIX_WORK "XW" /* the work a document belongs to */
-#define PREFIX_KIND "XK" /* "XKwork" or "XKpassage" */
+#define PREFIX_ID "Q"	 /* unique id: the work id */
+#define PREFIX_WORK "XW" /* the work id again (schema 1 put it on passages) */
+#define PREFIX_KIND "XK" /* "XKwork" */
 #define PREFIX_YEAR "Y"
 #define PREFIX_TYPE "XT"
 #define PREFIX_LESSON "XL"
@@ -44,15 +44,21 @@ const struct field *field_lookup(const char *name);
 #define PREFIX_JOURNAL "XJ"
 #define PREFIX_KEYWORD "K"
 
-/* Value slots. */
+/*
+ * Value slots.  Schema 2 writes one document per work: its passages are
+ * indexed in it one after another (100 positions apart, so no phrase
+ * spans two), and the document's data says which lessons each carries.
+ */
 enum {
-	SLOT_WORK_ID = 0,     /* the work id: the collapse key */
+	SLOT_WORK_ID = 0,     /* the work id */
 	SLOT_YEAR = 1,	      /* sortable year, for ranges and sorting */
 	SLOT_TYPE_PRIOR = 2,  /* sortable evidence-type prior, for boosts */
-	SLOT_PASSAGE = 3,     /* passage number; absent on work documents */
-	SLOT_HASH = 4,	      /* content hash of the record (work documents) */
+	SLOT_COUNTS = 3,      /* "P C0 C1...": passages, and how many of them
+				 carry lesson 0, 1... (decimal, space-separated) */
+	SLOT_HASH = 4,	      /* content hash of the record */
 	SLOT_LESSON_MAX = 5,  /* the strongest lesson's strength */
-	SLOT_LESSON_BASE = 16 /* + i: strength of lesson i of the taxonomy */
+	SLOT_LESSON_BASE = 16 /* + i: strength of lesson i of the taxonomy in
+				 the work's strongest passage for it */
 };
 
 /* Database metadata keys. */
@@ -62,7 +68,7 @@ enum {
 			      in slot order */
 #define META_LESSONS_DIGEST "evidence-lessons-digest"
 #define META_SYNONYMS_DIGEST "evidence-synonyms-digest"
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2
 
 /*
  * The id term for ID with PREFIX: PREFIX + ID, or, when that would pass

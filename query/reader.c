@@ -18,6 +18,19 @@ static void sleep_ms(long ms)
 	nanosleep(&ts, NULL);
 }
 
+/* An index written with another schema cannot be read: EV_VERSION.  An
+ * empty one (no metadata yet) is fine. */
+static ev_status check_schema(xdb_t *db)
+{
+	char *have = NULL;
+	ev_status rc = xdb_get_metadata(db, META_SCHEMA, &have);
+
+	if (!rc && *have && atoi(have) != SCHEMA_VERSION)
+		rc = EV_VERSION;
+	free(have);
+	return rc;
+}
+
 ev_status reader_open(const char *dir, xdb_t **dbp, char **msgp)
 {
 	char *msg = NULL;
@@ -32,6 +45,13 @@ ev_status reader_open(const char *dir, xdb_t **dbp, char **msgp)
 		if (rc != EV_NOT_FOUND && rc != EV_MODIFIED)
 			break;
 		sleep_ms(50L << attempt);
+	}
+	if (!rc) {
+		rc = check_schema(*dbp);
+		if (rc) {
+			xdb_close(*dbp);
+			*dbp = NULL;
+		}
 	}
 	if (rc == EV_NOT_FOUND)
 		n = asprintf(msgp, "no index at %s: run 'evidence index'",
@@ -107,12 +127,96 @@ out:
 	return rc;
 }
 
+struct count_sum {
+	unsigned total;
+	unsigned *per;
+	size_t n;
+};
+
+static int add_counts(unsigned docid, const char *value, size_t len,
+		      void *ctx)
+{
+	struct count_sum *c = ctx;
+	char buf[512], *p, *end;
+	size_t i = 0;
+
+	(void)docid;
+	if (len >= sizeof(buf))
+		len = sizeof(buf) - 1;
+	memcpy(buf, value, len);
+	buf[len] = '\0';
+	c->total += (unsigned)strtoul(buf, &end, 10);
+	for (p = end; *p && i < c->n; i++, p = end)
+		c->per[i] += (unsigned)strtoul(p, &end, 10);
+	return 0;
+}
+
+/*
+ * Passages are not documents: each work's SLOT_COUNTS says how many it
+ * has and how many carry each lesson (in META_LESSONS order).  Sum them
+ * over the index into *TOTAL, and into *PER_LESSON (malloc'd, NAMES->n
+ * entries, the lesson names pushed onto NAMES) when it is not NULL.
+ */
+static ev_status passage_counts(xdb_t *db, struct strvec *names,
+				unsigned *total, unsigned **per_lesson)
+{
+	struct count_sum c = {0, NULL, 0};
+	char *list = NULL, *p, *save = NULL;
+	ev_status rc = xdb_get_metadata(db, META_LESSONS, &list);
+
+	for (p = rc ? NULL : strtok_r(list, ",", &save); p && !rc;
+	     p = strtok_r(NULL, ",", &save))
+		rc = strvec_push(names, p);
+	free(list);
+	if (!rc) {
+		c.n = names->n;
+		c.per = calloc(c.n + 1, sizeof(*c.per));
+		if (!c.per)
+			rc = EV_NOMEM;
+	}
+	if (!rc)
+		rc = xdb_valuestream(db, SLOT_COUNTS, add_counts, &c);
+	*total = c.total;
+	if (!rc && per_lesson)
+		*per_lesson = c.per;
+	else
+		free(c.per);
+	return rc;
+}
+
 ev_status reader_count_kind(xdb_t *db, const char *kind, unsigned *countp)
 {
 	char term[64];
 
+	if (!strcmp(kind, "passage")) {
+		struct strvec names = STRVEC_INIT;
+		ev_status rc = passage_counts(db, &names, countp, NULL);
+
+		strvec_release(&names);
+		return rc;
+	}
 	snprintf(term, sizeof(term), "%s%s", PREFIX_KIND, kind);
 	return xdb_termfreq(db, term, countp);
+}
+
+/* reader_facet() over passages: lessons only, from SLOT_COUNTS, in the
+ * order of their terms (as for works). */
+static ev_status passage_facet(xdb_t *db, const struct strvec *terms,
+			       size_t plen, reader_facet_fn fn, void *ctx)
+{
+	struct strvec names = STRVEC_INIT;
+	unsigned total = 0, *per = NULL;
+	ev_status rc = passage_counts(db, &names, &total, &per);
+
+	for (size_t i = 0; !rc && i < terms->n; i++) {
+		long k = strvec_find(&names, terms->v[i] + plen);
+
+		if (k >= 0 && per[k] && fn(terms->v[i] + plen, per[k], ctx))
+			break;
+	}
+	free(per);
+	strvec_release(&names);
+	return rc;
 }
 
 static int collect(const char *term, unsigned freq, void *ctx)
@@ -134,6 +238,14 @@ ev_status reader_facet(xdb_t *db, const char *kind, const char *prefix,
 	rc = xdb_doccount(db, &total);
 	if (!rc)
 		rc = xdb_allterms(db, prefix, collect, &terms);
+	if (!rc && !strcmp(kind, "passage")) {
+		if (strcmp(prefix, PREFIX_LESSON))
+			rc = EV_USAGE; /* passages carry nothing else */
+		else
+			rc = passage_facet(db, &terms, plen, fn, ctx);
+		strvec_release(&terms);
+		return rc;
+	}
 	for (size_t i = 0; !rc && i < terms.n; i++) {
 		unsigned count = 0;
 

@@ -22,13 +22,15 @@ int reader_is_stub(const char *path);
  * how to rebuild it; "" otherwise. */
 const char *reader_advice(ev_status rc);
 
-/* Number of documents of KIND ("work" or "passage"). */
+/* Number of works (KIND "work") or of passages ("passage"), which are
+ * counted from each work's SLOT_COUNTS, not documents of their own. */
 ev_status reader_count_kind(xdb_t *db, const char *kind, unsigned *countp);
 
 /*
  * For every term value under PREFIX (e.g. "XT" for evidence types), the
- * number of documents of KIND that have it: FN(value, count, ctx), in
- * term order.  FN returning non-zero stops.
+ * number of works (KIND "work") that have it, or, for PREFIX_LESSON
+ * only, of passages (KIND "passage") that carry it: FN(value, count,
+ * ctx), in term order.  FN returning non-zero stops.
  */
 typedef int (*reader_facet_fn)(const char *value, unsigned count, void *ctx);
 ev_status reader_facet(xdb_t *db, const char *kind, const char *prefix,

@@ -7,8 +7,11 @@
 #include <string.h>
 #include <time.h>
 
+#include <jansson.h>
+
 #include "buf.h"
 #include "fields.h"
+#include "passage-score.h"
 #include "reader.h"
 #include "search.h"
 #include "text.h"
@@ -41,6 +44,16 @@ struct searcher {
 	 * so both give the same weights. */
 	double value_cap;
 	struct strvec lesson_names; /* slot order, from the index */
+	/* What choosing a hit's passage needs: the query's words, the
+	 * lessons it names (with how strongly) and the --lesson ones. */
+	struct passage_scorer *scorer;
+	struct named_lesson {
+		size_t lesson;
+		double strength;
+	} *named;
+	size_t n_named;
+	size_t *filter;
+	size_t n_filter;
 	struct buf msg;
 };
 
@@ -154,6 +167,30 @@ static long lesson_slot(const struct searcher *s, const char *name)
 	return i < 0 ? -1 : SLOT_LESSON_BASE + i;
 }
 
+static ev_status note_lesson(struct named_lesson **v, size_t *n,
+			     size_t lesson, double strength)
+{
+	struct named_lesson *l = realloc(*v, (*n + 1) * sizeof(*l));
+
+	if (!l)
+		return EV_NOMEM;
+	*v = l;
+	l[*n].lesson = lesson;
+	l[(*n)++].strength = strength;
+	return EV_OK;
+}
+
+static ev_status note_filter(struct searcher *s, size_t lesson)
+{
+	size_t *f = realloc(s->filter, (s->n_filter + 1) * sizeof(*f));
+
+	if (!f)
+		return EV_NOMEM;
+	s->filter = f;
+	s->filter[s->n_filter++] = lesson;
+	return EV_OK;
+}
+
 /*
  * Build the whole query: the user's words, widened by the lessons they
  * name, boosted by evidence type and lesson strength, and filtered.
@@ -207,7 +244,11 @@ static ev_status build_query(struct searcher *s,
 
 			if (slot < 0)
 				continue;
-			rc = strvec_push(&res->named_lessons, name);
+			rc = note_lesson(&s->named, &s->n_named,
+					 (size_t)(slot - SLOT_LESSON_BASE),
+					 tags.v[i].strength);
+			if (!rc)
+				rc = strvec_push(&res->named_lessons, name);
 			v = xdb_query_value_weight((unsigned)slot, s->value_cap);
 			if (!rc && v) {
 				xdb_query_t *scaled = xdb_query_scale(
@@ -229,6 +270,8 @@ static ev_status build_query(struct searcher *s,
 
 		if (slot < 0)
 			continue;
+		if ((rc = note_filter(s, (size_t)(slot - SLOT_LESSON_BASE))))
+			goto out;
 		f = xdb_query_value_weight((unsigned)slot, s->value_cap);
 		if (f) {
 			xdb_query_t *scaled =
@@ -264,10 +307,6 @@ static ev_status build_query(struct searcher *s,
 		if ((rc = combine(XDB_OP_FILTER, &q, f)))
 			goto out;
 	}
-	if (o->all_passages &&
-	    (rc = combine(XDB_OP_FILTER, &q,
-			  xdb_query_term(PREFIX_KIND "passage", 1))))
-		goto out;
 	*out = q;
 	q = NULL;
 out:
@@ -296,140 +335,173 @@ static double value_number(xdb_doc_t *doc, unsigned slot, int *present)
 	return x;
 }
 
-static ev_status hit_lessons(struct searcher *s, xdb_doc_t *doc,
-			     struct search_hit *hit)
-{
-	for (size_t i = 0; i < s->lesson_names.n; i++) {
-		int present;
-		double x = value_number(doc, SLOT_LESSON_BASE + (unsigned)i,
-					&present);
-		struct hit_lesson *l;
+/*
+ * A hit's work as its document holds it: the record with its passages,
+ * and the lessons each passage carries (see work_data() in the indexer:
+ * {"record": {...}, "lessons": [[[lesson index, strength]...]...]}).
+ */
+struct passage_tag {
+	size_t lesson; /* index into searcher.lesson_names */
+	double strength;
+};
 
-		if (!present || x <= 0)
-			continue;
-		l = realloc(hit->lessons, (hit->n_lessons + 1) * sizeof(*l));
-		if (!l)
-			return EV_NOMEM;
-		hit->lessons = l;
-		l += hit->n_lessons;
-		l->lesson = strdup(s->lesson_names.v[i]);
-		l->strength = x;
-		if (!l->lesson)
-			return EV_NOMEM;
-		hit->n_lessons++;
+struct passage_tags {
+	struct passage_tag *v;
+	size_t n;
+};
+
+struct work_view {
+	struct record rec;	/* without its passages: */
+	struct passage *passages; /* those are here */
+	struct passage_tags *tags; /* N of each */
+	size_t n;
+};
+
+static void work_view_release(struct work_view *w)
+{
+	for (size_t i = 0; i < w->n; i++) {
+		free(w->passages[i].text);
+		free(w->passages[i].section);
+		if (w->tags)
+			free(w->tags[i].v);
+	}
+	free(w->passages);
+	free(w->tags);
+	record_release(&w->rec);
+	w->passages = NULL;
+	w->tags = NULL;
+	w->n = 0;
+}
+
+static ev_status read_tags(json_t *list, size_t n_lessons,
+			   struct passage_tags *t)
+{
+	size_t n = json_array_size(list);
+
+	if (!json_is_array(list))
+		return EV_PARSE;
+	t->v = calloc(n + 1, sizeof(*t->v));
+	if (!t->v)
+		return EV_NOMEM;
+	for (size_t k = 0; k < n; k++) {
+		json_t *pair = json_array_get(list, k);
+		json_t *i = json_array_get(pair, 0);
+		json_t *x = json_array_get(pair, 1);
+
+		if (!json_is_integer(i) || !json_is_number(x) ||
+		    json_integer_value(i) < 0 ||
+		    (size_t)json_integer_value(i) >= n_lessons)
+			return EV_PARSE;
+		t->v[t->n].lesson = (size_t)json_integer_value(i);
+		t->v[t->n++].strength = json_number_value(x);
 	}
 	return EV_OK;
 }
 
-/* Fill HIT->work from the work document of work ID. */
-static ev_status load_work(struct searcher *s, const char *id,
-			   struct search_hit *hit, xdb_doc_t **workdocp)
+/* Read the work of document DOC into W (initialised by this call). */
+static ev_status work_view_load(struct searcher *s, xdb_doc_t *doc,
+				struct work_view *w)
 {
-	char term[XDB_MAX_TERM + 64], err[256];
-	xdb_doc_t *doc = NULL;
+	json_t *root = NULL, *lessons;
+	json_error_t jerr;
 	char *data = NULL;
 	size_t len = 0;
 	ev_status rc;
 
-	*workdocp = NULL;
-	field_id_term(PREFIX_ID, id, term, sizeof(term));
-	rc = xdb_find_document(s->db, term, &doc);
-	if (!rc)
-		rc = xdb_doc_get_data(doc, &data, &len);
-	if (!rc)
-		rc = record_from_json(data, len, &hit->work, err, sizeof(err));
-	if (rc == EV_PARSE) {
-		buf_setf(&s->msg, "the index entry for %s is damaged: %s", id,
-			 err);
-		rc = EV_CORRUPT;
-	} else if (rc && rc != EV_NOT_FOUND) {
-		buf_setf(&s->msg, "cannot read the index entry for %s: %s", id,
-			 xdb_errmsg(s->db));
+	record_init(&w->rec);
+	w->passages = NULL;
+	w->tags = NULL;
+	w->n = 0;
+	rc = xdb_doc_get_data(doc, &data, &len);
+	if (rc) {
+		buf_setf(&s->msg, "cannot read a result: %s",
+			 xdb_doc_errmsg(doc));
+		return rc;
 	}
+	root = json_loadb(data, len, 0, &jerr);
+	lessons = json_object_get(root, "lessons");
+	rc = root ? record_from_json_value(json_object_get(root, "record"),
+					   &w->rec)
+		  : EV_PARSE;
+	/* The passages move out of the record, which a hit then shows
+	 * without its text. */
+	w->passages = w->rec.passages;
+	w->n = w->rec.n_passages;
+	w->rec.passages = NULL;
+	w->rec.n_passages = 0;
+	if (!rc && json_array_size(lessons) != w->n)
+		rc = EV_PARSE;
+	if (!rc && w->n) {
+		w->tags = calloc(w->n, sizeof(*w->tags));
+		if (!w->tags)
+			rc = EV_NOMEM;
+	}
+	for (size_t i = 0; !rc && i < w->n; i++)
+		rc = read_tags(json_array_get(lessons, i),
+			       s->lesson_names.n, &w->tags[i]);
+	if (rc == EV_PARSE || (!rc && !w->rec.id)) {
+		buf_setf(&s->msg, "an index entry is damaged: %s",
+			 root ? "unexpected data" : jerr.text);
+		rc = EV_CORRUPT;
+	}
+	json_decref(root);
 	free(data);
 	if (rc)
-		xdb_doc_free(doc);
-	else
-		*workdocp = doc;
-	return rc;
-}
-
-/* Fill the passage part of HIT from passage document DOC. */
-static ev_status load_passage(struct searcher *s, xdb_doc_t *doc,
-			      struct search_hit *hit)
-{
-	int present;
-	double n = value_number(doc, SLOT_PASSAGE, &present);
-	ev_status rc;
-
-	hit->passage = present ? (unsigned)n : 0;
-	rc = xdb_doc_get_data(doc, &hit->passage_text, NULL);
-	if (!rc)
-		rc = hit_lessons(s, doc, hit);
+		work_view_release(w);
 	return rc;
 }
 
 /*
- * The best passage of work ID for QUERY, for a hit on the work document
- * itself (its title or authors matched): so every hit can show text.
- * *DOCP is NULL when the work has no passage that matches; the caller
- * then shows passage 1.
+ * How well passage I of W answers the search: its words (s->scorer),
+ * plus the lessons the query names and the --lesson lessons it carries,
+ * weighted as the query weights them for works.  -1 when --lesson is
+ * given and the passage carries none of those lessons.
  */
-static ev_status best_passage(struct searcher *s, const xdb_query_t *query,
-			      const char *id, xdb_doc_t **docp)
+static double score_passage(struct searcher *s, const struct work_view *w,
+			    size_t i)
 {
-	char term[XDB_MAX_TERM + 64];
-	xdb_query_t *q = NULL, *f = NULL, *k = NULL;
-	xdb_enquire_t *enq = NULL;
-	xdb_mset_t *mset = NULL;
-	ev_status rc = EV_NOMEM;
+	const struct passage_tags *t = &w->tags[i];
+	const struct passage *p = &w->passages[i];
+	int eligible = s->n_filter == 0;
+	double score = 0;
 
-	*docp = NULL;
-	field_id_term(PREFIX_WORK, id, term, sizeof(term));
-	f = xdb_query_term(term, 1);
-	k = xdb_query_term(PREFIX_KIND "passage", 1);
-	if (!f || !k)
-		goto out;
-	q = xdb_query_combine(XDB_OP_FILTER, query, f);
-	xdb_query_free(f);
-	f = q ? xdb_query_combine(XDB_OP_FILTER, q, k) : NULL;
-	if (!f)
-		goto out;
-	enq = xdb_enquire_new(s->db);
-	if (!enq)
-		goto out;
-	rc = xdb_enquire_set_query(enq, f);
-	if (!rc)
-		rc = xdb_enquire_get_mset(enq, 0, 1, 1, &mset);
-	if (!rc && xdb_mset_size(mset) > 0)
-		rc = xdb_mset_document(mset, 0, docp);
-	if (rc)
-		buf_setf(&s->msg, "search failed: %s",
-			 xdb_enquire_errmsg(enq));
-out:
-	xdb_mset_free(mset);
-	xdb_enquire_free(enq);
-	xdb_query_free(q);
-	xdb_query_free(f);
-	xdb_query_free(k);
-	return rc;
+	for (size_t k = 0; k < t->n; k++) {
+		for (size_t f = 0; f < s->n_filter; f++)
+			if (s->filter[f] == t->v[k].lesson) {
+				eligible = 1;
+				score += LESSON_FILTER_BOOST * t->v[k].strength;
+			}
+		for (size_t n = 0; n < s->n_named; n++)
+			if (s->named[n].lesson == t->v[k].lesson)
+				score += LESSON_BOOST * s->named[n].strength *
+					 t->v[k].strength;
+	}
+	if (!eligible)
+		return -1;
+	return score + passage_score(s->scorer, p->section, p->text);
 }
 
-static ev_status first_passage(struct searcher *s, const char *id,
-			       xdb_doc_t **docp)
-{
-	char term[XDB_MAX_TERM + 64];
-	struct buf b = BUF_INIT;
-	ev_status rc;
+#define NO_PASSAGE ((size_t)-1)
 
-	*docp = NULL;
-	rc = buf_printf(&b, "%s#1", id);
-	if (rc)
-		return rc;
-	field_id_term(PREFIX_ID, buf_str(&b), term, sizeof(term));
-	buf_release(&b);
-	rc = xdb_find_document(s->db, term, docp);
-	return rc == EV_NOT_FOUND ? EV_OK : rc;
+/* The passage of W to show for the search: the best scoring one (the
+ * first of equals), NO_PASSAGE when W has none it may show. */
+static size_t best_passage(struct searcher *s, const struct work_view *w,
+			   double *scorep)
+{
+	size_t best = NO_PASSAGE;
+	double top = -1;
+
+	for (size_t i = 0; i < w->n; i++) {
+		double x = score_passage(s, w, i);
+
+		if (x > top) {
+			top = x;
+			best = i;
+		}
+	}
+	if (scorep)
+		*scorep = top > 0 ? top : 0;
+	return best;
 }
 
 /* Free what HIT holds and zero it. */
@@ -444,58 +516,84 @@ static void hit_release(struct search_hit *h)
 	memset(h, 0, sizeof(*h));
 }
 
-/* Fill HIT from result I of MSET.  EV_NOT_FOUND when the hit's work
- * document is not in the index (yet). */
-static ev_status load_hit(struct searcher *s, xdb_mset_t *mset, unsigned i,
-			  const xdb_query_t *query, struct search_hit *hit)
+static ev_status add_hit_lesson(struct searcher *s, struct search_hit *hit,
+				size_t lesson, double strength)
 {
-	xdb_doc_t *doc = NULL, *work = NULL, *passage = NULL;
-	char *id = NULL;
-	int is_passage;
+	struct hit_lesson *l =
+	    realloc(hit->lessons, (hit->n_lessons + 1) * sizeof(*l));
+
+	if (!l)
+		return EV_NOMEM;
+	hit->lessons = l;
+	l += hit->n_lessons;
+	l->lesson = strdup(s->lesson_names.v[lesson]);
+	l->strength = strength;
+	if (!l->lesson)
+		return EV_NOMEM;
+	hit->n_lessons++;
+	return EV_OK;
+}
+
+/* The lessons of a work without passages, from its document's values. */
+static ev_status hit_lessons(struct searcher *s, xdb_doc_t *doc,
+			     struct search_hit *hit)
+{
+	ev_status rc = EV_OK;
+
+	for (size_t i = 0; !rc && i < s->lesson_names.n; i++) {
+		int present;
+		double x = value_number(doc, SLOT_LESSON_BASE + (unsigned)i,
+					&present);
+
+		if (present && x > 0)
+			rc = add_hit_lesson(s, hit, i, x);
+	}
+	return rc;
+}
+
+/*
+ * Fill HIT from W and its passage P (none when P is NO_PASSAGE), with
+ * result I of MSET (document DOC) for its score and snippet.  W's record
+ * moves into the hit.
+ */
+static ev_status fill_hit(struct searcher *s, xdb_mset_t *mset, unsigned i,
+			  xdb_doc_t *doc, struct work_view *w, size_t p,
+			  struct search_hit *hit)
+{
 	ev_status rc;
 
 	rc = xdb_mset_hit(mset, i, NULL, &hit->score, NULL);
-	if (!rc)
-		rc = xdb_mset_document(mset, i, &doc);
 	if (rc) {
 		buf_setf(&s->msg, "cannot read a result: %s",
 			 xdb_mset_errmsg(mset));
-		goto out;
+		return rc;
 	}
-	rc = xdb_doc_get_value(doc, SLOT_WORK_ID, &id, NULL);
-	if (!rc)
-		rc = load_work(s, id, hit, &work);
-	if (rc)
-		goto out;
-	value_number(doc, SLOT_PASSAGE, &is_passage);
-	if (is_passage) {
-		rc = load_passage(s, doc, hit);
-	} else {
-		rc = best_passage(s, query, id, &passage);
-		if (!rc && !passage)
-			rc = first_passage(s, id, &passage);
-		if (!rc && passage)
-			rc = load_passage(s, passage, hit);
-		else if (!rc)
-			rc = hit_lessons(s, work, hit);
-	}
-	if (!rc && hit->passage_text) {
+	hit->work = w->rec;
+	record_init(&w->rec);
+	if (p == NO_PASSAGE)
+		return hit_lessons(s, doc, hit);
+	hit->passage = (unsigned)p + 1;
+	hit->passage_text = strdup(w->passages[p].text);
+	if (!hit->passage_text)
+		return EV_NOMEM;
+	for (size_t k = 0; !rc && k < w->tags[p].n; k++)
+		rc = add_hit_lesson(s, hit, w->tags[p].v[k].lesson,
+				    w->tags[p].v[k].strength);
+	if (!rc) {
 		rc = xdb_mset_snippet(mset, hit->passage_text, SNIPPET_LENGTH,
 				      "**", "**", "...", 1, &hit->snippet);
 		if (rc)
 			buf_setf(&s->msg, "cannot make a snippet: %s",
 				 xdb_mset_errmsg(mset));
 	}
-out:
-	free(id);
-	xdb_doc_free(doc);
-	xdb_doc_free(work);
-	xdb_doc_free(passage);
 	return rc;
 }
 
 static void searcher_release(struct searcher *s)
 {
+	passage_scorer_free(s->scorer);
+	free(s->named);
+	free(s->filter);
 	xdb_qp_free(s->qp);
 	xdb_close(s->db);
 	strvec_release(&s->lesson_names);
@@ -504,8 +602,8 @@ static void searcher_release(struct searcher *s)
 
 /*
  * What search_run() and search_each_work() share: check the query, open
- * the index, build the query and an Enquire for it, collapsed by work
- * unless O asks for all passages.  Lessons the query names go into RES.
+ * the index, build the query and an Enquire for it.  Lessons the query
+ * names go into RES.
  */
 static ev_status prepare(struct searcher *s, const char *index_dir,
 			 const struct search_options *o,
@@ -532,13 +630,219 @@ static ev_status prepare(struct searcher *s, const char *index_dir,
 	if (!*enqp)
 		return EV_NOMEM;
 	rc = xdb_enquire_set_query(*enqp, *queryp);
-	if (!rc && !o->all_passages)
-		rc = xdb_enquire_set_collapse_key(*enqp, SLOT_WORK_ID, 1);
 	if (rc)
 		buf_setf(&s->msg, "search failed: %s",
 			 xdb_enquire_errmsg(*enqp));
 	return rc;
 }
+
+/* Result I of MSET, its document in *DOCP and its work in W. */
+static ev_status load_result(struct searcher *s, xdb_mset_t *mset,
+			     unsigned i, xdb_doc_t **docp, struct work_view *w)
+{
+	ev_status rc = xdb_mset_document(mset, i, docp);
+
+	if (rc) {
+		buf_setf(&s->msg, "cannot read a result: %s",
+			 xdb_mset_errmsg(mset));
+		record_init(&w->rec);
+		w->passages = NULL;
+		w->tags = NULL;
+		w->n = 0;
+		return rc;
+	}
+	return work_view_load(s, *docp, w);
+}
+
+/* HIT: result I of MSET with its best passage. */
+static ev_status work_hit(struct searcher *s, xdb_mset_t *mset, unsigned i,
+			  struct search_hit *hit)
+{
+	xdb_doc_t *doc = NULL;
+	struct work_view w;
+	ev_status rc = load_result(s, mset, i, &doc, &w);
+
+	if (!rc)
+		rc = fill_hit(s, mset, i, doc, &w, best_passage(s, &w, NULL),
+			      hit);
+	work_view_release(&w);
+	xdb_doc_free(doc);
+	return rc;
+}
+
+struct passage_order {
+	size_t i;
+	double score;
+};
+
+static int by_score(const void *a, const void *b)
+{
+	const struct passage_order *x = a, *y = b;
+
+	if (x->score != y->score)
+		return x->score < y->score ? 1 : -1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* Room for one more hit in RES; NULL when out of memory. */
+static struct search_hit *new_hit(struct search_result *res, size_t *alloc)
+{
+	if (res->n_hits == *alloc) {
+		size_t n = *alloc ? 2 * *alloc : 16;
+		struct search_hit *h = realloc(res->hits, n * sizeof(*h));
+
+		if (!h)
+			return NULL;
+		res->hits = h;
+		*alloc = n;
+	}
+	memset(&res->hits[res->n_hits], 0, sizeof(*res->hits));
+	record_init(&res->hits[res->n_hits].work);
+	return &res->hits[res->n_hits];
+}
+
+/*
+ * --all-passages: the passages of result I of MSET that answer the
+ * search (carry a --lesson lesson if any is given, and have a query word
+ * or named lesson unless the query has no words), best first, appended
+ * to RES up to LIMIT hits after skipping *SKIP of them.
+ */
+static ev_status passage_hits(struct searcher *s, xdb_mset_t *mset,
+			      unsigned i, unsigned limit, unsigned *skip,
+			      struct search_result *res, size_t *alloc)
+{
+	xdb_doc_t *doc = NULL;
+	struct work_view w;
+	struct passage_order *order = NULL;
+	size_t n = 0;
+	ev_status rc = load_result(s, mset, i, &doc, &w);
+
+	if (!rc && w.n) {
+		order = calloc(w.n, sizeof(*order));
+		if (!order)
+			rc = EV_NOMEM;
+	}
+	for (size_t p = 0; !rc && p < w.n; p++) {
+		double x = score_passage(s, &w, p);
+
+		if (x > 0 || (x == 0 && !passage_scorer_has_words(s->scorer) &&
+			      !s->n_named)) {
+			order[n].i = p;
+			order[n++].score = x;
+		}
+	}
+	if (n > 1)
+		qsort(order, n, sizeof(*order), by_score);
+	for (size_t k = 0; !rc && k < n && res->n_hits < limit; k++) {
+		struct search_hit *hit;
+
+		if (*skip) {
+			(*skip)--;
+			continue;
+		}
+		hit = new_hit(res, alloc);
+		if (!hit) {
+			rc = EV_NOMEM;
+			break;
+		}
+		/* Each hit owns its record: the view is read again for the
+		 * next one. */
+		if (!w.rec.id) {
+			work_view_release(&w);
+			rc = work_view_load(s, doc, &w);
+		}
+		if (!rc) {
+			res->n_hits++;
+			rc = fill_hit(s, mset, i, doc, &w, order[k].i, hit);
+		}
+	}
+	free(order);
+	work_view_release(&w);
+	xdb_doc_free(doc);
+	return rc;
+}
+
+/*
+ * The works of one page of results.  Xapian ranks works by all their
+ * text; the RERANK_DEPTH best after the page are ranked again with their
+ * best passage's score added, weighted PASSAGE_WEIGHT, so that a work
+ * whose words and lessons meet in one passage comes before one that has
+ * them scattered.
+ */
+#define RERANK_DEPTH 20
+#define PASSAGE_WEIGHT 1.0
+
+struct candidate {
+	unsigned i; /* in the MSet */
+	double score;
+};
+
+static int by_candidate_score(const void *a, const void *b)
+{
+	const struct candidate *x = a, *y = b;
+
+	if (x->score != y->score)
+		return x->score < y->score ? 1 : -1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+static ev_status rank_works(struct searcher *s, xdb_enquire_t *enq,
+			    const struct search_options *o, unsigned limit,
+			    struct search_result *res, xdb_mset_t **msetp)
+{
+	unsigned depth = o->offset + limit + RERANK_DEPTH, size;
+	struct candidate *c = NULL;
+	ev_status rc;
+
+	rc = xdb_enquire_get_mset(enq, 0, depth, depth + 1000, msetp);
+	if (rc)
+		return rc;
+	res->total = xdb_mset_matches_estimated(*msetp);
+	size = xdb_mset_size(*msetp);
+	c = calloc(size + 1, sizeof(*c));
+	if (!c)
+		return EV_NOMEM;
+	for (unsigned i = 0; !rc && i < size; i++) {
+		xdb_doc_t *doc = NULL;
+		struct work_view w;
+		double ps = 0;
+
+		c[i].i = i;
+		rc = xdb_mset_hit(*msetp, i, NULL, &c[i].score, NULL);
+		if (!rc)
+			rc = load_result(s, *msetp, i, &doc, &w);
+		if (!rc) {
+			best_passage(s, &w, &ps);
+			c[i].score += PASSAGE_WEIGHT * ps;
+		}
+		work_view_release(&w);
+		xdb_doc_free(doc);
+	}
+	if (!rc && size > 1)
+		qsort(c, size, sizeof(*c), by_candidate_score);
+	res->n_hits = size > o->offset ? size - o->offset : 0;
+	if (res->n_hits > limit)
+		res->n_hits = limit;
+	if (!rc) {
+		res->hits = calloc(res->n_hits + 1, sizeof(*res->hits));
+		if (!res->hits)
+			rc = EV_NOMEM;
+	}
+	for (size_t k = 0; !rc && k < res->n_hits; k++)
+		record_init(&res->hits[k].work);
+	for (size_t k = 0; !rc && k < res->n_hits; k++) {
+		struct search_hit *hit = &res->hits[k];
+
+		rc = work_hit(s, *msetp, c[o->offset + k].i, hit);
+		hit->rank = o->offset + (unsigned)k + 1;
+		hit->score = c[o->offset + k].score;
+	}
+	free(c);
+	return rc;
+}
+
+/* Works are read this many at a time for --all-passages. */
+#define PASSAGE_PAGE 100
 
 static ev_status search_once(const char *index_dir,
 			     const struct search_options *o,
@@ -557,49 +861,46 @@ static ev_status search_once(const char *index_dir,
 	if (msgp)
 		*msgp = NULL;
 	rc = prepare(&s, index_dir, o, res, &query, &enq);
+	if (!rc) {
+		rc = passage_scorer_new(s.db, query, &s.scorer);
+		if (rc && rc != EV_NOMEM)
+			buf_setf(&s.msg, "cannot read the index: %s",
+				 xdb_errmsg(s.db));
+	}
 	if (rc)
 		goto out;
-	rc = xdb_enquire_get_mset(enq, o->offset, limit,
-				  o->offset + limit + 1000, &mset);
-	if (rc) {
+	if (o->all_passages) {
+		unsigned first = 0, size, skip = o->offset;
+		size_t alloc = 0;
+
+		do {
+			rc = xdb_enquire_get_mset(enq, first, PASSAGE_PAGE,
+						  first ? 0 : 1000, &mset);
+			if (rc)
+				break;
+			if (!first)
+				res->total = xdb_mset_matches_estimated(mset);
+			size = xdb_mset_size(mset);
+			for (unsigned i = 0;
+			     !rc && i < size && res->n_hits < limit; i++)
+				rc = passage_hits(&s, mset, i, limit, &skip,
+						  res, &alloc);
+			xdb_mset_free(mset);
+			mset = NULL;
+			first += size;
+		} while (!rc && size == PASSAGE_PAGE && res->n_hits < limit);
+	} else {
+		rc = rank_works(&s, enq, o, limit, res, &mset);
+	}
+	if (rc && !s.msg.len && rc != EV_NOMEM)
 		buf_setf(&s.msg, "search failed: %s", xdb_enquire_errmsg(enq));
-		goto out;
-	}
-	res->total = xdb_mset_matches_estimated(mset);
-	res->n_hits = xdb_mset_size(mset);
-	if (res->n_hits) {
-		res->hits = calloc(res->n_hits, sizeof(*res->hits));
-		if (!res->hits) {
-			rc = EV_NOMEM;
-			goto out;
-		}
-	}
-	/* A passage whose work document is not there (a writer between
-	 * the two, or killed there; the next index run completes it) is
-	 * left out, not an error.  Slots past KEPT stay zeroed, so on a
-	 * failure all N are released as before. */
-	{
-		size_t n = res->n_hits, kept = 0;
-
-		for (size_t i = 0; !rc && i < n; i++) {
-			struct search_hit *hit = &res->hits[kept];
-
-			record_init(&hit->work);
-			hit->rank = o->offset + (unsigned)kept + 1;
-			rc = load_hit(&s, mset, (unsigned)i, query, hit);
-			if (rc == EV_NOT_FOUND) {
-				hit_release(hit);
-				rc = EV_OK;
-				continue;
-			}
-			kept++;
-		}
-		if (!rc)
-			res->n_hits = kept;
-	}
+	for (size_t i = 0; !rc && o->all_passages && i < res->n_hits; i++)
+		res->hits[i].rank = o->offset + (unsigned)i + 1;
 	if (!rc && res->n_hits == 0 && o->offset == 0)
 		res->suggestion = xdb_qp_corrected(s.qp);
 out:
+	if (rc == EV_NOMEM && !s.msg.len)
+		buf_setf(&s.msg, "out of memory");
 	if (rc == EV_CORRUPT && !strstr(buf_str(&s.msg), "--rebuild"))
 		buf_addstr(&s.msg, reader_advice(rc));
 	if (rc && msgp)

@@ -11,12 +11,13 @@
 #include "xdb.h"
 
 /*
- * A search ranks passages with BM25 and adds two boosts: stronger
- * evidence types rank higher, and passages that carry a lesson the
- * query names (by the taxonomy's cues: "mission creep" names focus) rank
- * higher, and are found even when they share no word with the query.
- * Results are collapsed to the best passage of each work unless
- * all_passages is set.  doc/evidence-search.1 explains the ranking;
+ * A search ranks works (one Xapian document each) with BM25 and adds two
+ * boosts: stronger evidence types rank higher, and works whose passages
+ * carry a lesson the query names (by the taxonomy's cues: "mission creep"
+ * names focus) rank higher, and are found even when they share no word
+ * with the query.  Each hit shows the work's passage that best answers
+ * the query (passage-score.h), or, with all_passages, each of those
+ * that answer it at all.  doc/evidence-search.1 explains the ranking;
  * doc/evidence-query-syntax.7 the query language.
  */
 
@@ -31,7 +32,7 @@ struct search_options {
 	struct strvec types;   /* --type: any of these */
 	int since, until;      /* years, 0 when not given */
 	unsigned limit, offset;
-	int all_passages; /* do not collapse by work */
+	int all_passages; /* every answering passage, not one per work */
 	const struct lessons
 	    *taxonomy; /* to see which lessons a query names */
 };
@@ -53,8 +54,7 @@ struct search_hit {
 };
 
 struct search_result {
-	unsigned total; /* estimated number of matching works
-			   (passages with all_passages) */
+	unsigned total; /* estimated number of matching works */
 	struct search_hit *hits;
 	size_t n_hits;
 	char *suggestion; /* spelling correction when nothing matched */
@@ -73,9 +73,8 @@ void search_result_release(struct search_result *res);
 /*
  * Walk every work that search_run() would list for O, whatever O->limit
  * and O->offset say, without loading the works: FN(DOC, CTX) once per
- * work, best first, with the document that matched for it (the work's
- * own or one of its passages'; both carry the work's filter terms and
- * its id in SLOT_WORK_ID).  DOC is valid during the call only.  FN
+ * work, best first, with the work's document (its filter terms, its id
+ * in SLOT_WORK_ID).  DOC is valid during the call only.  FN
  * returning non-zero stops the walk; that is not an error.  Statuses and
  * *MSGP as for search_run().  This is how "evidence map" counts.
  */

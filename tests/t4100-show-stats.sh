@@ -14,6 +14,23 @@ test_expect_success 'stats counts works by type, year and source' '
 	test "$(jq -c .by_source s.json)" = "{\"file\":5}" &&
 	test "$(jq .by_lesson.pacing s.json)" -ge 1
 '
+# Passages are not index documents: their counts come from each work's
+# document.  They must agree with the store (how many passages) and with
+# "show", which tags each passage afresh.
+test_expect_success 'stats counts passages and passages per lesson' '
+	evidence export --format jsonl >all.jsonl &&
+	test "$(jq .passages s.json)" = \
+		"$(jq -s "map(.passages | length) | add" all.jsonl)" &&
+	for id in $(jq -r .id all.jsonl); do
+		evidence show --format json "$id" || return 1
+	done >shown.json &&
+	for l in focus pacing relationships; do
+		n=$(jq -s "[.[].passages[].lessons[].lesson |
+			select(. == \"$l\")] | length" shown.json) &&
+		test "$(jq ".by_lesson.$l // 0" s.json)" = "$n" || return 1
+	done &&
+	test "$(jq .passages s.json)" -gt "$(jq .works s.json)"
+'
 test_expect_success 'stats in text' '
 	evidence stats >s.txt && grep -q "^works: 5" s.txt
 '

@@ -126,14 +126,20 @@ test_expect_success 'report --top 0: counts only, nothing to cite' '
 	grep -q "3 works in the collection have passages carrying this lesson; they are counted in the map" none.html &&
 	grep -q "Nothing was quoted" none.html
 '
+# "lighthouse" is in map.1 (its passage 2 carries pacing, its passage 1
+# focus) and map.3 (relationships): each lesson quotes the passage of a
+# found work that carries it, wherever the query matched in the work.
 test_expect_success 'report --query: the query, escaped, and its passages' '
 	evidence report --query "lighthouse <&>" -o q.html &&
 	xmllint --noout q.html &&
 	grep -q "<dt>Query</dt><dd>lighthouse &lt;&amp;&gt;</dd>" q.html &&
 	test "$(quotes pacing q.html)" = 1 &&
 	test "$(quotes relationships q.html)" = 1 &&
-	test "$(quotes focus q.html)" = 0 &&
-	grep -q "No passage among the works this search found carries this lesson" q.html
+	test "$(quotes focus q.html)" = 1 &&
+	! grep -q "No passage among" q.html &&
+	evidence report --query lighthouse --lesson governance -o g.html &&
+	test "$(quotes governance g.html)" = 0 &&
+	grep -q "No passage among the works this search found carries this lesson" g.html
 '
 test_expect_code 2 'report --style of a style it does not know' \
 	'evidence report --style chicago -o x.html'

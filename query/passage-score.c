@@ -1,0 +1,175 @@
+/* passage-score.c - how well each passage of a hit answers the query */
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "passage-score.h"
+#include "text.h"
+
+/* BM25's k1: the third occurrence of a word adds less than the first. */
+#define TF_SATURATION 1.2
+/* Longest word worth stemming; the indexer's terms stop well short. */
+#define MAX_WORD 64
+
+struct qterm {
+	char *word;  /* the word ("mission") or stem ("mission" of Zmission) */
+	size_t len;
+	int stemmed; /* matches a word whose stem is WORD */
+	double idf;
+	unsigned tf; /* in the passage being scored */
+};
+
+struct passage_scorer {
+	xdb_stem_t *stem;
+	struct qterm *t;
+	size_t n, alloc;
+	unsigned doccount;
+	xdb_t *db;
+	ev_status rc;
+};
+
+void passage_scorer_free(struct passage_scorer *ps)
+{
+	if (!ps)
+		return;
+	for (size_t i = 0; i < ps->n; i++)
+		free(ps->t[i].word);
+	free(ps->t);
+	xdb_stem_free(ps->stem);
+	free(ps);
+}
+
+int passage_scorer_has_words(const struct passage_scorer *ps)
+{
+	return ps->n > 0;
+}
+
+/* Collect the unprefixed terms of the query, each once, with its idf. */
+static int add_term(const char *term, unsigned wdf, void *ctx)
+{
+	struct passage_scorer *ps = ctx;
+	int stemmed = term[0] == 'Z';
+	const char *word = term + stemmed;
+	unsigned freq = 0;
+	struct qterm *q;
+	double n, N;
+
+	(void)wdf;
+	/* Prefixes are capitals; words are not. */
+	if (!*word || (*word >= 'A' && *word <= 'Z'))
+		return 0;
+	for (size_t i = 0; i < ps->n; i++)
+		if (ps->t[i].stemmed == stemmed && !strcmp(ps->t[i].word, word))
+			return 0;
+	ps->rc = xdb_termfreq(ps->db, term, &freq);
+	if (ps->rc)
+		return 1;
+	if (ps->n == ps->alloc) {
+		size_t a = ps->alloc ? 2 * ps->alloc : 8;
+
+		q = realloc(ps->t, a * sizeof(*q));
+		if (!q) {
+			ps->rc = EV_NOMEM;
+			return 1;
+		}
+		ps->t = q;
+		ps->alloc = a;
+	}
+	q = &ps->t[ps->n];
+	q->word = strdup(word);
+	if (!q->word) {
+		ps->rc = EV_NOMEM;
+		return 1;
+	}
+	q->len = strlen(word);
+	q->stemmed = stemmed;
+	/* BM25's idf, kept positive so a word in most works still counts
+	 * a little. */
+	n = freq;
+	N = ps->doccount > freq ? ps->doccount : freq;
+	q->idf = log((N - n + 0.5) / (n + 0.5));
+	if (q->idf < 0.01)
+		q->idf = 0.01;
+	ps->n++;
+	return 0;
+}
+
+ev_status passage_scorer_new(xdb_t *db, const xdb_query_t *query,
+			     struct passage_scorer **out)
+{
+	struct passage_scorer *ps = calloc(1, sizeof(*ps));
+	ev_status rc;
+
+	*out = NULL;
+	if (!ps)
+		return EV_NOMEM;
+	ps->db = db;
+	ps->stem = xdb_stem_new("english", NULL);
+	rc = ps->stem ? xdb_doccount(db, &ps->doccount) : EV_NOMEM;
+	if (!rc)
+		rc = xdb_query_terms(query, add_term, ps);
+	if (!rc)
+		rc = ps->rc;
+	if (rc) {
+		passage_scorer_free(ps);
+		return rc;
+	}
+	*out = ps;
+	return EV_OK;
+}
+
+/* Count WORD against the query's terms.  A stem is computed only when
+ * some stemmed term shares the word's first two bytes: English stemming
+ * changes the end of a word, never its start. */
+static int count_word(const char *word, size_t len, size_t offset, void *ctx)
+{
+	struct passage_scorer *ps = ctx;
+	char stem[MAX_WORD + 1];
+	size_t slen = 0;
+	int stemmed = 0;
+
+	(void)offset;
+	for (size_t i = 0; i < ps->n; i++) {
+		struct qterm *q = &ps->t[i];
+		size_t head = q->len < 2 ? q->len : 2;
+
+		if (!q->stemmed) {
+			if (q->len == len && !memcmp(q->word, word, len))
+				q->tf++;
+			continue;
+		}
+		if (len > MAX_WORD || len < head || memcmp(q->word, word, head))
+			continue;
+		if (!stemmed) {
+			slen = xdb_stem_word(ps->stem, word, len, stem,
+					     sizeof(stem));
+			stemmed = 1;
+		}
+		if (slen == q->len && !memcmp(q->word, stem, slen))
+			q->tf++;
+	}
+	return 0;
+}
+
+double passage_score(struct passage_scorer *ps, const char *section,
+		     const char *text)
+{
+	double score = 0;
+
+	for (size_t i = 0; i < ps->n; i++)
+		ps->t[i].tf = 0;
+	if (section)
+		text_words(section, count_word, ps);
+	if (text)
+		text_words(text, count_word, ps);
+	for (size_t i = 0; i < ps->n; i++) {
+		double tf = ps->t[i].tf;
+
+		if (tf > 0)
+			score += ps->t[i].idf * tf * (TF_SATURATION + 1) /
+				 (tf + TF_SATURATION);
+	}
+	return score;
+}
