@@ -19,7 +19,9 @@
  * limit of 10, ROUNDS times (default 3; the first round warms the page
  * cache and is not counted).  Prints one line:
  *   queries N p50_ms X p95_ms Y max_ms Z hits H
- * Each search opens the index afresh, as search_run() does.
+ * Each search opens the index afresh, as search_run() does.  With
+ * BENCH_VERBOSE set, each query's time in the last round goes to stderr,
+ * slowest last when sorted (sort -n), to see which queries cost.
  */
 
 static double now_ms(void)
@@ -94,6 +96,9 @@ int main(int argc, char **argv)
 			}
 			if (r > 0) {
 				ms[n_ms++] = now_ms() - t0;
+				if (r == rounds - 1 && getenv("BENCH_VERBOSE"))
+					fprintf(stderr, "%.2f %s\n",
+						ms[n_ms - 1], queries.v[i]);
 				hits += res.n_hits;
 			}
 			search_result_release(&res);

@@ -485,8 +485,7 @@ static double score_passage(struct searcher *s, const struct work_view *w,
 
 /* The passage of W to show for the search: the best scoring one (the
  * first of equals), NO_PASSAGE when W has none it may show. */
-static size_t best_passage(struct searcher *s, const struct work_view *w,
-			   double *scorep)
+static size_t best_passage(struct searcher *s, const struct work_view *w)
 {
 	size_t best = NO_PASSAGE;
 	double top = -1;
@@ -499,8 +498,6 @@ static size_t best_passage(struct searcher *s, const struct work_view *w,
 			best = i;
 		}
 	}
-	if (scorep)
-		*scorep = top > 0 ? top : 0;
 	return best;
 }
 
@@ -663,8 +660,7 @@ static ev_status work_hit(struct searcher *s, xdb_mset_t *mset, unsigned i,
 	ev_status rc = load_result(s, mset, i, &doc, &w);
 
 	if (!rc)
-		rc = fill_hit(s, mset, i, doc, &w, best_passage(s, &w, NULL),
-			      hit);
+		rc = fill_hit(s, mset, i, doc, &w, best_passage(s, &w), hit);
 	work_view_release(&w);
 	xdb_doc_free(doc);
 	return rc;
@@ -762,82 +758,28 @@ static ev_status passage_hits(struct searcher *s, xdb_mset_t *mset,
 	return rc;
 }
 
-/*
- * The works of one page of results.  Xapian ranks works by all their
- * text; the RERANK_DEPTH best after the page are ranked again with their
- * best passage's score added, weighted PASSAGE_WEIGHT, so that a work
- * whose words and lessons meet in one passage comes before one that has
- * them scattered.
- */
-#define RERANK_DEPTH 20
-#define PASSAGE_WEIGHT 1.0
-
-struct candidate {
-	unsigned i; /* in the MSet */
-	double score;
-};
-
-static int by_candidate_score(const void *a, const void *b)
-{
-	const struct candidate *x = a, *y = b;
-
-	if (x->score != y->score)
-		return x->score < y->score ? 1 : -1;
-	return x->i < y->i ? -1 : x->i > y->i;
-}
-
+/* One page of results: a hit per work, with its best passage. */
 static ev_status rank_works(struct searcher *s, xdb_enquire_t *enq,
 			    const struct search_options *o, unsigned limit,
 			    struct search_result *res, xdb_mset_t **msetp)
 {
-	unsigned depth = o->offset + limit + RERANK_DEPTH, size;
-	struct candidate *c = NULL;
 	ev_status rc;
 
-	rc = xdb_enquire_get_mset(enq, 0, depth, depth + 1000, msetp);
+	rc = xdb_enquire_get_mset(enq, o->offset, limit,
+				  o->offset + limit + 1000, msetp);
 	if (rc)
 		return rc;
 	res->total = xdb_mset_matches_estimated(*msetp);
-	size = xdb_mset_size(*msetp);
-	c = calloc(size + 1, sizeof(*c));
-	if (!c)
+	res->n_hits = xdb_mset_size(*msetp);
+	res->hits = calloc(res->n_hits + 1, sizeof(*res->hits));
+	if (!res->hits)
 		return EV_NOMEM;
-	for (unsigned i = 0; !rc && i < size; i++) {
-		xdb_doc_t *doc = NULL;
-		struct work_view w;
-		double ps = 0;
-
-		c[i].i = i;
-		rc = xdb_mset_hit(*msetp, i, NULL, &c[i].score, NULL);
-		if (!rc)
-			rc = load_result(s, *msetp, i, &doc, &w);
-		if (!rc) {
-			best_passage(s, &w, &ps);
-			c[i].score += PASSAGE_WEIGHT * ps;
-		}
-		work_view_release(&w);
-		xdb_doc_free(doc);
+	for (size_t i = 0; i < res->n_hits; i++) {
+		record_init(&res->hits[i].work);
+		res->hits[i].rank = o->offset + (unsigned)i + 1;
 	}
-	if (!rc && size > 1)
-		qsort(c, size, sizeof(*c), by_candidate_score);
-	res->n_hits = size > o->offset ? size - o->offset : 0;
-	if (res->n_hits > limit)
-		res->n_hits = limit;
-	if (!rc) {
-		res->hits = calloc(res->n_hits + 1, sizeof(*res->hits));
-		if (!res->hits)
-			rc = EV_NOMEM;
-	}
-	for (size_t k = 0; !rc && k < res->n_hits; k++)
-		record_init(&res->hits[k].work);
-	for (size_t k = 0; !rc && k < res->n_hits; k++) {
-		struct search_hit *hit = &res->hits[k];
-
-		rc = work_hit(s, *msetp, c[o->offset + k].i, hit);
-		hit->rank = o->offset + (unsigned)k + 1;
-		hit->score = c[o->offset + k].score;
-	}
-	free(c);
+	for (size_t i = 0; !rc && i < res->n_hits; i++)
+		rc = work_hit(s, *msetp, (unsigned)i, &res->hits[i]);
 	return rc;
 }
 
