@@ -279,9 +279,16 @@ int text_words(const char *text, text_word_fn fn, void *ctx)
 			unsigned char c = (unsigned char)text[i];
 
 			/* Most words are ASCII letters and digits. */
-			if (ascii_word_char(c)) {
+			if ((unsigned)(c - 'a') < 26 ||
+			    (unsigned)(c - '0') < 10) {
 				if (o + 4 < sizeof(word))
-					word[o++] = (char)fold_case(c);
+					word[o++] = (char)c;
+				i++;
+				continue;
+			}
+			if ((unsigned)(c - 'A') < 26) {
+				if (o + 4 < sizeof(word))
+					word[o++] = (char)(c - 'A' + 'a');
 				i++;
 				continue;
 			}

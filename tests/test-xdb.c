@@ -1715,6 +1715,40 @@ out:
 	xdb_stem_free(ref);
 }
 
+static int add_z_term(const char *term, unsigned wdf, void *ctx)
+{
+	(void)wdf;
+	sb_add(ctx, "%s ", term);
+	return 0;
+}
+
+/* Stopwords get no stem term; words the list leaves out on purpose
+ * ("not", "over", "too", "much", "soon") and words that merely start
+ * like a stopword do ("thereby", whose final y Porter2 turns to i). */
+static void test_termgen_stopwords(void)
+{
+	xdb_termgen_t *tg = xdb_termgen_new(NULL);
+	xdb_doc_t *doc = xdb_doc_new();
+	struct strbuf got;
+
+	sb_reset(&got);
+	if (!tg || !doc) {
+		ok(0, "term generator and document");
+	} else {
+		xdb_termgen_set_document(tg, doc);
+		xdb_termgen_index_text(tg,
+				       "the and a i ourselves yourselves not "
+				       "over too much soon there thereby "
+				       "an ant",
+				       1, "");
+		xdb_doc_terms(doc, "Z", add_z_term, &got);
+		is_str(got.s, "Zant Zmuch Znot Zover Zsoon Ztherebi Ztoo ",
+		       "stem terms for all but the stopwords");
+	}
+	xdb_doc_free(doc);
+	xdb_termgen_free(tg);
+}
+
 /* ------------------------------------------------------------------ */
 /* Transactions, reopening and shards                                 */
 
@@ -2308,6 +2342,7 @@ int main(void)
 	test_stem();
 	test_stem_cache();
 	test_termgen_stem_cache();
+	test_termgen_stopwords();
 	test_transactions();
 	test_reopen();
 	test_shards(ops_db, rank_db);
