@@ -337,11 +337,11 @@ ev_status synonyms_scan(const struct synonyms *syn, const char *text,
 		rc = EV_NOMEM;
 	for (size_t w = 0; !rc && w < sc->n; w++) {
 		const char *word = sc->bytes + sc->v[w].off;
+		size_t k = sc->v[w].first;
 
 		/* Each member that starts with this word, in BY_FIRST's
 		 * order. */
-		for (size_t k = sc->v[w].first; !rc && k && k <= syn->n_members;
-		     k++) {
+		for (; !rc && k && k <= syn->n_members; k++) {
 			const struct member *m =
 			    &syn->members[syn->by_first[k - 1]];
 			const char *canon = syn->canonical.v[m->group];

@@ -88,7 +88,8 @@ struct xdb {
  * The cache is a set-associative table: STEM_CACHE_ENTRIES slots (by
  * default), in sets of STEM_CACHE_WAYS, each slot 64 bytes holding a
  * word and its stem inline, so its memory is fixed (2 MiB by default,
- * allocated at the first word, nothing allocated after) and a miss evicts
+ * allocated at the first word, nothing allocated after; pages no word
+ * reached are never touched) and a miss evicts
  * the least recently used slot of its set.  A word or stem over
  * STEM_CACHE_WORD bytes is stemmed every time.
  *
@@ -104,6 +105,14 @@ class CachedStem : public Xapian::StemImplementation {
     public:
 	explicit CachedStem(const Xapian::Stem &s) : snowball(s)
 	{
+	}
+
+	CachedStem(const CachedStem &) = delete;
+	CachedStem &operator=(const CachedStem &) = delete;
+
+	~CachedStem() override
+	{
+		std::free(slots);
 	}
 
 	std::string operator()(const std::string &word) override
@@ -137,7 +146,9 @@ class CachedStem : public Xapian::StemImplementation {
 	static_assert(sizeof(Slot) == 64, "a slot is a cache line");
 
 	Xapian::Stem snowball;
-	std::unique_ptr<Slot[]> slots; /* NSETS * STEM_CACHE_WAYS, or NULL */
+	/* NSETS * STEM_CACHE_WAYS, or NULL; calloc'd, so that pages no word
+	 * reached are never touched. */
+	Slot *slots = nullptr;
 	size_t nsets = STEM_CACHE_ENTRIES / STEM_CACHE_WAYS; /* power of 2 */
 	std::string spill; /* the last stem that is not in the table */
 };
@@ -156,8 +167,12 @@ size_t CachedStem::stem(const char *word, size_t len, const char **outp)
 		h ^= (unsigned char)word[i];
 		h *= 16777619u;
 	}
-	if (!slots)
-		slots.reset(new Slot[nsets * STEM_CACHE_WAYS]());
+	if (!slots) {
+		slots = static_cast<Slot *>(
+			std::calloc(nsets * STEM_CACHE_WAYS, sizeof(Slot)));
+		if (!slots)
+			throw std::bad_alloc();
+	}
 	set = &slots[((h ^ (h >> 16)) & (nsets - 1)) * STEM_CACHE_WAYS];
 	for (size_t k = 0; k < STEM_CACHE_WAYS; k++) {
 		if (set[k].word_len != len || set[k].hash != h ||
@@ -190,7 +205,8 @@ void CachedStem::resize(size_t entries)
 {
 	size_t sets = 1;
 
-	slots.reset();
+	std::free(slots);
+	slots = nullptr;
 	if (entries < STEM_CACHE_WAYS) {
 		nsets = 0;
 		return;

@@ -128,7 +128,8 @@ static int log_word(const char *w, size_t len, size_t off, void *ctx)
 	(void)off;
 	if (log->n < 4) {
 		log->len[log->n] = len;
-		snprintf(log->last[log->n], 4, "%s", w + (len > 3 ? len - 3 : 0));
+		snprintf(log->last[log->n], 4, "%s",
+			 w + (len > 3 ? len - 3 : 0));
 	}
 	log->n++;
 	return 0;

@@ -1482,20 +1482,20 @@ static void test_stem(void)
  */
 static const char *const stem_prefixes[] = { "", "re", "un", "co", "over" };
 static const char *const stem_roots[] = {
-	"connect", "consign", "general", "organ",  "collaborat",
-	"partner", "federat", "network", "practic", "fund",
-	"govern",  "merg",    "integrat", "commission", "pilot",
-	"lead",    "communit", "relat",  "trust",   "pac",
+	"connect", "consign", "general", "organ", "collaborat", "partner",
+	"federat", "network", "practic", "fund", "govern", "merg",
+	"integrat", "commission", "pilot", "lead", "communit", "relat",
+	"trust", "pac",
 };
 static const char *const stem_roots2[] = {
-	"",	   "ship",  "care",   "work",  "hood",  "land",  "way",
-	"point", "line",  "house",  "craft", "field", "stone", "time",
-	"wise",  "light", "ward",   "side",  "man",   "book",
+	"", "ship", "care", "work", "hood", "land", "way", "point", "line",
+	"house", "craft", "field", "stone", "time", "wise", "light", "ward",
+	"side", "man", "book",
 };
 static const char *const stem_suffixes[] = {
-	"",	 "s",	  "ed",	   "ing",    "ion",    "ions",	"ional",
-	"ment",	 "ments", "ness",  "ies",    "ly",     "ity",	"ive",
-	"ised",	 "isation", "izations", "er", "ers",    "able",
+	"", "s", "ed", "ing", "ion", "ions", "ional", "ment", "ments", "ness",
+	"ies", "ly", "ity", "ive", "ised", "isation", "izations", "er", "ers",
+	"able",
 };
 #define STEM_GENERATED_SMALL (20 * 20 * 5)
 #define STEM_GENERATED (STEM_GENERATED_SMALL * 20)
