@@ -81,9 +81,11 @@ struct lessons {
 	size_t nnear; /* slots of all near cues together */
 	int has_exact; /* some cue names an exact "=word" */
 
-	/* Distinct stems, and an open-addressing table of their ids + 1. */
+	/* Distinct stems with their hashes, and an open-addressing table of
+	 * their ids + 1. */
 	char **stems;
-	size_t nstems, stems_alloc;
+	uint32_t *stem_hashes;
+	size_t nstems, stems_alloc, hashes_alloc;
 	uint32_t *table;
 	size_t table_size; /* a power of two, at least twice NSTEMS */
 
@@ -114,29 +116,23 @@ static void *grow(void *p, size_t *alloc, size_t need, size_t size)
 	return q;
 }
 
-static uint32_t hash_stem(const char *s, size_t len)
-{
-	uint32_t h = 2166136261u; /* FNV-1a */
-
-	for (size_t i = 0; i < len; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 16777619u;
-	}
-	return h;
-}
-
 /* The id of the stem S (LEN bytes), or -1 when no cue uses it. */
 static long stem_lookup(const struct lessons *l, const char *s, size_t len)
 {
 	size_t mask = l->table_size - 1, i;
+	uint32_t h;
 
 	if (!l->table_size)
 		return -1;
-	for (i = hash_stem(s, len) & mask; l->table[i]; i = (i + 1) & mask) {
-		const char *t = l->stems[l->table[i] - 1];
+	h = text_hash(s, len);
+	for (i = h & mask; l->table[i]; i = (i + 1) & mask) {
+		uint32_t id = l->table[i] - 1;
+		const char *t = l->stems[id];
 
-		if (strncmp(t, s, len) == 0 && t[len] == '\0')
-			return (long)l->table[i] - 1;
+		/* The hash first: most probes are for words no cue has. */
+		if (l->stem_hashes[id] == h && strncmp(t, s, len) == 0 &&
+		    t[len] == '\0')
+			return (long)id;
 	}
 	return -1;
 }
@@ -145,7 +141,7 @@ static long stem_lookup(const struct lessons *l, const char *s, size_t len)
 static void table_insert(uint32_t *table, size_t size, const char *s,
 			 uint32_t id)
 {
-	size_t i = hash_stem(s, strlen(s)) & (size - 1);
+	size_t i = text_hash(s, strlen(s)) & (size - 1);
 
 	while (table[i])
 		i = (i + 1) & (size - 1);
@@ -171,12 +167,19 @@ static ev_status table_rebuild(struct lessons *l, size_t size)
 static ev_status stem_intern(struct lessons *l, const char *s, uint32_t *id)
 {
 	long found = stem_lookup(l, s, strlen(s));
+	uint32_t *hashes;
 	char **stems;
 
 	if (found >= 0) {
 		*id = (uint32_t)found;
 		return EV_OK;
 	}
+	hashes = grow(l->stem_hashes, &l->hashes_alloc, l->nstems + 1,
+		      sizeof(*hashes));
+	if (!hashes)
+		return EV_NOMEM;
+	l->stem_hashes = hashes;
+	hashes[l->nstems] = text_hash(s, strlen(s));
 	stems = grow(l->stems, &l->stems_alloc, l->nstems + 1,
 		     sizeof(*stems));
 	if (!stems)
@@ -212,6 +215,7 @@ void lessons_free(struct lessons *l)
 	for (size_t i = 0; i < l->nstems; i++)
 		free(l->stems[i]);
 	free(l->stems);
+	free(l->stem_hashes);
 	free(l->table);
 	free(l->post_off);
 	free(l->posts);
@@ -1046,18 +1050,21 @@ static void match_postings(const struct lessons *l, const struct words *w,
 	}
 }
 
+/* The tagger's state for taxonomies up to this size lives on the
+ * stack; the shipped one has a few hundred cues. */
+#define TAG_LOCAL_CUES 1024
+#define TAG_LOCAL_NEAR 256
+#define TAG_LOCAL_LESSONS 64
+
 ev_status lessons_tag(const struct lessons *l, const char *text,
 		      double min_fraction, struct lesson_tags *tags)
 {
-	struct words *w;
-	unsigned char *fired = NULL;
-	size_t *last = NULL;
-	double *score = NULL;
+	struct words words, *w = &words;
+	unsigned char fired_local[TAG_LOCAL_CUES], *fired = fired_local;
+	size_t last_local[TAG_LOCAL_NEAR], *last = last_local;
+	double score_local[TAG_LOCAL_LESSONS], *score = score_local;
 	ev_status rc = EV_OK;
 
-	w = malloc(sizeof(*w));
-	if (!w)
-		return EV_NOMEM;
 	w->l = l;
 	w->v = w->local;
 	w->n = 0;
@@ -1068,9 +1075,18 @@ ev_status lessons_tag(const struct lessons *l, const char *text,
 	rc = w->rc;
 	if (rc || w->hits == 0)
 		goto out;
-	fired = calloc(l->ncues, 1);
-	last = calloc(l->nnear + 1, sizeof(*last));
-	score = calloc(l->n, sizeof(*score));
+	if (l->ncues > TAG_LOCAL_CUES)
+		fired = calloc(l->ncues, 1);
+	else
+		memset(fired, 0, l->ncues);
+	if (l->nnear + 1 > TAG_LOCAL_NEAR)
+		last = calloc(l->nnear + 1, sizeof(*last));
+	else
+		memset(last, 0, (l->nnear + 1) * sizeof(*last));
+	if (l->n > TAG_LOCAL_LESSONS)
+		score = calloc(l->n, sizeof(*score));
+	else
+		memset(score, 0, l->n * sizeof(*score));
 	if (!fired || !last || !score) {
 		rc = EV_NOMEM;
 		goto out;
@@ -1089,9 +1105,11 @@ ev_status lessons_tag(const struct lessons *l, const char *text,
 out:
 	if (w->v != w->local)
 		free(w->v);
-	free(w);
-	free(fired);
-	free(last);
-	free(score);
+	if (fired != fired_local)
+		free(fired);
+	if (last != last_local)
+		free(last);
+	if (score != score_local)
+		free(score);
 	return rc;
 }

@@ -26,13 +26,126 @@ struct synonyms {
 	size_t n_members;
 	struct strvec canonical; /* per group */
 	size_t *by_first;	 /* member indexes sorted by first word */
+	/* The distinct first words, in an open-addressing table: each
+	 * entry is 1 + the position in BY_FIRST of the first member that
+	 * starts with its word, 0 when empty.  FIRST_SIZE is a power of two
+	 * at least twice their number. */
+	size_t *first;
+	size_t first_size;
 	char digest[65];
+};
+
+/* Passages seldom have more words or bytes of words than this; longer
+ * ones go to the heap. */
+#define SCAN_LOCAL_WORDS 512
+#define SCAN_LOCAL_BYTES 4096
+
+/* The words of a text, each NUL-terminated in one buffer. */
+struct scan {
+	const struct synonyms *syn;
+	char *bytes;
+	size_t len, bytes_alloc;
+	struct scan_word {
+		size_t off;   /* in BYTES */
+		size_t first; /* its FIRST entry: 0 when no member starts
+			       * with it */
+	} *v;
+	size_t n, v_alloc;
+	char bytes_local[SCAN_LOCAL_BYTES];
+	struct scan_word v_local[SCAN_LOCAL_WORDS];
 };
 
 static int collect_word(const char *word, size_t len, size_t off, void *ctx)
 {
 	(void)off;
 	return strvec_pushn(ctx, word, len) ? -1 : 0;
+}
+
+static const char *first_word(const struct synonyms *syn, size_t entry)
+{
+	return syn->members[syn->by_first[entry - 1]].words.v[0];
+}
+
+/* The FIRST entry of the LEN bytes of WORD: 0 when no member starts
+ * with it. */
+static size_t first_lookup(const struct synonyms *syn, const char *word,
+			   size_t len)
+{
+	size_t mask = syn->first_size - 1;
+
+	for (size_t i = text_hash(word, len) & mask; syn->first[i];
+	     i = (i + 1) & mask) {
+		const char *w = first_word(syn, syn->first[i]);
+
+		if (strncmp(w, word, len) == 0 && w[len] == '\0')
+			return syn->first[i];
+	}
+	return 0;
+}
+
+/* Fill syn->first from syn->by_first. */
+static ev_status first_build(struct synonyms *syn)
+{
+	size_t size = 16;
+
+	while (size < 2 * syn->n_members)
+		size *= 2;
+	syn->first = calloc(size, sizeof(*syn->first));
+	if (!syn->first)
+		return EV_NOMEM;
+	syn->first_size = size;
+	for (size_t k = 0; k < syn->n_members; k++) {
+		const char *w = syn->members[syn->by_first[k]].words.v[0];
+		size_t i;
+
+		if (k > 0 && strcmp(w, first_word(syn, k)) == 0)
+			continue; /* the same first word as member k - 1 */
+		for (i = text_hash(w, strlen(w)) & (size - 1); syn->first[i];
+		     i = (i + 1) & (size - 1))
+			;
+		syn->first[i] = k + 1;
+	}
+	return EV_OK;
+}
+
+/* Room for one more item of SIZE in *V (ALLOC items, LOCAL at first). */
+static int scan_grow(void **v, size_t *alloc, size_t need, size_t size,
+		     void *local)
+{
+	size_t n = *alloc;
+	void *p;
+
+	if (need <= *alloc)
+		return 0;
+	while (n < need)
+		n *= 2;
+	p = *v == local ? malloc(n * size) : realloc(*v, n * size);
+	if (!p)
+		return -1;
+	if (*v == local)
+		memcpy(p, local, *alloc * size);
+	*v = p;
+	*alloc = n;
+	return 0;
+}
+
+static int scan_word(const char *word, size_t len, size_t off, void *ctx)
+{
+	struct scan *sc = ctx;
+	struct scan_word *w;
+
+	(void)off;
+	if (scan_grow((void **)&sc->bytes, &sc->bytes_alloc,
+		      sc->len + len + 1, 1, sc->bytes_local) ||
+	    scan_grow((void **)&sc->v, &sc->v_alloc, sc->n + 1,
+		      sizeof(*sc->v), sc->v_local))
+		return -1;
+	w = &sc->v[sc->n++];
+	w->off = sc->len;
+	w->first = first_lookup(sc->syn, word, len);
+	memcpy(sc->bytes + sc->len, word, len + 1);
+	sc->len += len + 1;
+	return 0;
 }
 
 void synonyms_free(struct synonyms *syn)
@@ -45,6 +158,7 @@ void synonyms_free(struct synonyms *syn)
 	}
 	free(syn->members);
 	free(syn->by_first);
+	free(syn->first);
 	strvec_release(&syn->canonical);
 	free(syn);
 }
@@ -179,6 +293,7 @@ ev_status synonyms_parse(const char *text, size_t len, const char *name,
 				syn->by_first[i] = i;
 			qsort_r(syn->by_first, syn->n_members, sizeof(size_t),
 				cmp_first, syn);
+			rc = first_build(syn);
 		}
 	}
 	if (!rc)
@@ -198,54 +313,59 @@ const char *synonyms_digest(const struct synonyms *syn)
 	return syn->digest;
 }
 
+/*
+ * The words go into one buffer (on the stack for most texts) and each
+ * is looked up once in the table of first words, so that only a word
+ * some member starts with costs more than a probe.
+ */
 ev_status synonyms_scan(const struct synonyms *syn, const char *text,
 			synonyms_fn fn, void *ctx)
 {
-	struct strvec words = STRVEC_INIT;
+	struct scan scan, *sc = &scan;
 	ev_status rc = EV_OK;
 
 	if (!syn || syn->n_members == 0)
 		return EV_OK;
-	if (text_words(text, collect_word, &words)) {
-		strvec_release(&words);
-		return EV_NOMEM;
-	}
-	for (size_t w = 0; !rc && w < words.n; w++) {
-		/* Binary search for the first member starting with this
-		 * word, then try each such member. */
-		size_t lo = 0, hi = syn->n_members;
+	sc->syn = syn;
+	sc->bytes = sc->bytes_local;
+	sc->bytes_alloc = SCAN_LOCAL_BYTES;
+	sc->len = 0;
+	sc->v = sc->v_local;
+	sc->v_alloc = SCAN_LOCAL_WORDS;
+	sc->n = 0;
+	if (text_words(text, scan_word, sc))
+		rc = EV_NOMEM;
+	for (size_t w = 0; !rc && w < sc->n; w++) {
+		const char *word = sc->bytes + sc->v[w].off;
+		size_t k = sc->v[w].first;
 
-		while (lo < hi) {
-			size_t mid = (lo + hi) / 2;
+		/* Each member that starts with this word, in BY_FIRST's
+		 * order. */
+		for (; !rc && k && k <= syn->n_members; k++) {
 			const struct member *m =
-			    &syn->members[syn->by_first[mid]];
-
-			if (strcmp(m->words.v[0], words.v[w]) < 0)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		for (; !rc && lo < syn->n_members; lo++) {
-			const struct member *m =
-			    &syn->members[syn->by_first[lo]];
+			    &syn->members[syn->by_first[k - 1]];
 			const char *canon = syn->canonical.v[m->group];
-			size_t k;
+			size_t i;
 
-			if (strcmp(m->words.v[0], words.v[w]) != 0)
+			if (strcmp(m->words.v[0], word) != 0)
 				break;
 			/* The canonical word itself is indexed anyway. */
 			if (m->words.n == 1 && !strcmp(m->joined, canon))
 				continue;
-			if (w + m->words.n > words.n)
+			if (w + m->words.n > sc->n)
 				continue;
-			for (k = 1; k < m->words.n; k++)
-				if (strcmp(m->words.v[k], words.v[w + k]))
+			for (i = 1; i < m->words.n; i++)
+				if (strcmp(m->words.v[i],
+					   sc->bytes + sc->v[w + i].off))
 					break;
-			if (k == m->words.n)
+			if (i == m->words.n)
 				rc = fn(canon, ctx);
 		}
 	}
-	strvec_release(&words);
+	if (sc->bytes != sc->bytes_local)
+		free(sc->bytes);
+	if (sc->v != sc->v_local)
+		free(sc->v);
 	return rc;
 }
 

@@ -204,13 +204,21 @@ static unsigned fold_case(unsigned cp)
 	return cp;
 }
 
+/* ASCII letters and digits: isalnum() in the C locale (evidence never
+ * calls setlocale()) without the call. */
+static int ascii_word_char(unsigned c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9');
+}
+
 /* Letters and digits for word splitting: ASCII alphanumerics and any
  * non-ASCII character that is not punctuation, a symbol or a space in the
  * ranges we know to hold those. */
 static int is_word_char(unsigned cp)
 {
 	if (cp < 0x80)
-		return isalnum((int)cp);
+		return ascii_word_char(cp);
 	if (is_unicode_space(cp))
 		return 0;
 	if (cp >= 0xa1 && cp <= 0xbf && cp != 0xaa && cp != 0xb5 && cp != 0xba)
@@ -235,6 +243,19 @@ static int is_apostrophe(unsigned cp)
 	return cp == '\'' || cp == 0x2019;
 }
 
+/* The character at TEXT + I (LEN bytes in all) into *CP: its length, or
+ * 0 when it is not valid UTF-8. */
+static size_t next_char(const char *text, size_t len, size_t i, unsigned *cp)
+{
+	unsigned char c = (unsigned char)text[i];
+
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	return utf8_decode(text + i, len - i, cp);
+}
+
 int text_words(const char *text, text_word_fn fn, void *ctx)
 {
 	size_t len = strlen(text), i = 0;
@@ -243,7 +264,7 @@ int text_words(const char *text, text_word_fn fn, void *ctx)
 	while (i < len) {
 		size_t start, o = 0;
 		unsigned cp;
-		size_t n = utf8_decode(text + i, len - i, &cp);
+		size_t n = next_char(text, len, i, &cp);
 
 		if (n == 0) {
 			i++;
@@ -255,15 +276,32 @@ int text_words(const char *text, text_word_fn fn, void *ctx)
 		}
 		start = i;
 		while (i < len) {
-			n = utf8_decode(text + i, len - i, &cp);
+			unsigned char c = (unsigned char)text[i];
+
+			/* Most words are ASCII letters and digits. */
+			if ((unsigned)(c - 'a') < 26 ||
+			    (unsigned)(c - '0') < 10) {
+				if (o + 4 < sizeof(word))
+					word[o++] = (char)c;
+				i++;
+				continue;
+			}
+			if ((unsigned)(c - 'A') < 26) {
+				if (o + 4 < sizeof(word))
+					word[o++] = (char)(c - 'A' + 'a');
+				i++;
+				continue;
+			}
+			n = next_char(text, len, i, &cp);
 			if (n == 0)
 				break;
 			if (is_apostrophe(cp)) {
 				/* Keep an apostrophe only between letters. */
 				unsigned next;
-				size_t m = utf8_decode(text + i + n,
-						       len - i - n, &next);
+				size_t m = 0;
 
+				if (i + n < len)
+					m = next_char(text, len, i + n, &next);
 				if (o == 0 || m == 0 || !is_word_char(next))
 					break;
 				cp = '\'';
@@ -285,6 +323,17 @@ int text_words(const char *text, text_word_fn fn, void *ctx)
 		}
 	}
 	return 0;
+}
+
+uint32_t text_hash(const char *s, size_t len)
+{
+	uint32_t h = 2166136261u;
+
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 16777619u;
+	}
+	return h;
 }
 
 static void hex_digest(const unsigned char *md, unsigned int mdlen,

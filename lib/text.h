@@ -3,6 +3,7 @@
 #define EVIDENCE_TEXT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "status.h"
 
@@ -45,6 +46,10 @@ size_t utf8_encode(unsigned cp, char *out);
 typedef int (*text_word_fn)(const char *word, size_t len, size_t offset,
 			    void *ctx);
 int text_words(const char *text, text_word_fn fn, void *ctx);
+
+/* A quick hash of the LEN bytes of S (FNV-1a), for hash tables of
+ * words. */
+uint32_t text_hash(const char *s, size_t len);
 
 /* SHA-256 of DATA as 64 lower-case hex digits and a NUL. */
 void text_sha256_hex(const void *data, size_t len, char out[65]);

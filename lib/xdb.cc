@@ -3,6 +3,7 @@
 
 #include <cerrno>
 #include <climits>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <exception>
@@ -10,6 +11,7 @@
 #include <memory>
 #include <new>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include <sys/stat.h>
@@ -77,8 +79,146 @@ struct xdb {
 	std::string msg;
 };
 
+/*
+ * A Snowball stemmer behind a bounded cache.  Indexing stems the same few
+ * thousand words over and over, and Snowball costs far more than a hash
+ * probe; a stem depends on its word alone, so the cache hands back what
+ * Snowball gave the first time, byte for byte.
+ *
+ * The cache is a set-associative table: STEM_CACHE_ENTRIES slots (by
+ * default), in sets of STEM_CACHE_WAYS, each slot 64 bytes holding a
+ * word and its stem inline, so its memory is fixed (2 MiB by default,
+ * allocated at the first word, nothing allocated after; pages no word
+ * reached are never touched) and a miss evicts
+ * the least recently used slot of its set.  A word or stem over
+ * STEM_CACHE_WORD bytes is stemmed every time.
+ *
+ * Like Snowball's own stemmers, which keep their working state in the
+ * object, it serves one thread at a time: each xdb_stem_t and each
+ * xdb_termgen_t has its own.
+ */
+#define STEM_CACHE_WORD 29
+#define STEM_CACHE_WAYS 4
+#define STEM_CACHE_ENTRIES 32768
+
+class CachedStem : public Xapian::StemImplementation {
+    public:
+	explicit CachedStem(const Xapian::Stem &s) : snowball(s)
+	{
+	}
+
+	CachedStem(const CachedStem &) = delete;
+	CachedStem &operator=(const CachedStem &) = delete;
+
+	~CachedStem() override
+	{
+		std::free(slots);
+	}
+
+	std::string operator()(const std::string &word) override
+	{
+		const char *s;
+		size_t n = stem(word.data(), word.size(), &s);
+
+		return std::string(s, n);
+	}
+
+	std::string get_description() const override
+	{
+		return "cached " + snowball.get_description();
+	}
+
+	/* The stem of the LEN bytes of WORD, in *OUTP: valid until the next
+	 * call. */
+	size_t stem(const char *word, size_t len, const char **outp);
+
+	/* Keep about ENTRIES stems (0: none), forgetting those kept. */
+	void resize(size_t entries);
+
+    private:
+	struct Slot {
+		uint32_t hash;
+		unsigned char word_len; /* 0: an empty slot */
+		unsigned char stem_len;
+		char word[STEM_CACHE_WORD];
+		char stem[STEM_CACHE_WORD];
+	};
+	static_assert(sizeof(Slot) == 64, "a slot is a cache line");
+
+	Xapian::Stem snowball;
+	/* NSETS * STEM_CACHE_WAYS, or NULL; calloc'd, so that pages no word
+	 * reached are never touched. */
+	Slot *slots = nullptr;
+	size_t nsets = STEM_CACHE_ENTRIES / STEM_CACHE_WAYS; /* power of 2 */
+	std::string spill; /* the last stem that is not in the table */
+};
+
+size_t CachedStem::stem(const char *word, size_t len, const char **outp)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+	Slot *set;
+
+	if (nsets == 0 || len == 0 || len > STEM_CACHE_WORD) {
+		spill = snowball(std::string(word, len));
+		*outp = spill.data();
+		return spill.size();
+	}
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)word[i];
+		h *= 16777619u;
+	}
+	if (!slots) {
+		slots = static_cast<Slot *>(
+			std::calloc(nsets * STEM_CACHE_WAYS, sizeof(Slot)));
+		if (!slots)
+			throw std::bad_alloc();
+	}
+	set = &slots[((h ^ (h >> 16)) & (nsets - 1)) * STEM_CACHE_WAYS];
+	for (size_t k = 0; k < STEM_CACHE_WAYS; k++) {
+		if (set[k].word_len != len || set[k].hash != h ||
+		    std::memcmp(set[k].word, word, len) != 0)
+			continue;
+		if (k > 0) {
+			/* Most recently used first. */
+			Slot hit = set[k];
+
+			std::memmove(set + 1, set, k * sizeof(*set));
+			set[0] = hit;
+		}
+		*outp = set[0].stem;
+		return set[0].stem_len;
+	}
+	spill = snowball(std::string(word, len));
+	*outp = spill.data();
+	if (spill.size() > STEM_CACHE_WORD)
+		return spill.size();
+	std::memmove(set + 1, set, (STEM_CACHE_WAYS - 1) * sizeof(*set));
+	set[0].hash = h;
+	set[0].word_len = (unsigned char)len;
+	set[0].stem_len = (unsigned char)spill.size();
+	std::memcpy(set[0].word, word, len);
+	std::memcpy(set[0].stem, spill.data(), spill.size());
+	return spill.size();
+}
+
+void CachedStem::resize(size_t entries)
+{
+	size_t sets = 1;
+
+	std::free(slots);
+	slots = nullptr;
+	if (entries < STEM_CACHE_WAYS) {
+		nsets = 0;
+		return;
+	}
+	while (sets * 2 * STEM_CACHE_WAYS <= entries)
+		sets *= 2;
+	nsets = sets;
+}
+
 struct xdb_stem {
 	Xapian::Stem stem;
+	CachedStem *cache = nullptr; /* owned by STEM; NULL for "none" */
 };
 
 struct xdb_doc {
@@ -86,18 +226,37 @@ struct xdb_doc {
 	std::string msg;
 };
 
+/* The stopwords in a hash set: the term generator asks about every word
+ * it stems, and SimpleStopper's std::set costs a handful of string
+ * comparisons each time.  The same words, so the same answers. */
+class HashStopper : public Xapian::Stopper {
+    public:
+	HashStopper()
+		: words(std::begin(english_stopwords),
+			std::end(english_stopwords))
+	{
+	}
+
+	bool operator()(const std::string &term) const override
+	{
+		return words.count(term) != 0;
+	}
+
+	std::string get_description() const override
+	{
+		return "HashStopper";
+	}
+
+    private:
+	std::unordered_set<std::string> words;
+};
+
 /* The stopper is declared before its user so that it outlives it: the
  * generator and the parser hold a plain pointer to it. */
 struct xdb_termgen {
-	Xapian::SimpleStopper stopper;
+	HashStopper stopper;
 	Xapian::TermGenerator tg;
 	std::string msg;
-
-	xdb_termgen()
-		: stopper(std::begin(english_stopwords),
-			  std::end(english_stopwords))
-	{
-	}
 };
 
 struct xdb_qp {
@@ -1072,15 +1231,18 @@ xdb_stem_t *xdb_stem_new(const char *lang, char **msgp)
 	if (msgp)
 		*msgp = nullptr;
 	try {
-		xdb_stem_t *s = new xdb_stem_t();
+		std::unique_ptr<xdb_stem_t> s(new xdb_stem_t());
+		Xapian::Stem snowball(lang);
 
-		try {
-			s->stem = Xapian::Stem(lang);
-		} catch (...) {
-			delete s;
-			throw;
+		/* "none" stems nothing: no cache, and TermGenerator and
+		 * QueryParser still see is_none(). */
+		if (snowball.is_none()) {
+			s->stem = snowball;
+		} else {
+			s->cache = new CachedStem(snowball);
+			s->stem = Xapian::Stem(s->cache);
 		}
-		return s;
+		return s.release();
 	} catch (...) {
 		std::string msg;
 
@@ -1100,20 +1262,35 @@ size_t xdb_stem_word(xdb_stem_t *stem, const char *word, size_t len,
 		     char *out, size_t outsz)
 {
 	try {
-		std::string s = stem->stem(std::string(word, len));
+		std::string plain;
+		const char *s;
+		size_t slen;
 
+		if (stem->cache) {
+			slen = stem->cache->stem(word, len, &s);
+		} else {
+			plain = stem->stem(std::string(word, len));
+			s = plain.data();
+			slen = plain.size();
+		}
 		if (outsz > 0) {
-			size_t n = s.size() < outsz - 1 ? s.size() : outsz - 1;
+			size_t n = slen < outsz - 1 ? slen : outsz - 1;
 
-			std::memcpy(out, s.data(), n);
+			std::memcpy(out, s, n);
 			out[n] = '\0';
 		}
-		return s.size();
+		return slen;
 	} catch (...) {
 		if (outsz > 0)
 			out[0] = '\0';
 		return 0;
 	}
+}
+
+void xdb_stem_set_cache(xdb_stem_t *stem, size_t entries)
+{
+	if (stem->cache)
+		stem->cache->resize(entries);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1124,7 +1301,8 @@ xdb_termgen_t *xdb_termgen_new(xdb_t *db)
 	try {
 		std::unique_ptr<xdb_termgen_t> tg(new xdb_termgen_t());
 
-		tg->tg.set_stemmer(Xapian::Stem("english"));
+		tg->tg.set_stemmer(
+			Xapian::Stem(new CachedStem(Xapian::Stem("english"))));
 		tg->tg.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
 		tg->tg.set_stopper(&tg->stopper);
 		tg->tg.set_max_word_length(TERMGEN_MAX_WORD);

@@ -228,6 +228,11 @@ void xdb_stem_free(xdb_stem_t *stem);
 size_t xdb_stem_word(xdb_stem_t *stem, const char *word, size_t len,
 		     char *out, size_t outsz);
 
+/* Stemmers (and term generators) keep the stems of about 32768 words,
+ * 2 MiB, and give the same stems as without.  Keep about ENTRIES instead
+ * (0: none); for tests. */
+void xdb_stem_set_cache(xdb_stem_t *stem, size_t entries);
+
 /* A TermGenerator with the English stemmer, Xapian's STEM_SOME strategy
  * and an English stopword list.  When DB is a writable database, it also
  * records spelling data into it (for xdb_qp_corrected()).  DB may be

@@ -604,6 +604,70 @@ static void test_long_passage(void)
 	lessons_free(l);
 }
 
+/*
+ * A taxonomy larger than the tagger's state on the stack: 70 lessons
+ * (over 64), 16 cues each (1120, over 1024) and a near cue of 4 words in
+ * each (280 slots, over 256).  Lesson lK's cues are "word 1 wKx0", "near
+ * 1 5 wKx1 wKx2 wKx3 wKx4" and 14 "word 0.1 wKxJ" (J = 5..18), threshold
+ * 2; words with digits are their own stems.
+ */
+static void test_large_taxonomy(void)
+{
+	static const struct {
+		const char *text;
+		const char *want; /* the lessons found, with scores */
+	} cases[] = {
+		/* the first and the last lesson, each by a word and a
+		 * near cue (score 2) */
+		{ "w0x0 w0x4 w0x3 w0x2 w0x1 and w69x0 w69x1 w69x2 w69x3 "
+		  "w69x4",
+		  "l0:2 l69:2" },
+		/* a word cue alone stays under the threshold */
+		{ "w7x0", "" },
+		/* the near cue spread over 6 words misses its window of 5,
+		 * ten fillers (0.1 each) make up for it */
+		{ "w65x0 w65x1 w65x2 w65x3 x x w65x4 w65x5 w65x6 w65x7 "
+		  "w65x8 w65x9 w65x10 w65x11 w65x12 w65x13 w65x14",
+		  "l65:2" },
+	};
+	struct buf conf = BUF_INIT;
+	struct lessons *l = NULL;
+	char err[256];
+
+	for (int k = 0; k < 70; k++) {
+		buf_printf(&conf, "[l%d]\nthreshold = 2\nword 1 w%dx0\n"
+			   "near 1 5 w%dx1 w%dx2 w%dx3 w%dx4\n", k, k, k, k,
+			   k, k);
+		for (int j = 5; j <= 18; j++)
+			buf_printf(&conf, "word 0.1 w%dx%d\n", k, j);
+	}
+	if (lessons_parse(buf_str(&conf), conf.len, "large", &l, err,
+			  sizeof(err))) {
+		ok(0, "large taxonomy parses (%s)", err);
+		buf_release(&conf);
+		return;
+	}
+	is_int(lessons_count(l), 70, "large taxonomy: 70 lessons");
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		struct lesson_tags tags;
+		struct buf got = BUF_INIT;
+
+		lesson_tags_init(&tags);
+		is_int(lessons_tag(l, cases[i].text, 1.0, &tags), EV_OK,
+		       "large taxonomy: tag case %zu", i);
+		for (size_t t = 0; t < tags.n; t++)
+			buf_printf(&got, "%s%s:%g", t ? " " : "",
+				   lessons_name(l, tags.v[t].lesson),
+				   tags.v[t].score);
+		is_str(buf_str(&got), cases[i].want,
+		       "large taxonomy: '%.30s...'", cases[i].text);
+		buf_release(&got);
+		lesson_tags_release(&tags);
+	}
+	lessons_free(l);
+	buf_release(&conf);
+}
+
 /* ------------------------------------------------------------------ */
 /* The digest.                                                         */
 
@@ -693,6 +757,7 @@ int main(void)
 	test_several_lessons();
 	test_strength();
 	test_long_passage();
+	test_large_taxonomy();
 	test_digest();
 	return tap_done();
 }

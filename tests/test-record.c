@@ -95,6 +95,17 @@ static void test_words(void)
 		{ "GP\xe2\x80\x99s practices' goals", "gp's|practices|goals" },
 		{ "Asunci\xc3\x93N covid-19", "asunci\xc3\xb3n|covid|19" },
 		{ "", "" },
+		/* ASCII letters and digits are folded without decoding;
+		 * Latin-1 capitals after them still are. */
+		{ "COVID19x CAF\xc3\x89", "covid19x|caf\xc3\xa9" },
+		/* an apostrophe at the very end, or before an invalid byte,
+		 * ends the word and goes */
+		{ "GP'", "gp" },
+		{ "GP'\xff" "s", "gp|s" },
+		/* an invalid byte inside a word splits it */
+		{ "net\xffwork", "net|work" },
+		/* an apostrophe before a digit stays */
+		{ "rock'n'roll 90's", "rock'n'roll|90's" },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
@@ -103,6 +114,52 @@ static void test_words(void)
 		text_words(cases[i].in, join_words, out);
 		is_str(out, cases[i].want, "words of '%s'", cases[i].in);
 	}
+}
+
+struct word_log {
+	size_t n, len[4];
+	char last[4][4]; /* the last three bytes of each word */
+};
+
+static int log_word(const char *w, size_t len, size_t off, void *ctx)
+{
+	struct word_log *log = ctx;
+
+	(void)off;
+	if (log->n < 4) {
+		log->len[log->n] = len;
+		snprintf(log->last[log->n], 4, "%s",
+			 w + (len > 3 ? len - 3 : 0));
+	}
+	log->n++;
+	return 0;
+}
+
+/* A word is cut where its next character might not fit in 256 bytes
+ * with the NUL (the cut is at 252 bytes or more), and the rest of it is
+ * skipped rather than made into a word of its own. */
+static void test_long_words(void)
+{
+	char text[600];
+	struct word_log log = { 0 };
+
+	memset(text, 'A', 300);
+	strcpy(text + 300, " b");
+	text_words(text, log_word, &log);
+	is_int(log.n, 2, "300 letters and one: two words");
+	is_int(log.len[0], 252, "the long one cut at 252 bytes");
+	is_str(log.last[1], "b", "then the next word");
+
+	/* 251 ASCII letters, then É: it still fits (2 bytes), the z
+	 * after it does not. */
+	memset(&log, 0, sizeof(log));
+	memset(text, 'a', 251);
+	strcpy(text + 251, "\xc3\x89z y");
+	text_words(text, log_word, &log);
+	is_int(log.n, 2, "a cut word with a capital at the cut");
+	is_int(log.len[0], 253, "253 bytes: the capital folded, z dropped");
+	is_str(log.last[0], "a\xc3\xa9", "ending in a lower-case e-acute");
+	is_str(log.last[1], "y", "then the next word");
 }
 
 static void test_utf8(void)
@@ -389,6 +446,7 @@ int main(void)
 	test_doi_normalise();
 	test_collapse_space();
 	test_words();
+	test_long_words();
 	test_utf8();
 	test_passages();
 	test_normalise();

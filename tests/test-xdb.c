@@ -1474,6 +1474,281 @@ static void test_stem(void)
 	free(msg);
 }
 
+/*
+ * The stem cache (lib/xdb.cc, CachedStem) must give exactly what Snowball
+ * gives.  The words: every prefix + root + second root + suffix (the
+ * first STEM_GENERATED_SMALL have no second root), distinct and more
+ * than the cache holds, then the hand-picked ones of stem_extra.
+ */
+static const char *const stem_prefixes[] = { "", "re", "un", "co", "over" };
+static const char *const stem_roots[] = {
+	"connect", "consign", "general", "organ", "collaborat", "partner",
+	"federat", "network", "practic", "fund", "govern", "merg",
+	"integrat", "commission", "pilot", "lead", "communit", "relat",
+	"trust", "pac",
+};
+static const char *const stem_roots2[] = {
+	"", "ship", "care", "work", "hood", "land", "way", "point", "line",
+	"house", "craft", "field", "stone", "time", "wise", "light", "ward",
+	"side", "man", "book",
+};
+static const char *const stem_suffixes[] = {
+	"", "s", "ed", "ing", "ion", "ions", "ional", "ment", "ments", "ness",
+	"ies", "ly", "ity", "ive", "ised", "isation", "izations", "er", "ers",
+	"able",
+};
+#define STEM_GENERATED_SMALL (20 * 20 * 5)
+#define STEM_GENERATED (STEM_GENERATED_SMALL * 20)
+
+static const char *const stem_extra[] = {
+	"",				 /* nothing to stem */
+	"a", "s", "is",			 /* shorter than any suffix */
+	"abcdefghijklmnopqrstuvwxyzabc", /* 29 bytes: the longest kept */
+	"abcdefghijklmnopqrstuvwxyzabcd", /* 30 bytes: never kept */
+	"internationalisationalisation", /* 29 bytes, stemmed shorter */
+	"café", "naïve", "coöperation", "résumés", /* UTF-8 */
+	"connections", "connection",	 /* one stem, two words */
+};
+
+static size_t stem_word_count(void)
+{
+	return STEM_GENERATED + sizeof(stem_extra) / sizeof(*stem_extra);
+}
+
+/* Word I of the list into OUT (64 bytes). */
+static void stem_word_at(size_t i, char out[64])
+{
+	if (i >= STEM_GENERATED) {
+		snprintf(out, 64, "%s", stem_extra[i - STEM_GENERATED]);
+		return;
+	}
+	snprintf(out, 64, "%s%s%s%s", stem_prefixes[(i / 400) % 5],
+		 stem_roots[(i / 20) % 20], stem_roots2[(i / 2000) % 20],
+		 stem_suffixes[i % 20]);
+}
+
+/* Stem the first N words with CACHED and REF in ORDER (0 forwards, 1
+ * backwards, 2 strided); the number of words they stem differently. */
+static size_t stem_mismatches(xdb_stem_t *cached, xdb_stem_t *ref, size_t n,
+			      int order)
+{
+	size_t bad = 0;
+
+	for (size_t k = 0; k < n; k++) {
+		size_t i = order == 0 ? k : order == 1 ? n - 1 - k
+						       : (k * 7919) % n;
+		char word[64], a[64], b[64];
+		size_t la, lb;
+
+		stem_word_at(i, word);
+		la = xdb_stem_word(cached, word, strlen(word), a, sizeof(a));
+		lb = xdb_stem_word(ref, word, strlen(word), b, sizeof(b));
+		if (la != lb || strcmp(a, b) != 0) {
+			if (!bad)
+				printf("# '%s': cached '%s', Snowball '%s'\n",
+				       word, a, b);
+			bad++;
+		}
+	}
+	return bad;
+}
+
+/* Stems checked by hand against the Porter2 (Snowball English) rules. */
+static const struct {
+	const char *word, *stem;
+} stem_cases[] = {
+	{ "networks", "network" },
+	{ "connections", "connect" },
+	{ "consistency", "consist" },
+	{ "knackeries", "knackeri" },
+	{ "ponies", "poni" },
+	{ "caresses", "caress" },
+	{ "federations", "feder" },
+	/* a hit must not answer for a word that shares its start */
+	{ "network", "network" },
+	{ "net", "net" },
+};
+
+static void test_stem_cache(void)
+{
+	static const size_t sizes[] = { 4, 8, 64, 32768 };
+	const size_t ncases = sizeof(stem_cases) / sizeof(*stem_cases);
+	xdb_stem_t *ref = xdb_stem_new("english", NULL);
+	xdb_stem_t *none = xdb_stem_new("none", NULL);
+	char out[64];
+
+	if (!ref || !none) {
+		ok(0, "stemmers");
+		xdb_stem_free(ref);
+		xdb_stem_free(none);
+		return;
+	}
+	xdb_stem_set_cache(ref, 0); /* Snowball alone */
+	for (size_t z = 0; z < sizeof(sizes) / sizeof(*sizes); z++) {
+		xdb_stem_t *stem = xdb_stem_new("english", NULL);
+		size_t n = sizes[z] < 100 ? STEM_GENERATED_SMALL
+					  : stem_word_count();
+		size_t bad = 0;
+
+		xdb_stem_set_cache(stem, sizes[z]);
+		/* Each case three times: a miss, a hit, and (small caches)
+		 * again after the other cases evicted it. */
+		for (int pass = 0; pass < 3; pass++)
+			for (size_t c = 0; c < ncases; c++) {
+				const char *w = stem_cases[c].word;
+
+				xdb_stem_word(stem, w, strlen(w), out,
+					      sizeof(out));
+				if (strcmp(out, stem_cases[c].stem) != 0) {
+					printf("# %s: '%s', want '%s'\n", w,
+					       out, stem_cases[c].stem);
+					bad++;
+				}
+			}
+		is_int(bad, 0, "cache of %zu: the hand-checked stems, three "
+		       "times", sizes[z]);
+		for (int order = 0; order < 3; order++)
+			is_int(stem_mismatches(stem, ref, n, order), 0,
+			       "cache of %zu: %zu words as Snowball stems "
+			       "them (order %d)", sizes[z], n, order);
+		xdb_stem_free(stem);
+	}
+	/* The list is worth something only if most words change. */
+	{
+		size_t changed = 0;
+
+		for (size_t i = 0; i < STEM_GENERATED_SMALL; i++) {
+			char word[64];
+
+			stem_word_at(i, word);
+			xdb_stem_word(ref, word, strlen(word), out,
+				      sizeof(out));
+			changed += strcmp(word, out) != 0;
+		}
+		ok(changed > STEM_GENERATED_SMALL / 2,
+		   "most test words have a stem of their own (%zu)", changed);
+	}
+	xdb_stem_set_cache(none, 8); /* no cache to size: harmless */
+	is_int(xdb_stem_word(none, "networks", 8, out, sizeof(out)), 8,
+	       "'none' stems nothing");
+	is_str(out, "networks", "'none' gives the word back");
+	xdb_stem_free(ref);
+	xdb_stem_free(none);
+}
+
+/* The term generator's stems ("Z" terms) through its own cache, with
+ * more distinct words than the cache holds, each indexed twice. */
+struct z_walk {
+	char **want; /* sorted, distinct */
+	size_t n, at, bad;
+	unsigned long wdf;
+};
+
+static int check_z_term(const char *term, unsigned wdf, void *ctx)
+{
+	struct z_walk *z = ctx;
+
+	if (z->at >= z->n || strcmp(term, z->want[z->at]) != 0) {
+		if (!z->bad)
+			printf("# term %zu: got '%s', want '%s'\n", z->at,
+			       term, z->at < z->n ? z->want[z->at] : "");
+		z->bad++;
+	}
+	z->at++;
+	z->wdf += wdf;
+	return 0;
+}
+
+static int cmp_strp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void test_termgen_stem_cache(void)
+{
+	xdb_stem_t *ref = xdb_stem_new("english", NULL);
+	xdb_termgen_t *tg = xdb_termgen_new(NULL);
+	xdb_doc_t *doc = xdb_doc_new();
+	struct z_walk z = { 0 };
+	size_t len = 0, kept = 0;
+	char *text = malloc((size_t)STEM_GENERATED * 64);
+
+	z.want = calloc(STEM_GENERATED, sizeof(*z.want));
+	if (!ref || !tg || !doc || !text || !z.want) {
+		ok(0, "stemmer, term generator, document");
+		goto out;
+	}
+	xdb_stem_set_cache(ref, 0);
+	for (size_t i = 0; i < STEM_GENERATED; i++) {
+		char word[64], stem[64];
+
+		stem_word_at(i, word);
+		len += (size_t)sprintf(text + len, "%s ", word);
+		xdb_stem_word(ref, word, strlen(word), stem, sizeof(stem));
+		z.want[i] = malloc(strlen(stem) + 2);
+		if (z.want[i])
+			sprintf(z.want[i], "Z%s", stem);
+	}
+	qsort(z.want, STEM_GENERATED, sizeof(*z.want), cmp_strp);
+	for (size_t i = 0; i < STEM_GENERATED; i++)
+		if (kept == 0 || strcmp(z.want[i], z.want[kept - 1]) != 0)
+			z.want[kept++] = z.want[i];
+		else
+			free(z.want[i]);
+	z.n = kept;
+	xdb_termgen_set_document(tg, doc);
+	is_int(xdb_termgen_index_text(tg, text, 1, ""), EV_OK,
+	       "index %d words", STEM_GENERATED);
+	is_int(xdb_termgen_index_text(tg, text, 1, ""), EV_OK,
+	       "and again, after the cache evicted the first ones");
+	xdb_doc_terms(doc, "Z", check_z_term, &z);
+	is_int(z.bad, 0, "every stem term is Snowball's");
+	is_int(z.at, z.n, "as many stem terms as distinct stems (%zu)", z.n);
+	is_int(z.wdf, 2 * STEM_GENERATED, "each word stemmed twice");
+out:
+	for (size_t i = 0; z.want && i < z.n; i++)
+		free(z.want[i]);
+	free(z.want);
+	free(text);
+	xdb_doc_free(doc);
+	xdb_termgen_free(tg);
+	xdb_stem_free(ref);
+}
+
+static int add_z_term(const char *term, unsigned wdf, void *ctx)
+{
+	(void)wdf;
+	sb_add(ctx, "%s ", term);
+	return 0;
+}
+
+/* Stopwords get no stem term; words the list leaves out on purpose
+ * ("not", "over", "too", "much", "soon") and words that merely start
+ * like a stopword do ("thereby", whose final y Porter2 turns to i). */
+static void test_termgen_stopwords(void)
+{
+	xdb_termgen_t *tg = xdb_termgen_new(NULL);
+	xdb_doc_t *doc = xdb_doc_new();
+	struct strbuf got;
+
+	sb_reset(&got);
+	if (!tg || !doc) {
+		ok(0, "term generator and document");
+	} else {
+		xdb_termgen_set_document(tg, doc);
+		xdb_termgen_index_text(tg,
+				       "the and a i ourselves yourselves not "
+				       "over too much soon there thereby "
+				       "an ant",
+				       1, "");
+		xdb_doc_terms(doc, "Z", add_z_term, &got);
+		is_str(got.s, "Zant Zmuch Znot Zover Zsoon Ztherebi Ztoo ",
+		       "stem terms for all but the stopwords");
+	}
+	xdb_doc_free(doc);
+	xdb_termgen_free(tg);
+}
+
 /* ------------------------------------------------------------------ */
 /* Transactions, reopening and shards                                 */
 
@@ -2065,6 +2340,9 @@ int main(void)
 	test_ranking(rank_db);
 	test_sortable();
 	test_stem();
+	test_stem_cache();
+	test_termgen_stem_cache();
+	test_termgen_stopwords();
 	test_transactions();
 	test_reopen();
 	test_shards(ops_db, rank_db);
