@@ -286,8 +286,10 @@ static int helper_exec(const char *name, const char *cmd, char **argv)
 		fprintf(stderr, "evidence: %s: cannot run %s/%s: %s\n", cmd,
 			tried_dir, name, strerror(saved));
 	} else {
-		fprintf(stderr, "evidence: %s: its program %s is missing "
-				"(looked in ", cmd, name);
+		fprintf(stderr,
+			"evidence: %s: its program %s is missing "
+			"(looked in ",
+			cmd, name);
 		for (size_t k = 0; k < nd; k++)
 			fprintf(stderr, "%s%s", k ? ", " : "", dirs[k]);
 		fprintf(stderr, "); reinstall evidence, or set "

@@ -16,7 +16,7 @@
 
 struct sha256 {
 	uint32_t h[8];
-	uint64_t bytes;		/* hashed so far */
+	uint64_t bytes;		 /* hashed so far */
 	unsigned char block[64]; /* the part of a block not hashed yet */
 	size_t fill;
 };

@@ -18,8 +18,8 @@
  * computed with coreutils' sha256sum, e.g.
  *   head -c 55 /dev/zero | tr '\0' a | sha256sum
  */
-static const char a55[] =
-    "9f4390f8d30c2dd92ec9f095b65e2b9ae9b0a925a5258e241c9f1e910f734318";
+static const char a55[] = "9f4390f8d30c2dd92ec9f095b65e2b9a"
+			  "e9b0a925a5258e241c9f1e910f734318";
 
 /* LEN bytes of 'a' into a malloc'd buffer. */
 static char *as(size_t len)
@@ -41,36 +41,49 @@ static void test_vectors(void)
 		const char *want;
 	} cases[] = {
 		{"abc", 0,
-		 "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"},
+		 "ba7816bf8f01cfea414140de5dae2223"
+		 "b00361a396177a9cb410ff61f20015ad"},
 		{"", 0,
-		 "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"},
+		 "e3b0c44298fc1c149afbf4c8996fb924"
+		 "27ae41e4649b934ca495991b7852b855"},
 		{"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 0,
-		 "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"},
-		{"abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmn"
-		 "oijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu",
+		 "248d6a61d20638b8e5c026930c3e6039"
+		 "a33ce45964ff2167f6ecedd419db06c1"},
+		{"abcdefghbcdefghicdefghijdefghijkefghijklfghijklm"
+		 "ghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrs"
+		 "mnopqrstnopqrstu",
 		 0,
-		 "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1"},
+		 "cf5b16a778af8380036ce59e7b049237"
+		 "0b249b11e8f07a51afac45037afee9d1"},
 		/* 55 bytes: the padding and length just fit in the block */
 		{NULL, 55, a55},
 		/* 56: the length no longer fits, a second block is needed */
 		{NULL, 56,
-		 "b35439a4ac6f0948b6d6f9e3c6af0f5f590ce20f1bde7090ef7970686ec6738a"},
+		 "b35439a4ac6f0948b6d6f9e3c6af0f5f"
+		 "590ce20f1bde7090ef7970686ec6738a"},
 		{NULL, 63,
-		 "7d3e74a05d7db15bce4ad9ec0658ea98e3f06eeecf16b4c6fff2da457ddc2f34"},
+		 "7d3e74a05d7db15bce4ad9ec0658ea98"
+		 "e3f06eeecf16b4c6fff2da457ddc2f34"},
 		/* one whole block, padding alone in the next */
 		{NULL, 64,
-		 "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb"},
+		 "ffe054fe7ae0cb6dc65c3af9b61d5209"
+		 "f439851db43d0ba5997337df154668eb"},
 		{NULL, 65,
-		 "635361c48bb9eab14198e76ea8ab7f1a41685d6ad62aa9146d301d4f17eb0ae0"},
+		 "635361c48bb9eab14198e76ea8ab7f1a"
+		 "41685d6ad62aa9146d301d4f17eb0ae0"},
 		{NULL, 119,
-		 "31eba51c313a5c08226adf18d4a359cfdfd8d2e816b13f4af952f7ea6584dcfb"},
+		 "31eba51c313a5c08226adf18d4a359cf"
+		 "dfd8d2e816b13f4af952f7ea6584dcfb"},
 		{NULL, 120,
-		 "2f3d335432c70b580af0e8e1b3674a7c020d683aa5f73aaaedfdc55af904c21c"},
+		 "2f3d335432c70b580af0e8e1b3674a7c"
+		 "020d683aa5f73aaaedfdc55af904c21c"},
 		{NULL, 128,
-		 "6836cf13bac400e9105071cd6af47084dfacad4e5e302c94bfed24e013afb73e"},
+		 "6836cf13bac400e9105071cd6af47084"
+		 "dfacad4e5e302c94bfed24e013afb73e"},
 		/* FIPS 180-2 B.3: a million 'a' (a length past 2^20 bits) */
 		{NULL, 1000000,
-		 "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"},
+		 "cdc76e5c9914fb9281a1c7e284d73e67"
+		 "f1809a48a497200e046d39ccc7112cd0"},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
@@ -89,8 +102,8 @@ static void test_vectors(void)
  * the middle of a piece somewhere), the digest is the same. */
 static void test_pieces(void)
 {
-	const char *want =
-	    "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0";
+	const char *want = "cdc76e5c9914fb9281a1c7e284d73e67"
+			   "f1809a48a497200e046d39ccc7112cd0";
 	char *million = as(1000000);
 	int bad = 0;
 
@@ -129,7 +142,8 @@ static void test_pieces(void)
 		for (int i = 0; i < 32; i++)
 			snprintf(hex + 2 * i, 3, "%02x", md[i]);
 		is_str(hex,
-		       "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+		       "ba7816bf8f01cfea414140de5dae2223"
+		       "b00361a396177a9cb410ff61f20015ad",
 		       "\"ab\", \"\" and \"c\" hash as \"abc\"");
 	}
 }
@@ -165,11 +179,13 @@ static void test_fd(void)
 	ok(lseek(fd, 10, SEEK_SET) == 10, "and read from byte 10");
 	is_int(text_sha256_fd(fd, hex), EV_OK, "text_sha256_fd succeeds");
 	is_str(hex,
-	       "aaa1137a572394ab285096ae86aa5e48fac554adfe277fe868729e38f469329d",
+	       "aaa1137a572394ab285096ae86aa5e48"
+	       "fac554adfe277fe868729e38f469329d",
 	       "text_sha256_fd over 200,003 bytes");
 	text_sha256_hex(data + 10, 200003, hex);
 	is_str(hex,
-	       "aaa1137a572394ab285096ae86aa5e48fac554adfe277fe868729e38f469329d",
+	       "aaa1137a572394ab285096ae86aa5e48"
+	       "fac554adfe277fe868729e38f469329d",
 	       "text_sha256_hex over the same bytes");
 	close(fd);
 	/* A read that fails is EV_IO, with the digest empty. */
