@@ -9,18 +9,41 @@
 #include <unistd.h>
 #include <sys/wait.h>
 
+#ifdef EVIDENCE_HELPER
 #include <libxml/parser.h>
 #include <curl/curl.h>
+#endif
 
 #include "cli.h"
 #include "fsutil.h"
 
 /*
+ * Two programs are built from this file, as git keeps libcurl out of git
+ * itself: "evidence", which runs every command but add and harvest, and
+ * "evidence-harvest" (compiled with EVIDENCE_HELPER), which runs those
+ * two and is the only one to link libcurl and libxml2.  Loading those
+ * and the dozens of libraries they bring cost every search more time
+ * than the search itself.  "evidence add ..." execs the helper with the
+ * same arguments and environment: its messages and exit status are the
+ * command's.  helper_exec() below finds it.
+ */
+#define HELPER_NAME "evidence-harvest"
+#ifdef EVIDENCE_HELPER
+#define MAIN_CMD(fn) NULL
+#define HELPER_CMD(fn) fn
+#else
+#define MAIN_CMD(fn) fn
+#define HELPER_CMD(fn) NULL
+#endif
+
+/*
  * Adding a command?  It needs:
  *   1. cmd_NAME() in the cmd-NAME.c of the folder that owns its stage
  *      (corpus/, indexer/ or query/), declared in lib/cli.h;
- *   2. a row in commands[] below;
- *   3. its .c file in Makefile.am (evidence_SOURCES);
+ *   2. a row in commands[] below, with HELPER_CMD() when it needs
+ *      libcurl or libxml2 (then it runs in evidence-harvest), MAIN_CMD()
+ *      otherwise;
+ *   3. its .c file in Makefile.am (libevidence_a_SOURCES);
  *   4. a man page doc/evidence-NAME.1, listed in Makefile.am and in
  *      doc/evidence.1;
  *   5. tests in tests/tNNNN-*.sh.
@@ -39,33 +62,42 @@ struct command {
 	const char *summary;
 };
 
+#ifndef EVIDENCE_HELPER
 static int cmd_help(struct cli *cli, int argc, char **argv);
+#endif
 
+/* Both programs hold the whole table, so that both print the same
+ * usage; a NULL fn is a command the other program runs. */
 static const struct command commands[] = {
-	{"init", cmd_init, CMD_DB_WRITE, "create a collection"},
-	{"harvest", cmd_harvest, CMD_DB_WRITE,
+	{"init", MAIN_CMD(cmd_init), CMD_DB_WRITE, "create a collection"},
+	{"harvest", HELPER_CMD(cmd_harvest), CMD_DB_WRITE,
 	 "fetch what the sources file names; store and index it"},
-	{"log", cmd_log, CMD_DB_READ, "every harvest run with its counts"},
-	{"add", cmd_add, CMD_DB_WRITE,
+	{"log", MAIN_CMD(cmd_log), CMD_DB_READ,
+	 "every harvest run with its counts"},
+	{"add", HELPER_CMD(cmd_add), CMD_DB_WRITE,
 	 "add works by DOI, PMID, URL or file, and index them"},
-	{"index", cmd_index, CMD_DB_WRITE, "bring the index up to date"},
-	{"search", cmd_search, CMD_DB_READ, "rank evidence for a query"},
-	{"show", cmd_show, CMD_DB_READ,
+	{"index", MAIN_CMD(cmd_index), CMD_DB_WRITE,
+	 "bring the index up to date"},
+	{"search", MAIN_CMD(cmd_search), CMD_DB_READ,
+	 "rank evidence for a query"},
+	{"show", MAIN_CMD(cmd_show), CMD_DB_READ,
 	 "one record with its passages and lessons"},
-	{"tag", cmd_tag, CMD_NONE,
+	{"tag", MAIN_CMD(cmd_tag), CMD_NONE,
 	 "split text into passages and show their lessons"},
-	{"lessons", cmd_lessons, CMD_DB_READ,
+	{"lessons", MAIN_CMD(cmd_lessons), CMD_DB_READ,
 	 "the lesson taxonomy with counts"},
-	{"stats", cmd_stats, CMD_DB_READ,
+	{"stats", MAIN_CMD(cmd_stats), CMD_DB_READ,
 	 "counts by evidence type, year, source and lesson"},
-	{"cite", cmd_cite, CMD_DB_READ, "references for stored works"},
-	{"export", cmd_export, CMD_DB_READ,
+	{"cite", MAIN_CMD(cmd_cite), CMD_DB_READ,
+	 "references for stored works"},
+	{"export", MAIN_CMD(cmd_export), CMD_DB_READ,
 	 "works as JSON Lines, CSL-JSON, RIS, BibTeX or CSV"},
-	{"map", cmd_map, CMD_DB_READ,
+	{"map", MAIN_CMD(cmd_map), CMD_DB_READ,
 	 "works per lesson and evidence type, year or source"},
-	{"report", cmd_report, CMD_DB_READ,
+	{"report", MAIN_CMD(cmd_report), CMD_DB_READ,
 	 "a one-file HTML brief: the map, quotations, references"},
-	{"help", cmd_help, CMD_NONE, "show the manual for a command"},
+	{"help", MAIN_CMD(cmd_help), CMD_NONE,
+	 "show the manual for a command"},
 };
 
 static const struct command *find_command(const char *name)
@@ -87,6 +119,7 @@ static void usage(FILE *out)
 		     "'evidence help' the overview.\n");
 }
 
+#ifndef EVIDENCE_HELPER
 /*
  * "evidence help [CMD]": man evidence-CMD.  An uninstalled build finds
  * its pages through EVIDENCE_MANDIR or the doc/ folder next to the
@@ -165,6 +198,106 @@ static int cmd_help(struct cli *cli, int argc, char **argv)
 	}
 	return EXIT_OK;
 }
+#endif
+
+#ifndef EVIDENCE_HELPER
+/*
+ * The relative path from folder FROM to folder TO, both absolute and
+ * without "." or ".." ("/usr/local/bin" to "/usr/local/libexec/evidence"
+ * is "../libexec/evidence"), into OUT; "" when they are the same.
+ */
+static void relative_dir(const char *from, const char *to, char *out,
+			 size_t outsz)
+{
+	size_t common = 0, len = 0;
+
+	/* The longest common prefix that ends at a whole component. */
+	for (size_t k = 0; from[k] && from[k] == to[k];) {
+		k++;
+		if ((from[k] == '/' || !from[k]) && (to[k] == '/' || !to[k]))
+			common = k;
+	}
+	out[0] = '\0';
+	/* One ".." for each component of FROM past it... */
+	for (const char *p = from + common; *p; p++)
+		if (*p != '/' && p[-1] == '/' && len < outsz)
+			len += (size_t)snprintf(out + len, outsz - len, "%s..",
+						len ? "/" : "");
+	/* ...then the rest of TO. */
+	while (to[common] == '/')
+		common++;
+	if (to[common] && len < outsz)
+		snprintf(out + len, outsz - len, "%s%s", len ? "/" : "",
+			 to + common);
+}
+
+/*
+ * Run the helper program NAME for command CMD with the whole command
+ * line ARGV, in place of this process.  It is looked for, in order:
+ * beside this program (a build tree, or an install that keeps both in
+ * one folder); in $EVIDENCE_EXEC_PATH when that is set (and only there);
+ * in the installed PKGLIBEXECDIR, found from this program's folder first
+ * (an install under DESTDIR or moved elsewhere) and then as configured.
+ * Returns only when none could be run, with EXIT_UNAVAILABLE.
+ */
+static int helper_exec(const char *name, const char *cmd, char **argv)
+{
+	char self[4096], rel[4096], rel_dir[8200], path[8400];
+	const char *env = getenv("EVIDENCE_EXEC_PATH");
+	const char *dirs[3], *tried_dir = NULL;
+	size_t nd = 0;
+	int saved = ENOENT;
+	ssize_t n;
+	char *slash;
+
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	self[n > 0 ? n : 0] = '\0';
+	slash = strrchr(self, '/');
+	if (slash)
+		*slash = '\0';
+	else
+		self[0] = '\0';
+	relative_dir(BINDIR, PKGLIBEXECDIR, rel, sizeof(rel));
+
+	/* The folders to try, in order. */
+	if (self[0])
+		dirs[nd++] = self;
+	if (env && *env) {
+		dirs[nd++] = env;
+	} else {
+		if (self[0] && rel[0]) {
+			snprintf(rel_dir, sizeof(rel_dir), "%s/%s", self, rel);
+			dirs[nd++] = rel_dir;
+		}
+		dirs[nd++] = PKGLIBEXECDIR;
+	}
+	for (size_t k = 0; k < nd; k++) {
+		snprintf(path, sizeof(path), "%s/%s", dirs[k], name);
+		execv(path, argv); /* returns only when it failed */
+		/* A helper that is there but cannot run says more than a
+		 * later folder without one. */
+		if (errno != ENOENT && errno != ENOTDIR && saved == ENOENT) {
+			saved = errno;
+			tried_dir = dirs[k];
+		}
+	}
+	fflush(stdout);
+	if (tried_dir) {
+		fprintf(stderr, "evidence: %s: cannot run %s/%s: %s\n", cmd,
+			tried_dir, name, strerror(saved));
+	} else {
+		fprintf(stderr,
+			"evidence: %s: its program %s is missing "
+			"(looked in ",
+			cmd, name);
+		for (size_t k = 0; k < nd; k++)
+			fprintf(stderr, "%s%s", k ? ", " : "", dirs[k]);
+		fprintf(stderr, "); reinstall evidence, or set "
+				"EVIDENCE_EXEC_PATH to its folder\n");
+	}
+	return EXIT_UNAVAILABLE;
+}
+#endif
 
 /* Exit with an error when standard output could not be written: a full
  * disk or a closed pipe must not look like success. */
@@ -252,16 +385,34 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 
+	if (!cmd->fn) {
+#ifdef EVIDENCE_HELPER
+		fprintf(stderr,
+			"evidence-harvest: '%s' is run by evidence itself; "
+			"this program only runs the commands evidence "
+			"hands it\n",
+			cmd->name);
+		return EXIT_USAGE;
+#else
+		/* Returns only when the helper could not be run. */
+		return helper_exec(HELPER_NAME, cmd->name, argv);
+#endif
+	}
+
+#ifdef EVIDENCE_HELPER
 	/* Both libraries want initialising once, before any thread. */
 	xmlInitParser();
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		cli_error("cannot initialise libcurl");
 		return EXIT_SOFTWARE;
 	}
+#endif
 	optind = 1;
 	code = cmd->fn(&cli, argc - i, argv + i);
 	code = check_stdout(code);
+#ifdef EVIDENCE_HELPER
 	curl_global_cleanup();
 	xmlCleanupParser();
+#endif
 	return code;
 }

@@ -3,7 +3,7 @@
 #
 # Called by "make fuzz" with, in the environment: FUZZ_CC, FUZZ_CXX
 # (clang), srcdir, builddir, DEP_CFLAGS (libxml2, libcurl, jansson,
-# libcrypto, Xapian), DEP_LIBS, LIB_SOURCES (libevidence.a's sources),
+# Xapian), DEP_LIBS, LIB_SOURCES (libevidence.a's sources),
 # FUZZ_SECONDS (per target, default 60), FUZZ_TARGETS (default: all),
 # FUZZ_MAX_LEN (default 65536), FUZZ_BUILD_ONLY (build, do not run).
 #

@@ -40,6 +40,7 @@ enum {
 	EXIT_NOTHING = 1,   /* nothing matched, or some inputs were skipped */
 	EXIT_USAGE = 2,	    /* usage or query error */
 	EXIT_DATAERR = 65,  /* bad input data, corrupt index */
+	EXIT_UNAVAILABLE = 69, /* a program evidence runs is missing */
 	EXIT_SOFTWARE = 70, /* internal error */
 	EXIT_IOERR = 74,    /* I/O error, disk full */
 	EXIT_TEMPFAIL = 75, /* temporary: lock held, network down; retry */

@@ -9,8 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
-
+#include "sha256.h"
 #include "text.h"
 
 char *xstrndup(const char *s, size_t len)
@@ -350,51 +349,37 @@ static void hex_digest(const unsigned char *md, unsigned int mdlen,
 
 void text_sha256_hex(const void *data, size_t len, char out[65])
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
+	unsigned char md[SHA256_DIGEST_SIZE];
+	struct sha256 s;
 
-	if (!EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL))
-		mdlen = 0;
-	hex_digest(md, mdlen, out);
+	sha256_init(&s);
+	sha256_update(&s, data, len);
+	sha256_final(&s, md);
+	hex_digest(md, sizeof(md), out);
 }
 
 ev_status text_sha256_fd(int fd, char out[65])
 {
-	EVP_MD_CTX *md = EVP_MD_CTX_new();
-	unsigned char digest[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
+	unsigned char md[SHA256_DIGEST_SIZE];
 	char chunk[65536];
-	ev_status rc = EV_OK;
+	struct sha256 s;
 
 	out[0] = '\0';
-	if (!md || !EVP_DigestInit_ex(md, EVP_sha256(), NULL)) {
-		rc = EV_NOMEM;
-		goto out;
-	}
+	sha256_init(&s);
 	for (;;) {
 		ssize_t n = read(fd, chunk, sizeof(chunk));
 
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0) {
-			rc = EV_IO;
-			goto out;
-		}
+		if (n < 0)
+			return EV_IO;
 		if (n == 0)
 			break;
-		if (!EVP_DigestUpdate(md, chunk, (size_t)n)) {
-			rc = EV_NOMEM;
-			goto out;
-		}
+		sha256_update(&s, chunk, (size_t)n);
 	}
-	if (!EVP_DigestFinal_ex(md, digest, &mdlen)) {
-		rc = EV_NOMEM;
-		goto out;
-	}
-	hex_digest(digest, mdlen, out);
-out:
-	EVP_MD_CTX_free(md);
-	return rc;
+	sha256_final(&s, md);
+	hex_digest(md, sizeof(md), out);
+	return EV_OK;
 }
 
 void text_now_iso8601(char out[21])

@@ -56,7 +56,7 @@ void text_sha256_hex(const void *data, size_t len, char out[65]);
 
 /* The same over everything left to read on FD (from its current offset
  * to the end), for payloads too big to hold in memory.  EV_IO when a read
- * fails (errno kept), EV_NOMEM. */
+ * fails (errno kept). */
 ev_status text_sha256_fd(int fd, char out[65]);
 
 /* The current time as "YYYY-MM-DDTHH:MM:SSZ". */

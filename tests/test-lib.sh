@@ -29,11 +29,13 @@ rm -rf "$TRASH"
 mkdir -p "$TRASH/bin" || exit 1
 
 # A wrapper so that subtests can just say "evidence ...".  With
-# EVIDENCE_VALGRIND set, every run goes through valgrind's leak check.
+# EVIDENCE_VALGRIND set, every run goes through valgrind's leak check
+# (evidence-harvest too, which evidence execs for add and harvest).
 cat >"$TRASH/bin/evidence" <<EOF
 #!/bin/sh
 if [ -n "\${EVIDENCE_VALGRIND:-}" ]; then
-	exec valgrind -q --leak-check=full --errors-for-leak-kinds=definite \
+	exec valgrind -q --trace-children=yes --leak-check=full \
+		--errors-for-leak-kinds=definite \
 		--error-exitcode=99 "$EVIDENCE" "\$@"
 fi
 exec "$EVIDENCE" "\$@"

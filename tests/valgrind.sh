@@ -2,8 +2,8 @@
 # valgrind.sh - the main commands under valgrind's leak check (make valgrind)
 #
 # valgrind cannot run a program built with the sanitizers, so when
-# ./evidence is one, a plain copy is built first (tests/rebuild-with.sh,
-# into tests/valgrind-obj/).  Each command runs once under
+# ./evidence is one, a plain copy of it and of evidence-harvest is built
+# first (tests/rebuild-with.sh, into tests/valgrind-bin/).  Each command runs once under
 #   valgrind --leak-check=full --errors-for-leak-kinds=definite
 # and its figures go to tests/valgrind.log: bytes definitely, indirectly
 # and possibly lost, and errors.  Exits 1 when any command has an error
@@ -16,13 +16,24 @@ command -v valgrind >/dev/null || {
 	echo "make valgrind: valgrind is not installed (apt-get install valgrind)" >&2
 	exit 1
 }
+# add and harvest run in evidence-harvest, which evidence execs: the
+# copy has one beside it, and valgrind follows the exec
+# (--trace-children), so that its report is the helper's.
 bin=$builddir/evidence
 if ldd "$bin" 2>/dev/null | grep -q libasan; then
-	bin=$builddir/tests/valgrind-evidence
+	bin=$builddir/tests/valgrind-bin/evidence
+	mkdir -p tests/valgrind-bin tests/valgrind-obj/helper || exit 1
 	RB_CC=$CC RB_CXX=$CXX RB_OBJDIR=tests/valgrind-obj RB_OUTPUT=$bin \
-	RB_CFLAGS="-g -O1 -std=c11 $DEP_CFLAGS" \
+	RB_CFLAGS="-g -O1 -std=c11 $DEP_CFLAGS -DBINDIR=\"/nonexistent\" -DPKGLIBEXECDIR=\"/nonexistent\"" \
 	RB_CXXFLAGS="-g -O1 -std=c++11 $DEP_CFLAGS" RB_LDFLAGS= \
 	RB_LIBS=$DEP_LIBS RB_SOURCES="$LIB_SOURCES evidence.c" \
+		sh "$srcdir/tests/rebuild-with.sh" || exit 1
+	# The helper: evidence.c again, with the library objects above.
+	RB_CC=$CC RB_CXX=$CXX RB_OBJDIR=tests/valgrind-obj/helper \
+	RB_OUTPUT=tests/valgrind-bin/evidence-harvest \
+	RB_CFLAGS="-g -O1 -std=c11 $DEP_CFLAGS -DEVIDENCE_HELPER" \
+	RB_CXXFLAGS= RB_LDFLAGS= RB_SOURCES=evidence.c \
+	RB_LIBS="$(ls tests/valgrind-obj/*.o | grep -v '/evidence\.c\.o$') $DEP_LIBS" \
 		sh "$srcdir/tests/rebuild-with.sh" || exit 1
 fi
 
@@ -41,8 +52,9 @@ failed=0
 vg() {
 	name=$1
 	shift
-	valgrind --leak-check=full --errors-for-leak-kinds=definite \
-		--error-exitcode=99 --log-file=vg.out "$bin" "$@" >out 2>err
+	valgrind --trace-children=yes --leak-check=full \
+		--errors-for-leak-kinds=definite --error-exitcode=99 \
+		--log-file=vg.out "$bin" "$@" >out 2>err
 	code=$?
 	def=$(sed -n 's/.*definitely lost: \([0-9,]*\) bytes.*/\1/p' vg.out | tr -d ,)
 	ind=$(sed -n 's/.*indirectly lost: \([0-9,]*\) bytes.*/\1/p' vg.out | tr -d ,)
