@@ -358,43 +358,72 @@ void text_sha256_hex(const void *data, size_t len, char out[65])
 	hex_digest(md, mdlen, out);
 }
 
-ev_status text_sha256_fd(int fd, char out[65])
+struct text_sha256 {
+	EVP_MD_CTX *md;
+	int bad;
+};
+
+struct text_sha256 *text_sha256_begin(void)
 {
-	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	struct text_sha256 *h = malloc(sizeof(*h));
+
+	if (!h)
+		return NULL;
+	h->md = EVP_MD_CTX_new();
+	h->bad = !h->md || !EVP_DigestInit_ex(h->md, EVP_sha256(), NULL);
+	return h;
+}
+
+void text_sha256_add(struct text_sha256 *h, const void *data, size_t len)
+{
+	if (!h->bad && len && !EVP_DigestUpdate(h->md, data, len))
+		h->bad = 1;
+}
+
+ev_status text_sha256_end(struct text_sha256 *h, char out[65])
+{
 	unsigned char digest[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
-	char chunk[65536];
 	ev_status rc = EV_OK;
 
 	out[0] = '\0';
-	if (!md || !EVP_DigestInit_ex(md, EVP_sha256(), NULL)) {
+	if (!h)
+		return EV_NOMEM;
+	if (h->bad || !EVP_DigestFinal_ex(h->md, digest, &mdlen))
 		rc = EV_NOMEM;
-		goto out;
-	}
+	else
+		hex_digest(digest, mdlen, out);
+	EVP_MD_CTX_free(h->md);
+	free(h);
+	return rc;
+}
+
+ev_status text_sha256_fd(int fd, char out[65])
+{
+	struct text_sha256 *h = text_sha256_begin();
+	char chunk[65536];
+
+	out[0] = '\0';
+	if (!h)
+		return EV_NOMEM;
 	for (;;) {
 		ssize_t n = read(fd, chunk, sizeof(chunk));
 
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			rc = EV_IO;
-			goto out;
+			int e = errno;
+
+			text_sha256_end(h, out);
+			out[0] = '\0';
+			errno = e;
+			return EV_IO;
 		}
 		if (n == 0)
 			break;
-		if (!EVP_DigestUpdate(md, chunk, (size_t)n)) {
-			rc = EV_NOMEM;
-			goto out;
-		}
+		text_sha256_add(h, chunk, (size_t)n);
 	}
-	if (!EVP_DigestFinal_ex(md, digest, &mdlen)) {
-		rc = EV_NOMEM;
-		goto out;
-	}
-	hex_digest(digest, mdlen, out);
-out:
-	EVP_MD_CTX_free(md);
-	return rc;
+	return text_sha256_end(h, out);
 }
 
 void text_now_iso8601(char out[21])
