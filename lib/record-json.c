@@ -175,21 +175,173 @@ ev_status record_to_json(const struct record *rec, char **jsonp)
 	return EV_OK;
 }
 
+/*
+ * Hashing a value as json_dumps(V, JSON_COMPACT) writes it, without
+ * writing it: jansson's dump decodes every character of every string and
+ * grows the text in a buffer, which cost more than the SHA-256 for the
+ * content hash of every record read.  The bytes are jansson's: keys in
+ * the object's order, "," and ":" alone, integers in decimal, and in
+ * strings '"' and '\\' escaped, \b \f \n \r \t, other control characters
+ * as \u00XX (upper-case hex), everything else as it is (jansson checked
+ * the UTF-8 when the string was made).  Keys are taken to hold no NUL
+ * (a record's never do).  A real number, which records never hold, is
+ * left to jansson.
+ */
+struct json_hasher {
+	struct text_sha256 *sha;
+	size_t len;
+	int real; /* met a real: hash json_dumps()'s text instead */
+	char buf[8192];
+};
+
+static void hasher_put(struct json_hasher *h, const char *s, size_t n)
+{
+	if (h->len + n > sizeof(h->buf)) {
+		text_sha256_add(h->sha, h->buf, h->len);
+		h->len = 0;
+		if (n > sizeof(h->buf)) {
+			text_sha256_add(h->sha, s, n);
+			return;
+		}
+	}
+	memcpy(h->buf + h->len, s, n);
+	h->len += n;
+}
+
+static void hasher_string(struct json_hasher *h, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t run = 0;
+
+	hasher_put(h, "\"", 1);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		char esc[6] = { '\\', 0, '0', '0', 0, 0 };
+		size_t elen = 2;
+
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		hasher_put(h, s + run, i - run);
+		run = i + 1;
+		switch (c) {
+		case '"': esc[1] = '"'; break;
+		case '\\': esc[1] = '\\'; break;
+		case '\b': esc[1] = 'b'; break;
+		case '\f': esc[1] = 'f'; break;
+		case '\n': esc[1] = 'n'; break;
+		case '\r': esc[1] = 'r'; break;
+		case '\t': esc[1] = 't'; break;
+		default:
+			esc[1] = 'u';
+			esc[4] = hex[c >> 4];
+			esc[5] = hex[c & 15];
+			elen = 6;
+		}
+		hasher_put(h, esc, elen);
+	}
+	hasher_put(h, s + run, n - run);
+	hasher_put(h, "\"", 1);
+}
+
+static void hasher_value(struct json_hasher *h, json_t *v)
+{
+	char num[32];
+	const char *key;
+	json_t *item;
+	size_t i;
+	int n;
+
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		hasher_put(h, "{", 1);
+		i = 0;
+		json_object_foreach(v, key, item) {
+			if (i++)
+				hasher_put(h, ",", 1);
+			hasher_string(h, key, strlen(key));
+			hasher_put(h, ":", 1);
+			hasher_value(h, item);
+		}
+		hasher_put(h, "}", 1);
+		break;
+	case JSON_ARRAY:
+		hasher_put(h, "[", 1);
+		json_array_foreach(v, i, item) {
+			if (i)
+				hasher_put(h, ",", 1);
+			hasher_value(h, item);
+		}
+		hasher_put(h, "]", 1);
+		break;
+	case JSON_STRING:
+		hasher_string(h, json_string_value(v), json_string_length(v));
+		break;
+	case JSON_INTEGER:
+		n = snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT,
+			     json_integer_value(v));
+		hasher_put(h, num, (size_t)n);
+		break;
+	case JSON_TRUE:
+		hasher_put(h, "true", 4);
+		break;
+	case JSON_FALSE:
+		hasher_put(h, "false", 5);
+		break;
+	case JSON_NULL:
+		hasher_put(h, "null", 4);
+		break;
+	case JSON_REAL:
+		h->real = 1;
+		break;
+	}
+}
+
+ev_status record_json_sha256(void *value, char out[65])
+{
+	json_t *root = value;
+	struct json_hasher *h;
+	ev_status rc;
+
+	out[0] = '\0';
+	if (!json_is_object(root) && !json_is_array(root))
+		return EV_USAGE; /* json_dumps() would refuse it too */
+	h = malloc(sizeof(*h));
+	if (!h)
+		return EV_NOMEM;
+	h->sha = text_sha256_begin();
+	h->len = 0;
+	h->real = 0;
+	if (!h->sha) {
+		free(h);
+		return EV_NOMEM;
+	}
+	hasher_value(h, value);
+	text_sha256_add(h->sha, h->buf, h->len);
+	rc = text_sha256_end(h->sha, out);
+	if (!rc && h->real) {
+		char *s = json_dumps(value, JSON_COMPACT);
+
+		if (s)
+			text_sha256_hex(s, strlen(s), out);
+		else
+			rc = EV_NOMEM;
+		free(s);
+	}
+	free(h);
+	return rc;
+}
+
 ev_status record_content_hash(const struct record *rec, char out[65])
 {
 	json_t *o = record_json_object(rec, JSON_CONTENT);
-	char *s;
+	ev_status rc;
 
 	out[0] = '\0';
 	if (!o)
 		return EV_NOMEM;
-	s = json_dumps(o, JSON_COMPACT);
+	rc = record_json_sha256(o, out);
 	json_decref(o);
-	if (!s)
-		return EV_NOMEM;
-	text_sha256_hex(s, strlen(s), out);
-	free(s);
-	return EV_OK;
+	return rc;
 }
 
 /* ------------------------------------------------------------------ */

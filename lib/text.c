@@ -358,6 +358,37 @@ void text_sha256_hex(const void *data, size_t len, char out[65])
 	hex_digest(md, sizeof(md), out);
 }
 
+struct text_sha256 {
+	struct sha256 s;
+};
+
+struct text_sha256 *text_sha256_begin(void)
+{
+	struct text_sha256 *h = malloc(sizeof(*h));
+
+	if (h)
+		sha256_init(&h->s);
+	return h;
+}
+
+void text_sha256_add(struct text_sha256 *h, const void *data, size_t len)
+{
+	sha256_update(&h->s, data, len);
+}
+
+ev_status text_sha256_end(struct text_sha256 *h, char out[65])
+{
+	unsigned char md[SHA256_DIGEST_SIZE];
+
+	out[0] = '\0';
+	if (!h)
+		return EV_NOMEM;
+	sha256_final(&h->s, md);
+	hex_digest(md, sizeof(md), out);
+	free(h);
+	return EV_OK;
+}
+
 ev_status text_sha256_fd(int fd, char out[65])
 {
 	unsigned char md[SHA256_DIGEST_SIZE];

@@ -54,6 +54,15 @@ uint32_t text_hash(const char *s, size_t len);
 /* SHA-256 of DATA as 64 lower-case hex digits and a NUL. */
 void text_sha256_hex(const void *data, size_t len, char out[65]);
 
+/* The same over data given in pieces: text_sha256_begin() (NULL when
+ * out of memory), text_sha256_add() as often as needed, then
+ * text_sha256_end(), which writes the digest and frees H (EV_NOMEM, and
+ * OUT "", when H is NULL: text_sha256_begin() ran out of memory). */
+struct text_sha256;
+struct text_sha256 *text_sha256_begin(void);
+void text_sha256_add(struct text_sha256 *h, const void *data, size_t len);
+ev_status text_sha256_end(struct text_sha256 *h, char out[65]);
+
 /* The same over everything left to read on FD (from its current offset
  * to the end), for payloads too big to hold in memory.  EV_IO when a read
  * fails (errno kept). */

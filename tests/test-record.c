@@ -8,6 +8,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "buf.h"
 #include "evidence-type.h"
 #include "fsutil.h"
@@ -374,6 +376,88 @@ static void test_json_errors(void)
 	record_release(&r);
 }
 
+/* record_json_sha256() must hash exactly json_dumps(V, JSON_COMPACT):
+ * the content hash stored with every indexed work depends on it. */
+static const char *const json_hash_cases[] = {
+	/* every kind of value, empty containers, big integers */
+	"{\"a\":\"plain\",\"b\":[1,-2,9007199254740993],\"c\":{},"
+	"\"d\":[],\"e\":true,\"f\":false,\"g\":null}",
+	/* control characters (short escapes and \u00XX), DEL, a slash,
+	 * quotes and backslashes, Latin-1, U+2028 and an astral one */
+	"{\"s\":\"\\u0001\\u001f\\u007f\\b\\f\\n\\r\\t\\\"\\\\/ "
+	"caf\\u00e9 \\u2028 \\ud83d\\ude00\"}",
+	/* escapes in keys, and key order kept as given */
+	"{\"z\":1,\"k\\\"ey\\n\":2,\"a\":3}",
+	/* nesting, an array at the root, a NUL inside a string */
+	"[[],[{}],{\"x\":[{\"y\":[\"\\u0000\"]}]}]",
+	/* a real: left to jansson */
+	"{\"r\":1.5,\"n\":[0.1]}",
+};
+
+static void test_json_hash(void)
+{
+	char got[65], want[65];
+	json_t *v;
+
+	for (size_t i = 0; i < sizeof(json_hash_cases) /
+				   sizeof(*json_hash_cases); i++) {
+		char *dumped;
+
+		v = json_loads(json_hash_cases[i], JSON_ALLOW_NUL, NULL);
+		if (!v) {
+			ok(0, "json hash case %zu parses", i);
+			continue;
+		}
+		dumped = json_dumps(v, JSON_COMPACT);
+		text_sha256_hex(dumped, strlen(dumped), want);
+		is_int(record_json_sha256(v, got), EV_OK, "json hash %zu", i);
+		is_str(got, want, "json hash %zu is that of %s", i, dumped);
+		free(dumped);
+		json_decref(v);
+	}
+
+	/* A string longer than the hasher's buffer, with escapes across
+	 * its flushes. */
+	{
+		char *big = malloc(20001), *dumped;
+
+		for (int i = 0; i < 20000; i++)
+			big[i] = i % 997 == 0 ? '"' : i % 1009 == 0 ? '\n'
+								     : 'x';
+		big[20000] = '\0';
+		v = json_pack("{s:s,s:[s,s]}", "big", big, "more", big, "end");
+		dumped = json_dumps(v, JSON_COMPACT);
+		text_sha256_hex(dumped, strlen(dumped), want);
+		record_json_sha256(v, got);
+		is_str(got, want, "json hash of 40 kB with escapes");
+		free(dumped);
+		json_decref(v);
+		free(big);
+	}
+
+	v = json_string("root");
+	is_int(record_json_sha256(v, got), EV_USAGE,
+	       "a string at the root is refused, as json_dumps() does");
+	json_decref(v);
+}
+
+/* SHA-256 in pieces: FIPS 180-2's "abc" example. */
+static void test_sha256_pieces(void)
+{
+	struct text_sha256 *h = text_sha256_begin();
+	char out[65];
+
+	text_sha256_add(h, "a", 1);
+	text_sha256_add(h, "", 0);
+	text_sha256_add(h, "bc", 2);
+	is_int(text_sha256_end(h, out), EV_OK, "sha256 in pieces");
+	is_str(out,
+	       "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+	       "sha256 of abc");
+	is_int(text_sha256_end(NULL, out), EV_NOMEM,
+	       "no hasher (out of memory at the start): EV_NOMEM");
+}
+
 static void test_evidence_types(void)
 {
 	static const struct {
@@ -447,6 +531,8 @@ int main(void)
 	test_collapse_space();
 	test_words();
 	test_long_words();
+	test_json_hash();
+	test_sha256_pieces();
 	test_utf8();
 	test_passages();
 	test_normalise();
