@@ -27,11 +27,11 @@
 
 /* A file written since the last commit, held in memory until then. */
 struct pending {
-	char *path;  /* its final name */
-	char *data;  /* NULL once a later write of PATH superseded it */
+	char *path; /* its final name */
+	char *data; /* NULL once a later write of PATH superseded it */
 	size_t len;
-	int is_key;  /* under keys/: renamed before the records */
-	char *tmp;   /* its name in tmp/ while being committed */
+	int is_key; /* under keys/: renamed before the records */
+	char *tmp;  /* its name in tmp/ while being committed */
 };
 
 struct store {
@@ -402,8 +402,8 @@ static ev_status rename_all(struct store *s, int keys)
 			int err = errno;
 
 			rc = status_from_errno(err);
-			buf_setf(&s->msg, "cannot rename into %s: %s",
-				 p->path, strerror(err));
+			buf_setf(&s->msg, "cannot rename into %s: %s", p->path,
+				 strerror(err));
 		}
 		if (!rc) {
 			free(p->tmp);

@@ -271,6 +271,9 @@ static void test_batches(void)
 
 	snprintf(sub, sizeof(sub), "%s/batches", dir);
 	ok(store_open(sub, 1, &s, NULL) == EV_OK, "batches: open");
+	ok(fs_sync_fs(sub) == EV_OK, "fs_sync_fs on the store");
+	snprintf(path, sizeof(path), "%s/none", sub);
+	ok(fs_sync_fs(path) == EV_NOT_FOUND, "fs_sync_fs: no such path");
 	store_begin(s);
 	make_page(&r, 1, "10.1000/one", "First text.");
 	ok(put(s, &r, &o) == EV_OK && o == STORE_NEW, "held work is new");
