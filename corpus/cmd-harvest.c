@@ -179,8 +179,14 @@ int cmd_harvest(struct cli *cli, int argc, char **argv)
 			goto log;
 		}
 	}
-	if (!opts.dry_run && !no_index && unlink(pending) == 0)
-		fs_fsync_dir(hdir);
+	if (!opts.dry_run && !no_index && unlink(pending) == 0 &&
+	    (rc = fs_fsync_dir(hdir))) {
+		/* A marker that a crash brings back only makes the next run
+		 * index everything again, but a disk that fails a sync is
+		 * to be told (74, like any other failed write). */
+		code = cli_fail(rc, hdir, strerror(errno));
+		goto log;
+	}
 
 	if (!cli->quiet) {
 		struct run_counts sum = {0};

@@ -21,6 +21,9 @@ struct harvest {
 	struct harvest_result *res;
 	char *state_dir; /* STORE/harvest/urls */
 	struct idset seen;
+	/* Per-URL state waiting for the store commit of its records:
+	 * paths and contents, in step. */
+	struct strvec state_paths, state_texts;
 };
 
 /* Records parsed from one payload, held until the parse succeeded. */

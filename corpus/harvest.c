@@ -366,8 +366,11 @@ static ev_status write_renamed(const char *path, const char *data,
 	return rc;
 }
 
-/* Written only after the payload's records are stored, so a kill in
- * between makes the next run parse it again, never skip it. */
+/*
+ * Held until the store has committed the payload's records (see
+ * commit()), so a kill in between makes the next run parse it again,
+ * never skip it.
+ */
 static ev_status state_save(struct hsource *hs, const char *url,
 			    const char *etag, const char *last_modified,
 			    const char *hash)
@@ -388,18 +391,56 @@ static ev_status state_save(struct hsource *hs, const char *url,
 	path = state_path(h, hs->src->name, url);
 	if (!text || !path)
 		goto out;
-	rc = fs_mkdirs(h->state_dir, 0755);
+	rc = strvec_push(&h->state_paths, path);
 	if (!rc)
-		rc = write_renamed(path, text, strlen(text));
-	if (rc) {
-		h->res->fatal = rc;
-		snprintf(h->res->fatal_msg, sizeof(h->res->fatal_msg),
-			 "%s: %s", path, strerror(errno));
-	}
+		rc = strvec_push(&h->state_texts, text);
 out:
 	json_decref(o);
 	free(text);
 	free(path);
+	return rc;
+}
+
+/* Set the run's fatal failure, unless one is set already. */
+static void set_fatal(struct harvest *h, ev_status rc, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void set_fatal(struct harvest *h, ev_status rc, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (h->res->fatal)
+		return;
+	h->res->fatal = rc;
+	va_start(ap, fmt);
+	vsnprintf(h->res->fatal_msg, sizeof(h->res->fatal_msg), fmt, ap);
+	va_end(ap);
+}
+
+/* Commit the store's batch, then write the state held for the payloads
+ * whose records it holds. */
+static ev_status commit(struct harvest *h)
+{
+	ev_status rc = store_commit(h->store);
+
+	if (rc) {
+		set_fatal(h, rc, "%s", store_errmsg(h->store));
+		goto out;
+	}
+	if (h->state_paths.n && (rc = fs_mkdirs(h->state_dir, 0755))) {
+		set_fatal(h, rc, "%s: %s", h->state_dir, strerror(errno));
+		goto out;
+	}
+	for (size_t i = 0; !rc && i < h->state_paths.n; i++) {
+		const char *text = h->state_texts.v[i];
+
+		rc = write_renamed(h->state_paths.v[i], text, strlen(text));
+		if (rc)
+			set_fatal(h, rc, "%s: %s", h->state_paths.v[i],
+				  strerror(errno));
+	}
+out:
+	strvec_release(&h->state_paths);
+	strvec_release(&h->state_texts);
 	return rc;
 }
 
@@ -449,9 +490,7 @@ static ev_status store_one(struct hsource *hs, struct record *rec)
 		return dry_count(hs, rec);
 	rc = store_put(h->store, rec, &outcome);
 	if (rc) {
-		h->res->fatal = rc;
-		snprintf(h->res->fatal_msg, sizeof(h->res->fatal_msg), "%s",
-			 store_errmsg(h->store));
+		set_fatal(h, rc, "%s", store_errmsg(h->store));
 		return rc;
 	}
 	seen = idset_has(&h->seen, rec->id);
@@ -475,6 +514,8 @@ static ev_status store_one(struct hsource *hs, struct record *rec)
 	/* Works that a notice among them updated are indexed too. */
 	if (!rc)
 		rc = store_take_changed(h->store, &h->res->ids);
+	if (!rc && store_batch_full(h->store))
+		rc = commit(h);
 	return rc;
 }
 
@@ -1029,6 +1070,11 @@ ev_status harvest_run(struct store *store, const struct sources *src,
 	h.store = store;
 	h.opts = opts;
 	h.res = res;
+	strvec_init(&h.state_paths);
+	strvec_init(&h.state_texts);
+	/* Records are committed a batch at a time (store.h), by store_one()
+	 * when the batch is full and at the end. */
+	store_begin(store);
 	h.state_dir = fs_join(store_dir(store), "harvest/urls");
 	res->outcomes = calloc(src->n ? src->n : 1, sizeof(*res->outcomes));
 	if (!h.state_dir || !res->outcomes) {
@@ -1049,8 +1095,17 @@ ev_status harvest_run(struct store *store, const struct sources *src,
 		if (!rc)
 			rc = run_source(&h, s, n++);
 	}
+	/* After a failure too: what was stored before it stays stored (a
+	 * failed commit has emptied the batch). */
+	if (!opts->dry_run) {
+		ev_status crc = commit(&h);
+
+		rc = rc ? rc : crc;
+	}
 	text_now_iso8601(res->run.finished);
 out:
+	strvec_release(&h.state_paths);
+	strvec_release(&h.state_texts);
 	idset_release(&h.seen);
 	free(h.state_dir);
 	return rc;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -20,6 +21,19 @@
 /* A record file larger than this is damaged, not big. */
 #define MAX_RECORD_FILE (64u * 1024 * 1024)
 
+/* A batch is full at this many record files or bytes held. */
+#define BATCH_RECORDS 256
+#define BATCH_BYTES (16u * 1024 * 1024)
+
+/* A file written since the last commit, held in memory until then. */
+struct pending {
+	char *path; /* its final name */
+	char *data; /* NULL once a later write of PATH superseded it */
+	size_t len;
+	int is_key; /* under keys/: renamed before the records */
+	char *tmp;  /* its name in tmp/ while being committed */
+};
+
 struct store {
 	char *dir;
 	char *records_dir;
@@ -28,6 +42,12 @@ struct store {
 	int writable;
 	struct buf msg;
 	struct strvec changed; /* other works store_put() updated */
+	int batching;	       /* store_begin() was called */
+	struct pending *pend;  /* in the order written */
+	size_t n_pend, alloc_pend;
+	size_t *slots; /* 1 + index in PEND, by hash of path; 0: free */
+	size_t n_slots;
+	size_t pend_bytes, pend_records; /* live ones */
 };
 
 const char *store_errmsg(const struct store *s)
@@ -40,10 +60,27 @@ const char *store_dir(const struct store *s)
 	return s->dir;
 }
 
+/* Forget the files held since the last commit. */
+static void discard_pending(struct store *s)
+{
+	for (size_t i = 0; i < s->n_pend; i++) {
+		free(s->pend[i].path);
+		free(s->pend[i].data);
+		free(s->pend[i].tmp);
+	}
+	free(s->pend);
+	free(s->slots);
+	s->pend = NULL;
+	s->slots = NULL;
+	s->n_pend = s->alloc_pend = s->n_slots = 0;
+	s->pend_bytes = s->pend_records = 0;
+}
+
 void store_close(struct store *s)
 {
 	if (!s)
 		return;
+	discard_pending(s);
 	free(s->dir);
 	free(s->records_dir);
 	free(s->keys_dir);
@@ -136,61 +173,292 @@ static char *hashed_path(const char *base, const char *name, const char *ext)
 	return p;
 }
 
+/* ------------------------------------------------------------------ */
+/* Batches                                                             */
+
+static size_t path_hash(const char *p)
+{
+	size_t h = 5381;
+
+	while (*p)
+		h = h * 33 + (unsigned char)*p++;
+	return h;
+}
+
+/* The slot for PATH: where it is, or the free one where it would go. */
+static size_t *slot_of(struct store *s, const char *path)
+{
+	size_t mask = s->n_slots - 1;
+	size_t i = path_hash(path) & mask;
+
+	while (s->slots[i] && strcmp(s->pend[s->slots[i] - 1].path, path))
+		i = (i + 1) & mask;
+	return &s->slots[i];
+}
+
+/* The file held for PATH, or NULL. */
+static const struct pending *find_pending(struct store *s, const char *path)
+{
+	size_t *slot;
+
+	if (!s->n_pend)
+		return NULL;
+	slot = slot_of(s, path);
+	return *slot ? &s->pend[*slot - 1] : NULL;
+}
+
+/* Room in S for one more file and its slot. */
+static ev_status grow_pending(struct store *s)
+{
+	if (s->n_pend == s->alloc_pend) {
+		size_t alloc = s->alloc_pend ? s->alloc_pend * 2 : 64;
+		struct pending *v = realloc(s->pend, alloc * sizeof(*v));
+
+		if (!v)
+			return EV_NOMEM;
+		s->pend = v;
+		s->alloc_pend = alloc;
+	}
+	if ((s->n_pend + 1) * 2 > s->n_slots) {
+		size_t n = s->n_slots ? s->n_slots * 2 : 128;
+		size_t *slots = calloc(n, sizeof(*slots));
+
+		if (!slots)
+			return EV_NOMEM;
+		free(s->slots);
+		s->slots = slots;
+		s->n_slots = n;
+		/* Only the latest write of a path has a slot. */
+		for (size_t i = 0; i < s->n_pend; i++)
+			if (s->pend[i].data)
+				*slot_of(s, s->pend[i].path) = i + 1;
+	}
+	return EV_OK;
+}
+
 /*
- * Write DATA to PATH atomically, staging the file in tmp/ so that a killed
- * writer's leftovers are in one place (rename works across directories of
- * one file system).
+ * Hold LEN bytes of DATA for PATH until the next commit.  A path written
+ * twice keeps only its second content, placed after every file held
+ * before it: the commit renames files in the order written, and a work
+ * that a later write names (a notice updating a work held earlier) must
+ * not come before it.
  */
 static ev_status write_file(struct store *s, const char *path,
 			    const char *data, size_t len)
 {
-	char *tmp = NULL, *dir = NULL, *slash;
+	struct pending *p;
+	size_t *slot;
 	ev_status rc;
-	int err;
 
 	if (!s->writable) {
 		buf_setf(&s->msg, "store opened read-only");
 		return EV_READONLY;
 	}
-	dir = strdup(path);
+	rc = grow_pending(s);
+	if (rc)
+		return rc;
+	p = &s->pend[s->n_pend];
+	memset(p, 0, sizeof(*p));
+	p->path = strdup(path);
+	p->data = malloc(len + 1);
+	if (!p->path || !p->data) {
+		free(p->path);
+		free(p->data);
+		return EV_NOMEM;
+	}
+	memcpy(p->data, data, len);
+	p->data[len] = '\0';
+	p->len = len;
+	p->is_key = !!str_starts_with(path, s->keys_dir);
+	slot = slot_of(s, path);
+	if (*slot) {
+		struct pending *old = &s->pend[*slot - 1];
+
+		s->pend_bytes -= old->len;
+		s->pend_records -= !old->is_key;
+		free(old->data);
+		old->data = NULL;
+	}
+	*slot = ++s->n_pend;
+	s->pend_bytes += len;
+	s->pend_records += !p->is_key;
+	return EV_OK;
+}
+
+/* Read PATH, or what is held for it, into OUT as fs_read_file() does. */
+static ev_status read_path(struct store *s, const char *path, size_t max,
+			   struct buf *out)
+{
+	const struct pending *p = find_pending(s, path);
+
+	if (!p)
+		return fs_read_file(path, max, out);
+	if (p->len > max) {
+		errno = EFBIG;
+		return EV_TOO_BIG;
+	}
+	return buf_add(out, p->data, p->len);
+}
+
+void store_begin(struct store *s)
+{
+	s->batching = 1;
+}
+
+int store_batch_full(const struct store *s)
+{
+	return s->pend_records >= BATCH_RECORDS ||
+	       s->pend_bytes >= BATCH_BYTES;
+}
+
+/* Write the held files to tmp/, each under a name of its own. */
+static ev_status write_temps(struct store *s)
+{
+	ev_status rc = EV_OK;
+
+	for (size_t i = 0; !rc && i < s->n_pend; i++) {
+		struct pending *p = &s->pend[i];
+		const char *base = strrchr(p->path, '/');
+		int fd, err = 0;
+
+		if (!p->data)
+			continue;
+		if (asprintf(&p->tmp, "%s/%s.tmp-XXXXXX", s->tmp_dir,
+			     base ? base + 1 : p->path) < 0) {
+			p->tmp = NULL;
+			return EV_NOMEM;
+		}
+		fd = mkostemp(p->tmp, O_CLOEXEC);
+		if (fd < 0) {
+			err = errno;
+			free(p->tmp);
+			p->tmp = NULL;
+		} else {
+			if (fs_write_all(fd, p->data, p->len) ||
+			    fchmod(fd, 0644) < 0)
+				err = errno;
+			if (close(fd) < 0 && !err)
+				err = errno;
+		}
+		if (err) {
+			rc = status_from_errno(err);
+			buf_setf(&s->msg, "cannot write %s: %s", p->path,
+				 strerror(err));
+		}
+	}
+	return rc;
+}
+
+/* Make all that was written so far durable. */
+static ev_status sync_all(struct store *s)
+{
+	ev_status rc = fs_sync_fs(s->tmp_dir);
+
+	if (rc)
+		buf_setf(&s->msg, "cannot sync %s: %s", s->dir,
+			 strerror(errno));
+	return rc;
+}
+
+/* Make the directory of PATH unless it is in DIRS (those made or seen
+ * in this commit). */
+static ev_status make_dir(struct store *s, const char *path,
+			  struct strvec *dirs)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = xstrndup(path, slash ? (size_t)(slash - path) : 0);
+	ev_status rc = EV_OK;
+
 	if (!dir)
 		return EV_NOMEM;
-	slash = strrchr(dir, '/');
-	if (slash)
-		*slash = '\0';
-	rc = fs_mkdirs(dir, 0755);
-	if (rc) {
-		buf_setf(&s->msg, "cannot create %s: %s", dir,
-			 strerror(errno));
-		goto out;
+	if (strvec_find(dirs, dir) < 0) {
+		if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+			rc = fs_mkdirs(dir, 0755);
+		if (rc)
+			buf_setf(&s->msg, "cannot create %s: %s", dir,
+				 strerror(errno));
+		else
+			rc = strvec_push(dirs, dir);
 	}
-	if (asprintf(&tmp, "%s/%s", s->tmp_dir, slash ? slash + 1 : path) <
-	    0) {
-		tmp = NULL;
-		rc = EV_NOMEM;
-		goto out;
-	}
-	rc = fs_write_atomic(tmp, data, len);
-	if (rc) {
-		buf_setf(&s->msg, "cannot write %s: %s", path,
-			 strerror(errno));
-		goto out;
-	}
-	if (rename(tmp, path) < 0) {
-		err = errno;
-		unlink(tmp);
-		rc = status_from_errno(err);
-		buf_setf(&s->msg, "cannot rename into %s: %s", path,
-			 strerror(err));
-		goto out;
-	}
-	rc = fs_fsync_dir(dir);
-	if (rc)
-		buf_setf(&s->msg, "cannot sync %s: %s", dir, strerror(errno));
-out:
-	free(tmp);
 	free(dir);
 	return rc;
+}
+
+/* Rename the written key files (KEYS) or record files into place, then
+ * make the new names durable. */
+static ev_status rename_all(struct store *s, int keys)
+{
+	struct strvec dirs = STRVEC_INIT;
+	ev_status rc = EV_OK;
+	int renamed = 0;
+
+	for (size_t i = 0; !rc && i < s->n_pend; i++) {
+		struct pending *p = &s->pend[i];
+
+		if (!p->tmp || p->is_key != keys)
+			continue;
+		rc = make_dir(s, p->path, &dirs);
+		if (!rc && rename(p->tmp, p->path) < 0) {
+			int err = errno;
+
+			rc = status_from_errno(err);
+			buf_setf(&s->msg, "cannot rename into %s: %s", p->path,
+				 strerror(err));
+		}
+		if (!rc) {
+			free(p->tmp);
+			p->tmp = NULL;
+			renamed = 1;
+		}
+	}
+	if (!rc && renamed)
+		rc = sync_all(s);
+	strvec_release(&dirs);
+	return rc;
+}
+
+/*
+ * The commit.  Nothing is renamed to its final name before all of the
+ * batch is durable in tmp/; then the keys are renamed into place and
+ * made durable, and only then the records, so that a crash anywhere
+ * leaves at worst keys to records not there yet, which lookups ignore
+ * and the next run writes again (see store.h).  One syncfs() per step
+ * rather than an fsync() per file and directory: on ext4 each of those
+ * is a journal commit and a cache flush of its own (about 1 ms), and a
+ * batch has a thousand of them.
+ */
+ev_status store_commit(struct store *s)
+{
+	ev_status rc;
+
+	if (!s->n_pend)
+		return EV_OK;
+	rc = write_temps(s);
+	if (!rc)
+		rc = sync_all(s);
+	if (!rc)
+		rc = rename_all(s, 1);
+	if (!rc)
+		rc = rename_all(s, 0);
+	/* What a failure left in tmp/ goes now (else the next writer's
+	 * store_open() removes it). */
+	for (size_t i = 0; i < s->n_pend; i++)
+		if (s->pend[i].tmp)
+			unlink(s->pend[i].tmp);
+	discard_pending(s);
+	return rc;
+}
+
+/* Commit unless a batch is open (store_begin()). */
+static ev_status commit_unless_batch(struct store *s, ev_status rc)
+{
+	if (s->batching)
+		return rc;
+	if (rc) {
+		discard_pending(s);
+		return rc;
+	}
+	return store_commit(s);
 }
 
 ev_status store_read_file(struct store *s, const char *path,
@@ -200,7 +468,7 @@ ev_status store_read_file(struct store *s, const char *path,
 	char err[256];
 	ev_status rc;
 
-	rc = fs_read_file(path, MAX_RECORD_FILE, &b);
+	rc = read_path(s, path, MAX_RECORD_FILE, &b);
 	if (rc) {
 		if (rc != EV_NOT_FOUND)
 			buf_setf(&s->msg, "cannot read %s: %s", path,
@@ -253,7 +521,7 @@ static ev_status read_key(struct store *s, const char *key, char **idp)
 	*idp = NULL;
 	if (!path)
 		return EV_NOMEM;
-	rc = fs_read_file(path, 4096, &b);
+	rc = read_path(s, path, 4096, &b);
 	free(path);
 	if (rc) {
 		buf_release(&b);
@@ -274,7 +542,7 @@ static ev_status read_key(struct store *s, const char *key, char **idp)
 static int record_exists(struct store *s, const char *id)
 {
 	char *path = hashed_path(s->records_dir, id, ".json");
-	int exists = path && fs_exists(path);
+	int exists = path && (find_pending(s, path) || fs_exists(path));
 
 	free(path);
 	return exists;
@@ -710,7 +978,7 @@ static ev_status read_notices(struct store *s, const char *key,
 
 	if (!path)
 		return EV_NOMEM;
-	rc = fs_read_file(path, 1024 * 1024, &b);
+	rc = read_path(s, path, 1024 * 1024, &b);
 	if (rc == EV_NOT_FOUND) {
 		rc = EV_OK;
 	} else if (rc) {
@@ -997,6 +1265,7 @@ ev_status store_put(struct store *s, struct record *rec,
 		if (!rc)
 			rc = update_targets(s, rec, now);
 		*outcome = STORE_NEW;
+		rc = commit_unless_batch(s, rc);
 		goto out;
 	}
 	if (rc)
@@ -1027,6 +1296,7 @@ ev_status store_put(struct store *s, struct record *rec,
 	}
 	if (!rc)
 		rc = update_targets(s, &old, now);
+	rc = commit_unless_batch(s, rc);
 	if (rc)
 		goto out;
 	/* Hand the stored form back to the caller. */
@@ -1048,7 +1318,9 @@ ev_status store_replace(struct store *s, struct record *rec)
 		return EV_USAGE;
 	text_now_iso8601(now);
 	rc = record_set(&rec->updated_at, now);
-	return rc ? rc : write_record(s, rec);
+	if (!rc)
+		rc = write_record(s, rec);
+	return commit_unless_batch(s, rc);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1086,8 +1358,12 @@ static ev_status list_dir(const char *dir, const char *suffix,
 ev_status store_walk(struct store *s, store_walk_fn fn, void *ctx)
 {
 	struct strvec shards = STRVEC_INIT;
-	ev_status rc = list_dir(s->records_dir, NULL, &shards);
+	ev_status rc;
 
+	/* The walk reads the files under their final names. */
+	if (s->n_pend && (rc = store_commit(s)))
+		return rc;
+	rc = list_dir(s->records_dir, NULL, &shards);
 	if (rc)
 		buf_setf(&s->msg, "cannot list %s: %s", s->records_dir,
 			 strerror(errno));

@@ -17,12 +17,18 @@
  *                            than the work's own id) belongs to
  *   tmp/                     where files are written before their rename
  *
- * Every file is written to tmp/, fsynced and renamed into place, so a
+ * Every file is written to tmp/, synced and renamed into place, so a
  * crash leaves either the old file or the new one, never half of one;
  * leftovers in tmp/ are removed when a writer opens the store.  Keys are
- * written before the record they point to, so a crash between the two
- * leaves a key to a record that is not there yet, which lookups treat as
- * absent, and the next run writes both again.
+ * renamed into place (and their directories synced) before the records
+ * they point to, so a crash between the two leaves a key to a record that
+ * is not there yet, which lookups treat as absent, and the next run
+ * writes both again.
+ *
+ * Files are written a batch at a time (store_begin()): all of a batch's
+ * files are written to tmp/ and synced together, then renamed, so that
+ * the file system commits its journal once per batch rather than several
+ * times per record.
  *
  * Readers need no lock.  Writers hold the collection lock (collection.h):
  * the store does not lock by itself.
@@ -72,6 +78,29 @@ ev_status store_put(struct store *s, struct record *rec,
  * forgets them, so that a caller can index them too.
  */
 ev_status store_take_changed(struct store *s, struct strvec *out);
+
+/*
+ * Batches.  After store_begin(), store_put() and store_replace() write
+ * nothing: the files they would write are held in memory, where the
+ * store's own lookups (store_get(), store_resolve(), the next
+ * store_put()) find them, until store_commit() writes them all, makes
+ * them durable and only then renames them into place.  store_walk()
+ * commits first.  Without store_begin(), each store_put() and
+ * store_replace() commits its own files before it returns.
+ *
+ * A caller that records elsewhere what it has stored (harvest state)
+ * writes that only after the store_commit() that covers it.  What is not
+ * committed when the store is closed is lost, as in a crash.  A failed
+ * commit leaves nothing of the batch under a final name that is not
+ * whole (but some of the batch may be in place) and empties the batch;
+ * the store's message says which file failed and why.
+ */
+void store_begin(struct store *s);
+
+/* 1 when the batch holds enough (256 records or 16 MB) to commit. */
+int store_batch_full(const struct store *s);
+
+ev_status store_commit(struct store *s);
 
 /* Read the work with id ID into REC (initialised, empty).  EV_NOT_FOUND
  * when there is none; EV_CORRUPT when its file does not parse. */

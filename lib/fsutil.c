@@ -46,14 +46,16 @@ static char *dir_of(const char *path)
 	return xstrndup(path, (size_t)(slash - path));
 }
 
-ev_status fs_fsync_dir(const char *dir)
+/* Open PATH with FLAGS and call FN on it (EINVAL: it cannot be
+ * synced, which is no failure). */
+static ev_status sync_path(const char *path, int flags, int (*fn)(int))
 {
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fd = open(path, flags | O_CLOEXEC);
 	int err;
 
 	if (fd < 0)
 		return status_from_errno(errno);
-	if (fsync(fd) < 0 && errno != EINVAL) {
+	if (fn(fd) < 0 && errno != EINVAL) {
 		err = errno;
 		close(fd);
 		errno = err;
@@ -63,7 +65,17 @@ ev_status fs_fsync_dir(const char *dir)
 	return EV_OK;
 }
 
-static ev_status write_all(int fd, const void *data, size_t len)
+ev_status fs_fsync_dir(const char *dir)
+{
+	return sync_path(dir, O_RDONLY | O_DIRECTORY, fsync);
+}
+
+ev_status fs_sync_fs(const char *path)
+{
+	return sync_path(path, O_RDONLY, syncfs);
+}
+
+ev_status fs_write_all(int fd, const void *data, size_t len)
 {
 	const char *p = data;
 
@@ -99,7 +111,7 @@ ev_status fs_write_atomic(const char *path, const void *data, size_t len)
 		rc = status_from_errno(err);
 		goto out;
 	}
-	rc = write_all(fd, data, len);
+	rc = fs_write_all(fd, data, len);
 	if (rc) {
 		err = errno;
 		goto out;

@@ -26,6 +26,10 @@ ev_status status_from_errno(int err);
  */
 ev_status fs_write_atomic(const char *path, const void *data, size_t len);
 
+/* Write all LEN bytes of DATA to FD (retrying short writes and
+ * EINTR). */
+ev_status fs_write_all(int fd, const void *data, size_t len);
+
 /* Read all of PATH into OUT (appending), failing with EV_TOO_BIG past
  * MAX bytes (0: OUT's own cap). */
 ev_status fs_read_file(const char *path, size_t max, struct buf *out);
@@ -38,6 +42,16 @@ ev_status fs_mkdirs(const char *path, mode_t mode);
 
 /* fsync the directory DIR, so a rename or create in it is durable. */
 ev_status fs_fsync_dir(const char *dir);
+
+/*
+ * Make everything written to the file system that holds PATH durable,
+ * data and names alike (syncfs(2)): one journal commit and one cache
+ * flush for any number of files, where an fsync of each file and
+ * directory costs one each.  Its failure (EIO) covers a write-back
+ * failure on that file system since PATH was opened here, which
+ * Linux reports from 5.8 on.
+ */
+ev_status fs_sync_fs(const char *path);
 
 /* Remove the "*.tmp-*" files a killed writer left in DIR (not
  * recursive).  Returns how many were removed. */

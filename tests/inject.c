@@ -21,7 +21,7 @@
  *   INJECT_FAULT=CLASS:N:ACTION    the Nth call of CLASS does ACTION;
  *                CLASS:N+:ACTION   ...and so does every call after it.
  *     CLASS   write   write, pwrite, pwrite64, writev to a regular file
- *             fsync   fsync, fdatasync
+ *             fsync   fsync, fdatasync, syncfs
  *             rename  rename, renameat
  *             sync    fsync and rename together: the commit points
  *     ACTION  kill       SIGKILL before the call is made
@@ -269,6 +269,19 @@ int fdatasync(int fd)
 	if (check_fd(fd, K_FSYNC, &after))
 		return -1;
 	r = real_fdatasync(fd);
+	finish(after);
+	return r;
+}
+
+/* The store makes a batch durable with one syncfs(): a commit point. */
+int syncfs(int fd)
+{
+	REAL(syncfs);
+	int after, r;
+
+	if (check_fd(fd, K_FSYNC, &after))
+		return -1;
+	r = real_syncfs(fd);
 	finish(after);
 	return r;
 }

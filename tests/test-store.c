@@ -214,6 +214,184 @@ static void test_notices(void)
 	store_close(s);
 }
 
+/* How many files are under DIR, at any depth. */
+static int count_files(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return 0;
+	while ((e = readdir(d)) != NULL) {
+		char sub[1024];
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(sub, sizeof(sub), "%s/%s", path, e->d_name);
+		n += fs_is_dir(sub) ? count_files(sub) : 1;
+	}
+	closedir(d);
+	return n;
+}
+
+/* Files under SUB/NAME ("records", "keys", "tmp"). */
+static int files_in(const char *sub, const char *name)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/%s", sub, name);
+	return count_files(path);
+}
+
+/* A page with URL https://example.org/N and, when DOI, that DOI. */
+static void make_page(struct record *r, int n, const char *doi,
+		      const char *text)
+{
+	char url[64];
+
+	snprintf(url, sizeof(url), "https://example.org/%d", n);
+	make(r, "html", url, "A page");
+	record_set(&r->url, url);
+	if (doi)
+		record_set(&r->doi, doi);
+	record_add_passage(r, text, NULL);
+}
+
+/* Batches: held in memory and seen by lookups, written by the commit,
+ * lost when not committed, and a failed commit leaves no record. */
+static void test_batches(void)
+{
+	struct store *s = NULL;
+	struct record r, got;
+	enum store_outcome o;
+	char sub[300], path[600], hex[65];
+	char *id = NULL;
+	int full_at = 0;
+
+	snprintf(sub, sizeof(sub), "%s/batches", dir);
+	ok(store_open(sub, 1, &s, NULL) == EV_OK, "batches: open");
+	ok(fs_sync_fs(sub) == EV_OK, "fs_sync_fs on the store");
+	snprintf(path, sizeof(path), "%s/none", sub);
+	ok(fs_sync_fs(path) == EV_NOT_FOUND, "fs_sync_fs: no such path");
+	store_begin(s);
+	make_page(&r, 1, "10.1000/one", "First text.");
+	ok(put(s, &r, &o) == EV_OK && o == STORE_NEW, "held work is new");
+	record_release(&r);
+	is_int(files_in(sub, "records") + files_in(sub, "keys"), 0,
+	       "nothing written before the commit");
+	ok(store_resolve(s, "10.1000/one", &id) == EV_OK &&
+	       !strcmp(id, "doi:10.1000/one"),
+	   "a held key resolves");
+	free(id);
+	/* Row: the second source merges into the held work, whose file is
+	 * then written once, with the merge. */
+	make(&r, "pubmed", "https://pubmed.example/1", "A page, indexed");
+	record_set(&r.doi, "10.1000/one");
+	record_set(&r.pmid, "5001");
+	ok(put(s, &r, &o) == EV_OK && o == STORE_UPDATED,
+	   "merged into the held work");
+	record_release(&r);
+	ok(!store_batch_full(s), "two works do not fill a batch");
+	ok(store_commit(s) == EV_OK, "commit");
+	is_int(files_in(sub, "records"), 1, "one record file");
+	/* Its keys but the id: the URL and the PMID. */
+	is_int(files_in(sub, "keys"), 2, "two key files");
+	is_int(files_in(sub, "tmp"), 0, "tmp/ left empty");
+	record_init(&got);
+	ok(store_get(s, "doi:10.1000/one", &got) == EV_OK &&
+	       got.pmid && !strcmp(got.pmid, "5001") && got.n_provenance == 2,
+	   "the committed record is the merged one");
+	record_release(&got);
+	ok(store_commit(s) == EV_OK, "an empty commit is no error");
+
+	/* A work and its retraction in one batch: the work gets the
+	 * relation back, as when they come one at a time. */
+	make_pubmed(&r, "6001", "A trial", NULL, NULL);
+	ok(put(s, &r, &o) == EV_OK, "held work");
+	record_release(&r);
+	make_pubmed(&r, "6002", "Retraction: A trial", "retraction-of",
+		    "pmid:6001");
+	ok(put(s, &r, &o) == EV_OK, "held retraction");
+	record_release(&r);
+	ok(store_commit(s) == EV_OK, "commit both");
+	record_init(&got);
+	ok(store_get(s, "pmid:6001", &got) == EV_OK &&
+	       count_relation(&got, "retraction-in", "pmid:6002") == 1 &&
+	       has_pubtype(&got, "Retracted Publication"),
+	   "the work held with its notice is marked");
+	record_release(&got);
+
+	/* The batch fills at 256 works. */
+	for (int i = 100; i < 356 && !full_at; i++) {
+		make_page(&r, i, NULL, "Filler.");
+		if (put(s, &r, &o) != EV_OK)
+			break;
+		record_release(&r);
+		if (store_batch_full(s))
+			full_at = i - 99;
+	}
+	record_release(&r);
+	is_int(full_at, 256, "full at the 256th work");
+	ok(store_commit(s) == EV_OK, "commit the full batch");
+	is_int(files_in(sub, "records"), 259, "all of it written");
+
+	/* A walk reads final names: it commits what is held first. */
+	{
+		struct strvec files = STRVEC_INIT;
+
+		make_page(&r, 2, NULL, "Walked.");
+		ok(put(s, &r, &o) == EV_OK, "held before a walk");
+		record_release(&r);
+		ok(store_walk(s, count_file, &files) == EV_OK &&
+		       files.n == 260,
+		   "the walk sees it");
+		strvec_release(&files);
+	}
+
+	/* Closed without a commit: lost, as in a crash. */
+	make_page(&r, 3, "10.1000/three", "Never committed.");
+	ok(put(s, &r, &o) == EV_OK, "held, then closed");
+	record_release(&r);
+	store_close(s);
+	ok(store_open(sub, 1, &s, NULL) == EV_OK, "reopen");
+	store_begin(s);
+	ok(store_resolve(s, "10.1000/three", &id) == EV_NOT_FOUND,
+	   "what was not committed is not there");
+	is_int(files_in(sub, "records"), 260, "no record file for it");
+
+	/* Regression row: a record that cannot be renamed into place (its
+	 * shard is a file, not a folder) fails the commit; its keys went
+	 * first and point at nothing, which lookups ignore, and tmp/ is
+	 * left empty. */
+	text_sha256_hex("doi:10.1000/four", 16, hex);
+	snprintf(path, sizeof(path), "%s/records/%.2s", sub, hex);
+	rm_rf(path);
+	{
+		FILE *f = fopen(path, "w");
+
+		if (f)
+			fclose(f);
+	}
+	make_page(&r, 4, "10.1000/four", "Blocked.");
+	ok(put(s, &r, &o) == EV_OK, "held");
+	record_release(&r);
+	ok(store_commit(s) == EV_NOT_FOUND, "the commit fails");
+	ok(strstr(store_errmsg(s), "cannot rename into") != NULL,
+	   "and says where: %s", store_errmsg(s));
+	is_int(files_in(sub, "tmp"), 0, "tmp/ emptied after the failure");
+	ok(store_resolve(s, "10.1000/four", &id) == EV_NOT_FOUND,
+	   "the key without its record finds nothing");
+	unlink(path);
+	make_page(&r, 4, "10.1000/four", "Blocked.");
+	ok(put(s, &r, &o) == EV_OK && o == STORE_NEW && !store_commit(s),
+	   "the next run stores it");
+	record_release(&r);
+	ok(store_resolve(s, "10.1000/four", &id) == EV_OK, "found then");
+	free(id);
+	store_close(s);
+}
+
 int main(void)
 {
 	struct store *s = NULL;
@@ -354,6 +532,7 @@ int main(void)
 
 	strvec_release(&files);
 	test_notices();
+	test_batches();
 	rm_rf(dir);
 	return tap_done();
 }
