@@ -2,7 +2,8 @@
 # run.sh - the benchmarks: evidence beside Xapian's own tools, same run
 #
 # usage: bench/run.sh [PART...]     PART: html pubmed query refresh fetch
-#                                   (default: all of them, in that order)
+#                                   scale (default: all but scale, in
+#                                   that order)
 # Environment:
 #   EVIDENCE      the evidence binary (default ./evidence)
 #   BENCH_BIN     where gencorpus, bench-query, bench-fetch and
@@ -12,6 +13,9 @@
 #   BENCH_PUBMED  PubMed records to generate (default 20000)
 #   BENCH_FETCH   pages to fetch (default 10000); BENCH_CURL how many of
 #                 them the curl loop fetches (default 500, extrapolated)
+#   BENCH_SCALE   PubMed records for the scale part (default 1000000);
+#                 BENCH_SCALE_INPUT a folder already holding them
+#                 (gencorpus pubmed N SEED DIR), else it is generated
 #   BENCH_SEED    corpus seed (default 1)
 #   EVIDENCE_BASE another evidence binary (say, before a change): the
 #                 html and pubmed parts time its index --rebuild too
@@ -31,6 +35,7 @@ N_HTML=${BENCH_HTML:-10000}
 N_PUBMED=${BENCH_PUBMED:-20000}
 N_FETCH=${BENCH_FETCH:-10000}
 N_CURL=${BENCH_CURL:-500}
+N_SCALE=${BENCH_SCALE:-1000000}
 SEED=${BENCH_SEED:-1}
 SRC=$(cd "$(dirname "$0")" && pwd)
 TIME=/usr/bin/time
@@ -291,10 +296,48 @@ part_fetch() {
 	. "$SRC/fetch.sh"
 }
 
+# ---------------------------------------------------------------------
+# One large collection built from nothing by "evidence add", then the
+# query batch on its index.  Every minute the build's RSS and the index's
+# size go to scale-progress.txt, to see whether the rate holds up.
+part_scale() {
+	in=${BENCH_SCALE_INPUT:-$W/scale-pubmed}
+	if test -z "${BENCH_SCALE_INPUT:-}"; then
+		rm -rf "$in"
+		"$BIN/gencorpus" pubmed "$N_SCALE" "$SEED" "$in" ||
+			die "gencorpus failed"
+	fi
+	header "Scale: $N_SCALE PubMed records from nothing" \
+		"$(ls "$in" | wc -l) files, $(disk "$in") MB (gencorpus pubmed $N_SCALE $SEED)"
+	col=$W/col-scale
+	new_collection "$col"
+	(
+		while sleep 60; do
+			printf '%s rss_kb %s index_mb %s\n' "$(date -u +%H:%M)" \
+				"$(ps -o rss= -p "$(pgrep -n -f evidence-harvest)")" \
+				"$(disk "$col/index")"
+		done
+	) >"$W/scale-progress.txt" 2>/dev/null &
+	watcher=$!
+	measure add-scale env EVIDENCE_DIR="$col" "$EVIDENCE" add "$in"
+	kill "$watcher" 2>/dev/null
+	echo "| run | records | seconds | records/s | peak MB |"
+	echo "|---|---|---|---|---|"
+	row "evidence add DIR (parse, store, index)" "$N_SCALE"
+	echo
+	echo "disk: store $(disk "$col/store") MB, index $(disk "$col/index") MB;" \
+		"input $(disk "$in") MB"
+	echo "$(tail -2 "$W/add-scale.out" | tr '\n' ' ')"
+	measure query-scale "$BIN/bench-query" "$col/index" \
+		"$col/lessons.conf" "$SRC/queries.txt" 4
+	echo "- query batch on this index, one process, with snippets:" \
+		"$(cat "$W/query-scale.out") (peak $(mb "$KB") MB)"
+}
+
 parts=${*:-html pubmed query refresh fetch}
 for p in $parts; do
 	case $p in
-	html | pubmed | query | refresh | fetch) "part_$p" ;;
+	html | pubmed | query | refresh | fetch | scale) "part_$p" ;;
 	*) die "unknown part '$p'" ;;
 	esac
 done

@@ -665,6 +665,10 @@ static ev_status build_work(struct index *ix, const struct record *rec,
 		buf_setf(&ix->msg, "cannot tag passages of %s", rec->id);
 	else
 		rc = make_work_doc(ix, rec, &wt, hash, docp);
+	/* The writer thread may add and free the document while this one
+	 * goes on (xdb.h): the term generator lets go of it first. */
+	if (!rc)
+		rc = xdb_termgen_set_document(ix->tg, NULL);
 	work_tags_release(&wt, rec->n_passages);
 	return rc;
 }

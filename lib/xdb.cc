@@ -1329,7 +1329,7 @@ const char *xdb_termgen_errmsg(const xdb_termgen_t *tg)
 ev_status xdb_termgen_set_document(xdb_termgen_t *tg, xdb_doc_t *doc)
 {
 	try {
-		tg->tg.set_document(doc->doc);
+		tg->tg.set_document(doc ? doc->doc : Xapian::Document());
 		tg->tg.set_termpos(0);
 		return EV_OK;
 	} catch (...) {

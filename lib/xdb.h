@@ -241,8 +241,15 @@ xdb_termgen_t *xdb_termgen_new(xdb_t *db);
 void xdb_termgen_free(xdb_termgen_t *tg);
 const char *xdb_termgen_errmsg(const xdb_termgen_t *tg);
 
-/* Set the document that following calls index into; DOC is borrowed and
- * must outlive its use by TG.  Resets the term position to 0. */
+/*
+ * Set the document that following calls index into; DOC is borrowed and
+ * must outlive its use by TG.  Resets the term position to 0.  NULL lets
+ * go of the current one (what is indexed then goes nowhere).
+ *
+ * TG keeps a share of its document until the next call, and Xapian
+ * counts such shares without atomics: a document that another thread
+ * will write or free must be let go of (NULL) before it is handed over.
+ */
 ev_status xdb_termgen_set_document(xdb_termgen_t *tg, xdb_doc_t *doc);
 
 /* Index TEXT into the current document, with WDFINC per occurrence, and

@@ -1749,6 +1749,34 @@ static void test_termgen_stopwords(void)
 	xdb_termgen_free(tg);
 }
 
+/* Letting go of a document: what is indexed after that is not in it,
+ * and the document lives on, whole, after the term generator is gone
+ * (the indexer hands each document to its writer thread this way). */
+static void test_termgen_let_go(void)
+{
+	xdb_termgen_t *tg = xdb_termgen_new(NULL);
+	xdb_doc_t *doc = xdb_doc_new();
+	struct strbuf got;
+
+	sb_reset(&got);
+	if (!tg || !doc) {
+		ok(0, "term generator and document");
+		xdb_doc_free(doc);
+		xdb_termgen_free(tg);
+		return;
+	}
+	xdb_termgen_set_document(tg, doc);
+	xdb_termgen_index_text_nopos(tg, "trust", 1, "");
+	is_int(xdb_termgen_set_document(tg, NULL), EV_OK, "let go");
+	is_int(xdb_termgen_index_text_nopos(tg, "goodwill", 1, ""), EV_OK,
+	       "indexing with no document is no error");
+	xdb_termgen_free(tg);
+	xdb_doc_terms(doc, "", add_term_cb, &got);
+	is_str(got.s, "Ztrust:1 trust:1",
+	       "the document has what came before, not after");
+	xdb_doc_free(doc);
+}
+
 /* ------------------------------------------------------------------ */
 /* Transactions, reopening and shards                                 */
 
@@ -2343,6 +2371,7 @@ int main(void)
 	test_stem_cache();
 	test_termgen_stem_cache();
 	test_termgen_stopwords();
+	test_termgen_let_go();
 	test_transactions();
 	test_reopen();
 	test_shards(ops_db, rank_db);
