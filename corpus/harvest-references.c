@@ -78,7 +78,7 @@ static ev_status visit(const char *path, void *ctx)
 	ev_status rc;
 
 	record_init(&rec);
-	rc = store_read_file(s, path, &rec);
+	rc = store_read_file(s, path, &rec, NULL);
 	if (rc == EV_CORRUPT || rc == EV_PARSE) {
 		/* One unreadable record does not stop the snowball. */
 		record_release(&rec);
@@ -124,7 +124,7 @@ static ev_status apply_links(struct walk *w)
 		int changed = 0;
 
 		record_init(&target);
-		rc = store_get(h->store, w->links[i].target, &target);
+		rc = store_get(h->store, w->links[i].target, &target, NULL);
 		for (; j < w->n_links &&
 		       !strcmp(w->links[j].target, w->links[i].target);
 		     j++)

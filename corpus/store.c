@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -461,14 +462,36 @@ static ev_status commit_unless_batch(struct store *s, ev_status rc)
 	return store_commit(s);
 }
 
+ev_status store_stamp(const char *path, char stamp[STORE_STAMP_MAX])
+{
+	const char *name = strrchr(path, '/');
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		return status_from_errno(errno);
+	name = name ? name + 1 : path;
+	if (snprintf(stamp, STORE_STAMP_MAX, "%.48s %ju %jd %jd.%09ld", name,
+		     (uintmax_t)st.st_ino, (intmax_t)st.st_size,
+		     (intmax_t)st.st_mtim.tv_sec,
+		     (long)st.st_mtim.tv_nsec) >= STORE_STAMP_MAX)
+		return EV_TOO_BIG; /* cannot happen: 48 + 4 numbers */
+	return EV_OK;
+}
+
 ev_status store_read_file(struct store *s, const char *path,
-			  struct record *rec)
+			  struct record *rec, char *stamp)
 {
 	struct buf b = BUF_INIT;
 	char err[256];
-	ev_status rc;
+	ev_status rc = EV_OK;
 
-	rc = read_path(s, path, MAX_RECORD_FILE, &b);
+	if (stamp) {
+		stamp[0] = '\0';
+		if (!find_pending(s, path))
+			rc = store_stamp(path, stamp);
+	}
+	if (!rc)
+		rc = read_path(s, path, MAX_RECORD_FILE, &b);
 	if (rc) {
 		if (rc != EV_NOT_FOUND)
 			buf_setf(&s->msg, "cannot read %s: %s", path,
@@ -489,14 +512,15 @@ ev_status store_read_file(struct store *s, const char *path,
 	return rc;
 }
 
-ev_status store_get(struct store *s, const char *id, struct record *rec)
+ev_status store_get(struct store *s, const char *id, struct record *rec,
+		    char *stamp)
 {
 	char *path = hashed_path(s->records_dir, id, ".json");
 	ev_status rc;
 
 	if (!path)
 		return EV_NOMEM;
-	rc = store_read_file(s, path, rec);
+	rc = store_read_file(s, path, rec, stamp);
 	if (!rc && strcmp(rec->id, id) != 0) {
 		/* Two ids with one hash prefix: 128 bits make it a
 		 * corruption sooner than a collision. */
@@ -1162,7 +1186,7 @@ static ev_status take_notices(struct store *s, struct record *rec)
 		if (!strcmp(ids.v[i], rec->id))
 			continue;
 		record_init(&notice);
-		rc = store_get(s, ids.v[i], &notice);
+		rc = store_get(s, ids.v[i], &notice, NULL);
 		if (rc == EV_NOT_FOUND)
 			rc = EV_OK; /* its key, written before a crash */
 		for (size_t j = 0; !rc && j < notice.n_relations; j++) {
@@ -1211,7 +1235,7 @@ static ev_status update_targets(struct store *s, const struct record *rec,
 			goto next;
 		}
 		if (!rc)
-			rc = store_get(s, id, &work);
+			rc = store_get(s, id, &work, NULL);
 		if (!rc)
 			rc = apply_notice(s, &work, rec->id, k, &changed);
 		if (!rc && changed) {
@@ -1270,7 +1294,7 @@ ev_status store_put(struct store *s, struct record *rec,
 	}
 	if (rc)
 		goto out;
-	rc = store_get(s, id, &old);
+	rc = store_get(s, id, &old, NULL);
 	if (rc)
 		goto out;
 	rc = record_content_hash(&old, before);

@@ -102,9 +102,22 @@ int store_batch_full(const struct store *s);
 
 ev_status store_commit(struct store *s);
 
+/*
+ * A record file's stamp: its name, inode, size and modification time in
+ * one string.  The store only ever writes a record by renaming a new file
+ * over it, so every write gives the file a new stamp, and a stamp that is
+ * the same as before means the same bytes as before.  (A copy of the
+ * collection has new inodes: new stamps for the same bytes, which costs
+ * a reader one more read, never a missed change.)
+ */
+#define STORE_STAMP_MAX 96
+ev_status store_stamp(const char *path, char stamp[STORE_STAMP_MAX]);
+
 /* Read the work with id ID into REC (initialised, empty).  EV_NOT_FOUND
- * when there is none; EV_CORRUPT when its file does not parse. */
-ev_status store_get(struct store *s, const char *id, struct record *rec);
+ * when there is none; EV_CORRUPT when its file does not parse.  STAMP,
+ * unless NULL, gets the file's stamp as store_read_file() gives it. */
+ev_status store_get(struct store *s, const char *id, struct record *rec,
+		    char *stamp);
 
 /*
  * Find the id of the work that KEY names: an id, or a key such as
@@ -125,9 +138,12 @@ ev_status store_replace(struct store *s, struct record *rec);
 typedef ev_status (*store_walk_fn)(const char *path, void *ctx);
 ev_status store_walk(struct store *s, store_walk_fn fn, void *ctx);
 
-/* Read the record file PATH (from store_walk()) into REC. */
+/* Read the record file PATH (from store_walk()) into REC.  STAMP, unless
+ * NULL, gets its stamp (STORE_STAMP_MAX bytes), taken before the read, so
+ * that a write in between leaves a stamp older than what was read, never
+ * newer; "" for a file the open batch holds, which has none yet. */
 ev_status store_read_file(struct store *s, const char *path,
-			  struct record *rec);
+			  struct record *rec, char *stamp);
 
 /* Number of records (walks the store). */
 ev_status store_count(struct store *s, unsigned long *countp);

@@ -200,7 +200,7 @@ static ev_status index_one(struct record *rec, void *ctx)
 {
 	ev_status rc = record_assign_id(rec);
 
-	return rc ? rc : index_record(ctx, rec, NULL);
+	return rc ? rc : index_record(ctx, rec, NULL, NULL);
 }
 
 /* A small index, built once, for the query target to search. */

@@ -40,12 +40,13 @@ static ev_status index_some(struct index *ix, struct store *store,
 
 	for (size_t i = 0; !rc && i < ids->n; i++) {
 		struct record rec;
+		char stamp[STORE_STAMP_MAX];
 		int changed = 0;
 
 		record_init(&rec);
-		rc = store_get(store, ids->v[i], &rec);
+		rc = store_get(store, ids->v[i], &rec, stamp);
 		if (!rc)
-			rc = index_record(ix, &rec, &changed);
+			rc = index_record(ix, &rec, stamp, &changed);
 		if (!rc) {
 			counts->works++;
 			if (changed) {

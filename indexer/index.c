@@ -38,6 +38,9 @@ struct index {
 	struct known *known;
 	size_t n_known;
 	int have_known;
+	/* Those of KNOWN that have a stamp, sorted by it. */
+	struct known **by_stamp;
+	size_t n_by_stamp;
 	struct buf msg;
 };
 
@@ -46,6 +49,7 @@ struct known {
 	unsigned docid;
 	int seen; /* the store still has it */
 	char hash[65];
+	char *stamp; /* of the record file it was read from, or NULL */
 };
 
 const char *index_errmsg(const struct index *ix)
@@ -71,11 +75,15 @@ static ev_status db_fail(struct index *ix, ev_status rc, const char *what)
 
 static void known_release(struct index *ix)
 {
-	for (size_t i = 0; i < ix->n_known; i++)
+	for (size_t i = 0; i < ix->n_known; i++) {
 		free(ix->known[i].id);
+		free(ix->known[i].stamp);
+	}
 	free(ix->known);
+	free(ix->by_stamp);
 	ix->known = NULL;
-	ix->n_known = 0;
+	ix->by_stamp = NULL;
+	ix->n_known = ix->n_by_stamp = 0;
 	ix->have_known = 0;
 }
 
@@ -583,10 +591,24 @@ static ev_status set_counts(struct index *ix, xdb_doc_t *doc,
 	return rc;
 }
 
+/*
+ * The SLOT_HASH value: the work's content hash, then, when known, a space
+ * and the stamp of the record file it was read from (store.h), which lets
+ * the next run tell the file unchanged without reading it.
+ */
+static ev_status set_hash(xdb_doc_t *doc, const char *hash, const char *stamp)
+{
+	char v[65 + STORE_STAMP_MAX];
+	int n = snprintf(v, sizeof(v), "%s%s%s", hash,
+			 stamp && *stamp ? " " : "", stamp ? stamp : "");
+
+	return xdb_doc_set_value(doc, SLOT_HASH, v, (size_t)n);
+}
+
 /* The document of REC, in *DOCP (not yet written). */
 static ev_status make_work_doc(struct index *ix, const struct record *rec,
 			       const struct work_tags *wt, const char *hash,
-			       xdb_doc_t **docp)
+			       const char *stamp, xdb_doc_t **docp)
 {
 	xdb_doc_t *doc = xdb_doc_new();
 	struct buf data = BUF_INIT;
@@ -634,7 +656,7 @@ static ev_status make_work_doc(struct index *ix, const struct record *rec,
 	if (!rc)
 		rc = set_counts(ix, doc, rec, wt);
 	if (!rc)
-		rc = xdb_doc_set_value(doc, SLOT_HASH, hash, strlen(hash));
+		rc = set_hash(doc, hash, stamp);
 	if (!rc)
 		rc = work_data(rec, wt, &data);
 	if (!rc)
@@ -654,7 +676,8 @@ static ev_status make_work_doc(struct index *ix, const struct record *rec,
  * neither the database nor anything a writer uses: only IX's term
  * generator, stemmer, synonyms, taxonomy and message. */
 static ev_status build_work(struct index *ix, const struct record *rec,
-			    const char *hash, xdb_doc_t **docp)
+			    const char *hash, const char *stamp,
+			    xdb_doc_t **docp)
 {
 	struct work_tags wt = {0};
 	ev_status rc;
@@ -664,7 +687,7 @@ static ev_status build_work(struct index *ix, const struct record *rec,
 	if (rc)
 		buf_setf(&ix->msg, "cannot tag passages of %s", rec->id);
 	else
-		rc = make_work_doc(ix, rec, &wt, hash, docp);
+		rc = make_work_doc(ix, rec, &wt, hash, stamp, docp);
 	/* The writer thread may add and free the document while this one
 	 * goes on (xdb.h): the term generator lets go of it first. */
 	if (!rc)
@@ -690,6 +713,20 @@ static ev_status write_doc(struct index *ix, xdb_doc_t *doc,
 }
 
 /* The content hash the index holds for work ID; "" when it has none. */
+static ev_status maybe_commit(struct index *ix)
+{
+	ev_status rc;
+
+	if (++ix->pending < ix->batch)
+		return EV_OK;
+	ix->pending = 0;
+	rc = xdb_commit(ix->db);
+	if (rc)
+		return db_fail(ix, rc, "cannot commit the index");
+	return EV_OK;
+}
+
+/* The SLOT_HASH value the index holds for work ID; "" when it has none. */
 static ev_status indexed_hash(struct index *ix, const char *id, char **hashp)
 {
 	char term[XDB_MAX_TERM + 64];
@@ -711,10 +748,68 @@ static ev_status indexed_hash(struct index *ix, const char *id, char **hashp)
 	return EV_OK;
 }
 
+/* Does the SLOT_HASH value V (set_hash()) hold HASH?  STAMPP gets what
+ * follows it: the stamp, or "". */
+static int same_hash(const char *v, const char *hash, const char **stampp)
+{
+	size_t n = strlen(hash);
+
+	*stampp = "";
+	if (strncmp(v, hash, n) || (v[n] && v[n] != ' '))
+		return 0;
+	*stampp = v[n] ? v + n + 1 : "";
+	return 1;
+}
+
+/*
+ * Put STAMP on the document of work ID (content HASH; document DOCID, or
+ * 0 to look it up), whose content is unchanged but whose record file is
+ * not the one it was read from (a copied collection, or a document
+ * indexed before stamps): the next run then skips the file unread.  Only
+ * a value changes, which Xapian writes without touching the postings.
+ */
+static ev_status restamp(struct index *ix, unsigned docid, const char *id,
+			 const char *hash, const char *stamp)
+{
+	char term[XDB_MAX_TERM + 64];
+	xdb_doc_t *doc = NULL;
+	ev_status rc;
+
+	field_id_term(PREFIX_ID, id, term, sizeof(term));
+	rc = docid ? xdb_get_document(ix->db, docid, &doc)
+		   : xdb_find_document(ix->db, term, &doc);
+	if (!rc)
+		rc = set_hash(doc, hash, stamp);
+	if (!rc)
+		rc = xdb_replace_document(ix->db, term, doc);
+	xdb_doc_free(doc);
+	if (rc)
+		return db_fail(ix, rc, "cannot update the index");
+	return maybe_commit(ix);
+}
+
 static int cmp_known(const void *a, const void *b)
 {
 	return strcmp(((const struct known *)a)->id,
 		      ((const struct known *)b)->id);
+}
+
+static int cmp_stamp(const void *a, const void *b)
+{
+	return strcmp((*(struct known *const *)a)->stamp,
+		      (*(struct known *const *)b)->stamp);
+}
+
+/* The work whose record file has STAMP, or NULL. */
+static struct known *find_stamp(struct index *ix, const char *stamp)
+{
+	struct known key = {.stamp = (char *)stamp}, *kp = &key, **found;
+
+	if (!ix->n_by_stamp)
+		return NULL;
+	found = bsearch(&kp, ix->by_stamp, ix->n_by_stamp,
+			sizeof(*ix->by_stamp), cmp_stamp);
+	return found ? *found : NULL;
 }
 
 static struct known *find_known(struct index *ix, const char *id)
@@ -754,9 +849,18 @@ static int load_hash(unsigned docid, const char *value, size_t len,
 	}
 	k = &ix->known[ix->n_known++];
 	k->id = NULL;
+	k->stamp = NULL;
 	k->docid = docid;
 	k->seen = 0;
 	snprintf(k->hash, sizeof(k->hash), "%.*s", (int)len, value);
+	if (len > sizeof(k->hash) && value[sizeof(k->hash) - 1] == ' ') {
+		k->stamp = strndup(value + sizeof(k->hash),
+				   len - sizeof(k->hash));
+		if (!k->stamp) {
+			l->rc = EV_NOMEM;
+			return 1;
+		}
+	}
 	return 0;
 }
 
@@ -807,40 +911,45 @@ static ev_status load_known(struct index *ix)
 		return db_fail(ix, rc, "cannot read the index");
 	}
 	/* A hash without an id cannot be matched to a record: drop it. */
-	for (size_t i = 0; i < ix->n_known; i++)
+	for (size_t i = 0; i < ix->n_known; i++) {
 		if (ix->known[i].id)
 			ix->known[kept++] = ix->known[i];
+		else
+			free(ix->known[i].stamp);
+	}
 	ix->n_known = kept;
 	if (ix->n_known > 1)
 		qsort(ix->known, ix->n_known, sizeof(*ix->known), cmp_known);
+	ix->by_stamp = malloc((ix->n_known + 1) * sizeof(*ix->by_stamp));
+	if (!ix->by_stamp) {
+		known_release(ix);
+		buf_setf(&ix->msg, "out of memory");
+		return EV_NOMEM;
+	}
+	for (size_t i = 0; i < ix->n_known; i++)
+		if (ix->known[i].stamp)
+			ix->by_stamp[ix->n_by_stamp++] = &ix->known[i];
+	if (ix->n_by_stamp > 1)
+		qsort(ix->by_stamp, ix->n_by_stamp, sizeof(*ix->by_stamp),
+		      cmp_stamp);
 	ix->have_known = 1;
 	return EV_OK;
 }
 
-static ev_status maybe_commit(struct index *ix)
-{
-	ev_status rc;
-
-	if (++ix->pending < ix->batch)
-		return EV_OK;
-	ix->pending = 0;
-	rc = xdb_commit(ix->db);
-	if (rc)
-		return db_fail(ix, rc, "cannot commit the index");
-	return EV_OK;
-}
-
 ev_status index_record(struct index *ix, const struct record *rec,
-		       int *changed)
+		       const char *stamp, int *changed)
 {
 	xdb_doc_t *doc = NULL;
 	char hash[65], term[XDB_MAX_TERM + 64];
+	const char *old_stamp;
 	char *old = NULL;
 	struct known *k = NULL;
 	ev_status rc;
 
 	if (changed)
 		*changed = 0;
+	if (!stamp)
+		stamp = "";
 	buf_reset(&ix->msg);
 	rc = record_content_hash(rec, hash);
 	if (rc)
@@ -850,19 +959,25 @@ ev_status index_record(struct index *ix, const struct record *rec,
 		if (k) {
 			k->seen = 1;
 			if (!strcmp(k->hash, hash))
-				return EV_OK;
+				return *stamp && (!k->stamp ||
+						  strcmp(k->stamp, stamp))
+					   ? restamp(ix, k->docid, rec->id,
+						     hash, stamp)
+					   : EV_OK;
 		}
 	} else if (!ix->fresh) {
 		rc = indexed_hash(ix, rec->id, &old);
-		if (rc)
-			return rc;
-		if (!strcmp(old, hash)) {
+		if (!rc && same_hash(old, hash, &old_stamp)) {
+			if (*stamp && strcmp(old_stamp, stamp))
+				rc = restamp(ix, 0, rec->id, hash, stamp);
 			free(old);
-			return EV_OK;
+			return rc;
 		}
 		free(old);
+		if (rc)
+			return rc;
 	}
-	rc = build_work(ix, rec, hash, &doc);
+	rc = build_work(ix, rec, hash, stamp, &doc);
 	if (!rc) {
 		/* Replaced in place when the index has it already. */
 		field_id_term(PREFIX_ID, rec->id, term, sizeof(term));
@@ -895,11 +1010,23 @@ static ev_status sync_one(const char *path, void *arg)
 {
 	struct sync_ctx *s = arg;
 	struct record rec;
+	char stamp[STORE_STAMP_MAX];
+	struct known *k;
 	ev_status rc;
 	int changed = 0;
 
+	/* A file with the stamp it had when last indexed is unchanged: no
+	 * need to read it. */
+	if (!store_stamp(path, stamp) && (k = find_stamp(s->ix, stamp))) {
+		k->seen = 1;
+		s->counts->works++;
+		s->counts->unchanged++;
+		if (s->progress)
+			s->progress(s->counts->works, s->ctx);
+		return EV_OK;
+	}
 	record_init(&rec);
-	rc = store_read_file(s->store, path, &rec);
+	rc = store_read_file(s->store, path, &rec, stamp);
 	if (rc == EV_CORRUPT || rc == EV_NOT_FOUND) {
 		/* One bad file does not stop the others. */
 		s->counts->failed++;
@@ -910,7 +1037,7 @@ static ev_status sync_one(const char *path, void *arg)
 	}
 	if (!rc) {
 		s->counts->works++;
-		rc = index_record(s->ix, &rec, &changed);
+		rc = index_record(s->ix, &rec, stamp, &changed);
 	}
 	if (!rc) {
 		if (changed) {
@@ -1014,13 +1141,13 @@ static ev_status read_one(const char *path, void *arg)
 	struct index *ix = &p->reader;
 	struct job *j = calloc(1, sizeof(*j));
 	struct record rec;
-	char hash[65];
+	char hash[65], stamp[STORE_STAMP_MAX];
 	ev_status rc;
 
 	if (!j)
 		return EV_NOMEM;
 	record_init(&rec);
-	rc = store_read_file(p->store, path, &rec);
+	rc = store_read_file(p->store, path, &rec, stamp);
 	if (rc == EV_CORRUPT || rc == EV_NOT_FOUND) {
 		j->kind = JOB_UNREADABLE;
 		j->msg = strdup(store_errmsg(p->store));
@@ -1031,7 +1158,7 @@ static ev_status read_one(const char *path, void *arg)
 	if (!rc)
 		rc = record_content_hash(&rec, hash);
 	if (!rc)
-		rc = build_work(ix, &rec, hash, &j->doc);
+		rc = build_work(ix, &rec, hash, stamp, &j->doc);
 	j->passages = rec.n_passages;
 out:
 	record_release(&rec);

@@ -62,9 +62,12 @@ struct index_counts {
  * Index REC (which has an id) if it is new or changed, or always when
  * the index is being rebuilt or re-tagged.  Commits every opts->batch
  * works.  *CHANGED (may be NULL) says whether anything was written.
+ * STAMP is the stamp of the record file REC was read from (store.h), or
+ * NULL or "": kept with the work, it lets index_sync() pass over the file
+ * unread while its stamp stays the same.
  */
 ev_status index_record(struct index *ix, const struct record *rec,
-		       int *changed);
+		       const char *stamp, int *changed);
 
 /*
  * Bring the index up to date with the store: index every new or changed

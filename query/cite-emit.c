@@ -19,7 +19,7 @@ static ev_status add_key(const char *path, void *p)
 	ev_status st;
 
 	record_init(&rec);
-	st = store_read_file(kw->store, path, &rec);
+	st = store_read_file(kw->store, path, &rec, NULL);
 	if (!st)
 		st = cite_keys_add(kw->keys, &rec);
 	record_release(&rec);

@@ -90,7 +90,7 @@ static ev_status walk_one(const char *path, void *p)
 	ev_status st;
 
 	record_init(&rec);
-	st = store_read_file(x->store, path, &rec);
+	st = store_read_file(x->store, path, &rec, NULL);
 	if (!st)
 		st = x->fn(&rec, x->ctx);
 	record_release(&rec);
@@ -108,7 +108,7 @@ static ev_status one_id(struct store *store, const char *key, cite_work_fn fn,
 	record_init(&rec);
 	st = store_resolve(store, key, &id);
 	if (!st)
-		st = store_get(store, id, &rec);
+		st = store_get(store, id, &rec, NULL);
 	if (st == EV_NOT_FOUND) {
 		if (asprintf(msgp, "no work '%s' in the store", key) < 0)
 			*msgp = NULL;

@@ -142,7 +142,7 @@ int cmd_show(struct cli *cli, int argc, char **argv)
 	if (!rc)
 		rc = store_resolve(store, argv[optind], &id);
 	if (!rc)
-		rc = store_get(store, id, &rec);
+		rc = store_get(store, id, &rec, NULL);
 	if (rc) {
 		code = cli_fail(rc, "show", msg ? msg : store_errmsg(store));
 		goto out;

@@ -18,7 +18,8 @@
  * database's metadata: two indexes of the same records print the same
  * bytes whatever order or docids they were built in.  Timestamps in the
  * work documents' data ("..._at" fields) are blanked, since a rerun
- * stores the same work at another time.
+ * stores the same work at another time, and so is the record file stamp
+ * after the content hash in SLOT_HASH (another file, same content).
  *
  * Exits 1 (after the dump) when the index breaks an invariant the crash
  * tests rely on: a unique id term on more or fewer than one document, or
@@ -83,6 +84,8 @@ static int one_doc(unsigned docid, void *ctx)
 		size_t len = 0;
 
 		rc = xdb_doc_get_value(doc, slot, &v, &len);
+		if (!rc && slot == SLOT_HASH && len > 64)
+			len = 64;
 		if (!rc && len) {
 			rc = buf_printf(&d->line, " %u:", slot);
 			for (size_t i = 0; !rc && i < len; i++)

@@ -61,6 +61,37 @@ test_expect_success 'a work removed from the store leaves the index' '
 	evidence search --format json "trust before structures" >res.json; \
 	! jq -r ".hits[].title" res.json | grep -q "^Trust before structures$"
 '
+# A record file keeps its stamp (name, inode, size, modification time)
+# until the store writes it again, which it does by renaming a new file
+# into place; index passes over a file with the stamp it had unread.
+# garble FILE: other bytes in place, same size and modification time.
+garble() {
+	cp -p "$1" garbled.orig &&
+	tr "a-y" "b-z" <garbled.orig >garbled &&
+	dd if=garbled of="$1" conv=notrunc 2>/dev/null &&
+	touch -r garbled.orig "$1" && ! cmp -s "$1" garbled.orig
+}
+test_expect_success 'index passes over a record file with its old stamp unread' '
+	f=$(find "$EVIDENCE_DIR/store/records" -name "*.json" | head -1) &&
+	garble "$f" &&
+	evidence index >out &&
+	grep -q "works: 0 indexed (0 passages), [1-9][0-9]* unchanged, 0 removed, 0 failed" out &&
+	touch "$f" &&
+	{ evidence index >out 2>err; test $? = 1; } &&
+	grep -q "damaged record file" err && grep -q ", 1 failed" out &&
+	cp garbled.orig "$f" &&
+	evidence index >out && grep -q "works: 1 indexed .* 0 failed" out
+'
+test_expect_success 'a copied collection is read once, then passed over' '
+	cp -a "$EVIDENCE_DIR" copy &&
+	EVIDENCE_DIR=$PWD/copy evidence index >out &&
+	grep -q "works: 0 indexed .* 0 failed" out &&
+	f=$(find copy/store/records -name "*.json" | head -1) &&
+	garble "$f" &&
+	EVIDENCE_DIR=$PWD/copy evidence index >out &&
+	grep -q "works: 0 indexed .* 0 failed" out &&
+	rm -rf copy
+'
 test_expect_code 1 'a damaged record file is skipped and named' '
 	f=$(find "$EVIDENCE_DIR/store/records" -name "*.json" | head -1) &&
 	printf "{ not json" >"$f" &&

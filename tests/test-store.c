@@ -112,7 +112,7 @@ static void test_notices(void)
 	ok(store_take_changed(s, &changed) == EV_OK && changed.n == 0,
 	   "and forgotten once taken");
 	record_init(&got);
-	ok(store_get(s, "pmid:1001", &got) == EV_OK, "read the work back");
+	ok(store_get(s, "pmid:1001", &got, NULL) == EV_OK, "read the work back");
 	is_int(count_relation(&got, "retraction-in", "pmid:1002"), 1,
 	       "work has the relation back");
 	ok(has_pubtype(&got, "Retracted Publication"), "work is flagged");
@@ -155,7 +155,7 @@ static void test_notices(void)
 	   "an erratum does not flag it retracted");
 	record_release(&r);
 	record_init(&got);
-	ok(store_get(s, "doi:10.1000/later", &got) == EV_OK &&
+	ok(store_get(s, "doi:10.1000/later", &got, NULL) == EV_OK &&
 	       count_relation(&got, "erratum-in", "pmid:2002") == 1,
 	   "and is stored so");
 	record_release(&got);
@@ -206,7 +206,7 @@ static void test_notices(void)
 	ok(put(s, &r, &o) == EV_OK, "comment");
 	record_release(&r);
 	record_init(&got);
-	ok(store_get(s, "pmid:4001", &got) == EV_OK && got.n_relations == 0,
+	ok(store_get(s, "pmid:4001", &got, NULL) == EV_OK && got.n_relations == 0,
 	   "a comment leaves the work alone");
 	record_release(&got);
 
@@ -299,7 +299,7 @@ static void test_batches(void)
 	is_int(files_in(sub, "keys"), 2, "two key files");
 	is_int(files_in(sub, "tmp"), 0, "tmp/ left empty");
 	record_init(&got);
-	ok(store_get(s, "doi:10.1000/one", &got) == EV_OK &&
+	ok(store_get(s, "doi:10.1000/one", &got, NULL) == EV_OK &&
 	       got.pmid && !strcmp(got.pmid, "5001") && got.n_provenance == 2,
 	   "the committed record is the merged one");
 	record_release(&got);
@@ -316,7 +316,7 @@ static void test_batches(void)
 	record_release(&r);
 	ok(store_commit(s) == EV_OK, "commit both");
 	record_init(&got);
-	ok(store_get(s, "pmid:6001", &got) == EV_OK &&
+	ok(store_get(s, "pmid:6001", &got, NULL) == EV_OK &&
 	       count_relation(&got, "retraction-in", "pmid:6002") == 1 &&
 	       has_pubtype(&got, "Retracted Publication"),
 	   "the work held with its notice is marked");
@@ -508,7 +508,7 @@ int main(void)
 		fclose(f);
 	}
 	record_init(&got);
-	ok(store_read_file(s, files.v[0], &got) == EV_CORRUPT,
+	ok(store_read_file(s, files.v[0], &got, NULL) == EV_CORRUPT,
 	   "truncated record file is corrupt");
 	ok(strstr(store_errmsg(s), "damaged") != NULL, "and says so: %s",
 	   store_errmsg(s));
