@@ -765,8 +765,15 @@ static ev_status rank_works(struct searcher *s, xdb_enquire_t *enq,
 {
 	ev_status rc;
 
+	/*
+	 * Counting matches exactly past the page costs: Xapian must score
+	 * every one of them rather than skip those that cannot reach the
+	 * page (a phrase query on 100,000 pages took twice as long with
+	 * 1,000 more than with 100).  So "total" is exact up to about a
+	 * hundred works past the page and Xapian's estimate beyond.
+	 */
 	rc = xdb_enquire_get_mset(enq, o->offset, limit,
-				  o->offset + limit + 1000, msetp);
+				  o->offset + limit + 100, msetp);
 	if (rc)
 		return rc;
 	res->total = xdb_mset_matches_estimated(*msetp);
