@@ -766,6 +766,10 @@ ev_status lessons_parse(const char *text, size_t len, const char *name,
 		rc = EV_UNSUPPORTED;
 		goto out;
 	}
+	/* The parse stems each cue word about once, where a cache only
+	 * costs (it touches a page of its 2 MiB per word); it starts
+	 * after the parse, for lessons_tag(). */
+	xdb_stem_set_cache(l->stemmer, 0);
 
 	/* A NUL would hide the rest of its line from the parser. */
 	{
@@ -803,6 +807,7 @@ ev_status lessons_parse(const char *text, size_t len, const char *name,
 	if (!rc)
 		rc = compute_digest(l);
 	if (!rc) {
+		xdb_stem_set_cache(l->stemmer, XDB_STEM_CACHE_DEFAULT);
 		*out = l;
 		l = NULL;
 	}

@@ -99,7 +99,7 @@ struct xdb {
  */
 #define STEM_CACHE_WORD 29
 #define STEM_CACHE_WAYS 4
-#define STEM_CACHE_ENTRIES 32768
+#define STEM_CACHE_ENTRIES XDB_STEM_CACHE_DEFAULT
 
 class CachedStem : public Xapian::StemImplementation {
     public:

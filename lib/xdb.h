@@ -228,9 +228,11 @@ void xdb_stem_free(xdb_stem_t *stem);
 size_t xdb_stem_word(xdb_stem_t *stem, const char *word, size_t len,
 		     char *out, size_t outsz);
 
-/* Stemmers (and term generators) keep the stems of about 32768 words,
- * 2 MiB, and give the same stems as without.  Keep about ENTRIES instead
- * (0: none); for tests. */
+/* Stemmers (and term generators) keep the stems of about
+ * XDB_STEM_CACHE_DEFAULT words, 2 MiB, and give the same stems as
+ * without.  Keep about ENTRIES instead (0: none), forgetting those kept:
+ * for tests, and for a run of words that seldom repeat. */
+#define XDB_STEM_CACHE_DEFAULT 32768
 void xdb_stem_set_cache(xdb_stem_t *stem, size_t entries);
 
 /* A TermGenerator with the English stemmer, Xapian's STEM_SOME strategy
