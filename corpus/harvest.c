@@ -7,11 +7,13 @@
 #include <fcntl.h>
 #include <jansson.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fsutil.h"
@@ -659,11 +661,34 @@ static int importable(const char *name)
 	return 0;
 }
 
+/*
+ * A local file's entity tag, as web servers make them: its inode, size,
+ * and modification and change times, which any write changes (the change
+ * time cannot be set back).  "" when the file changed too recently to
+ * trust: timestamps move in ticks of a few milliseconds, so a write in
+ * the same tick as our read would leave the same tag on other bytes.
+ */
+static void file_tag(int fd, char *tag, size_t size)
+{
+	struct stat sb;
+	struct timespec now;
+
+	tag[0] = '\0';
+	if (fstat(fd, &sb) < 0 || clock_gettime(CLOCK_REALTIME, &now) < 0 ||
+	    sb.st_mtim.tv_sec >= now.tv_sec - 1 ||
+	    sb.st_ctim.tv_sec >= now.tv_sec - 1)
+		return;
+	snprintf(tag, size, "%jx-%jx-%jx.%lx-%jx.%lx", (uintmax_t)sb.st_ino,
+		 (uintmax_t)sb.st_size, (uintmax_t)sb.st_mtim.tv_sec,
+		 (unsigned long)sb.st_mtim.tv_nsec, (uintmax_t)sb.st_ctim.tv_sec,
+		 (unsigned long)sb.st_ctim.tv_nsec);
+}
+
 static ev_status take_file(struct hsource *hs, const char *path)
 {
 	struct url_state st;
 	char *abs = NULL, *url = NULL;
-	char hash[65];
+	char hash[65], tag[128];
 	unsigned long failed;
 	ev_status rc = EV_OK;
 	int fd;
@@ -682,18 +707,28 @@ static ev_status take_file(struct hsource *hs, const char *path)
 		goto out;
 	}
 	state_load(hs, url, &st);
+	/* The tag says "unchanged" without reading the file; the bytes'
+	 * hash says it after reading, and then the tag is kept for next
+	 * time (the file was touched, copied back, or is new). */
+	file_tag(fd, tag, sizeof(tag));
+	if (st.current && *tag && st.etag && !strcmp(st.etag, tag)) {
+		hs_counts(hs)->not_modified++;
+		goto out_state;
+	}
 	if (text_sha256_fd(fd, hash) || lseek(fd, 0, SEEK_SET) < 0) {
 		hs_fail(hs, EV_IO, 0, path, "%s", strerror(errno));
 		goto out_state;
 	}
 	if (st.current && !strcmp(st.hash, hash)) {
 		hs_counts(hs)->not_modified++;
+		if (*tag)
+			rc = state_save(hs, url, tag, NULL, hash);
 		goto out_state;
 	}
 	failed = hs_counts(hs)->failed;
 	rc = hs_take_fd(hs, hs->format, path, url, fd, NULL, NULL);
 	if (!rc && hs_counts(hs)->failed == failed)
-		rc = state_save(hs, url, NULL, NULL, hash);
+		rc = state_save(hs, url, *tag ? tag : NULL, NULL, hash);
 out_state:
 	url_state_release(&st);
 out:

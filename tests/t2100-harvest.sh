@@ -95,6 +95,33 @@ test_expect_success 'a changed file is parsed again and its work updated' '
 	evidence search --format json goodwill >hits.json &&
 	jq -r ".hits[].id" hits.json | grep -q "^doi:10.5555/harvest.fix.1$"
 '
+# A file's tag (inode, size, modification and change times) lets a rerun
+# pass over it unread; one changed in the last second gets none.
+# tagged FILE: how many harvest states tag FILE as it is now.
+tagged() {
+	prefix=$(printf "%x-%x-" $(stat -c "%i %s" "$1")) &&
+	cat "$EVIDENCE_DIR"/store/harvest/urls/*.json |
+		jq -r ".etag // empty" | grep -c "^$prefix"
+}
+test_expect_success 'a file just changed gets no tag, an older one does' '
+	test "$(tagged files/pair.json)" = 0 &&
+	touch -d "1 hour ago" files/pair.json &&
+	sleep 2 && # for the change time that touch set
+	evidence harvest --sources local.conf --only local >out &&
+	grep -q "found 0, .* not modified 2," out &&
+	test "$(tagged files/pair.json)" = 1
+'
+test_expect_success 'other bytes at the same size and times: the change time tells' '
+	cp -p files/pair.json orig.json &&
+	sed "s/kept the goodwill/kept the goodwolf/" orig.json >tmp &&
+	test $(wc -c <tmp) = $(wc -c <orig.json) &&
+	cat tmp >files/pair.json && touch -r orig.json files/pair.json &&
+	sleep 2 &&
+	evidence harvest --sources local.conf --only local >out &&
+	grep -q "found 2, new 0, updated [12], unchanged [01], not modified 1," out &&
+	evidence search --format json goodwolf >hits.json &&
+	jq -r ".hits[].id" hits.json | grep -q "^doi:10.5555/harvest.fix.1$"
+'
 test_expect_success '--only runs one source; the log has one source' '
 	log_counts >log.json &&
 	test "$(jq ".runs[2].sources | length" log.json)" = 1 &&
