@@ -521,12 +521,45 @@ static ev_status store_one(struct hsource *hs, struct record *rec)
 	return rc;
 }
 
+/*
+ * A payload's records are held until all of it has parsed, so that a
+ * file broken half way stores nothing.  Past this many, holding them
+ * would make memory grow with the file (5,000 PubMed records held take
+ * 30 MB): the parse goes on only to see that the payload is whole, and
+ * a second one stores each record as it comes.
+ */
+#define PAYLOAD_HELD 512
+
+struct held {
+	struct recvec rv;
+	int over; /* more than PAYLOAD_HELD: none held */
+};
+
+static ev_status held_sink(struct record *rec, void *ctx)
+{
+	struct held *hd = ctx;
+
+	if (hd->over)
+		return EV_OK; /* the parser releases REC */
+	if (hd->rv.n == PAYLOAD_HELD) {
+		recvec_release(&hd->rv);
+		hd->over = 1;
+		return EV_OK;
+	}
+	return recvec_sink(rec, &hd->rv);
+}
+
+static ev_status store_sink(struct record *rec, void *ctx)
+{
+	return store_one(ctx, rec);
+}
+
 ev_status hs_take_fd(struct hsource *hs, enum format fmt, const char *name,
 		     const char *url, int fd, const char *charset,
 		     struct recvec *keep)
 {
 	struct parse_input in = {0};
-	struct recvec rv = {0};
+	struct held hd = {0};
 	char err[512] = "";
 	ev_status rc;
 
@@ -534,7 +567,9 @@ ev_status hs_take_fd(struct hsource *hs, enum format fmt, const char *name,
 	in.url = url;
 	in.fd = fd;
 	in.charset = charset;
-	rc = parse_input(fmt, &in, recvec_sink, &rv, err, sizeof(err));
+	/* KEEP wants every record anyway: no point in a second parse. */
+	rc = parse_input(fmt, &in, keep ? recvec_sink : held_sink,
+			 keep ? (void *)&hd.rv : (void *)&hd, err, sizeof(err));
 	if (rc == EV_NOMEM)
 		goto out;
 	if (rc) {
@@ -545,13 +580,29 @@ ev_status hs_take_fd(struct hsource *hs, enum format fmt, const char *name,
 		rc = EV_OK;
 		goto out;
 	}
-	for (size_t i = 0; !rc && i < rv.n; i++) {
-		rc = store_one(hs, &rv.v[i]);
+	for (size_t i = 0; !rc && i < hd.rv.n; i++) {
+		rc = store_one(hs, &hd.rv.v[i]);
 		if (!rc && keep)
-			rc = recvec_sink(&rv.v[i], keep);
+			rc = recvec_sink(&hd.rv.v[i], keep);
+	}
+	if (!rc && hd.over) {
+		if (lseek(fd, 0, SEEK_SET) < 0) {
+			hs_fail(hs, status_from_errno(errno), 0, name, "%s",
+				strerror(errno));
+			goto out;
+		}
+		err[0] = '\0';
+		rc = parse_input(fmt, &in, store_sink, hs, err, sizeof(err));
+		/* The payload parsed whole a moment ago: only a file changed
+		 * in between, or the store, fails here. */
+		if (rc && !hs->h->res->fatal && rc != EV_NOMEM) {
+			hs_fail(hs, rc, 0, name, "%s (read again)",
+				err[0] ? err : status_to_string(rc));
+			rc = EV_OK;
+		}
 	}
 out:
-	recvec_release(&rv);
+	recvec_release(&hd.rv);
 	if (hs->h->opts->progress)
 		hs->h->opts->progress(hs->h->opts->arg, hs->src->name,
 				      hs_outcome(hs)->payloads);

@@ -71,6 +71,39 @@ test_expect_success 'a folder walk leaves README-like files alone' '
 	evidence add withreadme >out &&
 	grep -q "^1 input:" out
 '
+# pubmed_set N [broken]: N PubMed records in one set; "broken" cuts the
+# last one short.  Past 512 records a file is parsed twice (checked
+# whole, then stored as it streams) so that memory stays flat.
+pubmed_set() {
+	awk -v n="$1" -v broken="${2:-}" 'BEGIN {
+		print "<?xml version=\"1.0\"?>\n<PubmedArticleSet>"
+		for (i = 1; i <= n; i++) {
+			printf "<PubmedArticle><MedlineCitation><PMID>%d</PMID>", 70000000 + i
+			printf "<Article><Journal><Title>Bulk Test Journal</Title>"
+			printf "<JournalIssue><PubDate><Year>2021</Year></PubDate></JournalIssue></Journal>"
+			printf "<ArticleTitle>Practice network record %d</ArticleTitle>", i
+			if (broken && i == n) { print "<Abstract><AbstractText>cut"; exit }
+			printf "<Abstract><AbstractText>Trust between practices, record %d.</AbstractText></Abstract>", i
+			print "</Article></MedlineCitation></PubmedArticle>"
+		}
+		print "</PubmedArticleSet>"
+	}'
+}
+test_expect_success 'a file of 600 records is stored whole (read twice)' '
+	rm -rf bulk && mkdir bulk && EVIDENCE_DIR=$PWD/bulk evidence init >/dev/null &&
+	pubmed_set 600 >bulk600.xml &&
+	EVIDENCE_DIR=$PWD/bulk evidence add --no-index bulk600.xml >out &&
+	grep -q "600 new" out &&
+	test $(find bulk/store/records -name "*.json" | wc -l) = 600
+'
+test_expect_code 1 'a file of 600 records broken at the end stores nothing' '
+	rm -rf bulk && mkdir bulk && EVIDENCE_DIR=$PWD/bulk evidence init >/dev/null &&
+	pubmed_set 600 broken >broken600.xml &&
+	EVIDENCE_DIR=$PWD/bulk evidence add --no-index broken600.xml >out 2>err; code=$?
+	grep -q "broken600.xml" err &&
+	test $(find bulk/store/records -name "*.json" | wc -l) = 0 &&
+	exit $code
+'
 test_expect_code 2 'add with nothing is a usage error' 'evidence add'
 test_expect_code 2 'an unknown --format is a usage error' \
 	'evidence add --format docx x'
