@@ -301,8 +301,9 @@ part_fetch() {
 
 # ---------------------------------------------------------------------
 # One large collection built from nothing by "evidence add", then the
-# query batch on its index.  Every minute the build's RSS and the index's
-# size go to scale-progress.txt, to see whether the rate holds up.
+# query batch on its index.  Every minute the build's RSS and the sizes
+# of the store and the index go to scale-progress.txt, to see whether the
+# rate holds up (add stores everything first, then indexes).
 part_scale() {
 	in=${BENCH_SCALE_INPUT:-$W/scale-pubmed}
 	if test -z "${BENCH_SCALE_INPUT:-}"; then
@@ -316,9 +317,11 @@ part_scale() {
 	new_collection "$col"
 	(
 		while sleep 60; do
-			printf '%s rss_kb %s index_mb %s\n' "$(date -u +%H:%M)" \
-				"$(ps -o rss= -p "$(pgrep -n -f evidence-harvest)")" \
-				"$(disk "$col/index")"
+			# "evidence-harvest", cut to 15 characters
+			printf '%s rss_kb %s store_mb %s index_mb %s\n' \
+				"$(date -u +%H:%M)" \
+				"$(ps -o rss= -p "$(pgrep -n evidence-harves)")" \
+				"$(disk "$col/store")" "$(disk "$col/index" 2>/dev/null)"
 		done
 	) >"$W/scale-progress.txt" 2>/dev/null &
 	watcher=$!
