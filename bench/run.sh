@@ -301,9 +301,9 @@ part_fetch() {
 
 # ---------------------------------------------------------------------
 # One large collection built from nothing by "evidence add", then the
-# query batch on its index.  Every minute the build's RSS and the sizes
-# of the store and the index go to scale-progress.txt, to see whether the
-# rate holds up (add stores everything first, then indexes).
+# query batch on its index.  Every minute the build's RSS, the space used
+# on the file system and the index's size go to scale-progress.txt, to
+# see whether the rate holds up (add stores everything, then indexes).
 part_scale() {
 	in=${BENCH_SCALE_INPUT:-$W/scale-pubmed}
 	if test -z "${BENCH_SCALE_INPUT:-}"; then
@@ -318,10 +318,12 @@ part_scale() {
 	(
 		while sleep 60; do
 			# "evidence-harvest", cut to 15 characters
-			printf '%s rss_kb %s store_mb %s index_mb %s\n' \
+			# (df, not du: du would walk millions of files)
+			printf '%s rss_kb %s fs_used_mb %s index_mb %s\n' \
 				"$(date -u +%H:%M)" \
 				"$(ps -o rss= -p "$(pgrep -n evidence-harves)")" \
-				"$(disk "$col/store")" "$(disk "$col/index" 2>/dev/null)"
+				"$(df -m --output=used "$col" | tail -1)" \
+				"$(disk "$col/index" 2>/dev/null)"
 		done
 	) >"$W/scale-progress.txt" 2>/dev/null &
 	watcher=$!
