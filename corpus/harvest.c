@@ -368,6 +368,12 @@ static ev_status write_renamed(const char *path, const char *data,
 	return rc;
 }
 
+static ev_status commit(struct harvest *h);
+
+/* States held past this many are written (with a store commit first):
+ * a first run over 100,000 known files tags each of them. */
+#define STATE_HELD 4096
+
 /*
  * Held until the store has committed the payload's records (see
  * commit()), so a kill in between makes the next run parse it again,
@@ -396,6 +402,8 @@ static ev_status state_save(struct hsource *hs, const char *url,
 	rc = strvec_push(&h->state_paths, path);
 	if (!rc)
 		rc = strvec_push(&h->state_texts, text);
+	if (!rc && h->state_paths.n >= STATE_HELD)
+		rc = commit(h);
 out:
 	json_decref(o);
 	free(text);

@@ -205,4 +205,22 @@ test_expect_success 'the killed collection equals a clean one' '
 		"mission creep" | jq -r ".hits[].id" >b &&
 	test_cmp a b
 '
+# Past 4096 URL states held, harvest writes them out (after a store
+# commit) rather than hold more: a first run over a big folder.
+test_expect_success 'a folder of 4,200 files: states written as it goes, all kept' '
+	mkdir -p many/files &&
+	i=0 && while test $i -lt 4200; do
+		i=$((i + 1)) &&
+		printf "Note %d on trust between practices.\n" $i >many/files/n$i.txt ||
+		exit 1
+	done &&
+	printf "[many]\ntype = file\npath = files\n" >many/many.conf &&
+	EVIDENCE_DIR=$PWD/many/col && export EVIDENCE_DIR &&
+	evidence init >/dev/null &&
+	evidence harvest --sources many/many.conf --no-index >out &&
+	grep -q "found 4200, new 4200," out &&
+	sleep 2 &&
+	evidence harvest --sources many/many.conf --no-index >out &&
+	grep -q "found 0, new 0, updated 0, unchanged 0, not modified 4200," out
+'
 test_done
