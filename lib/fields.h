@@ -55,7 +55,7 @@ enum {
 	SLOT_TYPE_PRIOR = 2,  /* sortable evidence-type prior, for boosts */
 	SLOT_COUNTS = 3,      /* "P C0 C1...": passages, and how many of them
 				 carry lesson 0, 1... (decimal, space-separated) */
-	SLOT_HASH = 4,	      /* content hash of the record */
+	SLOT_HASH = 4,	      /* content hash, a space, file stamp (index.c) */
 	SLOT_LESSON_MAX = 5,  /* the strongest lesson's strength */
 	SLOT_LESSON_BASE = 16 /* + i: strength of lesson i of the taxonomy in
 				 the work's strongest passage for it */
