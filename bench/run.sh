@@ -262,6 +262,14 @@ part_query() {
 }
 
 # ---------------------------------------------------------------------
+# share_row NAME: a row for the last measure, its time as a share of
+# $full's.
+share_row() {
+	printf '| %s | %.2f | %s%% | %s |\n' "$1" "$SECS" \
+		"$(awk -v a="$SECS" -v b="$full" \
+			'BEGIN { printf "%.1f", 100 * a / b }')" "$(mb "$KB")"
+}
+
 # The nightly job: "evidence harvest" of a sources file whose one file
 # source is the folder of pages.  The first harvest is the full build;
 # the next ones find every file unchanged.  (evidence add parses every
@@ -278,17 +286,11 @@ part_refresh() {
 	echo "|---|---|---|---|"
 	measure refresh-full env EVIDENCE_DIR="$col" "$EVIDENCE" harvest
 	full=$SECS
-	printf '| %s | %.2f | 100%% | %s |\n' \
-		"evidence harvest (full build: parse, store, index)" "$full" \
-		"$(mb "$KB")"
+	share_row "evidence harvest (full build: parse, store, index)"
 	measure refresh-harvest env EVIDENCE_DIR="$col" "$EVIDENCE" harvest
-	printf '| %s | %.2f | %s%% | %s |\n' "evidence harvest (unchanged)" \
-		"$SECS" "$(awk -v a="$SECS" -v b="$full" \
-		'BEGIN { printf "%.1f", 100 * a / b }')" "$(mb "$KB")"
+	share_row "evidence harvest (unchanged)"
 	measure refresh-index env EVIDENCE_DIR="$col" "$EVIDENCE" index
-	printf '| %s | %.2f | %s%% | %s |\n' "evidence index (unchanged)" \
-		"$SECS" "$(awk -v a="$SECS" -v b="$full" \
-		'BEGIN { printf "%.1f", 100 * a / b }')" "$(mb "$KB")"
+	share_row "evidence index (unchanged)"
 	echo
 	echo "harvest: $(tail -1 "$W/refresh-harvest.out");" \
 		"index: $(cat "$W/refresh-index.out")"

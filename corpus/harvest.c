@@ -29,21 +29,14 @@
 
 /* --- A set of strings --- */
 
-static size_t str_hash(const char *s)
-{
-	size_t h = 5381;
-
-	while (*s)
-		h = h * 33 + (unsigned char)*s++;
-	return h;
-}
-
 static int idset_has(const struct idset *set, const char *s)
 {
+	size_t mask = set->alloc - 1;
+
 	if (!set->alloc)
 		return 0;
-	for (size_t i = str_hash(s) & (set->alloc - 1); set->slots[i];
-	     i = (i + 1) & (set->alloc - 1))
+	for (size_t i = text_hash(s, strlen(s)) & mask; set->slots[i];
+	     i = (i + 1) & mask)
 		if (!strcmp(set->slots[i], s))
 			return 1;
 	return 0;
@@ -51,7 +44,7 @@ static int idset_has(const struct idset *set, const char *s)
 
 static void idset_place(struct idset *set, char *s)
 {
-	size_t i = str_hash(s) & (set->alloc - 1);
+	size_t i = text_hash(s, strlen(s)) & (set->alloc - 1);
 
 	while (set->slots[i])
 		i = (i + 1) & (set->alloc - 1);
@@ -540,7 +533,8 @@ static ev_status store_one(struct hsource *hs, struct record *rec)
 
 struct held {
 	struct recvec rv;
-	int over; /* more than PAYLOAD_HELD: none held */
+	size_t max; /* records held at most */
+	int over;   /* there were more: none held */
 };
 
 static ev_status held_sink(struct record *rec, void *ctx)
@@ -549,7 +543,7 @@ static ev_status held_sink(struct record *rec, void *ctx)
 
 	if (hd->over)
 		return EV_OK; /* the parser releases REC */
-	if (hd->rv.n == PAYLOAD_HELD) {
+	if (hd->rv.n == hd->max) {
 		recvec_release(&hd->rv);
 		hd->over = 1;
 		return EV_OK;
@@ -567,7 +561,8 @@ ev_status hs_take_fd(struct hsource *hs, enum format fmt, const char *name,
 		     struct recvec *keep)
 {
 	struct parse_input in = {0};
-	struct held hd = {0};
+	/* KEEP wants every record anyway: no point in a second parse. */
+	struct held hd = {.max = keep ? SIZE_MAX : PAYLOAD_HELD};
 	char err[512] = "";
 	ev_status rc;
 
@@ -575,9 +570,7 @@ ev_status hs_take_fd(struct hsource *hs, enum format fmt, const char *name,
 	in.url = url;
 	in.fd = fd;
 	in.charset = charset;
-	/* KEEP wants every record anyway: no point in a second parse. */
-	rc = parse_input(fmt, &in, keep ? recvec_sink : held_sink,
-			 keep ? (void *)&hd.rv : (void *)&hd, err, sizeof(err));
+	rc = parse_input(fmt, &in, held_sink, &hd, err, sizeof(err));
 	if (rc == EV_NOMEM)
 		goto out;
 	if (rc) {
@@ -727,7 +720,7 @@ static int importable(const char *name)
  * trust: timestamps move in ticks of a few milliseconds, so a write in
  * the same tick as our read would leave the same tag on other bytes.
  */
-static void file_tag(int fd, char *tag, size_t size)
+static void file_tag(int fd, char tag[FS_STAT_TAG_MAX])
 {
 	struct stat sb;
 	struct timespec now;
@@ -737,17 +730,14 @@ static void file_tag(int fd, char *tag, size_t size)
 	    sb.st_mtim.tv_sec >= now.tv_sec - 1 ||
 	    sb.st_ctim.tv_sec >= now.tv_sec - 1)
 		return;
-	snprintf(tag, size, "%jx-%jx-%jx.%lx-%jx.%lx", (uintmax_t)sb.st_ino,
-		 (uintmax_t)sb.st_size, (uintmax_t)sb.st_mtim.tv_sec,
-		 (unsigned long)sb.st_mtim.tv_nsec, (uintmax_t)sb.st_ctim.tv_sec,
-		 (unsigned long)sb.st_ctim.tv_nsec);
+	fs_stat_tag(&sb, 1, tag);
 }
 
 static ev_status take_file(struct hsource *hs, const char *path)
 {
 	struct url_state st;
 	char *abs = NULL, *url = NULL;
-	char hash[65], tag[128];
+	char hash[65], tag[FS_STAT_TAG_MAX];
 	unsigned long failed;
 	ev_status rc = EV_OK;
 	int fd;
@@ -769,7 +759,7 @@ static ev_status take_file(struct hsource *hs, const char *path)
 	/* The tag says "unchanged" without reading the file; the bytes'
 	 * hash says it after reading, and then the tag is kept for next
 	 * time (the file was touched, copied back, or is new). */
-	file_tag(fd, tag, sizeof(tag));
+	file_tag(fd, tag);
 	if (st.current && *tag && st.etag && !strcmp(st.etag, tag)) {
 		hs_counts(hs)->not_modified++;
 		goto out_state;

@@ -2,6 +2,7 @@
 #ifndef EVIDENCE_STORE_H
 #define EVIDENCE_STORE_H
 
+#include "fsutil.h"
 #include "record.h"
 #include "status.h"
 
@@ -108,9 +109,10 @@ ev_status store_commit(struct store *s);
  * over it, so every write gives the file a new stamp, and a stamp that is
  * the same as before means the same bytes as before.  (A copy of the
  * collection has new inodes: new stamps for the same bytes, which costs
- * a reader one more read, never a missed change.)
+ * a reader one more read, never a missed change.)  The name, a space and
+ * fs_stat_tag()'s tag.
  */
-#define STORE_STAMP_MAX 96
+#define STORE_STAMP_MAX (41 + FS_STAT_TAG_MAX)
 ev_status store_stamp(const char *path, char stamp[STORE_STAMP_MAX]);
 
 /* Read the work with id ID into REC (initialised, empty).  EV_NOT_FOUND

@@ -726,23 +726,21 @@ static ev_status maybe_commit(struct index *ix)
 	return EV_OK;
 }
 
-/* The SLOT_HASH value the index holds for work ID; "" when it has none. */
-static ev_status indexed_hash(struct index *ix, const char *id, char **hashp)
+/* The SLOT_HASH value of work ID's document in *VALUEP, and the document
+ * in *DOCP; both NULL when the index has no document for ID. */
+static ev_status indexed_doc(struct index *ix, const char *id, char **valuep,
+			     xdb_doc_t **docp)
 {
 	char term[XDB_MAX_TERM + 64];
-	xdb_doc_t *doc = NULL;
 	ev_status rc;
 
-	*hashp = NULL;
+	*valuep = NULL;
 	field_id_term(PREFIX_ID, id, term, sizeof(term));
-	rc = xdb_find_document(ix->db, term, &doc);
-	if (rc == EV_NOT_FOUND) {
-		*hashp = strdup("");
-		return *hashp ? EV_OK : EV_NOMEM;
-	}
+	rc = xdb_find_document(ix->db, term, docp);
+	if (rc == EV_NOT_FOUND)
+		return EV_OK;
 	if (!rc)
-		rc = xdb_doc_get_value(doc, SLOT_HASH, hashp, NULL);
-	xdb_doc_free(doc);
+		rc = xdb_doc_get_value(*docp, SLOT_HASH, valuep, NULL);
 	if (rc)
 		return db_fail(ix, rc, "cannot read the index");
 	return EV_OK;
@@ -762,29 +760,23 @@ static int same_hash(const char *v, const char *hash, const char **stampp)
 }
 
 /*
- * Put STAMP on the document of work ID (content HASH; document DOCID, or
- * 0 to look it up), whose content is unchanged but whose record file is
- * not the one it was read from (a copied collection, or a document
- * indexed before stamps): the next run then skips the file unread.  Only
- * a value changes, far cheaper than indexing the work again: restamping
- * 100,000 works took 60 s, reading their files included, where a
- * rebuild takes 130 s.
+ * Put STAMP on DOC, work ID's document (content HASH), whose content is
+ * unchanged but whose record file is not the one it was read from (a
+ * copied collection, or a document indexed before stamps): the next run
+ * then skips the file unread.  Only a value changes, far cheaper than
+ * indexing the work again: restamping 100,000 works took 60 s, reading
+ * their files included, where a rebuild takes 130 s.
  */
-static ev_status restamp(struct index *ix, unsigned docid, const char *id,
+static ev_status restamp(struct index *ix, xdb_doc_t *doc, const char *id,
 			 const char *hash, const char *stamp)
 {
 	char term[XDB_MAX_TERM + 64];
-	xdb_doc_t *doc = NULL;
 	ev_status rc;
 
 	field_id_term(PREFIX_ID, id, term, sizeof(term));
-	rc = docid ? xdb_get_document(ix->db, docid, &doc)
-		   : xdb_find_document(ix->db, term, &doc);
-	if (!rc)
-		rc = set_hash(doc, hash, stamp);
+	rc = set_hash(doc, hash, stamp);
 	if (!rc)
 		rc = xdb_replace_document(ix->db, term, doc);
-	xdb_doc_free(doc);
 	if (rc)
 		return db_fail(ix, rc, "cannot update the index");
 	return maybe_commit(ix);
@@ -941,11 +933,12 @@ static ev_status load_known(struct index *ix)
 ev_status index_record(struct index *ix, const struct record *rec,
 		       const char *stamp, int *changed)
 {
-	xdb_doc_t *doc = NULL;
+	xdb_doc_t *doc = NULL, *old = NULL;
 	char hash[65], term[XDB_MAX_TERM + 64];
-	const char *old_stamp;
-	char *old = NULL;
+	const char *old_stamp = "";
+	char *value = NULL;
 	struct known *k = NULL;
+	int same = 0;
 	ev_status rc;
 
 	if (changed)
@@ -956,28 +949,28 @@ ev_status index_record(struct index *ix, const struct record *rec,
 	rc = record_content_hash(rec, hash);
 	if (rc)
 		return rc;
+	/* What the index has for the work: from the table index_sync()
+	 * read, or from the database. */
 	if (!ix->fresh && ix->have_known) {
 		k = find_known(ix, rec->id);
 		if (k) {
 			k->seen = 1;
-			if (!strcmp(k->hash, hash))
-				return *stamp && (!k->stamp ||
-						  strcmp(k->stamp, stamp))
-					   ? restamp(ix, k->docid, rec->id,
-						     hash, stamp)
-					   : EV_OK;
+			same = !strcmp(k->hash, hash);
+			old_stamp = k->stamp ? k->stamp : "";
 		}
 	} else if (!ix->fresh) {
-		rc = indexed_hash(ix, rec->id, &old);
-		if (!rc && same_hash(old, hash, &old_stamp)) {
-			if (*stamp && strcmp(old_stamp, stamp))
-				rc = restamp(ix, 0, rec->id, hash, stamp);
-			free(old);
-			return rc;
+		rc = indexed_doc(ix, rec->id, &value, &old);
+		same = !rc && value && same_hash(value, hash, &old_stamp);
+	}
+	if (rc || same) {
+		if (!rc && *stamp && strcmp(old_stamp, stamp)) {
+			if (!old && (rc = xdb_get_document(ix->db, k->docid,
+							   &old)))
+				rc = db_fail(ix, rc, "cannot read the index");
+			if (!rc)
+				rc = restamp(ix, old, rec->id, hash, stamp);
 		}
-		free(old);
-		if (rc)
-			return rc;
+		goto out;
 	}
 	rc = build_work(ix, rec, hash, stamp, &doc);
 	if (!rc) {
@@ -992,6 +985,9 @@ ev_status index_record(struct index *ix, const struct record *rec,
 			memcpy(k->hash, hash, sizeof(k->hash));
 		rc = maybe_commit(ix);
 	}
+out:
+	free(value);
+	xdb_doc_free(old);
 	xdb_doc_free(doc);
 	return rc;
 }
@@ -1018,8 +1014,11 @@ static ev_status sync_one(const char *path, void *arg)
 	int changed = 0;
 
 	/* A file with the stamp it had when last indexed is unchanged: no
-	 * need to read it. */
-	if (!store_stamp(path, stamp) && (k = find_stamp(s->ix, stamp))) {
+	 * need to read it.  Otherwise the stamp, taken before the read as
+	 * store_read_file() would take it, goes with what is read. */
+	if (store_stamp(path, stamp)) {
+		stamp[0] = '\0';
+	} else if ((k = find_stamp(s->ix, stamp)) != NULL) {
 		k->seen = 1;
 		s->counts->works++;
 		s->counts->unchanged++;
@@ -1028,7 +1027,7 @@ static ev_status sync_one(const char *path, void *arg)
 		return EV_OK;
 	}
 	record_init(&rec);
-	rc = store_read_file(s->store, path, &rec, stamp);
+	rc = store_read_file(s->store, path, &rec, NULL);
 	if (rc == EV_CORRUPT || rc == EV_NOT_FOUND) {
 		/* One bad file does not stop the others. */
 		s->counts->failed++;

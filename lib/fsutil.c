@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,6 +64,19 @@ static ev_status sync_path(const char *path, int flags, int (*fn)(int))
 	}
 	close(fd);
 	return EV_OK;
+}
+
+void fs_stat_tag(const struct stat *st, int ctime, char *out)
+{
+	int n = snprintf(out, FS_STAT_TAG_MAX, "%jx-%jx-%jx.%lx",
+			 (uintmax_t)st->st_ino, (uintmax_t)st->st_size,
+			 (uintmax_t)st->st_mtim.tv_sec,
+			 (unsigned long)st->st_mtim.tv_nsec);
+
+	if (ctime)
+		snprintf(out + n, FS_STAT_TAG_MAX - (size_t)n, "-%jx.%lx",
+			 (uintmax_t)st->st_ctim.tv_sec,
+			 (unsigned long)st->st_ctim.tv_nsec);
 }
 
 ev_status fs_fsync_dir(const char *dir)

@@ -40,6 +40,17 @@ ev_status fs_read_fd(int fd, size_t max, struct buf *out);
 /* mkdir -p with MODE for every missing component. */
 ev_status fs_mkdirs(const char *path, mode_t mode);
 
+/*
+ * A tag of the file ST describes, in hex: its inode, size and
+ * modification time, and with CTIME its change time too, which no
+ * utime() can set back.  A write to the file changes it; a new file
+ * renamed over the old one always does (a new inode).  OUT holds
+ * FS_STAT_TAG_MAX bytes.
+ */
+#define FS_STAT_TAG_MAX 96
+struct stat;
+void fs_stat_tag(const struct stat *st, int ctime, char *out);
+
 /* fsync the directory DIR, so a rename or create in it is durable. */
 ev_status fs_fsync_dir(const char *dir);
 
