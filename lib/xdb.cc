@@ -1671,18 +1671,34 @@ xdb_query_t *xdb_query_scale(const xdb_query_t *q, double factor)
 }
 
 /*
- * ValueWeightPostingSource with weights clamped to [0, cap].  It has no
- * name, so Xapian refuses to send it to a remote shard rather than
- * sending the uncapped parent in its place.
+ * ValueWeightPostingSource with weights clamped to [0, cap] and then
+ * multiplied by scale.  Doing the scaling here rather than under
+ * OP_SCALE_WEIGHT keeps the matcher's min_wt hint in our units, so
+ * next() and skip_to() can pass over documents whose value could not lift
+ * them into the results: Xapian's own source ignores the hint, and a
+ * query that names a lesson ORs this source with the words, so without
+ * the skip every document carrying the lesson is checked against the
+ * words (positions and all, for a phrase) however weak its value.
+ *
+ * It has no name, so Xapian refuses to send it to a remote shard rather
+ * than sending the uncapped parent in its place.
  */
 class CappedValueWeightPostingSource
 	: public Xapian::ValueWeightPostingSource
 {
-	double cap;
+	double cap, scale;
+
+	void pass_light(double min_wt)
+	{
+		while (min_wt > 0 && !at_end() && get_weight() < min_wt)
+			Xapian::ValueWeightPostingSource::next(min_wt);
+	}
 
       public:
-	CappedValueWeightPostingSource(Xapian::valueno slot, double cap_)
-		: Xapian::ValueWeightPostingSource(slot), cap(cap_)
+	CappedValueWeightPostingSource(Xapian::valueno slot, double cap_,
+				       double scale_)
+		: Xapian::ValueWeightPostingSource(slot), cap(cap_),
+		  scale(scale_)
 	{
 	}
 
@@ -1690,12 +1706,25 @@ class CappedValueWeightPostingSource
 	{
 		double w = Xapian::ValueWeightPostingSource::get_weight();
 
-		return w < 0 ? 0 : w > cap ? cap : w;
+		return scale * (w < 0 ? 0 : w > cap ? cap : w);
+	}
+
+	void next(double min_wt) override
+	{
+		Xapian::ValueWeightPostingSource::next(min_wt);
+		pass_light(min_wt);
+	}
+
+	void skip_to(Xapian::docid did, double min_wt) override
+	{
+		Xapian::ValueWeightPostingSource::skip_to(did, min_wt);
+		pass_light(min_wt);
 	}
 
 	CappedValueWeightPostingSource *clone() const override
 	{
-		return new CappedValueWeightPostingSource(get_slot(), cap);
+		return new CappedValueWeightPostingSource(get_slot(), cap,
+							  scale);
 	}
 
 	std::string name() const override
@@ -1708,22 +1737,32 @@ class CappedValueWeightPostingSource
 		Xapian::ValueWeightPostingSource::init(db);
 		if (get_maxweight() > cap)
 			set_maxweight(cap);
+		set_maxweight(scale * get_maxweight());
 	}
 };
 
-xdb_query_t *xdb_query_value_weight(unsigned slot, double maxweight)
+xdb_query_t *xdb_query_value_weight(unsigned slot, double cap, double scale)
 {
 	try {
 		Xapian::PostingSource *ps;
 
-		if (maxweight > 0)
-			ps = new CappedValueWeightPostingSource(slot,
-								maxweight);
-		else
-			ps = new Xapian::ValueWeightPostingSource(slot);
-		/* release() makes the query the owner of the source: it is
-		 * freed with the last query that refers to it. */
-		return new_query(Xapian::Query(ps->release()));
+		/* Xapian 1.4 passes a source the matcher's minimum weight
+		 * unscaled and its own source ends when that is above its
+		 * unscaled maximum: scaled above 1 it would end too soon. */
+		if (scale < 0 || (cap <= 0 && scale > 1))
+			return nullptr;
+		if (cap > 0) {
+			ps = new CappedValueWeightPostingSource(slot, cap,
+								scale);
+			/* release() makes the query the owner of the
+			 * source: it is freed with the last query that
+			 * refers to it. */
+			return new_query(Xapian::Query(ps->release()));
+		}
+		ps = new Xapian::ValueWeightPostingSource(slot);
+		return new_query(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+					       Xapian::Query(ps->release()),
+					       scale));
 	} catch (...) {
 		return nullptr;
 	}

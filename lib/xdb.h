@@ -359,12 +359,16 @@ xdb_query_t *xdb_query_terms_op(enum xdb_op op, const char *const *terms,
 				size_t n, unsigned window);
 /* Multiply Q's weights by FACTOR (>= 0). */
 xdb_query_t *xdb_query_scale(const xdb_query_t *q, double factor);
-/* Matches every document with a value in SLOT, weighted by that value
- * (written with xdb_sortable_serialise()), capped at MAXWEIGHT.  With
- * MAXWEIGHT <= 0 there is no cap (values must then be >= 0); a capped
- * query works on local databases only (Xapian will not send it to a
- * remote shard). */
-xdb_query_t *xdb_query_value_weight(unsigned slot, double maxweight);
+/* Matches every document with a value in SLOT, weighted by SCALE (>= 0)
+ * times that value (written with xdb_sortable_serialise()) capped at CAP.
+ * A capped query works on local databases only (Xapian will not send it
+ * to a remote shard), and passes over documents whose weight could not
+ * put them among the results.  With CAP <= 0 there is no cap, values
+ * must be >= 0 and SCALE at most 1 (NULL otherwise: Xapian's own source
+ * would drop matches when scaled up; scale the rest of the query down
+ * instead).  Not for use under xdb_query_scale() with a factor above 1,
+ * for the same reason. */
+xdb_query_t *xdb_query_value_weight(unsigned slot, double cap, double scale);
 /* Matches documents whose value in SLOT lies in [LO, HI] (serialised). */
 xdb_query_t *xdb_query_value_range(unsigned slot, double lo, double hi);
 void xdb_query_free(xdb_query_t *q);

@@ -43,6 +43,8 @@ struct searcher {
 	 * The indexer writes lesson strengths and type priors in [0, 1],
 	 * so both give the same weights. */
 	double value_cap;
+	/* What the query's weights were divided by (see build_query()). */
+	double weight_scale;
 	struct strvec lesson_names; /* slot order, from the index */
 	/* What choosing a hit's passage needs: the query's words, the
 	 * lessons it names (with how strongly) and the --lesson ones. */
@@ -191,6 +193,15 @@ static ev_status note_filter(struct searcher *s, size_t lesson)
 	return EV_OK;
 }
 
+/* Documents with a value in SLOT weighted BOOST times it, in the units
+ * of s->weight_scale. */
+static xdb_query_t *value_boost(const struct searcher *s, size_t slot,
+				double boost)
+{
+	return xdb_query_value_weight((unsigned)slot, s->value_cap,
+				      boost / s->weight_scale);
+}
+
 /*
  * Build the whole query: the user's words, widened by the lessons they
  * name, boosted by evidence type and lesson strength, and filtered.
@@ -228,8 +239,7 @@ static ev_status build_query(struct searcher *s,
 		}
 	}
 
-	/* Lessons the query names: find their passages even without the
-	 * words, weighted by how strongly each passage carries them. */
+	/* Lessons the query names and lessons asked for with --lesson. */
 	if (has_words && o->taxonomy) {
 		struct lesson_tags tags;
 
@@ -240,7 +250,6 @@ static ev_status build_query(struct searcher *s,
 			const char *name =
 			    lessons_name(o->taxonomy, tags.v[i].lesson);
 			long slot = lesson_slot(s, name);
-			xdb_query_t *v;
 
 			if (slot < 0)
 				continue;
@@ -249,48 +258,61 @@ static ev_status build_query(struct searcher *s,
 					 tags.v[i].strength);
 			if (!rc)
 				rc = strvec_push(&res->named_lessons, name);
-			v = xdb_query_value_weight((unsigned)slot, s->value_cap);
-			if (!rc && v) {
-				xdb_query_t *scaled = xdb_query_scale(
-				    v, LESSON_BOOST * tags.v[i].strength);
-
-				xdb_query_free(v);
-				rc = combine(XDB_OP_OR, &q, scaled);
-			} else if (!rc) {
-				rc = EV_NOMEM;
-			}
 		}
 		lesson_tags_release(&tags);
 		if (rc)
 			goto out;
 	}
-	/* Lessons asked for with --lesson: stronger passages first. */
 	for (size_t i = 0; i < o->lessons.n; i++) {
 		long slot = lesson_slot(s, o->lessons.v[i]);
 
-		if (slot < 0)
-			continue;
-		if ((rc = note_filter(s, (size_t)(slot - SLOT_LESSON_BASE))))
+		if (slot >= 0 &&
+		    (rc = note_filter(s, (size_t)(slot - SLOT_LESSON_BASE))))
 			goto out;
-		f = xdb_query_value_weight((unsigned)slot, s->value_cap);
-		if (f) {
-			xdb_query_t *scaled =
-			    xdb_query_scale(f, LESSON_FILTER_BOOST);
+	}
 
-			xdb_query_free(f);
-			f = scaled;
+	/*
+	 * Every weight is divided by the largest boost so that no value
+	 * weight is scaled above 1: Xapian 1.4 hands a posting source the
+	 * matcher's minimum weight unscaled, and its own value source
+	 * (the one remote shards run) stops at the first call where that
+	 * exceeds its unscaled maximum, dropping documents that belong in
+	 * the results.  Hit scores are multiplied back in fill_hit().
+	 */
+	s->weight_scale = TYPE_BOOST;
+	if (s->n_filter && LESSON_FILTER_BOOST > s->weight_scale)
+		s->weight_scale = LESSON_FILTER_BOOST;
+	for (size_t i = 0; i < s->n_named; i++)
+		if (LESSON_BOOST * s->named[i].strength > s->weight_scale)
+			s->weight_scale = LESSON_BOOST * s->named[i].strength;
+	if (s->weight_scale < 1)
+		s->weight_scale = 1;
+	if (s->weight_scale > 1) {
+		f = xdb_query_scale(q, 1 / s->weight_scale);
+		xdb_query_free(q);
+		q = f;
+		if (!q) {
+			rc = EV_NOMEM;
+			goto out;
 		}
+	}
+	/* Named lessons find their passages even without the words,
+	 * weighted by how strongly each passage carries them. */
+	for (size_t i = 0; i < s->n_named; i++) {
+		f = value_boost(s, SLOT_LESSON_BASE + s->named[i].lesson,
+				LESSON_BOOST * s->named[i].strength);
+		if ((rc = combine(XDB_OP_OR, &q, f)))
+			goto out;
+	}
+	/* --lesson lessons: stronger passages first. */
+	for (size_t i = 0; i < s->n_filter; i++) {
+		f = value_boost(s, SLOT_LESSON_BASE + s->filter[i],
+				LESSON_FILTER_BOOST);
 		if ((rc = combine(XDB_OP_AND_MAYBE, &q, f)))
 			goto out;
 	}
 	/* Stronger evidence a little higher. */
-	f = xdb_query_value_weight(SLOT_TYPE_PRIOR, s->value_cap);
-	if (f) {
-		xdb_query_t *scaled = xdb_query_scale(f, TYPE_BOOST);
-
-		xdb_query_free(f);
-		f = scaled;
-	}
+	f = value_boost(s, SLOT_TYPE_PRIOR, TYPE_BOOST);
 	if ((rc = combine(XDB_OP_AND_MAYBE, &q, f)))
 		goto out;
 
@@ -565,6 +587,7 @@ static ev_status fill_hit(struct searcher *s, xdb_mset_t *mset, unsigned i,
 			 xdb_mset_errmsg(mset));
 		return rc;
 	}
+	hit->score *= s->weight_scale;
 	hit->work = w->rec;
 	record_init(&w->rec);
 	if (p == NO_PASSAGE)
