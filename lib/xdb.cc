@@ -504,12 +504,15 @@ static void with_reopen(Xapian::Database &db, F fn,
 	}
 }
 
-/* Read the data and values of DOC (fetched from a database) now, while a
- * retry can still reopen, instead of lazily in a later call.  Xapian
- * keeps the values once read; the data it keeps once set. */
-static void snapshot_document(Xapian::Document &doc)
+/* Read the data of DOC (fetched from a database) now, while a retry can
+ * still reopen, instead of lazily in a later call (Xapian keeps the data
+ * once set); with VALUES, every value too (Xapian keeps them once read).
+ * Reading all values costs a look-up per slot in use, which a search
+ * showing ten hits, reading none of them, does not need to pay. */
+static void snapshot_document(Xapian::Document &doc, bool values)
 {
-	(void)doc.values_count();
+	if (values)
+		(void)doc.values_count();
 	doc.set_data(doc.get_data());
 }
 
@@ -1184,7 +1187,7 @@ ev_status xdb_get_document(xdb_t *db, unsigned docid, xdb_doc_t **docp)
 		doc.reset(new xdb_doc_t());
 		with_reopen(*db->db, [&] {
 			doc->doc = db->db->get_document(docid);
-			snapshot_document(doc->doc);
+			snapshot_document(doc->doc, true);
 		});
 		*docp = doc.release();
 		return EV_OK;
@@ -1208,7 +1211,7 @@ ev_status xdb_find_document(xdb_t *db, const char *term, xdb_doc_t **docp)
 			found = it != db->db->postlist_end(term);
 			if (found) {
 				doc->doc = db->db->get_document(*it);
-				snapshot_document(doc->doc);
+				snapshot_document(doc->doc, true);
 			}
 		});
 		if (!found)
@@ -2026,7 +2029,7 @@ ev_status xdb_mset_document(xdb_mset_t *mset, unsigned i, xdb_doc_t **docp)
 		doc.reset(new xdb_doc_t());
 		with_reopen(mset->db, [&] {
 			doc->doc = mset->mset[i].get_document();
-			snapshot_document(doc->doc);
+			snapshot_document(doc->doc, false);
 		});
 		*docp = doc.release();
 		return EV_OK;
@@ -2097,8 +2100,12 @@ ev_status xdb_mset_snippet(xdb_mset_t *mset, const char *text, size_t length,
 	*outp = nullptr;
 	try {
 		Xapian::Stem stem("english");
-		unsigned flags = Xapian::MSet::SNIPPET_BACKGROUND_MODEL |
-				 Xapian::MSet::SNIPPET_EXHAUSTIVE;
+		/* Without SNIPPET_BACKGROUND_MODEL: it weighs every other
+		 * word of the text by its frequency in the database, a
+		 * look-up per word, which was over half the blocks a
+		 * ten-hit search read.  The window is still the one with
+		 * the most query-term weight. */
+		unsigned flags = Xapian::MSet::SNIPPET_EXHAUSTIVE;
 		std::string s;
 
 		with_reopen(mset->db, [&] {

@@ -431,8 +431,10 @@ unsigned xdb_mset_matches_upper_bound(const xdb_mset_t *mset);
  * past the end is EV_USAGE (likewise for xdb_mset_document()). */
 ev_status xdb_mset_hit(xdb_mset_t *mset, unsigned i, unsigned *docidp,
 		       double *weightp, unsigned *collapsedp);
-/* Hit I's document: a new handle the caller frees, read as by
- * xdb_get_document(). */
+/* Hit I's document: a new handle the caller frees.  Its data is read
+ * now, as by xdb_get_document(); its values and terms when asked for, so
+ * xdb_doc_get_value() and xdb_doc_terms() on it can fail with EV_MODIFIED
+ * if writers have committed twice since the search (search again). */
 ev_status xdb_mset_document(xdb_mset_t *mset, unsigned i, xdb_doc_t **docp);
 
 /* A snippet of TEXT of about LENGTH bytes around the terms that matched,

@@ -342,19 +342,20 @@ out:
 /* ------------------------------------------------------------------ */
 /* Reading hits                                                        */
 
-static double value_number(xdb_doc_t *doc, unsigned slot, int *present)
+/* The number in SLOT of DOC in *X; 0 and *PRESENT false when unset. */
+static ev_status value_number(xdb_doc_t *doc, unsigned slot, double *x,
+			      int *present)
 {
 	char *v = NULL;
 	size_t len = 0;
-	double x = 0;
+	ev_status rc = xdb_doc_get_value(doc, slot, &v, &len);
 
-	*present = 0;
-	if (xdb_doc_get_value(doc, slot, &v, &len) == EV_OK && len) {
-		x = xdb_sortable_unserialise(v, len);
-		*present = 1;
-	}
+	*x = 0;
+	*present = rc == EV_OK && len;
+	if (*present)
+		*x = xdb_sortable_unserialise(v, len);
 	free(v);
-	return x;
+	return rc;
 }
 
 /*
@@ -561,10 +562,14 @@ static ev_status hit_lessons(struct searcher *s, xdb_doc_t *doc,
 
 	for (size_t i = 0; !rc && i < s->lesson_names.n; i++) {
 		int present;
-		double x = value_number(doc, SLOT_LESSON_BASE + (unsigned)i,
-					&present);
+		double x;
 
-		if (present && x > 0)
+		rc = value_number(doc, SLOT_LESSON_BASE + (unsigned)i, &x,
+				  &present);
+		if (rc)
+			buf_setf(&s->msg, "cannot read a result: %s",
+				 xdb_doc_errmsg(doc));
+		else if (present && x > 0)
 			rc = add_hit_lesson(s, hit, i, x);
 	}
 	return rc;

@@ -934,6 +934,11 @@ static void test_enquire(const char *path)
 		is_str(data, passages[2].body, "its data");
 		is_int(len, strlen(passages[2].body), "its length");
 		free(data);
+		/* Values are read when asked for, not with the document. */
+		is_int(xdb_doc_get_value(doc, SLOT_WORK, &data, &len), EV_OK,
+		       "a value of it, read later");
+		is_str(data, passages[2].work, "is its value");
+		free(data);
 		xdb_doc_free(doc);
 		doc = NULL;
 		is_int(xdb_mset_document(mset, 1, &doc), EV_USAGE,
