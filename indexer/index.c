@@ -806,6 +806,27 @@ static struct known *find_stamp(struct index *ix, const char *stamp)
 	return found ? *found : NULL;
 }
 
+/* The work last indexed from the record file STAMP names (the part up to
+ * its blank), whatever that file's stamp was then; NULL if none.  Stamps
+ * that share a name sort together: the first not below it is the one. */
+static struct known *find_file(struct index *ix, const char *stamp)
+{
+	size_t n = strcspn(stamp, " ") + 1, lo = 0, hi = ix->n_by_stamp;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strncmp(ix->by_stamp[mid]->stamp, stamp, n) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < ix->n_by_stamp &&
+	    strncmp(ix->by_stamp[lo]->stamp, stamp, n) == 0)
+		return ix->by_stamp[lo];
+	return NULL;
+}
+
 static struct known *find_known(struct index *ix, const char *id)
 {
 	struct known key;
@@ -1029,8 +1050,11 @@ static ev_status sync_one(const char *path, void *arg)
 	record_init(&rec);
 	rc = store_read_file(s->store, path, &rec, NULL);
 	if (rc == EV_CORRUPT || rc == EV_NOT_FOUND) {
-		/* One bad file does not stop the others. */
+		/* One bad file does not stop the others, and the work it
+		 * held stays indexed as it was until the file is mended. */
 		s->counts->failed++;
+		if (stamp[0] && (k = find_file(s->ix, stamp)) != NULL)
+			k->seen = 1;
 		if (s->warn)
 			s->warn(store_errmsg(s->store), s->ctx);
 		record_release(&rec);

@@ -78,9 +78,22 @@ test_expect_success 'index passes over a record file with its old stamp unread' 
 	grep -q "works: 0 indexed (0 passages), [1-9][0-9]* unchanged, 0 removed, 0 failed" out &&
 	touch "$f" &&
 	{ evidence index >out 2>err; test $? = 1; } &&
-	grep -q "damaged record file" err && grep -q ", 1 failed" out &&
+	grep -q "damaged record file" err && grep -q ", 1 failed" out
+'
+# The index keeps what it had for a work whose record file it cannot
+# read, and reads the file again once it is mended.
+test_expect_success 'a damaged record file leaves its work indexed as it was' '
+	f=$(find "$EVIDENCE_DIR/store/records" -name "*.json" | head -1) &&
+	grep -q " 0 removed, 1 failed" out &&
+	id=$(jq -r .id garbled.orig) &&
+	evidence search --format json --limit 50 "$(jq -r .title garbled.orig)" \
+		>res.json &&
+	jq -e --arg id "$id" "[.hits[].id] | index(\$id) != null" res.json &&
 	cp garbled.orig "$f" &&
-	evidence index >out && grep -q "works: 1 indexed .* 0 failed" out
+	evidence index >out &&
+	grep -q "works: 0 indexed .*, 0 removed, 0 failed" out &&
+	evidence index >out &&
+	grep -q "works: 0 indexed .*, 0 removed, 0 failed" out
 '
 test_expect_success 'a copied collection is read once, then passed over' '
 	cp -a "$EVIDENCE_DIR" copy &&
