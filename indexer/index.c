@@ -137,7 +137,7 @@ static char *get_meta(struct index *ix, const char *key, ev_status *rcp)
 static ev_status write_meta(struct index *ix)
 {
 	struct buf names = BUF_INIT;
-	char version[16];
+	char version[16], digest[65];
 	ev_status rc = EV_OK;
 
 	for (size_t i = 0; !rc && i < lessons_count(ix->lessons); i++)
@@ -148,9 +148,9 @@ static ev_status write_meta(struct index *ix)
 		rc = xdb_set_metadata(ix->db, META_SCHEMA, version);
 	if (!rc)
 		rc = xdb_set_metadata(ix->db, META_LESSONS, buf_str(&names));
+	lessons_digest(ix->lessons, digest);
 	if (!rc)
-		rc = xdb_set_metadata(ix->db, META_LESSONS_DIGEST,
-				      lessons_digest(ix->lessons));
+		rc = xdb_set_metadata(ix->db, META_LESSONS_DIGEST, digest);
 	if (!rc)
 		rc = xdb_set_metadata(ix->db, META_SYNONYMS_DIGEST,
 				      ix->syn ? synonyms_digest(ix->syn) : "");
@@ -169,14 +169,15 @@ static ev_status needs_rebuild(struct index *ix, int *rebuild)
 {
 	const char *keys[] = {META_SCHEMA, META_LESSONS_DIGEST,
 			      META_SYNONYMS_DIGEST};
-	char version[16];
+	char version[16], digest[65];
 	const char *want[3];
 	unsigned count = 0;
 	ev_status rc;
 
 	snprintf(version, sizeof(version), "%d", SCHEMA_VERSION);
 	want[0] = version;
-	want[1] = lessons_digest(ix->lessons);
+	lessons_digest(ix->lessons, digest);
+	want[1] = digest;
 	want[2] = ix->syn ? synonyms_digest(ix->syn) : "";
 	*rebuild = 0;
 	rc = xdb_doccount(ix->db, &count);

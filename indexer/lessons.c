@@ -12,6 +12,7 @@
 #include "buf.h"
 #include "fsutil.h"
 #include "lessons.h"
+#include "sha256.h"
 #include "text.h"
 #include "xdb.h"
 
@@ -95,7 +96,6 @@ struct lessons {
 	struct posting *posts;
 
 	xdb_stem_t *stemmer;
-	char digest[65];
 };
 
 /* Room for NEED items of SIZE in the array P, which has room for *ALLOC:
@@ -566,8 +566,12 @@ static ev_status parse_cue(struct parser *p, char **tok, size_t ntok)
 	cue->slot = l->nslots;
 	/* The text as written, before parse_item() cuts the items up; the cue
 	 * counts from here on, so that lessons_free() frees it. */
-	for (i = 0; i < ntok && !rc; i++)
-		rc = buf_printf(&text, "%s%s", i ? " " : "", tok[i]);
+	for (i = 0; i < ntok && !rc; i++) {
+		if (i)
+			rc = buf_addstr(&text, " ");
+		if (!rc)
+			rc = buf_addstr(&text, tok[i]);
+	}
 	cue->text = rc ? NULL : buf_detach(&text);
 	buf_release(&text);
 	if (!cue->text)
@@ -713,26 +717,32 @@ static ev_status build_postings(struct lessons *l)
  * The digest covers what decides the tags and what they report: each
  * lesson's name and threshold, and each cue's text (kind, weight,
  * window and words, blanks collapsed), in file order.  Comments, blank
- * lines, spacing, labels and descriptions do not count.
+ * lines, spacing, labels and descriptions do not count.  Worked out when
+ * asked for (the indexer asks; a search, which parses the taxonomy on
+ * every run, does not), from pieces, so that it cannot fail.
  */
-static ev_status compute_digest(struct lessons *l)
+void lessons_digest(const struct lessons *l, char out[65])
 {
-	struct buf b = BUF_INIT;
-	ev_status rc = EV_OK;
+	struct sha256 s;
+	char threshold[64];
 
-	for (size_t i = 0; i < l->n && !rc; i++) {
+	sha256_init(&s);
+	for (size_t i = 0; i < l->n; i++) {
 		const struct lesson *les = &l->lessons[i];
 
-		rc = buf_printf(&b, "[%s]\nthreshold %.17g\n", les->name,
-				les->threshold);
-		for (size_t c = 0; c < les->ncues && !rc; c++)
-			rc = buf_printf(&b, "%s\n",
-					l->cues[les->first_cue + c].text);
+		sha256_update(&s, "[", 1);
+		sha256_update(&s, les->name, strlen(les->name));
+		snprintf(threshold, sizeof(threshold), "]\nthreshold %.17g\n",
+			 les->threshold);
+		sha256_update(&s, threshold, strlen(threshold));
+		for (size_t c = 0; c < les->ncues; c++) {
+			const char *text = l->cues[les->first_cue + c].text;
+
+			sha256_update(&s, text, strlen(text));
+			sha256_update(&s, "\n", 1);
+		}
 	}
-	if (!rc)
-		text_sha256_hex(b.ptr ? b.ptr : "", b.len, l->digest);
-	buf_release(&b);
-	return rc;
+	text_sha256_final_hex(&s, out);
 }
 
 ev_status lessons_parse(const char *text, size_t len, const char *name,
@@ -804,8 +814,6 @@ ev_status lessons_parse(const char *text, size_t len, const char *name,
 	}
 	if (!rc)
 		rc = build_postings(l);
-	if (!rc)
-		rc = compute_digest(l);
 	if (!rc) {
 		xdb_stem_set_cache(l->stemmer, XDB_STEM_CACHE_DEFAULT);
 		*out = l;
@@ -871,11 +879,6 @@ long lessons_find(const struct lessons *l, const char *name)
 		if (strcmp(l->lessons[i].name, name) == 0)
 			return (long)i;
 	return -1;
-}
-
-const char *lessons_digest(const struct lessons *l)
-{
-	return l->digest;
 }
 
 /* ------------------------------------------------------------------ */

@@ -37,8 +37,9 @@ const char *lessons_description(const struct lessons *l, size_t i);
 long lessons_find(const struct lessons *l, const char *name);
 
 /* A SHA-256 over the taxonomy's meaning (not its comments), so the
- * indexer can tell when passages must be re-tagged. */
-const char *lessons_digest(const struct lessons *l);
+ * indexer can tell when passages must be re-tagged: 64 hex digits and a
+ * NUL in OUT. */
+void lessons_digest(const struct lessons *l, char out[65]);
 
 /* One lesson found in a passage. */
 struct lesson_tag {

@@ -347,15 +347,21 @@ static void hex_digest(const unsigned char *md, unsigned int mdlen,
 	out[2 * (mdlen < 32 ? mdlen : 32)] = '\0';
 }
 
-void text_sha256_hex(const void *data, size_t len, char out[65])
+void text_sha256_final_hex(struct sha256 *s, char out[65])
 {
 	unsigned char md[SHA256_DIGEST_SIZE];
+
+	sha256_final(s, md);
+	hex_digest(md, sizeof(md), out);
+}
+
+void text_sha256_hex(const void *data, size_t len, char out[65])
+{
 	struct sha256 s;
 
 	sha256_init(&s);
 	sha256_update(&s, data, len);
-	sha256_final(&s, md);
-	hex_digest(md, sizeof(md), out);
+	text_sha256_final_hex(&s, out);
 }
 
 struct text_sha256 {
@@ -378,13 +384,10 @@ void text_sha256_add(struct text_sha256 *h, const void *data, size_t len)
 
 ev_status text_sha256_end(struct text_sha256 *h, char out[65])
 {
-	unsigned char md[SHA256_DIGEST_SIZE];
-
 	out[0] = '\0';
 	if (!h)
 		return EV_NOMEM;
-	sha256_final(&h->s, md);
-	hex_digest(md, sizeof(md), out);
+	text_sha256_final_hex(&h->s, out);
 	free(h);
 	return EV_OK;
 }

@@ -54,6 +54,11 @@ uint32_t text_hash(const char *s, size_t len);
 /* SHA-256 of DATA as 64 lower-case hex digits and a NUL. */
 void text_sha256_hex(const void *data, size_t len, char out[65]);
 
+/* Finish S (see sha256.h) and write its digest as text_sha256_hex()
+ * does: for hashing in pieces without an allocation. */
+struct sha256;
+void text_sha256_final_hex(struct sha256 *s, char out[65]);
+
 /* The same over data given in pieces: text_sha256_begin() (NULL when
  * out of memory), text_sha256_add() as often as needed, then
  * text_sha256_end(), which writes the digest and frees H (EV_NOMEM, and
