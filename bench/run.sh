@@ -6,8 +6,8 @@
 #                                   that order)
 # Environment:
 #   EVIDENCE      the evidence binary (default ./evidence)
-#   BENCH_BIN     where gencorpus, bench-query, bench-fetch and
-#                 bench-server are (default ./bench)
+#   BENCH_BIN     where gencorpus, bench-query, bench-fetch,
+#                 bench-server and cputime are (default ./bench)
 #   BENCH_WORK    scratch folder (default ./bench/work); emptied first
 #   BENCH_HTML    article pages to generate (default 10000)
 #   BENCH_PUBMED  PubMed records to generate (default 20000)
@@ -226,10 +226,6 @@ percentiles() {
 			v[int(NR * 0.5) + 1], v[int(NR * 0.95) + 1], v[NR] }'
 }
 
-ms_now() {
-	date +%s%N | awk '{ printf "%.3f\n", $1 / 1e6 }'
-}
-
 part_query() {
 	col=$W/col-html
 	test -d "$col/index" || die "run the html part first"
@@ -240,25 +236,23 @@ part_query() {
 		"$col/lessons.conf" "$SRC/queries.txt" 4
 	echo "- one process, search_run() per query with snippets, 3 rounds" \
 		"after a warm-up: $(cat "$W/query-batch.out") (peak $(mb "$KB") MB)"
-	for tool in evidence quest; do
-		: >"$W/query-$tool.ms"
-		grep -v '^#' "$SRC/queries.txt" | while IFS= read -r q; do
-			t0=$(ms_now)
-			if test $tool = evidence; then
-				EVIDENCE_DIR=$col "$EVIDENCE" search "$q" \
-					>/dev/null 2>&1
-			else
-				quest -d "$col/index" -m 10 -f default,wildcard \
-					-p title:S -p author:A -b lesson:XL \
-					"$q" >/dev/null 2>&1
-			fi
-			t1=$(ms_now)
-			awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }' \
-				>>"$W/query-$tool.ms"
-		done
+	# One process per query, the two tools alternating: each line of
+	# query-TOOL.ms is "wall CPU" in milliseconds (bench/cputime.c).
+	: >"$W/query-evidence.ms"
+	: >"$W/query-quest.ms"
+	grep -v '^#' "$SRC/queries.txt" | while IFS= read -r q; do
+		EVIDENCE_DIR=$col "$BIN/cputime" "$W/query-evidence.ms" \
+			"$EVIDENCE" search "$q" >/dev/null 2>&1
+		"$BIN/cputime" "$W/query-quest.ms" \
+			quest -d "$col/index" -m 10 -f default,wildcard \
+			-p title:S -p author:A -b lesson:XL "$q" >/dev/null 2>&1
 	done
-	echo "- one process per query, evidence search: $(percentiles <"$W/query-evidence.ms")"
-	echo "- one process per query, quest on the same database: $(percentiles <"$W/query-quest.ms")"
+	for tool in evidence quest; do
+		test "$(wc -l <"$W/query-$tool.ms")" -gt 0 ||
+			die "no timings for $tool: is $BIN/cputime built?"
+	done
+	echo "- one process per query, evidence search: wall $(cut -d' ' -f1 <"$W/query-evidence.ms" | percentiles); CPU $(cut -d' ' -f2 <"$W/query-evidence.ms" | percentiles)"
+	echo "- one process per query, quest on the same database: wall $(cut -d' ' -f1 <"$W/query-quest.ms" | percentiles); CPU $(cut -d' ' -f2 <"$W/query-quest.ms" | percentiles)"
 }
 
 # ---------------------------------------------------------------------
