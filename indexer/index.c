@@ -747,17 +747,23 @@ static ev_status indexed_doc(struct index *ix, const char *id, char **valuep,
 	return EV_OK;
 }
 
-/* Does the SLOT_HASH value V (set_hash()) hold HASH?  STAMPP gets what
- * follows it: the stamp, or "". */
+/* The length of the content hash at the head of V, a SLOT_HASH value of
+ * LEN bytes (set_hash()); a stamp, if any, starts one byte further. */
+static size_t hash_part(const char *v, size_t len)
+{
+	const char *blank = memchr(v, ' ', len);
+
+	return blank ? (size_t)(blank - v) : len;
+}
+
+/* Does the SLOT_HASH value V hold HASH?  STAMPP gets what follows it:
+ * the stamp, or "". */
 static int same_hash(const char *v, const char *hash, const char **stampp)
 {
-	size_t n = strlen(hash);
+	size_t len = strlen(v), n = hash_part(v, len);
 
-	*stampp = "";
-	if (strncmp(v, hash, n) || (v[n] && v[n] != ' '))
-		return 0;
-	*stampp = v[n] ? v + n + 1 : "";
-	return 1;
+	*stampp = n < len ? v + n + 1 : "";
+	return n == strlen(hash) && strncmp(v, hash, n) == 0;
 }
 
 /*
@@ -795,24 +801,12 @@ static int cmp_stamp(const void *a, const void *b)
 		      (*(struct known *const *)b)->stamp);
 }
 
-/* The work whose record file has STAMP, or NULL. */
-static struct known *find_stamp(struct index *ix, const char *stamp)
+/* The first work whose stamp starts with the first N bytes of STAMP, or
+ * NULL.  Stamps that share a beginning sort together, so it is the first
+ * one not below it. */
+static struct known *stamp_from(struct index *ix, const char *stamp, size_t n)
 {
-	struct known key = {.stamp = (char *)stamp}, *kp = &key, **found;
-
-	if (!ix->n_by_stamp)
-		return NULL;
-	found = bsearch(&kp, ix->by_stamp, ix->n_by_stamp,
-			sizeof(*ix->by_stamp), cmp_stamp);
-	return found ? *found : NULL;
-}
-
-/* The work last indexed from the record file STAMP names (the part up to
- * its blank), whatever that file's stamp was then; NULL if none.  Stamps
- * that share a name sort together: the first not below it is the one. */
-static struct known *find_file(struct index *ix, const char *stamp)
-{
-	size_t n = strcspn(stamp, " ") + 1, lo = 0, hi = ix->n_by_stamp;
+	size_t lo = 0, hi = ix->n_by_stamp;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -826,6 +820,19 @@ static struct known *find_file(struct index *ix, const char *stamp)
 	    strncmp(ix->by_stamp[lo]->stamp, stamp, n) == 0)
 		return ix->by_stamp[lo];
 	return NULL;
+}
+
+/* The work whose record file has STAMP, or NULL. */
+static struct known *find_stamp(struct index *ix, const char *stamp)
+{
+	return stamp_from(ix, stamp, strlen(stamp) + 1);
+}
+
+/* The work last indexed from the record file STAMP names (the part up to
+ * its blank), whatever that file's stamp was then; NULL if none. */
+static struct known *find_file(struct index *ix, const char *stamp)
+{
+	return stamp_from(ix, stamp, strcspn(stamp, " ") + 1);
 }
 
 static struct known *find_known(struct index *ix, const char *id)
@@ -850,6 +857,7 @@ static int load_hash(unsigned docid, const char *value, size_t len,
 {
 	struct known_load *l = arg;
 	struct index *ix = l->ix;
+	size_t hash_len = hash_part(value, len);
 	struct known *k;
 
 	if (ix->n_known == l->alloc) {
@@ -868,10 +876,9 @@ static int load_hash(unsigned docid, const char *value, size_t len,
 	k->stamp = NULL;
 	k->docid = docid;
 	k->seen = 0;
-	snprintf(k->hash, sizeof(k->hash), "%.*s", (int)len, value);
-	if (len > sizeof(k->hash) && value[sizeof(k->hash) - 1] == ' ') {
-		k->stamp = strndup(value + sizeof(k->hash),
-				   len - sizeof(k->hash));
+	snprintf(k->hash, sizeof(k->hash), "%.*s", (int)hash_len, value);
+	if (hash_len < len) {
+		k->stamp = strndup(value + hash_len + 1, len - hash_len - 1);
 		if (!k->stamp) {
 			l->rc = EV_NOMEM;
 			return 1;
