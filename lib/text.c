@@ -100,31 +100,41 @@ static int is_unicode_space(unsigned cp)
 
 char *text_collapse_space(char *s)
 {
-	size_t len = strlen(s), i = 0, o = 0;
+	unsigned char *u = (unsigned char *)s;
+	size_t i = 0, o = 0;
 	int pending = 0;
 
-	while (i < len) {
-		unsigned cp;
-		size_t n = utf8_decode(s + i, len - i, &cp);
+	/* One pass, writing behind reading; ASCII, most of any text, a byte
+	 * at a time.  utf8_decode() stops at the terminating NUL, which is
+	 * no continuation byte, so 4 is a safe length to give it. */
+	while (u[i]) {
+		unsigned cp = u[i];
+		size_t n = 1;
+		int space;
 
-		if (n == 0) {
-			n = 1;
-			cp = 0xfffd;
+		if (cp < 0x80) {
+			space = cp == ' ' || (cp >= '\t' && cp <= '\r');
+		} else {
+			n = utf8_decode(s + i, 4, &cp);
+			if (n == 0) {
+				n = 1;
+				cp = 0xfffd;
+			}
+			space = is_unicode_space(cp);
 		}
-		if ((cp < 0x80 && isspace((int)cp)) || is_unicode_space(cp)) {
+		if (space) {
 			pending = o > 0;
 			i += n;
 			continue;
 		}
 		if (pending) {
-			s[o++] = ' ';
+			u[o++] = ' ';
 			pending = 0;
 		}
-		memmove(s + o, s + i, n);
-		o += n;
-		i += n;
+		while (n--)
+			u[o++] = u[i++];
 	}
-	s[o] = '\0';
+	u[o] = '\0';
 	return s;
 }
 

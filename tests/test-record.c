@@ -62,6 +62,10 @@ static void test_collapse_space(void)
 		{ "", "" },
 		{ "\n\n", "" },
 		{ "caf\xc3\xa9  au  lait", "caf\xc3\xa9 au lait" },
+		/* A byte that is not UTF-8 stays; the line separator and
+		 * a no-break space at the ends go. */
+		{ "\xe2\x80\xa8 a\xff \r\x0b b\xc2\xa0", "a\xff b" },
+		{ "\xe2\x80", "\xe2\x80" },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
