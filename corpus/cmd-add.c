@@ -141,6 +141,7 @@ int cmd_add(struct cli *cli, int argc, char **argv)
 	struct sources src;
 	struct collection c;
 	struct store *store = NULL;
+	struct indexing *ing = NULL;
 	const char *format = NULL;
 	char *msg = NULL;
 	unsigned long files = 0, added = 0, updated = 0, unchanged = 0,
@@ -199,19 +200,30 @@ int cmd_add(struct cli *cli, int argc, char **argv)
 	opts.named = 1;
 	opts.note = print_note;
 	opts.arg = cli;
+	/* The works are indexed as they are stored, on the other core. */
+	if (!no_index && (code = indexing_start(cli, &c, &ing)) != EXIT_OK)
+		goto out;
+	if (ing) {
+		opts.stored = indexing_stored;
+		opts.stored_arg = ing;
+	}
 	rc = harvest_run(store, &src, &opts, &res);
 	if (rc) {
-		/* What was stored stays stored; the index catches up on the
-		 * next run of "evidence index". */
+		/* What was stored stays stored, and indexed as far as it
+		 * went; the index catches up on the next run of "evidence
+		 * index". */
 		code = cli_fail(rc, "add", res.fatal ? res.fatal_msg : NULL);
+		indexing_stop(ing);
+		ing = NULL;
 		goto out;
 	}
 	store_close(store);
 	store = NULL;
 	code = harvest_exit_code(&res);
-	if (!no_index && res.ids.n) {
-		int icode = index_collection(cli, &c, 0, &res.ids, &counts);
+	if (!no_index) {
+		int icode = indexing_finish(ing, &res.ids, &counts);
 
+		ing = NULL;
 		if (icode > EXIT_NOTHING) {
 			code = icode;
 			goto out;
@@ -233,6 +245,7 @@ int cmd_add(struct cli *cli, int argc, char **argv)
 		       files, files == 1 ? "" : "s", added, updated, unchanged,
 		       skipped);
 out:
+	indexing_stop(ing);
 	free(msg);
 	store_close(store);
 	harvest_result_release(&res);

@@ -75,6 +75,7 @@ int cmd_harvest(struct cli *cli, int argc, char **argv)
 	struct sources src;
 	struct collection c;
 	struct store *store = NULL;
+	struct indexing *ing = NULL;
 	const char *sources_path = NULL;
 	char *msg = NULL, *pending = NULL, *hdir = NULL;
 	char err[600] = "";
@@ -151,7 +152,23 @@ int cmd_harvest(struct cli *cli, int argc, char **argv)
 	opts.note = print_note;
 	opts.progress = cli->progress ? print_progress : NULL;
 	opts.arg = cli;
+	/* The works are indexed as they are stored, on the other core;
+	 * after a run that did not finish its indexing, all of them after
+	 * the harvest. */
+	if (!opts.dry_run && !no_index && !was_pending &&
+	    (code = indexing_start(cli, &c, &ing)) != EXIT_OK)
+		goto out;
+	if (ing) {
+		opts.stored = indexing_stored;
+		opts.stored_arg = ing;
+	}
 	rc = harvest_run(store, &src, &opts, &res);
+	if (rc || !res.ids.n) {
+		/* Stopped (what was stored stays indexed), or nothing to
+		 * index. */
+		indexing_stop(ing);
+		ing = NULL;
+	}
 	if (cli->progress)
 		fputs("\r\033[K", stderr);
 	if (rc == EV_NOT_FOUND) {
@@ -170,9 +187,11 @@ int cmd_harvest(struct cli *cli, int argc, char **argv)
 	store = NULL;
 	if (!opts.dry_run && !no_index && (res.ids.n || was_pending)) {
 		struct index_counts counts;
-		int icode = index_collection(cli, &c, 0,
-					     was_pending ? NULL : &res.ids,
-					     &counts);
+		int icode =
+		    ing ? indexing_finish(ing, &res.ids, &counts)
+			: index_collection(cli, &c, 0, NULL, &counts);
+
+		ing = NULL;
 
 		if (icode > EXIT_NOTHING) {
 			code = icode;

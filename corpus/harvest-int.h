@@ -24,7 +24,14 @@ struct harvest {
 	/* Per-URL state waiting for the store commit of its records:
 	 * paths and contents, in step. */
 	struct strvec state_paths, state_texts;
+	/* The ids stored since the last commit, for OPTS->stored: every
+	 * time, so that a work stored again later is told again. */
+	struct strvec batch_ids;
 };
+
+/* Work ID was written to the store's open batch: OPTS->stored hears of
+ * it after the commit. */
+ev_status harvest_note_stored(struct harvest *h, const char *id);
 
 /* Records parsed from one payload, held until the parse succeeded. */
 struct recvec {

@@ -142,6 +142,8 @@ static ev_status apply_links(struct walk *w)
 			if (!rc)
 				rc = strvec_push_unique(&h->res->ids,
 							target.id);
+			if (!rc)
+				rc = harvest_note_stored(h, target.id);
 			if (rc) {
 				h->res->fatal = rc;
 				snprintf(h->res->fatal_msg,

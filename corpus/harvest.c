@@ -419,8 +419,13 @@ static void set_fatal(struct harvest *h, ev_status rc, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Commit the store's batch, then write the state held for the payloads
- * whose records it holds. */
+ev_status harvest_note_stored(struct harvest *h, const char *id)
+{
+	return h->opts->stored ? strvec_push(&h->batch_ids, id) : EV_OK;
+}
+
+/* Commit the store's batch, tell OPTS->stored what it made durable, then
+ * write the state held for the payloads whose records it holds. */
 static ev_status commit(struct harvest *h)
 {
 	ev_status rc = store_commit(h->store);
@@ -429,6 +434,8 @@ static ev_status commit(struct harvest *h)
 		set_fatal(h, rc, "%s", store_errmsg(h->store));
 		goto out;
 	}
+	for (size_t i = 0; i < h->batch_ids.n; i++)
+		h->opts->stored(h->opts->stored_arg, h->batch_ids.v[i]);
 	if (h->state_paths.n && (rc = fs_mkdirs(h->state_dir, 0755))) {
 		set_fatal(h, rc, "%s: %s", h->state_dir, strerror(errno));
 		goto out;
@@ -442,6 +449,7 @@ static ev_status commit(struct harvest *h)
 				  strerror(errno));
 	}
 out:
+	strvec_release(&h->batch_ids);
 	strvec_release(&h->state_paths);
 	strvec_release(&h->state_texts);
 	return rc;
@@ -481,6 +489,7 @@ static ev_status store_one(struct hsource *hs, struct record *rec)
 	struct run_counts *c = hs_counts(hs);
 	enum store_outcome outcome;
 	ev_status rc;
+	size_t n;
 	int seen;
 
 	c->found++;
@@ -515,8 +524,13 @@ static ev_status store_one(struct hsource *hs, struct record *rec)
 	if (!rc && !seen)
 		rc = strvec_push(&h->res->ids, rec->id);
 	/* Works that a notice among them updated are indexed too. */
+	n = h->res->ids.n;
 	if (!rc)
 		rc = store_take_changed(h->store, &h->res->ids);
+	if (!rc)
+		rc = harvest_note_stored(h, rec->id);
+	for (size_t i = n; !rc && i < h->res->ids.n; i++)
+		rc = harvest_note_stored(h, h->res->ids.v[i]);
 	if (!rc && store_batch_full(h->store))
 		rc = commit(h);
 	return rc;
@@ -1156,6 +1170,7 @@ ev_status harvest_run(struct store *store, const struct sources *src,
 	h.res = res;
 	strvec_init(&h.state_paths);
 	strvec_init(&h.state_texts);
+	strvec_init(&h.batch_ids);
 	/* Records are committed a batch at a time (store.h), by store_one()
 	 * when the batch is full and at the end. */
 	store_begin(store);
@@ -1190,6 +1205,7 @@ ev_status harvest_run(struct store *store, const struct sources *src,
 out:
 	strvec_release(&h.state_paths);
 	strvec_release(&h.state_texts);
+	strvec_release(&h.batch_ids);
 	idset_release(&h.seen);
 	free(h.state_dir);
 	return rc;

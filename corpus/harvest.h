@@ -44,6 +44,12 @@ struct harvest_opts {
 	 * source kind then sets its own rate; allow_private is set only for
 	 * a source whose own configured URL or base is loopback. */
 	const struct fetch_opts *fetch;
+	/* Called after each commit of the store with the id of each work
+	 * it wrote, once per write (a work written in two batches is told
+	 * twice): the work is durable and may be read back, for indexing
+	 * while harvesting.  May be NULL. */
+	void (*stored)(void *arg, const char *id);
+	void *stored_arg;
 };
 
 /* What happened to one source. */

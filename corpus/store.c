@@ -1414,3 +1414,18 @@ ev_status store_count(struct store *s, unsigned long *countp)
 	*countp = 0;
 	return store_walk(s, count_one, countp);
 }
+
+static ev_status stop_at_one(const char *path, void *ctx)
+{
+	(void)path;
+	*(int *)ctx = 1;
+	return EV_INTERRUPTED;
+}
+
+int store_is_empty(struct store *s)
+{
+	int any = 0;
+	ev_status rc = store_walk(s, stop_at_one, &any);
+
+	return !any && (rc == EV_OK || rc == EV_NOT_FOUND);
+}

@@ -150,6 +150,10 @@ ev_status store_read_file(struct store *s, const char *path,
 /* Number of records (walks the store). */
 ev_status store_count(struct store *s, unsigned long *countp);
 
+/* 1 when the store holds no record at all (stops at the first one); 0
+ * when it holds one or cannot be read. */
+int store_is_empty(struct store *s);
+
 /* The directory where the store keeps harvest state and logs. */
 const char *store_dir(const struct store *s);
 

@@ -61,70 +61,203 @@ static ev_status index_some(struct index *ix, struct store *store,
 	return rc;
 }
 
-int index_collection(struct cli *cli, struct collection *c, int rebuild,
-		     const struct strvec *ids, struct index_counts *counts)
+/* What indexing a collection holds open. */
+struct opened {
+	struct lessons *lessons;
+	char *synonyms;
+	struct store *store; /* read-only */
+	struct index *ix;
+};
+
+/* Open what indexing C needs.  On failure *WHAT names what failed and
+ * *MSGP (malloc'd, or NULL) says why, for cli_fail(). */
+static ev_status open_all(struct cli *cli, struct collection *c, int rebuild,
+			  struct opened *o, const char **what, char **msgp)
 {
 	struct index_options opts = {0};
-	struct lessons *lessons = NULL;
-	struct store *store = NULL;
-	struct index *ix = NULL;
-	char *synonyms = NULL, *msg = NULL;
 	char err[512] = "";
 	ev_status rc;
-	int code = EXIT_OK;
 
-	memset(counts, 0, sizeof(*counts));
-	rc = setup_lessons(cli, c, &lessons, NULL, err, sizeof(err));
+	memset(o, 0, sizeof(*o));
+	*msgp = NULL;
+	*what = "lessons";
+	rc = setup_lessons(cli, c, &o->lessons, NULL, err, sizeof(err));
 	if (rc) {
-		code = cli_fail(rc, "lessons", err);
-		goto out;
+		*msgp = strdup(err);
+		return rc;
 	}
-	rc = setup_synonyms(c, &synonyms);
-	if (rc) {
-		code = cli_fail(rc, c->synonyms_path, NULL);
-		goto out;
-	}
-	rc = store_open(c->store_dir, 0, &store, &msg);
-	if (rc) {
-		code = cli_fail(rc, "store", msg);
-		goto out;
-	}
-	opts.lessons = lessons;
-	opts.synonyms = synonyms;
+	*what = c->synonyms_path;
+	rc = setup_synonyms(c, &o->synonyms);
+	if (rc)
+		return rc;
+	*what = "store";
+	rc = store_open(c->store_dir, 0, &o->store, msgp);
+	if (rc)
+		return rc;
+	*what = "index";
+	opts.lessons = o->lessons;
+	opts.synonyms = o->synonyms;
 	opts.rebuild = rebuild;
-	rc = index_open(c->index_dir, &opts, &ix, &msg);
-	if (rc) {
-		code = cli_fail(rc, "index", msg);
-		goto out;
-	}
-	if (ids && !index_is_fresh(ix))
-		rc = index_some(ix, store, ids, counts);
-	else
-		rc = index_sync(ix, store, counts, warn, progress, cli);
+	return index_open(c->index_dir, &opts, &o->ix, msgp);
+}
+
+static void close_all(struct opened *o)
+{
+	if (o->ix)
+		index_abort(o->ix);
+	free(o->synonyms);
+	store_close(o->store);
+	lessons_free(o->lessons);
+	memset(o, 0, sizeof(*o));
+}
+
+/* After indexing with status RC: commit and close the index, or report
+ * RC (unless QUIET) and leave it as it was.  Returns an exit code. */
+static int close_index(struct cli *cli, struct opened *o, ev_status rc,
+		       const struct index_counts *counts, int quiet)
+{
+	char *msg = NULL;
+	int code;
+
 	if (cli->progress && counts->works >= 100)
 		fputc('\n', stderr);
 	if (rc) {
-		code = cli_fail(rc, "index",
-				*index_errmsg(ix) ? index_errmsg(ix)
-						  : store_errmsg(store));
-		index_abort(ix);
-		ix = NULL;
-		goto out;
+		code = status_to_exit(rc);
+		if (!quiet)
+			code = cli_fail(rc, "index",
+					*index_errmsg(o->ix)
+					    ? index_errmsg(o->ix)
+					    : store_errmsg(o->store));
+		index_abort(o->ix);
+		o->ix = NULL;
+		return code;
 	}
-	rc = index_close(ix, &msg);
-	ix = NULL;
+	rc = index_close(o->ix, &msg);
+	o->ix = NULL;
 	if (rc) {
-		code = cli_fail(rc, "index", msg);
-		goto out;
+		code = quiet ? status_to_exit(rc) : cli_fail(rc, "index", msg);
+		free(msg);
+		return code;
 	}
-	if (counts->failed)
-		code = EXIT_NOTHING;
-out:
+	return counts->failed ? EXIT_NOTHING : EXIT_OK;
+}
+
+int index_collection(struct cli *cli, struct collection *c, int rebuild,
+		     const struct strvec *ids, struct index_counts *counts)
+{
+	struct opened o;
+	const char *what;
+	char *msg = NULL;
+	ev_status rc;
+	int code;
+
+	memset(counts, 0, sizeof(*counts));
+	rc = open_all(cli, c, rebuild, &o, &what, &msg);
+	if (rc) {
+		code = cli_fail(rc, what, msg);
+	} else {
+		if (ids && !index_is_fresh(o.ix))
+			rc = index_some(o.ix, o.store, ids, counts);
+		else
+			rc = index_sync(o.ix, o.store, counts, warn, progress,
+					cli);
+		code = close_index(cli, &o, rc, counts, 0);
+	}
 	free(msg);
-	free(synonyms);
-	store_close(store);
-	lessons_free(lessons);
+	close_all(&o);
 	return code;
+}
+
+struct indexing {
+	struct cli *cli;
+	struct collection *c;
+	int was_empty; /* the store held no work before the harvest */
+	int tried;     /* the first work stored has been told */
+	struct opened o;
+	struct index_feed *feed; /* NULL: index after the harvest */
+};
+
+int indexing_start(struct cli *cli, struct collection *c,
+		   struct indexing **out)
+{
+	struct indexing *g = calloc(1, sizeof(*g));
+	struct store *store = NULL;
+	char *msg = NULL;
+
+	*out = NULL;
+	if (!g)
+		return cli_fail(EV_NOMEM, "index", NULL);
+	g->cli = cli;
+	g->c = c;
+	if (store_open(c->store_dir, 0, &store, &msg) == EV_OK)
+		g->was_empty = store_is_empty(store);
+	store_close(store);
+	free(msg);
+	*out = g;
+	return EXIT_OK;
+}
+
+/* At the first work stored: open the index and start the feed.  The index
+ * is not touched by a run that stores nothing.  Whatever stops the feed
+ * from starting is met again, and told, by index_collection() after the
+ * harvest; so is a fresh index over works stored before, which needs
+ * them all. */
+static void start_feed(struct indexing *g)
+{
+	const char *what;
+	char *msg = NULL;
+
+	g->tried = 1;
+	if (open_all(g->cli, g->c, 0, &g->o, &what, &msg) ||
+	    (index_is_fresh(g->o.ix) && !g->was_empty) ||
+	    index_feed_start(g->o.ix, g->o.store, warn, g->cli, &g->feed))
+		close_all(&g->o);
+	free(msg);
+}
+
+void indexing_stored(void *arg, const char *id)
+{
+	struct indexing *g = arg;
+
+	if (!g->tried)
+		start_feed(g);
+	if (g->feed)
+		index_feed_add(g->feed, id);
+}
+
+/* Finish the feed, if any, and free G; QUIET as for close_index(). */
+static int finish(struct indexing *g, const struct strvec *ids,
+		  struct index_counts *counts, int quiet)
+{
+	int code = EXIT_OK;
+
+	memset(counts, 0, sizeof(*counts));
+	if (!g)
+		return EXIT_OK;
+	if (g->feed) {
+		ev_status rc = index_feed_finish(g->feed, counts);
+
+		g->feed = NULL;
+		code = close_index(g->cli, &g->o, rc, counts, quiet);
+	} else if (!quiet && (!ids || ids->n)) {
+		code = index_collection(g->cli, g->c, 0, ids, counts);
+	}
+	close_all(&g->o);
+	free(g);
+	return code;
+}
+
+int indexing_finish(struct indexing *g, const struct strvec *ids,
+		    struct index_counts *counts)
+{
+	return finish(g, ids, counts, 0);
+}
+
+void indexing_stop(struct indexing *g)
+{
+	struct index_counts counts;
+
+	finish(g, NULL, &counts, 1);
 }
 
 /* After indexing: split the index into N shards in DIR. */

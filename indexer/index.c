@@ -959,13 +959,71 @@ static ev_status load_known(struct index *ix)
 	return EV_OK;
 }
 
+/*
+ * Does the index hold work ID with content HASH already (*SAMEP)?  From
+ * the table index_sync() read, or from the database; *KP is the work's
+ * entry in that table, if any.  A work that is the same but was read from
+ * another record file than STAMP names is restamped.  A fresh index holds
+ * nothing.
+ */
+static ev_status check_indexed(struct index *ix, const char *id,
+			       const char *hash, const char *stamp,
+			       int *samep, struct known **kp)
+{
+	xdb_doc_t *old = NULL;
+	const char *old_stamp = "";
+	char *value = NULL;
+	struct known *k = NULL;
+	ev_status rc = EV_OK;
+	int same = 0;
+
+	if (ix->fresh) {
+		/* nothing to compare with */
+	} else if (ix->have_known) {
+		k = find_known(ix, id);
+		if (k) {
+			k->seen = 1;
+			same = !strcmp(k->hash, hash);
+			old_stamp = k->stamp ? k->stamp : "";
+		}
+	} else {
+		rc = indexed_doc(ix, id, &value, &old);
+		same = !rc && value && same_hash(value, hash, &old_stamp);
+	}
+	if (!rc && same && *stamp && strcmp(old_stamp, stamp)) {
+		if (!old && (rc = xdb_get_document(ix->db, k->docid, &old)))
+			rc = db_fail(ix, rc, "cannot read the index");
+		if (!rc)
+			rc = restamp(ix, old, id, hash, stamp);
+	}
+	free(value);
+	xdb_doc_free(old);
+	*samep = same;
+	*kp = k;
+	return rc;
+}
+
+/* Write DOC, the document of work ID, in place of the one the index has,
+ * if any, or as a new document when ID is NULL (a fresh index has none);
+ * commit every ix->batch works. */
+static ev_status put_work(struct index *ix, const char *id, xdb_doc_t *doc)
+{
+	char term[XDB_MAX_TERM + 64];
+	ev_status rc;
+
+	if (id)
+		field_id_term(PREFIX_ID, id, term, sizeof(term));
+	rc = write_doc(ix, doc, id ? term : NULL);
+	if (!rc)
+		rc = maybe_commit(ix);
+	return rc;
+}
+
 ev_status index_record(struct index *ix, const struct record *rec,
 		       const char *stamp, int *changed)
 {
-	xdb_doc_t *doc = NULL, *old = NULL;
-	char hash[65], term[XDB_MAX_TERM + 64];
-	const char *old_stamp = "";
-	char *value = NULL;
+	xdb_doc_t *doc = NULL;
+	char hash[65];
 	struct known *k = NULL;
 	int same = 0;
 	ev_status rc;
@@ -976,47 +1034,19 @@ ev_status index_record(struct index *ix, const struct record *rec,
 		stamp = "";
 	buf_reset(&ix->msg);
 	rc = record_content_hash(rec, hash);
-	if (rc)
+	if (!rc)
+		rc = check_indexed(ix, rec->id, hash, stamp, &same, &k);
+	if (rc || same)
 		return rc;
-	/* What the index has for the work: from the table index_sync()
-	 * read, or from the database. */
-	if (!ix->fresh && ix->have_known) {
-		k = find_known(ix, rec->id);
-		if (k) {
-			k->seen = 1;
-			same = !strcmp(k->hash, hash);
-			old_stamp = k->stamp ? k->stamp : "";
-		}
-	} else if (!ix->fresh) {
-		rc = indexed_doc(ix, rec->id, &value, &old);
-		same = !rc && value && same_hash(value, hash, &old_stamp);
-	}
-	if (rc || same) {
-		if (!rc && *stamp && strcmp(old_stamp, stamp)) {
-			if (!old && (rc = xdb_get_document(ix->db, k->docid,
-							   &old)))
-				rc = db_fail(ix, rc, "cannot read the index");
-			if (!rc)
-				rc = restamp(ix, old, rec->id, hash, stamp);
-		}
-		goto out;
-	}
 	rc = build_work(ix, rec, hash, stamp, &doc);
-	if (!rc) {
-		/* Replaced in place when the index has it already. */
-		field_id_term(PREFIX_ID, rec->id, term, sizeof(term));
-		rc = write_doc(ix, doc, ix->fresh ? NULL : term);
-	}
+	if (!rc)
+		rc = put_work(ix, ix->fresh ? NULL : rec->id, doc);
 	if (!rc) {
 		if (changed)
 			*changed = 1;
 		if (k)
 			memcpy(k->hash, hash, sizeof(k->hash));
-		rc = maybe_commit(ix);
 	}
-out:
-	free(value);
-	xdb_doc_free(old);
 	xdb_doc_free(doc);
 	return rc;
 }
@@ -1087,44 +1117,125 @@ static ev_status sync_one(const char *path, void *arg)
 }
 
 /*
- * A fresh build uses both cores: a reader thread walks the store, parses
- * each record, tags its passages and builds its documents, while this
- * thread, Xapian's single writer, adds them and commits.  The reader
+ * Two threads share a build between the two cores: a reader parses each
+ * record, tags its passages and builds its document, while a writer,
+ * Xapian's single writer, adds the documents and commits.  The reader
  * works on a shallow copy of the index that shares the term generator,
  * stemmer, synonyms and taxonomy (which only it uses meanwhile) but has
- * its own message buffer; documents change hands through a bounded
- * queue and are never touched by both threads at once.
+ * its own message buffer; documents change hands through a bounded queue
+ * and are never touched by both threads at once.
+ *
+ * A fresh build (sync_fresh()) reads every record file of the store and
+ * writes in the calling thread.  A feed (index_feed_start()) reads the
+ * works it is told of as a harvest stores them, and writes in a thread of
+ * its own: the caller's thread is the harvest's.
  */
 #define QUEUE_LEN 64
+#define FEED_LEN 1024
 
-enum job_kind { JOB_WORK, JOB_UNREADABLE, JOB_FAILED, JOB_END };
+enum job_kind { JOB_WORK, JOB_SAME, JOB_UNREADABLE, JOB_FAILED, JOB_END };
 
 struct job {
 	enum job_kind kind;
 	xdb_doc_t *doc;
+	char *id; /* fed works: written in place of the indexed one */
+	char hash[65];
+	char stamp[STORE_STAMP_MAX];
 	unsigned long passages;
 	char *msg; /* JOB_UNREADABLE, JOB_FAILED */
 	ev_status rc;
 };
 
+/* A bounded queue of pointers, used under the pipeline's lock. */
+struct ring {
+	void **v;
+	size_t cap, head, len;
+};
+
+static void ring_put(struct ring *r, void *x)
+{
+	r->v[(r->head + r->len++) % r->cap] = x;
+}
+
+static void *ring_take(struct ring *r)
+{
+	void *x = r->v[r->head];
+
+	r->head = (r->head + 1) % r->cap;
+	r->len--;
+	return x;
+}
+
 struct pipeline {
 	pthread_mutex_t lock;
 	pthread_cond_t changed;
-	struct job *q[QUEUE_LEN];
-	size_t head, len;
+	struct ring jobs; /* struct job *, QUEUE_LEN at most */
+	void *jobs_v[QUEUE_LEN];
 	int stop; /* the writer gave up: the reader stops too */
-	int reader_failed; /* read_one() queued a failure (reader only) */
+	int reader_failed; /* queue_record() queued a failure (reader only) */
 	struct index reader; /* the reader's view of the index */
 	struct store *store;
+	/* A feed's works named and not yet read (malloc'd ids), and
+	 * whether index_feed_finish() said there are no more. */
+	struct ring ids;
+	void *ids_v[FEED_LEN];
+	int ids_end;
+	/* The reader's own read-only handle on the index as last committed
+	 * (a feed of a live index): a work it holds with the same content
+	 * needs no document (JOB_SAME). */
+	xdb_t *view;
+	/* The writer's: JOB_SAME works that the index it writes no longer
+	 * holds the same (this run changed them), indexed at the end. */
+	struct strvec redo;
 };
+
+static void pipeline_init(struct pipeline *p, const struct index *ix,
+			  struct store *s)
+{
+	memset(p, 0, sizeof(*p));
+	p->jobs.v = p->jobs_v;
+	p->jobs.cap = QUEUE_LEN;
+	p->ids.v = p->ids_v;
+	p->ids.cap = FEED_LEN;
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->changed, NULL);
+	p->reader = *ix;
+	buf_init(&p->reader.msg, 0);
+	p->store = s;
+	strvec_init(&p->redo);
+}
 
 static void job_free(struct job *j)
 {
 	if (!j)
 		return;
 	xdb_doc_free(j->doc);
+	free(j->id);
 	free(j->msg);
 	free(j);
+}
+
+/* After both threads have ended: what they left queued, and the rest. */
+static void pipeline_release(struct pipeline *p)
+{
+	while (p->jobs.len)
+		job_free(ring_take(&p->jobs));
+	while (p->ids.len)
+		free(ring_take(&p->ids));
+	xdb_close(p->view);
+	strvec_release(&p->redo);
+	buf_release(&p->reader.msg);
+	pthread_cond_destroy(&p->changed);
+	pthread_mutex_destroy(&p->lock);
+}
+
+/* Tell the other threads to give up. */
+static void pipeline_stop(struct pipeline *p)
+{
+	pthread_mutex_lock(&p->lock);
+	p->stop = 1;
+	pthread_cond_broadcast(&p->changed);
+	pthread_mutex_unlock(&p->lock);
 }
 
 /* Queue J (the reader's side); 0 when the writer has stopped. */
@@ -1133,12 +1244,11 @@ static int put_job(struct pipeline *p, struct job *j)
 	int ok;
 
 	pthread_mutex_lock(&p->lock);
-	while (p->len == QUEUE_LEN && !p->stop)
+	while (p->jobs.len == p->jobs.cap && !p->stop)
 		pthread_cond_wait(&p->changed, &p->lock);
 	ok = !p->stop;
 	if (ok) {
-		p->q[(p->head + p->len) % QUEUE_LEN] = j;
-		p->len++;
+		ring_put(&p->jobs, j);
 		pthread_cond_broadcast(&p->changed);
 	}
 	pthread_mutex_unlock(&p->lock);
@@ -1151,36 +1261,60 @@ static int put_job(struct pipeline *p, struct job *j)
  * the reader has stopped without an end job (out of memory). */
 static struct job *take_job(struct pipeline *p)
 {
-	struct job *j;
+	struct job *j = NULL;
 
 	pthread_mutex_lock(&p->lock);
-	while (p->len == 0 && !p->stop)
+	while (p->jobs.len == 0 && !p->stop)
 		pthread_cond_wait(&p->changed, &p->lock);
-	if (p->len == 0) {
-		pthread_mutex_unlock(&p->lock);
-		return NULL;
+	if (p->jobs.len) {
+		j = ring_take(&p->jobs);
+		pthread_cond_broadcast(&p->changed);
 	}
-	j = p->q[p->head];
-	p->head = (p->head + 1) % QUEUE_LEN;
-	p->len--;
-	pthread_cond_broadcast(&p->changed);
 	pthread_mutex_unlock(&p->lock);
 	return j;
 }
 
-static ev_status read_one(const char *path, void *arg)
+/*
+ * Does the index as last committed hold work ID with content HASH?  Asked
+ * through the reader's own handle (the writer's is not to be shared); a
+ * commit of the writer's that overtakes the handle's revision is caught
+ * up with.  Whatever cannot be told is a no: the work is then built, and
+ * the writer compares.
+ */
+static int committed_same(struct pipeline *p, const char *id,
+			  const char *hash)
 {
-	struct pipeline *p = arg;
-	struct index *ix = &p->reader;
-	struct job *j = calloc(1, sizeof(*j));
-	struct record rec;
-	char hash[65], stamp[STORE_STAMP_MAX];
-	ev_status rc;
+	char term[XDB_MAX_TERM + 64];
+	xdb_doc_t *doc = NULL;
+	char *value = NULL;
+	const char *stamp;
+	ev_status rc = EV_MODIFIED;
+	int same;
 
-	if (!j)
-		return EV_NOMEM;
-	record_init(&rec);
-	rc = store_read_file(p->store, path, &rec, stamp);
+	field_id_term(PREFIX_ID, id, term, sizeof(term));
+	for (int tries = 0; rc == EV_MODIFIED && tries < 3; tries++) {
+		if (tries)
+			xdb_reopen(p->view);
+		xdb_doc_free(doc);
+		doc = NULL;
+		rc = xdb_find_document(p->view, term, &doc);
+		if (!rc)
+			rc = xdb_doc_get_value(doc, SLOT_HASH, &value, NULL);
+	}
+	same = !rc && value && same_hash(value, hash, &stamp);
+	free(value);
+	xdb_doc_free(doc);
+	return same;
+}
+
+/* Build the document of REC, read with status RC, into J and queue it
+ * (the reader's side).  Returns EV_INTERRUPTED when the writer has
+ * stopped, else the status of the build. */
+static ev_status queue_record(struct pipeline *p, struct job *j, ev_status rc,
+			      struct record *rec)
+{
+	struct index *ix = &p->reader;
+
 	if (rc == EV_CORRUPT || rc == EV_NOT_FOUND) {
 		j->kind = JOB_UNREADABLE;
 		j->msg = strdup(store_errmsg(p->store));
@@ -1189,12 +1323,14 @@ static ev_status read_one(const char *path, void *arg)
 	}
 	buf_reset(&ix->msg);
 	if (!rc)
-		rc = record_content_hash(&rec, hash);
-	if (!rc)
-		rc = build_work(ix, &rec, hash, stamp, &j->doc);
-	j->passages = rec.n_passages;
+		rc = record_content_hash(rec, j->hash);
+	if (!rc && j->id && p->view && committed_same(p, j->id, j->hash))
+		j->kind = JOB_SAME;
+	else if (!rc)
+		rc = build_work(ix, rec, j->hash, j->stamp, &j->doc);
+	j->passages = rec->n_passages;
 out:
-	record_release(&rec);
+	record_release(rec);
 	if (rc) {
 		/* Reported by the writer, which owns the index's message. */
 		j->kind = JOB_FAILED;
@@ -1208,17 +1344,31 @@ out:
 	return rc;
 }
 
-static void *reader_main(void *arg)
+static ev_status read_one(const char *path, void *arg)
 {
 	struct pipeline *p = arg;
-	struct job *end = calloc(1, sizeof(*end));
-	ev_status rc = store_walk(p->store, read_one, p);
+	struct job *j = calloc(1, sizeof(*j));
+	struct record rec;
 
-	/* The walk's own failure (not one of read_one's, already queued). */
+	if (!j)
+		return EV_NOMEM;
+	record_init(&rec);
+	return queue_record(p, j,
+			    store_read_file(p->store, path, &rec, j->stamp),
+			    &rec);
+}
+
+/* The end of the reader's work: its own failure RC, unless a job
+ * reported it already, then the end job. */
+static void reader_end(struct pipeline *p, ev_status rc)
+{
+	struct job *end = calloc(1, sizeof(*end));
+
 	if (rc && rc != EV_INTERRUPTED && !p->reader_failed && end) {
 		end->kind = JOB_FAILED;
 		end->rc = rc;
-		end->msg = strdup(store_errmsg(p->store));
+		end->msg = strdup(rc == EV_NOMEM ? status_to_string(rc)
+						 : store_errmsg(p->store));
 		put_job(p, end);
 		end = calloc(1, sizeof(*end));
 	}
@@ -1227,43 +1377,34 @@ static void *reader_main(void *arg)
 		put_job(p, end);
 	} else {
 		/* Out of memory: the writer still needs to hear the end. */
-		pthread_mutex_lock(&p->lock);
-		p->stop = 1;
-		pthread_cond_broadcast(&p->changed);
-		pthread_mutex_unlock(&p->lock);
+		pipeline_stop(p);
 	}
+}
+
+static void *reader_main(void *arg)
+{
+	struct pipeline *p = arg;
+
+	reader_end(p, store_walk(p->store, read_one, p));
 	return NULL;
 }
 
-static ev_status sync_fresh(struct index *ix, struct store *s,
+/*
+ * The writer's side: write what the reader queues until its end job.
+ * A fed work goes in place of the one the index has, unless that one has
+ * the same content.  On failure the reader is stopped.
+ */
+static ev_status write_jobs(struct pipeline *p, struct index *ix,
 			    struct index_counts *counts, index_warn_fn warn,
 			    index_progress_fn progress, void *ctx)
 {
-	struct pipeline p;
-	pthread_t reader;
 	ev_status rc = EV_OK;
 	int done = 0;
 
-	memset(&p, 0, sizeof(p));
-	pthread_mutex_init(&p.lock, NULL);
-	pthread_cond_init(&p.changed, NULL);
-	p.reader = *ix;
-	buf_init(&p.reader.msg, 0);
-	p.store = s;
-	if (pthread_create(&reader, NULL, reader_main, &p) != 0) {
-		/* No second thread: do it all in this one. */
-		struct sync_ctx sc = {ix, s, counts, warn, progress, ctx};
-
-		buf_release(&p.reader.msg);
-		pthread_cond_destroy(&p.changed);
-		pthread_mutex_destroy(&p.lock);
-		rc = store_walk(s, sync_one, &sc);
-		if (rc && !buf_str(&ix->msg)[0])
-			buf_setf(&ix->msg, "%s", store_errmsg(s));
-		return rc;
-	}
-	while (!done) {
-		struct job *j = take_job(&p);
+	while (!done && !rc) {
+		struct job *j = take_job(p);
+		struct known *k;
+		int same = 0;
 
 		if (!j) {
 			rc = EV_NOMEM;
@@ -1283,38 +1424,227 @@ static ev_status sync_fresh(struct index *ix, struct store *s,
 			rc = j->rc;
 			buf_setf(&ix->msg, "%s", j->msg ? j->msg : "");
 			break;
+		case JOB_SAME:
+			counts->works++;
+			rc = check_indexed(ix, j->id, j->hash, j->stamp, &same,
+					   &k);
+			if (!rc && same)
+				counts->unchanged++;
+			else if (!rc)
+				rc = strvec_push(&p->redo, j->id);
+			if (!rc && progress)
+				progress(counts->works, ctx);
+			break;
 		case JOB_WORK:
 			counts->works++;
-			rc = write_doc(ix, j->doc, NULL);
-			if (!rc)
-				rc = maybe_commit(ix);
-			if (!rc) {
+			if (j->id)
+				rc = check_indexed(ix, j->id, j->hash,
+						   j->stamp, &same, &k);
+			if (!rc && !same)
+				rc = put_work(ix, j->id, j->doc);
+			if (rc)
+				break;
+			if (same) {
+				counts->unchanged++;
+			} else {
 				counts->indexed++;
 				counts->passages += j->passages;
-				if (progress)
-					progress(counts->works, ctx);
 			}
+			if (progress)
+				progress(counts->works, ctx);
 			break;
 		}
 		job_free(j);
-		if (rc) {
-			pthread_mutex_lock(&p.lock);
-			p.stop = 1;
-			pthread_cond_broadcast(&p.changed);
-			pthread_mutex_unlock(&p.lock);
-			break;
-		}
 	}
+	if (rc)
+		pipeline_stop(p);
+	return rc;
+}
+
+static ev_status sync_fresh(struct index *ix, struct store *s,
+			    struct index_counts *counts, index_warn_fn warn,
+			    index_progress_fn progress, void *ctx)
+{
+	struct pipeline p;
+	pthread_t reader;
+	ev_status rc;
+
+	pipeline_init(&p, ix, s);
+	if (pthread_create(&reader, NULL, reader_main, &p) != 0) {
+		/* No second thread: do it all in this one. */
+		struct sync_ctx sc = {ix, s, counts, warn, progress, ctx};
+
+		pipeline_release(&p);
+		rc = store_walk(s, sync_one, &sc);
+		if (rc && !buf_str(&ix->msg)[0])
+			buf_setf(&ix->msg, "%s", store_errmsg(s));
+		return rc;
+	}
+	rc = write_jobs(&p, ix, counts, warn, progress, ctx);
 	pthread_join(reader, NULL);
-	/* What the reader queued after the writer stopped. */
-	while (p.len) {
-		job_free(p.q[p.head]);
-		p.head = (p.head + 1) % QUEUE_LEN;
-		p.len--;
+	pipeline_release(&p);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Feeds                                                               */
+
+struct index_feed {
+	struct pipeline p;
+	struct index *ix;
+	pthread_t reader, writer;
+	struct index_counts counts;
+	index_warn_fn warn;
+	void *ctx;
+	ev_status rc;	 /* the writer's */
+	int out_of_memory; /* index_feed_add() lost an id */
+};
+
+/* The next work named (the reader's side); NULL when there are no more
+ * or the writer has stopped. */
+static char *take_id(struct pipeline *p)
+{
+	char *id = NULL;
+
+	pthread_mutex_lock(&p->lock);
+	while (p->ids.len == 0 && !p->ids_end && !p->stop)
+		pthread_cond_wait(&p->changed, &p->lock);
+	if (p->ids.len && !p->stop) {
+		id = ring_take(&p->ids);
+		pthread_cond_broadcast(&p->changed);
 	}
-	buf_release(&p.reader.msg);
-	pthread_cond_destroy(&p.changed);
-	pthread_mutex_destroy(&p.lock);
+	pthread_mutex_unlock(&p->lock);
+	return id;
+}
+
+static void *feed_reader_main(void *arg)
+{
+	struct pipeline *p = arg;
+	ev_status rc = EV_OK;
+	char *id;
+
+	while (!rc && (id = take_id(p)) != NULL) {
+		struct job *j = calloc(1, sizeof(*j));
+		struct record rec;
+
+		if (!j) {
+			rc = EV_NOMEM;
+		} else {
+			j->id = id;
+			id = NULL;
+			record_init(&rec);
+			rc = queue_record(
+			    p, j, store_get(p->store, j->id, &rec, j->stamp),
+			    &rec);
+		}
+		free(id);
+	}
+	reader_end(p, rc);
+	return NULL;
+}
+
+static void *feed_writer_main(void *arg)
+{
+	struct index_feed *f = arg;
+
+	f->rc = write_jobs(&f->p, f->ix, &f->counts, f->warn, NULL, f->ctx);
+	return NULL;
+}
+
+ev_status index_feed_start(struct index *ix, struct store *s,
+			   index_warn_fn warn, void *ctx,
+			   struct index_feed **out)
+{
+	struct index_feed *f;
+
+	*out = NULL;
+	f = calloc(1, sizeof(*f));
+	if (!f)
+		return EV_NOMEM;
+	pipeline_init(&f->p, ix, s);
+	/* Without it every work is built; the writer still compares. */
+	if (!ix->fresh)
+		xdb_open(ix->dir, XDB_READ, &f->p.view, NULL);
+	f->ix = ix;
+	f->warn = warn;
+	f->ctx = ctx;
+	if (pthread_create(&f->reader, NULL, feed_reader_main, &f->p) != 0) {
+		pipeline_release(&f->p);
+		free(f);
+		return EV_NOMEM;
+	}
+	if (pthread_create(&f->writer, NULL, feed_writer_main, f) != 0) {
+		pipeline_stop(&f->p);
+		pthread_join(f->reader, NULL);
+		pipeline_release(&f->p);
+		free(f);
+		return EV_NOMEM;
+	}
+	*out = f;
+	return EV_OK;
+}
+
+void index_feed_add(struct index_feed *f, const char *id)
+{
+	struct pipeline *p = &f->p;
+	char *copy = strdup(id);
+
+	pthread_mutex_lock(&p->lock);
+	while (p->ids.len == p->ids.cap && !p->stop)
+		pthread_cond_wait(&p->changed, &p->lock);
+	if (!copy) {
+		/* The work would go unindexed: give up, and say so. */
+		f->out_of_memory = 1;
+		p->stop = 1;
+	} else if (!p->stop) {
+		ring_put(&p->ids, copy);
+		copy = NULL;
+	}
+	pthread_cond_broadcast(&p->changed);
+	pthread_mutex_unlock(&p->lock);
+	free(copy);
+}
+
+ev_status index_feed_finish(struct index_feed *f, struct index_counts *counts)
+{
+	ev_status rc;
+
+	pthread_mutex_lock(&f->p.lock);
+	f->p.ids_end = 1;
+	pthread_cond_broadcast(&f->p.changed);
+	pthread_mutex_unlock(&f->p.lock);
+	pthread_join(f->reader, NULL);
+	pthread_join(f->writer, NULL);
+	rc = f->rc;
+	if (!rc && f->out_of_memory) {
+		rc = EV_NOMEM;
+		buf_setf(&f->ix->msg, "out of memory");
+	}
+	/* Works this run changed and then saw again as they were before:
+	 * here, with both threads gone, index_record() compares and
+	 * builds. */
+	for (size_t i = 0; !rc && i < f->p.redo.n; i++) {
+		struct record rec;
+		char stamp[STORE_STAMP_MAX];
+		int changed = 0;
+
+		record_init(&rec);
+		rc = store_get(f->p.store, f->p.redo.v[i], &rec, stamp);
+		if (!rc)
+			rc = index_record(f->ix, &rec, stamp, &changed);
+		else
+			buf_setf(&f->ix->msg, "%s", store_errmsg(f->p.store));
+		if (!rc && changed) {
+			f->counts.indexed++;
+			f->counts.passages += rec.n_passages;
+		} else if (!rc) {
+			f->counts.unchanged++;
+		}
+		record_release(&rec);
+	}
+	*counts = f->counts;
+	pipeline_release(&f->p);
+	free(f);
 	return rc;
 }
 

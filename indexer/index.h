@@ -81,6 +81,34 @@ ev_status index_sync(struct index *ix, struct store *s,
 		     struct index_counts *counts, index_warn_fn warn,
 		     index_progress_fn progress, void *ctx);
 
+/*
+ * Indexing while a harvest stores ("evidence add" and "harvest").  After
+ * index_feed_start(), index_feed_add() names each work as soon as the
+ * store has committed it; a reader thread reads it back from S (a handle
+ * used by nothing else meanwhile), tags it and builds its document, and a
+ * writer thread writes it as index_record() would: in place of the one
+ * the index has, unless that has the same content.  The caller's thread
+ * is left to the harvest; index_feed_add() waits while 1,024 named works
+ * are still unread.  A work that cannot be read is counted as failed and
+ * reported through WARN, from the writer thread.
+ *
+ * A fresh index (index_is_fresh()) must get every work of the store: feed
+ * it only when the store held none before the harvest; otherwise index
+ * with index_sync() once the harvest is done.  EV_NOMEM when the threads
+ * cannot start.  index_feed_finish() waits for the threads,
+ * fills COUNTS, frees the feed and returns the first failure (the
+ * message in index_errmsg()); the index is then closed as usual.  After a
+ * failure the rest of the works named are not indexed: the store keeps
+ * them and the next index_sync() takes them.
+ */
+struct index_feed;
+ev_status index_feed_start(struct index *ix, struct store *s,
+			   index_warn_fn warn, void *ctx,
+			   struct index_feed **out);
+void index_feed_add(struct index_feed *f, const char *id);
+ev_status index_feed_finish(struct index_feed *f,
+			    struct index_counts *counts);
+
 /* ------------------------------------------------------------------ */
 /* Shards (shards.c; deployment in doc/evidence-shards.7)              */
 

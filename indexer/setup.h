@@ -34,4 +34,25 @@ ev_status setup_synonyms(const struct collection *c, char **textp);
 int index_collection(struct cli *cli, struct collection *c, int rebuild,
 		     const struct strvec *ids, struct index_counts *counts);
 
+/*
+ * Indexing what a harvest stores while it stores it, on the other core
+ * (index.h, index_feed_start()).  indexing_start() before the harvest;
+ * pass indexing_stored() and the struct as its stored hook (the index is
+ * opened at the first work stored).  After the harvest, indexing_finish()
+ * with the ids it stored (IDS) writes the rest, commits and returns an
+ * exit code as index_collection() does.  When the feed could not start
+ * (the index is locked or needs every work of the store, the taxonomy
+ * does not parse) nothing was said then: indexing_finish() indexes IDS
+ * with index_collection(), which reports it.  After a failed harvest,
+ * indexing_stop() instead commits what was fed and says nothing more: the
+ * next run of "evidence index" takes the rest.
+ */
+struct indexing;
+int indexing_start(struct cli *cli, struct collection *c,
+		   struct indexing **out);
+void indexing_stored(void *arg, const char *id);
+int indexing_finish(struct indexing *g, const struct strvec *ids,
+		    struct index_counts *counts);
+void indexing_stop(struct indexing *g);
+
 #endif

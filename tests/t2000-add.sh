@@ -71,11 +71,12 @@ test_expect_success 'a folder walk leaves README-like files alone' '
 	evidence add withreadme >out &&
 	grep -q "^1 input:" out
 '
-# pubmed_set N [broken]: N PubMed records in one set; "broken" cuts the
-# last one short.  Past 512 records a file is parsed twice (checked
-# whole, then stored as it streams) so that memory stays flat.
+# pubmed_set N [broken] [bare1]: N PubMed records in one set; "broken"
+# cuts the last one short, "bare1" leaves the first without an abstract.
+# Past 512 records a file is parsed twice (checked whole, then stored as
+# it streams) so that memory stays flat.
 pubmed_set() {
-	awk -v n="$1" -v broken="${2:-}" 'BEGIN {
+	awk -v n="$1" -v broken="${2:-}" -v bare1="${3:-}" 'BEGIN {
 		print "<?xml version=\"1.0\"?>\n<PubmedArticleSet>"
 		for (i = 1; i <= n; i++) {
 			printf "<PubmedArticle><MedlineCitation><PMID>%d</PMID>", 70000000 + i
@@ -83,7 +84,8 @@ pubmed_set() {
 			printf "<JournalIssue><PubDate><Year>2021</Year></PubDate></JournalIssue></Journal>"
 			printf "<ArticleTitle>Practice network record %d</ArticleTitle>", i
 			if (broken && i == n) { print "<Abstract><AbstractText>cut"; exit }
-			printf "<Abstract><AbstractText>Trust between practices, record %d.</AbstractText></Abstract>", i
+			if (!(bare1 && i == 1))
+				printf "<Abstract><AbstractText>Trust between practices, record %d.</AbstractText></Abstract>", i
 			print "</Article></MedlineCitation></PubmedArticle>"
 		}
 		print "</PubmedArticleSet>"
@@ -103,6 +105,45 @@ test_expect_code 1 'a file of 600 records broken at the end stores nothing' '
 	grep -q "broken600.xml" err &&
 	test $(find bulk/store/records -name "*.json" | wc -l) = 0 &&
 	exit $code
+'
+# add indexes each batch of works as soon as the store has committed it;
+# a work stored again in a later batch must be indexed again.  The 300
+# records make two batches; the abstract of one.xml reaches the first
+# record only in the second.
+test_expect_success 'a work stored again in a later batch is indexed as stored last' '
+	rm -rf twice && mkdir twice && EVIDENCE_DIR=$PWD/twice evidence init >/dev/null &&
+	pubmed_set 300 "" bare1 >many.xml &&
+	cat >one.xml <<-\EOF &&
+	<?xml version="1.0"?>
+	<PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>70000001</PMID>
+	<Article><Journal><Title>Bulk Test Journal</Title></Journal>
+	<ArticleTitle>Practice network record 1</ArticleTitle>
+	<Abstract><AbstractText>Reworded findings about federations.</AbstractText></Abstract>
+	</Article></MedlineCitation></PubmedArticle></PubmedArticleSet>
+	EOF
+	EVIDENCE_DIR=$PWD/twice evidence add many.xml one.xml >out &&
+	grep -q "^2 inputs: 300 new, 0 updated, 1 unchanged" out &&
+	EVIDENCE_DIR=$PWD/twice evidence search reworded >hits &&
+	grep -q "id: pmid:70000001 " hits &&
+	EVIDENCE_DIR=$PWD/twice evidence index >out &&
+	grep -q "^300 works: 0 indexed (0 passages), 300 unchanged" out
+'
+test_expect_success 'works stored earlier without an index are indexed with the new ones' '
+	rm -rf late && mkdir late && EVIDENCE_DIR=$PWD/late evidence init >/dev/null &&
+	pubmed_set 3 >three.xml &&
+	EVIDENCE_DIR=$PWD/late evidence add --no-index three.xml >/dev/null &&
+	test ! -e late/index &&
+	EVIDENCE_DIR=$PWD/late evidence add "$FIXTURES/text" >/dev/null &&
+	EVIDENCE_DIR=$PWD/late evidence stats --format json >late.json &&
+	test "$(jq .works late.json)" = 6
+'
+test_expect_success 'adding works already indexed leaves the index as it was' '
+	EVIDENCE_DIR=$PWD/late evidence add three.xml >out &&
+	grep -q "0 new, 0 updated, 3 unchanged" out &&
+	EVIDENCE_DIR=$PWD/late evidence stats --format json >again.json &&
+	test_cmp late.json again.json &&
+	EVIDENCE_DIR=$PWD/late evidence index >out &&
+	grep -q "^6 works: 0 indexed (0 passages), 6 unchanged" out
 '
 test_expect_code 2 'add with nothing is a usage error' 'evidence add'
 test_expect_code 2 'an unknown --format is a usage error' \
