@@ -18,7 +18,8 @@
 #                 (gencorpus pubmed N SEED DIR), else it is generated
 #   BENCH_SEED    corpus seed (default 1)
 #   EVIDENCE_BASE another evidence binary (say, before a change): the
-#                 html and pubmed parts time its index --rebuild too
+#                 html and pubmed parts time its add (into a collection
+#                 of its own, removed after) and its index --rebuild too
 #
 # Every comparison runs both tools one after the other on the same input
 # in the same run, so their ratio holds on a shared, noisy machine; the
@@ -135,6 +136,13 @@ part_html() {
 		"$EVIDENCE" add "$W/html"
 	row "evidence add DIR (parse, store, index)" "$N_HTML"
 	a_secs=$SECS a_kb=$KB
+	if test -n "${EVIDENCE_BASE:-}"; then
+		new_collection "$W/col-base"
+		measure add-html-base env EVIDENCE_DIR="$W/col-base" \
+			"$EVIDENCE_BASE" add "$W/html"
+		row "EVIDENCE_BASE add DIR (before the change)" "$N_HTML"
+		rm -rf "$W/col-base"
+	fi
 	# The base binary first: the index left behind, which the query
 	# and refresh parts read, is then the one evidence wrote.
 	if test -n "${EVIDENCE_BASE:-}"; then
@@ -198,6 +206,16 @@ part_pubmed() {
 		"evidence add DIR (parse, store, index)" "$N_PUBMED" "$SECS" \
 		"$(rate "$N_PUBMED" "$SECS")" "$(mb "$KB")" \
 		"$(rate "$megs" "$SECS")"
+	if test -n "${EVIDENCE_BASE:-}"; then
+		new_collection "$W/col-base"
+		measure add-pubmed-base env EVIDENCE_DIR="$W/col-base" \
+			"$EVIDENCE_BASE" add "$W/pubmed"
+		printf '| %s | %s | %.2f | %s | %s | %s |\n' \
+			"EVIDENCE_BASE add DIR (before the change)" \
+			"$N_PUBMED" "$SECS" "$(rate "$N_PUBMED" "$SECS")" \
+			"$(mb "$KB")" "$(rate "$megs" "$SECS")"
+		rm -rf "$W/col-base"
+	fi
 	if test -n "${EVIDENCE_BASE:-}"; then
 		measure rebuild-pubmed-base env EVIDENCE_DIR="$W/col-pubmed" \
 			"$EVIDENCE_BASE" index --rebuild
