@@ -1,0 +1,220 @@
+/* test-index.c - the index writer fed while a store is written */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "defaults.h"
+#include "index.h"
+#include "lessons.h"
+#include "store.h"
+#include "tap.h"
+
+static char dir[256], store_path[300], index_dir[300];
+static struct lessons *lessons;
+
+static void rm_rf(const char *path)
+{
+	char cmd[512];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", path);
+	if (system(cmd) != 0)
+		fprintf(stderr, "cannot remove %s\n", path);
+}
+
+/* PubMed record PMID with TITLE and ABSTRACT, as a parser gives it. */
+static void make(struct record *r, const char *pmid, const char *title,
+		 const char *abstract)
+{
+	char url[64];
+	struct provenance p = {"file", url, "pubmed", "2026-01-01T00:00:00Z",
+			       "hash", NULL, NULL};
+
+	snprintf(url, sizeof(url), "https://pubmed.example/%s", pmid);
+	record_init(r);
+	record_set(&r->title, title);
+	record_set(&r->abstract, abstract);
+	record_set(&r->pmid, pmid);
+	record_add_provenance(r, &p);
+	record_normalise(r);
+}
+
+static void put(struct store *s, const char *pmid, const char *title,
+		const char *abstract)
+{
+	struct record r;
+	enum store_outcome o;
+
+	make(&r, pmid, title, abstract);
+	ok(store_put(s, &r, &o) == EV_OK, "store pmid %s", pmid);
+	record_release(&r);
+}
+
+/* Give stored work ID a new TITLE. */
+static void retitle(struct store *s, const char *id, const char *title)
+{
+	struct record r;
+
+	record_init(&r);
+	ok(store_get(s, id, &r, NULL) == EV_OK &&
+	       record_set(&r.title, title) == EV_OK &&
+	       store_replace(s, &r) == EV_OK,
+	   "retitle %s", id);
+	record_release(&r);
+}
+
+static struct index *open_index(void)
+{
+	struct index_options opts = {0};
+	struct index *ix = NULL;
+	char *msg = NULL;
+	ev_status rc;
+
+	opts.lessons = lessons;
+	rc = index_open(index_dir, &opts, &ix, &msg);
+	if (rc)
+		printf("# index_open: %s\n", msg ? msg : "?");
+	free(msg);
+	return ix;
+}
+
+static void close_index(struct index *ix)
+{
+	char *msg = NULL;
+
+	ok(index_close(ix, &msg) == EV_OK, "index closed");
+	free(msg);
+}
+
+static int warnings;
+static char last_warning[256];
+
+static void warn(const char *msg, void *ctx)
+{
+	(void)ctx;
+	snprintf(last_warning, sizeof(last_warning), "%s", msg);
+	warnings++;
+}
+
+/* Close IX; then a full pass over the store must find its N works all
+ * indexed as stored. */
+static void check_agrees(struct index *ix, struct store *s, unsigned long n)
+{
+	struct index_counts c;
+
+	memset(&c, 0, sizeof(c));
+	close_index(ix);
+	ix = open_index();
+	ok(ix && index_sync(ix, s, &c, warn, NULL, NULL) == EV_OK,
+	   "index_sync");
+	if (ix)
+		close_index(ix);
+	is_int(c.indexed, 0, "the index has what the store has");
+	is_int(c.unchanged, n, "all %lu works unchanged", n);
+}
+
+/* A fresh index fed the works as they are stored. */
+static void test_fresh_feed(struct store *s)
+{
+	struct index *ix = open_index();
+	struct index_feed *f = NULL;
+	struct index_counts c;
+
+	ok(ix && index_is_fresh(ix), "a new index is fresh");
+	ok(index_feed_start(ix, s, warn, NULL, &f) == EV_OK && f,
+	   "feed started");
+	put(s, "101", "Practice mergers and trust", "Trust took years.");
+	index_feed_add(f, "pmid:101");
+	put(s, "102", "Federations and focus", "Mission creep hurt.");
+	index_feed_add(f, "pmid:102");
+	ok(index_feed_finish(f, &c) == EV_OK, "feed finished");
+	is_int(c.works, 2, "two works fed");
+	is_int(c.indexed, 2, "both indexed");
+	check_agrees(ix, s, 2);
+}
+
+/* Works the index has as stored are not built again, and one the store
+ * lacks is reported and counted, not fatal. */
+static void test_same_and_missing(struct store *s)
+{
+	struct index *ix = open_index();
+	struct index_feed *f = NULL;
+	struct index_counts c;
+
+	ok(ix && !index_is_fresh(ix), "the index is live now");
+	ok(index_feed_start(ix, s, warn, NULL, &f) == EV_OK && f,
+	   "feed started");
+	warnings = 0;
+	index_feed_add(f, "pmid:101");
+	index_feed_add(f, "pmid:999");
+	retitle(s, "pmid:102", "Federations, focus and goals");
+	index_feed_add(f, "pmid:102");
+	ok(index_feed_finish(f, &c) == EV_OK, "feed finished");
+	is_int(c.works, 2, "two works read");
+	is_int(c.unchanged, 1, "one the same");
+	is_int(c.indexed, 1, "one changed");
+	is_int(c.failed, 1, "one missing");
+	is_int(warnings, 1, "and said so");
+	is_str(last_warning, "no work with id 'pmid:999'", "naming it");
+	check_agrees(ix, s, 2);
+}
+
+/*
+ * The reader compares with the index as last committed; the writer has
+ * written since.  Here the writer's index holds a version of work 101
+ * that the store never had (index_record() of a changed record, not
+ * committed), so the reader finds the stored version the same as the
+ * committed one while the writer's is not: the work must be indexed
+ * again, as stored.
+ */
+static void test_changed_since_commit(struct store *s)
+{
+	struct index *ix = open_index();
+	struct index_feed *f = NULL;
+	struct index_counts c;
+	struct record other;
+	int changed = 0;
+
+	make(&other, "101", "Practice mergers and trust",
+	     "A version the store never held.");
+	other.id = strdup("pmid:101");
+	ok(ix && index_record(ix, &other, NULL, &changed) == EV_OK && changed,
+	   "a version not in the store is written, not committed");
+	record_release(&other);
+	ok(index_feed_start(ix, s, warn, NULL, &f) == EV_OK && f,
+	   "feed started");
+	index_feed_add(f, "pmid:101");
+	ok(index_feed_finish(f, &c) == EV_OK, "feed finished");
+	is_int(c.indexed, 1, "the stored version is indexed again");
+	is_int(c.unchanged, 0, "not taken as unchanged");
+	check_agrees(ix, s, 2);
+}
+
+int main(void)
+{
+	struct store *s = NULL;
+	char err[256], *msg = NULL;
+
+	snprintf(dir, sizeof(dir), "%s/test-index.XXXXXX",
+		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	if (!mkdtemp(dir))
+		return 99;
+	snprintf(store_path, sizeof(store_path), "%s/store", dir);
+	snprintf(index_dir, sizeof(index_dir), "%s/index", dir);
+	if (lessons_parse(default_lessons_conf, strlen(default_lessons_conf),
+			  "lessons.conf", &lessons, err, sizeof(err)) ||
+	    store_open(store_path, 1, &s, &msg)) {
+		printf("# setup: %s %s\n", err, msg ? msg : "");
+		return 99;
+	}
+	test_fresh_feed(s);
+	test_same_and_missing(s);
+	test_changed_since_commit(s);
+	store_close(s);
+	lessons_free(lessons);
+	free(msg);
+	rm_rf(dir);
+	return tap_done();
+}
