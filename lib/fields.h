@@ -68,7 +68,7 @@ enum {
 			      in slot order */
 #define META_LESSONS_DIGEST "evidence-lessons-digest"
 #define META_SYNONYMS_DIGEST "evidence-synonyms-digest"
-#define SCHEMA_VERSION 2
+#define SCHEMA_VERSION 3
 
 /*
  * The id term for ID with PREFIX: PREFIX + ID, or, when that would pass

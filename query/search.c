@@ -359,9 +359,10 @@ static ev_status value_number(xdb_doc_t *doc, unsigned slot, double *x,
 }
 
 /*
- * A hit's work as its document holds it: the record with its passages,
- * and the lessons each passage carries (see work_data() in the indexer:
- * {"record": {...}, "lessons": [[[lesson index, strength]...]...]}).
+ * A hit's work as its document holds it: the record, its passages, and
+ * the lessons each passage carries (see work_data() in the indexer: the
+ * JSON {"record": {...}, "lessons": [[[lesson index, strength]...]...]},
+ * a NUL, then each passage's section and text, NUL-terminated).
  */
 struct passage_tag {
 	size_t lesson; /* index into searcher.lesson_names */
@@ -421,6 +422,33 @@ static ev_status read_tags(json_t *list, size_t n_lessons,
 	return EV_OK;
 }
 
+/* The N passages that follow the JSON head of a work's data, from P to
+ * END, into W: EV_PARSE when they are not all there. */
+static ev_status read_passages(const char *p, const char *end, size_t n,
+			       struct work_view *w)
+{
+	w->passages = calloc(n + 1, sizeof(*w->passages));
+	if (!w->passages)
+		return EV_NOMEM;
+	w->n = n;
+	for (size_t i = 0; i < n; i++) {
+		for (int part = 0; part < 2; part++) {
+			size_t len = p < end ? strnlen(p, (size_t)(end - p)) : 0;
+			char **out = part ? &w->passages[i].text
+					  : &w->passages[i].section;
+
+			if (p + len >= end)
+				return EV_PARSE; /* no NUL: cut short */
+			if (len && !(*out = strndup(p, len)))
+				return EV_NOMEM;
+			p += len + 1;
+		}
+		if (!w->passages[i].text)
+			return EV_PARSE;
+	}
+	return EV_OK;
+}
+
 /* Read the work of document DOC into W (initialised by this call). */
 static ev_status work_view_load(struct searcher *s, xdb_doc_t *doc,
 				struct work_view *w)
@@ -428,7 +456,7 @@ static ev_status work_view_load(struct searcher *s, xdb_doc_t *doc,
 	json_t *root = NULL, *lessons;
 	json_error_t jerr;
 	char *data = NULL;
-	size_t len = 0;
+	size_t len = 0, head;
 	ev_status rc;
 
 	record_init(&w->rec);
@@ -441,19 +469,17 @@ static ev_status work_view_load(struct searcher *s, xdb_doc_t *doc,
 			 xdb_doc_errmsg(doc));
 		return rc;
 	}
-	root = json_loadb(data, len, 0, &jerr);
+	head = strnlen(data, len);
+	root = json_loadb(data, head, 0, &jerr);
 	lessons = json_object_get(root, "lessons");
 	rc = root ? record_from_json_value(json_object_get(root, "record"),
 					   &w->rec)
 		  : EV_PARSE;
-	/* The passages move out of the record, which a hit then shows
-	 * without its text. */
-	w->passages = w->rec.passages;
-	w->n = w->rec.n_passages;
-	w->rec.passages = NULL;
-	w->rec.n_passages = 0;
-	if (!rc && json_array_size(lessons) != w->n)
+	if (!rc && (w->rec.n_passages || !json_is_array(lessons)))
 		rc = EV_PARSE;
+	if (!rc)
+		rc = read_passages(data + head + (head < len), data + len,
+				   json_array_size(lessons), w);
 	if (!rc && w->n) {
 		w->tags = calloc(w->n, sizeof(*w->tags));
 		if (!w->tags)

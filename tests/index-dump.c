@@ -62,6 +62,7 @@ static int one_doc(unsigned docid, void *ctx)
 	xdb_doc_t *doc = NULL;
 	struct buf ids = BUF_INIT;
 	char *data = NULL;
+	size_t data_len = 0;
 	ev_status rc;
 
 	buf_reset(&d->line);
@@ -95,16 +96,17 @@ static int one_doc(unsigned docid, void *ctx)
 		free(v);
 	}
 	if (!rc)
-		rc = xdb_doc_get_data(doc, &data, NULL);
+		rc = xdb_doc_get_data(doc, &data, &data_len);
 	if (!rc) {
 		blank_times(data);
 		rc = buf_addstr(&d->line, "\tdata ");
-		/* One line per document: control characters escaped. */
-		for (const char *p = data; !rc && *p; p++)
-			rc = (unsigned char)*p < 0x20
+		/* One line per document: control characters (the NULs
+		 * between the passages too) escaped. */
+		for (size_t i = 0; !rc && i < data_len; i++)
+			rc = (unsigned char)data[i] < 0x20
 				 ? buf_printf(&d->line, "\\x%02x",
-					      (unsigned)*p)
-				 : buf_printf(&d->line, "%c", *p);
+					      (unsigned char)data[i])
+				 : buf_printf(&d->line, "%c", data[i]);
 	}
 	if (!rc)
 		rc = strvec_push(&d->lines, buf_str(&d->line));

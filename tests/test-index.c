@@ -7,10 +7,13 @@
 #include <unistd.h>
 
 #include "defaults.h"
+#include "fields.h"
 #include "index.h"
 #include "lessons.h"
+#include "search.h"
 #include "store.h"
 #include "tap.h"
+#include "xdb.h"
 
 static char dir[256], store_path[300], index_dir[300];
 static struct lessons *lessons;
@@ -192,6 +195,81 @@ static void test_changed_since_commit(struct store *s)
 	check_agrees(ix, s, 2);
 }
 
+/* The first hit of a search for QUERY, into *HIT; the status. */
+static ev_status first_hit(const char *query, struct search_result *res,
+			   char **msgp)
+{
+	struct search_options o = {0};
+
+	o.query = query;
+	o.limit = 10;
+	o.taxonomy = lessons;
+	memset(res, 0, sizeof(*res));
+	*msgp = NULL;
+	return search_run(index_dir, &o, res, msgp);
+}
+
+/* A work's passages come back from its document data as they were
+ * stored; data cut short is a damaged entry, not a shorter passage. */
+static void test_data_read_back(struct store *s)
+{
+	struct index *ix;
+	struct index_counts c;
+	struct search_result res;
+	struct record r;
+	enum store_outcome o;
+	char term[XDB_MAX_TERM + 64], *data = NULL, *msg = NULL;
+	xdb_doc_t *doc = NULL;
+	xdb_t *db = NULL;
+	size_t len = 0;
+	ev_status rc;
+
+	make(&r, "103", "Reciprocity between member practices", NULL);
+	record_add_passage(&r, "Practices agreed to share staff.", NULL);
+	record_add_passage(&r, "Reciprocity kept the network going when "
+			       "one practice was short of nurses.",
+			   "Findings");
+	ok(store_put(s, &r, &o) == EV_OK, "store a work with passages");
+	record_release(&r);
+	ix = open_index();
+	memset(&c, 0, sizeof(c));
+	ok(ix && index_sync(ix, s, &c, warn, NULL, NULL) == EV_OK &&
+	       c.indexed == 1,
+	   "indexed");
+	if (ix)
+		close_index(ix);
+
+	rc = first_hit("nurses", &res, &msg);
+	ok(rc == EV_OK && res.n_hits == 1, "found by a word of passage 2");
+	if (res.n_hits) {
+		is_int(res.hits[0].passage, 2, "its passage");
+		is_str(res.hits[0].passage_text,
+		       "Reciprocity kept the network going when one practice "
+		       "was short of nurses.",
+		       "whole, as stored");
+	}
+	search_result_release(&res);
+	free(msg);
+
+	/* Cut the data inside the last passage's text. */
+	field_id_term(PREFIX_ID, "pmid:103", term, sizeof(term));
+	ok(xdb_open(index_dir, XDB_WRITE, &db, NULL) == EV_OK &&
+	       xdb_find_document(db, term, &doc) == EV_OK &&
+	       xdb_doc_get_data(doc, &data, &len) == EV_OK && len > 20 &&
+	       xdb_doc_set_data(doc, data, len - 10) == EV_OK &&
+	       xdb_replace_document(db, term, doc) == EV_OK &&
+	       xdb_commit(db) == EV_OK,
+	   "data cut short");
+	free(data);
+	xdb_doc_free(doc);
+	xdb_close(db);
+	rc = first_hit("nurses", &res, &msg);
+	is_int(rc, EV_CORRUPT, "a damaged entry");
+	ok(msg && strstr(msg, "damaged"), "says so: %s", msg ? msg : "");
+	search_result_release(&res);
+	free(msg);
+}
+
 int main(void)
 {
 	struct store *s = NULL;
@@ -212,6 +290,7 @@ int main(void)
 	test_fresh_feed(s);
 	test_same_and_missing(s);
 	test_changed_since_commit(s);
+	test_data_read_back(s);
 	store_close(s);
 	lessons_free(lessons);
 	free(msg);
