@@ -31,36 +31,6 @@ static void progress(unsigned long done, void *ctx)
 		fprintf(stderr, "\rindexing: %lu works", done);
 }
 
-/* Index just the works IDS names (after "add"). */
-static ev_status index_some(struct index *ix, struct store *store,
-			    const struct strvec *ids,
-			    struct index_counts *counts)
-{
-	ev_status rc = EV_OK;
-
-	for (size_t i = 0; !rc && i < ids->n; i++) {
-		struct record rec;
-		char stamp[STORE_STAMP_MAX];
-		int changed = 0;
-
-		record_init(&rec);
-		rc = store_get(store, ids->v[i], &rec, stamp);
-		if (!rc)
-			rc = index_record(ix, &rec, stamp, &changed);
-		if (!rc) {
-			counts->works++;
-			if (changed) {
-				counts->indexed++;
-				counts->passages += rec.n_passages;
-			} else {
-				counts->unchanged++;
-			}
-		}
-		record_release(&rec);
-	}
-	return rc;
-}
-
 /* What indexing a collection holds open. */
 struct opened {
 	struct lessons *lessons;
@@ -157,7 +127,7 @@ int index_collection(struct cli *cli, struct collection *c, int rebuild,
 		code = cli_fail(rc, what, msg);
 	} else {
 		if (ids && !index_is_fresh(o.ix))
-			rc = index_some(o.ix, o.store, ids, counts);
+			rc = index_ids(o.ix, o.store, ids, counts);
 		else
 			rc = index_sync(o.ix, o.store, counts, warn, progress,
 					cli);

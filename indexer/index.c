@@ -1065,6 +1065,36 @@ ev_status index_record(struct index *ix, const struct record *rec,
 	return rc;
 }
 
+ev_status index_ids(struct index *ix, struct store *s,
+		    const struct strvec *ids, struct index_counts *counts)
+{
+	ev_status rc = EV_OK;
+
+	for (size_t i = 0; !rc && i < ids->n; i++) {
+		struct record rec;
+		char stamp[STORE_STAMP_MAX];
+		int changed = 0;
+
+		record_init(&rec);
+		rc = store_get(s, ids->v[i], &rec, stamp);
+		if (rc)
+			buf_setf(&ix->msg, "%s", store_errmsg(s));
+		else
+			rc = index_record(ix, &rec, stamp, &changed);
+		if (!rc) {
+			counts->works++;
+			if (changed) {
+				counts->indexed++;
+				counts->passages += rec.n_passages;
+			} else {
+				counts->unchanged++;
+			}
+		}
+		record_release(&rec);
+	}
+	return rc;
+}
+
 /* ------------------------------------------------------------------ */
 /* Synchronising with the store                                        */
 
@@ -1147,11 +1177,11 @@ static ev_status sync_one(const char *path, void *arg)
 #define QUEUE_LEN 64
 #define FEED_LEN 1024
 
-enum job_kind { JOB_WORK, JOB_SAME, JOB_UNREADABLE, JOB_FAILED, JOB_END };
+enum job_kind { JOB_WORK, JOB_UNREADABLE, JOB_FAILED, JOB_END };
 
 struct job {
 	enum job_kind kind;
-	xdb_doc_t *doc;
+	xdb_doc_t *doc; /* NULL for a fed work the last commit has as read */
 	char *id; /* fed works: written in place of the indexed one */
 	char hash[65];
 	char stamp[STORE_STAMP_MAX];
@@ -1196,10 +1226,11 @@ struct pipeline {
 	int ids_end;
 	/* The reader's own read-only handle on the index as last committed
 	 * (a feed of a live index): a work it holds with the same content
-	 * needs no document (JOB_SAME). */
+	 * gets no document. */
 	xdb_t *view;
-	/* The writer's: JOB_SAME works that the index it writes no longer
-	 * holds the same (this run changed them), indexed at the end. */
+	/* The writer's: works sent without a document that the index it
+	 * writes no longer holds the same (this run changed them), indexed
+	 * at the end. */
 	struct strvec redo;
 };
 
@@ -1338,9 +1369,7 @@ static ev_status queue_record(struct pipeline *p, struct job *j, ev_status rc,
 	buf_reset(&ix->msg);
 	if (!rc)
 		rc = record_content_hash(rec, j->hash);
-	if (!rc && j->id && p->view && committed_same(p, j->id, j->hash))
-		j->kind = JOB_SAME;
-	else if (!rc)
+	if (!rc && !(j->id && p->view && committed_same(p, j->id, j->hash)))
 		rc = build_work(ix, rec, j->hash, j->stamp, &j->doc);
 	j->passages = rec->n_passages;
 out:
@@ -1438,26 +1467,23 @@ static ev_status write_jobs(struct pipeline *p, struct index *ix,
 			rc = j->rc;
 			buf_setf(&ix->msg, "%s", j->msg ? j->msg : "");
 			break;
-		case JOB_SAME:
-			counts->works++;
-			rc = check_indexed(ix, j->id, j->hash, j->stamp, &same,
-					   &k);
-			if (!rc && same)
-				counts->unchanged++;
-			else if (!rc)
-				rc = strvec_push(&p->redo, j->id);
-			if (!rc && progress)
-				progress(counts->works, ctx);
-			break;
 		case JOB_WORK:
-			counts->works++;
 			if (j->id)
 				rc = check_indexed(ix, j->id, j->hash,
 						   j->stamp, &same, &k);
-			if (!rc && !same)
+			if (rc)
+				break;
+			/* Not built, yet changed since the last commit:
+			 * index_feed_finish() indexes and counts it. */
+			if (!same && !j->doc) {
+				rc = strvec_push(&p->redo, j->id);
+				break;
+			}
+			if (!same)
 				rc = put_work(ix, j->id, j->doc);
 			if (rc)
 				break;
+			counts->works++;
 			if (same) {
 				counts->unchanged++;
 			} else {
@@ -1637,25 +1663,8 @@ ev_status index_feed_finish(struct index_feed *f, struct index_counts *counts)
 	/* Works this run changed and then saw again as they were before:
 	 * here, with both threads gone, index_record() compares and
 	 * builds. */
-	for (size_t i = 0; !rc && i < f->p.redo.n; i++) {
-		struct record rec;
-		char stamp[STORE_STAMP_MAX];
-		int changed = 0;
-
-		record_init(&rec);
-		rc = store_get(f->p.store, f->p.redo.v[i], &rec, stamp);
-		if (!rc)
-			rc = index_record(f->ix, &rec, stamp, &changed);
-		else
-			buf_setf(&f->ix->msg, "%s", store_errmsg(f->p.store));
-		if (!rc && changed) {
-			f->counts.indexed++;
-			f->counts.passages += rec.n_passages;
-		} else if (!rc) {
-			f->counts.unchanged++;
-		}
-		record_release(&rec);
-	}
+	if (!rc)
+		rc = index_ids(f->ix, f->p.store, &f->p.redo, &f->counts);
 	*counts = f->counts;
 	pipeline_release(&f->p);
 	free(f);

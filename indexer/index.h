@@ -69,6 +69,12 @@ struct index_counts {
 ev_status index_record(struct index *ix, const struct record *rec,
 		       const char *stamp, int *changed);
 
+/* index_record() each work IDS names, read from S, adding to COUNTS
+ * (after "add", and for what a feed left to the end).  A work S cannot
+ * read stops it, its message in index_errmsg(). */
+ev_status index_ids(struct index *ix, struct store *s,
+		    const struct strvec *ids, struct index_counts *counts);
+
 /*
  * Bring the index up to date with the store: index every new or changed
  * record, and remove works the store no longer has.  A record file that

@@ -1,6 +1,7 @@
 /* xdb.cc - the C binding over xapian-core; the only C++ in evidence */
 #include "config.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <climits>
 #include <cstdint>
@@ -1738,9 +1739,7 @@ class CappedValueWeightPostingSource
 	void init(const Xapian::Database &db) override
 	{
 		Xapian::ValueWeightPostingSource::init(db);
-		if (get_maxweight() > cap)
-			set_maxweight(cap);
-		set_maxweight(scale * get_maxweight());
+		set_maxweight(scale * std::min(get_maxweight(), cap));
 	}
 };
 

@@ -422,31 +422,40 @@ static ev_status read_tags(json_t *list, size_t n_lessons,
 	return EV_OK;
 }
 
+/* The NUL-terminated string at *P, which must end before END, into *OUT
+ * (NULL when empty); *P moves past it.  EV_PARSE when it has no NUL: the
+ * data was cut short. */
+static ev_status take_string(const char **p, const char *end, char **out)
+{
+	size_t len = *p < end ? strnlen(*p, (size_t)(end - *p)) : 0;
+
+	if (*p + len >= end)
+		return EV_PARSE;
+	if (len && !(*out = strndup(*p, len)))
+		return EV_NOMEM;
+	*p += len + 1;
+	return EV_OK;
+}
+
 /* The N passages that follow the JSON head of a work's data, from P to
  * END, into W: EV_PARSE when they are not all there. */
 static ev_status read_passages(const char *p, const char *end, size_t n,
 			       struct work_view *w)
 {
+	ev_status rc = EV_OK;
+
 	w->passages = calloc(n + 1, sizeof(*w->passages));
 	if (!w->passages)
 		return EV_NOMEM;
 	w->n = n;
-	for (size_t i = 0; i < n; i++) {
-		for (int part = 0; part < 2; part++) {
-			size_t len = p < end ? strnlen(p, (size_t)(end - p)) : 0;
-			char **out = part ? &w->passages[i].text
-					  : &w->passages[i].section;
-
-			if (p + len >= end)
-				return EV_PARSE; /* no NUL: cut short */
-			if (len && !(*out = strndup(p, len)))
-				return EV_NOMEM;
-			p += len + 1;
-		}
-		if (!w->passages[i].text)
-			return EV_PARSE;
+	for (size_t i = 0; !rc && i < n; i++) {
+		rc = take_string(&p, end, &w->passages[i].section);
+		if (!rc)
+			rc = take_string(&p, end, &w->passages[i].text);
+		if (!rc && !w->passages[i].text)
+			rc = EV_PARSE;
 	}
-	return EV_OK;
+	return rc;
 }
 
 /* Read the work of document DOC into W (initialised by this call). */
