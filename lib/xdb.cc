@@ -1488,6 +1488,8 @@ static Xapian::Query::op to_xapian_op(enum xdb_op op)
 		return Xapian::Query::OP_NEAR;
 	case XDB_OP_SYNONYM:
 		return Xapian::Query::OP_SYNONYM;
+	case XDB_OP_MAX:
+		return Xapian::Query::OP_MAX;
 	}
 	throw Xapian::InvalidArgumentError("unknown query operator " +
 					   std::to_string(int(op)));
@@ -1675,60 +1677,152 @@ xdb_query_t *xdb_query_scale(const xdb_query_t *q, double factor)
 }
 
 /*
- * ValueWeightPostingSource with weights clamped to [0, cap] and then
- * multiplied by scale.  Doing the scaling here rather than under
- * OP_SCALE_WEIGHT keeps the matcher's min_wt hint in our units, so
- * next() and skip_to() can pass over documents whose value could not lift
- * them into the results: Xapian's own source ignores the hint, and a
- * query that names a lesson ORs this source with the words, so without
- * the skip every document carrying the lesson is checked against the
- * words (positions and all, for a phrase) however weak its value.
+ * The weighted sum of several value slots, each value clamped to [0, cap]
+ * and multiplied by its slot's scale, for the documents with a value in
+ * one of the slots marked "match" (a union, walked in docid order).
+ *
+ * Doing the scaling here rather than under OP_SCALE_WEIGHT keeps the
+ * matcher's min_wt hint in our units, so next() and skip_to() pass over
+ * documents whose weight could not lift them into the results: Xapian's
+ * own source ignores the hint.  Summing the boosts in one source rather
+ * than one source per slot matters for the same reason: the matcher
+ * bounds each source by its maximum alone, so a document's weak prior
+ * cannot rule it out when its lesson strength comes from another source.
+ *
+ * Slots are summed in the order given, absent ones adding nothing; a
+ * document is passed over as soon as the slots not yet read could not
+ * bring it to the matcher's minimum, so the slots that decide go first.
  *
  * It has no name, so Xapian refuses to send it to a remote shard rather
- * than sending the uncapped parent in its place.
+ * than sending something else in its place.
  */
-class CappedValueWeightPostingSource
-	: public Xapian::ValueWeightPostingSource
+class ValueSumPostingSource : public Xapian::PostingSource
 {
-	double cap, scale;
+	std::vector<xdb_value_weight> slots;
+	double cap;
+	std::vector<Xapian::ValueIterator> it;
+	std::vector<double> rest; /* [i]: the most slots i... can add */
+	Xapian::docid did = 0;
+	double weight = 0;
+	bool started = false, ended = false;
+	Xapian::doccount freq_min = 0, freq_max = 0;
 
-	void pass_light(double min_wt)
+	double clamp(const std::string &v) const
 	{
-		while (min_wt > 0 && !at_end() && get_weight() < min_wt)
-			Xapian::ValueWeightPostingSource::next(min_wt);
+		double x = Xapian::sortable_unserialise(v);
+
+		return x < 0 ? 0 : x > cap ? cap : x;
+	}
+
+	/*
+	 * The sum of the current document's slots, or -1 as soon as what is
+	 * left could not bring it to MIN_WT: a slot not read costs nothing,
+	 * and the first slots are the ones that decide.  The bound is
+	 * loosened by a hair so that rounding never passes over a document
+	 * that reaches MIN_WT exactly.
+	 */
+	double sum(double min_wt)
+	{
+		double w = 0;
+
+		for (size_t i = 0; i < slots.size(); i++) {
+			Xapian::ValueIterator &v = it[i];
+
+			if ((w + rest[i]) * (1 + 1e-9) < min_wt)
+				return -1;
+			if (!slots[i].match && v != Xapian::ValueIterator() &&
+			    v.get_docid() < did)
+				v.skip_to(did);
+			if (v != Xapian::ValueIterator() && v.get_docid() == did)
+				w += slots[i].scale * clamp(*v);
+		}
+		return w;
+	}
+
+	/* Move to the first matching document from DID_MIN on, and weigh
+	 * it (-1 when it weighs less than MIN_WT). */
+	void settle(Xapian::docid did_min, double min_wt)
+	{
+		did = 0;
+		for (size_t i = 0; i < slots.size(); i++) {
+			Xapian::ValueIterator &v = it[i];
+
+			if (!slots[i].match || v == Xapian::ValueIterator())
+				continue;
+			if (v.get_docid() < did_min)
+				v.skip_to(did_min);
+			if (v != Xapian::ValueIterator() &&
+			    (did == 0 || v.get_docid() < did))
+				did = v.get_docid();
+		}
+		ended = did == 0;
+		weight = ended ? 0 : sum(min_wt);
+	}
+
+	/* From DID_MIN on, the first document weighing at least MIN_WT. */
+	void seek(Xapian::docid did_min, double min_wt)
+	{
+		started = true;
+		if (min_wt > get_maxweight()) {
+			ended = true;
+			return;
+		}
+		for (settle(did_min, min_wt); !ended && weight < min_wt;)
+			settle(did + 1, min_wt);
 	}
 
       public:
-	CappedValueWeightPostingSource(Xapian::valueno slot, double cap_,
-				       double scale_)
-		: Xapian::ValueWeightPostingSource(slot), cap(cap_),
-		  scale(scale_)
+	ValueSumPostingSource(const xdb_value_weight *w, size_t n,
+			      double cap_)
+		: slots(w, w + n), cap(cap_)
 	{
+	}
+
+	Xapian::doccount get_termfreq_min() const override
+	{
+		return freq_min;
+	}
+
+	Xapian::doccount get_termfreq_est() const override
+	{
+		return freq_min;
+	}
+
+	Xapian::doccount get_termfreq_max() const override
+	{
+		return freq_max;
+	}
+
+	Xapian::docid get_docid() const override
+	{
+		return did;
 	}
 
 	double get_weight() const override
 	{
-		double w = Xapian::ValueWeightPostingSource::get_weight();
+		return weight;
+	}
 
-		return scale * (w < 0 ? 0 : w > cap ? cap : w);
+	bool at_end() const override
+	{
+		return ended;
 	}
 
 	void next(double min_wt) override
 	{
-		Xapian::ValueWeightPostingSource::next(min_wt);
-		pass_light(min_wt);
+		seek(started ? did + 1 : 1, min_wt);
 	}
 
-	void skip_to(Xapian::docid did, double min_wt) override
+	void skip_to(Xapian::docid to, double min_wt) override
 	{
-		Xapian::ValueWeightPostingSource::skip_to(did, min_wt);
-		pass_light(min_wt);
+		if (!started || to > did)
+			seek(to, min_wt);
 	}
 
-	CappedValueWeightPostingSource *clone() const override
+	ValueSumPostingSource *clone() const override
 	{
-		return new CappedValueWeightPostingSource(get_slot(), cap,
-							  scale);
+		return new ValueSumPostingSource(slots.data(), slots.size(),
+						 cap);
 	}
 
 	std::string name() const override
@@ -1738,10 +1832,54 @@ class CappedValueWeightPostingSource
 
 	void init(const Xapian::Database &db) override
 	{
-		Xapian::ValueWeightPostingSource::init(db);
-		set_maxweight(scale * std::min(get_maxweight(), cap));
+		Xapian::doccount most = 0, total = 0, n = db.get_doccount();
+
+		it.clear();
+		rest.assign(slots.size() + 1, 0);
+		did = 0;
+		weight = 0;
+		started = ended = false;
+		for (const xdb_value_weight &s : slots) {
+			it.push_back(db.valuestream_begin(s.slot));
+			if (s.match) {
+				Xapian::doccount f = db.get_value_freq(s.slot);
+
+				most = std::max(most, f);
+				total = f > n - total ? n : total + f;
+			}
+		}
+		for (size_t i = slots.size(); i-- > 0;) {
+			std::string top = db.get_value_upper_bound(slots[i].slot);
+
+			rest[i] = rest[i + 1];
+			if (!top.empty())
+				rest[i] += slots[i].scale * clamp(top);
+		}
+		set_maxweight(rest[0]);
+		freq_min = most;
+		freq_max = total;
 	}
 };
+
+xdb_query_t *xdb_query_value_sum(const struct xdb_value_weight *w, size_t n,
+				 double cap)
+{
+	try {
+		Xapian::PostingSource *ps;
+
+		if (!n || cap <= 0)
+			return nullptr;
+		for (size_t i = 0; i < n; i++)
+			if (w[i].scale < 0)
+				return nullptr;
+		ps = new ValueSumPostingSource(w, n, cap);
+		/* release() makes the query the owner of the source: it is
+		 * freed with the last query that refers to it. */
+		return new_query(Xapian::Query(ps->release()));
+	} catch (...) {
+		return nullptr;
+	}
+}
 
 xdb_query_t *xdb_query_value_weight(unsigned slot, double cap, double scale)
 {
@@ -1754,12 +1892,9 @@ xdb_query_t *xdb_query_value_weight(unsigned slot, double cap, double scale)
 		if (scale < 0 || (cap <= 0 && scale > 1))
 			return nullptr;
 		if (cap > 0) {
-			ps = new CappedValueWeightPostingSource(slot, cap,
-								scale);
-			/* release() makes the query the owner of the
-			 * source: it is freed with the last query that
-			 * refers to it. */
-			return new_query(Xapian::Query(ps->release()));
+			xdb_value_weight one = { slot, scale, 1 };
+
+			return xdb_query_value_sum(&one, 1, cap);
 		}
 		ps = new Xapian::ValueWeightPostingSource(slot);
 		return new_query(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,

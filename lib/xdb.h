@@ -295,7 +295,8 @@ enum xdb_op {
 	XDB_OP_AND_MAYBE,  /* left, with weight added from right */
 	XDB_OP_PHRASE,
 	XDB_OP_NEAR,
-	XDB_OP_SYNONYM
+	XDB_OP_SYNONYM,
+	XDB_OP_MAX         /* either; weighted as the heavier of the two */
 };
 
 /* A QueryParser with the English stemmer (STEM_SOME), stopwords, and DB
@@ -369,6 +370,22 @@ xdb_query_t *xdb_query_scale(const xdb_query_t *q, double factor);
  * instead).  Not for use under xdb_query_scale() with a factor above 1,
  * for the same reason. */
 xdb_query_t *xdb_query_value_weight(unsigned slot, double cap, double scale);
+/* One slot of xdb_query_value_sum(). */
+struct xdb_value_weight {
+	unsigned slot;
+	double scale; /* >= 0 */
+	int match;    /* a value here makes a document match */
+};
+/*
+ * The capped form of xdb_query_value_weight() over N slots at once: each
+ * document with a value in a slot marked MATCH is weighted by the sum of
+ * every slot's SCALE times its value capped at CAP (> 0), summed in the
+ * order given (put the slots that weigh most first: a document is passed
+ * over once the rest could not lift it into the results).  Local
+ * databases only.
+ */
+xdb_query_t *xdb_query_value_sum(const struct xdb_value_weight *w, size_t n,
+				 double cap);
 /* Matches documents whose value in SLOT lies in [LO, HI] (serialised). */
 xdb_query_t *xdb_query_value_range(unsigned slot, double lo, double hi);
 void xdb_query_free(xdb_query_t *q);

@@ -193,13 +193,91 @@ static ev_status note_filter(struct searcher *s, size_t lesson)
 	return EV_OK;
 }
 
-/* Documents with a value in SLOT weighted BOOST times it, in the units
- * of s->weight_scale. */
-static xdb_query_t *value_boost(const struct searcher *s, size_t slot,
-				double boost)
+/*
+ * The boosts, added to the words Q: the strength of each lesson the
+ * query names, which also finds that lesson's passages without the
+ * words; of each --lesson lesson; and the evidence-type prior.
+ *
+ * A stub file may name remote shards, which run Xapian's own sources
+ * only: one source per boost, the named lessons ORed with the words, the
+ * others AND_MAYBE.
+ *
+ * On a local index, where our source can sum several slots, the same
+ * weights are written so that the matcher can prune.  Under OR and
+ * AND_MAYBE it bounds each source by its own maximum: it must check the
+ * words (positions and all, for a phrase) in every document whose lesson
+ * strength alone comes within the words' and the other boosts' maxima of
+ * the page, and on 100,000 generated pages, where nearly every page
+ * carries every lesson, that was thousands of phrase checks a query.  So
+ * the query is the heavier (MAX) of
+ *   A: the named lessons' documents, weighed by every boost at once,
+ *      AND_MAYBE the words, and
+ *   B: the words AND_MAYBE the other boosts.
+ * A document of A weighs its whole sum there and less in B (it lacks the
+ * lesson strengths), so MAX gives every document the sum OR and AND_MAYBE
+ * gave it, and the matches are the same.  But MAX hands each side the
+ * page's full minimum, and A's source passes over every document whose
+ * boosts together fall short of it, words or not.
+ */
+static ev_status add_boosts(struct searcher *s, xdb_query_t **q)
 {
-	return xdb_query_value_weight((unsigned)slot, s->value_cap,
-				      boost / s->weight_scale);
+	struct xdb_value_weight *w;
+	size_t n = 0;
+	xdb_query_t *a, *b, *c;
+	ev_status rc = EV_OK;
+
+	w = calloc(s->n_named + s->n_filter + 1, sizeof(*w));
+	if (!w)
+		return EV_NOMEM;
+	for (size_t i = 0; i < s->n_named; i++, n++) {
+		w[n].slot = (unsigned)(SLOT_LESSON_BASE + s->named[i].lesson);
+		w[n].scale = LESSON_BOOST * s->named[i].strength /
+			     s->weight_scale;
+		w[n].match = 1;
+	}
+	for (size_t i = 0; i < s->n_filter; i++, n++) {
+		w[n].slot = (unsigned)(SLOT_LESSON_BASE + s->filter[i]);
+		w[n].scale = LESSON_FILTER_BOOST / s->weight_scale;
+	}
+	w[n].slot = SLOT_TYPE_PRIOR;
+	w[n++].scale = TYPE_BOOST / s->weight_scale;
+
+	if (!s->value_cap) {
+		/* The named lessons ORed, the rest AND_MAYBE. */
+		for (size_t i = 0; !rc && i < n; i++)
+			rc = combine(w[i].match ? XDB_OP_OR : XDB_OP_AND_MAYBE,
+				     q,
+				     xdb_query_value_weight(w[i].slot, 0,
+							    w[i].scale));
+		free(w);
+		return rc;
+	}
+
+	/* The named lessons' documents, weighed by every boost. */
+	a = s->n_named ? xdb_query_value_sum(w, n, s->value_cap) : NULL;
+	/* The other boosts, of every document that has one. */
+	for (size_t i = s->n_named; i < n; i++)
+		w[i].match = 1;
+	b = xdb_query_value_sum(w + s->n_named, n - s->n_named,
+				s->value_cap);
+	free(w);
+	if (!b || (s->n_named && !a)) {
+		xdb_query_free(a);
+		xdb_query_free(b);
+		return EV_NOMEM;
+	}
+	if (!a)
+		return combine(XDB_OP_AND_MAYBE, q, b);
+	c = xdb_query_combine(XDB_OP_AND_MAYBE, *q, b);
+	xdb_query_free(b);
+	/* combine() frees the words either way; A stands in for them. */
+	rc = combine(XDB_OP_AND_MAYBE, &a, *q);
+	*q = a;
+	if (rc) {
+		xdb_query_free(c);
+		return rc;
+	}
+	return combine(XDB_OP_MAX, q, c);
 }
 
 /*
@@ -296,24 +374,7 @@ static ev_status build_query(struct searcher *s,
 			goto out;
 		}
 	}
-	/* Named lessons find their passages even without the words,
-	 * weighted by how strongly each passage carries them. */
-	for (size_t i = 0; i < s->n_named; i++) {
-		f = value_boost(s, SLOT_LESSON_BASE + s->named[i].lesson,
-				LESSON_BOOST * s->named[i].strength);
-		if ((rc = combine(XDB_OP_OR, &q, f)))
-			goto out;
-	}
-	/* --lesson lessons: stronger passages first. */
-	for (size_t i = 0; i < s->n_filter; i++) {
-		f = value_boost(s, SLOT_LESSON_BASE + s->filter[i],
-				LESSON_FILTER_BOOST);
-		if ((rc = combine(XDB_OP_AND_MAYBE, &q, f)))
-			goto out;
-	}
-	/* Stronger evidence a little higher. */
-	f = value_boost(s, SLOT_TYPE_PRIOR, TYPE_BOOST);
-	if ((rc = combine(XDB_OP_AND_MAYBE, &q, f)))
+	if ((rc = add_boosts(s, &q)))
 		goto out;
 
 	/* Filters. */

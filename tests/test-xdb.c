@@ -21,7 +21,7 @@
 #include "tap.h"
 
 /* Value slots of the main test database. */
-enum { SLOT_YEAR, SLOT_WORK, SLOT_TYPE, SLOT_STRENGTH };
+enum { SLOT_YEAR, SLOT_WORK, SLOT_TYPE, SLOT_STRENGTH, SLOT_PRIOR };
 
 /* Short enough that every path made from it fits in PATH_MAX. */
 static char tmpdir[256];
@@ -1314,11 +1314,12 @@ static void test_builders(const char *path)
 static const struct {
 	unsigned alpha, filler; /* wdf of each */
 	const char *strength;   /* SLOT_STRENGTH, for value weights */
+	const char *prior;      /* SLOT_PRIOR, for summed ones */
 } rank_docs[] = {
-	{ 1, 9, "2.5" },
-	{ 3, 7, "0.5" },
-	{ 3, 27, "4" },
-	{ 0, 10, NULL },
+	{ 1, 9, "2.5", "0.5" },
+	{ 3, 7, "0.5", NULL },
+	{ 3, 27, "4", "1" },
+	{ 0, 10, NULL, "2" },
 };
 
 static void build_rank(const char *path)
@@ -1341,6 +1342,13 @@ static void build_rank(const char *path)
 				atof(rank_docs[i].strength), v);
 
 			xdb_doc_set_value(doc, SLOT_STRENGTH, v, n);
+		}
+		if (rank_docs[i].prior) {
+			char v[18];
+			size_t n = xdb_sortable_serialise(
+				atof(rank_docs[i].prior), v);
+
+			xdb_doc_set_value(doc, SLOT_PRIOR, v, n);
 		}
 		xdb_add_document(db, doc, NULL);
 		xdb_doc_free(doc);
@@ -1439,6 +1447,51 @@ static void test_ranking(const char *path)
 		xdb_query_free(vw);
 		ok(xdb_query_value_weight(SLOT_STRENGTH, 3, -1) == NULL,
 		   "a negative scale: NULL");
+		/* Summed with half the prior (0.5, none, 1, 2), capped at
+		 * 3: 2.5 + 0.25, 0.5, 3 + 0.5; doc 4 has no strength, so
+		 * matches only when the prior may match too, at 3 * 0.5. */
+		{
+			struct xdb_value_weight sum[] = {
+				{ SLOT_STRENGTH, 1, 1 },
+				{ SLOT_PRIOR, 0.5, 0 },
+			};
+			xdb_query_t *words10;
+
+			vw = xdb_query_value_sum(sum, 2, 3);
+			rank_weights(db, vw, 1, 0.5, &order, w2);
+			is_str(order.s, "3,1,2", "summed: strength matches");
+			ok(w2[0] == 2.75 && w2[1] == 0.5 && w2[2] == 3.5 &&
+				   w2[3] == -1,
+			   "summed weights (%g %g %g %g)", w2[0], w2[1], w2[2],
+			   w2[3]);
+			xdb_query_free(vw);
+			sum[1].match = 1;
+			vw = xdb_query_value_sum(sum, 2, 3);
+			rank_weights(db, vw, 1, 0.5, &order, w2);
+			is_str(order.s, "3,1,4,2", "summed: either matches");
+			ok(w2[3] == 1, "doc 4 by its prior alone (%g)", w2[3]);
+			/* The heavier of the words (ten times the BM25 in
+			 * W, from the top: 2.1, 3.0, 2.6; none for doc 4)
+			 * and the sum: the words win for doc 2 only. */
+			words10 = xdb_query_scale(q, 10);
+			scaled = xdb_query_combine(XDB_OP_MAX, words10, vw);
+			rank_weights(db, scaled, 1, 0.5, &order, w2);
+			ok(w2[0] == 2.75 && fabs(w2[1] - 10 * w[1]) < 1e-9 &&
+				   w2[1] > 0.5 && w2[2] == 3.5 && w2[3] == 1,
+			   "MAX: each document's heavier weight (%g %g %g "
+			   "%g; BM25 %g %g %g)",
+			   w2[0], w2[1], w2[2], w2[3], w[0], w[1], w[2]);
+			is_str(order.s, "3,2,1,4", "MAX order");
+			xdb_query_free(words10);
+			xdb_query_free(scaled);
+			xdb_query_free(vw);
+			ok(!xdb_query_value_sum(sum, 2, 0) &&
+				   !xdb_query_value_sum(sum, 0, 3),
+			   "no cap or no slot: NULL");
+			sum[1].scale = -1;
+			ok(!xdb_query_value_sum(sum, 2, 3),
+			   "a negative scale: NULL");
+		}
 		/* A value range: strength in [1, 3]. */
 		vw = xdb_query_value_range(SLOT_STRENGTH, 1, 3);
 		query_ids(db, vw, 1, &order);
@@ -1471,6 +1524,13 @@ static double skip_strength(unsigned id)
 	return id % 5 ? (id * 7919u % 1000) / 1000.0 : -1;
 }
 
+/* A second value, as search.c's type prior: in [0.5, 0.8], on every
+ * document but each thirteenth. */
+static double skip_prior(unsigned id)
+{
+	return id % 13 ? 0.5 + (id * 31u % 4) / 10.0 : -1;
+}
+
 struct skip_hit {
 	unsigned id;
 	double w;
@@ -1486,7 +1546,8 @@ static int by_weight(const void *a, const void *b)
 }
 
 static int top_by_hand(xdb_t *db, const char *word, double word_scale,
-		       double scale, enum xdb_op op, struct skip_hit *top)
+		       double scale, double prior_scale, enum xdb_op op,
+		       struct skip_hit *top)
 {
 	static double bm25[SKIP_DOCS + 1];
 	static struct skip_hit all[SKIP_DOCS];
@@ -1518,21 +1579,20 @@ static int top_by_hand(xdb_t *db, const char *word, double word_scale,
 			continue;
 		all[n].id = id;
 		all[n++].w = word_scale * (in_words ? bm25[id] : 0) +
-			     (in_values ? scale * v : 0);
+			     (in_values ? scale * v : 0) +
+			     (skip_prior(id) >= 0 ? prior_scale * skip_prior(id)
+						  : 0);
 	}
 	qsort(all, n, sizeof(*all), by_weight);
 	memcpy(top, all, SKIP_TOP * sizeof(*top));
 	return n >= SKIP_TOP;
 }
 
-static int same_top(xdb_t *db, const char *word, double word_scale,
-		    double cap, double scale, enum xdb_op op,
-		    const struct skip_hit *want, struct strbuf *why)
+/* Whether Q's top SKIP_TOP are WANT; if not, WHY says where not.  Q is
+ * freed. */
+static int same_top(xdb_t *db, xdb_query_t *q, const struct skip_hit *want,
+		    struct strbuf *why)
 {
-	xdb_query_t *w = xdb_query_term(word, 1);
-	xdb_query_t *ws = xdb_query_scale(w, word_scale);
-	xdb_query_t *vw = xdb_query_value_weight(SLOT_STRENGTH, cap, scale);
-	xdb_query_t *q = xdb_query_combine(op, ws, vw);
 	xdb_enquire_t *enq = xdb_enquire_new(db);
 	xdb_mset_t *mset = NULL;
 	int same = 0;
@@ -1558,10 +1618,51 @@ static int same_top(xdb_t *db, const char *word, double word_scale,
 	xdb_mset_free(mset);
 	xdb_enquire_free(enq);
 	xdb_query_free(q);
+	return same;
+}
+
+/* WORD scaled by WORD_SCALE, OP the value weight of SLOT_STRENGTH. */
+static xdb_query_t *words_op_value(const char *word, double word_scale,
+				   enum xdb_op op, double cap, double scale)
+{
+	xdb_query_t *w = xdb_query_term(word, 1);
+	xdb_query_t *ws = xdb_query_scale(w, word_scale);
+	xdb_query_t *vw = xdb_query_value_weight(SLOT_STRENGTH, cap, scale);
+	xdb_query_t *q = xdb_query_combine(op, ws, vw);
+
 	xdb_query_free(vw);
 	xdb_query_free(ws);
 	xdb_query_free(w);
-	return same;
+	return q;
+}
+
+/*
+ * search.c's shape for a query that names a lesson, on a local index:
+ * (strength and prior, matching on strength) AND_MAYBE words, MAX words
+ * AND_MAYBE (prior, matching on prior).
+ */
+static xdb_query_t *words_max_sum(const char *word, double scale,
+				  double prior_scale)
+{
+	struct xdb_value_weight vw[] = {
+		{ SLOT_STRENGTH, scale, 1 },
+		{ SLOT_PRIOR, prior_scale, 0 },
+	};
+	xdb_query_t *w = xdb_query_term(word, 1);
+	xdb_query_t *a = xdb_query_value_sum(vw, 2, 1);
+	xdb_query_t *b, *left, *right, *q;
+
+	vw[1].match = 1;
+	b = xdb_query_value_sum(vw + 1, 1, 1);
+	left = xdb_query_combine(XDB_OP_AND_MAYBE, a, w);
+	right = xdb_query_combine(XDB_OP_AND_MAYBE, w, b);
+	q = xdb_query_combine(XDB_OP_MAX, left, right);
+	xdb_query_free(right);
+	xdb_query_free(left);
+	xdb_query_free(b);
+	xdb_query_free(a);
+	xdb_query_free(w);
+	return q;
 }
 
 static void test_value_weight_skip(void)
@@ -1588,6 +1689,10 @@ static void test_value_weight_skip(void)
 			xdb_doc_set_value(
 			    doc, SLOT_STRENGTH, value,
 			    xdb_sortable_serialise(skip_strength(id), value));
+		if (skip_prior(id) >= 0)
+			xdb_doc_set_value(
+			    doc, SLOT_PRIOR, value,
+			    xdb_sortable_serialise(skip_prior(id), value));
 		xdb_add_document(db, doc, NULL);
 		xdb_doc_free(doc);
 	}
@@ -1599,23 +1704,42 @@ static void test_value_weight_skip(void)
 			struct strbuf why;
 
 			sb_reset(&why);
-			if (!top_by_hand(db, words[t], 1, 2.5, ops[o], want)) {
+			if (!top_by_hand(db, words[t], 1, 2.5, 0, ops[o],
+					 want)) {
 				ok(0, "rank %s by hand", words[t]);
 				continue;
 			}
-			ok(same_top(db, words[t], 1, 1, 2.5, ops[o], want,
-				    &why),
+			ok(same_top(db,
+				    words_op_value(words[t], 1, ops[o], 1,
+						   2.5),
+				    want, &why),
 			   "%s %s, capped source scaled by 2.5: the top %d "
 			   "by hand %s",
 			   opname, words[t], SKIP_TOP, why.s);
 			sb_reset(&why);
-			top_by_hand(db, words[t], 0.4, 1, ops[o], want);
-			ok(same_top(db, words[t], 0.4, 0, 1, ops[o], want,
-				    &why),
+			top_by_hand(db, words[t], 0.4, 1, 0, ops[o], want);
+			ok(same_top(db,
+				    words_op_value(words[t], 0.4, ops[o], 0,
+						   1),
+				    want, &why),
 			   "%s %s, Xapian's source at 1, words at 0.4: the "
 			   "top %d by hand %s",
 			   opname, words[t], SKIP_TOP, why.s);
 		}
+	}
+	/* Strength and prior summed: the prior is large enough to reorder
+	 * documents of near strength, and matches nothing by itself. */
+	for (size_t t = 0; t < ARRAY_SIZE(words); t++) {
+		struct skip_hit want[SKIP_TOP];
+		struct strbuf why;
+
+		sb_reset(&why);
+		top_by_hand(db, words[t], 1, 2.5, 0.6, XDB_OP_OR, want);
+		ok(same_top(db, words_max_sum(words[t], 2.5, 0.6), want,
+			    &why),
+		   "%s with strength and prior summed, under MAX: the top "
+		   "%d by hand %s",
+		   words[t], SKIP_TOP, why.s);
 	}
 	ok(xdb_query_value_weight(SLOT_STRENGTH, 0, 2.5) == NULL,
 	   "no cap and a scale above 1: refused");
