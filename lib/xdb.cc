@@ -1679,7 +1679,8 @@ xdb_query_t *xdb_query_scale(const xdb_query_t *q, double factor)
 /*
  * The weighted sum of several value slots, each value clamped to [0, cap]
  * and multiplied by its slot's scale, for the documents with a value in
- * one of the slots marked "match" (a union, walked in docid order).
+ * one of the slots marked "match" (a union, walked in docid order), or
+ * for every document when none is marked.
  *
  * Doing the scaling here rather than under OP_SCALE_WEIGHT keeps the
  * matcher's min_wt hint in our units, so next() and skip_to() pass over
@@ -1702,6 +1703,12 @@ class ValueSumPostingSource : public Xapian::PostingSource
 	double cap;
 	std::vector<Xapian::ValueIterator> it;
 	std::vector<double> rest; /* [i]: the most slots i... can add */
+	/* The slots whose streams are walked for the documents: those
+	 * marked match, or with none marked, one that every document has
+	 * a value in; failing that, every is set and all walks them. */
+	std::vector<char> drive;
+	bool every = false;
+	Xapian::PostingIterator all;
 	Xapian::docid did = 0;
 	double weight = 0;
 	bool started = false, ended = false;
@@ -1730,7 +1737,7 @@ class ValueSumPostingSource : public Xapian::PostingSource
 
 			if ((w + rest[i]) * (1 + 1e-9) < min_wt)
 				return -1;
-			if (!slots[i].match && v != Xapian::ValueIterator() &&
+			if (!drive[i] && v != Xapian::ValueIterator() &&
 			    v.get_docid() < did)
 				v.skip_to(did);
 			if (v != Xapian::ValueIterator() && v.get_docid() == did)
@@ -1744,10 +1751,15 @@ class ValueSumPostingSource : public Xapian::PostingSource
 	void settle(Xapian::docid did_min, double min_wt)
 	{
 		did = 0;
-		for (size_t i = 0; i < slots.size(); i++) {
+		if (every) {
+			all.skip_to(did_min);
+			if (all != Xapian::PostingIterator())
+				did = *all;
+		}
+		for (size_t i = 0; !every && i < slots.size(); i++) {
 			Xapian::ValueIterator &v = it[i];
 
-			if (!slots[i].match || v == Xapian::ValueIterator())
+			if (!drive[i] || v == Xapian::ValueIterator())
 				continue;
 			if (v.get_docid() < did_min)
 				v.skip_to(did_min);
@@ -1834,6 +1846,20 @@ class ValueSumPostingSource : public Xapian::PostingSource
 	{
 		Xapian::doccount most = 0, total = 0, n = db.get_doccount();
 
+		drive.clear();
+		for (const xdb_value_weight &s : slots)
+			drive.push_back(s.match != 0);
+		every = std::find(drive.begin(), drive.end(), 1) == drive.end();
+		for (size_t i = 0; every && i < slots.size(); i++) {
+			if (db.get_value_freq(slots[i].slot) == n) {
+				drive[i] = 1;
+				every = false;
+			}
+		}
+		all = every ? db.postlist_begin(std::string())
+			    : Xapian::PostingIterator();
+		if (every)
+			most = total = n;
 		it.clear();
 		rest.assign(slots.size() + 1, 0);
 		did = 0;
@@ -1841,7 +1867,7 @@ class ValueSumPostingSource : public Xapian::PostingSource
 		started = ended = false;
 		for (const xdb_value_weight &s : slots) {
 			it.push_back(db.valuestream_begin(s.slot));
-			if (s.match) {
+			if (drive[it.size() - 1]) {
 				Xapian::doccount f = db.get_value_freq(s.slot);
 
 				most = std::max(most, f);

@@ -378,11 +378,11 @@ struct xdb_value_weight {
 };
 /*
  * The capped form of xdb_query_value_weight() over N slots at once: each
- * document with a value in a slot marked MATCH is weighted by the sum of
- * every slot's SCALE times its value capped at CAP (> 0), summed in the
- * order given (put the slots that weigh most first: a document is passed
- * over once the rest could not lift it into the results).  Local
- * databases only.
+ * document with a value in a slot marked MATCH (every document, when no
+ * slot is marked) is weighted by the sum of every slot's SCALE times its
+ * value capped at CAP (> 0), summed in the order given (put the slots
+ * that weigh most first: a document is passed over once the rest could
+ * not lift it into the results).  Local databases only.
  */
 xdb_query_t *xdb_query_value_sum(const struct xdb_value_weight *w, size_t n,
 				 double cap);

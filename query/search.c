@@ -204,20 +204,25 @@ static ev_status note_filter(struct searcher *s, size_t lesson)
  *
  * On a local index, where our source can sum several slots, the same
  * weights are written so that the matcher can prune.  Under OR and
- * AND_MAYBE it bounds each source by its own maximum: it must check the
+ * AND_MAYBE it bounds each source by its own maximum, and must check the
  * words (positions and all, for a phrase) in every document whose lesson
  * strength alone comes within the words' and the other boosts' maxima of
- * the page, and on 100,000 generated pages, where nearly every page
- * carries every lesson, that was thousands of phrase checks a query.  So
- * the query is the heavier (MAX) of
- *   A: the named lessons' documents, weighed by every boost at once,
- *      AND_MAYBE the words, and
- *   B: the words AND_MAYBE the other boosts.
+ * the page; on 100,000 generated pages, where nearly every page carries
+ * every lesson and every word is common, that was thousands of phrase
+ * checks a query.  So the query is
+ *   B: the words AND the other boosts, a source that matches every
+ *      document (so AND matches what AND_MAYBE would), and which lets
+ *      Xapian check a phrase's positions only where the boosts could
+ *      still lift a document into the page;
+ * and when the query names lessons, the heavier (MAX) of B and
+ *   A: the named lessons' documents weighed by every boost at once,
+ *      AND_MAYBE the words.
  * A document of A weighs its whole sum there and less in B (it lacks the
- * lesson strengths), so MAX gives every document the sum OR and AND_MAYBE
- * gave it, and the matches are the same.  But MAX hands each side the
- * page's full minimum, and A's source passes over every document whose
- * boosts together fall short of it, words or not.
+ * lesson strengths), so MAX gives every document the sum OR gave it, and
+ * the matches are the same.  But MAX hands each side the page's full
+ * minimum, where OR hands each the minimum less the other's maximum, and
+ * A's source passes over every document whose boosts together fall
+ * short of it.
  */
 static ev_status add_boosts(struct searcher *s, xdb_query_t **q)
 {
@@ -255,9 +260,7 @@ static ev_status add_boosts(struct searcher *s, xdb_query_t **q)
 
 	/* The named lessons' documents, weighed by every boost. */
 	a = s->n_named ? xdb_query_value_sum(w, n, s->value_cap) : NULL;
-	/* The other boosts, of every document that has one. */
-	for (size_t i = s->n_named; i < n; i++)
-		w[i].match = 1;
+	/* The other boosts, of every document (no slot marked match). */
 	b = xdb_query_value_sum(w + s->n_named, n - s->n_named,
 				s->value_cap);
 	free(w);
@@ -267,8 +270,8 @@ static ev_status add_boosts(struct searcher *s, xdb_query_t **q)
 		return EV_NOMEM;
 	}
 	if (!a)
-		return combine(XDB_OP_AND_MAYBE, q, b);
-	c = xdb_query_combine(XDB_OP_AND_MAYBE, *q, b);
+		return combine(XDB_OP_AND, q, b);
+	c = xdb_query_combine(XDB_OP_AND, *q, b);
 	xdb_query_free(b);
 	/* combine() frees the words either way; A stands in for them. */
 	rc = combine(XDB_OP_AND_MAYBE, &a, *q);

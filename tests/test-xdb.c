@@ -1485,6 +1485,17 @@ static void test_ranking(const char *path)
 			xdb_query_free(words10);
 			xdb_query_free(scaled);
 			xdb_query_free(vw);
+			/* No slot marked: every document, doc 2 (no
+			 * prior) at 0. */
+			sum[1].match = 0;
+			vw = xdb_query_value_sum(sum + 1, 1, 3);
+			rank_weights(db, vw, 1, 0.5, &order, w2);
+			is_str(order.s, "4,3,1,2", "no slot marked: all match");
+			ok(w2[0] == 0.25 && w2[1] == 0 && w2[2] == 0.5 &&
+				   w2[3] == 1,
+			   "weighed by the prior alone (%g %g %g %g)", w2[0],
+			   w2[1], w2[2], w2[3]);
+			xdb_query_free(vw);
 			ok(!xdb_query_value_sum(sum, 2, 0) &&
 				   !xdb_query_value_sum(sum, 0, 3),
 			   "no cap or no slot: NULL");
@@ -1639,23 +1650,25 @@ static xdb_query_t *words_op_value(const char *word, double word_scale,
 /*
  * search.c's shape for a query that names a lesson, on a local index:
  * (strength and prior, matching on strength) AND_MAYBE words, MAX words
- * AND_MAYBE (prior, matching on prior).
+ * AND (prior, matching every document).  With EVERY_SLOT, the second sum
+ * also has SLOT_WORK, which every document has, at scale 0: it walks that
+ * slot's values instead of the list of every document.
  */
 static xdb_query_t *words_max_sum(const char *word, double scale,
-				  double prior_scale)
+				  double prior_scale, int every_slot)
 {
 	struct xdb_value_weight vw[] = {
 		{ SLOT_STRENGTH, scale, 1 },
 		{ SLOT_PRIOR, prior_scale, 0 },
+		{ SLOT_WORK, 0, 0 },
 	};
 	xdb_query_t *w = xdb_query_term(word, 1);
 	xdb_query_t *a = xdb_query_value_sum(vw, 2, 1);
 	xdb_query_t *b, *left, *right, *q;
 
-	vw[1].match = 1;
-	b = xdb_query_value_sum(vw + 1, 1, 1);
+	b = xdb_query_value_sum(vw + 1, every_slot ? 2 : 1, 1);
 	left = xdb_query_combine(XDB_OP_AND_MAYBE, a, w);
-	right = xdb_query_combine(XDB_OP_AND_MAYBE, w, b);
+	right = xdb_query_combine(XDB_OP_AND, w, b);
 	q = xdb_query_combine(XDB_OP_MAX, left, right);
 	xdb_query_free(right);
 	xdb_query_free(left);
@@ -1693,6 +1706,8 @@ static void test_value_weight_skip(void)
 			xdb_doc_set_value(
 			    doc, SLOT_PRIOR, value,
 			    xdb_sortable_serialise(skip_prior(id), value));
+		xdb_doc_set_value(doc, SLOT_WORK, value,
+				  xdb_sortable_serialise(id, value));
 		xdb_add_document(db, doc, NULL);
 		xdb_doc_free(doc);
 	}
@@ -1729,17 +1744,19 @@ static void test_value_weight_skip(void)
 	}
 	/* Strength and prior summed: the prior is large enough to reorder
 	 * documents of near strength, and matches nothing by itself. */
-	for (size_t t = 0; t < ARRAY_SIZE(words); t++) {
+	for (size_t t = 0; t < 2 * ARRAY_SIZE(words); t++) {
 		struct skip_hit want[SKIP_TOP];
 		struct strbuf why;
+		const char *word = words[t / 2];
 
 		sb_reset(&why);
-		top_by_hand(db, words[t], 1, 2.5, 0.6, XDB_OP_OR, want);
-		ok(same_top(db, words_max_sum(words[t], 2.5, 0.6), want,
+		top_by_hand(db, word, 1, 2.5, 0.6, XDB_OP_OR, want);
+		ok(same_top(db, words_max_sum(word, 2.5, 0.6, t % 2), want,
 			    &why),
-		   "%s with strength and prior summed, under MAX: the top "
-		   "%d by hand %s",
-		   words[t], SKIP_TOP, why.s);
+		   "%s with strength and prior summed, under MAX%s: the "
+		   "top %d by hand %s",
+		   word, t % 2 ? ", a slot for every document" : "", SKIP_TOP,
+		   why.s);
 	}
 	ok(xdb_query_value_weight(SLOT_STRENGTH, 0, 2.5) == NULL,
 	   "no cap and a scale above 1: refused");
