@@ -1713,6 +1713,8 @@ class ValueSumPostingSource : public Xapian::PostingSource
 	double weight = 0;
 	bool started = false, ended = false;
 	Xapian::doccount freq_min = 0, freq_max = 0;
+	double floor_for = -1; /* the minimum weight floor was made for */
+	std::string floor;
 
 	double clamp(const std::string &v) const
 	{
@@ -1740,10 +1742,37 @@ class ValueSumPostingSource : public Xapian::PostingSource
 			if (!drive[i] && v != Xapian::ValueIterator() &&
 			    v.get_docid() < did)
 				v.skip_to(did);
-			if (v != Xapian::ValueIterator() && v.get_docid() == did)
-				w += slots[i].scale * clamp(*v);
+			if (v == Xapian::ValueIterator() || v.get_docid() != did)
+				continue;
+			std::string raw = *v;
+
+			if (i == 0 && raw < first_floor(min_wt))
+				return -1;
+			w += slots[i].scale * clamp(raw);
 		}
 		return w;
+	}
+
+	/*
+	 * The first slot's value as written (sortable_serialise() keeps the
+	 * order of numbers) below which a document cannot reach MIN_WT
+	 * whatever the other slots hold: most documents a source passes
+	 * over are ruled out by comparing bytes, without decoding a number.
+	 * Worked out again only when the matcher raises its minimum, and a
+	 * hair low, as in sum().
+	 */
+	const std::string &first_floor(double min_wt)
+	{
+		if (min_wt != floor_for) {
+			double x = (min_wt / (1 + 1e-9) - rest[1]) /
+				   slots[0].scale * (1 - 1e-9);
+
+			floor_for = min_wt;
+			floor.clear();
+			if (slots[0].scale > 0 && x > 0 && x <= cap)
+				floor = Xapian::sortable_serialise(x);
+		}
+		return floor;
 	}
 
 	/* Move to the first matching document from DID_MIN on, and weigh
