@@ -2015,6 +2015,25 @@ xdb_enquire_t *xdb_enquire_new(xdb_t *db)
 	}
 }
 
+ev_status xdb_query_max_weight(xdb_t *db, const xdb_query_t *q,
+				double *out)
+{
+	*out = 0;
+	try {
+		Xapian::Enquire enq(*db->db);
+
+		enq.set_query(q->q);
+		/* No result is read: the matcher opens the lists and
+		 * returns the bound it starts from. */
+		with_reopen(*db->db, [&] {
+			*out = enq.get_mset(0, 0).get_max_possible();
+		});
+		return EV_OK;
+	} catch (...) {
+		return fail(db);
+	}
+}
+
 void xdb_enquire_free(xdb_enquire_t *enq)
 {
 	delete enq;

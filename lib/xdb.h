@@ -404,6 +404,11 @@ double xdb_sortable_unserialise(const char *value, size_t len);
  * before closing DB. */
 xdb_enquire_t *xdb_enquire_new(xdb_t *db);
 void xdb_enquire_free(xdb_enquire_t *enq);
+/* The most weight Q can give a document of DB, under the default
+ * weighting: the bound the matcher starts from. */
+ev_status xdb_query_max_weight(xdb_t *db, const xdb_query_t *q,
+			       double *out);
+
 const char *xdb_enquire_errmsg(const xdb_enquire_t *enq);
 
 ev_status xdb_enquire_set_query(xdb_enquire_t *enq, const xdb_query_t *q);

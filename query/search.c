@@ -200,35 +200,39 @@ static ev_status note_filter(struct searcher *s, size_t lesson)
  *
  * A stub file may name remote shards, which run Xapian's own sources
  * only: one source per boost, the named lessons ORed with the words, the
- * others AND_MAYBE.
+ * others AND_MAYBE.  A local index gets the same weights and the same
+ * matches in a shape chosen for the matcher, from the most the words can
+ * weigh (Xapian's bound) against the most the boosts can:
  *
- * On a local index, where our source can sum several slots, the same
- * weights are written so that the matcher can prune.  Under OR and
- * AND_MAYBE it bounds each source by its own maximum, and must check the
- * words (positions and all, for a phrase) in every document whose lesson
- * strength alone comes within the words' and the other boosts' maxima of
- * the page; on 100,000 generated pages, where nearly every page carries
- * every lesson and every word is common, that was thousands of phrase
- * checks a query.  So the query is
- *   B: the words AND the other boosts, a source that matches every
- *      document (so AND matches what AND_MAYBE would), and which lets
- *      Xapian check a phrase's positions only where the boosts could
- *      still lift a document into the page;
- * and when the query names lessons, the heavier (MAX) of B and
- *   A: the named lessons' documents weighed by every boost at once,
- *      AND_MAYBE the words.
- * A document of A weighs its whole sum there and less in B (it lacks the
- * lesson strengths), so MAX gives every document the sum OR gave it, and
- * the matches are the same.  But MAX hands each side the page's full
- * minimum, where OR hands each the minimum less the other's maximum, and
- * A's source passes over every document whose boosts together fall
- * short of it.
+ * - The other boosts are one source that matches every document, so
+ *   "words AND boosts" matches what AND_MAYBE would.  When the boosts can
+ *   outweigh the words (a phrase of common words against the prior), AND
+ *   lets Xapian check the phrase's positions last, only where the boosts
+ *   could still lift a document into the page; when the words weigh
+ *   more, AND_MAYBE asks the source about the words' documents alone.
+ *
+ * - When the named lessons can outweigh the words, the query is the
+ *   heavier (MAX) of "the lessons' documents weighed by every boost at
+ *   once, AND_MAYBE the words" (A) and "the words AND the other boosts"
+ *   (B).  A document of A weighs its whole sum there and less in B (it
+ *   lacks the lesson strengths), so MAX gives it the sum OR gave it.
+ *   Under OR the matcher would check the words in every document whose
+ *   strength alone came near the page (thousands a query on 100,000
+ *   generated pages, where nearly every page carries every lesson);
+ *   MAX hands each side the page's full minimum, and A's source passes
+ *   over every document whose boosts together fall short of it.  When
+ *   the words weigh more, both sides would do the whole work, and the
+ *   lessons are ORed.
+ *
+ * bench/RESULTS.md (changes 14 to 17) has the measurements.
  */
 static ev_status add_boosts(struct searcher *s, xdb_query_t **q)
 {
 	struct xdb_value_weight *w;
 	size_t n = 0;
-	xdb_query_t *a, *b, *c;
+	xdb_query_t *a = NULL, *b, *c;
+	double words_max, lessons_max = 0, others_max = 0;
+	enum xdb_op and_others;
 	ev_status rc = EV_OK;
 
 	w = calloc(s->n_named + s->n_filter + 1, sizeof(*w));
@@ -258,20 +262,43 @@ static ev_status add_boosts(struct searcher *s, xdb_query_t **q)
 		return rc;
 	}
 
-	/* The named lessons' documents, weighed by every boost. */
-	a = s->n_named ? xdb_query_value_sum(w, n, s->value_cap) : NULL;
+	/* How much the words, the lessons and the other boosts can add. */
+	rc = xdb_query_max_weight(s->db, *q, &words_max);
+	if (rc) {
+		buf_setf(&s->msg, "search failed: %s", xdb_errmsg(s->db));
+		free(w);
+		return rc;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (i < s->n_named)
+			lessons_max += w[i].scale * s->value_cap;
+		else
+			others_max += w[i].scale * s->value_cap;
+	}
+	and_others = words_max < others_max ? XDB_OP_AND : XDB_OP_AND_MAYBE;
+
+	if (words_max < lessons_max) {
+		/* A: the named lessons' documents, weighed by every boost. */
+		a = xdb_query_value_sum(w, n, s->value_cap);
+		rc = a ? EV_OK : EV_NOMEM;
+	} else {
+		for (size_t i = 0; !rc && i < s->n_named; i++)
+			rc = combine(XDB_OP_OR, q,
+				     xdb_query_value_sum(w + i, 1,
+							 s->value_cap));
+	}
 	/* The other boosts, of every document (no slot marked match). */
 	b = xdb_query_value_sum(w + s->n_named, n - s->n_named,
 				s->value_cap);
 	free(w);
-	if (!b || (s->n_named && !a)) {
+	if (rc || !b) {
 		xdb_query_free(a);
 		xdb_query_free(b);
-		return EV_NOMEM;
+		return rc ? rc : EV_NOMEM;
 	}
 	if (!a)
-		return combine(XDB_OP_AND, q, b);
-	c = xdb_query_combine(XDB_OP_AND, *q, b);
+		return combine(and_others, q, b);
+	c = xdb_query_combine(and_others, *q, b);
 	xdb_query_free(b);
 	/* combine() frees the words either way; A stands in for them. */
 	rc = combine(XDB_OP_AND_MAYBE, &a, *q);

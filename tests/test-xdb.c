@@ -1433,6 +1433,21 @@ static void test_ranking(const char *path)
 		is_str(order.s, "3,1,2", "capped value weight order");
 		ok(w2[0] == 2.5 && w2[1] == 0.5 && w2[2] == 3,
 		   "capped at 3 (%g %g %g)", w2[0], w2[1], w2[2]);
+		{
+			double most = -1;
+
+			is_int(xdb_query_max_weight(db, vw, &most), EV_OK,
+			       "the most a query can weigh");
+			ok(most == 3, "capped value weight: at most 3 (%g)",
+			   most);
+			is_int(xdb_query_max_weight(db, q, &most), EV_OK,
+			       "the most the words can weigh");
+			rank_weights(db, q, 1, 0.5, &order, w2);
+			ok(most >= w2[0] && most >= w2[1] && most >= w2[2] &&
+				   most < 2 * w2[1],
+			   "alpha: a bound near its best (%g; %g %g %g)",
+			   most, w2[0], w2[1], w2[2]);
+		}
 		xdb_query_free(vw);
 		/* Scaled after the cap, on both paths. */
 		vw = xdb_query_value_weight(SLOT_STRENGTH, 3, 2);
