@@ -1704,8 +1704,9 @@ class ValueSumPostingSource : public Xapian::PostingSource
 	std::vector<Xapian::ValueIterator> it;
 	std::vector<double> rest; /* [i]: the most slots i... can add */
 	/* The slots whose streams are walked for the documents: those
-	 * marked match, or with none marked, one that every document has
-	 * a value in; failing that, every is set and all walks them. */
+	 * marked match or, with none marked, one that every document has a
+	 * value in; failing that, "every" is set and "all" walks Xapian's
+	 * list of every document. */
 	std::vector<char> drive;
 	bool every = false;
 	Xapian::PostingIterator all;
@@ -1894,6 +1895,8 @@ class ValueSumPostingSource : public Xapian::PostingSource
 		did = 0;
 		weight = 0;
 		started = ended = false;
+		floor_for = -1;
+		floor.clear();
 		for (const xdb_value_weight &s : slots) {
 			it.push_back(db.valuestream_begin(s.slot));
 			if (drive[it.size() - 1]) {
