@@ -145,6 +145,12 @@ struct indexing {
 	int tried;     /* the first work stored has been told */
 	struct opened o;
 	struct index_feed *feed; /* NULL: index after the harvest */
+	/* An I/O error that kept the feed from starting, told at the end
+	 * instead of indexing after the harvest: a disk that was full for
+	 * one write is not met again, and the run must not look whole. */
+	ev_status io_rc;
+	const char *io_what;
+	char *io_msg;
 };
 
 int indexing_start(struct cli *cli, struct collection *c,
@@ -176,10 +182,17 @@ static void start_feed(struct indexing *g)
 {
 	const char *what;
 	char *msg = NULL;
+	ev_status rc;
 
 	g->tried = 1;
-	if (open_all(g->cli, g->c, 0, &g->o, &what, &msg) ||
-	    (index_is_fresh(g->o.ix) && !g->was_empty) ||
+	rc = open_all(g->cli, g->c, 0, &g->o, &what, &msg);
+	if (rc == EV_IO) {
+		g->io_rc = rc;
+		g->io_what = what;
+		g->io_msg = msg;
+		msg = NULL;
+	}
+	if (rc || (index_is_fresh(g->o.ix) && !g->was_empty) ||
 	    index_feed_start(g->o.ix, g->o.store, warn, g->cli, &g->feed))
 		close_all(&g->o);
 	free(msg);
@@ -209,10 +222,14 @@ static int finish(struct indexing *g, const struct strvec *ids,
 
 		g->feed = NULL;
 		code = close_index(g->cli, &g->o, rc, counts, quiet);
+	} else if (g->io_rc) {
+		code = quiet ? status_to_exit(g->io_rc)
+			     : cli_fail(g->io_rc, g->io_what, g->io_msg);
 	} else if (!quiet && (!ids || ids->n)) {
 		code = index_collection(g->cli, g->c, 0, ids, counts);
 	}
 	close_all(&g->o);
+	free(g->io_msg);
 	free(g);
 	return code;
 }

@@ -100,6 +100,20 @@ test_expect_success 'ENOSPC on one write only (a transient fault)' '
 test_expect_success 'ENOSPC on the index files only' '
 	sweep write "+:ENOSPC" /index
 '
+# "harvest" opens the index at the first work it stores, to index while
+# storing.  When that open fails, it used to index after the harvest
+# instead, which is right for a lock or a fresh index but hid a write
+# that failed once: exit 0 after a disk-full error.
+test_expect_success 'one failed write as harvest opens the index: 74' '
+	name=harvest cmd=harvest &&
+	rm -rf run && cp -a start run &&
+	{
+		EVIDENCE_DIR=$TRASH/run INJECT_PATH=$TRASH/run/index \
+			inject_run "write:1:ENOSPC" harvest >/dev/null 2>err
+		code=$?
+	} &&
+	after_fault "harvest: the first write to the index"
+'
 test_expect_success 'EIO from fsync' '
 	sweep fsync ":EIO"
 '
