@@ -154,6 +154,12 @@ static ev_status write_meta(struct index *ix)
 	if (!rc)
 		rc = xdb_set_metadata(ix->db, META_SYNONYMS_DIGEST,
 				      ix->syn ? synonyms_digest(ix->syn) : "");
+	/* For the next command that reads the taxonomy (setup.c). */
+	buf_reset(&names);
+	if (!rc)
+		rc = lessons_stems(ix->lessons, &names);
+	if (!rc)
+		rc = xdb_set_metadata(ix->db, META_STEMS, buf_str(&names));
 	buf_release(&names);
 	if (rc)
 		return db_fail(ix, rc, "cannot write index metadata");

@@ -96,6 +96,8 @@ struct lessons {
 	struct posting *posts;
 
 	xdb_stem_t *stemmer;
+	/* "word\tstem\n" for each cue word stemmed, for lessons_stems(). */
+	struct buf pairs;
 };
 
 /* Room for NEED items of SIZE in the array P, which has room for *ALLOC:
@@ -220,6 +222,7 @@ void lessons_free(struct lessons *l)
 	free(l->post_off);
 	free(l->posts);
 	xdb_stem_free(l->stemmer);
+	buf_release(&l->pairs);
 	free(l);
 }
 
@@ -238,6 +241,9 @@ struct parser {
 	char words[MAX_SLOTS][STEM_MAX];
 	size_t nwords;
 	int too_many;
+	/* The lines "word\tstem" of a stem memo, in byte order. */
+	const char **memo;
+	size_t nmemo;
 };
 
 static ev_status __attribute__((format(printf, 2, 3)))
@@ -411,6 +417,145 @@ static ev_status slot_begin(struct lessons *l)
 }
 
 /*
+ * Stem memos.  Stemming the cue words is most of the cost of reading a
+ * taxonomy (1,883 words in the shipped one, about a third of a search
+ * process's time), and a search reads one each time.  The indexer keeps
+ * the stems it made in the index (lessons_stems()), and a command that
+ * reads the taxonomy again can take them from there: a word's stem
+ * depends only on the word and on the stemmer, so the memo is named by
+ * the Xapian version that made it, and any other is not used.
+ */
+#define MEMO_HEADER_FMT "stems of xapian %s english\n"
+
+static int memo_line_cmp(const void *a, const void *b)
+{
+	const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+
+	return strcmp(x, y);
+}
+
+/* Compare WORD with the word of memo line LINE ("word\tstem"). */
+static int memo_word_cmp(const void *word, const void *line)
+{
+	const char *w = word, *m = *(const char *const *)line;
+
+	for (; *w && *w == *m; w++, m++)
+		;
+	if (!*w && *m == '\t')
+		return 0;
+	return (unsigned char)*w - (unsigned char)(*m == '\t' ? 0 : *m);
+}
+
+/* Point P's memo at the lines of MEMO (split in place), if it was made
+ * by this Xapian and is in order; otherwise there is none. */
+static ev_status memo_open(struct parser *p, char *memo)
+{
+	char header[128];
+	size_t n = 0, hlen;
+	char *line;
+
+	if (!memo)
+		return EV_OK;
+	hlen = (size_t)snprintf(header, sizeof(header), MEMO_HEADER_FMT,
+				xdb_version());
+	if (hlen >= sizeof(header) || strncmp(memo, header, hlen) != 0)
+		return EV_OK;
+	memo += hlen;
+	for (const char *c = memo; *c; c++)
+		n += *c == '\n';
+	p->memo = malloc((n + 1) * sizeof(*p->memo));
+	if (!p->memo)
+		return EV_NOMEM;
+	for (line = memo; *line;) {
+		char *end = strchr(line, '\n'), *tab = strchr(line, '\t');
+
+		if (!end || !tab || tab > end)
+			break;
+		*end = '\0';
+		if (p->nmemo && memo_line_cmp(&p->memo[p->nmemo - 1], &line) >= 0)
+			break;
+		p->memo[p->nmemo++] = line;
+		line = end + 1;
+	}
+	if (*line) /* not a memo this code wrote: use none of it */
+		p->nmemo = 0;
+	return EV_OK;
+}
+
+/* The stem of WORD from P's memo into STEM (SIZE bytes): 1, or 0 when
+ * the memo does not have it. */
+static int memo_find(const struct parser *p, const char *word, char *stem,
+		     size_t size)
+{
+	const char **line;
+	const char *tab;
+
+	if (!p->nmemo)
+		return 0;
+	line = bsearch(word, p->memo, p->nmemo, sizeof(*p->memo),
+		       memo_word_cmp);
+	if (!line)
+		return 0;
+	tab = strchr(*line, '\t') + 1;
+	if (!*tab || strlen(tab) >= size)
+		return 0;
+	memcpy(stem, tab, strlen(tab) + 1);
+	return 1;
+}
+
+ev_status lessons_stems(const struct lessons *l, struct buf *out)
+{
+	char *text = xstrndup(l->pairs.ptr ? l->pairs.ptr : "", l->pairs.len);
+	const char **lines = NULL;
+	size_t n = 0;
+	ev_status rc;
+
+	if (!text)
+		return EV_NOMEM;
+	for (const char *c = text; *c; c++)
+		n += *c == '\n';
+	lines = malloc((n + 1) * sizeof(*lines));
+	if (!lines) {
+		free(text);
+		return EV_NOMEM;
+	}
+	n = 0;
+	for (char *line = text, *end; (end = strchr(line, '\n'));
+	     line = end + 1) {
+		*end = '\0';
+		lines[n++] = line;
+	}
+	qsort(lines, n, sizeof(*lines), memo_line_cmp);
+	rc = buf_printf(out, MEMO_HEADER_FMT, xdb_version());
+	for (size_t i = 0; !rc && i < n; i++) {
+		if (i && strcmp(lines[i], lines[i - 1]) == 0)
+			continue;
+		rc = buf_addstr(out, lines[i]);
+		if (!rc)
+			rc = buf_addch(out, '\n');
+	}
+	free(lines);
+	free(text);
+	return rc;
+}
+
+/* Note WORD and its STEM for lessons_stems(): one copy, no format. */
+static ev_status note_pair(struct lessons *l, const char *word,
+			   const char *stem)
+{
+	size_t wl = strlen(word), sl = strlen(stem);
+	char pair[2 * STEM_MAX + 4];
+
+	if (wl + sl + 2 > sizeof(pair))
+		return EV_OK; /* too long to be a word: not kept */
+	memcpy(pair, word, wl);
+	pair[wl] = '\t';
+	memcpy(pair + wl + 1, stem, sl);
+	pair[wl + 1 + sl] = '\n';
+	return buf_add(&l->pairs, pair, wl + sl + 2);
+}
+
+/*
  * Add WORD as an alternative of the last slot: its stem, or with EXACT
  * the word itself, kept in the table as "=word" (no stem holds "=",
  * since text_words() never makes one).
@@ -427,12 +572,14 @@ static ev_status slot_add(struct parser *p, const char *word, int exact)
 	if (exact) {
 		snprintf(stem, sizeof(stem), "=%s", word);
 		l->has_exact = 1;
-	} else {
+	} else if (!memo_find(p, word, stem, sizeof(stem))) {
 		n = xdb_stem_word(l->stemmer, word, strlen(word), stem,
 				  sizeof(stem));
 		if (n == 0 || n >= sizeof(stem))
 			return fail(p, "cannot stem '%s'", word);
 	}
+	if (!exact && (rc = note_pair(l, word, stem)))
+		return rc;
 	rc = stem_intern(l, stem, &id);
 	if (rc)
 		return rc;
@@ -748,9 +895,16 @@ void lessons_digest(const struct lessons *l, char out[65])
 ev_status lessons_parse(const char *text, size_t len, const char *name,
 			struct lessons **out, char *err, size_t errsz)
 {
+	return lessons_parse_memo(text, len, name, NULL, out, err, errsz);
+}
+
+ev_status lessons_parse_memo(const char *text, size_t len, const char *name,
+			     const char *memo, struct lessons **out,
+			     char *err, size_t errsz)
+{
 	struct parser *p = NULL;
 	struct lessons *l = NULL;
-	char *copy = NULL, *line, *next;
+	char *copy = NULL, *memo_copy = NULL, *line, *next;
 	char *msg = NULL;
 	ev_status rc = EV_OK;
 
@@ -760,7 +914,10 @@ ev_status lessons_parse(const char *text, size_t len, const char *name,
 	p = calloc(1, sizeof(*p));
 	l = calloc(1, sizeof(*l));
 	copy = xstrndup(text, len);
-	if (!p || !l || !copy) {
+	if (memo)
+		memo_copy = strdup(memo);
+	if (!p || !l || !copy || (memo && !memo_copy) ||
+	    memo_open(p, memo_copy)) {
 		rc = EV_NOMEM;
 		goto out;
 	}
@@ -824,6 +981,9 @@ out:
 		snprintf(err, errsz, "%s: out of memory", name);
 	free(msg);
 	free(copy);
+	if (p)
+		free(p->memo);
+	free(memo_copy);
 	free(p);
 	lessons_free(l);
 	return rc;
@@ -831,6 +991,12 @@ out:
 
 ev_status lessons_load(const char *path, struct lessons **out, char *err,
 		       size_t errsz)
+{
+	return lessons_load_memo(path, NULL, out, err, errsz);
+}
+
+ev_status lessons_load_memo(const char *path, const char *memo,
+			    struct lessons **out, char *err, size_t errsz)
 {
 	struct buf b = BUF_INIT;
 	ev_status rc;
@@ -847,8 +1013,8 @@ ev_status lessons_load(const char *path, struct lessons **out, char *err,
 	else if (rc)
 		snprintf(err, errsz, "%s: %s", path, strerror(errno));
 	else
-		rc = lessons_parse(b.ptr ? b.ptr : "", b.len, path, out, err,
-				   errsz);
+		rc = lessons_parse_memo(b.ptr ? b.ptr : "", b.len, path, memo,
+					out, err, errsz);
 	buf_release(&b);
 	return rc;
 }

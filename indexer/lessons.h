@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 
+#include "buf.h"
 #include "sprinter.h"
 #include "status.h"
 #include "strvec.h"
@@ -26,7 +27,18 @@ ev_status lessons_load(const char *path, struct lessons **out, char *err,
 		       size_t errsz);
 ev_status lessons_parse(const char *text, size_t len, const char *name,
 			struct lessons **out, char *err, size_t errsz);
+/* The same, with MEMO: the text of lessons_stems() from an earlier
+ * parse, whose stems are taken instead of stemming the words again (NULL,
+ * or a memo made by another Xapian, is none). */
+ev_status lessons_load_memo(const char *path, const char *memo,
+			    struct lessons **out, char *err, size_t errsz);
+ev_status lessons_parse_memo(const char *text, size_t len, const char *name,
+			     const char *memo, struct lessons **out,
+			     char *err, size_t errsz);
 void lessons_free(struct lessons *l);
+
+/* Append to OUT the stem memo of L: each cue word with its stem. */
+ev_status lessons_stems(const struct lessons *l, struct buf *out);
 
 /* The lessons, in file order. */
 size_t lessons_count(const struct lessons *l);

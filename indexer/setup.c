@@ -8,17 +8,42 @@
 
 #include "buf.h"
 #include "defaults.h"
+#include "fields.h"
 #include "fsutil.h"
 #include "setup.h"
+#include "xdb.h"
 
 /* A taxonomy file larger than this is not one. */
 #define MAX_CONF_FILE (4u * 1024 * 1024)
+
+/*
+ * The stems the indexer kept (lessons_stems()) in C's index, or NULL.
+ * Only a local index is read: a stub file may name remote shards, and a
+ * round trip to them would cost more than the stemming it saves.  Any
+ * failure just means stemming again.
+ */
+static char *index_stem_memo(const struct collection *c)
+{
+	xdb_t *db = NULL;
+	char *memo = NULL;
+
+	if (!c || !c->index_dir || !fs_is_dir(c->index_dir) ||
+	    xdb_open(c->index_dir, XDB_READ, &db, NULL) != EV_OK)
+		return NULL;
+	if (xdb_get_metadata(db, META_STEMS, &memo) != EV_OK) {
+		free(memo);
+		memo = NULL;
+	}
+	xdb_close(db);
+	return memo;
+}
 
 ev_status setup_lessons(const struct cli *cli, const struct collection *c,
 			struct lessons **out, const char **usedp, char *err,
 			size_t errsz)
 {
 	const char *path = cli->lessons;
+	char *memo;
 	ev_status rc;
 
 	*out = NULL;
@@ -26,16 +51,21 @@ ev_status setup_lessons(const struct cli *cli, const struct collection *c,
 		path = getenv("EVIDENCE_LESSONS");
 	if ((!path || !*path) && c && fs_exists(c->lessons_path))
 		path = c->lessons_path;
+	memo = index_stem_memo(c);
 	if (!path || !*path) {
 		if (usedp)
 			*usedp = "the built-in taxonomy";
-		return lessons_parse(default_lessons_conf,
-				     strlen(default_lessons_conf),
-				     "built-in lessons.conf", out, err, errsz);
+		rc = lessons_parse_memo(default_lessons_conf,
+					strlen(default_lessons_conf),
+					"built-in lessons.conf", memo, out,
+					err, errsz);
+		free(memo);
+		return rc;
 	}
 	if (usedp)
 		*usedp = path;
-	rc = lessons_load(path, out, err, errsz);
+	rc = lessons_load_memo(path, memo, out, err, errsz);
+	free(memo);
 	if (rc && rc != EV_PARSE && !err[0])
 		snprintf(err, errsz, "%s: %s", path, strerror(errno));
 	return rc;

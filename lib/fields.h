@@ -68,6 +68,7 @@ enum {
 			      in slot order */
 #define META_LESSONS_DIGEST "evidence-lessons-digest"
 #define META_SYNONYMS_DIGEST "evidence-synonyms-digest"
+#define META_STEMS "evidence-stems" /* lessons_stems(): the cue words' stems */
 #define SCHEMA_VERSION 3
 
 /*

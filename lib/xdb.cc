@@ -709,6 +709,11 @@ void xdb_close(xdb_t *db)
 	delete db;
 }
 
+const char *xdb_version(void)
+{
+	return Xapian::version_string();
+}
+
 const char *xdb_errmsg(const xdb_t *db)
 {
 	return db ? db->msg.c_str() : "no database";

@@ -94,6 +94,8 @@ void xdb_close(xdb_t *db);
 
 /* The message for the last failure on DB. */
 const char *xdb_errmsg(const xdb_t *db);
+/* The version of the Xapian library in use, "1.4.22". */
+const char *xdb_version(void);
 
 /* Re-read the latest committed revision (read-only handles). */
 ev_status xdb_reopen(xdb_t *db);

@@ -6,11 +6,15 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "buf.h"
+#include "cli.h"
+#include "collection.h"
 #include "defaults.h"
 #include "fields.h"
 #include "index.h"
 #include "lessons.h"
 #include "search.h"
+#include "setup.h"
 #include "store.h"
 #include "tap.h"
 #include "xdb.h"
@@ -270,6 +274,75 @@ static void test_data_read_back(struct store *s)
 	free(msg);
 }
 
+/* How many lessons setup_lessons() (the collection's lessons.conf, the
+ * stems its index keeps) finds in "They trusted us." */
+static size_t setup_tags(const char *index)
+{
+	struct cli cli = {0};
+	struct collection c = {0};
+	struct lessons *l = NULL;
+	struct lesson_tags tags;
+	char conf[320], err[256];
+	size_t n = (size_t)-1;
+	FILE *f;
+
+	snprintf(conf, sizeof(conf), "%s/lessons.conf", dir);
+	f = fopen(conf, "w");
+	if (!f)
+		return n;
+	fputs("[t]\nthreshold = 2\nword 2 trusted\n", f);
+	fclose(f);
+	c.lessons_path = conf;
+	c.index_dir = (char *)index;
+	if (setup_lessons(&cli, &c, &l, NULL, err, sizeof(err))) {
+		printf("# setup_lessons: %s\n", err);
+		return n;
+	}
+	lesson_tags_init(&tags);
+	if (lessons_tag(l, "They trusted us.", 1.0, &tags) == EV_OK)
+		n = tags.n;
+	lesson_tags_release(&tags);
+	lessons_free(l);
+	return n;
+}
+
+/*
+ * The index keeps the stems of its taxonomy's cue words, and a command
+ * that reads a taxonomy takes them from there: shown by forging one.
+ */
+static void test_stem_memo(void)
+{
+	struct buf want = BUF_INIT, forged = BUF_INIT;
+	xdb_t *db = NULL;
+	char *have = NULL, missing[320];
+
+	unsetenv("EVIDENCE_LESSONS");
+	close_index(open_index());
+	lessons_stems(lessons, &want);
+	if (xdb_open(index_dir, XDB_READ, &db, NULL) == EV_OK) {
+		xdb_get_metadata(db, META_STEMS, &have);
+		xdb_close(db);
+	}
+	ok(have && strcmp(have, buf_str(&want)) == 0,
+	   "the index keeps its taxonomy's stems");
+	free(have);
+
+	snprintf(missing, sizeof(missing), "%s/no-index", dir);
+	ok(setup_tags(missing) == 1, "no index: 'trusted' fires");
+	ok(setup_tags(index_dir) == 1, "the index's own stems: 'trusted' fires");
+	buf_printf(&forged, "stems of xapian %s english\ntrusted\tzzz\n",
+		   xdb_version());
+	if (xdb_open(index_dir, XDB_WRITE, &db, NULL) == EV_OK) {
+		xdb_set_metadata(db, META_STEMS, buf_str(&forged));
+		xdb_commit(db);
+		xdb_close(db);
+	}
+	ok(setup_tags(index_dir) == 0,
+	   "a forged stem in the index is taken: the memo is read");
+	buf_release(&forged);
+	buf_release(&want);
+}
+
 int main(void)
 {
 	struct store *s = NULL;
@@ -291,6 +364,7 @@ int main(void)
 	test_same_and_missing(s);
 	test_changed_since_commit(s);
 	test_data_read_back(s);
+	test_stem_memo();
 	store_close(s);
 	lessons_free(lessons);
 	free(msg);

@@ -12,6 +12,7 @@
 #include "defaults.h"
 #include "lessons.h"
 #include "tap.h"
+#include "xdb.h"
 
 /* A one-lesson taxonomy around CUES, with THRESHOLD. */
 static struct lessons *one_lesson(const char *threshold, const char *cues)
@@ -751,6 +752,115 @@ static void test_digest(void)
 	free(base);
 }
 
+/* ------------------------------------------------------------------ */
+/* Stem memos                                                          */
+
+/* How many lessons T finds in TEXT (parsed with MEMO). */
+static size_t tags_with_memo(const char *conf, const char *memo,
+			     const char *text)
+{
+	struct lessons *l = NULL;
+	struct lesson_tags tags;
+	char err[256];
+	size_t n = (size_t)-1;
+
+	if (lessons_parse_memo(conf, strlen(conf), "m.conf", memo, &l, err,
+			       sizeof(err))) {
+		printf("# unexpected parse error: %s\n", err);
+		return n;
+	}
+	lesson_tags_init(&tags);
+	if (lessons_tag(l, text, 1.0, &tags) == EV_OK)
+		n = tags.n;
+	lesson_tags_release(&tags);
+	lessons_free(l);
+	return n;
+}
+
+static void test_stem_memo(void)
+{
+	const char *conf = "[t]\nthreshold = 2\nword 2 trusted\n";
+	struct lessons *l = NULL, *m = NULL;
+	struct buf memo = BUF_INIT, forged = BUF_INIT;
+	char err[256], header[128], d1[65], d2[65];
+	xdb_stem_t *stem = xdb_stem_new("english", NULL);
+	size_t lines = 0, right = 0, ordered = 1;
+	const char *prev = NULL;
+
+	/* The shipped taxonomy's memo: a header naming this Xapian, then
+	 * each word once, in byte order, with the stem the stemmer gives
+	 * it (checked against a stemmer of our own). */
+	is_int(lessons_parse(default_lessons_conf,
+			     strlen(default_lessons_conf), "default", &l, err,
+			     sizeof(err)),
+	       EV_OK, "memo: the shipped taxonomy parses");
+	is_int(l ? lessons_stems(l, &memo) : EV_USAGE, EV_OK,
+	       "memo: written");
+	snprintf(header, sizeof(header), "stems of xapian %s english\n",
+		 xdb_version());
+	ok(strncmp(buf_str(&memo), header, strlen(header)) == 0,
+	   "memo: names the Xapian that made it");
+	for (char *line = strchr(buf_str(&memo), '\n') + 1, *end;
+	     (end = strchr(line, '\n')); line = end + 1) {
+		char *tab = memchr(line, '\t', (size_t)(end - line));
+		char got[300];
+
+		*end = '\0';
+		lines++;
+		if (prev && strcmp(prev, line) >= 0)
+			ordered = 0;
+		prev = line;
+		if (!tab)
+			continue;
+		*tab = '\0';
+		xdb_stem_word(stem, line, strlen(line), got, sizeof(got));
+		right += strcmp(got, tab + 1) == 0;
+		*tab = '\t';
+	}
+	ok(lines > 1000 && right == lines,
+	   "memo: %zu words, %zu with the stemmer's stem", lines, right);
+	ok(ordered, "memo: each word once, in byte order");
+
+	/* Read again with it: the same taxonomy. */
+	buf_reset(&memo);
+	lessons_stems(l, &memo);
+	is_int(lessons_parse_memo(default_lessons_conf,
+				  strlen(default_lessons_conf), "default",
+				  buf_str(&memo), &m, err, sizeof(err)),
+	       EV_OK, "memo: the taxonomy parses with it");
+	if (l && m) {
+		lessons_digest(l, d1);
+		lessons_digest(m, d2);
+		is_str(d2, d1, "memo: the same taxonomy (digest)");
+	}
+
+	/* It is used: a forged stem stops the cue from firing. */
+	ok(tags_with_memo(conf, NULL, "They trusted us.") == 1,
+	   "memo: without one, 'trusted' fires");
+	buf_printf(&forged, "%strusted\tzzz\n", header);
+	ok(tags_with_memo(conf, buf_str(&forged), "They trusted us.") == 0,
+	   "memo: its stem is taken instead of the stemmer's");
+	/* Not used: another Xapian's, or one out of order. */
+	buf_reset(&forged);
+	buf_printf(&forged, "stems of xapian 0.0.1 english\ntrusted\tzzz\n");
+	ok(tags_with_memo(conf, buf_str(&forged), "They trusted us.") == 1,
+	   "memo: another Xapian's is not used");
+	buf_reset(&forged);
+	buf_printf(&forged, "%strusted\tzzz\nalpha\talpha\n", header);
+	ok(tags_with_memo(conf, buf_str(&forged), "They trusted us.") == 1,
+	   "memo: one out of order is not used at all");
+	buf_reset(&forged);
+	buf_printf(&forged, "%strusted zzz\n", header);
+	ok(tags_with_memo(conf, buf_str(&forged), "They trusted us.") == 1,
+	   "memo: a line without a tab: none of it is used");
+
+	buf_release(&forged);
+	buf_release(&memo);
+	xdb_stem_free(stem);
+	lessons_free(m);
+	lessons_free(l);
+}
+
 int main(void)
 {
 	test_bad_files();
@@ -766,5 +876,6 @@ int main(void)
 	test_long_passage();
 	test_large_taxonomy();
 	test_digest();
+	test_stem_memo();
 	return tap_done();
 }
