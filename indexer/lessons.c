@@ -446,13 +446,40 @@ static int memo_word_cmp(const void *word, const void *line)
 	return (unsigned char)*w - (unsigned char)(*m == '\t' ? 0 : *m);
 }
 
+/*
+ * Split TEXT in place into its lines ending in '\n': a malloc'd array in
+ * *LINESP, their number in *NP, and in *RESTP what follows the last
+ * newline ("" when TEXT ends with one).
+ */
+static ev_status split_lines(char *text, char ***linesp, size_t *np,
+			     char **restp)
+{
+	char **lines, *line, *end;
+	size_t n = 0;
+
+	for (const char *c = text; *c; c++)
+		n += *c == '\n';
+	lines = malloc((n + 1) * sizeof(*lines));
+	if (!lines)
+		return EV_NOMEM;
+	n = 0;
+	for (line = text; (end = strchr(line, '\n')); line = end + 1) {
+		*end = '\0';
+		lines[n++] = line;
+	}
+	*linesp = lines;
+	*np = n;
+	*restp = line;
+	return EV_OK;
+}
+
 /* Point P's memo at the lines of MEMO (split in place), if it was made
- * by this Xapian and is in order; otherwise there is none. */
+ * by this Xapian and each line is "word\tstem", in order; otherwise there
+ * is none. */
 static ev_status memo_open(struct parser *p, char *memo)
 {
-	char header[128];
-	size_t n = 0, hlen;
-	char *line;
+	char header[128], **lines, *rest;
+	size_t n, hlen;
 
 	if (!memo)
 		return EV_OK;
@@ -460,25 +487,16 @@ static ev_status memo_open(struct parser *p, char *memo)
 				xdb_version());
 	if (hlen >= sizeof(header) || strncmp(memo, header, hlen) != 0)
 		return EV_OK;
-	memo += hlen;
-	for (const char *c = memo; *c; c++)
-		n += *c == '\n';
-	p->memo = malloc((n + 1) * sizeof(*p->memo));
-	if (!p->memo)
+	if (split_lines(memo + hlen, &lines, &n, &rest))
 		return EV_NOMEM;
-	for (line = memo; *line;) {
-		char *end = strchr(line, '\n'), *tab = strchr(line, '\t');
-
-		if (!end || !tab || tab > end)
-			break;
-		*end = '\0';
-		if (p->nmemo && memo_line_cmp(&p->memo[p->nmemo - 1], &line) >= 0)
-			break;
-		p->memo[p->nmemo++] = line;
-		line = end + 1;
-	}
-	if (*line) /* not a memo this code wrote: use none of it */
-		p->nmemo = 0;
+	p->memo = (const char **)lines;
+	if (*rest)
+		return EV_OK; /* not a memo this code wrote: none of it */
+	for (size_t i = 0; i < n; i++)
+		if (!strchr(lines[i], '\t') ||
+		    (i && strcmp(lines[i - 1], lines[i]) >= 0))
+			return EV_OK;
+	p->nmemo = n;
 	return EV_OK;
 }
 
@@ -506,24 +524,13 @@ static int memo_find(const struct parser *p, const char *word, char *stem,
 ev_status lessons_stems(const struct lessons *l, struct buf *out)
 {
 	char *text = xstrndup(l->pairs.ptr ? l->pairs.ptr : "", l->pairs.len);
-	const char **lines = NULL;
+	char **lines = NULL, *rest;
 	size_t n = 0;
 	ev_status rc;
 
-	if (!text)
-		return EV_NOMEM;
-	for (const char *c = text; *c; c++)
-		n += *c == '\n';
-	lines = malloc((n + 1) * sizeof(*lines));
-	if (!lines) {
+	if (!text || split_lines(text, &lines, &n, &rest)) {
 		free(text);
 		return EV_NOMEM;
-	}
-	n = 0;
-	for (char *line = text, *end; (end = strchr(line, '\n'));
-	     line = end + 1) {
-		*end = '\0';
-		lines[n++] = line;
 	}
 	qsort(lines, n, sizeof(*lines), memo_line_cmp);
 	rc = buf_printf(out, MEMO_HEADER_FMT, xdb_version());

@@ -1880,13 +1880,16 @@ class ValueSumPostingSource : public Xapian::PostingSource
 	void init(const Xapian::Database &db) override
 	{
 		Xapian::doccount most = 0, total = 0, n = db.get_doccount();
+		std::vector<Xapian::doccount> freq;
 
 		drive.clear();
-		for (const xdb_value_weight &s : slots)
+		for (const xdb_value_weight &s : slots) {
 			drive.push_back(s.match != 0);
+			freq.push_back(db.get_value_freq(s.slot));
+		}
 		every = std::find(drive.begin(), drive.end(), 1) == drive.end();
 		for (size_t i = 0; every && i < slots.size(); i++) {
-			if (db.get_value_freq(slots[i].slot) == n) {
+			if (freq[i] == n) {
 				drive[i] = 1;
 				every = false;
 			}
@@ -1902,13 +1905,11 @@ class ValueSumPostingSource : public Xapian::PostingSource
 		started = ended = false;
 		floor_for = -1;
 		floor.clear();
-		for (const xdb_value_weight &s : slots) {
-			it.push_back(db.valuestream_begin(s.slot));
-			if (drive[it.size() - 1]) {
-				Xapian::doccount f = db.get_value_freq(s.slot);
-
-				most = std::max(most, f);
-				total = f > n - total ? n : total + f;
+		for (size_t i = 0; i < slots.size(); i++) {
+			it.push_back(db.valuestream_begin(slots[i].slot));
+			if (drive[i]) {
+				most = std::max(most, freq[i]);
+				total = freq[i] > n - total ? n : total + freq[i];
 			}
 		}
 		for (size_t i = slots.size(); i-- > 0;) {

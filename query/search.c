@@ -231,7 +231,7 @@ static ev_status add_boosts(struct searcher *s, xdb_query_t **q)
 	struct xdb_value_weight *w;
 	size_t n = 0;
 	xdb_query_t *a = NULL, *b, *c;
-	double words_max, lessons_max = 0, others_max = 0;
+	double words_max = 0, lessons_max = 0, others_max = 0;
 	enum xdb_op and_others;
 	ev_status rc = EV_OK;
 
@@ -251,50 +251,49 @@ static ev_status add_boosts(struct searcher *s, xdb_query_t **q)
 	w[n].slot = SLOT_TYPE_PRIOR;
 	w[n++].scale = TYPE_BOOST / s->weight_scale;
 
-	if (!s->value_cap) {
-		/* The named lessons ORed, the rest AND_MAYBE. */
-		for (size_t i = 0; !rc && i < n; i++)
-			rc = combine(w[i].match ? XDB_OP_OR : XDB_OP_AND_MAYBE,
-				     q,
-				     xdb_query_value_weight(w[i].slot, 0,
-							    w[i].scale));
-		free(w);
-		return rc;
-	}
-
-	/* How much the words, the lessons and the other boosts can add. */
-	rc = xdb_query_max_weight(s->db, *q, &words_max);
-	if (rc) {
-		buf_setf(&s->msg, "search failed: %s", xdb_errmsg(s->db));
-		free(w);
-		return rc;
-	}
 	for (size_t i = 0; i < n; i++) {
 		if (i < s->n_named)
 			lessons_max += w[i].scale * s->value_cap;
 		else
 			others_max += w[i].scale * s->value_cap;
 	}
-	and_others = words_max < others_max ? XDB_OP_AND : XDB_OP_AND_MAYBE;
-
-	if (words_max < lessons_max) {
+	/* How much the words can add (a stub file: no shape to choose). */
+	if (s->value_cap &&
+	    (rc = xdb_query_max_weight(s->db, *q, &words_max))) {
+		buf_setf(&s->msg, "search failed: %s", xdb_errmsg(s->db));
+		free(w);
+		return rc;
+	}
+	if (s->value_cap && words_max < lessons_max) {
 		/* A: the named lessons' documents, weighed by every boost. */
 		a = xdb_query_value_sum(w, n, s->value_cap);
 		rc = a ? EV_OK : EV_NOMEM;
 	} else {
 		for (size_t i = 0; !rc && i < s->n_named; i++)
 			rc = combine(XDB_OP_OR, q,
-				     xdb_query_value_sum(w + i, 1,
-							 s->value_cap));
+				     xdb_query_value_weight(w[i].slot,
+							    s->value_cap,
+							    w[i].scale));
 	}
+	if (rc || !s->value_cap) {
+		/* A stub file (or a failure): the others AND_MAYBE. */
+		for (size_t i = s->n_named; !rc && i < n; i++)
+			rc = combine(XDB_OP_AND_MAYBE, q,
+				     xdb_query_value_weight(w[i].slot, 0,
+							    w[i].scale));
+		free(w);
+		xdb_query_free(a);
+		return rc;
+	}
+	and_others = words_max < others_max ? XDB_OP_AND : XDB_OP_AND_MAYBE;
+
 	/* The other boosts, of every document (no slot marked match). */
 	b = xdb_query_value_sum(w + s->n_named, n - s->n_named,
 				s->value_cap);
 	free(w);
-	if (rc || !b) {
+	if (!b) {
 		xdb_query_free(a);
-		xdb_query_free(b);
-		return rc ? rc : EV_NOMEM;
+		return EV_NOMEM;
 	}
 	if (!a)
 		return combine(and_others, q, b);
