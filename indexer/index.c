@@ -254,7 +254,7 @@ ev_status index_open(const char *dir, const struct index_options *opts,
 	if (!ix)
 		return EV_NOMEM;
 	ix->lessons = opts->lessons;
-	ix->batch = opts->batch ? opts->batch : 1000;
+	ix->batch = opts->batch ? opts->batch : INDEX_BATCH;
 	ix->dir = strdup(dir);
 	if (!ix->dir) {
 		rc = EV_NOMEM;
