@@ -101,6 +101,7 @@ struct xdb {
 #define STEM_CACHE_WORD 29
 #define STEM_CACHE_WAYS 4
 #define STEM_CACHE_ENTRIES XDB_STEM_CACHE_DEFAULT
+#define SNIPPET_STEMS 2048 /* a page's hits' passages: 128 KiB */
 
 class CachedStem : public Xapian::StemImplementation {
     public:
@@ -301,6 +302,9 @@ struct xdb_mset {
 	/* One fresh spy per facet per search: a spy adds up everything it
 	 * has seen, so reusing one would count a retried search twice. */
 	std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
+	/* For the snippets: made at the first, shared by the rest, which
+	 * stem many of the same words. */
+	Xapian::Stem snippet_stem;
 	std::string msg;
 
 	explicit xdb_mset(const Xapian::Database &d) : db(d)
@@ -2316,15 +2320,23 @@ ev_status xdb_mset_snippet(xdb_mset_t *mset, const char *text, size_t length,
 {
 	*outp = nullptr;
 	try {
-		Xapian::Stem stem("english");
 		/* Without SNIPPET_BACKGROUND_MODEL: it weighs every other
 		 * word of the text by its frequency in the database, a
 		 * look-up per word, which was over half the blocks a
 		 * ten-hit search read.  The window is still the one with
 		 * the most query-term weight. */
 		unsigned flags = Xapian::MSet::SNIPPET_EXHAUSTIVE;
+		Xapian::Stem &stem = mset->snippet_stem;
 		std::string s;
 
+		if (stem.is_none()) {
+			/* Small: the cache is calloc'd, and each page a
+			 * word reaches costs a fault in a short process. */
+			CachedStem *cache = new CachedStem(Xapian::Stem("english"));
+
+			stem = Xapian::Stem(cache);
+			cache->resize(SNIPPET_STEMS);
+		}
 		with_reopen(mset->db, [&] {
 			if (raw)
 				s = mset->mset.snippet(text, length, stem,
