@@ -152,8 +152,14 @@ int utf8_valid(const char *s, size_t len)
 
 	while (i < len) {
 		unsigned cp;
-		size_t n = utf8_decode(s + i, len - i, &cp);
+		size_t n;
 
+		/* Most text is ASCII: U+0001 to U+007F need no decoding. */
+		if ((unsigned char)s[i] - 1u < 0x7fu) {
+			i++;
+			continue;
+		}
+		n = utf8_decode(s + i, len - i, &cp);
 		if (n == 0 || cp == 0)
 			return 0;
 		i += n;

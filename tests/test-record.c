@@ -177,6 +177,14 @@ static void test_utf8(void)
 	ok(!utf8_valid("a\0b", 3), "NUL is refused");
 	ok(!utf8_valid("\xc0\xaf", 2), "overlong form refused");
 	ok(!utf8_valid("\xed\xa0\x80", 3), "surrogate refused");
+	/* ASCII is passed over without decoding: what follows it, and a
+	 * NUL inside it, are still checked. */
+	ok(utf8_valid("plain \x7f text, then caf\xc3\xa9", 24),
+	   "ASCII, DEL and a two-byte letter");
+	ok(!utf8_valid("a long run of plain ASCII text, then \xe9", 38),
+	   "a Latin-1 byte after a run of ASCII is refused");
+	ok(!utf8_valid("ASCII\0ASCII", 11), "a NUL amid ASCII is refused");
+	ok(!utf8_valid("ASCII \xc3", 7), "a letter cut short at the end");
 	s = utf8_sanitise("a\xe9" "b\x01" "c", 5);
 	is_str(s, "a\xef\xbf\xbd" "b c", "sanitise replaces and blanks");
 	free(s);
