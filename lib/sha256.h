@@ -8,9 +8,10 @@
 /*
  * Our own, so that evidence does not load libcrypto (a few milliseconds
  * at every start, for a search that takes a few more) only for this.
- * Hashes are of records and payloads of kilobytes, where a plain C
- * implementation is as good as any.  tests/test-sha256.c checks it
- * against the FIPS 180 examples and sha256sum.
+ * A harvest hashes every input and every record, a quarter of its
+ * instructions in plain C, so the CPU's SHA instructions are used where
+ * there are some (x86-64 SHA-NI).  tests/test-sha256.c checks both ways
+ * against the FIPS 180 examples, sha256sum and each other.
  */
 #define SHA256_DIGEST_SIZE 32
 
@@ -26,5 +27,11 @@ void sha256_update(struct sha256 *s, const void *data, size_t len);
 /* The digest of everything given to sha256_update(); S must be
  * initialised again before another use. */
 void sha256_final(struct sha256 *s, unsigned char out[SHA256_DIGEST_SIZE]);
+
+/* Whether the CPU's SHA instructions do the work: 1 on an x86-64 that has
+ * them, unless sha256_set_portable(1) said not to (for tests, before any
+ * hashing starts; the setting is not for threads to change). */
+int sha256_accelerated(void);
+void sha256_set_portable(int on);
 
 #endif

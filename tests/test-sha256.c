@@ -194,10 +194,54 @@ static void test_fd(void)
 	free(data);
 }
 
+/* The CPU's SHA instructions and the plain C give the same digests for
+ * every length from 0 to 1,100 bytes of varied data, whole and in
+ * pieces that cross the block edges. */
+static void test_both_ways(void)
+{
+	unsigned char data[1100];
+	int bad = 0;
+
+	for (size_t i = 0; i < sizeof(data); i++)
+		data[i] = (unsigned char)((i * 131 + 17) ^ (i >> 3));
+	for (size_t len = 0; len <= sizeof(data); len++) {
+		char hex[2][65];
+
+		for (int way = 0; way < 2; way++) {
+			unsigned char md[SHA256_DIGEST_SIZE];
+			struct sha256 s;
+
+			sha256_set_portable(way);
+			sha256_init(&s);
+			sha256_update(&s, data, len / 3);
+			sha256_update(&s, data + len / 3, len - len / 3);
+			sha256_final(&s, md);
+			for (int i = 0; i < 32; i++)
+				snprintf(hex[way] + 2 * i, 3, "%02x", md[i]);
+		}
+		if (strcmp(hex[0], hex[1]) != 0) {
+			printf("# %zu bytes: %s against %s\n", len, hex[0],
+			       hex[1]);
+			bad++;
+		}
+	}
+	sha256_set_portable(0);
+	ok(bad == 0, "both ways agree on 0 to 1,100 bytes");
+}
+
 int main(void)
 {
-	test_vectors();
-	test_pieces();
-	test_fd();
+	/* Everything twice: with the CPU's SHA instructions where it has
+	 * them, then in plain C. */
+	for (int way = 0; way < 2; way++) {
+		sha256_set_portable(way);
+		printf("# %s\n", sha256_accelerated()
+					 ? "the CPU's SHA instructions"
+					 : "plain C");
+		test_vectors();
+		test_pieces();
+		test_fd();
+	}
+	test_both_ways();
 	return tap_done();
 }
