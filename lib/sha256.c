@@ -73,8 +73,8 @@ static void compress_block(uint32_t h[8], const unsigned char *p)
  */
 #define NI_TARGET __attribute__((target("sha,sse4.1,ssse3")))
 
-/* Four rounds: message words M (with their constants added: WK), the
- * state in *ABEF and *CDGH. */
+/* Four rounds, given the message words with their constants added
+ * (WK), on the state in *ABEF and *CDGH. */
 NI_TARGET static inline void ni_rounds(__m128i *abef, __m128i *cdgh,
 				       __m128i wk)
 {
@@ -86,7 +86,9 @@ NI_TARGET static inline void ni_rounds(__m128i *abef, __m128i *cdgh,
 NI_TARGET static void compress_ni(uint32_t h[8], const unsigned char *p,
 				  size_t nblocks)
 {
-	/* Each 32-bit word of a block is big-endian. */
+	/* Each 32-bit word of a block is big-endian.  The comments list a
+	 * vector's words lowest first; abef and cdgh are named as Intel
+	 * names the two halves of the state. */
 	const __m128i swap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL,
 					    0x0405060700010203ULL);
 	__m128i abcd = _mm_loadu_si128((const __m128i *)&h[0]);
@@ -118,21 +120,21 @@ NI_TARGET static void compress_ni(uint32_t h[8], const unsigned char *p,
 				w = _mm_sha256msg2_epu32(w, m[(i + 3) & 3]);
 				m[i & 3] = w;
 			}
-			ni_rounds(&abef, &cdgh,
-				  _mm_add_epi32(w, _mm_loadu_si128(
-							   (const __m128i *)&k[4 * i])));
+			w = _mm_add_epi32(
+				w, _mm_loadu_si128((const __m128i *)&k[4 * i]));
+			ni_rounds(&abef, &cdgh, w);
 		}
 		abef = _mm_add_epi32(abef, was_abef);
 		cdgh = _mm_add_epi32(cdgh, was_cdgh);
 	}
 	{
-		__m128i feba = _mm_shuffle_epi32(abef, 0x1b); /* a b e f */
-		__m128i dchg = _mm_shuffle_epi32(cdgh, 0xb1); /* g h c d */
+		__m128i abef_out = _mm_shuffle_epi32(abef, 0x1b); /* a b e f */
+		__m128i ghcd = _mm_shuffle_epi32(cdgh, 0xb1);	  /* g h c d */
 
 		_mm_storeu_si128((__m128i *)&h[0],
-				 _mm_blend_epi16(feba, dchg, 0xf0));
+				 _mm_blend_epi16(abef_out, ghcd, 0xf0));
 		_mm_storeu_si128((__m128i *)&h[4],
-				 _mm_alignr_epi8(dchg, feba, 8));
+				 _mm_alignr_epi8(ghcd, abef_out, 8));
 	}
 }
 #endif

@@ -2332,7 +2332,8 @@ ev_status xdb_mset_snippet(xdb_mset_t *mset, const char *text, size_t length,
 		if (stem.is_none()) {
 			/* Small: the cache is calloc'd, and each page a
 			 * word reaches costs a fault in a short process. */
-			CachedStem *cache = new CachedStem(Xapian::Stem("english"));
+			CachedStem *cache =
+				new CachedStem(Xapian::Stem("english"));
 
 			stem = Xapian::Stem(cache);
 			cache->resize(SNIPPET_STEMS);
