@@ -507,6 +507,7 @@ static int memo_find(const struct parser *p, const char *word, char *stem,
 {
 	const char **line;
 	const char *tab;
+	size_t len;
 
 	if (!p->nmemo)
 		return 0;
@@ -515,9 +516,10 @@ static int memo_find(const struct parser *p, const char *word, char *stem,
 	if (!line)
 		return 0;
 	tab = strchr(*line, '\t') + 1;
-	if (!*tab || strlen(tab) >= size)
+	len = strlen(tab);
+	if (len == 0 || len >= size)
 		return 0;
-	memcpy(stem, tab, strlen(tab) + 1);
+	memcpy(stem, tab, len + 1);
 	return 1;
 }
 

@@ -218,6 +218,16 @@ void CachedStem::resize(size_t entries)
 	nsets = sets;
 }
 
+/* An English stemmer that remembers about ENTRIES stems. */
+static Xapian::Stem cached_english(size_t entries)
+{
+	CachedStem *cache = new CachedStem(Xapian::Stem("english"));
+	Xapian::Stem stem(cache); /* owns the cache from here on */
+
+	cache->resize(entries);
+	return stem;
+}
+
 struct xdb_stem {
 	Xapian::Stem stem;
 	CachedStem *cache = nullptr; /* owned by STEM; NULL for "none" */
@@ -1314,8 +1324,7 @@ xdb_termgen_t *xdb_termgen_new(xdb_t *db)
 	try {
 		std::unique_ptr<xdb_termgen_t> tg(new xdb_termgen_t());
 
-		tg->tg.set_stemmer(
-			Xapian::Stem(new CachedStem(Xapian::Stem("english"))));
+		tg->tg.set_stemmer(cached_english(STEM_CACHE_ENTRIES));
 		tg->tg.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
 		tg->tg.set_stopper(&tg->stopper);
 		tg->tg.set_max_word_length(TERMGEN_MAX_WORD);
@@ -2329,15 +2338,10 @@ ev_status xdb_mset_snippet(xdb_mset_t *mset, const char *text, size_t length,
 		Xapian::Stem &stem = mset->snippet_stem;
 		std::string s;
 
-		if (stem.is_none()) {
-			/* Small: the cache is calloc'd, and each page a
-			 * word reaches costs a fault in a short process. */
-			CachedStem *cache =
-				new CachedStem(Xapian::Stem("english"));
-
-			stem = Xapian::Stem(cache);
-			cache->resize(SNIPPET_STEMS);
-		}
+		/* Small: the cache is calloc'd, and each page a word
+		 * reaches costs a fault in a short process. */
+		if (stem.is_none())
+			stem = cached_english(SNIPPET_STEMS);
 		with_reopen(mset->db, [&] {
 			if (raw)
 				s = mset->mset.snippet(text, length, stem,
