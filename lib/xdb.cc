@@ -1695,6 +1695,83 @@ xdb_query_t *xdb_query_scale(const xdb_query_t *q, double factor)
 }
 
 /*
+ * What the two local sources below share: the document they are on (DID,
+ * weighing WEIGHT), moved only by seek(), which each defines: to the
+ * first document from DID_MIN on that may weigh MIN_WT, with ENDED set
+ * when there is none.  Neither has a name, so Xapian refuses to send them
+ * to a remote shard rather than sending something else in their place.
+ */
+class SeekingPostingSource : public Xapian::PostingSource
+{
+      protected:
+	Xapian::docid did = 0;
+	double weight = 0;
+	bool started = false, ended = false;
+	Xapian::doccount freq_min = 0, freq_est = 0, freq_max = 0;
+
+	virtual void seek(Xapian::docid did_min, double min_wt) = 0;
+
+	void restart()
+	{
+		did = 0;
+		weight = 0;
+		started = ended = false;
+	}
+
+      public:
+	Xapian::doccount get_termfreq_min() const override
+	{
+		return freq_min;
+	}
+
+	Xapian::doccount get_termfreq_est() const override
+	{
+		return freq_est;
+	}
+
+	Xapian::doccount get_termfreq_max() const override
+	{
+		return freq_max;
+	}
+
+	Xapian::docid get_docid() const override
+	{
+		return did;
+	}
+
+	double get_weight() const override
+	{
+		return weight;
+	}
+
+	bool at_end() const override
+	{
+		return ended;
+	}
+
+	void next(double min_wt) override
+	{
+		Xapian::docid from = started ? did + 1 : 1;
+
+		started = true;
+		seek(from, min_wt);
+	}
+
+	void skip_to(Xapian::docid to, double min_wt) override
+	{
+		if (!started || to > did) {
+			started = true;
+			seek(to, min_wt);
+		}
+	}
+
+	std::string name() const override
+	{
+		return std::string();
+	}
+};
+
+/*
  * The weighted sum of several value slots, each value clamped to [0, cap]
  * and multiplied by its slot's scale, for the documents with a value in
  * one of the slots marked "match" (a union, walked in docid order), or
@@ -1711,11 +1788,8 @@ xdb_query_t *xdb_query_scale(const xdb_query_t *q, double factor)
  * Slots are summed in the order given, absent ones adding nothing; a
  * document is passed over as soon as the slots not yet read could not
  * bring it to the matcher's minimum, so the slots that decide go first.
- *
- * It has no name, so Xapian refuses to send it to a remote shard rather
- * than sending something else in its place.
  */
-class ValueSumPostingSource : public Xapian::PostingSource
+class ValueSumPostingSource : public SeekingPostingSource
 {
 	std::vector<xdb_value_weight> slots;
 	double cap;
@@ -1728,10 +1802,6 @@ class ValueSumPostingSource : public Xapian::PostingSource
 	std::vector<char> drive;
 	bool every = false;
 	Xapian::PostingIterator all;
-	Xapian::docid did = 0;
-	double weight = 0;
-	bool started = false, ended = false;
-	Xapian::doccount freq_min = 0, freq_max = 0;
 	double floor_for = -1; /* the minimum weight floor was made for */
 	std::string floor;
 
@@ -1820,9 +1890,8 @@ class ValueSumPostingSource : public Xapian::PostingSource
 	}
 
 	/* From DID_MIN on, the first document weighing at least MIN_WT. */
-	void seek(Xapian::docid did_min, double min_wt)
+	void seek(Xapian::docid did_min, double min_wt) override
 	{
-		started = true;
 		if (min_wt > get_maxweight()) {
 			ended = true;
 			return;
@@ -1838,56 +1907,10 @@ class ValueSumPostingSource : public Xapian::PostingSource
 	{
 	}
 
-	Xapian::doccount get_termfreq_min() const override
-	{
-		return freq_min;
-	}
-
-	Xapian::doccount get_termfreq_est() const override
-	{
-		return freq_min;
-	}
-
-	Xapian::doccount get_termfreq_max() const override
-	{
-		return freq_max;
-	}
-
-	Xapian::docid get_docid() const override
-	{
-		return did;
-	}
-
-	double get_weight() const override
-	{
-		return weight;
-	}
-
-	bool at_end() const override
-	{
-		return ended;
-	}
-
-	void next(double min_wt) override
-	{
-		seek(started ? did + 1 : 1, min_wt);
-	}
-
-	void skip_to(Xapian::docid to, double min_wt) override
-	{
-		if (!started || to > did)
-			seek(to, min_wt);
-	}
-
 	ValueSumPostingSource *clone() const override
 	{
 		return new ValueSumPostingSource(slots.data(), slots.size(),
 						 cap);
-	}
-
-	std::string name() const override
-	{
-		return std::string();
 	}
 
 	void init(const Xapian::Database &db) override
@@ -1913,9 +1936,7 @@ class ValueSumPostingSource : public Xapian::PostingSource
 			most = total = n;
 		it.clear();
 		rest.assign(slots.size() + 1, 0);
-		did = 0;
-		weight = 0;
-		started = ended = false;
+		restart();
 		floor_for = -1;
 		floor.clear();
 		for (size_t i = 0; i < slots.size(); i++) {
@@ -1933,7 +1954,7 @@ class ValueSumPostingSource : public Xapian::PostingSource
 				rest[i] += slots[i].scale * clamp(top);
 		}
 		set_maxweight(rest[0]);
-		freq_min = most;
+		freq_min = freq_est = most;
 		freq_max = total;
 	}
 };
@@ -1977,6 +1998,97 @@ xdb_query_t *xdb_query_value_weight(unsigned slot, double cap, double scale)
 		return new_query(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
 					       Xapian::Query(ps->release()),
 					       scale));
+	} catch (...) {
+		return nullptr;
+	}
+}
+
+/*
+ * The documents of a few boolean terms, each weighing its term's weight:
+ * what xdb_query_term_weights() builds.  The terms are kept heaviest
+ * first, so that once the matcher's minimum passes a term's weight that
+ * term's documents are never visited again: where a value source reads
+ * every document's value, this one skips along the postings of the terms
+ * that can still count.
+ */
+class TermWeightPostingSource : public SeekingPostingSource
+{
+	std::vector<std::pair<double, std::string>> terms; /* heaviest first */
+	std::vector<Xapian::PostingIterator> it;
+
+	/* Move to the first document from DID_MIN on of a term weighing at
+	 * least MIN_WT (loosened by a hair, as in ValueSumPostingSource). */
+	void seek(Xapian::docid did_min, double min_wt) override
+	{
+		did = 0;
+		weight = 0;
+		for (size_t i = 0; i < terms.size(); i++) {
+			Xapian::PostingIterator &p = it[i];
+
+			if (terms[i].first * (1 + 1e-9) < min_wt)
+				break;
+			if (p != Xapian::PostingIterator() && *p < did_min)
+				p.skip_to(did_min);
+			if (p == Xapian::PostingIterator())
+				continue;
+			if (did == 0 || *p < did) {
+				did = *p;
+				weight = terms[i].first;
+			}
+		}
+		ended = did == 0;
+	}
+
+      public:
+	TermWeightPostingSource(
+	    const std::vector<std::pair<double, std::string>> &t)
+		: terms(t)
+	{
+		std::stable_sort(terms.begin(), terms.end(),
+				 [](const std::pair<double, std::string> &a,
+				    const std::pair<double, std::string> &b) {
+					 return a.first > b.first;
+				 });
+	}
+
+	TermWeightPostingSource *clone() const override
+	{
+		return new TermWeightPostingSource(terms);
+	}
+
+	void init(const Xapian::Database &db) override
+	{
+		Xapian::doccount n = db.get_doccount(), sum = 0;
+
+		it.clear();
+		for (const auto &t : terms) {
+			Xapian::doccount f = db.get_termfreq(t.second);
+
+			it.push_back(db.postlist_begin(t.second));
+			sum = f > n - sum ? n : sum + f;
+		}
+		/* No document has two of the terms (the caller's word): the
+		 * count is exact, and the matcher can say so. */
+		freq_min = freq_est = freq_max = sum;
+		restart();
+		set_maxweight(terms.empty() ? 0 : terms[0].first);
+	}
+};
+
+xdb_query_t *xdb_query_term_weights(const char *const *terms,
+				    const double *weights, size_t n)
+{
+	try {
+		std::vector<std::pair<double, std::string>> t;
+		Xapian::PostingSource *ps;
+
+		for (size_t i = 0; i < n; i++) {
+			if (!terms[i] || !*terms[i] || !(weights[i] >= 0))
+				return nullptr;
+			t.emplace_back(weights[i], terms[i]);
+		}
+		ps = new TermWeightPostingSource(t);
+		return new_query(Xapian::Query(ps->release()));
 	} catch (...) {
 		return nullptr;
 	}

@@ -388,6 +388,16 @@ struct xdb_value_weight {
  */
 xdb_query_t *xdb_query_value_sum(const struct xdb_value_weight *w, size_t n,
 				 double cap);
+/*
+ * Matches every document indexed by one of the N TERMS (boolean ones,
+ * say a document's type), weighing the WEIGHT (>= 0) of its term: a
+ * boost by a field that lets the matcher skip the documents whose terms
+ * weigh too little to count, where a value source reads every document.
+ * No document may have two of the terms (one would weigh the heavier,
+ * and the counts of matches would be wrong).  Local databases only.
+ */
+xdb_query_t *xdb_query_term_weights(const char *const *terms,
+				    const double *weights, size_t n);
 /* Matches documents whose value in SLOT lies in [LO, HI] (serialised). */
 xdb_query_t *xdb_query_value_range(unsigned slot, double lo, double hi);
 void xdb_query_free(xdb_query_t *q);

@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "buf.h"
+#include "evidence-type.h"
 #include "fields.h"
 #include "passage-score.h"
 #include "reader.h"
@@ -193,6 +194,82 @@ static ev_status note_filter(struct searcher *s, size_t lesson)
 	return EV_OK;
 }
 
+/* The type terms of an index with their priors (note_type()). */
+struct type_terms {
+	struct strvec terms;
+	double *prior;
+	size_t alloc;
+	unsigned long docs; /* the sum of their termfreqs */
+	int failed;
+};
+
+static int note_type(const char *term, unsigned freq, void *ctx)
+{
+	struct type_terms *t = ctx;
+	int et = evidence_type_lookup(term + strlen(PREFIX_TYPE));
+
+	if (t->terms.n == t->alloc) {
+		size_t n = t->alloc ? 2 * t->alloc : 16;
+		double *p = realloc(t->prior, n * sizeof(*p));
+
+		if (!p) {
+			t->failed = 1;
+			return 1;
+		}
+		t->prior = p;
+		t->alloc = n;
+	}
+	if (strvec_push(&t->terms, term)) {
+		t->failed = 1;
+		return 1;
+	}
+	t->prior[t->terms.n - 1] = evidence_type_prior(
+	    et < 0 ? ET_OTHER : (enum evidence_type)et);
+	t->docs += freq;
+	return 0;
+}
+
+/*
+ * The evidence-type prior as a query over the type terms ("XTreview")
+ * in place of the value source over SLOT_TYPE_PRIOR, with the same
+ * weights to the bit: the matcher can then skip whole runs of documents
+ * whose type cannot lift them into the page, where the source reads every
+ * document's value (a phrase of common words on 100,000 pages spent 40%
+ * of its time there).  The indexer writes one type term per document,
+ * lower-cased (hashed when long, which no type name is), beside the prior
+ * of the type it names, so a term names its documents' prior.  The
+ * source must match every document, as the value source does: when the
+ * terms' frequencies do not add up to the number of documents (a
+ * document with no type), *OUT is NULL and the caller keeps the value
+ * source.
+ */
+static ev_status prior_by_type(struct searcher *s, double scale,
+			       xdb_query_t **out)
+{
+	struct type_terms t = {STRVEC_INIT, NULL, 0, 0, 0};
+	unsigned docs = 0;
+	ev_status rc;
+
+	*out = NULL;
+	rc = xdb_doccount(s->db, &docs);
+	if (!rc)
+		rc = xdb_allterms(s->db, PREFIX_TYPE, note_type, &t);
+	if (rc) {
+		buf_setf(&s->msg, "search failed: %s", xdb_errmsg(s->db));
+	} else if (t.failed) {
+		rc = EV_NOMEM;
+	} else if (t.terms.n && t.docs == docs) {
+		for (size_t i = 0; i < t.terms.n; i++)
+			t.prior[i] *= scale;
+		*out = xdb_query_term_weights((const char *const *)t.terms.v,
+					      t.prior, t.terms.n);
+		rc = *out ? EV_OK : EV_NOMEM;
+	}
+	strvec_release(&t.terms);
+	free(t.prior);
+	return rc;
+}
+
 /*
  * The boosts, added to the words Q: the strength of each lesson the
  * query names, which also finds that lesson's passages without the
@@ -229,8 +306,8 @@ static ev_status note_filter(struct searcher *s, size_t lesson)
 static ev_status add_boosts(struct searcher *s, xdb_query_t **q)
 {
 	struct xdb_value_weight *w;
-	size_t n = 0;
-	xdb_query_t *a = NULL, *b, *c;
+	size_t n = 0, others;
+	xdb_query_t *a = NULL, *b, *c, *prior = NULL;
 	double words_max = 0, lessons_max = 0, others_max = 0;
 	enum xdb_op and_others;
 	ev_status rc = EV_OK;
@@ -287,13 +364,27 @@ static ev_status add_boosts(struct searcher *s, xdb_query_t **q)
 	}
 	and_others = words_max < others_max ? XDB_OP_AND : XDB_OP_AND_MAYBE;
 
-	/* The other boosts, of every document (no slot marked match). */
-	b = xdb_query_value_sum(w + s->n_named, n - s->n_named,
-				s->value_cap);
+	/* The other boosts, of every document (no slot marked match):
+	 * the type prior (the last slot) over the type terms where it can
+	 * be, the rest (or all) one value source. */
+	rc = prior_by_type(s, w[n - 1].scale, &prior);
+	others = n - s->n_named - (prior != NULL);
+	b = prior;
+	if (!rc && others) {
+		b = xdb_query_value_sum(w + s->n_named, others,
+					s->value_cap);
+		if (!b) {
+			xdb_query_free(prior);
+			rc = EV_NOMEM;
+		} else if (prior) {
+			rc = combine(and_others, &b, prior);
+		}
+	}
 	free(w);
-	if (!b) {
+	if (rc) {
 		xdb_query_free(a);
-		return EV_NOMEM;
+		xdb_query_free(b);
+		return rc;
 	}
 	if (!a)
 		return combine(and_others, q, b);

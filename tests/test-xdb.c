@@ -1571,21 +1571,32 @@ static int by_weight(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
-static int top_by_hand(xdb_t *db, const char *word, double word_scale,
-		       double scale, double prior_scale, enum xdb_op op,
-		       struct skip_hit *top)
+/* The type term of a document, as search.c's "XTreview": none on each
+ * seventeenth, else one of four, whose weights are skip_type_weight[]. */
+static const char *skip_type(unsigned id)
 {
-	static double bm25[SKIP_DOCS + 1];
-	static struct skip_hit all[SKIP_DOCS];
+	static const char *const types[] = { "XTa", "XTb", "XTc", "XTd" };
+
+	return id % 17 ? types[id * 13u % 4] : NULL;
+}
+
+static const double skip_type_weight[] = { 0.5, 0.6, 0.7, 0.8 };
+
+/* BM25[id] for every document WORD matches, else 0 (a match of weight 0
+ * counts as 1e-300).  0 when the search fails. */
+static int words_by_hand(xdb_t *db, const char *word, double *bm25)
+{
 	xdb_query_t *q = xdb_query_term(word, 1);
 	xdb_enquire_t *enq = xdb_enquire_new(db);
 	xdb_mset_t *mset = NULL;
-	size_t n = 0;
 
-	memset(bm25, 0, sizeof(bm25));
+	memset(bm25, 0, (SKIP_DOCS + 1) * sizeof(*bm25));
 	xdb_enquire_set_query(enq, q);
-	if (xdb_enquire_get_mset(enq, 0, SKIP_DOCS, 0, &mset) != EV_OK)
+	xdb_query_free(q);
+	if (xdb_enquire_get_mset(enq, 0, SKIP_DOCS, 0, &mset) != EV_OK) {
+		xdb_enquire_free(enq);
 		return 0;
+	}
 	for (unsigned i = 0; i < xdb_mset_size(mset); i++) {
 		unsigned id;
 		double w;
@@ -1596,22 +1607,64 @@ static int top_by_hand(xdb_t *db, const char *word, double word_scale,
 	}
 	xdb_mset_free(mset);
 	xdb_enquire_free(enq);
-	xdb_query_free(q);
-	for (unsigned id = 1; id <= SKIP_DOCS; id++) {
-		double v = skip_strength(id);
-		int in_words = bm25[id] != 0, in_values = v >= 0;
+	return 1;
+}
 
-		if (op == XDB_OP_OR ? !(in_words || in_values) : !in_words)
+/* The weight of document ID, whose BM25 for the word is BM25 (0 when
+ * the word is not in it), or -1 when it does not match. */
+typedef double skip_weigh_fn(unsigned id, double bm25, const void *arg);
+
+/* The top SKIP_TOP documents by WEIGH: 0 when fewer match or the search
+ * for WORD fails. */
+static int top_by(xdb_t *db, const char *word, skip_weigh_fn *weigh,
+		  const void *arg, struct skip_hit *top)
+{
+	static double bm25[SKIP_DOCS + 1];
+	static struct skip_hit all[SKIP_DOCS];
+	size_t n = 0;
+
+	if (!words_by_hand(db, word, bm25))
+		return 0;
+	for (unsigned id = 1; id <= SKIP_DOCS; id++) {
+		double w = weigh(id, bm25[id], arg);
+
+		if (w < 0)
 			continue;
 		all[n].id = id;
-		all[n++].w = word_scale * (in_words ? bm25[id] : 0) +
-			     (in_values ? scale * v : 0) +
-			     (skip_prior(id) >= 0 ? prior_scale * skip_prior(id)
-						  : 0);
+		all[n++].w = w;
 	}
 	qsort(all, n, sizeof(*all), by_weight);
 	memcpy(top, all, SKIP_TOP * sizeof(*top));
 	return n >= SKIP_TOP;
+}
+
+/* The words scaled, OP (OR or AND_MAYBE) the strength scaled, plus the
+ * prior scaled. */
+struct value_ranking {
+	double word_scale, scale, prior_scale;
+	enum xdb_op op;
+};
+
+static double weigh_by_value(unsigned id, double bm25, const void *arg)
+{
+	const struct value_ranking *r = arg;
+	double v = skip_strength(id);
+	int in_words = bm25 != 0, in_values = v >= 0;
+
+	if (r->op == XDB_OP_OR ? !(in_words || in_values) : !in_words)
+		return -1;
+	return r->word_scale * (in_words ? bm25 : 0) +
+	       (in_values ? r->scale * v : 0) +
+	       (skip_prior(id) >= 0 ? r->prior_scale * skip_prior(id) : 0);
+}
+
+static int top_by_hand(xdb_t *db, const char *word, double word_scale,
+		       double scale, double prior_scale, enum xdb_op op,
+		       struct skip_hit *top)
+{
+	struct value_ranking r = { word_scale, scale, prior_scale, op };
+
+	return top_by(db, word, weigh_by_value, &r, top);
 }
 
 /* Whether Q's top SKIP_TOP are WANT; if not, WHY says where not.  Q is
@@ -1645,6 +1698,119 @@ static int same_top(xdb_t *db, xdb_query_t *q, const struct skip_hit *want,
 	xdb_enquire_free(enq);
 	xdb_query_free(q);
 	return same;
+}
+
+/* The words scaled, OP (AND or AND_MAYBE) the weight of the type. */
+struct type_ranking {
+	double word_scale;
+	enum xdb_op op;
+};
+
+static double weigh_by_type(unsigned id, double bm25, const void *arg)
+{
+	const struct type_ranking *r = arg;
+	const char *t = skip_type(id);
+
+	if (!bm25 || (r->op == XDB_OP_AND && !t))
+		return -1;
+	return r->word_scale * bm25 + (t ? skip_type_weight[t[2] - 'a'] : 0);
+}
+
+/* WORD scaled by WORD_SCALE, OP xdb_query_term_weights() of the types. */
+static xdb_query_t *words_op_types(const char *word, double word_scale,
+				   enum xdb_op op)
+{
+	static const char *const terms[] = { "XTb", "XTa", "XTd", "XTc" };
+	static const double weights[] = { 0.6, 0.5, 0.8, 0.7 };
+	xdb_query_t *w = xdb_query_term(word, 1);
+	xdb_query_t *ws = xdb_query_scale(w, word_scale);
+	xdb_query_t *tw = xdb_query_term_weights(terms, weights, 4);
+	xdb_query_t *q = xdb_query_combine(op, ws, tw);
+
+	xdb_query_free(tw);
+	xdb_query_free(ws);
+	xdb_query_free(w);
+	return q;
+}
+
+/* Q's estimated number of matches, with its first hit in *ID and *WT
+ * (0 and 0 when the search fails). */
+static unsigned first_match(xdb_t *db, const xdb_query_t *q, unsigned *id,
+			    double *wt)
+{
+	xdb_enquire_t *enq = xdb_enquire_new(db);
+	xdb_mset_t *mset = NULL;
+	unsigned n = 0;
+
+	*id = 0;
+	*wt = 0;
+	xdb_enquire_set_query(enq, q);
+	if (xdb_enquire_get_mset(enq, 0, 5, 0, &mset) == EV_OK) {
+		n = xdb_mset_matches_estimated(mset);
+		xdb_mset_hit(mset, 0, id, wt, NULL);
+	}
+	xdb_mset_free(mset);
+	xdb_enquire_free(enq);
+	return n;
+}
+
+/*
+ * xdb_query_term_weights() as search.c uses it for the type prior: the
+ * words AND (or AND_MAYBE) the weights of the type terms.  With the words
+ * scaled down the types decide the page, and the source skips the lighter
+ * types once they cannot reach it: the top must still be the one worked
+ * out by hand, weights to the bit.
+ */
+static void test_term_weights_skip(xdb_t *db)
+{
+	static const enum xdb_op ops[] = { XDB_OP_AND, XDB_OP_AND_MAYBE };
+	static const char *const words[] = { "word", "rare" };
+	static const double scales[] = { 1, 0.05 };
+	static const char *const one[] = { "XTa" }, *const bad[] = { "" };
+	static const double w1[] = { 0.5 }, neg[] = { -1 };
+	xdb_query_t *q;
+	unsigned typed = 0, of_a = 0, id = 0;
+	double wt = 0;
+
+	for (size_t c = 0; c < 8; c++) {
+		enum xdb_op op = ops[c % 2];
+		const char *word = words[c / 2 % 2];
+		double scale = scales[c / 4];
+		struct type_ranking r = { scale, op };
+		struct skip_hit want[SKIP_TOP];
+		struct strbuf why;
+
+		sb_reset(&why);
+		if (!top_by(db, word, weigh_by_type, &r, want)) {
+			ok(0, "rank %s by hand", word);
+			continue;
+		}
+		ok(same_top(db, words_op_types(word, scale, op), want, &why),
+		   "%s x %g %s the type weights: the top %d by hand %s", word,
+		   scale, op == XDB_OP_AND ? "AND" : "AND_MAYBE", SKIP_TOP,
+		   why.s);
+	}
+
+	/* Alone: the documents of its one term at its weight, counted
+	 * exactly; and every document AND the four terms: the typed ones,
+	 * counted exactly too. */
+	for (unsigned d = 1; d <= SKIP_DOCS; d++) {
+		typed += skip_type(d) != NULL;
+		of_a += skip_type(d) && strcmp(skip_type(d), "XTa") == 0;
+	}
+	q = xdb_query_term_weights(one, w1, 1);
+	is_int((int)first_match(db, q, &id, &wt), (int)of_a,
+	       "one term: as many matches as it has documents");
+	ok(wt == 0.5 && id && strcmp(skip_type(id), "XTa") == 0,
+	   "one term: its documents weigh its weight (%u, %g)", id, wt);
+	xdb_query_free(q);
+	q = words_op_types("padding", 0, XDB_OP_AND);
+	is_int((int)first_match(db, q, &id, &wt), (int)typed,
+	       "every document AND the types: as many as are typed");
+	xdb_query_free(q);
+	ok(!xdb_query_term_weights(bad, w1, 1) &&
+		   !xdb_query_term_weights(one, neg, 1),
+	   "an empty term or a negative weight: NULL");
 }
 
 /* WORD scaled by WORD_SCALE, OP the value weight of SLOT_STRENGTH. */
@@ -1723,6 +1889,8 @@ static void test_value_weight_skip(void)
 			    xdb_sortable_serialise(skip_prior(id), value));
 		xdb_doc_set_value(doc, SLOT_WORK, value,
 				  xdb_sortable_serialise(id, value));
+		if (skip_type(id))
+			xdb_doc_add_boolean_term(doc, skip_type(id));
 		xdb_add_document(db, doc, NULL);
 		xdb_doc_free(doc);
 	}
@@ -1775,6 +1943,7 @@ static void test_value_weight_skip(void)
 	}
 	ok(xdb_query_value_weight(SLOT_STRENGTH, 0, 2.5) == NULL,
 	   "no cap and a scale above 1: refused");
+	test_term_weights_skip(db);
 	xdb_close(db);
 }
 
