@@ -87,6 +87,9 @@ test_expect_success 'a work whose record has no type weighs as "other"' '
 	order_is doi:10.5555/prior.1 doi:10.5555/prior.3 doi:10.5555/prior.2 &&
 	gaps_are 0.3 0.12 &&
 	ranked "\"quokka practices\"" &&
+	gaps_are 0.3 0.12 &&
+	ranked lesson:pacing quokka &&
+	order_is doi:10.5555/prior.1 doi:10.5555/prior.3 doi:10.5555/prior.2 &&
 	gaps_are 0.3 0.12
 '
 
