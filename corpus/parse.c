@@ -196,7 +196,7 @@ static enum sniff sniff_json(const char *p, const char *end,
 			if (--depth < item_depth)
 				break; /* the first item is over */
 		} else if (*p == '"') {
-			const char *s = ++p;
+			const char *s = ++p, *colon;
 			size_t len;
 
 			while (p < end && *p != '"')
@@ -204,8 +204,10 @@ static enum sniff sniff_json(const char *p, const char *end,
 			if (p >= end)
 				break;
 			len = (size_t)(p - s);
-			if (depth == item_depth &&
-			    *skip_space(p + 1, end) == ':') {
+			/* A key ends the head: nothing to read after it. */
+			colon = skip_space(p + 1, end);
+			if (depth == item_depth && colon < end &&
+			    *colon == ':') {
 				for (size_t i = 0; i < sizeof(foreign_keys) /
 						   sizeof(*foreign_keys); i++)
 					if (strlen(foreign_keys[i]) == len &&

@@ -424,12 +424,7 @@ static void get_issued(json_t *o, struct date *d)
 		sscanf(raw, "%d%*[-/]%d%*[-/]%d", &d->year, &d->month,
 		       &d->day);
 	}
-	if (d->year < 0 || d->year > 9999)
-		d->year = 0;
-	if (d->month < 0 || d->month > 12)
-		d->month = d->day = 0;
-	if (d->day < 0 || d->day > 31)
-		d->day = 0;
+	date_check(d);
 }
 
 static ev_status get_authors(json_t *o, struct record *rec)

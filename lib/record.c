@@ -364,6 +364,16 @@ static ev_status passages_from_abstract(struct record *rec)
 	return rc;
 }
 
+void date_check(struct date *d)
+{
+	if (d->year < 1 || d->year > 9999)
+		d->year = d->month = d->day = 0;
+	if (d->month < 1 || d->month > 12)
+		d->month = d->day = 0;
+	if (d->day < 1 || d->day > 31)
+		d->day = 0;
+}
+
 ev_status record_normalise(struct record *rec)
 {
 	size_t i, o;
@@ -403,6 +413,7 @@ ev_status record_normalise(struct record *rec)
 	}
 	pmid_normalise(&rec->pmid);
 	pmcid_normalise(&rec->pmcid);
+	date_check(&rec->issued);
 
 	for (i = 0, o = 0; i < rec->n_authors; i++) {
 		struct author *a = &rec->authors[i];

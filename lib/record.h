@@ -111,11 +111,17 @@ ev_status record_copy(struct record *dst, const struct record *src);
 
 /*
  * Tidy a freshly parsed record: trim and collapse white space in every
- * string, drop empty strings, normalise the DOI, PMID and PMCID, split
- * the abstract into passages when there are none, and set the evidence
- * type when unset.  Does not touch the id.
+ * string, drop empty strings, normalise the DOI, PMID and PMCID, drop a
+ * date date_check() refuses, split the abstract into passages when there
+ * are none, and set the evidence type when unset.  Does not touch the id.
  */
 ev_status record_normalise(struct record *rec);
+
+/* Keep of D what a record can hold: a year from 1 to 9999 (else no date
+ * at all), a month from 1 to 12 (else no month or day), a day from 1 to
+ * 31 (else none).  The store's reader and record_normalise() both apply
+ * it, so a date read back is the date written. */
+void date_check(struct date *d);
 
 /*
  * The identity keys of a record, strongest first: "doi:...", "pmid:...",

@@ -15,12 +15,12 @@ export LSAN_OPTIONS
 
 for t in $(EVIDENCE_FUZZ_LIST=1 "$fuzzer"); do
 	test_expect_success "$t: $T6_FUZZ_SECONDS s of fuzzing, no crash" "
-		mkdir -p corpus.$t crashes &&
+		mkdir -p corpus.$t crashes.$t &&
 		EVIDENCE_FUZZ_TARGET=$t \"\$fuzzer\" -max_total_time=$T6_FUZZ_SECONDS \
-			-max_len=16384 -timeout=20 -artifact_prefix=crashes/$t- \
+			-max_len=16384 -timeout=20 -artifact_prefix=crashes.$t/ \
 			corpus.$t \"\$FIXTURES\" >log.$t 2>&1 ||
 			{ grep -m5 'ERROR\|SUMMARY' log.$t; exit 1; }
-		test -z \"\$(ls crashes)\"
+		test -z \"\$(ls crashes.$t)\"
 	"
 done
 test_done

@@ -345,7 +345,14 @@ static void test_detect(void)
 	 * without one, so that ASan sees any byte read beyond. */
 	{
 		static const char *const cut[] = {"<?xml version=\"1.0\"?>\n<rss",
-						  "<feed", "<rdf:RDF", "<doi_records"};
+						  "<feed", "<rdf:RDF", "<doi_records",
+						  /* JSON cut right after a key,
+						   * or a blank after it: the
+						   * next byte was read to look
+						   * for ':' (found by the
+						   * fuzzer) */
+						  "{\"title\"", "[{\"DOI\"",
+						  "{\"type\" \n", "{\"a\":{\"b\""};
 
 		for (size_t i = 0; i < sizeof(cut) / sizeof(*cut); i++) {
 			size_t n = strlen(cut[i]);
@@ -353,8 +360,8 @@ static void test_detect(void)
 
 			memcpy(head, cut[i], n);
 			ok(format_detect(head, n, NULL) < FORMAT_COUNT,
-			   "a head cut after the root name '%s' is read within "
-			   "its bounds", cut[i]);
+			   "a head cut after '%s' is read within its bounds",
+			   cut[i]);
 			free(head);
 		}
 	}

@@ -273,6 +273,68 @@ static void test_normalise(void)
 	record_release(&r);
 }
 
+/*
+ * A date is kept as the store can read it back (date_check()): the
+ * fuzzer found a PubMed <Year>201910.</Year> kept by the parser, written
+ * to the store and dropped by its reader.
+ */
+static void test_dates(void)
+{
+	static const struct {
+		struct date in, want;
+	} cases[] = {
+		{ { 2019, 7, 1 }, { 2019, 7, 1 } },
+		{ { 9999, 12, 31 }, { 9999, 12, 31 } },
+		{ { 201910, 7, 1 }, { 0, 0, 0 } },  /* no year: nothing */
+		{ { -5, 7, 1 }, { 0, 0, 0 } },
+		{ { 2019, 13, 1 }, { 2019, 0, 0 } }, /* no month: no day */
+		{ { 2019, 0, 5 }, { 2019, 0, 0 } },
+		{ { 2019, 7, 32 }, { 2019, 7, 0 } },
+		{ { 2019, 7, -1 }, { 2019, 7, 0 } },
+	};
+	struct record r, back;
+	char *json = NULL, *again = NULL, err[256];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		struct date d = cases[i].in;
+
+		date_check(&d);
+		ok(d.year == cases[i].want.year &&
+			   d.month == cases[i].want.month &&
+			   d.day == cases[i].want.day,
+		   "date %d-%d-%d kept as %d-%d-%d", cases[i].in.year,
+		   cases[i].in.month, cases[i].in.day, d.year, d.month, d.day);
+	}
+
+	record_init(&r);
+	record_set(&r.title, "A date too far");
+	r.issued.year = 201910;
+	r.issued.month = 7;
+	ok(record_normalise(&r) == EV_OK && r.issued.year == 0 &&
+		   r.issued.month == 0,
+	   "normalise drops a year past 9999, and its month");
+	record_assign_id(&r);
+	r.issued.year = 201910; /* as a parser without the check had it */
+	record_to_json(&r, &json);
+	record_init(&back);
+	ok(json && record_from_json(json, strlen(json), &back, err,
+				    sizeof(err)) == EV_OK &&
+		   back.issued.year == 0,
+	   "the reader drops it too");
+	r.issued.year = 0;
+	r.issued.month = 0;
+	free(json);
+	json = NULL;
+	record_to_json(&r, &json);
+	record_to_json(&back, &again);
+	ok(json && again && strcmp(json, again) == 0,
+	   "so the record read back is the one normalised");
+	free(json);
+	free(again);
+	record_release(&r);
+	record_release(&back);
+}
+
 static void test_ids(void)
 {
 	struct record a, b;
@@ -548,6 +610,7 @@ int main(void)
 	test_utf8();
 	test_passages();
 	test_normalise();
+	test_dates();
 	test_ids();
 	test_json_round_trip();
 	test_json_errors();
