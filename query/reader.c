@@ -31,6 +31,21 @@ static ev_status check_schema(xdb_t *db)
 	return rc;
 }
 
+/*
+ * Whether an open that failed with RC and MSG may succeed if tried again:
+ * no index yet, a revision gone, or one of its files missing while the
+ * rest is there.  Xapian opens the files of an index one by one, by
+ * name, and "index --rebuild" swaps its new index in with two renames
+ * (indexer/index.c, swap_in()): a reader that read the old version file
+ * just before them finds no table file between them.
+ */
+static int worth_retrying(ev_status rc, const char *msg)
+{
+	return rc == EV_NOT_FOUND || rc == EV_MODIFIED ||
+	       (rc == EV_INDEX && msg &&
+		strstr(msg, "No such file or directory"));
+}
+
 ev_status reader_open(const char *dir, xdb_t **dbp, char **msgp)
 {
 	char *msg = NULL;
@@ -42,7 +57,7 @@ ev_status reader_open(const char *dir, xdb_t **dbp, char **msgp)
 		free(msg);
 		msg = NULL;
 		rc = xdb_open(dir, XDB_READ, dbp, &msg);
-		if (rc != EV_NOT_FOUND && rc != EV_MODIFIED)
+		if (!worth_retrying(rc, msg))
 			break;
 		sleep_ms(50L << attempt);
 	}

@@ -24,11 +24,13 @@
  *             fsync   fsync, fdatasync, syncfs
  *             rename  rename, renameat
  *             sync    fsync and rename together: the commit points
+ *             open    open, open64: a file gone between two opens (a
+ *                     reader caught between the renames of a swap)
  *     ACTION  kill       SIGKILL before the call is made
  *             killafter  SIGKILL once the call has returned
  *             stop       SIGSTOP before the call (SIGCONT goes on): a
  *                        writer caught holding its locks
- *             ENOSPC, EIO, EDQUOT  fail the call with that errno
+ *             ENOSPC, EIO, EDQUOT, ENOENT  fail the call with that errno
  *   INJECT_PATH=TEXT   count only calls on paths containing TEXT
  *   INJECT_COUNT=FILE  at exit, append "CLASS COUNT" lines for each
  *                      class to FILE (how many points a sweep has)
@@ -38,7 +40,7 @@
  * one thread.
  */
 
-enum klass { K_WRITE, K_FSYNC, K_RENAME, K_COUNT };
+enum klass { K_WRITE, K_FSYNC, K_RENAME, K_OPEN, K_COUNT };
 
 static struct {
 	int parsed;
@@ -71,6 +73,8 @@ static void parse_config(void)
 		cfg.classes = 1 << K_RENAME;
 	else if (!strcmp(klass, "sync"))
 		cfg.classes = 1 << K_FSYNC | 1 << K_RENAME;
+	else if (!strcmp(klass, "open"))
+		cfg.classes = 1 << K_OPEN;
 	else
 		return;
 	cfg.n = strtoul(num, NULL, 10);
@@ -87,6 +91,8 @@ static void parse_config(void)
 		cfg.err = EIO;
 	else if (!strcmp(action, "EDQUOT"))
 		cfg.err = EDQUOT;
+	else if (!strcmp(action, "ENOENT"))
+		cfg.err = ENOENT;
 	else
 		cfg.n = 0;
 }
@@ -110,15 +116,17 @@ static void write_counts(void)
 	char line[256];
 	int fd, len;
 
+	REAL(open);
 	if (!cfg.count_file)
 		return;
-	fd = open(cfg.count_file, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
-		  0644);
+	fd = real_open(cfg.count_file,
+		       O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return;
-	len = snprintf(line, sizeof(line), "write %lu\nfsync %lu\nrename %lu\n",
+	len = snprintf(line, sizeof(line),
+		       "write %lu\nfsync %lu\nrename %lu\nopen %lu\n",
 		       cfg.counts[K_WRITE], cfg.counts[K_FSYNC],
-		       cfg.counts[K_RENAME]);
+		       cfg.counts[K_RENAME], cfg.counts[K_OPEN]);
 	syscall_write_ok(fd, line, len);
 	close(fd);
 }
@@ -181,14 +189,14 @@ static int check_fd(int fd, enum klass k, int *after)
 	return hit(k, after);
 }
 
-static int check_path(const char *path, int *after)
+static int check_path(const char *path, enum klass k, int *after)
 {
 	if (!cfg.parsed)
 		parse_config();
 	*after = 0;
 	if (cfg.path && (!path || !strstr(path, cfg.path)))
 		return 0;
-	return hit(K_RENAME, after);
+	return hit(k, after);
 }
 
 static void finish(int after)
@@ -291,7 +299,7 @@ int rename(const char *from, const char *to)
 	REAL(rename);
 	int after, r;
 
-	if (check_path(to, &after))
+	if (check_path(to, K_RENAME, &after))
 		return -1;
 	r = real_rename(from, to);
 	finish(after);
@@ -303,9 +311,49 @@ int renameat(int dfrom, const char *from, int dto, const char *to)
 	REAL(renameat);
 	int after, r;
 
-	if (check_path(to, &after))
+	if (check_path(to, K_RENAME, &after))
 		return -1;
 	r = real_renameat(dfrom, from, dto, to);
+	finish(after);
+	return r;
+}
+
+/* The mode argument is there only when the flags ask for one. */
+static mode_t open_mode(int flags, va_list ap)
+{
+	return flags & (O_CREAT | O_TMPFILE) ? va_arg(ap, mode_t) : 0;
+}
+
+int open(const char *path, int flags, ...)
+{
+	REAL(open);
+	va_list ap;
+	mode_t mode;
+	int after, r;
+
+	va_start(ap, flags);
+	mode = open_mode(flags, ap);
+	va_end(ap);
+	if (check_path(path, K_OPEN, &after))
+		return -1;
+	r = real_open(path, flags, mode);
+	finish(after);
+	return r;
+}
+
+int open64(const char *path, int flags, ...)
+{
+	REAL(open64);
+	va_list ap;
+	mode_t mode;
+	int after, r;
+
+	va_start(ap, flags);
+	mode = open_mode(flags, ap);
+	va_end(ap);
+	if (check_path(path, K_OPEN, &after))
+		return -1;
+	r = real_open64(path, flags, mode);
 	finish(after);
 	return r;
 }
