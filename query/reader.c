@@ -46,6 +46,19 @@ static int worth_retrying(ev_status rc, const char *msg)
 		strstr(msg, "No such file or directory"));
 }
 
+/*
+ * Whether DIR, which was BEFORE when the open began, was replaced while
+ * it went on: then the files opened may be of two indexes (the version
+ * file of the old, a table of the new), which no error need show.
+ */
+static int replaced(const char *dir, const struct stat *before)
+{
+	struct stat now;
+
+	return stat(dir, &now) != 0 || now.st_ino != before->st_ino ||
+	       now.st_dev != before->st_dev;
+}
+
 ev_status reader_open(const char *dir, xdb_t **dbp, char **msgp)
 {
 	char *msg = NULL;
@@ -54,11 +67,22 @@ ev_status reader_open(const char *dir, xdb_t **dbp, char **msgp)
 
 	*msgp = NULL;
 	for (int attempt = 0; attempt < 4; attempt++) {
+		struct stat before;
+		int known = stat(dir, &before) == 0;
+
 		free(msg);
 		msg = NULL;
 		rc = xdb_open(dir, XDB_READ, dbp, &msg);
-		if (!worth_retrying(rc, msg))
+		if (known && replaced(dir, &before)) {
+			if (!rc)
+				xdb_close(*dbp);
+			*dbp = NULL;
+			free(msg);
+			msg = strdup("it was replaced while being opened");
+			rc = EV_MODIFIED;
+		} else if (!worth_retrying(rc, msg)) {
 			break;
+		}
 		sleep_ms(50L << attempt);
 	}
 	if (!rc) {

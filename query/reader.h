@@ -7,10 +7,12 @@
 
 /*
  * Open the index at DIR read-only.  A rebuild swaps directories with two
- * renames, so an open that finds nothing is retried a few times before
- * it counts as "no index".  On failure *MSGP is a malloc'd message that
- * says what to do: run "evidence index", or "--rebuild" for a damaged
- * index.
+ * renames while Xapian opens an index's files one by one, by name, so an
+ * open that finds nothing, finds one of the files missing, or sees DIR
+ * replaced before it is done (its files could be of two indexes) is tried
+ * again a few times before it counts.  On failure *MSGP is a malloc'd
+ * message that says what to do: run "evidence index", or "--rebuild" for
+ * a damaged index.
  */
 ev_status reader_open(const char *dir, xdb_t **dbp, char **msgp);
 

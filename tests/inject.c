@@ -324,21 +324,29 @@ static mode_t open_mode(int flags, va_list ap)
 	return flags & (O_CREAT | O_TMPFILE) ? va_arg(ap, mode_t) : 0;
 }
 
+/* open() and open64() alike; REAL is the call stood in for. */
+static int open_with(int (*real)(const char *, int, ...), const char *path,
+		     int flags, mode_t mode)
+{
+	int after, r;
+
+	if (check_path(path, K_OPEN, &after))
+		return -1;
+	r = real(path, flags, mode);
+	finish(after);
+	return r;
+}
+
 int open(const char *path, int flags, ...)
 {
 	REAL(open);
 	va_list ap;
 	mode_t mode;
-	int after, r;
 
 	va_start(ap, flags);
 	mode = open_mode(flags, ap);
 	va_end(ap);
-	if (check_path(path, K_OPEN, &after))
-		return -1;
-	r = real_open(path, flags, mode);
-	finish(after);
-	return r;
+	return open_with(real_open, path, flags, mode);
 }
 
 int open64(const char *path, int flags, ...)
@@ -346,14 +354,9 @@ int open64(const char *path, int flags, ...)
 	REAL(open64);
 	va_list ap;
 	mode_t mode;
-	int after, r;
 
 	va_start(ap, flags);
 	mode = open_mode(flags, ap);
 	va_end(ap);
-	if (check_path(path, K_OPEN, &after))
-		return -1;
-	r = real_open64(path, flags, mode);
-	finish(after);
-	return r;
+	return open_with(real_open64, path, flags, mode);
 }

@@ -97,6 +97,40 @@ test_expect_code 70 'a table file gone for good: exit 70 and the file named' '
 	test "$(wc -l <err)" = 1 && grep -q "postlist.glass" err &&
 		grep -q "No such file or directory" err && exit $code
 '
+# And the swap done whole while the search is between its first table
+# files and postlist.glass: stopped (SIGSTOP) at its own open of that
+# file, the index is replaced by one of another collection, then the
+# search goes on.  It would hold the old index's other tables and the new
+# one's postings, and say, wrongly, that nothing matches (it did): it
+# must see that the directory was replaced, open it again and answer
+# from the new index.
+test_expect_success 'an index swapped whole during the open: opened again' '
+	mkdir swap swap/in &&
+	printf "Zebrafinch swap note\n\nOnly the new index has it.\n" \
+		>swap/in/note.txt &&
+	EVIDENCE_DIR=$TRASH/swap/old evidence init >/dev/null &&
+	EVIDENCE_DIR=$TRASH/swap/old evidence add --quiet "$FIXTURES/text" &&
+	EVIDENCE_DIR=$TRASH/swap/new evidence init >/dev/null &&
+	EVIDENCE_DIR=$TRASH/swap/new evidence add --quiet swap/in &&
+	last=$(EVIDENCE_DIR=$TRASH/swap/old INJECT_PATH=postlist.glass \
+		count_points open search trust) &&
+	test "$last" -ge 1 &&
+	EVIDENCE_DIR=$TRASH/swap/old INJECT_PATH=postlist.glass \
+		INJECT_FAULT="open:$last:stop" LD_PRELOAD="$INJECT_SO" \
+		"$EVIDENCE" search --format json --limit 3 zebrafinch \
+		>res.json 2>err &
+	pid=$! &&
+	i=0 &&
+	until ps -o stat= -p $pid | grep -q T; do
+		i=$((i + 1)) && test $i -lt 600 && sleep 0.05 || break
+	done &&
+	ps -o stat= -p $pid | grep -q T &&
+	mv swap/old/index swap/old/index.prev &&
+	mv swap/new/index swap/old/index &&
+	kill -CONT $pid &&
+	wait $pid &&
+	test "$(jq -r ".hits[0].title" res.json)" = "Zebrafinch swap note"
+'
 fi
 test -f figures && sed 's/^/# /' figures
 test_done
