@@ -114,17 +114,21 @@ test_expect_success 'an index swapped whole during the open: opened again' '
 	EVIDENCE_DIR=$TRASH/swap/new evidence add --quiet swap/in &&
 	last=$(EVIDENCE_DIR=$TRASH/swap/old INJECT_PATH=postlist.glass \
 		count_points open search trust) &&
-	test "$last" -ge 1 &&
-	EVIDENCE_DIR=$TRASH/swap/old INJECT_PATH=postlist.glass \
+	{ test "$last" -ge 1 || { echo "no open of postlist.glass counted"; false; }; } ||
+		exit 1
+	# On a line of its own: "&" would put a whole && list in the
+	# background, and $! would be a shell, not the search.
+	(exec env EVIDENCE_DIR="$TRASH/swap/old" INJECT_PATH=postlist.glass \
 		INJECT_FAULT="open:$last:stop" LD_PRELOAD="$INJECT_SO" \
 		"$EVIDENCE" search --format json --limit 3 zebrafinch \
-		>res.json 2>err &
+		>res.json 2>err) &
 	pid=$! &&
 	i=0 &&
 	until ps -o stat= -p $pid | grep -q T; do
 		i=$((i + 1)) && test $i -lt 600 && sleep 0.05 || break
 	done &&
-	ps -o stat= -p $pid | grep -q T &&
+	{ ps -o stat= -p $pid | grep -q T ||
+		{ echo "the search did not stop: $(ps -o stat=,args= -p $pid)"; false; }; } &&
 	mv swap/old/index swap/old/index.prev &&
 	mv swap/new/index swap/old/index &&
 	kill -CONT $pid &&
