@@ -6,7 +6,8 @@
 #                           preloaded and INJECT_FAULT=FAULT (see
 #                           tests/inject.c)
 #   count_points CLASS ARGS how many CLASS calls (write, fsync, rename,
-#                           sync) evidence ARGS makes when nothing fails
+#                           sync, open) evidence ARGS makes when
+#                           nothing fails
 #   canon DIR OUT           a canonical dump of the collection at DIR:
 #                           records without timestamps, keys, and the
 #                           index (tests/index-dump), sorted

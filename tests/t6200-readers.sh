@@ -83,8 +83,10 @@ test_expect_success 'searches while harvest stores and commits' '
 if ! [ -f "$INJECT_SO" ]; then
 	test_skip 'a table file missing for a moment' 'tests/inject.so is not built'
 	test_skip 'a table file gone for good' 'tests/inject.so is not built'
+	test_skip 'an index swapped whole during the open' \
+		'tests/inject.so is not built'
 else
-test_expect_success 'a table file missing for a moment: the search opens again' '
+test_expect_success 'a table file missing for a moment: opened again' '
 	last=$(INJECT_PATH=postlist.glass count_points open search trust) &&
 	test "$last" -ge 1 &&
 	INJECT_PATH=postlist.glass inject_run "open:$last:ENOENT" \
@@ -114,8 +116,10 @@ test_expect_success 'an index swapped whole during the open: opened again' '
 	EVIDENCE_DIR=$TRASH/swap/new evidence add --quiet swap/in &&
 	last=$(EVIDENCE_DIR=$TRASH/swap/old INJECT_PATH=postlist.glass \
 		count_points open search trust) &&
-	{ test "$last" -ge 1 || { echo "no open of postlist.glass counted"; false; }; } ||
+	test "$last" -ge 1 || {
+		echo "no open of postlist.glass counted"
 		exit 1
+	}
 	# On a line of its own: "&" would put a whole && list in the
 	# background, and $! would be a shell, not the search.
 	(exec env EVIDENCE_DIR="$TRASH/swap/old" INJECT_PATH=postlist.glass \
