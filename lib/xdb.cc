@@ -1711,6 +1711,14 @@ class SeekingPostingSource : public Xapian::PostingSource
 
 	virtual void seek(Xapian::docid did_min, double min_wt) = 0;
 
+	/* Whether a document weighing at most MOST falls short of MIN_WT,
+	 * the bound loosened by a hair so that rounding never passes over
+	 * one that reaches MIN_WT exactly. */
+	static bool falls_short(double most, double min_wt)
+	{
+		return most * (1 + 1e-9) < min_wt;
+	}
+
 	void restart()
 	{
 		did = 0;
@@ -1815,9 +1823,7 @@ class ValueSumPostingSource : public SeekingPostingSource
 	/*
 	 * The sum of the current document's slots, or -1 as soon as what is
 	 * left could not bring it to MIN_WT: a slot not read costs nothing,
-	 * and the first slots are the ones that decide.  The bound is
-	 * loosened by a hair so that rounding never passes over a document
-	 * that reaches MIN_WT exactly.
+	 * and the first slots are the ones that decide (falls_short()).
 	 */
 	double sum(double min_wt)
 	{
@@ -1826,7 +1832,7 @@ class ValueSumPostingSource : public SeekingPostingSource
 		for (size_t i = 0; i < slots.size(); i++) {
 			Xapian::ValueIterator &v = it[i];
 
-			if ((w + rest[i]) * (1 + 1e-9) < min_wt)
+			if (falls_short(w + rest[i], min_wt))
 				return -1;
 			if (!drive[i] && v != Xapian::ValueIterator() &&
 			    v.get_docid() < did)
@@ -2016,8 +2022,8 @@ class TermWeightPostingSource : public SeekingPostingSource
 	std::vector<std::pair<double, std::string>> terms; /* heaviest first */
 	std::vector<Xapian::PostingIterator> it;
 
-	/* Move to the first document from DID_MIN on of a term weighing at
-	 * least MIN_WT (loosened by a hair, as in ValueSumPostingSource). */
+	/* Move to the first document from DID_MIN on of a term that does
+	 * not fall short of MIN_WT. */
 	void seek(Xapian::docid did_min, double min_wt) override
 	{
 		did = 0;
@@ -2025,7 +2031,7 @@ class TermWeightPostingSource : public SeekingPostingSource
 		for (size_t i = 0; i < terms.size(); i++) {
 			Xapian::PostingIterator &p = it[i];
 
-			if (terms[i].first * (1 + 1e-9) < min_wt)
+			if (falls_short(terms[i].first, min_wt))
 				break;
 			if (p != Xapian::PostingIterator() && *p < did_min)
 				p.skip_to(did_min);

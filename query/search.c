@@ -194,11 +194,9 @@ static ev_status note_filter(struct searcher *s, size_t lesson)
 	return EV_OK;
 }
 
-/* The type terms of an index with their priors (note_type()). */
+/* The type terms of an index (note_type()). */
 struct type_terms {
 	struct strvec terms;
-	double *prior;
-	size_t alloc;
 	unsigned long docs; /* the sum of their termfreqs */
 	int failed;
 };
@@ -206,25 +204,11 @@ struct type_terms {
 static int note_type(const char *term, unsigned freq, void *ctx)
 {
 	struct type_terms *t = ctx;
-	int et = evidence_type_lookup(term + strlen(PREFIX_TYPE));
 
-	if (t->terms.n == t->alloc) {
-		size_t n = t->alloc ? 2 * t->alloc : 16;
-		double *p = realloc(t->prior, n * sizeof(*p));
-
-		if (!p) {
-			t->failed = 1;
-			return 1;
-		}
-		t->prior = p;
-		t->alloc = n;
-	}
 	if (strvec_push(&t->terms, term)) {
 		t->failed = 1;
 		return 1;
 	}
-	t->prior[t->terms.n - 1] = evidence_type_prior(
-	    et < 0 ? ET_OTHER : (enum evidence_type)et);
 	t->docs += freq;
 	return 0;
 }
@@ -246,7 +230,8 @@ static int note_type(const char *term, unsigned freq, void *ctx)
 static ev_status prior_by_type(struct searcher *s, double scale,
 			       xdb_query_t **out)
 {
-	struct type_terms t = {STRVEC_INIT, NULL, 0, 0, 0};
+	struct type_terms t = {STRVEC_INIT, 0, 0};
+	double *weight = NULL;
 	unsigned docs = 0;
 	ev_status rc;
 
@@ -254,19 +239,27 @@ static ev_status prior_by_type(struct searcher *s, double scale,
 	rc = xdb_doccount(s->db, &docs);
 	if (!rc)
 		rc = xdb_allterms(s->db, PREFIX_TYPE, note_type, &t);
-	if (rc) {
+	if (rc)
 		buf_setf(&s->msg, "search failed: %s", xdb_errmsg(s->db));
-	} else if (t.failed) {
+	else if (t.failed)
 		rc = EV_NOMEM;
-	} else if (t.terms.n && t.docs == docs) {
-		for (size_t i = 0; i < t.terms.n; i++)
-			t.prior[i] *= scale;
+	else if (t.terms.n && t.docs == docs &&
+		 !(weight = calloc(t.terms.n, sizeof(*weight))))
+		rc = EV_NOMEM;
+	if (weight) {
+		for (size_t i = 0; i < t.terms.n; i++) {
+			int et = evidence_type_lookup(t.terms.v[i] +
+						      strlen(PREFIX_TYPE));
+
+			weight[i] = scale * evidence_type_prior(
+			    et < 0 ? ET_OTHER : (enum evidence_type)et);
+		}
 		*out = xdb_query_term_weights((const char *const *)t.terms.v,
-					      t.prior, t.terms.n);
+					      weight, t.terms.n);
 		rc = *out ? EV_OK : EV_NOMEM;
 	}
 	strvec_release(&t.terms);
-	free(t.prior);
+	free(weight);
 	return rc;
 }
 

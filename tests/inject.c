@@ -337,26 +337,19 @@ static int open_with(int (*real)(const char *, int, ...), const char *path,
 	return r;
 }
 
-int open(const char *path, int flags, ...)
-{
-	REAL(open);
-	va_list ap;
-	mode_t mode;
+/* open() and open64() take the same arguments: one body for both. */
+#define OPEN_WRAPPER(name)                                                    \
+	int name(const char *path, int flags, ...)                            \
+	{                                                                     \
+		REAL(name);                                                   \
+		va_list ap;                                                   \
+		mode_t mode;                                                  \
+                                                                              \
+		va_start(ap, flags);                                          \
+		mode = open_mode(flags, ap);                                  \
+		va_end(ap);                                                   \
+		return open_with(real_##name, path, flags, mode);             \
+	}
 
-	va_start(ap, flags);
-	mode = open_mode(flags, ap);
-	va_end(ap);
-	return open_with(real_open, path, flags, mode);
-}
-
-int open64(const char *path, int flags, ...)
-{
-	REAL(open64);
-	va_list ap;
-	mode_t mode;
-
-	va_start(ap, flags);
-	mode = open_mode(flags, ap);
-	va_end(ap);
-	return open_with(real_open64, path, flags, mode);
-}
+OPEN_WRAPPER(open)
+OPEN_WRAPPER(open64)
