@@ -8,6 +8,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "defaults.h"
 #include "index.h"
 #include "lessons.h"
@@ -138,9 +139,39 @@ static void tag(const struct lessons *l, const char *text)
 	lesson_tags_release(&tags);
 }
 
+/* A small taxonomy with a cue of each kind, and the head of its compiled
+ * form: everything up to the end of the text it was made from. */
+static const char small_conf[] = "[t]\nthreshold = 2\nword 2 trusted\n"
+				 "phrase 1 long term\nnear 1 5 plan =NHS\n";
+
+static const struct buf *small_form_head(void)
+{
+	static struct buf head = BUF_INIT;
+	struct buf form = BUF_INIT;
+	struct lessons *l = NULL;
+	char err[256];
+	const char *at;
+
+	if (head.len)
+		return &head;
+	if (lessons_parse(small_conf, strlen(small_conf), "small.conf", &l,
+			  err, sizeof(err)) ||
+	    lessons_compile(l, &form))
+		abort();
+	at = memmem(form.ptr, form.len, small_conf, strlen(small_conf));
+	if (!at || buf_add(&head, form.ptr,
+			   (size_t)(at - form.ptr) + strlen(small_conf)))
+		abort();
+	buf_release(&form);
+	lessons_free(l);
+	return &head;
+}
+
 static int run_lessons(const struct fuzz_target *t, const uint8_t *data,
 		       size_t len)
 {
+	const struct buf *head = small_form_head();
+	struct buf form = BUF_INIT;
 	struct lessons *l = NULL;
 	char err[256], *text;
 
@@ -154,6 +185,21 @@ static int run_lessons(const struct fuzz_target *t, const uint8_t *data,
 		tag(l, sample_text);
 		lessons_free(l);
 	}
+	/* ...as the body of a compiled form: taken or refused, never a
+	 * crash... */
+	if (buf_add(&form, head->ptr, head->len) == EV_OK &&
+	    buf_add(&form, data, len) == EV_OK &&
+	    lessons_parse_memo(small_conf, strlen(small_conf), "small.conf",
+			       &(struct lessons_memo){NULL, form.ptr,
+						      form.len},
+			       &l, err, sizeof(err)) == EV_OK) {
+		char digest[65];
+
+		lessons_digest(l, digest);
+		tag(l, sample_text);
+		lessons_free(l);
+	}
+	buf_release(&form);
 	/* ...and as text for the shipped taxonomy to tag. */
 	text = as_string(data, len);
 	tag(the_default_lessons(), text);

@@ -160,6 +160,12 @@ static ev_status write_meta(struct index *ix)
 		rc = lessons_stems(ix->lessons, &names);
 	if (!rc)
 		rc = xdb_set_metadata(ix->db, META_STEMS, buf_str(&names));
+	buf_reset(&names);
+	if (!rc)
+		rc = lessons_compile(ix->lessons, &names);
+	if (!rc)
+		rc = xdb_set_metadata_bytes(ix->db, META_COMPILED, names.ptr,
+					    names.len);
 	buf_release(&names);
 	if (rc)
 		return db_fail(ix, rc, "cannot write index metadata");

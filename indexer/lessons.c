@@ -98,6 +98,9 @@ struct lessons {
 	xdb_stem_t *stemmer;
 	/* "word\tstem\n" for each cue word stemmed, for lessons_stems(). */
 	struct buf pairs;
+	/* The text it was read from, for lessons_compile(). */
+	char *source;
+	size_t source_len;
 };
 
 /* Room for NEED items of SIZE in the array P, which has room for *ALLOC:
@@ -223,6 +226,7 @@ void lessons_free(struct lessons *l)
 	free(l->posts);
 	xdb_stem_free(l->stemmer);
 	buf_release(&l->pairs);
+	free(l->source);
 	free(l);
 }
 
@@ -901,6 +905,319 @@ void lessons_digest(const struct lessons *l, char out[65])
 	text_sha256_final_hex(&s, out);
 }
 
+/* ------------------------------------------------------------------ */
+/* The compiled form                                                   */
+
+/*
+ * A search reads the taxonomy on every run, and parsing the shipped one
+ * cost a fifth of a small search even with the stem memo.  So the
+ * indexer also keeps the parsed taxonomy in the index
+ * (lessons_compile()), with the text it was parsed from, and a command
+ * that is given exactly that text again takes the arrays as they are,
+ * building only the hash table and the postings.
+ *
+ * The form is this build's own: a header naming the format, the program
+ * and the Xapian that made it (the stems are Xapian's), then numbers in
+ * host order, whose order and size a probe and the header check.  Any
+ * difference, or a form that does not hold together (every count and
+ * index is checked before use), and the text is parsed as if there
+ * were no form.  Counts are 32 bits: a taxonomy is at most
+ * LESSONS_MAX_FILE bytes.
+ */
+#define COMPILED_FORMAT 1
+#define COMPILED_PROBE 0x01020304u
+
+static size_t compiled_header(char *out, size_t size)
+{
+	int n = snprintf(out, size, "evidence taxonomy %d %s xapian %s %zu\n",
+			 COMPILED_FORMAT, PACKAGE_VERSION, xdb_version(),
+			 sizeof(double));
+
+	return n > 0 && (size_t)n < size ? (size_t)n : 0;
+}
+
+/* The writer: the first failure sticks, so the calls need no checks. */
+struct form {
+	struct buf *b;
+	ev_status rc;
+};
+
+static void put_bytes(struct form *f, const void *p, size_t n)
+{
+	if (!f->rc)
+		f->rc = buf_add(f->b, p, n);
+}
+
+static void put_u32(struct form *f, size_t v)
+{
+	uint32_t x = (uint32_t)v;
+
+	if (v > UINT32_MAX && !f->rc)
+		f->rc = EV_TOO_BIG;
+	put_bytes(f, &x, sizeof(x));
+}
+
+static void put_f64(struct form *f, double v)
+{
+	put_bytes(f, &v, sizeof(v));
+}
+
+static void put_str(struct form *f, const char *s, size_t len)
+{
+	put_u32(f, len);
+	put_bytes(f, s, len);
+}
+
+ev_status lessons_compile(const struct lessons *l, struct buf *out)
+{
+	struct form f = {out, EV_OK};
+	char header[256];
+	size_t hlen = compiled_header(header, sizeof(header));
+
+	if (!hlen || !l->source)
+		return EV_USAGE;
+	put_bytes(&f, header, hlen);
+	put_u32(&f, COMPILED_PROBE);
+	put_str(&f, l->source, l->source_len);
+	put_u32(&f, l->n);
+	for (size_t i = 0; i < l->n; i++) {
+		const struct lesson *les = &l->lessons[i];
+
+		put_str(&f, les->name, strlen(les->name));
+		put_str(&f, les->label, strlen(les->label));
+		put_str(&f, les->description, strlen(les->description));
+		put_f64(&f, les->threshold);
+		put_u32(&f, les->line);
+		put_u32(&f, les->first_cue);
+		put_u32(&f, les->ncues);
+		put_u32(&f, (size_t)les->positive);
+	}
+	put_u32(&f, l->ncues);
+	for (size_t i = 0; i < l->ncues; i++) {
+		const struct cue *cue = &l->cues[i];
+
+		put_u32(&f, cue->kind);
+		put_u32(&f, cue->lesson);
+		put_f64(&f, cue->weight);
+		put_u32(&f, cue->window);
+		put_u32(&f, cue->slot);
+		put_u32(&f, cue->nslots);
+		put_u32(&f, cue->near);
+		put_str(&f, cue->text, strlen(cue->text));
+	}
+	put_u32(&f, l->nslots);
+	for (size_t i = 0; i < l->nslots; i++) {
+		put_u32(&f, l->slots[i].alt);
+		put_u32(&f, l->slots[i].nalt);
+	}
+	put_u32(&f, l->nalts);
+	for (size_t i = 0; i < l->nalts; i++)
+		put_u32(&f, l->alts[i]);
+	put_u32(&f, l->nnear);
+	put_u32(&f, (size_t)l->has_exact);
+	put_u32(&f, l->nstems);
+	for (size_t i = 0; i < l->nstems; i++)
+		put_str(&f, l->stems[i], strlen(l->stems[i]));
+	put_str(&f, l->pairs.ptr ? l->pairs.ptr : "", l->pairs.len);
+	return f.rc;
+}
+
+/* The reader: past the end or out of memory, it stops and says so. */
+struct cursor {
+	const unsigned char *p, *end;
+	int bad;
+};
+
+static void take(struct cursor *c, void *out, size_t n)
+{
+	if (c->bad || (size_t)(c->end - c->p) < n) {
+		c->bad = 1;
+		memset(out, 0, n);
+		return;
+	}
+	memcpy(out, c->p, n);
+	c->p += n;
+}
+
+static size_t get_u32(struct cursor *c)
+{
+	uint32_t v;
+
+	take(c, &v, sizeof(v));
+	return v;
+}
+
+static double get_f64(struct cursor *c)
+{
+	double v;
+
+	take(c, &v, sizeof(v));
+	return v;
+}
+
+/* A malloc'd string without NULs, or NULL. */
+static char *get_str(struct cursor *c)
+{
+	size_t n = get_u32(c);
+	char *s = NULL;
+
+	if (!c->bad && (size_t)(c->end - c->p) >= n && !memchr(c->p, 0, n))
+		s = xstrndup((const char *)c->p, n);
+	if (!s) {
+		c->bad = 1;
+		return NULL;
+	}
+	c->p += n;
+	return s;
+}
+
+/* An array of COUNT items of SIZE bytes, with COUNT read from the form:
+ * NULL (and bad) when the form could not hold that many items of at
+ * least MIN bytes each. */
+static void *get_array(struct cursor *c, size_t *count, size_t size,
+		       size_t min)
+{
+	size_t n = get_u32(c);
+	void *v = NULL;
+
+	if (!c->bad && n <= (size_t)(c->end - c->p) / min)
+		v = calloc(n + 1, size);
+	if (!v) {
+		c->bad = 1;
+		return NULL;
+	}
+	*count = n;
+	return v;
+}
+
+/* Does L, as read from a form, hold together?  Each index points inside
+ * its array and each lesson is one the parser could have made. */
+static int compiled_sane(const struct lessons *l)
+{
+	if (l->n == 0 || l->nstems >= UINT32_MAX)
+		return 0;
+	for (size_t i = 0; i < l->n; i++) {
+		const struct lesson *les = &l->lessons[i];
+
+		if (!valid_name(les->name) || !(les->threshold > 0) ||
+		    !isfinite(les->threshold) || les->first_cue > l->ncues ||
+		    les->ncues > l->ncues - les->first_cue)
+			return 0;
+	}
+	for (size_t i = 0; i < l->ncues; i++) {
+		const struct cue *cue = &l->cues[i];
+
+		if (cue->lesson >= l->n ||
+		    !isfinite(cue->weight) || cue->nslots == 0 ||
+		    cue->nslots > MAX_SLOTS || cue->slot > l->nslots ||
+		    cue->nslots > l->nslots - cue->slot)
+			return 0;
+		if (cue->kind == CUE_NEAR &&
+		    (cue->window > MAX_WINDOW || cue->near > l->nnear ||
+		     cue->nslots > l->nnear - cue->near))
+			return 0;
+	}
+	for (size_t i = 0; i < l->nslots; i++)
+		if (l->slots[i].alt > l->nalts ||
+		    l->slots[i].nalt > l->nalts - l->slots[i].alt)
+			return 0;
+	for (size_t i = 0; i < l->nalts; i++)
+		if (l->alts[i] >= l->nstems)
+			return 0;
+	return 1;
+}
+
+/* The taxonomy in FORM (SIZE bytes), if it is a form this build made from
+ * TEXT (LEN bytes); otherwise, or when memory is short, NULL. */
+static struct lessons *decompile(const char *form, size_t size,
+				 const char *text, size_t len)
+{
+	struct cursor c = {(const unsigned char *)form,
+			   (const unsigned char *)form + size, 0};
+	struct lessons *l;
+	char header[256];
+	size_t hlen = compiled_header(header, sizeof(header)), table = 64;
+	uint32_t probe;
+
+	if (!hlen || size < hlen || memcmp(form, header, hlen) != 0)
+		return NULL;
+	c.p += hlen;
+	take(&c, &probe, sizeof(probe));
+	if (get_u32(&c) != len || c.bad || probe != COMPILED_PROBE ||
+	    (size_t)(c.end - c.p) < len || memcmp(c.p, text, len) != 0)
+		return NULL;
+	c.p += len;
+	l = calloc(1, sizeof(*l));
+	if (!l)
+		return NULL;
+	l->lessons = get_array(&c, &l->n, sizeof(*l->lessons), 36);
+	for (size_t i = 0; i < l->n && !c.bad; i++) {
+		struct lesson *les = &l->lessons[i];
+
+		les->name = get_str(&c);
+		les->label = get_str(&c);
+		les->description = get_str(&c);
+		les->threshold = get_f64(&c);
+		les->line = (unsigned)get_u32(&c);
+		les->first_cue = get_u32(&c);
+		les->ncues = get_u32(&c);
+		les->positive = get_u32(&c) != 0;
+	}
+	l->cues = get_array(&c, &l->ncues, sizeof(*l->cues), 36);
+	for (size_t i = 0; i < l->ncues && !c.bad; i++) {
+		struct cue *cue = &l->cues[i];
+		size_t kind = get_u32(&c);
+
+		if (kind > CUE_NEAR)
+			c.bad = 1;
+		cue->kind = c.bad ? CUE_WORD : (enum cue_kind)kind;
+		cue->lesson = get_u32(&c);
+		cue->weight = get_f64(&c);
+		cue->window = get_u32(&c);
+		cue->slot = get_u32(&c);
+		cue->nslots = get_u32(&c);
+		cue->near = get_u32(&c);
+		cue->text = get_str(&c);
+	}
+	l->slots = get_array(&c, &l->nslots, sizeof(*l->slots), 8);
+	for (size_t i = 0; i < l->nslots && !c.bad; i++) {
+		l->slots[i].alt = get_u32(&c);
+		l->slots[i].nalt = get_u32(&c);
+	}
+	l->alts = get_array(&c, &l->nalts, sizeof(*l->alts), 4);
+	for (size_t i = 0; i < l->nalts && !c.bad; i++)
+		l->alts[i] = (uint32_t)get_u32(&c);
+	l->nnear = get_u32(&c);
+	l->has_exact = get_u32(&c) != 0;
+	l->stems = get_array(&c, &l->nstems, sizeof(*l->stems), 4);
+	l->stem_hashes = calloc(l->nstems + 1, sizeof(*l->stem_hashes));
+	for (size_t i = 0; i < l->nstems && !c.bad; i++) {
+		l->stems[i] = get_str(&c);
+		if (l->stems[i] && l->stem_hashes)
+			l->stem_hashes[i] = text_hash(l->stems[i],
+						      strlen(l->stems[i]));
+	}
+	{
+		char *pairs = get_str(&c);
+
+		if (pairs && buf_add(&l->pairs, pairs, strlen(pairs)))
+			c.bad = 1;
+		free(pairs);
+	}
+	l->source = xstrndup(text, len);
+	l->source_len = len;
+	l->stemmer = xdb_stem_new("english", NULL);
+	while (table < 2 * l->nstems)
+		table *= 2;
+	if (c.bad || c.p != c.end || !l->stem_hashes || !l->source ||
+	    !l->stemmer || !compiled_sane(l) || table_rebuild(l, table) ||
+	    build_postings(l)) {
+		lessons_free(l);
+		return NULL;
+	}
+	return l;
+}
+
 ev_status lessons_parse(const char *text, size_t len, const char *name,
 			struct lessons **out, char *err, size_t errsz)
 {
@@ -908,9 +1225,10 @@ ev_status lessons_parse(const char *text, size_t len, const char *name,
 }
 
 ev_status lessons_parse_memo(const char *text, size_t len, const char *name,
-			     const char *memo, struct lessons **out,
-			     char *err, size_t errsz)
+			     const struct lessons_memo *memo,
+			     struct lessons **out, char *err, size_t errsz)
 {
+	const char *stems = memo ? memo->stems : NULL;
 	struct parser *p = NULL;
 	struct lessons *l = NULL;
 	char *copy = NULL, *memo_copy = NULL, *line, *next;
@@ -920,12 +1238,18 @@ ev_status lessons_parse_memo(const char *text, size_t len, const char *name,
 	*out = NULL;
 	if (errsz)
 		err[0] = '\0';
+	if (memo && memo->compiled) {
+		*out = decompile(memo->compiled, memo->compiled_len, text,
+				 len);
+		if (*out)
+			return EV_OK;
+	}
 	p = calloc(1, sizeof(*p));
 	l = calloc(1, sizeof(*l));
 	copy = xstrndup(text, len);
-	if (memo)
-		memo_copy = strdup(memo);
-	if (!p || !l || !copy || (memo && !memo_copy) ||
+	if (stems)
+		memo_copy = strdup(stems);
+	if (!p || !l || !copy || (stems && !memo_copy) ||
 	    memo_open(p, memo_copy)) {
 		rc = EV_NOMEM;
 		goto out;
@@ -981,6 +1305,12 @@ ev_status lessons_parse_memo(const char *text, size_t len, const char *name,
 	if (!rc)
 		rc = build_postings(l);
 	if (!rc) {
+		l->source = xstrndup(text, len);
+		l->source_len = len;
+		if (!l->source)
+			rc = EV_NOMEM;
+	}
+	if (!rc) {
 		xdb_stem_set_cache(l->stemmer, XDB_STEM_CACHE_DEFAULT);
 		*out = l;
 		l = NULL;
@@ -1004,7 +1334,7 @@ ev_status lessons_load(const char *path, struct lessons **out, char *err,
 	return lessons_load_memo(path, NULL, out, err, errsz);
 }
 
-ev_status lessons_load_memo(const char *path, const char *memo,
+ev_status lessons_load_memo(const char *path, const struct lessons_memo *memo,
 			    struct lessons **out, char *err, size_t errsz)
 {
 	struct buf b = BUF_INIT;

@@ -27,18 +27,33 @@ ev_status lessons_load(const char *path, struct lessons **out, char *err,
 		       size_t errsz);
 ev_status lessons_parse(const char *text, size_t len, const char *name,
 			struct lessons **out, char *err, size_t errsz);
-/* The same, with MEMO: the text of lessons_stems() from an earlier
- * parse, whose stems are taken instead of stemming the words again (NULL,
- * or a memo made by another Xapian, is none). */
-ev_status lessons_load_memo(const char *path, const char *memo,
+/*
+ * What an earlier parse left behind to make reading the same taxonomy
+ * again cheap (the indexer keeps both in the index); either may be NULL.
+ * STEMS is the text of lessons_stems(): the cue words' stems, taken
+ * instead of stemming the words again.  COMPILED is lessons_compile(),
+ * COMPILED_LEN bytes: when it was made by this build from the very text
+ * being read, the taxonomy is taken from it without parsing.  A memo
+ * made by another Xapian or another build, or damaged, is not used.
+ */
+struct lessons_memo {
+	const char *stems;
+	const char *compiled;
+	size_t compiled_len;
+};
+
+/* lessons_load() and lessons_parse() with MEMO (may be NULL). */
+ev_status lessons_load_memo(const char *path, const struct lessons_memo *memo,
 			    struct lessons **out, char *err, size_t errsz);
 ev_status lessons_parse_memo(const char *text, size_t len, const char *name,
-			     const char *memo, struct lessons **out,
-			     char *err, size_t errsz);
+			     const struct lessons_memo *memo,
+			     struct lessons **out, char *err, size_t errsz);
 void lessons_free(struct lessons *l);
 
 /* Append to OUT the stem memo of L: each cue word with its stem. */
 ev_status lessons_stems(const struct lessons *l, struct buf *out);
+/* Append to OUT the compiled form of L: bytes, with NULs. */
+ev_status lessons_compile(const struct lessons *l, struct buf *out);
 
 /* The lessons, in file order. */
 size_t lessons_count(const struct lessons *l);

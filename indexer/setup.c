@@ -17,25 +17,40 @@
 #define MAX_CONF_FILE (4u * 1024 * 1024)
 
 /*
- * The stems the indexer kept (lessons_stems()) in C's index, or NULL.
- * Only a local index is read: a stub file may name remote shards, and a
- * round trip to them would cost more than the stemming it saves.  Any
- * failure just means stemming again.
+ * What the indexer kept in C's index to make reading the taxonomy cheap
+ * (lessons_stems() and lessons_compile()), into MEMO; free with
+ * memo_release().  Only a local index is read: a stub file may name
+ * remote shards, and a round trip to them would cost more than the parse
+ * it saves.  Any failure just means parsing again.
  */
-static char *index_stem_memo(const struct collection *c)
+static void index_memo(const struct collection *c, struct lessons_memo *memo)
 {
+	char *stems = NULL, *compiled = NULL;
+	size_t len = 0;
 	xdb_t *db = NULL;
-	char *memo = NULL;
 
+	memset(memo, 0, sizeof(*memo));
 	if (!c || !c->index_dir || !fs_is_dir(c->index_dir) ||
 	    xdb_open(c->index_dir, XDB_READ, &db, NULL) != EV_OK)
-		return NULL;
-	if (xdb_get_metadata(db, META_STEMS, &memo) != EV_OK) {
-		free(memo);
-		memo = NULL;
+		return;
+	if (xdb_get_metadata(db, META_STEMS, &stems) == EV_OK)
+		memo->stems = stems;
+	else
+		free(stems);
+	if (xdb_get_metadata_bytes(db, META_COMPILED, &compiled, &len) ==
+	    EV_OK) {
+		memo->compiled = compiled;
+		memo->compiled_len = len;
+	} else {
+		free(compiled);
 	}
 	xdb_close(db);
-	return memo;
+}
+
+static void memo_release(struct lessons_memo *memo)
+{
+	free((char *)memo->stems);
+	free((char *)memo->compiled);
 }
 
 ev_status setup_lessons(const struct cli *cli, const struct collection *c,
@@ -43,7 +58,7 @@ ev_status setup_lessons(const struct cli *cli, const struct collection *c,
 			size_t errsz)
 {
 	const char *path = cli->lessons;
-	char *memo;
+	struct lessons_memo memo;
 	ev_status rc;
 
 	*out = NULL;
@@ -51,21 +66,21 @@ ev_status setup_lessons(const struct cli *cli, const struct collection *c,
 		path = getenv("EVIDENCE_LESSONS");
 	if ((!path || !*path) && c && fs_exists(c->lessons_path))
 		path = c->lessons_path;
-	memo = index_stem_memo(c);
+	index_memo(c, &memo);
 	if (!path || !*path) {
 		if (usedp)
 			*usedp = "the built-in taxonomy";
 		rc = lessons_parse_memo(default_lessons_conf,
 					strlen(default_lessons_conf),
-					"built-in lessons.conf", memo, out,
+					"built-in lessons.conf", &memo, out,
 					err, errsz);
-		free(memo);
+		memo_release(&memo);
 		return rc;
 	}
 	if (usedp)
 		*usedp = path;
-	rc = lessons_load_memo(path, memo, out, err, errsz);
-	free(memo);
+	rc = lessons_load_memo(path, &memo, out, err, errsz);
+	memo_release(&memo);
 	if (rc && rc != EV_PARSE && !err[0])
 		snprintf(err, errsz, "%s: %s", path, strerror(errno));
 	return rc;

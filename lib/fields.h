@@ -69,6 +69,7 @@ enum {
 #define META_LESSONS_DIGEST "evidence-lessons-digest"
 #define META_SYNONYMS_DIGEST "evidence-synonyms-digest"
 #define META_STEMS "evidence-stems" /* lessons_stems(): the cue words' stems */
+#define META_COMPILED "evidence-lessons-compiled" /* lessons_compile() */
 #define SCHEMA_VERSION 3
 
 /*

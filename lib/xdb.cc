@@ -904,15 +904,40 @@ ev_status xdb_postlist(xdb_t *db, const char *term, xdb_docid_fn fn,
 	}
 }
 
-ev_status xdb_get_metadata(xdb_t *db, const char *key, char **valuep)
+ev_status xdb_get_metadata_bytes(xdb_t *db, const char *key, char **valuep,
+				 size_t *lenp)
 {
 	*valuep = nullptr;
+	*lenp = 0;
 	try {
 		std::string v;
 
 		with_reopen(*db->db, [&] { v = db->db->get_metadata(key); });
 		*valuep = dup_string(v);
-		return *valuep ? EV_OK : EV_NOMEM;
+		if (!*valuep)
+			return EV_NOMEM;
+		*lenp = v.size();
+		return EV_OK;
+	} catch (...) {
+		return fail(db);
+	}
+}
+
+ev_status xdb_get_metadata(xdb_t *db, const char *key, char **valuep)
+{
+	size_t len;
+
+	return xdb_get_metadata_bytes(db, key, valuep, &len);
+}
+
+ev_status xdb_set_metadata_bytes(xdb_t *db, const char *key,
+				 const char *value, size_t len)
+{
+	try {
+		if (!writable(db))
+			return EV_USAGE;
+		db->wdb->set_metadata(key, std::string(value, len));
+		return EV_OK;
 	} catch (...) {
 		return fail(db);
 	}
@@ -920,14 +945,7 @@ ev_status xdb_get_metadata(xdb_t *db, const char *key, char **valuep)
 
 ev_status xdb_set_metadata(xdb_t *db, const char *key, const char *value)
 {
-	try {
-		if (!writable(db))
-			return EV_USAGE;
-		db->wdb->set_metadata(key, value);
-		return EV_OK;
-	} catch (...) {
-		return fail(db);
-	}
+	return xdb_set_metadata_bytes(db, key, value, strlen(value));
 }
 
 ev_status xdb_copy_tables(xdb_t *src, xdb_t *dest)

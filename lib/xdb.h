@@ -142,6 +142,12 @@ ev_status xdb_valuestream(xdb_t *db, unsigned slot, xdb_value_fn fn,
 /* Metadata: *VALUEP is malloc'd, "" when the key is not set. */
 ev_status xdb_get_metadata(xdb_t *db, const char *key, char **valuep);
 ev_status xdb_set_metadata(xdb_t *db, const char *key, const char *value);
+/* The same for bytes that may hold NULs: *LENP bytes in *VALUEP, with a
+ * NUL after them. */
+ev_status xdb_get_metadata_bytes(xdb_t *db, const char *key, char **valuep,
+				 size_t *lenp);
+ev_status xdb_set_metadata_bytes(xdb_t *db, const char *key,
+				 const char *value, size_t len);
 
 /* Copy SRC's metadata, synonym table and spelling data into DEST (a
  * writable database), adding to what DEST has: what a shard needs

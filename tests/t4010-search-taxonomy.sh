@@ -34,4 +34,31 @@ test_expect_success 'the words still name lessons through the taxonomy' '
 	grep -q "focus-note.txt" res.json &&
 	{ EVIDENCE_LESSONS=$TRASH/other.conf evidence search remit; test $? = 1; }
 '
+# The index keeps the taxonomy it was built with, parsed, and a search
+# given the same text takes it from there (test-lessons and test-index
+# show that it is taken).  An edit of the collection's file, even one
+# that leaves the digest alone, must take effect at once.
+test_expect_success 'before the edit: the shipped label' '
+	evidence search trust >/dev/null &&
+	evidence lessons --format json >before.json &&
+	grep -q "\"label\": *\"Focus\"" before.json
+'
+test_expect_success 'an edited lessons.conf is read, not the parsed copy' '
+	sed -e "s/^label = Focus\$/label = Focus, edited/" \
+		-e "s/^description = Scope, remit/description = Edited: remit/" \
+		"$EVIDENCE_DIR/lessons.conf" >edited.conf &&
+	! cmp -s edited.conf "$EVIDENCE_DIR/lessons.conf" &&
+	cp edited.conf "$EVIDENCE_DIR/lessons.conf" &&
+	evidence lessons --format json >after.json &&
+	grep -q "\"label\": *\"Focus, edited\"" after.json &&
+	evidence lessons | grep -q "^focus .*Edited: remit"
+'
+test_expect_success 'and so is a new cue, before any index' '
+	! grep -qi zzqv "$FIXTURES/text/focus-note.txt" &&
+	{ evidence search zzqv; test $? = 1; } &&
+	printf "[focus]\nlabel = Focus\nthreshold = 2\nword 2 zzqv\n" \
+		>"$EVIDENCE_DIR/lessons.conf" &&
+	evidence search --format json zzqv >res.json &&
+	grep -q "focus-note.txt" res.json
+'
 test_done

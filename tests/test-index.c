@@ -274,9 +274,12 @@ static void test_data_read_back(struct store *s)
 	free(msg);
 }
 
+/* The collection's lessons.conf in the memo tests. */
+#define TRUSTED_CONF "[t]\nthreshold = 2\nword 2 trusted\n"
+
 /* How many lessons setup_lessons() (the collection's lessons.conf, the
- * stems its index keeps) finds in "They trusted us." */
-static size_t setup_tags(const char *index)
+ * memos its index keeps) finds in TEXT. */
+static size_t setup_tags_in(const char *index, const char *text)
 {
 	struct cli cli = {0};
 	struct collection c = {0};
@@ -290,7 +293,7 @@ static size_t setup_tags(const char *index)
 	f = fopen(conf, "w");
 	if (!f)
 		return n;
-	fputs("[t]\nthreshold = 2\nword 2 trusted\n", f);
+	fputs(TRUSTED_CONF, f);
 	fclose(f);
 	c.lessons_path = conf;
 	c.index_dir = (char *)index;
@@ -299,11 +302,16 @@ static size_t setup_tags(const char *index)
 		return n;
 	}
 	lesson_tags_init(&tags);
-	if (lessons_tag(l, "They trusted us.", 1.0, &tags) == EV_OK)
+	if (lessons_tag(l, text, 1.0, &tags) == EV_OK)
 		n = tags.n;
 	lesson_tags_release(&tags);
 	lessons_free(l);
 	return n;
+}
+
+static size_t setup_tags(const char *index)
+{
+	return setup_tags_in(index, "They trusted us.");
 }
 
 /*
@@ -343,6 +351,61 @@ static void test_stem_memo(void)
 	buf_release(&want);
 }
 
+/*
+ * The index also keeps its taxonomy compiled, and a command reading the
+ * same text takes it from there: shown by forging one, the form of a
+ * taxonomy with another word under the text of the collection's.
+ */
+static void test_compiled_memo(void)
+{
+	const char *planned = "[t]\nthreshold = 2\nword 2 planned\n";
+	struct buf want = BUF_INIT, forged = BUF_INIT;
+	struct lessons *p = NULL;
+	char *have = NULL, *at = NULL, err[256];
+	size_t len = 0;
+	xdb_t *db = NULL;
+
+	unsetenv("EVIDENCE_LESSONS");
+	close_index(open_index());
+	lessons_compile(lessons, &want);
+	if (xdb_open(index_dir, XDB_READ, &db, NULL) == EV_OK) {
+		xdb_get_metadata_bytes(db, META_COMPILED, &have, &len);
+		xdb_close(db);
+	}
+	ok(have && want.len > 0 && len == want.len &&
+	   memcmp(have, want.ptr, len) == 0,
+	   "the index keeps its taxonomy compiled (%zu bytes)", len);
+	free(have);
+
+	ok(setup_tags_in(index_dir, "They planned it.") == 0,
+	   "another text than the index's: parsed, 'planned' is no cue");
+	if (lessons_parse(planned, strlen(planned), "p", &p, err,
+			  sizeof(err)) == EV_OK &&
+	    lessons_compile(p, &forged) == EV_OK)
+		at = memmem(forged.ptr, forged.len, planned, strlen(planned));
+	if (at && strlen(planned) == strlen(TRUSTED_CONF) &&
+	    xdb_open(index_dir, XDB_WRITE, &db, NULL) == EV_OK) {
+		memcpy(at, TRUSTED_CONF, strlen(TRUSTED_CONF));
+		xdb_set_metadata_bytes(db, META_COMPILED, forged.ptr,
+				       forged.len);
+		xdb_commit(db);
+		xdb_close(db);
+	}
+	ok(setup_tags_in(index_dir, "They planned it.") == 1,
+	   "a forged form for the collection's text is taken: it is read");
+	if (xdb_open(index_dir, XDB_WRITE, &db, NULL) == EV_OK) {
+		xdb_set_metadata_bytes(db, META_COMPILED, forged.ptr,
+				       forged.len / 2);
+		xdb_commit(db);
+		xdb_close(db);
+	}
+	ok(setup_tags_in(index_dir, "They planned it.") == 0,
+	   "a damaged one is not: the text is parsed");
+	lessons_free(p);
+	buf_release(&forged);
+	buf_release(&want);
+}
+
 int main(void)
 {
 	struct store *s = NULL;
@@ -365,6 +428,7 @@ int main(void)
 	test_changed_since_commit(s);
 	test_data_read_back(s);
 	test_stem_memo();
+	test_compiled_memo();
 	store_close(s);
 	lessons_free(lessons);
 	free(msg);

@@ -755,16 +755,17 @@ static void test_digest(void)
 /* ------------------------------------------------------------------ */
 /* Stem memos                                                          */
 
-/* How many lessons T finds in TEXT (parsed with MEMO). */
-static size_t tags_with_memo(const char *conf, const char *memo,
+/* How many lessons T finds in TEXT (parsed with the stem memo STEMS). */
+static size_t tags_with_memo(const char *conf, const char *stems,
 			     const char *text)
 {
+	struct lessons_memo memo = {stems, NULL, 0};
 	struct lessons *l = NULL;
 	struct lesson_tags tags;
 	char err[256];
 	size_t n = (size_t)-1;
 
-	if (lessons_parse_memo(conf, strlen(conf), "m.conf", memo, &l, err,
+	if (lessons_parse_memo(conf, strlen(conf), "m.conf", &memo, &l, err,
 			       sizeof(err))) {
 		printf("# unexpected parse error: %s\n", err);
 		return n;
@@ -826,7 +827,9 @@ static void test_stem_memo(void)
 	lessons_stems(l, &memo);
 	is_int(lessons_parse_memo(default_lessons_conf,
 				  strlen(default_lessons_conf), "default",
-				  buf_str(&memo), &m, err, sizeof(err)),
+				  &(struct lessons_memo){buf_str(&memo), NULL,
+							 0},
+				  &m, err, sizeof(err)),
 	       EV_OK, "memo: the taxonomy parses with it");
 	if (l && m) {
 		lessons_digest(l, d1);
@@ -861,6 +864,214 @@ static void test_stem_memo(void)
 	lessons_free(l);
 }
 
+/* ------------------------------------------------------------------ */
+/* The compiled form                                                   */
+
+/* What L finds in TEXT, on one line: "lesson score strength cues;"... */
+static void tags_line(const struct lessons *l, const char *text,
+		      struct buf *out)
+{
+	struct lesson_tags tags;
+
+	buf_reset(out);
+	lesson_tags_init(&tags);
+	if (lessons_tag(l, text, 1.0, &tags) != EV_OK)
+		buf_addstr(out, "error");
+	for (size_t i = 0; i < tags.n; i++) {
+		buf_printf(out, "%s %.17g %.17g",
+			   lessons_name(l, tags.v[i].lesson), tags.v[i].score,
+			   tags.v[i].strength);
+		for (size_t k = 0; k < tags.v[i].cues.n; k++)
+			buf_printf(out, " %s", tags.v[i].cues.v[k]);
+		buf_addch(out, ';');
+	}
+	lesson_tags_release(&tags);
+}
+
+/* TEXT read with the compiled FORM as its memo, or NULL (with a note). */
+static struct lessons *with_form(const char *text, const char *form,
+				 size_t len, ev_status *rcp)
+{
+	struct lessons_memo memo = {NULL, form, len};
+	struct lessons *l = NULL;
+	char err[256];
+
+	*rcp = lessons_parse_memo(text, strlen(text), "c.conf", &memo, &l, err,
+				  sizeof(err));
+	if (*rcp)
+		printf("# parse error: %s\n", err);
+	return l;
+}
+
+/* Do A and B say the same about every lesson and about TEXTS? */
+static int same_taxonomy(const struct lessons *a, const struct lessons *b,
+			 const char *const *texts, size_t ntexts)
+{
+	struct buf x = BUF_INIT, y = BUF_INIT;
+	char da[65], db[65];
+	int same = lessons_count(a) == lessons_count(b);
+
+	lessons_digest(a, da);
+	lessons_digest(b, db);
+	same = same && strcmp(da, db) == 0;
+	for (size_t i = 0; same && i < lessons_count(a); i++)
+		same = !strcmp(lessons_name(a, i), lessons_name(b, i)) &&
+		       !strcmp(lessons_label(a, i), lessons_label(b, i)) &&
+		       !strcmp(lessons_description(a, i),
+			       lessons_description(b, i));
+	lessons_stems(a, &x);
+	lessons_stems(b, &y);
+	same = same && strcmp(buf_str(&x), buf_str(&y)) == 0;
+	for (size_t i = 0; same && i < ntexts; i++) {
+		tags_line(a, texts[i], &x);
+		tags_line(b, texts[i], &y);
+		if (strcmp(buf_str(&x), buf_str(&y)) != 0) {
+			printf("# on '%s':\n#  %s\n#  %s\n", texts[i],
+			       buf_str(&x), buf_str(&y));
+			same = 0;
+		}
+	}
+	buf_release(&x);
+	buf_release(&y);
+	return same;
+}
+
+static void test_compiled(void)
+{
+	const char *small = "[t]\nlabel = Trust\nthreshold = 2\n"
+			    "word 2 trusted\nphrase 1 long term\n"
+			    "near 1 5 plan =NHS\n";
+	/* The same length, another word: only its own parse tags
+	 * "planned". */
+	const char *other = "[t]\nlabel = Trust\nthreshold = 2\n"
+			    "word 2 planned\nphrase 1 long term\n"
+			    "near 1 5 plan =NHS\n";
+	const char *texts[sizeof(tag_cases) / sizeof(*tag_cases) + 4];
+	struct buf form = BUF_INIT, small_form = BUF_INIT, line = BUF_INIT;
+	struct lessons *l = NULL, *m = NULL, *s = NULL, *t;
+	size_t ntexts = 0, same = 0, cases = 0, kept = 0, parsed = 0;
+	char err[256], *at;
+	ev_status rc;
+
+	for (size_t i = 0; i < sizeof(tag_cases) / sizeof(*tag_cases); i++)
+		texts[ntexts++] = tag_cases[i].text;
+	texts[ntexts++] = "Trust takes years: a marathon, not a sprint, and "
+			  "mission creep pulled the network from its focused, "
+			  "measurable goals.";
+	texts[ntexts++] = "The federation under-promised and over-delivered; "
+			  "goodwill and reciprocity between practices grew.";
+
+	/* The shipped taxonomy, read back from its form: the same in all
+	 * that can be asked of it. */
+	is_int(lessons_parse(default_lessons_conf,
+			     strlen(default_lessons_conf), "default", &l, err,
+			     sizeof(err)),
+	       EV_OK, "compiled: the shipped taxonomy parses");
+	is_int(l ? lessons_compile(l, &form) : EV_USAGE, EV_OK,
+	       "compiled: and compiles");
+	m = with_form(default_lessons_conf, form.ptr, form.len, &rc);
+	is_int(rc, EV_OK, "compiled: read back");
+	ok(l && m && same_taxonomy(l, m, texts, ntexts),
+	   "compiled: the same lessons, stems, digest and tags");
+	lessons_free(m);
+
+	/* Every one-lesson case of the matcher, through its form. */
+	for (size_t i = 0; i < sizeof(tag_cases) / sizeof(*tag_cases); i++) {
+		struct lessons *a = one_lesson(tag_cases[i].threshold,
+					       tag_cases[i].cues), *b;
+		char text[2048];
+		struct buf f = BUF_INIT;
+
+		if (!a)
+			continue;
+		cases++;
+		snprintf(text, sizeof(text), "[t]\nthreshold = %s\n%s\n",
+			 tag_cases[i].threshold, tag_cases[i].cues);
+		lessons_compile(a, &f);
+		b = with_form(text, f.ptr, f.len, &rc);
+		same += b && same_taxonomy(a, b, &tag_cases[i].text, 1);
+		lessons_free(b);
+		lessons_free(a);
+		buf_release(&f);
+	}
+	ok(cases == sizeof(tag_cases) / sizeof(*tag_cases) && same == cases,
+	   "compiled: %zu of %zu matcher cases the same through the form",
+	   same, cases);
+
+	/* The form is taken, not parsed again: put OTHER's text into
+	 * SMALL's form, and "trusted" is what fires. */
+	if (lessons_parse(small, strlen(small), "s", &s, err, sizeof(err)) ||
+	    lessons_compile(s, &small_form))
+		printf("# small: %s\n", err);
+	at = memmem(small_form.ptr, small_form.len, small, strlen(small));
+	ok(at != NULL, "compiled: the form holds its text");
+	if (at)
+		memcpy(at, other, strlen(other));
+	t = with_form(other, small_form.ptr, small_form.len, &rc);
+	tags_line(t, "They trusted us; it was planned.", &line);
+	ok(t && strncmp(buf_str(&line), "t 2 ", 4) == 0 &&
+	   strstr(buf_str(&line), "word 2 trusted"),
+	   "compiled: a form for the text is taken as it is: %s",
+	   buf_str(&line));
+	lessons_free(t);
+	/* Not taken: for another text, or made by another build. */
+	t = with_form(small, small_form.ptr, small_form.len, &rc);
+	ok(t && same_taxonomy(s, t, texts, ntexts),
+	   "compiled: a form for another text is not used");
+	lessons_free(t);
+	small_form.ptr[10] ^= 1;
+	t = with_form(other, small_form.ptr, small_form.len, &rc);
+	tags_line(t, "They trusted us; it was planned.", &line);
+	ok(t && strstr(buf_str(&line), "word 2 planned"),
+	   "compiled: one with another header is not used: %s",
+	   buf_str(&line));
+	lessons_free(t);
+	small_form.ptr[10] ^= 1;
+	if (at)
+		memcpy(at, small, strlen(small));
+
+	/* Damage: every truncation is refused (the parse's taxonomy comes
+	 * back), and no changed byte crashes the reader or fails the read. */
+	for (size_t n = 0; n < small_form.len; n++) {
+		t = with_form(small, small_form.ptr, n, &rc);
+		kept += t && same_taxonomy(s, t, texts, 2);
+		lessons_free(t);
+	}
+	ok(kept == small_form.len, "compiled: %zu of %zu truncations refused",
+	   kept, small_form.len);
+	for (size_t n = 0; n < form.len; n += 97) {
+		t = with_form(default_lessons_conf, form.ptr, n, &rc);
+		parsed += t && same_taxonomy(l, t, NULL, 0);
+		lessons_free(t);
+	}
+	ok(parsed == (form.len + 96) / 97,
+	   "compiled: the shipped one cut short: parsed instead (%zu)",
+	   parsed);
+	kept = 0;
+	for (size_t i = 0; i < small_form.len; i++) {
+		for (int bit = 0; bit < 8; bit += 3) {
+			small_form.ptr[i] ^= (char)(1 << bit);
+			t = with_form(small, small_form.ptr, small_form.len,
+				      &rc);
+			if (t) {
+				tags_line(t, texts[ntexts - 2], &line);
+				kept++;
+			}
+			lessons_free(t);
+			small_form.ptr[i] ^= (char)(1 << bit);
+		}
+	}
+	ok(kept == 3 * small_form.len,
+	   "compiled: %zu forms with a changed byte, every one read",
+	   3 * small_form.len);
+
+	buf_release(&line);
+	buf_release(&small_form);
+	buf_release(&form);
+	lessons_free(s);
+	lessons_free(l);
+}
+
 int main(void)
 {
 	test_bad_files();
@@ -877,5 +1088,6 @@ int main(void)
 	test_large_taxonomy();
 	test_digest();
 	test_stem_memo();
+	test_compiled();
 	return tap_done();
 }
