@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,6 +22,11 @@ struct qterm {
 	unsigned tf; /* in the passage being scored */
 };
 
+/* A word's first two bytes (the second NUL for a one-byte word), as an
+ * index into passage_scorer.heads. */
+#define HEAD(w, len) ((unsigned char)(w)[0] | \
+		      ((len) > 1 ? (unsigned)(unsigned char)(w)[1] << 8 : 0))
+
 struct passage_scorer {
 	xdb_stem_t *stem;
 	struct qterm *t;
@@ -28,6 +34,11 @@ struct passage_scorer {
 	unsigned doccount;
 	xdb_t *db;
 	ev_status rc;
+	/* A bit for the first two bytes of each term, so that most words
+	 * of a passage are passed over at one look; ANY_HEAD when a
+	 * one-byte stem could match words of any second byte. */
+	uint64_t heads[65536 / 64];
+	int any_head;
 };
 
 void passage_scorer_free(struct passage_scorer *ps)
@@ -85,6 +96,9 @@ static int add_term(const char *term, unsigned wdf, void *ctx)
 	}
 	q->len = strlen(word);
 	q->stemmed = stemmed;
+	if (stemmed && q->len < 2)
+		ps->any_head = 1;
+	ps->heads[HEAD(word, q->len) / 64] |= 1ull << (HEAD(word, q->len) % 64);
 	/* BM25's idf, kept positive so a word in most works still counts
 	 * a little. */
 	n = freq;
@@ -131,6 +145,9 @@ static int count_word(const char *word, size_t len, size_t offset, void *ctx)
 	int stemmed = 0;
 
 	(void)offset;
+	if (!ps->any_head &&
+	    !(ps->heads[HEAD(word, len) / 64] >> (HEAD(word, len) % 64) & 1))
+		return 0;
 	for (size_t i = 0; i < ps->n; i++) {
 		struct qterm *q = &ps->t[i];
 		size_t head = q->len < 2 ? q->len : 2;
@@ -158,6 +175,10 @@ double passage_score(struct passage_scorer *ps, const char *section,
 {
 	double score = 0;
 
+	/* No words in the query (title:, author:, lessons alone): nothing
+	 * to count, and reading the passages would be most of the cost. */
+	if (ps->n == 0)
+		return 0;
 	for (size_t i = 0; i < ps->n; i++)
 		ps->t[i].tf = 0;
 	if (section)
