@@ -11,6 +11,8 @@
 
 /* BM25's k1: the third occurrence of a word adds less than the first. */
 #define TF_SATURATION 1.2
+/* Words the scorer's stemmer remembers: 64 KiB. */
+#define PASSAGE_STEMS 1024
 /* Longest word worth stemming; the indexer's terms stop well short. */
 #define MAX_WORD 64
 
@@ -121,6 +123,10 @@ ev_status passage_scorer_new(xdb_t *db, const xdb_query_t *query,
 		return EV_NOMEM;
 	ps->db = db;
 	ps->stem = xdb_stem_new("english", NULL);
+	/* A page's passages stem a few hundred distinct words: the default
+	 * cache (2 MiB) would cost a page fault for most of them. */
+	if (ps->stem)
+		xdb_stem_set_cache(ps->stem, PASSAGE_STEMS);
 	rc = ps->stem ? xdb_doccount(db, &ps->doccount) : EV_NOMEM;
 	if (!rc)
 		rc = xdb_query_terms(query, add_term, ps);
