@@ -41,6 +41,11 @@ struct index {
 	/* Those of KNOWN that have a stamp, sorted by it. */
 	struct known **by_stamp;
 	size_t n_by_stamp;
+	/* For each lesson, the strengths its value terms hold in the index
+	 * (field_strength_text()), kept in META_LESSON_VALUES: read at the
+	 * start, added to by the thread that writes documents. */
+	struct strvec *values;
+	int values_changed;
 	struct buf msg;
 };
 
@@ -92,6 +97,9 @@ static void index_free(struct index *ix)
 	if (!ix)
 		return;
 	known_release(ix);
+	for (size_t i = 0; ix->values && i < lessons_count(ix->lessons); i++)
+		strvec_release(&ix->values[i]);
+	free(ix->values);
 	xdb_termgen_free(ix->tg);
 	xdb_stem_free(ix->stem);
 	xdb_close(ix->db);
@@ -134,6 +142,97 @@ static char *get_meta(struct index *ix, const char *key, ev_status *rcp)
 	return *rcp ? NULL : v;
 }
 
+/*
+ * Lesson value terms.  A search weighs a lesson the query names by the
+ * work's strength in it; where it read every work's value, it can weigh
+ * the works through one term per strength ("XLVfocus:0.75") and skip the
+ * works whose strength cannot lift them into the page, as the type terms
+ * do for the type prior.  It must know the terms without walking them
+ * (that reads every block of their posting lists), so the index lists
+ * each lesson's strengths in META_LESSON_VALUES: a few dozen a lesson,
+ * since a strength comes from a sum of cue weights.  The list may name
+ * strengths no work has any more; search.c checks the terms' counts
+ * against the slot's before it relies on them.
+ */
+
+/* Read the list into ix->values (a fresh index has none). */
+static ev_status read_values(struct index *ix)
+{
+	size_t n = lessons_count(ix->lessons);
+	char *text = NULL, *line, *next;
+	ev_status rc = EV_OK;
+
+	ix->values = calloc(n + 1, sizeof(*ix->values));
+	if (!ix->values)
+		return EV_NOMEM;
+	if (ix->fresh)
+		return EV_OK;
+	rc = xdb_get_metadata(ix->db, META_LESSON_VALUES, &text);
+	for (line = text; !rc && line && *line; line = next) {
+		char *save = NULL, *name, *v;
+		long i;
+
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		name = strtok_r(line, " ", &save);
+		i = name ? lessons_find(ix->lessons, name) : -1;
+		while (i >= 0 && !rc && (v = strtok_r(NULL, " ", &save)))
+			rc = strvec_push_unique(&ix->values[i], v);
+	}
+	free(text);
+	if (rc && rc != EV_NOMEM)
+		return db_fail(ix, rc, "cannot read index metadata");
+	return rc;
+}
+
+/* Note the strengths of DOC, just written (the writing thread). */
+static ev_status note_values(struct index *ix, xdb_doc_t *doc)
+{
+	ev_status rc = EV_OK;
+
+	for (size_t i = 0; !rc && i < lessons_count(ix->lessons); i++) {
+		char *v = NULL, text[32];
+		size_t len = 0;
+
+		rc = xdb_doc_get_value(doc, SLOT_LESSON_BASE + (unsigned)i, &v,
+				       &len);
+		if (!rc && len) {
+			field_strength_text(xdb_sortable_unserialise(v, len),
+					    text, sizeof(text));
+			if (strvec_find(&ix->values[i], text) < 0) {
+				rc = strvec_push(&ix->values[i], text);
+				ix->values_changed = 1;
+			}
+		}
+		free(v);
+	}
+	return rc;
+}
+
+/* Write the list, when it has grown. */
+static ev_status write_values(struct index *ix)
+{
+	struct buf b = BUF_INIT;
+	ev_status rc = EV_OK;
+
+	if (!ix->values_changed)
+		return EV_OK;
+	for (size_t i = 0; !rc && i < lessons_count(ix->lessons); i++) {
+		rc = buf_addstr(&b, lessons_name(ix->lessons, i));
+		for (size_t k = 0; !rc && k < ix->values[i].n; k++)
+			rc = buf_printf(&b, " %s", ix->values[i].v[k]);
+		if (!rc)
+			rc = buf_addch(&b, '\n');
+	}
+	if (!rc)
+		rc = xdb_set_metadata(ix->db, META_LESSON_VALUES, buf_str(&b));
+	if (!rc)
+		ix->values_changed = 0;
+	buf_release(&b);
+	return rc;
+}
+
 static ev_status write_meta(struct index *ix)
 {
 	struct buf names = BUF_INIT;
@@ -160,6 +259,8 @@ static ev_status write_meta(struct index *ix)
 		rc = lessons_stems(ix->lessons, &names);
 	if (!rc)
 		rc = xdb_set_metadata(ix->db, META_STEMS, buf_str(&names));
+	if (!rc)
+		rc = write_values(ix);
 	buf_reset(&names);
 	if (!rc)
 		rc = lessons_compile(ix->lessons, &names);
@@ -319,7 +420,9 @@ ev_status index_open(const char *dir, const struct index_options *opts,
 		rc = EV_NOMEM;
 		goto out;
 	}
-	rc = write_meta(ix);
+	rc = read_values(ix);
+	if (!rc)
+		rc = write_meta(ix);
 	if (!rc && ix->syn) {
 		rc = synonyms_install(ix->syn, ix->db);
 		if (rc)
@@ -524,11 +627,18 @@ static ev_status add_lessons(struct index *ix, xdb_doc_t *doc,
 	for (size_t i = 0; !rc && i < lessons_count(ix->lessons); i++) {
 		if (strength[i] <= 0)
 			continue;
+		char text[32], term[XDB_MAX_TERM + 64];
+
 		rc =
 		    add_bool(doc, PREFIX_LESSON, lessons_name(ix->lessons, i));
 		if (!rc)
 			rc = set_number(doc, SLOT_LESSON_BASE + (unsigned)i,
 					strength[i]);
+		field_strength_text(strength[i], text, sizeof(text));
+		field_lesson_value_term(lessons_name(ix->lessons, i), text,
+					term, sizeof(term));
+		if (!rc)
+			rc = xdb_doc_add_boolean_term(doc, term);
 		if (strength[i] > best)
 			best = strength[i];
 	}
@@ -734,6 +844,8 @@ static ev_status write_doc(struct index *ix, xdb_doc_t *doc,
 	if (!rc)
 		rc = idterm ? xdb_replace_document(ix->db, idterm, doc)
 			    : xdb_add_document(ix->db, doc, NULL);
+	if (!rc)
+		rc = note_values(ix, doc);
 	if (rc)
 		return db_fail(ix, rc, "cannot add a document");
 	return EV_OK;
@@ -747,7 +859,10 @@ static ev_status maybe_commit(struct index *ix)
 	if (++ix->pending < ix->batch)
 		return EV_OK;
 	ix->pending = 0;
-	rc = xdb_commit(ix->db);
+	/* The strengths go with the documents that hold them. */
+	rc = write_values(ix);
+	if (!rc)
+		rc = xdb_commit(ix->db);
 	if (rc)
 		return db_fail(ix, rc, "cannot commit the index");
 	return EV_OK;

@@ -49,3 +49,17 @@ void field_id_term(const char *prefix, const char *id, char *out, size_t outsz)
 		snprintf(out, outsz, "%s#%s", prefix, hex);
 	}
 }
+
+void field_strength_text(double strength, char *out, size_t outsz)
+{
+	snprintf(out, outsz, "%.17g", strength);
+}
+
+void field_lesson_value_term(const char *lesson, const char *text, char *out,
+			     size_t outsz)
+{
+	char id[XDB_MAX_TERM + 64];
+
+	snprintf(id, sizeof(id), "%s:%s", lesson, text);
+	field_id_term(PREFIX_LESSON_VALUE, id, out, outsz);
+}

@@ -36,6 +36,9 @@ const struct field *field_lookup(const char *name);
 #define PREFIX_YEAR "Y"
 #define PREFIX_TYPE "XT"
 #define PREFIX_LESSON "XL"
+/* "XLVfocus:0.75": the work's strength in a lesson, as the term of that
+ * value (field_lesson_value_term()) */
+#define PREFIX_LESSON_VALUE "XLV"
 #define PREFIX_DOI "XDOI"
 #define PREFIX_PMID "XPMID"
 #define PREFIX_SOURCE "XSRC"
@@ -70,6 +73,9 @@ enum {
 #define META_SYNONYMS_DIGEST "evidence-synonyms-digest"
 #define META_STEMS "evidence-stems" /* lessons_stems(): the cue words' stems */
 #define META_COMPILED "evidence-lessons-compiled" /* lessons_compile() */
+/* A line for each lesson: its name, then each strength its value terms
+ * hold (field_strength_text()), blank-separated */
+#define META_LESSON_VALUES "evidence-lesson-values"
 #define SCHEMA_VERSION 3
 
 /*
@@ -79,5 +85,13 @@ enum {
  */
 void field_id_term(const char *prefix, const char *id, char *out,
 		   size_t outsz);
+
+/* STRENGTH as the text of a lesson value term: "%.17g", which reads back
+ * (strtod()) as the very same double.  OUT holds at least 32 bytes. */
+void field_strength_text(double strength, char *out, size_t outsz);
+/* The term of the documents whose strength in LESSON is TEXT (as
+ * field_strength_text() writes it).  OUT as for field_id_term(). */
+void field_lesson_value_term(const char *lesson, const char *text, char *out,
+			     size_t outsz);
 
 #endif

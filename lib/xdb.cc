@@ -805,6 +805,18 @@ ev_status xdb_doccount(xdb_t *db, unsigned *countp)
 	}
 }
 
+ev_status xdb_value_freq(xdb_t *db, unsigned slot, unsigned *freqp)
+{
+	*freqp = 0;
+	try {
+		with_reopen(*db->db,
+			    [&] { *freqp = db->db->get_value_freq(slot); });
+		return EV_OK;
+	} catch (...) {
+		return fail(db);
+	}
+}
+
 ev_status xdb_termfreq(xdb_t *db, const char *term, unsigned *freqp)
 {
 	*freqp = 0;

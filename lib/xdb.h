@@ -115,6 +115,8 @@ ev_status xdb_doccount(xdb_t *db, unsigned *countp);
 
 /* Number of documents indexed by TERM (0 when absent). */
 ev_status xdb_termfreq(xdb_t *db, const char *term, unsigned *freqp);
+/* How many documents have a value in SLOT. */
+ev_status xdb_value_freq(xdb_t *db, unsigned slot, unsigned *freqp);
 
 /* Call FN for every term that starts with PREFIX, in sorted order, with
  * the term and its termfreq.  FN returning non-zero stops the walk; that

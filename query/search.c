@@ -57,6 +57,7 @@ struct searcher {
 	size_t n_named;
 	size_t *filter;
 	size_t n_filter;
+	char *lesson_values; /* META_LESSON_VALUES, once read */
 	struct buf msg;
 };
 
@@ -298,6 +299,89 @@ static ev_status prior_by_type(struct searcher *s, double scale,
 	return rc;
 }
 
+/* The value of the lesson's SLOT (its strength) capped as a source caps
+ * it: the weight a value source gives is SCALE times this. */
+static double capped(const struct searcher *s, double x)
+{
+	return x < 0 ? 0 : x > s->value_cap ? s->value_cap : x;
+}
+
+/*
+ * The boost of named lesson LESSON (SCALE times the work's strength in
+ * it) as a query over its value terms ("XLVfocus:0.75", listed in
+ * META_LESSON_VALUES: see the indexer) in place of the value source over
+ * its slot, with the same weights to the bit: the matcher then passes
+ * over the works whose strength cannot lift them into the page, where
+ * the source reads every work's value ('trust between practices' on
+ * 100,000 pages spent two thirds of its instructions there).  When the
+ * listed terms do not account for every work with a value in the slot
+ * (an index written before the terms, or only partly since), *OUT is
+ * NULL and the caller keeps the source.
+ */
+static ev_status lesson_by_terms(struct searcher *s, size_t lesson,
+				 double scale, xdb_query_t **out)
+{
+	const char *name = s->lesson_names.v[lesson];
+	struct strvec terms = STRVEC_INIT;
+	double *weight = NULL;
+	unsigned long sum = 0;
+	unsigned with_value = 0;
+	char *line = NULL, *save = NULL, *v;
+	size_t nlen = strlen(name);
+	ev_status rc = EV_OK;
+
+	*out = NULL;
+	if (!s->lesson_values)
+		rc = xdb_get_metadata(s->db, META_LESSON_VALUES,
+				      &s->lesson_values);
+	/* The line "NAME strength...". */
+	for (const char *p = s->lesson_values; !rc && p && *p;) {
+		const char *end = strchr(p, '\n');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+
+		if (len > nlen && !strncmp(p, name, nlen) && p[nlen] == ' ') {
+			line = xstrndup(p + nlen, len - nlen);
+			if (!line)
+				rc = EV_NOMEM;
+			break;
+		}
+		p += len + (end != NULL);
+	}
+	if (line)
+		weight = calloc(strlen(line) / 2 + 1, sizeof(*weight));
+	if (line && !weight)
+		rc = EV_NOMEM;
+	for (v = line ? strtok_r(line, " ", &save) : NULL; !rc && v;
+	     v = strtok_r(NULL, " ", &save)) {
+		char term[XDB_MAX_TERM + 64], *end;
+		unsigned freq = 0;
+		double x = strtod(v, &end);
+
+		field_lesson_value_term(name, v, term, sizeof(term));
+		rc = *end ? EV_OK : xdb_termfreq(s->db, term, &freq);
+		if (rc || *end || freq == 0)
+			continue;
+		weight[terms.n] = scale * capped(s, x);
+		rc = strvec_push(&terms, term);
+		sum += freq;
+	}
+	if (!rc)
+		rc = xdb_value_freq(s->db,
+				    (unsigned)(SLOT_LESSON_BASE + lesson),
+				    &with_value);
+	if (rc && rc != EV_NOMEM)
+		buf_setf(&s->msg, "search failed: %s", xdb_errmsg(s->db));
+	if (!rc && terms.n && sum == with_value) {
+		*out = xdb_query_term_weights((const char *const *)terms.v,
+					      weight, terms.n);
+		rc = *out ? EV_OK : EV_NOMEM;
+	}
+	strvec_release(&terms);
+	free(weight);
+	free(line);
+	return rc;
+}
+
 /*
  * The boosts, added to the words Q: the strength of each lesson the
  * query names, which also finds that lesson's passages without the
@@ -378,9 +462,16 @@ static ev_status add_boosts(struct searcher *s, xdb_query_t **q)
 	if (s->value_cap)
 		rc = prior_by_type(s, w[n - 1].scale, &prior);
 	if (!rc && s->value_cap && words_max < lessons_max) {
-		/* A: the named lessons' documents, weighed by every boost. */
-		a = xdb_query_value_sum(w, n - (prior != NULL), s->value_cap);
-		rc = a ? EV_OK : EV_NOMEM;
+		/* A: the named lessons' documents, weighed by every boost;
+		 * one lesson through its value terms, where it can be. */
+		if (n - (prior != NULL) == 1)
+			rc = lesson_by_terms(s, s->named[0].lesson, w[0].scale,
+					     &a);
+		if (!rc && !a) {
+			a = xdb_query_value_sum(w, n - (prior != NULL),
+						s->value_cap);
+			rc = a ? EV_OK : EV_NOMEM;
+		}
 		if (!rc && prior) {
 			/* The prior is a second source beside the sum:
 			 * the weights add as they did in one. */
@@ -392,11 +483,19 @@ static ev_status add_boosts(struct searcher *s, xdb_query_t **q)
 			rc = a ? EV_OK : EV_NOMEM;
 		}
 	} else if (!rc) {
-		for (size_t i = 0; !rc && i < s->n_named; i++)
-			rc = combine(XDB_OP_OR, q,
-				     xdb_query_value_weight(w[i].slot,
-							    s->value_cap,
-							    w[i].scale));
+		for (size_t i = 0; !rc && i < s->n_named; i++) {
+			xdb_query_t *l = NULL;
+
+			if (s->value_cap)
+				rc = lesson_by_terms(s, s->named[i].lesson,
+						     w[i].scale, &l);
+			if (!rc && !l)
+				l = xdb_query_value_weight(w[i].slot,
+							   s->value_cap,
+							   w[i].scale);
+			if (!rc)
+				rc = combine(XDB_OP_OR, q, l);
+		}
 	}
 	if (rc || !s->value_cap) {
 		/* A stub file (or a failure): the others AND_MAYBE. */
@@ -906,6 +1005,7 @@ static void searcher_release(struct searcher *s)
 	xdb_qp_free(s->qp);
 	xdb_close(s->db);
 	strvec_release(&s->lesson_names);
+	free(s->lesson_values);
 	buf_release(&s->msg);
 }
 

@@ -406,6 +406,227 @@ static void test_compiled_memo(void)
 	buf_release(&want);
 }
 
+/* The strengths in SLOT, as field_strength_text() writes them. */
+struct slot_values {
+	struct strvec texts;
+	unsigned docs;
+};
+
+static int note_slot_value(unsigned docid, const char *value, size_t len,
+			   void *ctx)
+{
+	struct slot_values *sv = ctx;
+	char text[32];
+
+	(void)docid;
+	field_strength_text(xdb_sortable_unserialise(value, len), text,
+			    sizeof(text));
+	strvec_push_unique(&sv->texts, text);
+	sv->docs++;
+	return 0;
+}
+
+/*
+ * Against the index: how many strengths of relationships (slot SLOT) the
+ * list names in *LISTED, how many of those the slot lacks in *MISSING,
+ * and the works with their terms in *SUM; the slot's own in SV.
+ */
+static void scan_values(unsigned slot, struct slot_values *sv,
+			size_t *listed, size_t *missing, unsigned *sum)
+{
+	xdb_t *db = NULL;
+	char *list = NULL, *line, term[XDB_MAX_TERM + 64];
+
+	*listed = *missing = 0;
+	*sum = 0;
+	strvec_release(&sv->texts);
+	sv->docs = 0;
+	if (xdb_open(index_dir, XDB_READ, &db, NULL) != EV_OK)
+		return;
+	xdb_get_metadata(db, META_LESSON_VALUES, &list);
+	xdb_valuestream(db, slot, note_slot_value, sv);
+	line = list ? strstr(list, "relationships ") : NULL;
+	while (line && *line && *line != '\n') {
+		char *end = line + strcspn(line, " \n"), text[64];
+		unsigned f = 0;
+
+		line = end + (*end == ' ');
+		end = line + strcspn(line, " \n");
+		if (end == line || end - line >= (long)sizeof(text))
+			break;
+		snprintf(text, sizeof(text), "%.*s", (int)(end - line), line);
+		(*listed)++;
+		*missing += strvec_find(&sv->texts, text) < 0;
+		field_lesson_value_term("relationships", text, term,
+					sizeof(term));
+		xdb_termfreq(db, term, &f);
+		*sum += f;
+		line = end;
+	}
+	free(list);
+	xdb_close(db);
+}
+
+/* Work ID's score among the hits of QUERY, or -1. */
+static double score_of(const char *query, const char *id, char **named)
+{
+	struct search_result res;
+	char *msg = NULL;
+	double score = -1;
+
+	if (first_hit(query, &res, &msg) != EV_OK)
+		printf("# search: %s\n", msg ? msg : "?");
+	for (size_t i = 0; i < res.n_hits; i++)
+		if (!strcmp(res.hits[i].work.id, id))
+			score = res.hits[i].score;
+	if (named)
+		*named = res.named_lessons.n == 1
+				 ? strdup(res.named_lessons.v[0])
+				 : NULL;
+	search_result_release(&res);
+	free(msg);
+	return score;
+}
+
+static void set_values_list(const char *text)
+{
+	xdb_t *db = NULL;
+
+	if (xdb_open(index_dir, XDB_WRITE, &db, NULL) == EV_OK) {
+		xdb_set_metadata(db, META_LESSON_VALUES, text);
+		xdb_commit(db);
+		xdb_close(db);
+	}
+}
+
+/*
+ * A work's strength in each lesson is also a term ("XLVrelationships:
+ * 0.75"), the index lists each lesson's strengths, and a search weighs a
+ * lesson the query names through those terms when they account for
+ * every work with the lesson: the same scores as through the values.
+ */
+static void test_lesson_values(void)
+{
+	const char *texts[] = {
+		"Trust between the practices grew slowly.",
+		"Trust, goodwill and reciprocity held the network together.",
+		"Relationships and trust mattered; goodwill and a shared "
+		"culture made it work, with reciprocity between partners.",
+		"The estates strategy was revised.",
+	};
+	long rel = lessons_find(lessons, "relationships");
+	unsigned slot = SLOT_LESSON_BASE + (unsigned)rel, sum = 0;
+	struct slot_values sv = {STRVEC_INIT, 0};
+	struct index_counts c;
+	struct store *s = NULL;
+	struct index *ix;
+	xdb_t *db = NULL;
+	xdb_doc_t *doc = NULL;
+	char *list = NULL, *named = NULL, term[XDB_MAX_TERM + 64];
+	char *msg = NULL, pmid[16];
+	size_t listed = 0, missing = 0;
+	double before, by_values, forged, forged_values;
+
+	snprintf(store_path, sizeof(store_path), "%s/store-values", dir);
+	snprintf(index_dir, sizeof(index_dir), "%s/index-values", dir);
+	if (store_open(store_path, 1, &s, &msg) || rel < 0) {
+		printf("# store_open: %s\n", msg ? msg : "?");
+		free(msg);
+		return;
+	}
+	for (size_t i = 0; i < sizeof(texts) / sizeof(*texts); i++) {
+		struct record r;
+		enum store_outcome o;
+
+		snprintf(pmid, sizeof(pmid), "%zu", 201 + i);
+		make(&r, pmid, "Working together", NULL);
+		record_add_passage(&r, texts[i], NULL);
+		store_put(s, &r, &o);
+		record_release(&r);
+	}
+	ix = open_index();
+	memset(&c, 0, sizeof(c));
+	ok(ix && index_sync(ix, s, &c, warn, NULL, NULL) == EV_OK &&
+	       c.indexed == 4,
+	   "four works indexed");
+	if (ix)
+		close_index(ix);
+	store_close(s);
+
+	/* The list names each strength the slot holds, and the terms of
+	 * those strengths are on as many works as the slot has values. */
+	scan_values(slot, &sv, &listed, &missing, &sum);
+	ok(sv.docs == 3 && sv.texts.n >= 2,
+	   "three works have the lesson, with %zu strengths", sv.texts.n);
+	ok(listed == sv.texts.n && missing == 0,
+	   "the list names each of them (%zu listed)", listed);
+	is_int(sum, sv.docs, "their terms are on the works with the lesson");
+
+	/* A later run adds to the list what its works bring. */
+	if (store_open(store_path, 1, &s, &msg) == EV_OK) {
+		struct record r;
+		enum store_outcome o;
+
+		make(&r, "205", "Working together", NULL);
+		record_add_passage(&r, "Trust.", NULL);
+		store_put(s, &r, &o);
+		record_release(&r);
+		ix = open_index();
+		memset(&c, 0, sizeof(c));
+		ok(ix && index_sync(ix, s, &c, warn, NULL, NULL) == EV_OK &&
+			   c.indexed == 1,
+		   "a fifth work indexed");
+		if (ix)
+			close_index(ix);
+		store_close(s);
+	}
+	scan_values(slot, &sv, &listed, &missing, &sum);
+	ok(sv.docs == 4 && listed == sv.texts.n && missing == 0 &&
+		   sum == sv.docs,
+	   "the list grows with it: %zu strengths, %u works", listed, sum);
+	if (xdb_open(index_dir, XDB_READ, &db, NULL) == EV_OK) {
+		xdb_get_metadata(db, META_LESSON_VALUES, &list);
+		xdb_close(db);
+	}
+
+	/* The same scores through the terms as through the values (no
+	 * list: the search reads the values). */
+	before = score_of("trust", "pmid:203", &named);
+	is_str(named ? named : "", "relationships",
+	       "'trust' names relationships alone");
+	set_values_list("");
+	by_values = score_of("trust", "pmid:203", NULL);
+	ok(before > 0 && before == by_values,
+	   "the same score either way (%.17g, %.17g)", before, by_values);
+
+	/* They are taken: a work whose value is forged low keeps the
+	 * weight of its term, while the list is there. */
+	set_values_list(list ? list : "");
+	field_id_term(PREFIX_ID, "pmid:203", term, sizeof(term));
+	if (xdb_open(index_dir, XDB_WRITE, &db, NULL) == EV_OK) {
+		char low[32];
+		size_t n = xdb_sortable_serialise(0.01, low);
+
+		if (xdb_find_document(db, term, &doc) == EV_OK &&
+		    xdb_doc_set_value(doc, slot, low, n) == EV_OK)
+			xdb_replace_document(db, term, doc);
+		xdb_commit(db);
+		xdb_close(db);
+	}
+	forged = score_of("trust", "pmid:203", NULL);
+	set_values_list("");
+	forged_values = score_of("trust", "pmid:203", NULL);
+	ok(forged == before && forged_values < before,
+	   "with the list the terms weigh (%.17g), without it the forged "
+	   "value (%.17g)", forged, forged_values);
+
+	xdb_doc_free(doc);
+	strvec_release(&sv.texts);
+	free(named);
+	free(list);
+	free(msg);
+}
+
 int main(void)
 {
 	struct store *s = NULL;
@@ -430,6 +651,7 @@ int main(void)
 	test_stem_memo();
 	test_compiled_memo();
 	store_close(s);
+	test_lesson_values();
 	lessons_free(lessons);
 	free(msg);
 	rm_rf(dir);
