@@ -1,6 +1,7 @@
 /* search.c - ranked evidence for a query */
 #include "config.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -357,9 +358,11 @@ static ev_status lesson_by_terms(struct searcher *s, size_t lesson,
 		unsigned freq = 0;
 		double x = strtod(v, &end);
 
+		if (*end || !isfinite(x))
+			continue; /* not a list this code wrote */
 		field_lesson_value_term(name, v, term, sizeof(term));
-		rc = *end ? EV_OK : xdb_termfreq(s->db, term, &freq);
-		if (rc || *end || freq == 0)
+		rc = xdb_termfreq(s->db, term, &freq);
+		if (rc || freq == 0)
 			continue;
 		weight[terms.n] = scale * capped(s, x);
 		rc = strvec_push(&terms, term);
@@ -545,10 +548,6 @@ static ev_status add_boosts(struct searcher *s, xdb_query_t **q)
 }
 
 /*
- * Build the whole query: the user's words, widened by the lessons they
- * name, boosted by evidence type and lesson strength, and filtered.
- */
-/*
  * How the query text is parsed.  Spelling correction, which looks up
  * every word in the spelling table (22 block reads of a three-word
  * search on 100,000 pages), is asked for only when a search finds
@@ -574,6 +573,10 @@ static char *suggest(struct searcher *s, const char *query)
 	return fix;
 }
 
+/*
+ * Build the whole query: the user's words, widened by the lessons they
+ * name, boosted by evidence type and lesson strength, and filtered.
+ */
 static ev_status build_query(struct searcher *s,
 			     const struct search_options *o,
 			     struct search_result *res, xdb_query_t **out)
