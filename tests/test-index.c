@@ -599,6 +599,27 @@ static void test_lesson_values(void)
 	ok(before > 0 && before == by_values,
 	   "the same score either way (%.17g, %.17g)", before, by_values);
 
+	/* A damaged or hostile list is not trusted past what it can
+	 * show: the scores stay the same. */
+	{
+		const char *bad[] = {
+			"relationships",
+			"relationships ",
+			"relationships nan inf -1 1e308 0x1p-3 abc",
+			"relationships 0.5 0.5 0.5 0.5\nrelationships 1",
+			"\n\n\nfocus\nrelationships\t0.5\n",
+		};
+		size_t same = 0;
+
+		for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+			set_values_list(bad[i]);
+			same += score_of("trust", "pmid:203", NULL) == before;
+		}
+		ok(same == sizeof(bad) / sizeof(*bad),
+		   "%zu of %zu damaged lists change no score", same,
+		   sizeof(bad) / sizeof(*bad));
+	}
+
 	/* They are taken: a work whose value is forged low keeps the
 	 * weight of its term, while the list is there. */
 	set_values_list(list ? list : "");
