@@ -177,7 +177,8 @@ static ev_status read_values(struct index *ix)
 			*next++ = '\0';
 		name = strtok_r(line, " ", &save);
 		i = name ? lessons_find(ix->lessons, name) : -1;
-		while (i >= 0 && !rc && (v = strtok_r(NULL, " ", &save)))
+		while (i >= 0 && !rc && (v = strtok_r(NULL, " ", &save)) &&
+		       ix->values[i].n < MAX_LESSON_STRENGTHS)
 			rc = strvec_push_unique(&ix->values[i], v);
 	}
 	free(text);
@@ -197,7 +198,9 @@ static ev_status note_values(struct index *ix, xdb_doc_t *doc)
 
 		rc = xdb_doc_get_value(doc, SLOT_LESSON_BASE + (unsigned)i, &v,
 				       &len);
-		if (!rc && len) {
+		/* A full list stays as it is (search.c then reads this
+		 * lesson's values). */
+		if (!rc && len && ix->values[i].n < MAX_LESSON_STRENGTHS) {
 			field_strength_text(xdb_sortable_unserialise(v, len),
 					    text, sizeof(text));
 			if (strvec_find(&ix->values[i], text) < 0) {

@@ -76,6 +76,10 @@ enum {
 /* A line for each lesson: its name, then each strength its value terms
  * hold (field_strength_text()), blank-separated */
 #define META_LESSON_VALUES "evidence-lesson-values"
+/* Strengths listed for a lesson at most: a list that would pass it (or
+ * a forged one) leaves searches reading that lesson's values, instead of
+ * weighing hundreds of terms. */
+#define MAX_LESSON_STRENGTHS 256
 #define SCHEMA_VERSION 3
 
 /*

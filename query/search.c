@@ -328,7 +328,7 @@ static ev_status lesson_by_terms(struct searcher *s, size_t lesson,
 	unsigned long sum = 0;
 	unsigned with_value = 0;
 	char *line = NULL, *save = NULL, *v;
-	size_t nlen = strlen(name);
+	size_t nlen = strlen(name), listed = 0;
 	ev_status rc = EV_OK;
 
 	*out = NULL;
@@ -354,6 +354,8 @@ static ev_status lesson_by_terms(struct searcher *s, size_t lesson,
 		rc = EV_NOMEM;
 	for (v = line ? strtok_r(line, " ", &save) : NULL; !rc && v;
 	     v = strtok_r(NULL, " ", &save)) {
+		if (++listed > MAX_LESSON_STRENGTHS)
+			break; /* too many to weigh: the values it is */
 		char term[XDB_MAX_TERM + 64], *end;
 		unsigned freq = 0;
 		double x = strtod(v, &end);
@@ -374,7 +376,8 @@ static ev_status lesson_by_terms(struct searcher *s, size_t lesson,
 				    &with_value);
 	if (rc && rc != EV_NOMEM)
 		buf_setf(&s->msg, "search failed: %s", xdb_errmsg(s->db));
-	if (!rc && terms.n && sum == with_value) {
+	if (!rc && terms.n && sum == with_value &&
+	    listed <= MAX_LESSON_STRENGTHS) {
 		*out = xdb_query_term_weights((const char *const *)terms.v,
 					      weight, terms.n);
 		rc = *out ? EV_OK : EV_NOMEM;

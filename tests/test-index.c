@@ -611,6 +611,8 @@ static void test_lesson_values(void)
 		};
 		size_t same = 0;
 
+		struct buf many = BUF_INIT;
+
 		for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
 			set_values_list(bad[i]);
 			same += score_of("trust", "pmid:203", NULL) == before;
@@ -618,6 +620,21 @@ static void test_lesson_values(void)
 		ok(same == sizeof(bad) / sizeof(*bad),
 		   "%zu of %zu damaged lists change no score", same,
 		   sizeof(bad) / sizeof(*bad));
+		/* Past MAX_LESSON_STRENGTHS the search does not weigh them
+		 * (nor look up 100,000 terms): it reads the values. */
+		buf_addstr(&many, "relationships");
+		for (int i = 0; i < 100000; i++)
+			buf_printf(&many, " 0.%d", i);
+		buf_printf(&many, "\n%s", list ? list : "");
+		set_values_list(buf_str(&many));
+		ok(score_of("trust", "pmid:203", NULL) == before,
+		   "a list of 100,000 strengths changes no score");
+		/* The indexer reads it too, up to the same cap. */
+		ix = open_index();
+		ok(ix != NULL, "the index opens with that list");
+		if (ix)
+			close_index(ix);
+		buf_release(&many);
 	}
 
 	/* They are taken: a work whose value is forged low keeps the
