@@ -26,24 +26,18 @@
 static void index_memo(const struct collection *c, struct lessons_memo *memo)
 {
 	char *stems = NULL, *compiled = NULL;
-	size_t len = 0;
 	xdb_t *db = NULL;
 
 	memset(memo, 0, sizeof(*memo));
 	if (!c || !c->index_dir || !fs_is_dir(c->index_dir) ||
 	    xdb_open(c->index_dir, XDB_READ, &db, NULL) != EV_OK)
 		return;
-	if (xdb_get_metadata(db, META_STEMS, &stems) == EV_OK)
-		memo->stems = stems;
-	else
-		free(stems);
-	if (xdb_get_metadata_bytes(db, META_COMPILED, &compiled, &len) ==
-	    EV_OK) {
-		memo->compiled = compiled;
-		memo->compiled_len = len;
-	} else {
-		free(compiled);
-	}
+	/* A failed read leaves its pointer NULL: no memo of that kind. */
+	xdb_get_metadata(db, META_STEMS, &stems);
+	xdb_get_metadata_bytes(db, META_COMPILED, &compiled,
+			       &memo->compiled_len);
+	memo->stems = stems;
+	memo->compiled = compiled;
 	xdb_close(db);
 }
 

@@ -274,6 +274,32 @@ static void test_data_read_back(struct store *s)
 	free(msg);
 }
 
+/* Metadata KEY of the index as LEN bytes, written as a forger would. */
+static void forge_meta(const char *key, const char *value, size_t len)
+{
+	xdb_t *db = NULL;
+
+	if (xdb_open(index_dir, XDB_WRITE, &db, NULL) == EV_OK) {
+		xdb_set_metadata_bytes(db, key, value, len);
+		xdb_commit(db);
+		xdb_close(db);
+	}
+}
+
+/* Metadata KEY of the index (malloc'd, LENP bytes; NULL on failure). */
+static char *read_meta(const char *key, size_t *lenp)
+{
+	char *value = NULL;
+	xdb_t *db = NULL;
+
+	*lenp = 0;
+	if (xdb_open(index_dir, XDB_READ, &db, NULL) == EV_OK) {
+		xdb_get_metadata_bytes(db, key, &value, lenp);
+		xdb_close(db);
+	}
+	return value;
+}
+
 /* The collection's lessons.conf in the memo tests. */
 #define TRUSTED_CONF "[t]\nthreshold = 2\nword 2 trusted\n"
 
@@ -321,16 +347,13 @@ static size_t setup_tags(const char *index)
 static void test_stem_memo(void)
 {
 	struct buf want = BUF_INIT, forged = BUF_INIT;
-	xdb_t *db = NULL;
 	char *have = NULL, missing[320];
+	size_t len;
 
 	unsetenv("EVIDENCE_LESSONS");
 	close_index(open_index());
 	lessons_stems(lessons, &want);
-	if (xdb_open(index_dir, XDB_READ, &db, NULL) == EV_OK) {
-		xdb_get_metadata(db, META_STEMS, &have);
-		xdb_close(db);
-	}
+	have = read_meta(META_STEMS, &len);
 	ok(have && strcmp(have, buf_str(&want)) == 0,
 	   "the index keeps its taxonomy's stems");
 	free(have);
@@ -340,11 +363,7 @@ static void test_stem_memo(void)
 	ok(setup_tags(index_dir) == 1, "the index's own stems: 'trusted' fires");
 	buf_printf(&forged, "stems of xapian %s english\ntrusted\tzzz\n",
 		   xdb_version());
-	if (xdb_open(index_dir, XDB_WRITE, &db, NULL) == EV_OK) {
-		xdb_set_metadata(db, META_STEMS, buf_str(&forged));
-		xdb_commit(db);
-		xdb_close(db);
-	}
+	forge_meta(META_STEMS, forged.ptr, forged.len);
 	ok(setup_tags(index_dir) == 0,
 	   "a forged stem in the index is taken: the memo is read");
 	buf_release(&forged);
@@ -363,15 +382,11 @@ static void test_compiled_memo(void)
 	struct lessons *p = NULL;
 	char *have = NULL, *at = NULL, err[256];
 	size_t len = 0;
-	xdb_t *db = NULL;
 
 	unsetenv("EVIDENCE_LESSONS");
 	close_index(open_index());
 	lessons_compile(lessons, &want);
-	if (xdb_open(index_dir, XDB_READ, &db, NULL) == EV_OK) {
-		xdb_get_metadata_bytes(db, META_COMPILED, &have, &len);
-		xdb_close(db);
-	}
+	have = read_meta(META_COMPILED, &len);
 	ok(have && want.len > 0 && len == want.len &&
 	   memcmp(have, want.ptr, len) == 0,
 	   "the index keeps its taxonomy compiled (%zu bytes)", len);
@@ -383,22 +398,13 @@ static void test_compiled_memo(void)
 			  sizeof(err)) == EV_OK &&
 	    lessons_compile(p, &forged) == EV_OK)
 		at = memmem(forged.ptr, forged.len, planned, strlen(planned));
-	if (at && strlen(planned) == strlen(TRUSTED_CONF) &&
-	    xdb_open(index_dir, XDB_WRITE, &db, NULL) == EV_OK) {
+	if (at && strlen(planned) == strlen(TRUSTED_CONF)) {
 		memcpy(at, TRUSTED_CONF, strlen(TRUSTED_CONF));
-		xdb_set_metadata_bytes(db, META_COMPILED, forged.ptr,
-				       forged.len);
-		xdb_commit(db);
-		xdb_close(db);
+		forge_meta(META_COMPILED, forged.ptr, forged.len);
 	}
 	ok(setup_tags_in(index_dir, "They planned it.") == 1,
 	   "a forged form for the collection's text is taken: it is read");
-	if (xdb_open(index_dir, XDB_WRITE, &db, NULL) == EV_OK) {
-		xdb_set_metadata_bytes(db, META_COMPILED, forged.ptr,
-				       forged.len / 2);
-		xdb_commit(db);
-		xdb_close(db);
-	}
+	forge_meta(META_COMPILED, forged.ptr, forged.len / 2);
 	ok(setup_tags_in(index_dir, "They planned it.") == 0,
 	   "a damaged one is not: the text is parsed");
 	lessons_free(p);
@@ -490,13 +496,35 @@ static double score_of(const char *query, const char *id, char **named)
 
 static void set_values_list(const char *text)
 {
-	xdb_t *db = NULL;
+	forge_meta(META_LESSON_VALUES, text, strlen(text));
+}
 
-	if (xdb_open(index_dir, XDB_WRITE, &db, NULL) == EV_OK) {
-		xdb_set_metadata(db, META_LESSON_VALUES, text);
-		xdb_commit(db);
-		xdb_close(db);
+/* Store a work for each of the N TEXTS (one passage each), PMIDs from
+ * FIRST on, and index the store: how many works were indexed. */
+static unsigned long index_passages(struct store *s, unsigned first,
+				    const char *const *texts, size_t n)
+{
+	struct index_counts c;
+	struct index *ix;
+	char pmid[16];
+
+	for (size_t i = 0; i < n; i++) {
+		struct record r;
+		enum store_outcome o;
+
+		snprintf(pmid, sizeof(pmid), "%zu", first + i);
+		make(&r, pmid, "Working together", NULL);
+		record_add_passage(&r, texts[i], NULL);
+		store_put(s, &r, &o);
+		record_release(&r);
 	}
+	memset(&c, 0, sizeof(c));
+	ix = open_index();
+	if (!ix || index_sync(ix, s, &c, warn, NULL, NULL) != EV_OK)
+		c.indexed = 0;
+	if (ix)
+		close_index(ix);
+	return c.indexed;
 }
 
 /*
@@ -517,14 +545,13 @@ static void test_lesson_values(void)
 	long rel = lessons_find(lessons, "relationships");
 	unsigned slot = SLOT_LESSON_BASE + (unsigned)rel, sum = 0;
 	struct slot_values sv = {STRVEC_INIT, 0};
-	struct index_counts c;
 	struct store *s = NULL;
 	struct index *ix;
 	xdb_t *db = NULL;
 	xdb_doc_t *doc = NULL;
 	char *list = NULL, *named = NULL, term[XDB_MAX_TERM + 64];
-	char *msg = NULL, pmid[16];
-	size_t listed = 0, missing = 0;
+	char *msg = NULL;
+	size_t listed = 0, missing = 0, len;
 	double before, by_values, forged, forged_values;
 
 	snprintf(store_path, sizeof(store_path), "%s/store-values", dir);
@@ -534,23 +561,7 @@ static void test_lesson_values(void)
 		free(msg);
 		return;
 	}
-	for (size_t i = 0; i < sizeof(texts) / sizeof(*texts); i++) {
-		struct record r;
-		enum store_outcome o;
-
-		snprintf(pmid, sizeof(pmid), "%zu", 201 + i);
-		make(&r, pmid, "Working together", NULL);
-		record_add_passage(&r, texts[i], NULL);
-		store_put(s, &r, &o);
-		record_release(&r);
-	}
-	ix = open_index();
-	memset(&c, 0, sizeof(c));
-	ok(ix && index_sync(ix, s, &c, warn, NULL, NULL) == EV_OK &&
-	       c.indexed == 4,
-	   "four works indexed");
-	if (ix)
-		close_index(ix);
+	is_int(index_passages(s, 201, texts, 4), 4, "four works indexed");
 	store_close(s);
 
 	/* The list names each strength the slot holds, and the terms of
@@ -564,30 +575,17 @@ static void test_lesson_values(void)
 
 	/* A later run adds to the list what its works bring. */
 	if (store_open(store_path, 1, &s, &msg) == EV_OK) {
-		struct record r;
-		enum store_outcome o;
+		const char *trust = "Trust.";
 
-		make(&r, "205", "Working together", NULL);
-		record_add_passage(&r, "Trust.", NULL);
-		store_put(s, &r, &o);
-		record_release(&r);
-		ix = open_index();
-		memset(&c, 0, sizeof(c));
-		ok(ix && index_sync(ix, s, &c, warn, NULL, NULL) == EV_OK &&
-			   c.indexed == 1,
-		   "a fifth work indexed");
-		if (ix)
-			close_index(ix);
+		is_int(index_passages(s, 205, &trust, 1), 1,
+		       "a fifth work indexed");
 		store_close(s);
 	}
 	scan_values(slot, &sv, &listed, &missing, &sum);
 	ok(sv.docs == 4 && listed == sv.texts.n && missing == 0 &&
 		   sum == sv.docs,
 	   "the list grows with it: %zu strengths, %u works", listed, sum);
-	if (xdb_open(index_dir, XDB_READ, &db, NULL) == EV_OK) {
-		xdb_get_metadata(db, META_LESSON_VALUES, &list);
-		xdb_close(db);
-	}
+	list = read_meta(META_LESSON_VALUES, &len);
 
 	/* The same scores through the terms as through the values (no
 	 * list: the search reads the values). */
