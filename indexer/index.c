@@ -409,7 +409,7 @@ ev_status index_open(const char *dir, const struct index_options *opts,
 			goto out;
 		}
 		remove_dir(ix->build_dir);
-		rc = open_db(ix, ix->build_dir, XDB_CREATE_OVERWRITE);
+		rc = open_db(ix, ix->build_dir, XDB_BUILD);
 		xdb_close(live);
 		if (rc)
 			goto out;
@@ -1846,13 +1846,25 @@ ev_status index_sync(struct index *ix, struct store *s,
 /* ------------------------------------------------------------------ */
 /* Closing                                                             */
 
-/* Put the rebuilt index where the old one was: two renames, so a reader
- * that opens in between finds no index for a moment and retries. */
+/*
+ * Put the rebuilt index where the old one was: two renames, so a reader
+ * that opens in between finds no index for a moment and retries.  The
+ * build's commits were not flushed (XDB_BUILD: nobody reads it, and a
+ * run killed half way throws it away), so its files are flushed once
+ * here, before the renames; the renames are flushed before the old
+ * index is removed.
+ */
 static ev_status swap_in(struct index *ix)
 {
 	char *old = NULL;
-	ev_status rc = EV_OK;
+	ev_status rc;
 
+	rc = fs_fsync_files(ix->build_dir);
+	if (rc) {
+		buf_setf(&ix->msg, "cannot write the rebuilt index to disk: %s",
+			 strerror(errno));
+		return rc;
+	}
 	if (asprintf(&old, "%s.old", ix->dir) < 0)
 		return EV_NOMEM;
 	remove_dir(old);
@@ -1869,6 +1881,14 @@ static ev_status swap_in(struct index *ix)
 		rc = status_from_errno(err);
 		buf_setf(&ix->msg, "cannot move the new index into place: %s",
 			 strerror(err));
+		goto out;
+	}
+	rc = fs_fsync_parent(ix->dir);
+	if (rc) {
+		/* In place, but the renames may not survive a crash: the
+		 * old index stays beside it until the next rebuild. */
+		buf_setf(&ix->msg, "cannot write the rebuilt index to disk: %s",
+			 strerror(errno));
 		goto out;
 	}
 	remove_dir(old);

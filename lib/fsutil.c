@@ -84,6 +84,65 @@ ev_status fs_fsync_dir(const char *dir)
 	return sync_path(dir, O_RDONLY | O_DIRECTORY, fsync);
 }
 
+ev_status fs_fsync_parent(const char *path)
+{
+	char *dir = dir_of(path);
+	ev_status rc;
+	int err;
+
+	if (!dir)
+		return EV_NOMEM;
+	rc = fs_fsync_dir(dir);
+	err = errno;
+	free(dir);
+	errno = err;
+	return rc;
+}
+
+ev_status fs_fsync_files(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	ev_status rc = EV_OK;
+	int err = 0;
+
+	if (!d)
+		return status_from_errno(errno);
+	while (!rc && (errno = 0, e = readdir(d)) != NULL) {
+		char *path;
+		struct stat st;
+
+		if (e->d_name[0] == '.' &&
+		    (!e->d_name[1] || !strcmp(e->d_name, "..")))
+			continue;
+		path = fs_join(dir, e->d_name);
+		if (!path) {
+			rc = EV_NOMEM;
+			break;
+		}
+		if (lstat(path, &st) < 0) {
+			err = errno;
+			rc = status_from_errno(err);
+		} else if (S_ISREG(st.st_mode)) {
+			rc = sync_path(path, O_RDONLY, fsync);
+			err = errno;
+		}
+		free(path);
+	}
+	if (!rc && errno) {
+		/* readdir() failed */
+		err = errno;
+		rc = status_from_errno(err);
+	}
+	closedir(d);
+	if (!rc) {
+		rc = fs_fsync_dir(dir);
+		err = errno;
+	}
+	errno = err;
+	return rc;
+}
+
 ev_status fs_sync_fs(const char *path)
 {
 	return sync_path(path, O_RDONLY, syncfs);
@@ -111,7 +170,6 @@ ev_status fs_write_atomic(const char *path, const void *data, size_t len)
 {
 	size_t plen = strlen(path);
 	char *tmp = malloc(plen + 16);
-	char *dir = NULL;
 	ev_status rc = EV_OK;
 	int fd = -1, err = 0;
 
@@ -147,15 +205,9 @@ ev_status fs_write_atomic(const char *path, const void *data, size_t len)
 		rc = status_from_errno(err);
 		goto out;
 	}
-	dir = dir_of(path);
-	if (!dir) {
-		rc = EV_NOMEM;
-		goto out;
-	}
-	rc = fs_fsync_dir(dir);
+	rc = fs_fsync_parent(path);
 	if (rc)
 		err = errno;
-	free(dir);
 	free(tmp);
 	errno = err;
 	return rc;

@@ -54,6 +54,16 @@ void fs_stat_tag(const struct stat *st, int ctime, char *out);
 /* fsync the directory DIR, so a rename or create in it is durable. */
 ev_status fs_fsync_dir(const char *dir);
 
+/* fsync the directory that holds PATH, so a rename to PATH is durable. */
+ev_status fs_fsync_parent(const char *path);
+
+/*
+ * fsync each regular file in the directory DIR (not recursive), then DIR:
+ * for files written without syncing, such as a database built aside,
+ * before a rename puts them where others read them.
+ */
+ev_status fs_fsync_files(const char *dir);
+
 /*
  * Make everything written to the file system that holds PATH durable,
  * data and names alike (syncfs(2)): one journal commit and one cache

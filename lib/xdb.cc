@@ -618,10 +618,12 @@ ev_status xdb_open(const char *path, enum xdb_mode mode, xdb_t **dbp,
 		if (mode == XDB_READ) {
 			db->db = new Xapian::Database(path);
 		} else {
-			int action = mode == XDB_CREATE_OVERWRITE ||
-						     never_committed(path)
+			int action = mode != XDB_WRITE || never_committed(path)
 					     ? Xapian::DB_CREATE_OR_OVERWRITE
 					     : Xapian::DB_CREATE_OR_OPEN;
+
+			if (mode == XDB_BUILD)
+				action |= Xapian::DB_NO_SYNC;
 			db->wdb = new Xapian::WritableDatabase(path, action);
 			db->db = db->wdb;
 		}

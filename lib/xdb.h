@@ -64,7 +64,11 @@ typedef struct xdb_stem xdb_stem_t;       /* a Snowball stemmer */
 enum xdb_mode {
 	XDB_READ,   /* read-only; the path may be a directory or a stub file */
 	XDB_WRITE,  /* writable, created if missing; takes the write lock */
-	XDB_CREATE_OVERWRITE /* writable, emptied first (for rebuilds) */
+	XDB_CREATE_OVERWRITE, /* writable, emptied first */
+	/* As XDB_CREATE_OVERWRITE, but commits are not flushed to disk:
+	 * for a database nobody opens until the caller has made its files
+	 * durable (fs_fsync_files()) and renamed it into place. */
+	XDB_BUILD
 };
 
 /*

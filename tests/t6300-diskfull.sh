@@ -137,6 +137,50 @@ test_expect_success 'ENOSPC at each write of the index: 74, never an abort' '
 			{ echo "write $k of $points: exit $code"; cat err; exit 1; }
 	done
 '
+# A rebuild writes its index aside without flushing each commit (nobody
+# reads it, and a killed run throws it away), then flushes every file of
+# it, and the folder, exactly once before the renames that swap it in:
+# under its build name, so none of those calls comes after the swap.
+test_expect_success 'a rebuild flushes each file of the new index once, before the swap' '
+	rm -rf run && cp -a start run &&
+	rm -f points &&
+	EVIDENCE_DIR=$TRASH/run INJECT_PATH=/index.new INJECT_COUNT=$TRASH/points \
+		LD_PRELOAD="$INJECT_SO" "$EVIDENCE" index --rebuild >/dev/null &&
+	files=$(find run/index -maxdepth 1 -type f | wc -l) &&
+	test "$files" -gt 3 &&
+	awk -v want=$((files + 1)) '"'"'$1 == "fsync" { n = $2 }
+		END { if (n != want) { print "fsync calls: " n + 0 ", wanted " want; exit 1 } }'"'"' points
+'
+test_expect_success 'a rebuild whose flush fails: 74, one line, the old index kept' '
+	name=index cmd="index --rebuild" &&
+	rm -rf run && cp -a start run &&
+	{
+		EVIDENCE_DIR=$TRASH/run INJECT_PATH=/index.new \
+			inject_run "fsync:2:EIO" index --rebuild >/dev/null 2>err
+		code=$?
+	} &&
+	grep -q "cannot write the rebuilt index to disk" err &&
+	! test -e run/index.new &&
+	after_fault "index: the flush of the rebuilt index"
+'
+# The last flush of a rebuild is the collection folder, after the renames:
+# when it fails the new index is in place but the old one is kept beside
+# it, since the renames might not survive a crash.
+test_expect_success 'a rebuild whose last flush fails: 74, the old index kept' '
+	name=index cmd="index --rebuild" &&
+	rm -rf run && cp -a start run &&
+	last=$(EVIDENCE_DIR=$TRASH/run INJECT_PATH=$TRASH/run count_points fsync index --rebuild) &&
+	rm -rf run && cp -a start run &&
+	{
+		EVIDENCE_DIR=$TRASH/run INJECT_PATH=$TRASH/run \
+			inject_run "fsync:$last:EIO" index --rebuild >/dev/null 2>err
+		code=$?
+	} &&
+	grep -q "cannot write the rebuilt index to disk" err &&
+	test -d run/index.old && ! test -e run/index.new &&
+	after_fault "index: the flush of the collection folder" &&
+	! test -e run/index.old
+'
 test_expect_success 'the message says what failed and why' '
 	rm -rf run && cp -a start run &&
 	EVIDENCE_DIR=$TRASH/run INJECT_PATH=$TRASH/run/ \

@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "fsutil.h"
 #include "status.h"
 #include "xdb.h"
 
@@ -2351,6 +2352,76 @@ static void test_transactions(void)
 	}
 }
 
+/*
+ * XDB_BUILD: a database written aside, its commits not flushed, empties
+ * what was at the path as XDB_CREATE_OVERWRITE does; once closed and
+ * flushed with fs_fsync_files() it reads like any other.
+ */
+static void test_build_mode(void)
+{
+	char path[PATH_MAX], sub[PATH_MAX];
+	xdb_t *db = NULL;
+	unsigned count = 99;
+	int docs_ok = 1;
+
+	snprintf(path, sizeof(path), "%s", tmp_path("build"));
+	snprintf(sub, sizeof(sub), "%s", tmp_path("build/sub"));
+	if (xdb_open(path, XDB_WRITE, &db, NULL) != EV_OK) {
+		ok(0, "create a database to build over");
+		return;
+	}
+	for (int i = 0; i < 3 && docs_ok; i++) {
+		xdb_doc_t *doc = xdb_doc_new();
+
+		docs_ok = doc && !xdb_doc_add_term(doc, "old", 1) &&
+			  !xdb_add_document(db, doc, NULL);
+		xdb_doc_free(doc);
+	}
+	ok(docs_ok && !xdb_commit(db), "three old documents committed");
+	xdb_close(db);
+
+	is_int(xdb_open(path, XDB_BUILD, &db, NULL), EV_OK,
+	       "open the same path to build");
+	if (!db)
+		return;
+	is_int(xdb_doccount(db, &count), EV_OK, "count the build");
+	is_int(count, 0, "the build starts empty");
+	for (int i = 0; i < 5 && docs_ok; i++) {
+		xdb_doc_t *doc = xdb_doc_new();
+
+		docs_ok = doc && !xdb_doc_add_term(doc, "new", 1) &&
+			  !xdb_add_document(db, doc, NULL);
+		xdb_doc_free(doc);
+		/* Commits along the way, as a rebuild makes them. */
+		docs_ok = docs_ok && !xdb_commit(db);
+	}
+	ok(docs_ok, "five documents, each committed");
+	xdb_close(db);
+	is_int(fs_fsync_files(path), EV_OK, "flush the built database");
+
+	db = NULL;
+	is_int(xdb_open(path, XDB_READ, &db, NULL), EV_OK,
+	       "the flushed build opens for reading");
+	count = 0;
+	if (db) {
+		unsigned freq = 0;
+
+		xdb_doccount(db, &count);
+		xdb_termfreq(db, "new", &freq);
+		is_int((int)freq, 5, "every document of the build is there");
+		xdb_termfreq(db, "old", &freq);
+		is_int((int)freq, 0, "none of the old database is");
+	}
+	is_int(count, 5, "five documents read back");
+	xdb_close(db);
+
+	is_int(fs_fsync_files(tmp_path("no-such-dir")), EV_NOT_FOUND,
+	       "flushing a missing folder: EV_NOT_FOUND");
+	/* A folder inside is not descended into, nor is it an error. */
+	ok(mkdir(sub, 0777) == 0, "make a folder inside");
+	is_int(fs_fsync_files(path), EV_OK, "a folder beside the files");
+}
+
 static void test_reopen(void)
 {
 	xdb_t *w = NULL, *r = NULL;
@@ -2891,6 +2962,7 @@ int main(void)
 	test_termgen_let_go();
 	test_transactions();
 	test_reopen();
+	test_build_mode();
 	test_shards(ops_db, rank_db);
 	test_modified();
 	test_open_errors();
