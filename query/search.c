@@ -389,6 +389,47 @@ static ev_status lesson_by_terms(struct searcher *s, size_t lesson,
 }
 
 /*
+ * The named lessons' boosts (the first N of W) through their strength
+ * terms, ORed: Xapian's OR adds the weights of a document's terms, as
+ * the value source adds its slots.  At most two, so that the sums are
+ * the source's to the bit: x + y is y + x exactly, but with three the
+ * matcher's grouping of the ORs need not be the source's left to right.
+ * *OUT is NULL when a lesson has no complete list of terms, or there are
+ * more lessons.
+ */
+static ev_status lessons_by_terms(struct searcher *s,
+				  const struct xdb_value_weight *w, size_t n,
+				  xdb_query_t **out)
+{
+	xdb_query_t *q = NULL;
+	ev_status rc;
+
+	*out = NULL;
+	if (n > 2)
+		return EV_OK;
+	for (size_t i = 0; i < n; i++) {
+		xdb_query_t *t = NULL;
+
+		rc = lesson_by_terms(s, s->named[i].lesson, w[i].scale, &t);
+		if (!rc && !t) {
+			/* No complete list: the value source it is. */
+			xdb_query_free(q);
+			return EV_OK;
+		}
+		if (!rc && q)
+			rc = combine(XDB_OP_OR, &q, t);
+		else if (!rc)
+			q = t;
+		if (rc) {
+			xdb_query_free(q);
+			return rc;
+		}
+	}
+	*out = q;
+	return EV_OK;
+}
+
+/*
  * The boosts, added to the words Q: the strength of each lesson the
  * query names, which also finds that lesson's passages without the
  * words; of each --lesson lesson; and the evidence-type prior.
@@ -469,11 +510,10 @@ static ev_status add_boosts(struct searcher *s, xdb_query_t **q)
 		rc = prior_by_type(s, w[n - 1].scale, &prior);
 	if (!rc && s->value_cap && words_max < lessons_max) {
 		/* A: the named lessons' documents, weighed by every boost;
-		 * one lesson through its strength terms, where it can be,
-		 * so that the works too weak in it are skipped. */
-		if (n - (prior != NULL) == 1)
-			rc = lesson_by_terms(s, s->named[0].lesson, w[0].scale,
-					     &a);
+		 * the lessons through their strength terms, where they can
+		 * be, so that the works too weak in them are skipped. */
+		if (n - (prior != NULL) == s->n_named)
+			rc = lessons_by_terms(s, w, s->n_named, &a);
 		if (!rc && !a) {
 			a = xdb_query_value_sum(w, n - (prior != NULL),
 						s->value_cap);

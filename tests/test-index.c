@@ -499,6 +499,25 @@ static void set_values_list(const char *text)
 	forge_meta(META_LESSON_VALUES, text, strlen(text));
 }
 
+/* Forge work ID's value in SLOT to X, leaving its terms as they are. */
+static void forge_value(const char *id, unsigned slot, double x)
+{
+	char term[XDB_MAX_TERM + 64], v[32];
+	size_t n = xdb_sortable_serialise(x, v);
+	xdb_doc_t *doc = NULL;
+	xdb_t *db = NULL;
+
+	field_id_term(PREFIX_ID, id, term, sizeof(term));
+	if (xdb_open(index_dir, XDB_WRITE, &db, NULL) != EV_OK)
+		return;
+	if (xdb_find_document(db, term, &doc) == EV_OK &&
+	    xdb_doc_set_value(doc, slot, v, n) == EV_OK)
+		xdb_replace_document(db, term, doc);
+	xdb_commit(db);
+	xdb_close(db);
+	xdb_doc_free(doc);
+}
+
 /* Store a work for each of the N TEXTS (one passage each), PMIDs from
  * FIRST on, and index the store: how many works were indexed. */
 static unsigned long index_passages(struct store *s, unsigned first,
@@ -527,6 +546,28 @@ static unsigned long index_passages(struct store *s, unsigned first,
 	return c.indexed;
 }
 
+/* A collection of its own for a test: the store and index NAME in the
+ * test folder, holding a work for each of the N TEXTS (PMIDs from FIRST
+ * on).  How many works were indexed (0 when the store cannot open). */
+static unsigned long new_collection(const char *name, unsigned first,
+				    const char *const *texts, size_t n)
+{
+	struct store *s = NULL;
+	char *msg = NULL;
+	unsigned long indexed;
+
+	snprintf(store_path, sizeof(store_path), "%s/store-%s", dir, name);
+	snprintf(index_dir, sizeof(index_dir), "%s/index-%s", dir, name);
+	if (store_open(store_path, 1, &s, &msg)) {
+		printf("# store_open: %s\n", msg ? msg : "?");
+		free(msg);
+		return 0;
+	}
+	indexed = index_passages(s, first, texts, n);
+	store_close(s);
+	return indexed;
+}
+
 /*
  * A work's strength in each lesson is also a term ("XLVrelationships:
  * 0.75"), the index lists each lesson's strengths, and a search weighs a
@@ -547,22 +588,14 @@ static void test_lesson_values(void)
 	struct slot_values sv = {STRVEC_INIT, 0};
 	struct store *s = NULL;
 	struct index *ix;
-	xdb_t *db = NULL;
-	xdb_doc_t *doc = NULL;
-	char *list = NULL, *named = NULL, term[XDB_MAX_TERM + 64];
-	char *msg = NULL;
+	char *list = NULL, *named = NULL, *msg = NULL;
 	size_t listed = 0, missing = 0, len;
 	double before, by_values, forged, forged_values;
 
-	snprintf(store_path, sizeof(store_path), "%s/store-values", dir);
-	snprintf(index_dir, sizeof(index_dir), "%s/index-values", dir);
-	if (store_open(store_path, 1, &s, &msg) || rel < 0) {
-		printf("# store_open: %s\n", msg ? msg : "?");
-		free(msg);
+	if (rel < 0)
 		return;
-	}
-	is_int(index_passages(s, 201, texts, 4), 4, "four works indexed");
-	store_close(s);
+	is_int(new_collection("values", 201, texts, 4), 4,
+	       "four works indexed");
 
 	/* The list names each strength the slot holds, and the terms of
 	 * those strengths are on as many works as the slot has values. */
@@ -638,17 +671,7 @@ static void test_lesson_values(void)
 	/* They are taken: a work whose value is forged low keeps the
 	 * weight of its term, while the list is there. */
 	set_values_list(list ? list : "");
-	field_id_term(PREFIX_ID, "pmid:203", term, sizeof(term));
-	if (xdb_open(index_dir, XDB_WRITE, &db, NULL) == EV_OK) {
-		char low[32];
-		size_t n = xdb_sortable_serialise(0.01, low);
-
-		if (xdb_find_document(db, term, &doc) == EV_OK &&
-		    xdb_doc_set_value(doc, slot, low, n) == EV_OK)
-			xdb_replace_document(db, term, doc);
-		xdb_commit(db);
-		xdb_close(db);
-	}
+	forge_value("pmid:203", slot, 0.01);
 	forged = score_of("trust", "pmid:203", NULL);
 	set_values_list("");
 	forged_values = score_of("trust", "pmid:203", NULL);
@@ -656,11 +679,75 @@ static void test_lesson_values(void)
 	   "with the list the terms weigh (%.17g), without it the forged "
 	   "value (%.17g)", forged, forged_values);
 
-	xdb_doc_free(doc);
 	strvec_release(&sv.texts);
 	free(named);
 	free(list);
 	free(msg);
+}
+
+/*
+ * A query naming two lessons weighs both through their strength terms
+ * (ORed): the same scores as through the values, and a work's forged
+ * value changes nothing while the list is there.  A third lesson sends
+ * the search back to the values (Xapian need not add three weights in
+ * the values' order), where the forged value counts.
+ */
+static void test_two_lessons(void)
+{
+	const char *texts[] = {
+		"Trust between the practices took years: a marathon, not a "
+		"sprint.",
+		"Trust and goodwill grew between partners.",
+		"It took years; a marathon, not a sprint, said the leads.",
+		"Mission creep took the network away from its focused goals.",
+	};
+	const char *two = "trust marathon", *three = "trust marathon "
+						    "mission creep";
+	long pacing = lessons_find(lessons, "pacing");
+	struct search_result res;
+	char *list = NULL, *msg = NULL;
+	size_t len;
+	double before, by_values, forged, forged_values, before3, forged3;
+
+	if (pacing < 0)
+		return;
+	is_int(new_collection("two", 301, texts, 4), 4, "four works indexed");
+
+	if (first_hit(two, &res, &msg) == EV_OK) {
+		ok(res.named_lessons.n == 2, "'%s' names %zu lessons", two,
+		   res.named_lessons.n);
+		search_result_release(&res);
+	}
+	free(msg);
+	if (first_hit(three, &res, &msg) == EV_OK) {
+		ok(res.named_lessons.n == 3, "'%s' names %zu lessons", three,
+		   res.named_lessons.n);
+		search_result_release(&res);
+	}
+	free(msg);
+	list = read_meta(META_LESSON_VALUES, &len);
+	before = score_of(two, "pmid:301", NULL);
+	before3 = score_of(three, "pmid:301", NULL);
+	set_values_list("");
+	by_values = score_of(two, "pmid:301", NULL);
+	ok(before > 0 && before == by_values,
+	   "two lessons: the same score either way (%.17g, %.17g)", before,
+	   by_values);
+
+	set_values_list(list ? list : "");
+	forge_value("pmid:301", SLOT_LESSON_BASE + (unsigned)pacing, 0.01);
+	forged = score_of(two, "pmid:301", NULL);
+	forged3 = score_of(three, "pmid:301", NULL);
+	set_values_list("");
+	forged_values = score_of(two, "pmid:301", NULL);
+	ok(forged == before && forged_values < before,
+	   "two lessons: with the list the terms weigh (%.17g), without it "
+	   "the forged value (%.17g)",
+	   forged, forged_values);
+	ok(before3 > 0 && forged3 < before3,
+	   "three lessons: the values weigh, list or not (%.17g, %.17g)",
+	   before3, forged3);
+	free(list);
 }
 
 int main(void)
@@ -688,6 +775,7 @@ int main(void)
 	test_compiled_memo();
 	store_close(s);
 	test_lesson_values();
+	test_two_lessons();
 	lessons_free(lessons);
 	free(msg);
 	rm_rf(dir);
