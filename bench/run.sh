@@ -17,6 +17,10 @@
 #                 BENCH_SCALE_INPUT a folder already holding them
 #                 (gencorpus pubmed N SEED DIR), else it is generated
 #   BENCH_SEED    corpus seed (default 1)
+#   BENCH_PAIRS   times the html and pubmed parts then alternate the
+#                 reference tool with "evidence index --rebuild" of the
+#                 same input (default 3; 0: not at all): the median of
+#                 the pairs' ratios holds better than one run's
 #   BENCH_ROUNDS  rounds of the one-process-per-query loop (default 3):
 #                 each query's fastest round is reported beside all of
 #                 them, a figure another job on the machine moves less
@@ -42,6 +46,7 @@ N_CURL=${BENCH_CURL:-500}
 N_SCALE=${BENCH_SCALE:-1000000}
 SEED=${BENCH_SEED:-1}
 ROUNDS=${BENCH_ROUNDS:-3}
+PAIRS=${BENCH_PAIRS:-3}
 SRC=$(cd "$(dirname "$0")" && pwd)
 TIME=/usr/bin/time
 
@@ -115,6 +120,29 @@ header() {
 	echo
 }
 
+# alternate LABEL REF EV: run the shell functions REF and EV (each ends
+# in a measure) one after the other PAIRS times, and print each pair's
+# seconds and ratio (REF's over EV's) with the median ratio.
+alternate() {
+	test "$PAIRS" -gt 0 || return 0
+	: >"$W/pairs"
+	i=0
+	while [ $i -lt "$PAIRS" ]; do
+		"$2"
+		ref_secs=$SECS
+		"$3"
+		echo "$ref_secs $SECS" >>"$W/pairs"
+		i=$((i + 1))
+	done
+	median=$(awk '{ print $1 / $2 }' "$W/pairs" | sort -n | awk '
+		{ v[NR] = $1 }
+		END { if (NR % 2) m = v[(NR + 1) / 2]
+		      else m = (v[NR / 2] + v[NR / 2 + 1]) / 2
+		      printf "%.2f", m }')
+	echo "$1, alternated $PAIRS times: $(awk '{ printf "%s%.2f / %.2f s (%.2fx)",
+		(NR > 1 ? ", " : ""), $1, $2, $1 / $2 }' "$W/pairs"); median ${median}x"
+}
+
 new_collection() {
 	rm -rf "$1"
 	EVIDENCE_DIR=$1 "$EVIDENCE" init >/dev/null || die "init $1"
@@ -168,6 +196,16 @@ part_html() {
 		"index $(disk "$W/col-html/index") MB," \
 		"store $(disk "$W/col-html/store") MB;" \
 		"omindex database $(disk "$W/omindex") MB"
+	alternate "omindex / evidence index --rebuild" html_ref html_rebuild
+}
+html_ref() {
+	rm -rf "$W/omindex-pair"
+	measure omindex-pair omindex --db "$W/omindex-pair" --url / "$W/html"
+	rm -rf "$W/omindex-pair"
+}
+html_rebuild() {
+	measure rebuild-pair env EVIDENCE_DIR="$W/col-html" \
+		"$EVIDENCE" index --rebuild
 }
 
 # ---------------------------------------------------------------------
@@ -239,6 +277,16 @@ part_pubmed() {
 		"index --rebuild $(ratio "$s_secs" "$SECS")x;" \
 		"memory vs scriptindex: $(ratio "$e_kb" "$s_kb");" \
 		"time over the parse floor: $(ratio "$e_secs" "$x_secs")x"
+	alternate "scriptindex / evidence index --rebuild" pubmed_ref \
+		pubmed_rebuild
+}
+pubmed_ref() {
+	measure scriptindex-pair scriptindex --overwrite "$W/scriptindex" \
+		"$SRC/pubmed.si" "$W/pubmed.si"
+}
+pubmed_rebuild() {
+	measure rebuild-pair env EVIDENCE_DIR="$W/col-pubmed" \
+		"$EVIDENCE" index --rebuild
 }
 
 # ---------------------------------------------------------------------
