@@ -2473,6 +2473,13 @@ static std::string unescape_snippet(const std::string &s,
 	return out;
 }
 
+void xdb_mset_set_stem(xdb_mset_t *mset, const xdb_stem_t *stem)
+{
+	/* A Stem is a counted handle: the copy keeps the cache alive. */
+	if (mset && stem)
+		mset->snippet_stem = stem->stem;
+}
+
 ev_status xdb_mset_snippet(xdb_mset_t *mset, const char *text, size_t length,
 			   const char *hi_start, const char *hi_end,
 			   const char *omit, int raw, char **outp)

@@ -483,6 +483,12 @@ ev_status xdb_mset_hit(xdb_mset_t *mset, unsigned i, unsigned *docidp,
  * if writers have committed twice since the search (search again). */
 ev_status xdb_mset_document(xdb_mset_t *mset, unsigned i, xdb_doc_t **docp);
 
+/* Make MSET's snippets stem with STEM (xdb_stem_new()), sharing its
+ * cache: words its caller has stemmed are not stemmed again.  The stemmer
+ * is shared, not borrowed: STEM may be freed first.  Without this call a
+ * snippet stems English through a small cache of its own. */
+void xdb_mset_set_stem(xdb_mset_t *mset, const xdb_stem_t *stem);
+
 /* A snippet of TEXT of about LENGTH bytes around the terms that matched,
  * each wrapped in HI_START .. HI_END, with OMIT where text was left out.
  * Xapian escapes &, < and > in TEXT as HTML; with RAW != 0 the binding

@@ -54,6 +54,11 @@ void passage_scorer_free(struct passage_scorer *ps)
 	free(ps);
 }
 
+const xdb_stem_t *passage_scorer_stem(const struct passage_scorer *ps)
+{
+	return ps ? ps->stem : NULL;
+}
+
 int passage_scorer_has_words(const struct passage_scorer *ps)
 {
 	return ps->n > 0;

@@ -27,6 +27,10 @@ void passage_scorer_free(struct passage_scorer *ps);
 /* Does the query have any word a passage could match? */
 int passage_scorer_has_words(const struct passage_scorer *ps);
 
+/* The scorer's stemmer, whose cache holds the words of every passage it
+ * scored: for the page's snippets (xdb_mset_set_stem()). */
+const xdb_stem_t *passage_scorer_stem(const struct passage_scorer *ps);
+
 /* The score of a passage with heading SECTION (may be NULL) and TEXT:
  * 0 when it has none of the query's words. */
 double passage_score(struct passage_scorer *ps, const char *section,

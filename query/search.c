@@ -1032,6 +1032,8 @@ static ev_status fill_hit(struct searcher *s, xdb_mset_t *mset, unsigned i,
 		rc = add_hit_lesson(s, hit, w->tags[p].v[k].lesson,
 				    w->tags[p].v[k].strength);
 	if (!rc) {
+		/* The scorer has stemmed these words already. */
+		xdb_mset_set_stem(mset, passage_scorer_stem(s->scorer));
 		rc = xdb_mset_snippet(mset, hit->passage_text, SNIPPET_LENGTH,
 				      "**", "**", "...", 1, &hit->snippet);
 		if (rc)

@@ -912,6 +912,32 @@ static void test_enquire(const char *path)
 			   s ? s : "NULL");
 			free(s);
 		}
+		if (mset) {
+			/* Snippets stem with the stemmer given, shared: freed
+			 * here, it lives on in the result set.  "Costing"
+			 * stems to the query's "cost" in English; French
+			 * Snowball leaves the English "-ing" alone. */
+			const char *text2 = "Costing the practices.";
+			xdb_stem_t *french = xdb_stem_new("french", NULL);
+			xdb_stem_t *english = xdb_stem_new("english", NULL);
+			char *s = NULL, *t = NULL;
+
+			xdb_mset_set_stem(mset, french);
+			xdb_stem_free(french);
+			xdb_mset_snippet(mset, text2, 200, "[", "]", "~", 1,
+					 &s);
+			xdb_mset_set_stem(mset, english);
+			xdb_stem_free(english);
+			xdb_mset_snippet(mset, text2, 200, "[", "]", "~", 1,
+					 &t);
+			ok(s && !strstr(s, "[Costing]"),
+			   "a French stemmer: 'Costing' is not 'cost' (%s)",
+			   s ? s : "NULL");
+			is_str(t, "[Costing] the [practices].",
+			       "an English one: both words match");
+			free(s);
+			free(t);
+		}
 		xdb_mset_free(mset);
 		mset = NULL;
 		xdb_query_free(q);
