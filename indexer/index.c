@@ -1846,6 +1846,14 @@ ev_status index_sync(struct index *ix, struct store *s,
 /* ------------------------------------------------------------------ */
 /* Closing                                                             */
 
+/* A flush of the rebuilt index failed with RC (errno says why). */
+static ev_status flush_failed(struct index *ix, ev_status rc)
+{
+	buf_setf(&ix->msg, "cannot write the rebuilt index to disk: %s",
+		 strerror(errno));
+	return rc;
+}
+
 /*
  * Put the rebuilt index where the old one was: two renames, so a reader
  * that opens in between finds no index for a moment and retries.  The
@@ -1860,11 +1868,8 @@ static ev_status swap_in(struct index *ix)
 	ev_status rc;
 
 	rc = fs_fsync_files(ix->build_dir);
-	if (rc) {
-		buf_setf(&ix->msg, "cannot write the rebuilt index to disk: %s",
-			 strerror(errno));
-		return rc;
-	}
+	if (rc)
+		return flush_failed(ix, rc);
 	if (asprintf(&old, "%s.old", ix->dir) < 0)
 		return EV_NOMEM;
 	remove_dir(old);
@@ -1883,15 +1888,13 @@ static ev_status swap_in(struct index *ix)
 			 strerror(err));
 		goto out;
 	}
+	/* Failing, it is in place but the renames may not survive a
+	 * crash: the old index stays beside it until the next rebuild. */
 	rc = fs_fsync_parent(ix->dir);
-	if (rc) {
-		/* In place, but the renames may not survive a crash: the
-		 * old index stays beside it until the next rebuild. */
-		buf_setf(&ix->msg, "cannot write the rebuilt index to disk: %s",
-			 strerror(errno));
-		goto out;
-	}
-	remove_dir(old);
+	if (rc)
+		flush_failed(ix, rc);
+	else
+		remove_dir(old);
 out:
 	free(old);
 	return rc;

@@ -795,40 +795,35 @@ ev_status xdb_cancel_transaction(xdb_t *db)
 	}
 }
 
-ev_status xdb_doccount(xdb_t *db, unsigned *countp)
+/* *OUTP = COUNT(), a count Xapian gives of DB (0 on failure). */
+template <typename F>
+static ev_status read_count(xdb_t *db, unsigned *outp, F count)
 {
-	*countp = 0;
+	*outp = 0;
 	try {
-		with_reopen(*db->db,
-			    [&] { *countp = db->db->get_doccount(); });
+		with_reopen(*db->db, [&] { *outp = count(); });
 		return EV_OK;
 	} catch (...) {
 		return fail(db);
 	}
+}
+
+ev_status xdb_doccount(xdb_t *db, unsigned *countp)
+{
+	return read_count(db, countp,
+			  [&] { return db->db->get_doccount(); });
 }
 
 ev_status xdb_value_freq(xdb_t *db, unsigned slot, unsigned *freqp)
 {
-	*freqp = 0;
-	try {
-		with_reopen(*db->db,
-			    [&] { *freqp = db->db->get_value_freq(slot); });
-		return EV_OK;
-	} catch (...) {
-		return fail(db);
-	}
+	return read_count(db, freqp,
+			  [&] { return db->db->get_value_freq(slot); });
 }
 
 ev_status xdb_termfreq(xdb_t *db, const char *term, unsigned *freqp)
 {
-	*freqp = 0;
-	try {
-		with_reopen(*db->db,
-			    [&] { *freqp = db->db->get_termfreq(term); });
-		return EV_OK;
-	} catch (...) {
-		return fail(db);
-	}
+	return read_count(db, freqp,
+			  [&] { return db->db->get_termfreq(term); });
 }
 
 ev_status xdb_allterms(xdb_t *db, const char *prefix, xdb_term_fn fn,
