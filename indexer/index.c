@@ -21,6 +21,10 @@
 #include "text.h"
 #include "xdb.h"
 
+_Static_assert(SLOT_LESSON_MAX < XDB_DATA_SLOT &&
+		   XDB_DATA_SLOT < SLOT_LESSON_BASE,
+	       "the binding's data slot is among the schema's slots");
+
 struct index {
 	char *dir;	 /* the live index */
 	char *build_dir; /* where a rebuild is written, or NULL */
@@ -651,7 +655,8 @@ static ev_status add_lessons(struct index *ix, xdb_doc_t *doc,
 }
 
 /*
- * The data of a work's document, for result lists (schema 3): a JSON head,
+ * The data of a work's document, for result lists (schema 3, and schema 4
+ * where the binding keeps it deflated in a value slot): a JSON head,
  * {"record": the record in the store's JSON form without its abstract,
  * passages, provenance and links, "lessons": per passage, [[lesson index,
  * strength]...]}, then a NUL, then for each passage its section ("" for

@@ -60,6 +60,7 @@ enum {
 				 carry lesson 0, 1... (decimal, space-separated) */
 	SLOT_HASH = 4,	      /* content hash, a space, file stamp (index.c) */
 	SLOT_LESSON_MAX = 5,  /* the strongest lesson's strength */
+	/* 15 is the binding's: the document data (xdb.h, XDB_DATA_SLOT) */
 	SLOT_LESSON_BASE = 16 /* + i: strength of lesson i of the taxonomy in
 				 the work's strongest passage for it */
 };
@@ -80,7 +81,7 @@ enum {
  * a forged one) leaves searches reading that lesson's values, instead of
  * weighing hundreds of terms. */
 #define MAX_LESSON_STRENGTHS 256
-#define SCHEMA_VERSION 3
+#define SCHEMA_VERSION 4
 
 /*
  * The id term for ID with PREFIX: PREFIX + ID, or, when that would pass

@@ -19,6 +19,8 @@
 #include <unistd.h>
 
 #include <xapian.h>
+#include <lz4.h>
+#include <zlib.h>
 
 #include "xdb.h"
 
@@ -236,6 +238,10 @@ struct xdb_stem {
 struct xdb_doc {
 	Xapian::Document doc;
 	std::string msg;
+	/* The data slot as read or set (xdb.h), once packed_here: Xapian
+	 * does not keep a value it fetched for one get_value(). */
+	std::string packed;
+	bool packed_here = false;
 };
 
 /* The stopwords in a hash set: the term generator asks about every word
@@ -520,15 +526,16 @@ static void with_reopen(Xapian::Database &db, F fn,
 }
 
 /* Read the data of DOC (fetched from a database) now, while a retry can
- * still reopen, instead of lazily in a later call (Xapian keeps the data
- * once set); with VALUES, every value too (Xapian keeps them once read).
- * Reading all values costs a look-up per slot in use, which a search
- * showing ten hits, reading none of them, does not need to pay. */
-static void snapshot_document(Xapian::Document &doc, bool values)
+ * still reopen, instead of lazily in a later call; with VALUES, every
+ * value too (Xapian keeps them once read).  Reading all values costs a
+ * look-up per slot in use, which a search showing ten hits, reading none
+ * of them, does not need to pay. */
+static void snapshot_document(xdb_doc_t *doc, bool values)
 {
 	if (values)
-		(void)doc.values_count();
-	doc.set_data(doc.get_data());
+		(void)doc->doc.values_count();
+	doc->packed = doc->doc.get_value(XDB_DATA_SLOT);
+	doc->packed_here = true;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1098,6 +1105,10 @@ ev_status xdb_doc_add_posting(xdb_doc_t *doc, const char *term,
 ev_status xdb_doc_set_value(xdb_doc_t *doc, unsigned slot, const char *value,
 			    size_t len)
 {
+	if (slot == XDB_DATA_SLOT)
+		return refuse(doc, EV_USAGE,
+			      "value slot " + std::to_string(XDB_DATA_SLOT) +
+				  " holds the document data");
 	try {
 		doc->doc.add_value(slot, std::string(value, len));
 		return EV_OK;
@@ -1106,14 +1117,89 @@ ev_status xdb_doc_set_value(xdb_doc_t *doc, unsigned slot, const char *value,
 	}
 }
 
+/* Put N as four bytes at P, most significant first. */
+static void put_u32(char *p, unsigned long n)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (char)(n >> (24 - 8 * i) & 0xff);
+}
+
+static unsigned long get_u32(const char *p)
+{
+	const unsigned char *u = (const unsigned char *)p;
+
+	return (unsigned long)u[0] << 24 | (unsigned long)u[1] << 16 |
+	       (unsigned long)u[2] << 8 | u[3];
+}
+
+/* The CRC-32 of DATA. */
+static unsigned long data_crc(const char *data, size_t len)
+{
+	return crc32(crc32(0L, Z_NULL, 0), (const Bytef *)data, (uInt)len);
+}
+
+/* DATA (at most XDB_MAX_DATA bytes) as the data slot holds it (xdb.h),
+ * in OUT; false if LZ4 fails, which with room for its bound it cannot. */
+static bool pack_data(const char *data, size_t len, std::string &out)
+{
+	int bound = LZ4_compressBound((int)len);
+	int n;
+
+	out.resize(8 + (size_t)bound);
+	put_u32(&out[0], len);
+	put_u32(&out[4], data_crc(data, len));
+	n = LZ4_compress_default(data, &out[8], (int)len, bound);
+	out.resize(8 + (size_t)(n > 0 ? n : 0));
+	return n > 0;
+}
+
 ev_status xdb_doc_set_data(xdb_doc_t *doc, const char *data, size_t len)
 {
+	if (len > XDB_MAX_DATA)
+		return refuse(doc, EV_TOO_BIG,
+			      "document data over " +
+				  std::to_string(XDB_MAX_DATA >> 20) + " MB");
 	try {
-		doc->doc.set_data(std::string(data, len));
+		std::string packed;
+
+		if (len && !pack_data(data, len, packed))
+			return refuse(doc, EV_INDEX, "cannot compress the data");
+		doc->doc.add_value(XDB_DATA_SLOT, packed);
+		doc->packed.swap(packed);
+		doc->packed_here = true;
 		return EV_OK;
 	} catch (...) {
 		return fail(doc);
 	}
+}
+
+/* The data slot's bytes P unpacked into *OUTP (malloc'd, NUL-ended) and
+ * *LENP; false when they are not what pack_data() writes. */
+static bool unpack_data(const std::string &p, char **outp, size_t *lenp)
+{
+	size_t len;
+
+	if (p.size() < 8 ||
+	    p.size() - 8 > (size_t)LZ4_compressBound((int)XDB_MAX_DATA))
+		return false;
+	len = get_u32(&p[0]);
+	if (len > XDB_MAX_DATA)
+		return false;
+	*outp = (char *)malloc(len + 1);
+	if (!*outp)
+		throw std::bad_alloc();
+	/* Bounded by both sizes, whatever the bytes say; the CRC catches
+	 * what LZ4, which has no checksum of its own, would pass. */
+	if (LZ4_decompress_safe(&p[8], *outp, (int)(p.size() - 8),
+				(int)len) != (int)len ||
+	    data_crc(*outp, len) != get_u32(&p[4])) {
+		free(*outp);
+		*outp = nullptr;
+		return false;
+	}
+	(*outp)[len] = '\0';
+	*lenp = len;
+	return true;
 }
 
 /* Hand S to C as *OUTP and *LENP (LENP may be NULL). */
@@ -1144,11 +1230,24 @@ ev_status xdb_doc_get_value(xdb_doc_t *doc, unsigned slot, char **outp,
 
 ev_status xdb_doc_get_data(xdb_doc_t *doc, char **outp, size_t *lenp)
 {
+	size_t len = 0;
+
 	*outp = nullptr;
 	if (lenp)
 		*lenp = 0;
 	try {
-		return give_bytes(doc, doc->doc.get_data(), outp, lenp);
+		if (!doc->packed_here) {
+			doc->packed = doc->doc.get_value(XDB_DATA_SLOT);
+			doc->packed_here = true;
+		}
+		if (doc->packed.empty())
+			return give_bytes(doc, doc->packed, outp, lenp);
+		if (!unpack_data(doc->packed, outp, &len))
+			return refuse(doc, EV_CORRUPT,
+				      "the document data is damaged");
+		if (lenp)
+			*lenp = len;
+		return EV_OK;
 	} catch (...) {
 		return fail(doc);
 	}
@@ -1234,7 +1333,7 @@ ev_status xdb_get_document(xdb_t *db, unsigned docid, xdb_doc_t **docp)
 		doc.reset(new xdb_doc_t());
 		with_reopen(*db->db, [&] {
 			doc->doc = db->db->get_document(docid);
-			snapshot_document(doc->doc, true);
+			snapshot_document(doc.get(), true);
 		});
 		*docp = doc.release();
 		return EV_OK;
@@ -1258,7 +1357,7 @@ ev_status xdb_find_document(xdb_t *db, const char *term, xdb_doc_t **docp)
 			found = it != db->db->postlist_end(term);
 			if (found) {
 				doc->doc = db->db->get_document(*it);
-				snapshot_document(doc->doc, true);
+				snapshot_document(doc.get(), true);
 			}
 		});
 		if (!found)
@@ -2404,7 +2503,7 @@ ev_status xdb_mset_document(xdb_mset_t *mset, unsigned i, xdb_doc_t **docp)
 		doc.reset(new xdb_doc_t());
 		with_reopen(mset->db, [&] {
 			doc->doc = mset->mset[i].get_document();
-			snapshot_document(doc->doc, false);
+			snapshot_document(doc.get(), false);
 		});
 		*docp = doc.release();
 		return EV_OK;

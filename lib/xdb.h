@@ -193,7 +193,24 @@ ev_status xdb_doc_add_boolean_term(xdb_doc_t *doc, const char *term);
 ev_status xdb_doc_add_posting(xdb_doc_t *doc, const char *term,
 			      unsigned pos, unsigned wdfinc);
 
-/* Values and data: byte strings of length LEN. */
+/*
+ * Values and data: byte strings of length LEN.
+ *
+ * A document's data is not kept where Xapian keeps it but in value slot
+ * XDB_DATA_SLOT, as xdb_doc_set_data() packs it: the data's length and
+ * its CRC-32, each as four bytes, most significant first, then the data
+ * as one LZ4 block.  Xapian would deflate its own document data inside
+ * add_document(), on the one thread that writes, at zlib's default level,
+ * clearing 64 KB of zlib's tables each time: in an index --rebuild that
+ * was nearly a quarter of the writer's instructions, and the writer sets
+ * the pace.  LZ4 in the thread that builds the document costs an eighth
+ * of that (bench/RESULTS.md).  The slot is the binding's:
+ * xdb_doc_set_value() refuses it.  Data is at most XDB_MAX_DATA bytes
+ * (EV_TOO_BIG); a slot that does not unpack to its length and CRC reads
+ * as EV_CORRUPT.
+ */
+#define XDB_DATA_SLOT 15u
+#define XDB_MAX_DATA (64u << 20)
 ev_status xdb_doc_set_value(xdb_doc_t *doc, unsigned slot, const char *value,
 			    size_t len);
 ev_status xdb_doc_set_data(xdb_doc_t *doc, const char *data, size_t len);

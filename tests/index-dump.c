@@ -80,10 +80,14 @@ static int one_doc(unsigned docid, void *ctx)
 		rc = xdb_doc_terms(doc, "", add_term, &d->line);
 	if (!rc)
 		rc = buf_addstr(&d->line, "\tvalues");
+	/* The data slot is dumped as the data, below, where its times can
+	 * be blanked. */
 	for (unsigned slot = 0; !rc && slot < SLOT_LESSON_BASE + 32; slot++) {
 		char *v = NULL;
 		size_t len = 0;
 
+		if (slot == XDB_DATA_SLOT)
+			continue;
 		rc = xdb_doc_get_value(doc, slot, &v, &len);
 		if (!rc && slot == SLOT_HASH && len > 64)
 			len = 64;

@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "fsutil.h"
 #include "status.h"
 #include "xdb.h"
@@ -2671,7 +2672,7 @@ static void test_readonly(const char *path)
 	char *msg = NULL, sub[PATH_MAX + 8], file[PATH_MAX + 32];
 	static const char *const files[] = {
 		"flintlock",      "iamglass",       "postlist.glass",
-		"termlist.glass", "docdata.glass",  "position.glass",
+		"termlist.glass", "position.glass",
 	};
 
 	/* The directory read-only, its files still writable: Xapian would
@@ -2813,8 +2814,6 @@ static const struct {
 	{ "postlist.glass", ZERO },
 	{ "termlist.glass", TRUNCATE },
 	{ "termlist.glass", ZERO },
-	{ "docdata.glass", TRUNCATE },
-	{ "docdata.glass", ZERO },
 	{ "position.glass", TRUNCATE },
 	{ "position.glass", ZERO },
 };
@@ -2892,6 +2891,158 @@ out:
 	xdb_enquire_free(enq);
 	xdb_close(db);
 	return rc;
+}
+
+/*
+ * In the table file PATH, overwrite the byte AT bytes past where the
+ * first 16 bytes of SLOT (a data slot as read back) are, with BYTE.
+ * 0 when done.
+ */
+static int patch_data_slot(const char *path, const char *slot, size_t at,
+			   unsigned char byte)
+{
+	struct buf file = BUF_INIT;
+	int rc = -1;
+
+	if (fs_read_file(path, 64 << 20, &file) != EV_OK) {
+		buf_release(&file);
+		return -1;
+	}
+	for (size_t i = 0; i + 16 + at < file.len; i++)
+		if (!memcmp(file.ptr + i, slot, 16)) {
+			int fd = open(path, O_WRONLY);
+
+			if (fd >= 0 &&
+			    pwrite(fd, &byte, 1, (off_t)(i + at)) == 1)
+				rc = 0;
+			if (fd >= 0)
+				close(fd);
+			break;
+		}
+	buf_release(&file);
+	return rc;
+}
+
+/* The data of the first document of the database at PATH, read with
+ * xdb_get_document(), in *DATAP and *LENP, its data slot in *SLOTP; its
+ * status, and its message in MSG. */
+static ev_status first_data(const char *path, char **datap, size_t *lenp,
+			    char **slotp, char *msg, size_t msgsz)
+{
+	xdb_t *db = NULL;
+	xdb_doc_t *doc = NULL;
+	ev_status rc = xdb_open(path, XDB_READ, &db, NULL);
+
+	*datap = NULL;
+	*lenp = 0;
+	*slotp = NULL;
+	msg[0] = '\0';
+	if (!rc)
+		rc = xdb_get_document(db, 1, &doc);
+	if (!rc)
+		rc = xdb_doc_get_value(doc, XDB_DATA_SLOT, slotp, NULL);
+	if (!rc) {
+		rc = xdb_doc_get_data(doc, datap, lenp);
+		snprintf(msg, msgsz, "%s", xdb_doc_errmsg(doc));
+	}
+	xdb_doc_free(doc);
+	xdb_close(db);
+	return rc;
+}
+
+/* A database at PATH of one document with DATA, LEN bytes: 0 if done. */
+static int write_data_db(const char *path, const char *data, size_t len)
+{
+	xdb_t *db = NULL;
+	xdb_doc_t *doc = xdb_doc_new();
+	int bad = !doc || xdb_open(path, XDB_CREATE_OVERWRITE, &db, NULL) ||
+		  xdb_doc_set_data(doc, data, len) ||
+		  xdb_add_document(db, doc, NULL) || xdb_commit(db);
+
+	xdb_doc_free(doc);
+	xdb_close(db);
+	return bad;
+}
+
+/* Overwrite the byte AT of the data slot *SLOTP in TABLE, a file of the
+ * database at PATH, with BYTE: reading the data is then EV_CORRUPT.
+ * *SLOTP becomes the slot as read after. */
+static void expect_damage(const char *path, const char *table, char **slotp,
+			  size_t at, unsigned char byte, const char *what)
+{
+	char *got = NULL, msg[256];
+	size_t len = 0;
+
+	ok(*slotp && patch_data_slot(table, *slotp, at, byte) == 0,
+	   "%s: written into the table file", what);
+	free(*slotp);
+	is_int(first_data(path, &got, &len, slotp, msg, sizeof(msg)),
+	       EV_CORRUPT, "%s: EV_CORRUPT", what);
+	ok(got == NULL && strstr(msg, "damaged") != NULL, "message: %s",
+	   msg);
+	free(got);
+}
+
+/*
+ * The document data lives packed in the binding's value slot (xdb.h):
+ * nothing goes to Xapian's own data table, the slot is refused to
+ * callers, and a slot that does not unpack to its length and CRC is
+ * damage.
+ */
+static void test_data_slot(void)
+{
+	char path[PATH_MAX], table[PATH_MAX + 32], data[3000], msg[256];
+	xdb_doc_t *doc = xdb_doc_new();
+	char *got = NULL, *slot = NULL;
+	size_t len = 0;
+	unsigned seed = 7;
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s", tmp_path("dataslot"));
+	/* Words of random letters: LZ4 finds little to repeat, so the
+	 * block is mostly the text itself. */
+	for (size_t i = 0; i < sizeof(data); i++) {
+		seed = seed * 1103515245u + 12345u;
+		data[i] = i % 7 == 6 ? ' ' : (char)('a' + (seed >> 16) % 26);
+	}
+	is_int(xdb_doc_set_value(doc, XDB_DATA_SLOT, "x", 1), EV_USAGE,
+	       "the data slot is refused to xdb_doc_set_value()");
+	ok(strstr(xdb_doc_errmsg(doc), "holds the document data") != NULL,
+	   "saying why: %s", xdb_doc_errmsg(doc));
+	is_int(xdb_doc_set_data(doc, data, (size_t)XDB_MAX_DATA + 1),
+	       EV_TOO_BIG, "data over XDB_MAX_DATA: EV_TOO_BIG");
+	xdb_doc_free(doc);
+
+	if (write_data_db(path, data, sizeof(data))) {
+		ok(0, "write a document with data");
+		return;
+	}
+	snprintf(table, sizeof(table), "%s/docdata.glass", path);
+	ok(stat(table, &st) < 0 && errno == ENOENT,
+	   "Xapian's data table is never written");
+	is_int(first_data(path, &got, &len, &slot, msg, sizeof(msg)), EV_OK,
+	       "read the data back");
+	ok(got && len == sizeof(data) && !memcmp(got, data, len) &&
+		   got[len] == '\0',
+	   "the same bytes, NUL-ended");
+	ok(slot && !memcmp(slot, "\0\0\x0b\xb8", 4),
+	   "the slot starts with the length");
+	free(got);
+
+	/* A byte of the text changed: LZ4 unpacks it, the CRC fails.  Then
+	 * the length one more than the block holds, then over
+	 * XDB_MAX_DATA. */
+	snprintf(table, sizeof(table), "%s/postlist.glass", path);
+	expect_damage(path, table, &slot, 100, 'A', "a changed byte");
+	write_data_db(path, data, sizeof(data));
+	free(slot);
+	first_data(path, &got, &len, &slot, msg, sizeof(msg));
+	free(got);
+	expect_damage(path, table, &slot, 3, 0xb9,
+		      "a length the block does not fill");
+	expect_damage(path, table, &slot, 0, 0x7f,
+		      "a length over XDB_MAX_DATA");
+	free(slot);
 }
 
 static void test_corrupt(void)
@@ -2993,6 +3144,7 @@ int main(void)
 	test_modified();
 	test_open_errors();
 	test_corrupt();
+	test_data_slot();
 
 	rm_rf(tmpdir);
 	return tap_done();
