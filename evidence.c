@@ -19,13 +19,16 @@
 
 /*
  * Two programs are built from this file, as git keeps libcurl out of git
- * itself: "evidence", which runs every command but add and harvest, and
- * "evidence-harvest" (compiled with EVIDENCE_HELPER), which runs those
- * two and is the only one to link libcurl and libxml2.  Loading those
- * and the dozens of libraries they bring cost every search more time
- * than the search itself.  "evidence add ..." execs the helper with the
- * same arguments and environment: its messages and exit status are the
- * command's.  helper_exec() below finds it.
+ * itself: "evidence", which runs every command but add, harvest and
+ * index, and "evidence-harvest" (compiled with EVIDENCE_HELPER), which
+ * runs those three, the ones that write the collection in bulk.  Only
+ * the helper links libcurl and libxml2: loading those and the dozens of
+ * libraries they bring cost every search more time than the search
+ * itself.  Only the helper links tcmalloc, when the build has it, which
+ * makes indexing a fifth faster and would cost a search more page faults
+ * than it has (configure.ac).  "evidence add ..." execs the helper with
+ * the same arguments and environment: its messages and exit status are
+ * the command's.  helper_exec() below finds it.
  */
 #define HELPER_NAME "evidence-harvest"
 #ifdef EVIDENCE_HELPER
@@ -41,8 +44,8 @@
  *   1. cmd_NAME() in the cmd-NAME.c of the folder that owns its stage
  *      (corpus/, indexer/ or query/), declared in lib/cli.h;
  *   2. a row in commands[] below, with HELPER_CMD() when it needs
- *      libcurl or libxml2 (then it runs in evidence-harvest), MAIN_CMD()
- *      otherwise;
+ *      libcurl or libxml2 or writes the collection in bulk (then it runs
+ *      in evidence-harvest), MAIN_CMD() otherwise;
  *   3. its .c file in Makefile.am (libevidence_a_SOURCES);
  *   4. a man page doc/evidence-NAME.1, listed in Makefile.am and in
  *      doc/evidence.1;
@@ -76,7 +79,7 @@ static const struct command commands[] = {
 	 "every harvest run with its counts"},
 	{"add", HELPER_CMD(cmd_add), CMD_DB_WRITE,
 	 "add works by DOI, PMID, URL or file, and index them"},
-	{"index", MAIN_CMD(cmd_index), CMD_DB_WRITE,
+	{"index", HELPER_CMD(cmd_index), CMD_DB_WRITE,
 	 "bring the index up to date"},
 	{"search", MAIN_CMD(cmd_search), CMD_DB_READ,
 	 "rank evidence for a query"},

@@ -9,7 +9,8 @@ export DEBIAN_FRONTEND=noninteractive
 
 required="build-essential autoconf automake pkg-config
 	libxml2-dev libcurl4-openssl-dev libxapian-dev libjansson-dev
-	liblz4-dev zlib1g-dev xapian-tools jq man-db ca-certificates
+	liblz4-dev libgoogle-perftools-dev zlib1g-dev xapian-tools jq man-db
+	ca-certificates
 	libxml2-utils"
 # Optional: the tests that need one skip without it, so a package
 # missing from the archive is reported, not fatal.  pandoc's citeproc,

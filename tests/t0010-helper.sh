@@ -1,5 +1,6 @@
 #!/bin/sh
-# t0010-helper.sh - add and harvest run in evidence-harvest, found and execed
+# t0010-helper.sh - add, harvest and index run in evidence-harvest, found
+# and execed
 . "${top_srcdir:-$(dirname "$0")/..}/tests/test-lib.sh"
 
 HELPER=$top_builddir/evidence-harvest
@@ -30,6 +31,18 @@ test_expect_success 'the search program links neither libcurl nor libxml2' '
 	! grep -E "libcurl|libxml2" main.dyn &&
 	grep -q libcurl helper.dyn && grep -q libxml2 helper.dyn
 '
+# tcmalloc goes with the helper only, and only where configure found it
+# (configure.ac says why).
+test_expect_success 'tcmalloc: in the helper when the build has it, never in evidence' '
+	command -v readelf >/dev/null || exit 0
+	readelf -d "$EVIDENCE" >main.dyn &&
+	readelf -d "$HELPER" >helper.dyn &&
+	! grep -q tcmalloc main.dyn &&
+	if grep -q "define HAVE_TCMALLOC 1" "$top_builddir/config.h"
+	then grep -q "libtcmalloc_minimal" helper.dyn
+	else ! grep -q tcmalloc helper.dyn
+	fi
+'
 test_expect_success 'add runs the helper beside evidence' '
 	evidence add "$FIXTURES/text" >out &&
 	grep -q "^3 inputs: 3 new" out &&
@@ -54,6 +67,18 @@ test_expect_success 'same output and exit 2: add with nothing' '
 '
 test_expect_success 'same output and exit 2: an unknown option of add' '
 	same add --no-such-option && test "$via" = 2
+'
+test_expect_success 'index runs in the helper: same output, exit 0' '
+	rm -rf "$EVIDENCE_DIR" && evidence init >/dev/null &&
+	evidence add --no-index "$FIXTURES/text" >/dev/null &&
+	"$EVIDENCE" index --rebuild >via.out 2>via.err &&
+	"$HELPER" index --rebuild >direct.out 2>direct.err &&
+	grep -q "^3 works: 3 indexed" via.out &&
+	test_cmp direct.out via.out && test_cmp direct.err via.err
+'
+test_expect_success 'same output and exit 2: an unknown option of index' '
+	same index --no-such-option && test "$via" = 2 &&
+	grep -q "^usage: evidence index" via.err
 '
 test_expect_success 'same output and exit 2: harvest --only nothing' '
 	same harvest --only no-such-source && test "$via" = 2
@@ -85,6 +110,9 @@ test_expect_success 'EVIDENCE_EXEC_PATH names the helper folder' '
 '
 test_expect_code 69 'a missing helper: exit 69' '
 	EVIDENCE_EXEC_PATH=$TRASH/empty alone/evidence add "$FIXTURES/text"
+'
+test_expect_code 69 'a missing helper: index exits 69 too' '
+	EVIDENCE_EXEC_PATH=$TRASH/empty alone/evidence index
 '
 test_expect_success 'a missing helper: one line naming it and where to set' '
 	EVIDENCE_EXEC_PATH=$TRASH/empty alone/evidence harvest >out 2>err;
