@@ -656,7 +656,7 @@ static ev_status add_lessons(struct index *ix, xdb_doc_t *doc,
 
 /*
  * The data of a work's document, for result lists (schema 3, and schema 4
- * where the binding keeps it deflated in a value slot): a JSON head,
+ * where the binding keeps it packed with LZ4 in a value slot): a JSON head,
  * {"record": the record in the store's JSON form without its abstract,
  * passages, provenance and links, "lessons": per passage, [[lesson index,
  * strength]...]}, then a NUL, then for each passage its section ("" for

@@ -538,6 +538,14 @@ static void snapshot_document(xdb_doc_t *doc, bool values)
 	doc->packed_here = true;
 }
 
+/* DOC's data slot, read once (a fetched document's at its snapshot). */
+static const std::string &packed_slot(xdb_doc_t *doc)
+{
+	if (!doc->packed_here)
+		snapshot_document(doc, false);
+	return doc->packed;
+}
+
 /* ------------------------------------------------------------------ */
 /* Databases                                                           */
 
@@ -1236,13 +1244,11 @@ ev_status xdb_doc_get_data(xdb_doc_t *doc, char **outp, size_t *lenp)
 	if (lenp)
 		*lenp = 0;
 	try {
-		if (!doc->packed_here) {
-			doc->packed = doc->doc.get_value(XDB_DATA_SLOT);
-			doc->packed_here = true;
-		}
-		if (doc->packed.empty())
-			return give_bytes(doc, doc->packed, outp, lenp);
-		if (!unpack_data(doc->packed, outp, &len))
+		const std::string &packed = packed_slot(doc);
+
+		if (packed.empty())
+			return give_bytes(doc, packed, outp, lenp);
+		if (!unpack_data(packed, outp, &len))
 			return refuse(doc, EV_CORRUPT,
 				      "the document data is damaged");
 		if (lenp)
