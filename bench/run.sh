@@ -8,7 +8,8 @@
 #   EVIDENCE      the evidence binary (default ./evidence)
 #   BENCH_BIN     where gencorpus, bench-query, bench-fetch,
 #                 bench-server and cputime are (default ./bench)
-#   BENCH_WORK    scratch folder (default ./bench/work); emptied first
+#   BENCH_WORK    scratch folder (default ./bench/work); what a run
+#                 replaces there waits in its trash/ until the end
 #   BENCH_HTML    article pages to generate (default 10000)
 #   BENCH_PUBMED  PubMed records to generate (default 20000)
 #   BENCH_FETCH   pages to fetch (default 10000); BENCH_CURL how many of
@@ -18,9 +19,10 @@
 #                 (gencorpus pubmed N SEED DIR), else it is generated
 #   BENCH_SEED    corpus seed (default 1)
 #   BENCH_PAIRS   times the html and pubmed parts then alternate the
-#                 reference tool with "evidence index --rebuild" of the
-#                 same input (default 3; 0: not at all): the median of
-#                 the pairs' ratios holds better than one run's
+#                 reference tool with "evidence add" (into a new
+#                 collection) and "evidence index --rebuild" of the same
+#                 input (default 3; 0: not at all): the median of the
+#                 rounds' ratios holds better than one run's
 #   BENCH_ROUNDS  rounds of the one-process-per-query loop (default 3):
 #                 each query's fastest round is reported beside all of
 #                 them, a figure another job on the machine moves less
@@ -132,31 +134,71 @@ header() {
 	echo
 }
 
-# alternate LABEL REF EV: run the shell functions REF and EV (each ends
-# in a measure) one after the other PAIRS times, and print each pair's
-# seconds and ratio (REF's over EV's) with the median ratio.
+# alternate REF_NAME REF EV...: run the shell functions REF and each EV
+# (each ends in a measure) one after the other PAIRS times, and print
+# for each EV every round's seconds and ratio (REF's over EV's) with the
+# median ratio.  An EV named *_add times "evidence add", any other
+# "evidence index --rebuild".
 alternate() {
 	test "$PAIRS" -gt 0 || return 0
+	ref_name=$1 ref=$2
+	shift 2
 	: >"$W/pairs"
 	i=0
 	while [ $i -lt "$PAIRS" ]; do
-		"$2"
-		ref_secs=$SECS
-		"$3"
-		echo "$ref_secs $SECS" >>"$W/pairs"
+		"$ref"
+		line=$SECS
+		for ev in "$@"; do
+			"$ev"
+			line="$line $SECS"
+		done
+		echo "$line" >>"$W/pairs"
 		i=$((i + 1))
 	done
-	median=$(awk '{ print $1 / $2 }' "$W/pairs" | sort -n | awk '
-		{ v[NR] = $1 }
-		END { if (NR % 2) m = v[(NR + 1) / 2]
-		      else m = (v[NR / 2] + v[NR / 2 + 1]) / 2
-		      printf "%.2f", m }')
-	echo "$1, alternated $PAIRS times: $(awk '{ printf "%s%.2f / %.2f s (%.2fx)",
-		(NR > 1 ? ", " : ""), $1, $2, $1 / $2 }' "$W/pairs"); median ${median}x"
+	c=2
+	for ev in "$@"; do
+		case $ev in
+		*_add) name="evidence add" ;;
+		*) name="evidence index --rebuild" ;;
+		esac
+		median=$(awk -v c=$c '{ print $1 / $c }' "$W/pairs" | sort -n |
+			awk '{ v[NR] = $1 }
+			END { if (NR % 2) m = v[(NR + 1) / 2]
+			      else m = (v[NR / 2] + v[NR / 2 + 1]) / 2
+			      printf "%.2f", m }')
+		echo "$ref_name / $name, alternated $PAIRS times: $(awk -v c=$c '{
+			printf "%s%.2f / %.2f s (%.2fx)", (NR > 1 ? ", " : ""),
+				$1, $c, $1 / $c }' "$W/pairs"); median ${median}x"
+		c=$((c + 1))
+	done
 }
 
+# discard PATH...: move PATH out of the way into $W/trash, which is
+# emptied when the script ends.  Not rm -rf here: on ext4 without a
+# journal (these machines), a new file's inode is chosen past every
+# inode freed in the last minute or more (six while its block is still
+# dirty), each looked at in turn, so removing the 30,000 files of the
+# last collection just before "evidence add" made the add pay for the
+# removal: 2 to 3 s of system time over 10,000 PubMed records, a
+# quarter of the run.  No timed tool here removes much of its own.
+discard() {
+	for d in "$@"; do
+		test -e "$d" || continue
+		mkdir -p "$W/trash" &&
+			mv "$d" "$W/trash/$(basename "$d").$$.$(date +%s%N)" ||
+			die "cannot move $d to $W/trash"
+	done
+}
+if test -e "$W/trash"; then
+	echo "bench: removing $W/trash, left by an earlier run;" \
+		"file creation is slower for a few minutes after" >&2
+	rm -rf "$W/trash"
+fi
+trap 'rm -rf "$W/trash"' EXIT
+trap 'exit 130' INT TERM
+
 new_collection() {
-	rm -rf "$1"
+	discard "$1"
 	EVIDENCE_DIR=$1 "$EVIDENCE" init >/dev/null || die "init $1"
 }
 
@@ -165,7 +207,7 @@ part_html() {
 	header "HTML article pages: evidence vs omindex" \
 		"$N_HTML pages of about 800 words (gencorpus html $N_HTML $SEED)"
 	need omindex "install xapian-omega"
-	rm -rf "$W/html" "$W/omindex"
+	discard "$W/html" "$W/omindex"
 	"$BIN/gencorpus" html "$N_HTML" "$SEED" "$W/html" ||
 		die "gencorpus failed"
 	echo "input: $(disk "$W/html") MB"
@@ -185,7 +227,7 @@ part_html() {
 		measure add-html-base env EVIDENCE_DIR="$W/col-base" \
 			"$EVIDENCE_BASE" add "$W/html"
 		row "EVIDENCE_BASE add DIR (before the change)" "$N_HTML"
-		rm -rf "$W/col-base"
+		discard "$W/col-base"
 	fi
 	# The base binary first: the index left behind, which the query
 	# and refresh parts read, is then the one evidence wrote.
@@ -208,12 +250,17 @@ part_html() {
 		"index $(disk "$W/col-html/index") MB," \
 		"store $(disk "$W/col-html/store") MB;" \
 		"omindex database $(disk "$W/omindex") MB"
-	alternate "omindex / evidence index --rebuild" html_ref html_rebuild
+	alternate omindex html_ref html_add html_rebuild
 }
 html_ref() {
 	rm -rf "$W/omindex-pair"
 	measure omindex-pair omindex --db "$W/omindex-pair" --url / "$W/html"
 	rm -rf "$W/omindex-pair"
+}
+html_add() {
+	new_collection "$W/col-pair"
+	measure add-pair env EVIDENCE_DIR="$W/col-pair" "$EVIDENCE" add \
+		"$W/html"
 }
 html_rebuild() {
 	measure rebuild-pair env EVIDENCE_DIR="$W/col-html" \
@@ -226,7 +273,7 @@ part_pubmed() {
 		"$N_PUBMED records, 500 per file (gencorpus pubmed $N_PUBMED $SEED)"
 	need scriptindex "install xapian-omega"
 	need xmllint "install libxml2-utils"
-	rm -rf "$W/pubmed" "$W/scriptindex"
+	discard "$W/pubmed" "$W/scriptindex"
 	"$BIN/gencorpus" pubmed "$N_PUBMED" "$SEED" "$W/pubmed" ||
 		die "gencorpus failed"
 	bytes=$(cat "$W"/pubmed/*.xml | wc -c)
@@ -268,7 +315,7 @@ part_pubmed() {
 			"EVIDENCE_BASE add DIR (before the change)" \
 			"$N_PUBMED" "$SECS" "$(rate "$N_PUBMED" "$SECS")" \
 			"$(mb "$KB")" "$(rate "$megs" "$SECS")"
-		rm -rf "$W/col-base"
+		discard "$W/col-base"
 	fi
 	if test -n "${EVIDENCE_BASE:-}"; then
 		measure rebuild-pubmed-base env EVIDENCE_DIR="$W/col-pubmed" \
@@ -289,12 +336,16 @@ part_pubmed() {
 		"index --rebuild $(ratio "$s_secs" "$SECS")x;" \
 		"memory vs scriptindex: $(ratio "$e_kb" "$s_kb");" \
 		"time over the parse floor: $(ratio "$e_secs" "$x_secs")x"
-	alternate "scriptindex / evidence index --rebuild" pubmed_ref \
-		pubmed_rebuild
+	alternate scriptindex pubmed_ref pubmed_add pubmed_rebuild
 }
 pubmed_ref() {
 	measure scriptindex-pair scriptindex --overwrite "$W/scriptindex" \
 		"$SRC/pubmed.si" "$W/pubmed.si"
+}
+pubmed_add() {
+	new_collection "$W/col-pair"
+	measure add-pair env EVIDENCE_DIR="$W/col-pair" "$EVIDENCE" add \
+		"$W/pubmed"
 }
 pubmed_rebuild() {
 	measure rebuild-pair env EVIDENCE_DIR="$W/col-pubmed" \
@@ -403,7 +454,7 @@ part_fetch() {
 part_scale() {
 	in=${BENCH_SCALE_INPUT:-$W/scale-pubmed}
 	if test -z "${BENCH_SCALE_INPUT:-}"; then
-		rm -rf "$in"
+		discard "$in"
 		"$BIN/gencorpus" pubmed "$N_SCALE" "$SEED" "$in" ||
 			die "gencorpus failed"
 	fi
