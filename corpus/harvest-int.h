@@ -25,13 +25,18 @@ struct harvest {
 	 * paths and contents, in step. */
 	struct strvec state_paths, state_texts;
 	/* The ids stored since the last commit, for OPTS->stored: every
-	 * time, so that a work stored again later is told again. */
+	 * time, so that a work stored again later is told again.  With
+	 * each, in BATCH_RECS (as many), a copy of the work as written or
+	 * NULL. */
 	struct strvec batch_ids;
+	struct record **batch_recs;
+	size_t alloc_recs;
 };
 
-/* Work ID was written to the store's open batch: OPTS->stored hears of
- * it after the commit. */
-ev_status harvest_note_stored(struct harvest *h, const char *id);
+/* Work ID was written to the store's open batch as REC (NULL when the
+ * caller has no copy): OPTS->stored hears of it after the commit. */
+ev_status harvest_note_stored(struct harvest *h, const char *id,
+			      const struct record *rec);
 
 /* Records parsed from one payload, held until the parse succeeded. */
 struct recvec {

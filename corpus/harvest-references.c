@@ -143,7 +143,7 @@ static ev_status apply_links(struct walk *w)
 				rc = strvec_push_unique(&h->res->ids,
 							target.id);
 			if (!rc)
-				rc = harvest_note_stored(h, target.id);
+				rc = harvest_note_stored(h, target.id, &target);
 			if (rc) {
 				h->res->fatal = rc;
 				snprintf(h->res->fatal_msg,

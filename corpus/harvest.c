@@ -419,9 +419,75 @@ static void set_fatal(struct harvest *h, ev_status rc, const char *fmt, ...)
 	va_end(ap);
 }
 
-ev_status harvest_note_stored(struct harvest *h, const char *id)
+ev_status harvest_note_stored(struct harvest *h, const char *id,
+			      const struct record *rec)
 {
-	return h->opts->stored ? strvec_push(&h->batch_ids, id) : EV_OK;
+	size_t n = h->batch_ids.n;
+	struct record *copy = NULL;
+	ev_status rc;
+
+	if (!h->opts->stored)
+		return EV_OK;
+	if (n == h->alloc_recs) {
+		size_t alloc = n ? 2 * n : 64;
+		struct record **v =
+		    realloc(h->batch_recs, alloc * sizeof(*v));
+
+		if (!v)
+			return EV_NOMEM;
+		h->batch_recs = v;
+		h->alloc_recs = alloc;
+	}
+	rc = rec ? record_dup(rec, &copy) : EV_OK;
+	if (!rc)
+		rc = strvec_push(&h->batch_ids, id);
+	if (rc) {
+		record_free(copy);
+		return rc;
+	}
+	h->batch_recs[n] = copy;
+	return EV_OK;
+}
+
+/* Forget the ids and copies noted since the last commit. */
+static void release_batch(struct harvest *h)
+{
+	for (size_t i = 0; i < h->batch_ids.n; i++)
+		record_free(h->batch_recs[i]);
+	strvec_release(&h->batch_ids);
+}
+
+/* Tell OPTS->stored of the works the last commit wrote.  A work written
+ * again later in the batch (by a notice too, which comes without a copy)
+ * is in its file as last written: an earlier copy is stale, and the hook
+ * reads the file for that one instead.  The batch is walked from its
+ * end, with the works seen so far in a set. */
+static void tell_stored(struct harvest *h)
+{
+	struct idset later = {0};
+	size_t copies = 0;
+	int lost = 0;
+
+	for (size_t i = 0; i < h->batch_ids.n; i++)
+		copies += h->batch_recs[i] != NULL;
+	for (size_t i = h->batch_ids.n; copies && i-- > 0;) {
+		const char *id = h->batch_ids.v[i];
+
+		if (h->batch_recs[i] && (lost || idset_has(&later, id))) {
+			record_free(h->batch_recs[i]);
+			h->batch_recs[i] = NULL;
+		}
+		/* Out of memory, the set cannot tell: the files can. */
+		if (!lost && idset_add(&later, id))
+			lost = 1;
+	}
+	idset_release(&later);
+	for (size_t i = 0; i < h->batch_ids.n; i++) {
+		struct record *rec = h->batch_recs[i];
+
+		h->batch_recs[i] = NULL;
+		h->opts->stored(h->opts->stored_arg, h->batch_ids.v[i], rec);
+	}
 }
 
 /* Commit the store's batch, tell OPTS->stored what it made durable, then
@@ -434,8 +500,7 @@ static ev_status commit(struct harvest *h)
 		set_fatal(h, rc, "%s", store_errmsg(h->store));
 		goto out;
 	}
-	for (size_t i = 0; i < h->batch_ids.n; i++)
-		h->opts->stored(h->opts->stored_arg, h->batch_ids.v[i]);
+	tell_stored(h);
 	if (h->state_paths.n && (rc = fs_mkdirs(h->state_dir, 0755))) {
 		set_fatal(h, rc, "%s: %s", h->state_dir, strerror(errno));
 		goto out;
@@ -449,7 +514,7 @@ static ev_status commit(struct harvest *h)
 				  strerror(errno));
 	}
 out:
-	strvec_release(&h->batch_ids);
+	release_batch(h);
 	strvec_release(&h->state_paths);
 	strvec_release(&h->state_texts);
 	return rc;
@@ -487,9 +552,9 @@ static ev_status store_one(struct hsource *hs, struct record *rec)
 {
 	struct harvest *h = hs->h;
 	struct run_counts *c = hs_counts(hs);
+	struct strvec changed = STRVEC_INIT;
 	enum store_outcome outcome;
 	ev_status rc;
-	size_t n;
 	int seen;
 
 	c->found++;
@@ -523,14 +588,19 @@ static ev_status store_one(struct hsource *hs, struct record *rec)
 	 * SEEN says whether it is listed already. */
 	if (!rc && !seen)
 		rc = strvec_push(&h->res->ids, rec->id);
-	/* Works that a notice among them updated are indexed too. */
-	n = h->res->ids.n;
+	/* Works that a notice among them updated are indexed too, every
+	 * time: one stored earlier in the run has changed again. */
 	if (!rc)
-		rc = store_take_changed(h->store, &h->res->ids);
+		rc = store_take_changed(h->store, &changed);
 	if (!rc)
-		rc = harvest_note_stored(h, rec->id);
-	for (size_t i = n; !rc && i < h->res->ids.n; i++)
-		rc = harvest_note_stored(h, h->res->ids.v[i]);
+		rc = harvest_note_stored(
+		    h, rec->id, outcome == STORE_UNCHANGED ? NULL : rec);
+	for (size_t i = 0; !rc && i < changed.n; i++) {
+		rc = strvec_push_unique(&h->res->ids, changed.v[i]);
+		if (!rc)
+			rc = harvest_note_stored(h, changed.v[i], NULL);
+	}
+	strvec_release(&changed);
 	if (!rc && store_batch_full(h->store))
 		rc = commit(h);
 	return rc;
@@ -1205,7 +1275,8 @@ ev_status harvest_run(struct store *store, const struct sources *src,
 out:
 	strvec_release(&h.state_paths);
 	strvec_release(&h.state_texts);
-	strvec_release(&h.batch_ids);
+	release_batch(&h);
+	free(h.batch_recs);
 	idset_release(&h.seen);
 	free(h.state_dir);
 	return rc;

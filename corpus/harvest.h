@@ -47,8 +47,12 @@ struct harvest_opts {
 	/* Called after each commit of the store with the id of each work
 	 * it wrote, once per write (a work written in two batches is told
 	 * twice): the work is durable and may be read back, for indexing
-	 * while harvesting.  May be NULL. */
-	void (*stored)(void *arg, const char *id);
+	 * while harvesting.  REC, unless NULL, is the work as that commit
+	 * wrote it (malloc'd, record_free()), which the hook takes, so that
+	 * it need not read and parse the file again; NULL when the harvest
+	 * has no copy (a work a notice or a reference updated) or a later
+	 * write in the same batch superseded it.  May be NULL. */
+	void (*stored)(void *arg, const char *id, struct record *rec);
 	void *stored_arg;
 };
 

@@ -468,6 +468,24 @@ ev_status store_stamp(const char *path, char stamp[STORE_STAMP_MAX])
 	return EV_OK;
 }
 
+ev_status store_stamp_of(struct store *s, const char *id,
+			 char stamp[STORE_STAMP_MAX])
+{
+	char *path = hashed_path(s->records_dir, id, ".json");
+	ev_status rc;
+
+	stamp[0] = '\0';
+	if (!path)
+		return EV_NOMEM;
+	rc = find_pending(s, path) ? EV_OK : store_stamp(path, stamp);
+	if (rc == EV_NOT_FOUND)
+		buf_setf(&s->msg, "no work with id '%s'", id);
+	else if (rc)
+		buf_setf(&s->msg, "cannot read %s: %s", path, strerror(errno));
+	free(path);
+	return rc;
+}
+
 ev_status store_read_file(struct store *s, const char *path,
 			  struct record *rec, char *stamp)
 {

@@ -115,6 +115,13 @@ ev_status store_commit(struct store *s);
 #define STORE_STAMP_MAX (41 + FS_STAT_TAG_MAX)
 ev_status store_stamp(const char *path, char stamp[STORE_STAMP_MAX]);
 
+/* The stamp of work ID's record file, as store_get() would give it,
+ * without reading the file: for a caller that has the record already
+ * (a harvest's, handed to the indexer).  "" while the open batch holds
+ * it; EV_NOT_FOUND when there is no such file. */
+ev_status store_stamp_of(struct store *s, const char *id,
+			 char stamp[STORE_STAMP_MAX]);
+
 /* Read the work with id ID into REC (initialised, empty).  EV_NOT_FOUND
  * when there is none; EV_CORRUPT when its file does not parse.  STAMP,
  * unless NULL, gets the file's stamp as store_read_file() gives it. */

@@ -198,14 +198,16 @@ static void start_feed(struct indexing *g)
 	free(msg);
 }
 
-void indexing_stored(void *arg, const char *id)
+void indexing_stored(void *arg, const char *id, struct record *rec)
 {
 	struct indexing *g = arg;
 
 	if (!g->tried)
 		start_feed(g);
 	if (g->feed)
-		index_feed_add(g->feed, id);
+		index_feed_add(g->feed, id, rec);
+	else
+		record_free(rec);
 }
 
 /* Finish the feed, if any, and free G; QUIET as for close_index(). */

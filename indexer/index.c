@@ -1354,7 +1354,7 @@ struct pipeline {
 	int reader_failed; /* queue_record() queued a failure (reader only) */
 	struct index reader; /* the reader's view of the index */
 	struct store *store;
-	/* A feed's works named and not yet read (malloc'd ids), and
+	/* A feed's works named and not yet read (struct fed *), and
 	 * whether index_feed_finish() said there are no more. */
 	struct ring ids;
 	void *ids_v[FEED_LEN];
@@ -1368,6 +1368,22 @@ struct pipeline {
 	 * at the end. */
 	struct strvec redo;
 };
+
+/* A work named to a feed: its id and, when the harvest had it, the
+ * record as written. */
+struct fed {
+	char *id;
+	struct record *rec;
+};
+
+static void fed_free(struct fed *w)
+{
+	if (!w)
+		return;
+	free(w->id);
+	record_free(w->rec);
+	free(w);
+}
 
 static void pipeline_init(struct pipeline *p, const struct index *ix,
 			  struct store *s)
@@ -1401,7 +1417,7 @@ static void pipeline_release(struct pipeline *p)
 	while (p->jobs.len)
 		job_free(ring_take(&p->jobs));
 	while (p->ids.len)
-		free(ring_take(&p->ids));
+		fed_free(ring_take(&p->ids));
 	xdb_close(p->view);
 	strvec_release(&p->redo);
 	buf_release(&p->reader.msg);
@@ -1677,42 +1693,50 @@ struct index_feed {
 
 /* The next work named (the reader's side); NULL when there are no more
  * or the writer has stopped. */
-static char *take_id(struct pipeline *p)
+static struct fed *take_fed(struct pipeline *p)
 {
-	char *id = NULL;
+	struct fed *w = NULL;
 
 	pthread_mutex_lock(&p->lock);
 	while (p->ids.len == 0 && !p->ids_end && !p->stop)
 		pthread_cond_wait(&p->changed, &p->lock);
 	if (p->ids.len && !p->stop) {
-		id = ring_take(&p->ids);
+		w = ring_take(&p->ids);
 		pthread_cond_broadcast(&p->changed);
 	}
 	pthread_mutex_unlock(&p->lock);
-	return id;
+	return w;
 }
 
 static void *feed_reader_main(void *arg)
 {
 	struct pipeline *p = arg;
 	ev_status rc = EV_OK;
-	char *id;
+	struct fed *w;
 
-	while (!rc && (id = take_id(p)) != NULL) {
+	while (!rc && (w = take_fed(p)) != NULL) {
 		struct job *j = calloc(1, sizeof(*j));
 		struct record rec;
 
 		if (!j) {
 			rc = EV_NOMEM;
+		} else if (w->rec) {
+			/* The record as the harvest wrote it: of the file,
+			 * only its stamp is wanted. */
+			j->id = w->id;
+			w->id = NULL;
+			rc = queue_record(
+			    p, j, store_stamp_of(p->store, j->id, j->stamp),
+			    w->rec);
 		} else {
-			j->id = id;
-			id = NULL;
+			j->id = w->id;
+			w->id = NULL;
 			record_init(&rec);
 			rc = queue_record(
 			    p, j, store_get(p->store, j->id, &rec, j->stamp),
 			    &rec);
 		}
-		free(id);
+		fed_free(w);
 	}
 	reader_end(p, rc);
 	return NULL;
@@ -1759,25 +1783,32 @@ ev_status index_feed_start(struct index *ix, struct store *s,
 	return EV_OK;
 }
 
-void index_feed_add(struct index_feed *f, const char *id)
+void index_feed_add(struct index_feed *f, const char *id,
+		    struct record *rec)
 {
 	struct pipeline *p = &f->p;
-	char *copy = strdup(id);
+	struct fed *w = calloc(1, sizeof(*w));
 
+	if (w) {
+		w->id = strdup(id);
+		w->rec = rec;
+		rec = NULL;
+	}
 	pthread_mutex_lock(&p->lock);
 	while (p->ids.len == p->ids.cap && !p->stop)
 		pthread_cond_wait(&p->changed, &p->lock);
-	if (!copy) {
+	if (!w || !w->id) {
 		/* The work would go unindexed: give up, and say so. */
 		f->out_of_memory = 1;
 		p->stop = 1;
 	} else if (!p->stop) {
-		ring_put(&p->ids, copy);
-		copy = NULL;
+		ring_put(&p->ids, w);
+		w = NULL;
 	}
 	pthread_cond_broadcast(&p->changed);
 	pthread_mutex_unlock(&p->lock);
-	free(copy);
+	fed_free(w);
+	record_free(rec);
 }
 
 ev_status index_feed_finish(struct index_feed *f, struct index_counts *counts)

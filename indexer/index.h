@@ -99,7 +99,9 @@ ev_status index_sync(struct index *ix, struct store *s,
 /*
  * Indexing while a harvest stores ("evidence add" and "harvest").  After
  * index_feed_start(), index_feed_add() names each work as soon as the
- * store has committed it; a reader thread reads it back from S (a handle
+ * store has committed it, with the record as written when the caller has
+ * it (the feed takes it, and frees it with record_free()); a reader
+ * thread takes that record, or else reads the work back from S (a handle
  * used by nothing else meanwhile), tags it and builds its document, and a
  * writer thread writes it as index_record() would: in place of the one
  * the index has, unless that has the same content.  The caller's thread
@@ -120,7 +122,8 @@ struct index_feed;
 ev_status index_feed_start(struct index *ix, struct store *s,
 			   index_warn_fn warn, void *ctx,
 			   struct index_feed **out);
-void index_feed_add(struct index_feed *f, const char *id);
+void index_feed_add(struct index_feed *f, const char *id,
+		    struct record *rec);
 ev_status index_feed_finish(struct index_feed *f,
 			    struct index_counts *counts);
 

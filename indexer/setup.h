@@ -50,7 +50,7 @@ int index_collection(struct cli *cli, struct collection *c, int rebuild,
 struct indexing;
 int indexing_start(struct cli *cli, struct collection *c,
 		   struct indexing **out);
-void indexing_stored(void *arg, const char *id);
+void indexing_stored(void *arg, const char *id, struct record *rec);
 int indexing_finish(struct indexing *g, const struct strvec *ids,
 		    struct index_counts *counts);
 void indexing_stop(struct indexing *g);

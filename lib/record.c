@@ -245,6 +245,31 @@ out:
 	return rc;
 }
 
+ev_status record_dup(const struct record *src, struct record **out)
+{
+	struct record *rec = malloc(sizeof(*rec));
+	ev_status rc;
+
+	*out = NULL;
+	if (!rec)
+		return EV_NOMEM;
+	record_init(rec);
+	rc = record_copy(rec, src);
+	if (rc)
+		record_free(rec);
+	else
+		*out = rec;
+	return rc;
+}
+
+void record_free(struct record *rec)
+{
+	if (!rec)
+		return;
+	record_release(rec);
+	free(rec);
+}
+
 /* Collapse white space in *FIELD, and free it when nothing is left. */
 static void tidy(char **field)
 {

@@ -109,6 +109,11 @@ ev_status record_set(char **field, const char *value);
 /* Deep copy SRC into DST (an initialised, empty record). */
 ev_status record_copy(struct record *dst, const struct record *src);
 
+/* A malloc'd deep copy of SRC in *OUT (NULL on failure); record_free()
+ * releases and frees one (NULL is fine). */
+ev_status record_dup(const struct record *src, struct record **out);
+void record_free(struct record *rec);
+
 /*
  * Tidy a freshly parsed record: trim and collapse white space in every
  * string, drop empty strings, normalise the DOI, PMID and PMCID, drop a

@@ -11,7 +11,7 @@
 #include "xdb.h"
 
 /*
- * Usage: index-dump DIR
+ * Usage: index-dump [-s] DIR
  *
  * Prints one line per document, sorted by its unique id term, with all
  * its terms (and wdf), its values (in hex) and its data, then the
@@ -19,7 +19,8 @@
  * bytes whatever order or docids they were built in.  Timestamps in the
  * work documents' data ("..._at" fields) are blanked, since a rerun
  * stores the same work at another time, and so is the record file stamp
- * after the content hash in SLOT_HASH (another file, same content).
+ * after the content hash in SLOT_HASH (another file, same content),
+ * unless -s: two indexes of one store should then agree on it too.
  *
  * Exits 1 (after the dump) when the index breaks an invariant the crash
  * tests rely on: a unique id term on more or fewer than one document, or
@@ -28,6 +29,7 @@
 
 struct dump {
 	xdb_t *db;
+	int stamps; /* -s */
 	struct strvec lines;
 	struct buf line;
 	int bad;
@@ -89,7 +91,7 @@ static int one_doc(unsigned docid, void *ctx)
 		if (slot == XDB_DATA_SLOT)
 			continue;
 		rc = xdb_doc_get_value(doc, slot, &v, &len);
-		if (!rc && slot == SLOT_HASH && len > 64)
+		if (!rc && slot == SLOT_HASH && len > 64 && !d->stamps)
 			len = 64;
 		if (!rc && len) {
 			rc = buf_printf(&d->line, " %u:", slot);
@@ -149,13 +151,18 @@ int main(int argc, char **argv)
 	static const char *const meta[] = {META_SCHEMA, META_LESSONS,
 					   META_LESSONS_DIGEST,
 					   META_SYNONYMS_DIGEST};
-	struct dump d = {NULL, STRVEC_INIT, BUF_INIT, 0};
+	struct dump d = {NULL, 0, STRVEC_INIT, BUF_INIT, 0};
 	char *msg = NULL;
 	unsigned count = 0;
 	ev_status rc;
 
+	if (argc == 3 && !strcmp(argv[1], "-s")) {
+		d.stamps = 1;
+		argv++;
+		argc--;
+	}
 	if (argc != 2) {
-		fprintf(stderr, "usage: index-dump DIR\n");
+		fprintf(stderr, "usage: index-dump [-s] DIR\n");
 		return 2;
 	}
 	rc = xdb_open(argv[1], XDB_READ, &d.db, &msg);

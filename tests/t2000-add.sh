@@ -71,26 +71,6 @@ test_expect_success 'a folder walk leaves README-like files alone' '
 	evidence add withreadme >out &&
 	grep -q "^1 input:" out
 '
-# pubmed_set N [broken] [bare1]: N PubMed records in one set; "broken"
-# cuts the last one short, "bare1" leaves the first without an abstract.
-# Past 512 records a file is parsed twice (checked whole, then stored as
-# it streams) so that memory stays flat.
-pubmed_set() {
-	awk -v n="$1" -v broken="${2:-}" -v bare1="${3:-}" 'BEGIN {
-		print "<?xml version=\"1.0\"?>\n<PubmedArticleSet>"
-		for (i = 1; i <= n; i++) {
-			printf "<PubmedArticle><MedlineCitation><PMID>%d</PMID>", 70000000 + i
-			printf "<Article><Journal><Title>Bulk Test Journal</Title>"
-			printf "<JournalIssue><PubDate><Year>2021</Year></PubDate></JournalIssue></Journal>"
-			printf "<ArticleTitle>Practice network record %d</ArticleTitle>", i
-			if (broken && i == n) { print "<Abstract><AbstractText>cut"; exit }
-			if (!(bare1 && i == 1))
-				printf "<Abstract><AbstractText>Trust between practices, record %d.</AbstractText></Abstract>", i
-			print "</Article></MedlineCitation></PubmedArticle>"
-		}
-		print "</PubmedArticleSet>"
-	}'
-}
 test_expect_success 'a file of 600 records is stored whole (read twice)' '
 	rm -rf bulk && mkdir bulk && EVIDENCE_DIR=$PWD/bulk evidence init >/dev/null &&
 	pubmed_set 600 >bulk600.xml &&
@@ -144,6 +124,28 @@ test_expect_success 'adding works already indexed leaves the index as it was' '
 	test_cmp late.json again.json &&
 	EVIDENCE_DIR=$PWD/late evidence index >out &&
 	grep -q "^6 works: 0 indexed (0 passages), 6 unchanged" out
+'
+# add hands the indexer each work as it wrote it, rather than the indexer
+# reading the file back: the index must come out as index --rebuild
+# makes it from the files, content hashes and file stamps too (-s).  A
+# fresh index first, then a second add into the live one, with a
+# retraction that updates a work stored earlier.
+test_expect_success 'add indexes what index --rebuild would, stamps too' '
+	rm -rf same && mkdir same && EVIDENCE_DIR=$PWD/same evidence init >/dev/null &&
+	{ EVIDENCE_DIR=$PWD/same evidence add "$FIXTURES/parse" "$FIXTURES/csl" \
+		"$FIXTURES/notices/article.xml" >out 2>err; test $? = 1; } &&
+	grep -q "^29 inputs: 54 new, 0 updated, 1 unchanged works; 2 skipped" out &&
+	"$top_builddir/tests/index-dump" -s same/index >added &&
+	EVIDENCE_DIR=$PWD/same evidence index --rebuild >/dev/null &&
+	"$top_builddir/tests/index-dump" -s same/index >rebuilt &&
+	test_cmp rebuilt added &&
+	EVIDENCE_DIR=$PWD/same evidence add "$FIXTURES/text" \
+		"$FIXTURES/notices/notice.xml" >out &&
+	grep -q "^4 inputs: 4 new, 0 updated" out &&
+	"$top_builddir/tests/index-dump" -s same/index >added &&
+	EVIDENCE_DIR=$PWD/same evidence index --rebuild >/dev/null &&
+	"$top_builddir/tests/index-dump" -s same/index >rebuilt &&
+	test_cmp rebuilt added
 '
 test_expect_code 2 'add with nothing is a usage error' 'evidence add'
 test_expect_code 2 'an unknown --format is a usage error' \

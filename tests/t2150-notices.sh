@@ -80,6 +80,18 @@ test_expect_success 'both in one add, retraction first' '
 	grep -q "2 new" out &&
 	retracted
 '
+# add indexes each batch of works as the store commits it (256 records):
+# a notice in a later batch changes a work an earlier batch indexed, and
+# the work must be indexed again in the same run.
+test_expect_success 'article, 300 others, then its retraction, in one add' '
+	new_collection e &&
+	pubmed_set 300 >others.xml &&
+	evidence add "$N/article.xml" others.xml "$N/notice.xml" >out &&
+	grep -q "302 new" out &&
+	retracted &&
+	evidence index >out &&
+	grep -q "^302 works: 0 indexed (0 passages), 302 unchanged" out
+'
 test_expect_success 'both again in one add change nothing' '
 	EVIDENCE_DIR="$TRASH/d" && export EVIDENCE_DIR &&
 	touch stamp && sleep 1 &&

@@ -133,9 +133,9 @@ static void test_fresh_feed(struct store *s)
 	ok(index_feed_start(ix, s, warn, NULL, &f) == EV_OK && f,
 	   "feed started");
 	put(s, "101", "Practice mergers and trust", "Trust took years.");
-	index_feed_add(f, "pmid:101");
+	index_feed_add(f, "pmid:101", NULL);
 	put(s, "102", "Federations and focus", "Mission creep hurt.");
-	index_feed_add(f, "pmid:102");
+	index_feed_add(f, "pmid:102", NULL);
 	ok(index_feed_finish(f, &c) == EV_OK, "feed finished");
 	is_int(c.works, 2, "two works fed");
 	is_int(c.indexed, 2, "both indexed");
@@ -154,10 +154,10 @@ static void test_same_and_missing(struct store *s)
 	ok(index_feed_start(ix, s, warn, NULL, &f) == EV_OK && f,
 	   "feed started");
 	warnings = 0;
-	index_feed_add(f, "pmid:101");
-	index_feed_add(f, "pmid:999");
+	index_feed_add(f, "pmid:101", NULL);
+	index_feed_add(f, "pmid:999", NULL);
 	retitle(s, "pmid:102", "Federations, focus and goals");
-	index_feed_add(f, "pmid:102");
+	index_feed_add(f, "pmid:102", NULL);
 	ok(index_feed_finish(f, &c) == EV_OK, "feed finished");
 	is_int(c.works, 2, "two works read");
 	is_int(c.unchanged, 1, "one the same");
@@ -192,7 +192,7 @@ static void test_changed_since_commit(struct store *s)
 	record_release(&other);
 	ok(index_feed_start(ix, s, warn, NULL, &f) == EV_OK && f,
 	   "feed started");
-	index_feed_add(f, "pmid:101");
+	index_feed_add(f, "pmid:101", NULL);
 	ok(index_feed_finish(f, &c) == EV_OK, "feed finished");
 	is_int(c.indexed, 1, "the stored version is indexed again");
 	is_int(c.unchanged, 0, "not taken as unchanged");
@@ -213,11 +213,93 @@ static ev_status first_hit(const char *query, struct search_result *res,
 	return search_run(index_dir, &o, res, msgp);
 }
 
+/* One full pass of a newly opened index over S, closed after; its
+ * counts in *C.  1 when it went through. */
+static int sync_once(struct store *s, struct index_counts *c)
+{
+	struct index *ix = open_index();
+	int done;
+
+	memset(c, 0, sizeof(*c));
+	done = ix && index_sync(ix, s, c, warn, NULL, NULL) == EV_OK;
+	if (ix)
+		close_index(ix);
+	return done;
+}
+
+/* The term frequency of TERM in the committed index; -1 when it cannot
+ * be read. */
+static long term_count(const char *term)
+{
+	xdb_t *db = NULL;
+	unsigned n = 0;
+	long r = -1;
+
+	if (xdb_open(index_dir, XDB_READ, &db, NULL) == EV_OK &&
+	    xdb_termfreq(db, term, &n) == EV_OK)
+		r = n;
+	xdb_close(db);
+	return r;
+}
+
+/*
+ * A record handed with its id is indexed as handed, its file only
+ * stat'ed: a copy that says "zebra" where the file does not is found by
+ * it.  With the stamp of the file it came with, a later index_sync()
+ * then sees the file as indexed already, so it must not carry "zebra"
+ * into a full pass: a handed record must be the record as written.  A
+ * handed record whose file is gone is a work that cannot be read, and
+ * the record is freed.
+ */
+static void test_handed_record(struct store *s)
+{
+	struct index *ix = open_index();
+	struct index_feed *f = NULL;
+	struct index_counts c;
+	struct record *copy = NULL, *orphan = NULL;
+	struct record r;
+	enum store_outcome o;
+
+	make(&r, "104", "Goodwill between partners", "It took years.");
+	ok(store_put(s, &r, &o) == EV_OK && o == STORE_NEW, "store 104");
+	ok(record_dup(&r, &copy) == EV_OK && copy, "a copy as stored");
+	ok(copy && copy->n_passages == 1 &&
+	       record_set(&copy->passages[0].text,
+			  "It took years, said the zebra.") == EV_OK,
+	   "which says what the file does not");
+	record_release(&r);
+	make(&r, "105", "Never stored", "A record without a file.");
+	r.id = strdup("pmid:105");
+	ok(record_dup(&r, &orphan) == EV_OK, "a record with no file");
+	record_release(&r);
+	ok(ix && index_feed_start(ix, s, warn, NULL, &f) == EV_OK && f,
+	   "feed started");
+	warnings = 0;
+	index_feed_add(f, "pmid:104", copy);
+	index_feed_add(f, "pmid:105", orphan);
+	ok(index_feed_finish(f, &c) == EV_OK, "feed finished");
+	is_int(c.indexed, 1, "the handed record indexed");
+	is_int(c.failed, 1, "the one without a file not");
+	is_str(last_warning, "no work with id 'pmid:105'", "and named");
+	if (ix)
+		close_index(ix);
+	is_int(term_count("zebra"), 1, "indexed as handed, not as read");
+
+	/* The file's stamp came with it: a full pass passes it over. */
+	ok(sync_once(s, &c), "index_sync");
+	is_int(c.indexed, 0, "the stamp taken: nothing read again");
+	is_int(term_count("zebra"), 1, "so the handed text stays");
+
+	/* Put right: a rebuild reads the file. */
+	retitle(s, "pmid:104", "Goodwill between partner practices");
+	ok(sync_once(s, &c) && c.indexed == 1, "a changed file is read");
+	is_int(term_count("zebra"), 0, "and indexed as stored");
+}
+
 /* A work's passages come back from its document data as they were
  * stored; data cut short is a damaged entry, not a shorter passage. */
 static void test_data_read_back(struct store *s)
 {
-	struct index *ix;
 	struct index_counts c;
 	struct search_result res;
 	struct record r;
@@ -235,13 +317,7 @@ static void test_data_read_back(struct store *s)
 			   "Findings");
 	ok(store_put(s, &r, &o) == EV_OK, "store a work with passages");
 	record_release(&r);
-	ix = open_index();
-	memset(&c, 0, sizeof(c));
-	ok(ix && index_sync(ix, s, &c, warn, NULL, NULL) == EV_OK &&
-	       c.indexed == 1,
-	   "indexed");
-	if (ix)
-		close_index(ix);
+	ok(sync_once(s, &c) && c.indexed == 1, "indexed");
 
 	rc = first_hit("nurses", &res, &msg);
 	ok(rc == EV_OK && res.n_hits == 1, "found by a word of passage 2");
@@ -770,6 +846,7 @@ int main(void)
 	test_fresh_feed(s);
 	test_same_and_missing(s);
 	test_changed_since_commit(s);
+	test_handed_record(s);
 	test_data_read_back(s);
 	test_stem_memo();
 	test_compiled_memo();

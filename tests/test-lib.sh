@@ -131,6 +131,27 @@ expect_exit() {
 	return 0
 }
 
+# pubmed_set N [broken] [bare1]: N PubMed records in one set; "broken"
+# cuts the last one short, "bare1" leaves the first without an abstract.
+# Past 512 records a file is parsed twice (checked whole, then stored as
+# it streams) so that memory stays flat.
+pubmed_set() {
+	awk -v n="$1" -v broken="${2:-}" -v bare1="${3:-}" 'BEGIN {
+		print "<?xml version=\"1.0\"?>\n<PubmedArticleSet>"
+		for (i = 1; i <= n; i++) {
+			printf "<PubmedArticle><MedlineCitation><PMID>%d</PMID>", 70000000 + i
+			printf "<Article><Journal><Title>Bulk Test Journal</Title>"
+			printf "<JournalIssue><PubDate><Year>2021</Year></PubDate></JournalIssue></Journal>"
+			printf "<ArticleTitle>Practice network record %d</ArticleTitle>", i
+			if (broken && i == n) { print "<Abstract><AbstractText>cut"; exit }
+			if (!(bare1 && i == 1))
+				printf "<Abstract><AbstractText>Trust between practices, record %d.</AbstractText></Abstract>", i
+			print "</Article></MedlineCitation></PubmedArticle>"
+		}
+		print "</PubmedArticleSet>"
+	}'
+}
+
 # json_get FILE JQ-LIKE-PATH is not available in plain sh: tests compare
 # JSON with grep on the fixed, compact output, or with python3 when it is
 # there (test_have_python).
