@@ -12,6 +12,7 @@
 #include <memory>
 #include <new>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -80,7 +81,27 @@ struct xdb {
 	Xapian::WritableDatabase *wdb; /* the same object when writable */
 	std::string path;
 	std::string msg;
+	/* What xdb_add_spellings() gathered since the last commit: each
+	 * word with its summed wdf, given to Xapian just before the commit
+	 * (flush_spellings()). */
+	std::unordered_map<std::string, Xapian::termcount> spellings;
 };
+
+/*
+ * Hand DB's gathered spelling data to Xapian: one add_spelling() per word
+ * of a batch rather than per word of each document, which sums to the
+ * same frequencies (the word list was a twelfth of the writer's
+ * instructions, most of them in Xapian's map of pending words).  Called
+ * before every commit; throws what Xapian throws.
+ */
+static void flush_spellings(xdb_t *db)
+{
+	std::unordered_map<std::string, Xapian::termcount> words;
+
+	words.swap(db->spellings);
+	for (const auto &w : words)
+		db->wdb->add_spelling(w.first, w.second);
+}
 
 /*
  * A Snowball stemmer behind a bounded cache.  Indexing stems the same few
@@ -730,6 +751,8 @@ void xdb_close(xdb_t *db)
 		terminate_guard guard;
 
 		try {
+			if (db->wdb)
+				flush_spellings(db);
 			if (db->db)
 				db->db->close();
 		} catch (...) {
@@ -767,6 +790,7 @@ ev_status xdb_commit(xdb_t *db)
 
 		if (!writable(db))
 			return EV_USAGE;
+		flush_spellings(db);
 		db->wdb->commit();
 		return EV_OK;
 	} catch (...) {
@@ -791,6 +815,7 @@ ev_status xdb_commit_transaction(xdb_t *db)
 	try {
 		if (!writable(db))
 			return EV_USAGE;
+		flush_spellings(db);
 		db->wdb->commit_transaction();
 		return EV_OK;
 	} catch (...) {
@@ -803,6 +828,7 @@ ev_status xdb_cancel_transaction(xdb_t *db)
 	try {
 		if (!writable(db))
 			return EV_USAGE;
+		db->spellings.clear();
 		db->wdb->cancel_transaction();
 		return EV_OK;
 	} catch (...) {
@@ -1004,17 +1030,23 @@ ev_status xdb_add_spellings(xdb_t *db, xdb_doc_t *doc)
 	try {
 		if (!writable(db))
 			return EV_USAGE;
-		for (auto t = doc->doc.termlist_begin();
-		     t != doc->doc.termlist_end(); ++t) {
+		auto t = doc->doc.termlist_begin();
+		auto end = doc->doc.termlist_end();
+
+		while (t != end) {
 			const std::string &term = *t;
 
-			/* Words only: prefixed terms start with a capital,
-			 * and synonym canonical forms hold spaces. */
-			if (term.empty() || (term[0] >= 'A' && term[0] <= 'Z') ||
-			    term.find(' ') != std::string::npos)
+			/* Words only: prefixed terms start with a capital (and
+			 * sort together: skip past them all), and synonym
+			 * canonical forms hold spaces. */
+			if (!term.empty() && term[0] >= 'A' && term[0] <= 'Z') {
+				t.skip_to("[");
 				continue;
-			if (t.get_wdf())
-				db->wdb->add_spelling(term, t.get_wdf());
+			}
+			if (!term.empty() && term.find(' ') == std::string::npos &&
+			    t.get_wdf())
+				db->spellings[term] += t.get_wdf();
+			++t;
 		}
 		return EV_OK;
 	} catch (...) {

@@ -164,7 +164,10 @@ ev_status xdb_copy_tables(xdb_t *src, xdb_t *dest);
 /* Add DOC's words (its terms without a prefix) to DB's spelling data,
  * each as often as it occurs (its wdf): what a TermGenerator bound to DB
  * would have recorded, but callable from the thread that writes when
- * documents are built in another. */
+ * documents are built in another.  The words are summed in DB's handle
+ * and reach Xapian at the next xdb_commit(), xdb_commit_transaction()
+ * or xdb_close() (a cancelled transaction drops them), so spelling
+ * suggestions see them once committed, as before. */
 ev_status xdb_add_spellings(xdb_t *db, xdb_doc_t *doc);
 
 /* Synonyms (writable databases).  TERM may be several words ("primary

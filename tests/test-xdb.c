@@ -592,6 +592,81 @@ static void test_query_terms(const char *path)
 	xdb_close(db);
 }
 
+/* The correction a query parser on the database at PATH gives for
+ * QUERY must be WANT (NULL: none). */
+static void expect_corrected(const char *path, const char *query,
+			     const char *want, const char *name)
+{
+	xdb_t *db = open_reader(path);
+	xdb_qp_t *qp = db ? xdb_qp_new(db) : NULL;
+	xdb_query_t *q = NULL;
+	char *fixed = NULL;
+
+	if (qp && xdb_qp_parse(qp, query, XDB_QP_DEFAULT |
+			       XDB_QP_SPELLING_CORRECTION, &q) == EV_OK)
+		fixed = xdb_qp_corrected(qp);
+	xdb_query_free(q);
+	xdb_qp_free(qp);
+	xdb_close(db);
+	if (want)
+		is_str(fixed, want, "%s", name);
+	else
+		ok(fixed == NULL, "%s (%s)", name, fixed ? fixed : "none");
+	free(fixed);
+}
+
+/* Add a document whose one word is WORD, WDF times, and its spelling. */
+static int add_spelt(xdb_t *db, const char *word, unsigned wdf)
+{
+	xdb_doc_t *doc = xdb_doc_new();
+	int done = doc && !xdb_doc_add_term(doc, word, wdf) &&
+		   !xdb_doc_add_term(doc, "Sprefixed", 9) &&
+		   !xdb_add_spellings(db, doc) &&
+		   !xdb_add_document(db, doc, NULL);
+
+	xdb_doc_free(doc);
+	return done;
+}
+
+/*
+ * xdb_add_spellings() sums each word over the documents of a batch and
+ * hands the sums to Xapian at the commit.  "carx" is one edit from both
+ * "card" and "cart", and Xapian suggests the more frequent: "cart" once
+ * with wdf 3 against "card" in four documents with wdf 1 wins only if
+ * the four are summed.  Nothing is suggested before the commit, a
+ * cancelled transaction's words are dropped, and a close commits.
+ */
+static void test_spelling_sums(void)
+{
+	const char *path = tmp_path("spelling-sums");
+	xdb_t *db = NULL;
+	int done;
+
+	is_int(xdb_open(path, XDB_WRITE, &db, NULL), EV_OK, "a new writer");
+	if (!db)
+		return;
+	done = add_spelt(db, "cart", 3);
+	for (int i = 0; i < 4; i++)
+		done = done && add_spelt(db, "card", 1);
+	ok(done, "five documents with their spellings");
+	expect_corrected(path, "carx", NULL,
+			 "nothing suggested before the commit");
+	is_int(xdb_commit(db), EV_OK, "commit");
+	expect_corrected(path, "carx", "card",
+			 "the word of four documents outweighs wdf 3");
+	expect_corrected(path, "Sprefixex", NULL, "a prefixed term is no word");
+
+	is_int(xdb_begin_transaction(db, 0), EV_OK, "a transaction");
+	done = add_spelt(db, "gazebo", 1);
+	ok(done && xdb_cancel_transaction(db) == EV_OK, "cancelled");
+	done = add_spelt(db, "lantern", 1);
+	ok(done, "a word after it");
+	xdb_close(db);
+	expect_corrected(path, "lanterx", "lantern",
+			 "the close committed the word after");
+	expect_corrected(path, "gazebx", NULL, "the cancelled word is gone");
+}
+
 static void test_spelling(const char *path)
 {
 	xdb_t *db = NULL;
@@ -3119,6 +3194,7 @@ int main(void)
 	test_synonyms(main_db);
 	test_query_terms(main_db);
 	test_spelling(main_db);
+	test_spelling_sums();
 	test_malformed(main_db);
 	test_wildcard_limit(main_db);
 	test_enquire(main_db);
