@@ -90,6 +90,9 @@ fi
 measure() {
 	name=$1
 	shift
+	# What the last run left dirty is written out first: evidence's
+	# syncfs() would otherwise write it on this run's clock.
+	sync
 	if ! "$TIME" -v -o "$W/$name.time" "$@" >"$W/$name.out" \
 		2>"$W/$name.err"; then
 		tail -5 "$W/$name.err" >&2
