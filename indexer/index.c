@@ -1311,6 +1311,7 @@ static ev_status sync_one(const char *path, void *arg)
  */
 #define QUEUE_LEN 64
 #define FEED_LEN 1024
+#define FEED_BYTES (32u * 1024 * 1024)
 
 enum job_kind { JOB_WORK, JOB_UNREADABLE, JOB_FAILED, JOB_END };
 
@@ -1359,6 +1360,9 @@ struct pipeline {
 	struct ring ids;
 	void *ids_v[FEED_LEN];
 	int ids_end;
+	/* Text the records among them hold (record_text_size()), the most
+	 * it has been, and the most it may be (FEED_BYTES). */
+	size_t fed_bytes, fed_peak, fed_max;
 	/* The reader's own read-only handle on the index as last committed
 	 * (a feed of a live index): a work it holds with the same content
 	 * gets no document. */
@@ -1374,6 +1378,7 @@ struct pipeline {
 struct fed {
 	char *id;
 	struct record *rec;
+	size_t bytes; /* record_text_size() of REC */
 };
 
 static void fed_free(struct fed *w)
@@ -1702,6 +1707,7 @@ static struct fed *take_fed(struct pipeline *p)
 		pthread_cond_wait(&p->changed, &p->lock);
 	if (p->ids.len && !p->stop) {
 		w = ring_take(&p->ids);
+		p->fed_bytes -= w->bytes;
 		pthread_cond_broadcast(&p->changed);
 	}
 	pthread_mutex_unlock(&p->lock);
@@ -1761,6 +1767,7 @@ ev_status index_feed_start(struct index *ix, struct store *s,
 	if (!f)
 		return EV_NOMEM;
 	pipeline_init(&f->p, ix, s);
+	f->p.fed_max = FEED_BYTES;
 	/* Without it every work is built; the writer still compares. */
 	if (!ix->fresh)
 		xdb_open(ix->dir, XDB_READ, &f->p.view, NULL);
@@ -1792,16 +1799,22 @@ void index_feed_add(struct index_feed *f, const char *id,
 	if (w) {
 		w->id = strdup(id);
 		w->rec = rec;
+		w->bytes = rec ? record_text_size(rec) : 0;
 		rec = NULL;
 	}
 	pthread_mutex_lock(&p->lock);
-	while (p->ids.len == p->ids.cap && !p->stop)
+	while ((p->ids.len == p->ids.cap ||
+		(w && p->ids.len && p->fed_bytes + w->bytes > p->fed_max)) &&
+	       !p->stop)
 		pthread_cond_wait(&p->changed, &p->lock);
 	if (!w || !w->id) {
 		/* The work would go unindexed: give up, and say so. */
 		f->out_of_memory = 1;
 		p->stop = 1;
 	} else if (!p->stop) {
+		p->fed_bytes += w->bytes;
+		if (p->fed_bytes > p->fed_peak)
+			p->fed_peak = p->fed_bytes;
 		ring_put(&p->ids, w);
 		w = NULL;
 	}
@@ -1809,6 +1822,14 @@ void index_feed_add(struct index_feed *f, const char *id,
 	pthread_mutex_unlock(&p->lock);
 	fed_free(w);
 	record_free(rec);
+}
+
+void index_feed_limit(struct index_feed *f, size_t bytes)
+{
+	pthread_mutex_lock(&f->p.lock);
+	f->p.fed_max = bytes;
+	pthread_cond_broadcast(&f->p.changed);
+	pthread_mutex_unlock(&f->p.lock);
 }
 
 ev_status index_feed_finish(struct index_feed *f, struct index_counts *counts)
@@ -1831,6 +1852,7 @@ ev_status index_feed_finish(struct index_feed *f, struct index_counts *counts)
 	 * builds. */
 	if (!rc)
 		rc = index_ids(f->ix, f->p.store, &f->p.redo, &f->counts);
+	f->counts.held_peak = f->p.fed_peak;
 	*counts = f->counts;
 	pipeline_release(&f->p);
 	free(f);

@@ -65,6 +65,7 @@ struct index_counts {
 	unsigned long removed;	 /* in the index, gone from the store */
 	unsigned long passages;	 /* passages of the works (re)indexed */
 	unsigned long failed;	 /* records that could not be read */
+	size_t held_peak; /* a feed: most bytes of records held at once */
 };
 
 /*
@@ -105,8 +106,11 @@ ev_status index_sync(struct index *ix, struct store *s,
  * used by nothing else meanwhile), tags it and builds its document, and a
  * writer thread writes it as index_record() would: in place of the one
  * the index has, unless that has the same content.  The caller's thread
- * is left to the harvest; index_feed_add() waits while 1,024 named works
- * are still unread.  A work that cannot be read is counted as failed and
+ * is left to the harvest; index_feed_add() waits while 1,024 named works,
+ * or records holding 32 MB of text (record_text_size()), are still
+ * unread (one is always taken, however large), so that what waits stays
+ * bounded; COUNTS' held_peak says how much did.  A work that cannot be
+ * read is counted as failed and
  * reported through WARN, from the writer thread.
  *
  * A fresh index (index_is_fresh()) must get every work of the store: feed
@@ -124,6 +128,8 @@ ev_status index_feed_start(struct index *ix, struct store *s,
 			   struct index_feed **out);
 void index_feed_add(struct index_feed *f, const char *id,
 		    struct record *rec);
+/* Hold at most BYTES of record text instead of 32 MB (tests). */
+void index_feed_limit(struct index_feed *f, size_t bytes);
 ev_status index_feed_finish(struct index_feed *f,
 			    struct index_counts *counts);
 

@@ -270,6 +270,20 @@ void record_free(struct record *rec)
 	free(rec);
 }
 
+size_t record_text_size(const struct record *rec)
+{
+	size_t n = (rec->title ? strlen(rec->title) : 0) +
+		   (rec->abstract ? strlen(rec->abstract) : 0);
+
+	for (size_t i = 0; i < rec->n_passages; i++)
+		n += (rec->passages[i].text ? strlen(rec->passages[i].text)
+					    : 0) +
+		     (rec->passages[i].section
+			  ? strlen(rec->passages[i].section)
+			  : 0);
+	return n;
+}
+
 /* Collapse white space in *FIELD, and free it when nothing is left. */
 static void tidy(char **field)
 {

@@ -114,6 +114,10 @@ ev_status record_copy(struct record *dst, const struct record *src);
 ev_status record_dup(const struct record *src, struct record **out);
 void record_free(struct record *rec);
 
+/* About how many bytes of text REC holds: its title, abstract and
+ * passages, which are most of any record.  To bound what is held. */
+size_t record_text_size(const struct record *rec);
+
 /*
  * Tidy a freshly parsed record: trim and collapse white space in every
  * string, drop empty strings, normalise the DOI, PMID and PMCID, drop a

@@ -296,6 +296,62 @@ static void test_handed_record(struct store *s)
 	is_int(term_count("zebra"), 0, "and indexed as stored");
 }
 
+/*
+ * What a feed holds is bounded by the text of its records as well as by
+ * their number: 64 works of about 16 KB each, stored and handed at once
+ * to a feed allowed 64 KB, all get indexed, and the feed never held more
+ * than the bound plus the one record it always takes.  (Without the
+ * bound the reader, slower than this loop, would let most of the
+ * megabyte queue up.)
+ */
+static void test_feed_bound(struct store *s)
+{
+	struct index *ix = open_index();
+	struct index_feed *f = NULL;
+	struct index_counts c;
+	struct record *copies[64] = {0};
+	size_t biggest = 0;
+	struct buf text = BUF_INIT;
+	int stored = 1;
+
+	for (int i = 0; i < 400; i++)
+		buf_addstr(&text, "Trust between practices grew over years. ");
+	for (int i = 0; i < 64; i++) {
+		struct record r;
+		enum store_outcome o;
+		char pmid[16];
+
+		snprintf(pmid, sizeof(pmid), "%d", 200 + i);
+		make(&r, pmid, "Goodwill in a large federation", buf_str(&text));
+		stored = stored && store_put(s, &r, &o) == EV_OK &&
+			 record_dup(&r, &copies[i]) == EV_OK;
+		if (copies[i] && record_text_size(copies[i]) > biggest)
+			biggest = record_text_size(copies[i]);
+		record_release(&r);
+	}
+	buf_release(&text);
+	ok(stored && biggest > 16000, "64 works of %zu bytes stored", biggest);
+	ok(ix && index_feed_start(ix, s, warn, NULL, &f) == EV_OK && f,
+	   "feed started");
+	if (!f) {
+		for (int i = 0; i < 64; i++)
+			record_free(copies[i]);
+		return;
+	}
+	index_feed_limit(f, 64 * 1024);
+	for (int i = 0; i < 64; i++) {
+		char id[32];
+
+		snprintf(id, sizeof(id), "pmid:%d", 200 + i);
+		index_feed_add(f, id, copies[i]);
+	}
+	ok(index_feed_finish(f, &c) == EV_OK, "feed finished");
+	is_int(c.indexed, 64, "every work indexed");
+	ok(c.held_peak > 0 && c.held_peak <= 64 * 1024 + biggest,
+	   "held at most the bound and one more (%zu bytes)", c.held_peak);
+	close_index(ix);
+}
+
 /* A work's passages come back from its document data as they were
  * stored; data cut short is a damaged entry, not a shorter passage. */
 static void test_data_read_back(struct store *s)
@@ -847,6 +903,7 @@ int main(void)
 	test_same_and_missing(s);
 	test_changed_since_commit(s);
 	test_handed_record(s);
+	test_feed_bound(s);
 	test_data_read_back(s);
 	test_stem_memo();
 	test_compiled_memo();
