@@ -263,6 +263,10 @@ struct xdb_doc {
 	 * does not keep a value it fetched for one get_value(). */
 	std::string packed;
 	bool packed_here = false;
+	/* Its words and their wdf, once xdb_doc_gather_spellings() walked
+	 * its terms (words_here). */
+	std::vector<std::pair<std::string, Xapian::termcount>> words;
+	bool words_here = false;
 };
 
 /* The stopwords in a hash set: the term generator asks about every word
@@ -1025,29 +1029,59 @@ ev_status xdb_copy_tables(xdb_t *src, xdb_t *dest)
 	}
 }
 
+/* Call FN(word, wdf) for each word of DOC: its terms without a prefix
+ * (those start with a capital, and sort together: skipped at once) and
+ * not a synonym's canonical form (those hold spaces). */
+template <typename F>
+static void each_word(xdb_doc_t *doc, F fn)
+{
+	auto t = doc->doc.termlist_begin();
+	auto end = doc->doc.termlist_end();
+
+	while (t != end) {
+		const std::string &term = *t;
+
+		if (!term.empty() && term[0] >= 'A' && term[0] <= 'Z') {
+			t.skip_to("[");
+			continue;
+		}
+		if (!term.empty() && term.find(' ') == std::string::npos &&
+		    t.get_wdf())
+			fn(term, t.get_wdf());
+		++t;
+	}
+}
+
+ev_status xdb_doc_gather_spellings(xdb_doc_t *doc)
+{
+	try {
+		doc->words.clear();
+		doc->words.reserve(doc->doc.termlist_count());
+		each_word(doc, [doc](const std::string &w, Xapian::termcount n) {
+			doc->words.emplace_back(w, n);
+		});
+		doc->words_here = true;
+		return EV_OK;
+	} catch (...) {
+		doc->words.clear();
+		doc->words_here = false;
+		return fail(doc);
+	}
+}
+
 ev_status xdb_add_spellings(xdb_t *db, xdb_doc_t *doc)
 {
 	try {
 		if (!writable(db))
 			return EV_USAGE;
-		auto t = doc->doc.termlist_begin();
-		auto end = doc->doc.termlist_end();
-
-		while (t != end) {
-			const std::string &term = *t;
-
-			/* Words only: prefixed terms start with a capital (and
-			 * sort together: skip past them all), and synonym
-			 * canonical forms hold spaces. */
-			if (!term.empty() && term[0] >= 'A' && term[0] <= 'Z') {
-				t.skip_to("[");
-				continue;
-			}
-			if (!term.empty() && term.find(' ') == std::string::npos &&
-			    t.get_wdf())
-				db->spellings[term] += t.get_wdf();
-			++t;
+		if (doc->words_here) {
+			for (const auto &w : doc->words)
+				db->spellings[w.first] += w.second;
+			return EV_OK;
 		}
+		each_word(doc, [db](const std::string &w, Xapian::termcount n) {
+			db->spellings[w] += n;
+		});
 		return EV_OK;
 	} catch (...) {
 		return fail(db);

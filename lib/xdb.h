@@ -170,6 +170,11 @@ ev_status xdb_copy_tables(xdb_t *src, xdb_t *dest);
  * suggestions see them once committed, as before. */
 ev_status xdb_add_spellings(xdb_t *db, xdb_doc_t *doc);
 
+/* Walk DOC's words now, in the thread that built it, so that
+ * xdb_add_spellings() only sums them: the walk was half of its cost in
+ * the writer.  DOC's terms must not change afterwards. */
+ev_status xdb_doc_gather_spellings(xdb_doc_t *doc);
+
 /* Synonyms (writable databases).  TERM may be several words ("primary
  * care network") to match with the auto-multiword-synonyms flag; terms are
  * lower case and unstemmed, as QueryParser looks them up.  A SYNONYM is
