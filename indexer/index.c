@@ -1733,21 +1733,23 @@ static void *feed_reader_main(void *arg)
 
 		if (!j) {
 			rc = EV_NOMEM;
-		} else if (w->rec) {
-			/* The record as the harvest wrote it: of the file,
-			 * only its stamp is wanted. */
-			j->id = w->id;
-			w->id = NULL;
-			rc = queue_record(
-			    p, j, store_stamp_of(p->store, j->id, j->stamp),
-			    w->rec);
 		} else {
 			j->id = w->id;
 			w->id = NULL;
-			record_init(&rec);
-			rc = queue_record(
-			    p, j, store_get(p->store, j->id, &rec, j->stamp),
-			    &rec);
+			/* The record as the harvest wrote it, if it came
+			 * with one: of the file, only its stamp is wanted. */
+			if (w->rec) {
+				rc = queue_record(
+				    p, j,
+				    store_stamp_of(p->store, j->id, j->stamp),
+				    w->rec);
+			} else {
+				record_init(&rec);
+				rc = queue_record(p, j,
+						  store_get(p->store, j->id,
+							    &rec, j->stamp),
+						  &rec);
+			}
 		}
 		fed_free(w);
 	}
