@@ -24,13 +24,13 @@ struct harvest {
 	/* Per-URL state waiting for the store commit of its records:
 	 * paths and contents, in step. */
 	struct strvec state_paths, state_texts;
-	/* The ids stored since the last commit, for OPTS->stored: every
-	 * time, so that a work stored again later is told again.  With
-	 * each, in BATCH_RECS (as many), a copy of the work as written or
-	 * NULL. */
-	struct strvec batch_ids;
-	struct record **batch_recs;
-	size_t alloc_recs;
+	/* The works stored since the last commit, for OPTS->stored: every
+	 * time, so that a work stored again later is told again. */
+	struct noted {
+		char *id;
+		struct record *rec; /* a copy as written, or NULL */
+	} *batch;
+	size_t n_batch, alloc_batch;
 };
 
 /* Work ID was written to the store's open batch as REC (NULL when the

@@ -422,39 +422,38 @@ static void set_fatal(struct harvest *h, ev_status rc, const char *fmt, ...)
 ev_status harvest_note_stored(struct harvest *h, const char *id,
 			      const struct record *rec)
 {
-	size_t n = h->batch_ids.n;
-	struct record *copy = NULL;
-	ev_status rc;
+	struct noted *n;
 
 	if (!h->opts->stored)
 		return EV_OK;
-	if (n == h->alloc_recs) {
-		size_t alloc = n ? 2 * n : 64;
-		struct record **v =
-		    realloc(h->batch_recs, alloc * sizeof(*v));
+	if (h->n_batch == h->alloc_batch) {
+		size_t alloc = h->alloc_batch ? 2 * h->alloc_batch : 64;
+		struct noted *v = realloc(h->batch, alloc * sizeof(*v));
 
 		if (!v)
 			return EV_NOMEM;
-		h->batch_recs = v;
-		h->alloc_recs = alloc;
+		h->batch = v;
+		h->alloc_batch = alloc;
 	}
-	rc = rec ? record_dup(rec, &copy) : EV_OK;
-	if (!rc)
-		rc = strvec_push(&h->batch_ids, id);
-	if (rc) {
-		record_free(copy);
-		return rc;
+	n = &h->batch[h->n_batch];
+	n->rec = NULL;
+	n->id = strdup(id);
+	if (!n->id || (rec && record_dup(rec, &n->rec))) {
+		free(n->id);
+		return EV_NOMEM;
 	}
-	h->batch_recs[n] = copy;
+	h->n_batch++;
 	return EV_OK;
 }
 
-/* Forget the ids and copies noted since the last commit. */
+/* Forget the works noted since the last commit. */
 static void release_batch(struct harvest *h)
 {
-	for (size_t i = 0; i < h->batch_ids.n; i++)
-		record_free(h->batch_recs[i]);
-	strvec_release(&h->batch_ids);
+	for (size_t i = 0; i < h->n_batch; i++) {
+		free(h->batch[i].id);
+		record_free(h->batch[i].rec);
+	}
+	h->n_batch = 0;
 }
 
 /* Tell OPTS->stored of the works the last commit wrote.  A work written
@@ -468,25 +467,25 @@ static void tell_stored(struct harvest *h)
 	size_t copies = 0;
 	int lost = 0;
 
-	for (size_t i = 0; i < h->batch_ids.n; i++)
-		copies += h->batch_recs[i] != NULL;
-	for (size_t i = h->batch_ids.n; copies && i-- > 0;) {
-		const char *id = h->batch_ids.v[i];
+	for (size_t i = 0; i < h->n_batch; i++)
+		copies += h->batch[i].rec != NULL;
+	for (size_t i = h->n_batch; copies && i-- > 0;) {
+		struct noted *n = &h->batch[i];
 
-		if (h->batch_recs[i] && (lost || idset_has(&later, id))) {
-			record_free(h->batch_recs[i]);
-			h->batch_recs[i] = NULL;
+		if (n->rec && (lost || idset_has(&later, n->id))) {
+			record_free(n->rec);
+			n->rec = NULL;
 		}
 		/* Out of memory, the set cannot tell: the files can. */
-		if (!lost && idset_add(&later, id))
+		if (!lost && idset_add(&later, n->id))
 			lost = 1;
 	}
 	idset_release(&later);
-	for (size_t i = 0; i < h->batch_ids.n; i++) {
-		struct record *rec = h->batch_recs[i];
+	for (size_t i = 0; i < h->n_batch; i++) {
+		struct record *rec = h->batch[i].rec;
 
-		h->batch_recs[i] = NULL;
-		h->opts->stored(h->opts->stored_arg, h->batch_ids.v[i], rec);
+		h->batch[i].rec = NULL;
+		h->opts->stored(h->opts->stored_arg, h->batch[i].id, rec);
 	}
 }
 
@@ -1240,7 +1239,6 @@ ev_status harvest_run(struct store *store, const struct sources *src,
 	h.res = res;
 	strvec_init(&h.state_paths);
 	strvec_init(&h.state_texts);
-	strvec_init(&h.batch_ids);
 	/* Records are committed a batch at a time (store.h), by store_one()
 	 * when the batch is full and at the end. */
 	store_begin(store);
@@ -1276,7 +1274,7 @@ out:
 	strvec_release(&h.state_paths);
 	strvec_release(&h.state_texts);
 	release_batch(&h);
-	free(h.batch_recs);
+	free(h.batch);
 	idset_release(&h.seen);
 	free(h.state_dir);
 	return rc;

@@ -468,6 +468,15 @@ ev_status store_stamp(const char *path, char stamp[STORE_STAMP_MAX])
 	return EV_OK;
 }
 
+/* The stamp of record file PATH in STAMP: "" while the open batch holds
+ * it, which has none yet. */
+static ev_status stamp_path(struct store *s, const char *path,
+			    char stamp[STORE_STAMP_MAX])
+{
+	stamp[0] = '\0';
+	return find_pending(s, path) ? EV_OK : store_stamp(path, stamp);
+}
+
 ev_status store_stamp_of(struct store *s, const char *id,
 			 char stamp[STORE_STAMP_MAX])
 {
@@ -477,7 +486,7 @@ ev_status store_stamp_of(struct store *s, const char *id,
 	stamp[0] = '\0';
 	if (!path)
 		return EV_NOMEM;
-	rc = find_pending(s, path) ? EV_OK : store_stamp(path, stamp);
+	rc = stamp_path(s, path, stamp);
 	if (rc == EV_NOT_FOUND)
 		buf_setf(&s->msg, "no work with id '%s'", id);
 	else if (rc)
@@ -493,11 +502,8 @@ ev_status store_read_file(struct store *s, const char *path,
 	char err[256];
 	ev_status rc = EV_OK;
 
-	if (stamp) {
-		stamp[0] = '\0';
-		if (!find_pending(s, path))
-			rc = store_stamp(path, stamp);
-	}
+	if (stamp)
+		rc = stamp_path(s, path, stamp);
 	if (!rc)
 		rc = read_path(s, path, MAX_RECORD_FILE, &b);
 	if (rc) {

@@ -806,6 +806,10 @@ static ev_status make_work_doc(struct index *ix, const struct record *rec,
 		rc = work_data(rec, wt, &data);
 	if (!rc)
 		rc = xdb_doc_set_data(doc, data.ptr, data.len);
+	/* Its words for the spelling data, walked here rather than by
+	 * the writer, which only sums them (write_doc()). */
+	if (!rc)
+		rc = xdb_doc_gather_spellings(doc);
 	if (rc && !buf_str(&ix->msg)[0])
 		buf_setf(&ix->msg, "cannot build the document for %s: %s",
 			 rec->id, xdb_doc_errmsg(doc));
@@ -825,7 +829,7 @@ static ev_status build_work(struct index *ix, const struct record *rec,
 			    xdb_doc_t **docp)
 {
 	struct work_tags wt = {0};
-	ev_status rc, let_go;
+	ev_status rc;
 
 	*docp = NULL;
 	rc = tag_passages(ix, rec, &wt);
@@ -833,17 +837,10 @@ static ev_status build_work(struct index *ix, const struct record *rec,
 		buf_setf(&ix->msg, "cannot tag passages of %s", rec->id);
 	else
 		rc = make_work_doc(ix, rec, &wt, hash, stamp, docp);
-	/* Its words for the spelling data, walked here rather than by
-	 * the writer, which only sums them (write_doc()). */
-	if (!rc && (rc = xdb_doc_gather_spellings(*docp)) != EV_OK)
-		buf_setf(&ix->msg, "cannot build the document for %s: %s",
-			 rec->id, xdb_doc_errmsg(*docp));
 	/* The writer thread may add and free the document while this one
-	 * goes on (xdb.h), and a failed one is freed: either way the term
-	 * generator lets go of it first. */
-	let_go = xdb_termgen_set_document(ix->tg, NULL);
+	 * goes on (xdb.h): the term generator lets go of it first. */
 	if (!rc)
-		rc = let_go;
+		rc = xdb_termgen_set_document(ix->tg, NULL);
 	work_tags_release(&wt, rec->n_passages);
 	return rc;
 }

@@ -1029,37 +1029,29 @@ ev_status xdb_copy_tables(xdb_t *src, xdb_t *dest)
 	}
 }
 
-/* Call FN(word, wdf) for each word of DOC: its terms without a prefix
- * (those start with a capital, and sort together: skipped at once) and
- * not a synonym's canonical form (those hold spaces). */
-template <typename F>
-static void each_word(xdb_doc_t *doc, F fn)
-{
-	auto t = doc->doc.termlist_begin();
-	auto end = doc->doc.termlist_end();
-
-	while (t != end) {
-		const std::string &term = *t;
-
-		if (!term.empty() && term[0] >= 'A' && term[0] <= 'Z') {
-			t.skip_to("[");
-			continue;
-		}
-		if (!term.empty() && term.find(' ') == std::string::npos &&
-		    t.get_wdf())
-			fn(term, t.get_wdf());
-		++t;
-	}
-}
-
 ev_status xdb_doc_gather_spellings(xdb_doc_t *doc)
 {
 	try {
+		auto t = doc->doc.termlist_begin();
+		auto end = doc->doc.termlist_end();
+
 		doc->words.clear();
 		doc->words.reserve(doc->doc.termlist_count());
-		each_word(doc, [doc](const std::string &w, Xapian::termcount n) {
-			doc->words.emplace_back(w, n);
-		});
+		while (t != end) {
+			const std::string &term = *t;
+
+			/* Words only: prefixed terms start with a capital (and
+			 * sort together: skip past them all), and synonym
+			 * canonical forms hold spaces. */
+			if (!term.empty() && term[0] >= 'A' && term[0] <= 'Z') {
+				t.skip_to("[");
+				continue;
+			}
+			if (!term.empty() && term.find(' ') == std::string::npos &&
+			    t.get_wdf())
+				doc->words.emplace_back(term, t.get_wdf());
+			++t;
+		}
 		doc->words_here = true;
 		return EV_OK;
 	} catch (...) {
@@ -1072,16 +1064,16 @@ ev_status xdb_doc_gather_spellings(xdb_doc_t *doc)
 ev_status xdb_add_spellings(xdb_t *db, xdb_doc_t *doc)
 {
 	try {
+		ev_status rc;
+
 		if (!writable(db))
 			return EV_USAGE;
-		if (doc->words_here) {
-			for (const auto &w : doc->words)
-				db->spellings[w.first] += w.second;
-			return EV_OK;
-		}
-		each_word(doc, [db](const std::string &w, Xapian::termcount n) {
-			db->spellings[w] += n;
-		});
+		/* A document the building thread did not walk: here. */
+		if (!doc->words_here &&
+		    (rc = xdb_doc_gather_spellings(doc)) != EV_OK)
+			return refuse(db, rc, doc->msg);
+		for (const auto &w : doc->words)
+			db->spellings[w.first] += w.second;
 		return EV_OK;
 	} catch (...) {
 		return fail(db);
