@@ -876,8 +876,10 @@ static ev_status merge(struct record *old, struct record *in)
 }
 
 /* Point every key of REC (but its id) at REC's id, unless the key
- * already belongs to another stored work. */
-static ev_status write_keys(struct store *s, const struct record *rec)
+ * already belongs to another stored work.  UNOWNED: find_existing()
+ * has just found none of them (a new work), so none is looked up. */
+static ev_status write_keys(struct store *s, const struct record *rec,
+			    int unowned)
 {
 	struct strvec keys = STRVEC_INIT;
 	ev_status rc = record_keys(rec, &keys);
@@ -889,7 +891,7 @@ static ev_status write_keys(struct store *s, const struct record *rec)
 
 		if (!strcmp(keys.v[i], rec->id))
 			continue;
-		rc = lookup(s, keys.v[i], &owner);
+		rc = unowned ? EV_NOT_FOUND : lookup(s, keys.v[i], &owner);
 		if (rc == EV_OK) {
 			free(owner);
 			continue; /* first come, first served */
@@ -907,7 +909,8 @@ static ev_status write_keys(struct store *s, const struct record *rec)
 	return rc;
 }
 
-static ev_status write_record(struct store *s, struct record *rec)
+/* Write REC's file and its keys (UNOWNED as write_keys() takes it). */
+static ev_status write_record(struct store *s, struct record *rec, int unowned)
 {
 	char *json = NULL, *path = NULL;
 	ev_status rc;
@@ -923,7 +926,7 @@ static ev_status write_record(struct store *s, struct record *rec)
 	/* Keys first: a crash after them leaves keys to nothing, which
 	 * lookups ignore; a crash after the record alone would leave a
 	 * work that its DOI cannot find. */
-	rc = write_keys(s, rec);
+	rc = write_keys(s, rec, unowned);
 	if (!rc)
 		rc = write_file(s, path, json, strlen(json));
 out:
@@ -949,7 +952,8 @@ static ev_status find_existing(struct store *s, const struct record *rec,
 		goto out;
 	rc = EV_NOT_FOUND;
 	for (size_t i = 0; rc == EV_NOT_FOUND && i < keys.n; i++)
-		rc = lookup(s, keys.v[i], idp);
+		if (!rec->id || strcmp(keys.v[i], rec->id))
+			rc = lookup(s, keys.v[i], idp);
 out:
 	strvec_release(&keys);
 	return rc;
@@ -1255,7 +1259,7 @@ static ev_status update_targets(struct store *s, const struct record *rec,
 		if (!rc && changed) {
 			rc = record_set(&work.updated_at, now);
 			if (!rc)
-				rc = write_record(s, &work);
+				rc = write_record(s, &work, 0);
 			if (!rc)
 				rc = strvec_push_unique(&s->changed, id);
 		}
@@ -1298,8 +1302,9 @@ ev_status store_put(struct store *s, struct record *rec,
 			rc = take_notices(s, rec);
 		if (!rc)
 			rc = write_notice_keys(s, rec);
+		/* Notices change no key: find_existing() saw them all. */
 		if (!rc)
-			rc = write_record(s, rec);
+			rc = write_record(s, rec, 1);
 		if (!rc)
 			rc = update_targets(s, rec, now);
 		*outcome = STORE_NEW;
@@ -1330,7 +1335,7 @@ ev_status store_put(struct store *s, struct record *rec,
 		*outcome = STORE_UPDATED;
 		rc = record_set(&old.updated_at, now);
 		if (!rc)
-			rc = write_record(s, &old);
+			rc = write_record(s, &old, 0);
 	}
 	if (!rc)
 		rc = update_targets(s, &old, now);
@@ -1357,7 +1362,7 @@ ev_status store_replace(struct store *s, struct record *rec)
 	text_now_iso8601(now);
 	rc = record_set(&rec->updated_at, now);
 	if (!rc)
-		rc = write_record(s, rec);
+		rc = write_record(s, rec, 0);
 	return commit_unless_batch(s, rc);
 }
 
