@@ -16,6 +16,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -629,15 +630,126 @@ static bool directory_unwritable(const char *path, char **msgp)
  * A glass database is committed once "iamglass" exists.  A writer killed
  * while creating one leaves its lock file and empty tables but no
  * iamglass, which Xapian then refuses to open for ever.  Nothing was
- * committed there, so such a directory is created afresh.
+ * committed there, so such a directory is created afresh, as is one that
+ * does not exist yet.
  */
 static bool never_committed(const char *path)
 {
-	std::string dir(path);
 	struct stat st;
 
-	return stat((dir + "/flintlock").c_str(), &st) == 0 &&
-	       stat((dir + "/iamglass").c_str(), &st) < 0 && errno == ENOENT;
+	return stat((std::string(path) + "/iamglass").c_str(), &st) < 0 &&
+	       errno == ENOENT;
+}
+
+/* One unsigned integer of a glass version file, as Xapian packs it: seven
+ * bits a byte, low bits first, the top bit set on all bytes but the last.
+ * Moves *P past it; false when it runs past END or over 32 bits. */
+static bool unpack_glass_uint(const unsigned char **p,
+			      const unsigned char *end, uint32_t *v)
+{
+	uint32_t x = 0;
+
+	for (unsigned shift = 0; *p < end && shift < 32; shift += 7) {
+		unsigned char c = *(*p)++;
+
+		x |= (uint32_t)(c & 0x7f) << shift;
+		if (!(c & 0x80)) {
+			*v = x;
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * Glass deflates every document's termlist as it writes it, with zlib at
+ * its default level: a quarter to a third of the writer's instructions,
+ * for a table that Xapian reads back only to replace or delete a document
+ * (and search, to expand queries).  Whether a table compresses is a
+ * threshold kept per table in the database's version file, "iamglass"
+ * (glass format 2016-03-14, Xapian 1.3.5 on: RootInfo's compress_min),
+ * which Xapian reads at every open and writes back at every commit; 0
+ * stores items as they are, and readers take either form item by item.
+ * No API sets it, so this sets it for the termlist table of DIR, a
+ * database just created and empty, by rewriting that one byte through a
+ * new file renamed into place (flushed first unless SYNC is false).  Any
+ * other layout, or a table already holding items, is left as it is: the
+ * database then works as Xapian made it, only slower to write.  Throws
+ * DatabaseCreateError when the file cannot be read or written.
+ */
+static const unsigned char glass_magic[16] = {
+	0x0f, 0x0d, 'X', 'a', 'p', 'i', 'a',  'n',
+	' ',  'G',  'l', 'a', 's', 's', 0x04, 0x6e /* version 2016-03-14 */};
+enum { GLASS_TABLES = 6, GLASS_TERMLIST = 2, GLASS_UUID = 16 };
+
+/* The byte of BUF (N bytes of a version file) that holds the termlist
+ * table's compress_min, if the table is empty; else NULL. */
+static unsigned char *termlist_threshold(unsigned char *buf, size_t n)
+{
+	const unsigned char *p = buf + sizeof(glass_magic) + GLASS_UUID;
+	const unsigned char *end = buf + n;
+	unsigned char *at = nullptr;
+	uint32_t v, entries = 1;
+
+	if (n < (size_t)(p - buf) ||
+	    memcmp(buf, glass_magic, sizeof(glass_magic)))
+		return nullptr;
+	if (!unpack_glass_uint(&p, end, &v)) /* the revision */
+		return nullptr;
+	/* Each table: root block, flags, entries, block size, compress_min,
+	 * then its free list as a length and bytes. */
+	for (int t = 0; t < GLASS_TABLES; t++) {
+		for (int f = 0; f < 5; f++) {
+			if (t == GLASS_TERMLIST && f == 4)
+				at = buf + (p - buf);
+			if (!unpack_glass_uint(&p, end, &v))
+				return nullptr;
+			if (t == GLASS_TERMLIST && f == 2)
+				entries = v;
+		}
+		if (!unpack_glass_uint(&p, end, &v) || v > (uint32_t)(end - p))
+			return nullptr;
+		p += v;
+	}
+	/* One byte (under 128) becomes one byte. */
+	return entries == 0 && *at < 0x80 ? at : nullptr;
+}
+
+static void plain_termlists(const std::string &dir, bool sync)
+{
+	std::string path = dir + "/iamglass", tmp = path + ".plain";
+	unsigned char buf[256], *at;
+	ssize_t n = -1;
+	int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC), err = errno;
+	bool ok;
+
+	if (fd >= 0) {
+		n = read(fd, buf, sizeof(buf));
+		err = errno;
+		close(fd);
+	}
+	if (n < 0)
+		throw Xapian::DatabaseCreateError("cannot read " + path, err);
+	/* Xapian reads at most 256 bytes of it: a longer file is not one
+	 * this knows. */
+	if (n == (ssize_t)sizeof(buf) ||
+	    !(at = termlist_threshold(buf, (size_t)n)) || *at == 0)
+		return;
+	*at = 0;
+	errno = 0;
+	fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	ok = fd >= 0 && write(fd, buf, n) == n && (!sync || fsync(fd) == 0);
+	err = errno ? errno : ENOSPC; /* a short write sets none */
+	if (fd >= 0 && close(fd) != 0 && ok) {
+		ok = false;
+		err = errno;
+	}
+	if (ok && rename(tmp.c_str(), path.c_str()) == 0)
+		return;
+	if (ok)
+		err = errno;
+	unlink(tmp.c_str());
+	throw Xapian::DatabaseCreateError("cannot write " + path, err);
 }
 
 ev_status xdb_open(const char *path, enum xdb_mode mode, xdb_t **dbp,
@@ -658,13 +770,21 @@ ev_status xdb_open(const char *path, enum xdb_mode mode, xdb_t **dbp,
 		if (mode == XDB_READ) {
 			db->db = new Xapian::Database(path);
 		} else {
-			int action = mode != XDB_WRITE || never_committed(path)
-					     ? Xapian::DB_CREATE_OR_OVERWRITE
-					     : Xapian::DB_CREATE_OR_OPEN;
+			int sync = mode == XDB_BUILD ? Xapian::DB_NO_SYNC : 0;
+			int action = Xapian::DB_CREATE_OR_OPEN;
 
-			if (mode == XDB_BUILD)
-				action |= Xapian::DB_NO_SYNC;
-			db->wdb = new Xapian::WritableDatabase(path, action);
+			/* A new database is made, given plain termlists,
+			 * then opened again: Xapian reads the flag at open. */
+			if (mode != XDB_WRITE || never_committed(path)) {
+				Xapian::WritableDatabase(
+					path,
+					Xapian::DB_CREATE_OR_OVERWRITE | sync)
+					.close();
+				plain_termlists(path, !sync);
+				action = Xapian::DB_OPEN;
+			}
+			db->wdb = new Xapian::WritableDatabase(path,
+							       action | sync);
 			db->db = db->wdb;
 		}
 		*dbp = db;
