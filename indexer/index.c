@@ -685,7 +685,11 @@ static ev_status work_data(const struct record *rec,
 	brief.n_relations = 0;
 	rc = record_to_json(&brief, &json);
 	if (!rc)
-		rc = buf_printf(out, "{\"record\":%s,\"lessons\":[", json);
+		rc = buf_addstr(out, "{\"record\":");
+	if (!rc)
+		rc = buf_addstr(out, json);
+	if (!rc)
+		rc = buf_addstr(out, ",\"lessons\":[");
 	for (size_t i = 0; !rc && i < rec->n_passages; i++) {
 		const struct lesson_tags *t = &wt->per_passage[i];
 
