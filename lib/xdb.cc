@@ -25,6 +25,9 @@
 #include <zlib.h>
 
 #include "xdb.h"
+extern "C" {
+#include "fsutil.h"
+}
 
 /*
  * Every exported function is wrapped in try { ... } catch (...) { return
@@ -661,6 +664,43 @@ static bool unpack_glass_uint(const unsigned char **p,
 	return false;
 }
 
+static const unsigned char glass_magic[16] = {
+	0x0f, 0x0d, 'X', 'a', 'p', 'i', 'a',  'n',
+	' ',  'G',  'l', 'a', 's', 's', 0x04, 0x6e /* version 2016-03-14 */};
+enum { GLASS_TABLES = 6, GLASS_TERMLIST = 2, GLASS_UUID = 16 };
+
+/* Where in BUF (N bytes of a glass version file) the termlist table's
+ * compress_min is, if the table is empty and it is one byte other than 0;
+ * else -1. */
+static long termlist_threshold(const unsigned char *buf, size_t n)
+{
+	const unsigned char *p = buf + sizeof(glass_magic) + GLASS_UUID;
+	const unsigned char *end = buf + n, *at = nullptr;
+	uint32_t v, entries = 1;
+
+	if (n < (size_t)(p - buf) ||
+	    memcmp(buf, glass_magic, sizeof(glass_magic)))
+		return -1;
+	if (!unpack_glass_uint(&p, end, &v)) /* the revision */
+		return -1;
+	/* Each table: root block, flags, entries, block size, compress_min,
+	 * then its free list as a length and bytes. */
+	for (int t = 0; t < GLASS_TABLES; t++) {
+		for (int f = 0; f < 5; f++) {
+			if (t == GLASS_TERMLIST && f == 4)
+				at = p;
+			if (!unpack_glass_uint(&p, end, &v))
+				return -1;
+			if (t == GLASS_TERMLIST && f == 2)
+				entries = v;
+		}
+		if (!unpack_glass_uint(&p, end, &v) || v > (uint32_t)(end - p))
+			return -1;
+		p += v;
+	}
+	return entries == 0 && *at != 0 && *at < 0x80 ? (long)(at - buf) : -1;
+}
+
 /*
  * Glass deflates every document's termlist as it writes it, with zlib at
  * its default level: a quarter to a third of the writer's instructions,
@@ -671,85 +711,36 @@ static bool unpack_glass_uint(const unsigned char **p,
  * which Xapian reads at every open and writes back at every commit; 0
  * stores items as they are, and readers take either form item by item.
  * No API sets it, so this sets it for the termlist table of DIR, a
- * database just created and empty, by rewriting that one byte through a
- * new file renamed into place (flushed first unless SYNC is false).  Any
- * other layout, or a table already holding items, is left as it is: the
- * database then works as Xapian made it, only slower to write.  Throws
- * DatabaseCreateError when the file cannot be read or written.
+ * database just created and empty, by overwriting that one byte in
+ * place.  Either value makes a sound database, so a crash at any moment
+ * leaves one, and nothing needs flushing: the first commit writes the
+ * version file afresh, as Xapian does, with the value it read at open.
+ * Any other layout (Xapian reads at most 256 bytes of the file), or a
+ * table already holding items, is left as it is: the database then works
+ * as Xapian made it, only slower to write.  Throws DatabaseCreateError
+ * when the file cannot be read or written.
  */
-static const unsigned char glass_magic[16] = {
-	0x0f, 0x0d, 'X', 'a', 'p', 'i', 'a',  'n',
-	' ',  'G',  'l', 'a', 's', 's', 0x04, 0x6e /* version 2016-03-14 */};
-enum { GLASS_TABLES = 6, GLASS_TERMLIST = 2, GLASS_UUID = 16 };
-
-/* The byte of BUF (N bytes of a version file) that holds the termlist
- * table's compress_min, if the table is empty; else NULL. */
-static unsigned char *termlist_threshold(unsigned char *buf, size_t n)
+static void plain_termlists(const std::string &dir)
 {
-	const unsigned char *p = buf + sizeof(glass_magic) + GLASS_UUID;
-	const unsigned char *end = buf + n;
-	unsigned char *at = nullptr;
-	uint32_t v, entries = 1;
+	static const unsigned char zero = 0;
+	std::string path = dir + "/iamglass";
+	struct buf b = BUF_INIT;
+	int fd = open(path.c_str(), O_RDWR | O_CLOEXEC);
+	ev_status rc = fd < 0 ? EV_IO : fs_read_fd(fd, 255, &b);
+	const char *failed = rc && rc != EV_TOO_BIG ? "read" : nullptr;
+	long at = rc ? -1 : termlist_threshold((unsigned char *)b.ptr, b.len);
+	int err = errno;
 
-	if (n < (size_t)(p - buf) ||
-	    memcmp(buf, glass_magic, sizeof(glass_magic)))
-		return nullptr;
-	if (!unpack_glass_uint(&p, end, &v)) /* the revision */
-		return nullptr;
-	/* Each table: root block, flags, entries, block size, compress_min,
-	 * then its free list as a length and bytes. */
-	for (int t = 0; t < GLASS_TABLES; t++) {
-		for (int f = 0; f < 5; f++) {
-			if (t == GLASS_TERMLIST && f == 4)
-				at = buf + (p - buf);
-			if (!unpack_glass_uint(&p, end, &v))
-				return nullptr;
-			if (t == GLASS_TERMLIST && f == 2)
-				entries = v;
-		}
-		if (!unpack_glass_uint(&p, end, &v) || v > (uint32_t)(end - p))
-			return nullptr;
-		p += v;
-	}
-	/* One byte (under 128) becomes one byte. */
-	return entries == 0 && *at < 0x80 ? at : nullptr;
-}
-
-static void plain_termlists(const std::string &dir, bool sync)
-{
-	std::string path = dir + "/iamglass", tmp = path + ".plain";
-	unsigned char buf[256], *at;
-	ssize_t n = -1;
-	int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC), err = errno;
-	bool ok;
-
-	if (fd >= 0) {
-		n = read(fd, buf, sizeof(buf));
+	if (at >= 0 && pwrite(fd, &zero, 1, at) != 1) {
+		failed = "write";
 		err = errno;
+	}
+	if (fd >= 0)
 		close(fd);
-	}
-	if (n < 0)
-		throw Xapian::DatabaseCreateError("cannot read " + path, err);
-	/* Xapian reads at most 256 bytes of it: a longer file is not one
-	 * this knows. */
-	if (n == (ssize_t)sizeof(buf) ||
-	    !(at = termlist_threshold(buf, (size_t)n)) || *at == 0)
-		return;
-	*at = 0;
-	errno = 0;
-	fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	ok = fd >= 0 && write(fd, buf, n) == n && (!sync || fsync(fd) == 0);
-	err = errno ? errno : ENOSPC; /* a short write sets none */
-	if (fd >= 0 && close(fd) != 0 && ok) {
-		ok = false;
-		err = errno;
-	}
-	if (ok && rename(tmp.c_str(), path.c_str()) == 0)
-		return;
-	if (ok)
-		err = errno;
-	unlink(tmp.c_str());
-	throw Xapian::DatabaseCreateError("cannot write " + path, err);
+	buf_release(&b);
+	if (failed)
+		throw Xapian::DatabaseCreateError(
+			std::string("cannot ") + failed + " " + path, err);
 }
 
 ev_status xdb_open(const char *path, enum xdb_mode mode, xdb_t **dbp,
@@ -780,7 +771,7 @@ ev_status xdb_open(const char *path, enum xdb_mode mode, xdb_t **dbp,
 					path,
 					Xapian::DB_CREATE_OR_OVERWRITE | sync)
 					.close();
-				plain_termlists(path, !sync);
+				plain_termlists(path);
 				action = Xapian::DB_OPEN;
 			}
 			db->wdb = new Xapian::WritableDatabase(path,
