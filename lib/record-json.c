@@ -7,6 +7,7 @@
 
 #include <jansson.h>
 
+#include "buf.h"
 #include "record.h"
 #include "text.h"
 
@@ -159,61 +160,73 @@ static json_t *record_json_object(const struct record *rec, int what)
 	return o;
 }
 
-ev_status record_to_json(const struct record *rec, char **jsonp)
-{
-	json_t *o = record_json_object(rec, JSON_ALL);
-	char *s;
-
-	*jsonp = NULL;
-	if (!o)
-		return EV_NOMEM;
-	s = json_dumps(o, JSON_INDENT(1));
-	json_decref(o);
-	if (!s)
-		return EV_NOMEM;
-	*jsonp = s;
-	return EV_OK;
-}
-
 /*
- * Hashing a value as json_dumps(V, JSON_COMPACT) writes it, without
- * writing it: jansson's dump decodes every character of every string and
- * grows the text in a buffer, which cost more than the SHA-256 for the
- * content hash of every record read.  The bytes are jansson's: keys in
- * the object's order, "," and ":" alone, integers in decimal, and in
- * strings '"' and '\\' escaped, \b \f \n \r \t, other control characters
- * as \u00XX (upper-case hex), everything else as it is (jansson checked
- * the UTF-8 when the string was made).  Keys are taken to hold no NUL
- * (a record's never do).  A real number, which records never hold, is
- * left to jansson.
+ * A value as json_dumps() writes it, without jansson's dump, which
+ * decodes every character of every string and grows the text through a
+ * callback: for each record stored it cost more than everything else the
+ * store does, and for each record read more than the SHA-256 of its
+ * content hash.  The bytes are jansson's, for JSON_COMPACT and for
+ * JSON_INDENT(n): keys in the object's order; compact, "," and ":"
+ * alone; indented, each member or element on a line of its own, n
+ * spaces deeper than its container, ": " after a key, and an empty
+ * object or array as "{}" or "[]"; integers in decimal; in strings '"'
+ * and '\\' escaped, \b \f \n \r \t, other control characters as \u00XX
+ * (upper-case hex), everything else as it is (jansson checked the UTF-8
+ * when the string was made).  Keys are taken to hold no NUL (a record's
+ * never do).  A real number, which records never hold, is left to
+ * jansson: the whole value is then dumped by it instead.
  */
-struct json_hasher {
-	struct text_sha256 *sha;
-	size_t len;
-	int real; /* met a real: hash json_dumps()'s text instead */
-	char buf[8192];
+struct json_out {
+	struct text_sha256 *sha; /* the text goes into this hash */
+	struct buf *buf;	 /* or onto the end of this */
+	int indent;		 /* 0: JSON_COMPACT; n: JSON_INDENT(n) */
+	int real;		 /* met a real: leave it all to jansson */
+	ev_status rc;		 /* of the appending */
+	size_t len;		 /* bytes waiting in CHUNK for the hash */
+	char *chunk;		 /* CHUNK_SIZE bytes */
 };
 
-static void hasher_put(struct json_hasher *h, const char *s, size_t n)
+#define CHUNK_SIZE 8192
+
+static void out_put(struct json_out *o, const char *s, size_t n)
 {
-	if (h->len + n > sizeof(h->buf)) {
-		text_sha256_add(h->sha, h->buf, h->len);
-		h->len = 0;
-		if (n > sizeof(h->buf)) {
-			text_sha256_add(h->sha, s, n);
+	if (o->buf) {
+		if (!o->rc)
+			o->rc = buf_add(o->buf, s, n);
+		return;
+	}
+	if (o->len + n > CHUNK_SIZE) {
+		text_sha256_add(o->sha, o->chunk, o->len);
+		o->len = 0;
+		if (n > CHUNK_SIZE) {
+			text_sha256_add(o->sha, s, n);
 			return;
 		}
 	}
-	memcpy(h->buf + h->len, s, n);
-	h->len += n;
+	memcpy(o->chunk + o->len, s, n);
+	o->len += n;
 }
 
-static void hasher_string(struct json_hasher *h, const char *s, size_t n)
+/* Indented, a new line for something DEPTH levels deep. */
+static void out_line(struct json_out *o, size_t depth)
+{
+	static const char blanks[] = "\n                                ";
+	size_t n = depth * (size_t)o->indent;
+
+	if (!o->indent)
+		return;
+	out_put(o, blanks, 1);
+	for (; n > sizeof(blanks) - 2; n -= sizeof(blanks) - 2)
+		out_put(o, blanks + 1, sizeof(blanks) - 2);
+	out_put(o, blanks + 1, n);
+}
+
+static void out_string(struct json_out *o, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	size_t run = 0;
 
-	hasher_put(h, "\"", 1);
+	out_put(o, "\"", 1);
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 		char esc[6] = { '\\', 0, '0', '0', 0, 0 };
@@ -221,7 +234,7 @@ static void hasher_string(struct json_hasher *h, const char *s, size_t n)
 
 		if (c >= 0x20 && c != '"' && c != '\\')
 			continue;
-		hasher_put(h, s + run, i - run);
+		out_put(o, s + run, i - run);
 		run = i + 1;
 		switch (c) {
 		case '"': esc[1] = '"'; break;
@@ -237,13 +250,13 @@ static void hasher_string(struct json_hasher *h, const char *s, size_t n)
 			esc[5] = hex[c & 15];
 			elen = 6;
 		}
-		hasher_put(h, esc, elen);
+		out_put(o, esc, elen);
 	}
-	hasher_put(h, s + run, n - run);
-	hasher_put(h, "\"", 1);
+	out_put(o, s + run, n - run);
+	out_put(o, "\"", 1);
 }
 
-static void hasher_value(struct json_hasher *h, json_t *v)
+static void out_value(struct json_out *o, json_t *v, size_t depth)
 {
 	char num[32];
 	const char *key;
@@ -253,72 +266,121 @@ static void hasher_value(struct json_hasher *h, json_t *v)
 
 	switch (json_typeof(v)) {
 	case JSON_OBJECT:
-		hasher_put(h, "{", 1);
+		out_put(o, "{", 1);
 		i = 0;
 		json_object_foreach(v, key, item) {
 			if (i++)
-				hasher_put(h, ",", 1);
-			hasher_string(h, key, strlen(key));
-			hasher_put(h, ":", 1);
-			hasher_value(h, item);
+				out_put(o, ",", 1);
+			out_line(o, depth + 1);
+			out_string(o, key, strlen(key));
+			out_put(o, ": ", o->indent ? 2 : 1);
+			out_value(o, item, depth + 1);
 		}
-		hasher_put(h, "}", 1);
+		if (i)
+			out_line(o, depth);
+		out_put(o, "}", 1);
 		break;
 	case JSON_ARRAY:
-		hasher_put(h, "[", 1);
+		out_put(o, "[", 1);
 		json_array_foreach(v, i, item) {
 			if (i)
-				hasher_put(h, ",", 1);
-			hasher_value(h, item);
+				out_put(o, ",", 1);
+			out_line(o, depth + 1);
+			out_value(o, item, depth + 1);
 		}
-		hasher_put(h, "]", 1);
+		if (json_array_size(v))
+			out_line(o, depth);
+		out_put(o, "]", 1);
 		break;
 	case JSON_STRING:
-		hasher_string(h, json_string_value(v), json_string_length(v));
+		out_string(o, json_string_value(v), json_string_length(v));
 		break;
 	case JSON_INTEGER:
 		n = snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT,
 			     json_integer_value(v));
-		hasher_put(h, num, (size_t)n);
+		out_put(o, num, (size_t)n);
 		break;
 	case JSON_TRUE:
-		hasher_put(h, "true", 4);
+		out_put(o, "true", 4);
 		break;
 	case JSON_FALSE:
-		hasher_put(h, "false", 5);
+		out_put(o, "false", 5);
 		break;
 	case JSON_NULL:
-		hasher_put(h, "null", 4);
+		out_put(o, "null", 4);
 		break;
 	case JSON_REAL:
-		h->real = 1;
+		o->real = 1;
 		break;
 	}
+}
+
+/* json_dumps()'s flags for INDENT, as struct json_out takes it. */
+static size_t dump_flags(int indent)
+{
+	return indent ? JSON_INDENT(indent) : JSON_COMPACT;
+}
+
+ev_status record_json_dump(void *value, int indent, char **textp)
+{
+	json_t *root = value;
+	struct buf b = BUF_INIT;
+	struct json_out o = {.buf = &b, .indent = indent};
+	ev_status rc;
+
+	*textp = NULL;
+	if (!json_is_object(root) && !json_is_array(root))
+		return EV_USAGE; /* json_dumps() would refuse it too */
+	if (indent < 0 || indent > JSON_MAX_INDENT)
+		return EV_USAGE;
+	/* A stored record is a few kB: room for most at once. */
+	rc = buf_grow(&b, 4096);
+	if (!rc) {
+		out_value(&o, root, 0);
+		rc = o.rc;
+	}
+	if (!rc && o.real)
+		*textp = json_dumps(root, dump_flags(indent));
+	else if (!rc)
+		*textp = buf_detach(&b);
+	if (!rc && !*textp)
+		rc = EV_NOMEM;
+	buf_release(&b);
+	return rc;
+}
+
+ev_status record_to_json(const struct record *rec, char **jsonp)
+{
+	json_t *o = record_json_object(rec, JSON_ALL);
+	ev_status rc;
+
+	*jsonp = NULL;
+	if (!o)
+		return EV_NOMEM;
+	rc = record_json_dump(o, 1, jsonp);
+	json_decref(o);
+	return rc;
 }
 
 ev_status record_json_sha256(void *value, char out[65])
 {
 	json_t *root = value;
-	struct json_hasher *h;
+	struct json_out o = {0};
 	ev_status rc;
 
 	out[0] = '\0';
 	if (!json_is_object(root) && !json_is_array(root))
 		return EV_USAGE; /* json_dumps() would refuse it too */
-	h = malloc(sizeof(*h));
-	if (!h)
-		return EV_NOMEM;
-	h->sha = text_sha256_begin();
-	h->len = 0;
-	h->real = 0;
-	if (!h->sha) {
-		free(h);
+	o.chunk = malloc(CHUNK_SIZE);
+	o.sha = o.chunk ? text_sha256_begin() : NULL;
+	if (!o.sha) {
+		free(o.chunk);
 		return EV_NOMEM;
 	}
-	hasher_value(h, value);
-	text_sha256_add(h->sha, h->buf, h->len);
-	rc = text_sha256_end(h->sha, out);
-	if (!rc && h->real) {
+	out_value(&o, root, 0);
+	text_sha256_add(o.sha, o.chunk, o.len);
+	rc = text_sha256_end(o.sha, out);
+	if (!rc && o.real) {
 		char *s = json_dumps(value, JSON_COMPACT);
 
 		if (s)
@@ -327,7 +389,7 @@ ev_status record_json_sha256(void *value, char out[65])
 			rc = EV_NOMEM;
 		free(s);
 	}
-	free(h);
+	free(o.chunk);
 	return rc;
 }
 

@@ -169,6 +169,13 @@ ev_status record_from_json(const char *json, size_t len, struct record *rec,
  * other roots), computed without making the text. */
 ev_status record_json_sha256(void *value, char out[65]);
 
+/* In *TEXTP (to be freed), the text json_dumps(VALUE, FLAGS) would make,
+ * FLAGS JSON_COMPACT for an INDENT of 0, else JSON_INDENT(INDENT) (at
+ * most JSON_MAX_INDENT), made without jansson's dump unless VALUE holds
+ * a real.  EV_USAGE when VALUE is neither an object nor an array or
+ * INDENT is out of range; EV_NOMEM. */
+ev_status record_json_dump(void *value, int indent, char **textp);
+
 /* Fill REC from VALUE, a jansson json_t * holding one CSL-JSON item or
  * stored record (for readers that walk an array of items).  EV_PARSE when
  * it is not an object. */

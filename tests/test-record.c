@@ -387,6 +387,15 @@ static void test_json_round_trip(void)
 	strvec_push(&r.cites, "doi:10.1/y");
 	r.issued.month = 2;
 	ok(record_to_json(&r, &json) == EV_OK, "to json");
+	/* It is the text jansson makes of the same value. */
+	{
+		json_t *v = json_loads(json, JSON_ALLOW_NUL, NULL);
+		char *dumped = v ? json_dumps(v, JSON_INDENT(1)) : NULL;
+
+		is_str(dumped, json, "a record file is jansson's text of it");
+		free(dumped);
+		json_decref(v);
+	}
 	record_init(&back);
 	ok(record_from_json(json, strlen(json), &back, err, sizeof(err)) ==
 		   EV_OK, "from json");
@@ -515,6 +524,63 @@ static void test_json_hash(void)
 	json_decref(v);
 }
 
+/* record_json_dump() must write exactly what json_dumps() writes, compact
+ * and indented: the store's record files are its text (JSON_INDENT(1)). */
+static void test_json_dump(void)
+{
+	static const int indents[] = {0, 1, 2, 31};
+	const size_t ncases =
+		sizeof(json_hash_cases) / sizeof(*json_hash_cases);
+	char deep[200], *got, *want;
+	json_t *v;
+	size_t n = 0;
+
+	/* 40 levels: deeper than the writer's run of blanks at indent 1,
+	 * and at indent 31 from the second level on. */
+	for (int i = 0; i < 40; i++)
+		deep[n++] = '[';
+	n += (size_t)sprintf(deep + n, "%s", "{\"k\":[\"v\",{}]}");
+	for (int i = 0; i < 40; i++)
+		deep[n++] = ']';
+	deep[n] = '\0';
+	for (size_t i = 0; i <= ncases; i++) {
+		const char *text = i < ncases ? json_hash_cases[i] : deep;
+
+		v = json_loads(text, JSON_ALLOW_NUL, NULL);
+		if (!v) {
+			ok(0, "json dump case %zu parses", i);
+			continue;
+		}
+		for (size_t k = 0; k < sizeof(indents) / sizeof(*indents);
+		     k++) {
+			int in = indents[k];
+
+			want = json_dumps(v,
+					  in ? JSON_INDENT(in) : JSON_COMPACT);
+			is_int(record_json_dump(v, in, &got), EV_OK,
+			       "json dump %zu, indent %d", i, in);
+			is_str(got, want,
+			       "json dump %zu, indent %d, as jansson's", i,
+			       in);
+			free(got);
+			free(want);
+		}
+		json_decref(v);
+	}
+
+	v = json_string("root");
+	is_int(record_json_dump(v, 1, &got), EV_USAGE,
+	       "dump: a string at the root is refused");
+	ok(got == NULL, "dump: nothing made for it");
+	json_decref(v);
+	v = json_object();
+	is_int(record_json_dump(v, JSON_MAX_INDENT + 1, &got), EV_USAGE,
+	       "dump: an indent jansson cannot make is refused");
+	is_int(record_json_dump(v, -1, &got), EV_USAGE,
+	       "dump: a negative indent is refused");
+	json_decref(v);
+}
+
 /* SHA-256 in pieces: FIPS 180-2's "abc" example. */
 static void test_sha256_pieces(void)
 {
@@ -606,6 +672,7 @@ int main(void)
 	test_words();
 	test_long_words();
 	test_json_hash();
+	test_json_dump();
 	test_sha256_pieces();
 	test_utf8();
 	test_passages();
