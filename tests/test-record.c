@@ -616,6 +616,14 @@ static void test_evidence_types(void)
 		/* Publication type wins over a title cue. */
 		{ "Evaluation of X", "article-journal", "Editorial",
 		  "editorial" },
+		/* Title cues in any ASCII case, after any byte. */
+		{ "EVALUATION OF X", "article-journal", NULL, "study" },
+		{ "\xc3\x87" "a: A Meta-Analysis", "article-journal", NULL,
+		  "systematic-review" },
+		{ "(Survey)", "article-journal", NULL, "study" },
+		{ "Nothing to go on", "article-journal", NULL, "commentary" },
+		/* A news container, in any case. */
+		{ "Notes", "article-journal", NULL, "news" },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
@@ -623,6 +631,8 @@ static void test_evidence_types(void)
 
 		record_init(&r);
 		record_set(&r.title, cases[i].title);
+		if (!strcmp(cases[i].title, "Notes"))
+			record_set(&r.container_title, "GP PULSE Today");
 		record_set(&r.type, cases[i].type);
 		if (cases[i].pubtype)
 			strvec_push(&r.publication_types, cases[i].pubtype);
