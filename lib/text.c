@@ -112,6 +112,17 @@ char *text_collapse_space(char *s)
 		size_t n = 1;
 		int space;
 
+		/* Printable ASCII, the bulk of any text, in a tight loop. */
+		if (cp > ' ' && cp < 0x80) {
+			if (pending) {
+				u[o++] = ' ';
+				pending = 0;
+			}
+			do
+				u[o++] = u[i++];
+			while (u[i] > ' ' && u[i] < 0x80);
+			continue;
+		}
 		if (cp < 0x80) {
 			space = cp == ' ' || (cp >= '\t' && cp <= '\r');
 		} else {

@@ -66,6 +66,9 @@ static void test_collapse_space(void)
 		 * a no-break space at the ends go. */
 		{ "\xe2\x80\xa8 a\xff \r\x0b b\xc2\xa0", "a\xff b" },
 		{ "\xe2\x80", "\xe2\x80" },
+		/* Other control characters are kept, as text. */
+		{ "ab\x01 cd \x7f ef\xc2\xa0\x02gh  ",
+		  "ab\x01 cd \x7f ef \x02gh" },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
