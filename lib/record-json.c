@@ -315,12 +315,6 @@ static void out_value(struct json_out *o, json_t *v, size_t depth)
 	}
 }
 
-/* json_dumps()'s flags for INDENT, as struct json_out takes it. */
-static size_t dump_flags(int indent)
-{
-	return indent ? JSON_INDENT(indent) : JSON_COMPACT;
-}
-
 ev_status record_json_dump(void *value, int indent, char **textp)
 {
 	json_t *root = value;
@@ -340,7 +334,8 @@ ev_status record_json_dump(void *value, int indent, char **textp)
 		rc = o.rc;
 	}
 	if (!rc && o.real)
-		*textp = json_dumps(root, dump_flags(indent));
+		*textp = json_dumps(root, indent ? JSON_INDENT(indent)
+						 : JSON_COMPACT);
 	else if (!rc)
 		*textp = buf_detach(&b);
 	if (!rc && !*textp)

@@ -3030,7 +3030,6 @@ static ev_status first_data(const char *path, char **datap, size_t *lenp,
 	return rc;
 }
 
-/* A database at PATH of one document with DATA, LEN bytes: 0 if done. */
 /* LEN bytes of words of pseudo-random letters, from SEED: LZ4 and zlib
  * find little to repeat, so the text packs to nearly its size. */
 static void random_words(char *buf, size_t len, unsigned seed)
@@ -3044,6 +3043,7 @@ static void random_words(char *buf, size_t len, unsigned seed)
 /* Data that a data table would hold in several blocks. */
 #define BIG_DATA (64u * 1024)
 
+/* A database at PATH of one document with DATA, LEN bytes: 0 if done. */
 static int write_data_db(const char *path, const char *data, size_t len)
 {
 	xdb_t *db = NULL;
