@@ -7,6 +7,7 @@
 
 #include <fcntl.h>
 #include <unistd.h>
+#include <wchar.h>
 
 #include <jansson.h>
 
@@ -585,6 +586,64 @@ static void test_json_dump(void)
 }
 
 /* SHA-256 in pieces: FIPS 180-2's "abc" example. */
+/* buf_printf() formats into the room the buffer has, growing only when
+ * that is too small; a failure leaves the string as it was. */
+static void test_buf_printf(void)
+{
+	struct buf b = BUF_INIT;
+	char big[1001];
+
+	is_int(buf_printf(&b, "%d-%s", 42, "x"), EV_OK, "printf into nothing");
+	is_str(b.ptr, "42-x", "the text");
+	is_int((int)b.len, 4, "its length");
+	/* The first growth gives 64 bytes: 60 used, room for 3 and a NUL. */
+	buf_reset(&b);
+	memset(big, 'a', 60);
+	big[60] = '\0';
+	buf_addstr(&b, big);
+	is_int((int)b.alloc, 64, "64 bytes held");
+	is_int(buf_printf(&b, "%s", "xyz"), EV_OK, "fills the room exactly");
+	ok(b.len == 63 && b.alloc == 64 && !strcmp(b.ptr + 60, "xyz"),
+	   "in place, no growth");
+	is_int(buf_printf(&b, "%c", 'q'), EV_OK, "one more byte");
+	ok(b.len == 64 && b.alloc > 64 && !strcmp(b.ptr + 60, "xyzq") &&
+	       strspn(b.ptr, "a") == 60,
+	   "grown, and the text before kept");
+	memset(big, 'b', 1000);
+	big[1000] = '\0';
+	is_int(buf_printf(&b, "<%s>", big), EV_OK, "a long one");
+	ok(b.len == 1066 && strlen(b.ptr) == 1066 && b.ptr[64] == '<' &&
+	       b.ptr[1065] == '>' && strspn(b.ptr + 65, "b") == 1000,
+	   "all of it after the rest");
+	buf_release(&b);
+
+	/* Past the cap: refused, and the string ends where it did, though
+	 * the room past it was written before the length was known. */
+	buf_init(&b, 70);
+	memset(big, 'c', 60);
+	big[60] = '\0';
+	buf_addstr(&b, big);
+	is_int(buf_printf(&b, "%s", "0123456789"), EV_OK, "up to the cap");
+	is_int(buf_printf(&b, "%s", "!"), EV_TOO_BIG, "one past it");
+	ok(b.len == 70 && strlen(b.ptr) == 70 && b.ptr[69] == '9',
+	   "the text unchanged");
+	buf_reset(&b);
+	buf_addstr(&b, big);
+	is_int(buf_printf(&b, "%s%s", "0123456789", "abcdef"), EV_TOO_BIG,
+	       "past the cap with room to spare in memory");
+	ok(b.len == 60 && strlen(b.ptr) == 60, "what was written is dropped");
+	buf_release(&b);
+
+	/* An encoding error (a wide character the C locale cannot write). */
+	buf_addstr(&b, "keep");
+	is_int(buf_printf(&b, "x%lc", (wint_t)0x20ac), EV_USAGE,
+	       "a format that fails");
+	ok(b.len == 4 && !strcmp(b.ptr, "keep"), "the text unchanged");
+	is_int(buf_setf(&b, "%s %u", "set", 7u), EV_OK, "buf_setf");
+	is_str(b.ptr, "set 7", "replaces the text");
+	buf_release(&b);
+}
+
 static void test_sha256_pieces(void)
 {
 	struct text_sha256 *h = text_sha256_begin();
@@ -687,6 +746,7 @@ int main(void)
 	test_json_hash();
 	test_json_dump();
 	test_sha256_pieces();
+	test_buf_printf();
 	test_utf8();
 	test_passages();
 	test_normalise();
