@@ -51,6 +51,7 @@ struct index {
 	struct strvec *values;
 	int values_changed;
 	struct buf msg;
+	struct wordlist words; /* of the text being indexed */
 };
 
 struct known {
@@ -111,6 +112,7 @@ static void index_free(struct index *ix)
 	free(ix->dir);
 	free(ix->build_dir);
 	buf_release(&ix->msg);
+	wordlist_release(&ix->words);
 	free(ix);
 }
 
@@ -510,8 +512,11 @@ static ev_status add_canonical(const char *canonical, void *ctx)
 	return xdb_doc_add_term(d->doc, term, 1);
 }
 
+/* Index TEXT into DOC with WDF and PREFIX, with the canonical words of
+ * its synonyms when unprefixed.  SPLIT: ix->words holds TEXT's words
+ * already. */
 static ev_status index_text(struct index *ix, xdb_doc_t *doc, const char *text,
-			    unsigned wdf, const char *prefix)
+			    unsigned wdf, const char *prefix, int split)
 {
 	ev_status rc;
 
@@ -526,7 +531,11 @@ static ev_status index_text(struct index *ix, xdb_doc_t *doc, const char *text,
 	if (!*prefix && ix->syn) {
 		struct doc_ctx d = {ix, doc, EV_OK};
 
-		rc = synonyms_scan(ix->syn, text, add_canonical, &d);
+		if (!split)
+			rc = wordlist_fill(&ix->words, text);
+		if (!rc)
+			rc = synonyms_scan_words(ix->syn, &ix->words,
+						 add_canonical, &d);
 	}
 	if (!rc)
 		rc = xdb_termgen_increase_termpos(ix->tg, 100);
@@ -592,27 +601,41 @@ struct work_tags {
 	size_t n_lessons;
 };
 
-static ev_status tag_passages(struct index *ix, const struct record *rec,
-			      struct work_tags *wt)
+static ev_status work_tags_init(struct work_tags *wt, const struct index *ix,
+			     size_t n_passages)
 {
-	ev_status rc = EV_OK;
-
 	wt->n_lessons = lessons_count(ix->lessons);
-	wt->per_passage =
-	    calloc(rec->n_passages + 1, sizeof(*wt->per_passage));
+	wt->per_passage = calloc(n_passages + 1, sizeof(*wt->per_passage));
 	wt->max = calloc(wt->n_lessons + 1, sizeof(double));
 	if (!wt->per_passage || !wt->max)
 		return EV_NOMEM;
-	for (size_t i = 0; !rc && i < rec->n_passages; i++) {
-		struct lesson_tags *t = &wt->per_passage[i];
+	for (size_t i = 0; i < n_passages; i++)
+		lesson_tags_init(&wt->per_passage[i]);
+	return EV_OK;
+}
 
-		lesson_tags_init(t);
-		rc = lessons_tag(ix->lessons, rec->passages[i].text, 1.0, t);
-		for (size_t k = 0; !rc && k < t->n; k++)
-			if (t->v[k].strength > wt->max[t->v[k].lesson])
-				wt->max[t->v[k].lesson] = t->v[k].strength;
+/* Passage I of REC into DOC: its text split into words once, for its
+ * lessons (into WT) and for the synonyms beside the term generator. */
+static ev_status index_passage(struct index *ix, xdb_doc_t *doc,
+			       const struct record *rec, size_t i,
+			       struct work_tags *wt)
+{
+	const struct passage *p = &rec->passages[i];
+	struct lesson_tags *t = &wt->per_passage[i];
+	ev_status rc = index_text(ix, doc, p->section, 1, "", 0);
+
+	if (!rc)
+		rc = wordlist_fill(&ix->words, p->text);
+	if (!rc)
+		rc = lessons_tag_words(ix->lessons, &ix->words, 1.0, t);
+	if (rc) {
+		buf_setf(&ix->msg, "cannot tag passages of %s", rec->id);
+		return rc;
 	}
-	return rc;
+	for (size_t k = 0; k < t->n; k++)
+		if (t->v[k].strength > wt->max[t->v[k].lesson])
+			wt->max[t->v[k].lesson] = t->v[k].strength;
+	return index_text(ix, doc, p->text, 1, "", 1);
 }
 
 static void work_tags_release(struct work_tags *wt, size_t n_passages)
@@ -754,9 +777,10 @@ static ev_status set_hash(xdb_doc_t *doc, const char *hash, const char *stamp)
 	return xdb_doc_set_value(doc, SLOT_HASH, v, (size_t)n);
 }
 
-/* The document of REC, in *DOCP (not yet written). */
+/* The document of REC, in *DOCP (not yet written); its passages'
+ * lessons in WT. */
 static ev_status make_work_doc(struct index *ix, const struct record *rec,
-			       const struct work_tags *wt, const char *hash,
+			       struct work_tags *wt, const char *hash,
 			       const char *stamp, xdb_doc_t **docp)
 {
 	xdb_doc_t *doc = xdb_doc_new();
@@ -772,36 +796,34 @@ static ev_status make_work_doc(struct index *ix, const struct record *rec,
 		rc = xdb_doc_add_boolean_term(doc, PREFIX_KIND "work");
 	if (!rc)
 		rc = add_filters(ix, doc, rec);
-	if (!rc)
-		rc = add_lessons(ix, doc, wt->max);
 	/* Free text: the title counts most; names and the journal are
 	 * searchable with and without their field prefix. */
 	if (!rc)
-		rc = index_text(ix, doc, rec->title, 3, "");
+		rc = index_text(ix, doc, rec->title, 3, "", 0);
 	for (size_t i = 0; !rc && i < rec->n_authors; i++) {
 		const struct author *a = &rec->authors[i];
 
 		rc = index_text(ix, doc, a->family ? a->family : a->literal, 1,
-				"");
+				"", 0);
 	}
 	if (!rc)
 		rc = index_text(ix, doc, rec->container_title, 1,
-				PREFIX_JOURNAL);
+				PREFIX_JOURNAL, 0);
 	for (size_t i = 0; !rc && i < rec->keywords.n; i++) {
-		rc =
-		    index_text(ix, doc, rec->keywords.v[i], 1, PREFIX_KEYWORD);
+		rc = index_text(ix, doc, rec->keywords.v[i], 1, PREFIX_KEYWORD,
+				0);
 		if (!rc)
-			rc = index_text(ix, doc, rec->keywords.v[i], 1, "");
+			rc = index_text(ix, doc, rec->keywords.v[i], 1, "", 0);
 	}
 	/* A work with no passages is found by its abstract, if any. */
 	if (!rc && rec->n_passages == 0)
-		rc = index_text(ix, doc, rec->abstract, 1, "");
+		rc = index_text(ix, doc, rec->abstract, 1, "", 0);
 	/* The passages, in order; index_text() leaves a gap after each. */
-	for (size_t i = 0; !rc && i < rec->n_passages; i++) {
-		rc = index_text(ix, doc, rec->passages[i].section, 1, "");
-		if (!rc)
-			rc = index_text(ix, doc, rec->passages[i].text, 1, "");
-	}
+	for (size_t i = 0; !rc && i < rec->n_passages; i++)
+		rc = index_passage(ix, doc, rec, i, wt);
+	/* Now the strongest of each lesson over the passages is known. */
+	if (!rc)
+		rc = add_lessons(ix, doc, wt->max);
 	if (!rc)
 		rc = set_counts(ix, doc, rec, wt);
 	if (!rc)
@@ -827,7 +849,7 @@ static ev_status make_work_doc(struct index *ix, const struct record *rec,
 
 /* Tag REC's passages and build its document into *DOCP.  Touches
  * neither the database nor anything a writer uses: only IX's term
- * generator, stemmer, synonyms, taxonomy and message. */
+ * generator, stemmer, synonyms, taxonomy, word list and message. */
 static ev_status build_work(struct index *ix, const struct record *rec,
 			    const char *hash, const char *stamp,
 			    xdb_doc_t **docp)
@@ -836,10 +858,8 @@ static ev_status build_work(struct index *ix, const struct record *rec,
 	ev_status rc;
 
 	*docp = NULL;
-	rc = tag_passages(ix, rec, &wt);
-	if (rc)
-		buf_setf(&ix->msg, "cannot tag passages of %s", rec->id);
-	else
+	rc = work_tags_init(&wt, ix, rec->n_passages);
+	if (!rc)
 		rc = make_work_doc(ix, rec, &wt, hash, stamp, docp);
 	/* The writer thread may add and free the document while this one
 	 * goes on (xdb.h): the term generator lets go of it first. */
@@ -1410,6 +1430,7 @@ static void pipeline_init(struct pipeline *p, const struct index *ix,
 	pthread_cond_init(&p->changed, NULL);
 	p->reader = *ix;
 	buf_init(&p->reader.msg, 0);
+	p->reader.words = (struct wordlist)WORDLIST_INIT;
 	p->store = s;
 	strvec_init(&p->redo);
 }
@@ -1434,6 +1455,7 @@ static void pipeline_release(struct pipeline *p)
 	xdb_close(p->view);
 	strvec_release(&p->redo);
 	buf_release(&p->reader.msg);
+	wordlist_release(&p->reader.words);
 	pthread_cond_destroy(&p->changed);
 	pthread_mutex_destroy(&p->lock);
 }

@@ -1420,15 +1420,14 @@ struct words {
 	struct word_ids local[256]; /* most passages fit here */
 };
 
-static int add_word(const char *word, size_t len, size_t offset, void *ctx)
+/* Look up one more word of the text (w->rc says when out of memory). */
+static void add_word(struct words *w, const char *word, size_t len)
 {
-	struct words *w = ctx;
 	const struct lessons *l = w->l;
 	char stem[STEM_MAX + 1];
 	struct word_ids *ids;
 	size_t n;
 
-	(void)offset;
 	if (w->n == w->alloc) {
 		size_t alloc = w->alloc * 2;
 
@@ -1436,7 +1435,7 @@ static int add_word(const char *word, size_t len, size_t offset, void *ctx)
 					 realloc(w->v, alloc * sizeof(*ids));
 		if (!ids) {
 			w->rc = EV_NOMEM;
-			return 1;
+			return;
 		}
 		if (w->v == w->local)
 			memcpy(ids, w->local, w->n * sizeof(*ids));
@@ -1455,7 +1454,6 @@ static int add_word(const char *word, size_t len, size_t offset, void *ctx)
 	}
 	if (ids->id[0] >= 0 || ids->id[1] >= 0)
 		w->hits++;
-	return 0;
 }
 
 static int word_fills(const struct lessons *l, const struct slot *s,
@@ -1572,6 +1570,19 @@ static void match_postings(const struct lessons *l, const struct words *w,
 ev_status lessons_tag(const struct lessons *l, const char *text,
 		      double min_fraction, struct lesson_tags *tags)
 {
+	struct wordlist words = WORDLIST_INIT;
+	ev_status rc = wordlist_fill(&words, text);
+
+	if (!rc)
+		rc = lessons_tag_words(l, &words, min_fraction, tags);
+	wordlist_release(&words);
+	return rc;
+}
+
+ev_status lessons_tag_words(const struct lessons *l,
+			    const struct wordlist *text, double min_fraction,
+			    struct lesson_tags *tags)
+{
 	struct words words, *w = &words;
 	unsigned char fired_local[TAG_LOCAL_CUES], *fired = fired_local;
 	size_t last_local[TAG_LOCAL_NEAR], *last = last_local;
@@ -1584,7 +1595,8 @@ ev_status lessons_tag(const struct lessons *l, const char *text,
 	w->alloc = sizeof(w->local) / sizeof(*w->local);
 	w->hits = 0;
 	w->rc = EV_OK;
-	text_words(text, add_word, w);
+	for (size_t i = 0; i < text->n && !w->rc; i++)
+		add_word(w, text->bytes + text->v[i].off, text->v[i].len);
 	rc = w->rc;
 	if (rc || w->hits == 0)
 		goto out;

@@ -92,6 +92,11 @@ void lesson_tags_release(struct lesson_tags *tags);
  */
 ev_status lessons_tag(const struct lessons *l, const char *text,
 		      double min_fraction, struct lesson_tags *tags);
+/* The same for a text already split (wordlist_fill()). */
+struct wordlist;
+ev_status lessons_tag_words(const struct lessons *l,
+			    const struct wordlist *text, double min_fraction,
+			    struct lesson_tags *tags);
 
 /* "lessons": [{"lesson", "strength", "score", "cues"}...] for one
  * passage (TAGS may be NULL: an empty list). */

@@ -35,26 +35,6 @@ struct synonyms {
 	char digest[65];
 };
 
-/* Passages seldom have more words or bytes of words than this; longer
- * ones go to the heap. */
-#define SCAN_LOCAL_WORDS 512
-#define SCAN_LOCAL_BYTES 4096
-
-/* The words of a text, each NUL-terminated in one buffer. */
-struct scan {
-	const struct synonyms *syn;
-	char *bytes;
-	size_t len, bytes_alloc;
-	struct scan_word {
-		size_t off;   /* in BYTES */
-		size_t first; /* its FIRST entry: 0 when no member starts
-			       * with it */
-	} *v;
-	size_t n, v_alloc;
-	char bytes_local[SCAN_LOCAL_BYTES];
-	struct scan_word v_local[SCAN_LOCAL_WORDS];
-};
-
 static int collect_word(const char *word, size_t len, size_t off, void *ctx)
 {
 	(void)off;
@@ -106,46 +86,6 @@ static ev_status first_build(struct synonyms *syn)
 		syn->first[i] = k + 1;
 	}
 	return EV_OK;
-}
-
-/* Room for one more item of SIZE in *V (ALLOC items, LOCAL at first). */
-static int scan_grow(void **v, size_t *alloc, size_t need, size_t size,
-		     void *local)
-{
-	size_t n = *alloc;
-	void *p;
-
-	if (need <= *alloc)
-		return 0;
-	while (n < need)
-		n *= 2;
-	p = *v == local ? malloc(n * size) : realloc(*v, n * size);
-	if (!p)
-		return -1;
-	if (*v == local)
-		memcpy(p, local, *alloc * size);
-	*v = p;
-	*alloc = n;
-	return 0;
-}
-
-static int scan_word(const char *word, size_t len, size_t off, void *ctx)
-{
-	struct scan *sc = ctx;
-	struct scan_word *w;
-
-	(void)off;
-	if (scan_grow((void **)&sc->bytes, &sc->bytes_alloc,
-		      sc->len + len + 1, 1, sc->bytes_local) ||
-	    scan_grow((void **)&sc->v, &sc->v_alloc, sc->n + 1,
-		      sizeof(*sc->v), sc->v_local))
-		return -1;
-	w = &sc->v[sc->n++];
-	w->off = sc->len;
-	w->first = first_lookup(sc->syn, word, len);
-	memcpy(sc->bytes + sc->len, word, len + 1);
-	sc->len += len + 1;
-	return 0;
 }
 
 void synonyms_free(struct synonyms *syn)
@@ -313,31 +253,33 @@ const char *synonyms_digest(const struct synonyms *syn)
 	return syn->digest;
 }
 
-/*
- * The words go into one buffer (on the stack for most texts) and each
- * is looked up once in the table of first words, so that only a word
- * some member starts with costs more than a probe.
- */
 ev_status synonyms_scan(const struct synonyms *syn, const char *text,
 			synonyms_fn fn, void *ctx)
 {
-	struct scan scan, *sc = &scan;
+	struct wordlist words = WORDLIST_INIT;
+	ev_status rc = EV_OK;
+
+	if (syn && syn->n_members)
+		rc = wordlist_fill(&words, text);
+	if (!rc)
+		rc = synonyms_scan_words(syn, &words, fn, ctx);
+	wordlist_release(&words);
+	return rc;
+}
+
+/* Each word is looked up once in the table of first words, so that only
+ * a word some member starts with costs more than a probe. */
+ev_status synonyms_scan_words(const struct synonyms *syn,
+			      const struct wordlist *text, synonyms_fn fn,
+			      void *ctx)
+{
 	ev_status rc = EV_OK;
 
 	if (!syn || syn->n_members == 0)
 		return EV_OK;
-	sc->syn = syn;
-	sc->bytes = sc->bytes_local;
-	sc->bytes_alloc = SCAN_LOCAL_BYTES;
-	sc->len = 0;
-	sc->v = sc->v_local;
-	sc->v_alloc = SCAN_LOCAL_WORDS;
-	sc->n = 0;
-	if (text_words(text, scan_word, sc))
-		rc = EV_NOMEM;
-	for (size_t w = 0; !rc && w < sc->n; w++) {
-		const char *word = sc->bytes + sc->v[w].off;
-		size_t k = sc->v[w].first;
+	for (size_t w = 0; !rc && w < text->n; w++) {
+		const char *word = text->bytes + text->v[w].off;
+		size_t k = first_lookup(syn, word, text->v[w].len);
 
 		/* Each member that starts with this word, in BY_FIRST's
 		 * order. */
@@ -352,20 +294,16 @@ ev_status synonyms_scan(const struct synonyms *syn, const char *text,
 			/* The canonical word itself is indexed anyway. */
 			if (m->words.n == 1 && !strcmp(m->joined, canon))
 				continue;
-			if (w + m->words.n > sc->n)
+			if (w + m->words.n > text->n)
 				continue;
 			for (i = 1; i < m->words.n; i++)
 				if (strcmp(m->words.v[i],
-					   sc->bytes + sc->v[w + i].off))
+					   text->bytes + text->v[w + i].off))
 					break;
 			if (i == m->words.n)
 				rc = fn(canon, ctx);
 		}
 	}
-	if (sc->bytes != sc->bytes_local)
-		free(sc->bytes);
-	if (sc->v != sc->v_local)
-		free(sc->v);
 	return rc;
 }
 

@@ -34,6 +34,11 @@ const char *synonyms_digest(const struct synonyms *syn);
 typedef ev_status (*synonyms_fn)(const char *canonical, void *ctx);
 ev_status synonyms_scan(const struct synonyms *syn, const char *text,
 			synonyms_fn fn, void *ctx);
+/* The same for a text already split (wordlist_fill()). */
+struct wordlist;
+ev_status synonyms_scan_words(const struct synonyms *syn,
+			      const struct wordlist *text, synonyms_fn fn,
+			      void *ctx);
 
 /* Write the synonym table into DB (writable), replacing what a previous
  * list put there. */

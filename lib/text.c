@@ -351,6 +351,61 @@ int text_words(const char *text, text_word_fn fn, void *ctx)
 	return 0;
 }
 
+/* Room for NEED items of SIZE at *V, which holds *ALLOC. */
+static int wordlist_grow(void **v, size_t *alloc, size_t need, size_t size)
+{
+	size_t n = *alloc ? *alloc : 16;
+	void *p;
+
+	if (need <= *alloc)
+		return 0;
+	while (n < need)
+		n *= 2;
+	p = realloc(*v, n * size);
+	if (!p)
+		return -1;
+	*v = p;
+	*alloc = n;
+	return 0;
+}
+
+static int keep_word(const char *word, size_t len, size_t off, void *ctx)
+{
+	struct wordlist *wl = ctx;
+
+	(void)off;
+	if (wordlist_grow((void **)&wl->bytes, &wl->bytes_alloc,
+			  wl->len + len + 1, 1) ||
+	    wordlist_grow((void **)&wl->v, &wl->v_alloc, wl->n + 1,
+			  sizeof(*wl->v)))
+		return 1;
+	wl->v[wl->n].off = wl->len;
+	wl->v[wl->n].len = len;
+	wl->n++;
+	memcpy(wl->bytes + wl->len, word, len + 1);
+	wl->len += len + 1;
+	return 0;
+}
+
+ev_status wordlist_fill(struct wordlist *wl, const char *text)
+{
+	wl->len = 0;
+	wl->n = 0;
+	if (text_words(text, keep_word, wl)) {
+		wl->len = 0;
+		wl->n = 0;
+		return EV_NOMEM;
+	}
+	return EV_OK;
+}
+
+void wordlist_release(struct wordlist *wl)
+{
+	free(wl->bytes);
+	free(wl->v);
+	*wl = (struct wordlist)WORDLIST_INIT;
+}
+
 uint32_t text_hash(const char *s, size_t len)
 {
 	uint32_t h = 2166136261u;

@@ -47,6 +47,31 @@ typedef int (*text_word_fn)(const char *word, size_t len, size_t offset,
 			    void *ctx);
 int text_words(const char *text, text_word_fn fn, void *ctx);
 
+/*
+ * A text's words as text_words() gives them, kept so that more than one
+ * reader can walk them (the indexer splits a passage once for its
+ * lessons and its synonyms): word I is the NUL-terminated
+ * WL->bytes + WL->v[I].off, WL->v[I].len bytes long.  wordlist_fill()
+ * replaces what WL held and keeps its memory for the next text, until
+ * wordlist_release().  EV_NOMEM leaves WL empty.
+ */
+struct wordlist {
+	char *bytes;
+	size_t len, bytes_alloc;
+	struct wordlist_word {
+		size_t off, len;
+	} *v;
+	size_t n, v_alloc;
+};
+
+#define WORDLIST_INIT                                                         \
+	{                                                                     \
+		NULL, 0, 0, NULL, 0, 0                                        \
+	}
+
+ev_status wordlist_fill(struct wordlist *wl, const char *text);
+void wordlist_release(struct wordlist *wl);
+
 /* A quick hash of the LEN bytes of S (FNV-1a), for hash tables of
  * words. */
 uint32_t text_hash(const char *s, size_t len);

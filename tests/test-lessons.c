@@ -12,6 +12,7 @@
 #include "defaults.h"
 #include "lessons.h"
 #include "tap.h"
+#include "text.h"
 #include "xdb.h"
 
 /* A one-lesson taxonomy around CUES, with THRESHOLD. */
@@ -462,6 +463,8 @@ static const struct tag_case {
 
 static void test_tag_cases(void)
 {
+	struct wordlist wl = WORDLIST_INIT;
+
 	for (size_t i = 0; i < sizeof(tag_cases) / sizeof(*tag_cases); i++) {
 		const struct tag_case *c = &tag_cases[i];
 		struct lessons *l = one_lesson(c->threshold, c->cues);
@@ -482,8 +485,20 @@ static void test_tag_cases(void)
 			   "tag: %s: score %g (got %g)", c->why, c->score,
 			   tags.v[0].score);
 		lesson_tags_release(&tags);
+		/* The same from the text's words split beforehand, into a
+		 * list that held the case before. */
+		lesson_tags_init(&tags);
+		rc = wordlist_fill(&wl, c->text);
+		if (!rc)
+			rc = lessons_tag_words(l, &wl, 1.0, &tags);
+		is_int(rc, EV_OK, "tag words: %s: EV_OK", c->why);
+		ok(tags.n == (c->score > 0) &&
+		       (!tags.n || fabs(tags.v[0].score - c->score) < 1e-9),
+		   "tag words: %s: as the text", c->why);
+		lesson_tags_release(&tags);
 		lessons_free(l);
 	}
+	wordlist_release(&wl);
 }
 
 /* The cues a tag reports: those that fired, as written (blanks

@@ -118,12 +118,56 @@ static void test_words(void)
 		{ "rock'n'roll 90's", "rock'n'roll|90's" },
 	};
 
+	struct wordlist wl = WORDLIST_INIT;
+
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
-		char out[256] = "";
+		char out[256] = "", kept[256] = "";
+		int lengths = 1;
 
 		text_words(cases[i].in, join_words, out);
 		is_str(out, cases[i].want, "words of '%s'", cases[i].in);
+		/* The same words kept, in one list refilled each time. */
+		is_int(wordlist_fill(&wl, cases[i].in), EV_OK, "kept");
+		for (size_t k = 0; k < wl.n; k++) {
+			const char *w = wl.bytes + wl.v[k].off;
+
+			join_words(w, wl.v[k].len, 0, kept);
+			lengths &= strlen(w) == wl.v[k].len;
+		}
+		is_str(kept, cases[i].want, "kept words of '%s'", cases[i].in);
+		ok(lengths, "their lengths");
 	}
+	wordlist_release(&wl);
+}
+
+/* A word list grows past its first room and is reused smaller. */
+static void test_wordlist_reuse(void)
+{
+	struct wordlist wl = WORDLIST_INIT;
+	struct buf text = BUF_INIT;
+	int right = 1;
+
+	for (int i = 0; i < 2000; i++)
+		buf_printf(&text, "W%d, ", i);
+	is_int(wordlist_fill(&wl, buf_str(&text)), EV_OK, "2,000 words");
+	is_int((int)wl.n, 2000, "all kept");
+	for (size_t k = 0; k < wl.n && right; k++) {
+		char want[32];
+
+		snprintf(want, sizeof(want), "w%zu", k);
+		right = !strcmp(wl.bytes + wl.v[k].off, want) &&
+			wl.v[k].len == strlen(want);
+	}
+	ok(right, "each in order, lower-cased, with its length");
+	is_int(wordlist_fill(&wl, "-- Trust --"), EV_OK, "refilled");
+	ok(wl.n == 1 && !strcmp(wl.bytes, "trust") && wl.v[0].off == 0 &&
+	       wl.v[0].len == 5 && wl.len == 6,
+	   "holds only the new text's word");
+	is_int(wordlist_fill(&wl, " ,; "), EV_OK, "a text of no words");
+	is_int((int)wl.n, 0, "an empty list");
+	wordlist_release(&wl);
+	ok(!wl.bytes && !wl.v && !wl.n, "released");
+	buf_release(&text);
 }
 
 struct word_log {
@@ -742,6 +786,7 @@ int main(void)
 	test_doi_normalise();
 	test_collapse_space();
 	test_words();
+	test_wordlist_reuse();
 	test_long_words();
 	test_json_hash();
 	test_json_dump();

@@ -9,6 +9,7 @@
 #include "status.h"
 #include "synonyms.h"
 #include "tap.h"
+#include "text.h"
 
 /* Group canonicals: pcn, gp, carehome, primary ("primary" is also the
  * first word of two members of the first group). */
@@ -53,6 +54,8 @@ static const struct {
 
 static void test_scan_cases(const struct synonyms *syn)
 {
+	struct wordlist wl = WORDLIST_INIT;
+
 	for (size_t i = 0; i < sizeof(scan_cases) / sizeof(*scan_cases);
 	     i++) {
 		struct buf got = BUF_INIT;
@@ -62,12 +65,22 @@ static void test_scan_cases(const struct synonyms *syn)
 		       EV_OK, "scan '%s'", scan_cases[i].text);
 		is_str(buf_str(&got), scan_cases[i].want, "found in '%s'",
 		       scan_cases[i].text);
+		/* The same from its words split beforehand, into a list
+		 * that held the case before. */
+		buf_reset(&got);
+		is_int(wordlist_fill(&wl, scan_cases[i].text), EV_OK,
+		       "split '%s'", scan_cases[i].text);
+		is_int(synonyms_scan_words(syn, &wl, record_canonical, &got),
+		       EV_OK, "scan its words");
+		is_str(buf_str(&got), scan_cases[i].want,
+		       "found in its words");
 		buf_release(&got);
 	}
+	wordlist_release(&wl);
 }
 
-/* A text with more words and bytes than the scan keeps on the stack,
- * with a member across the point where it moves to the heap. */
+/* A text of over a thousand words, with a member across word 512 and
+ * one at the end. */
 static void test_long_text(const struct synonyms *syn)
 {
 	struct buf text = BUF_INIT, got = BUF_INIT;
