@@ -908,34 +908,41 @@ out:
 }
 
 /* Brackets that held only citation markers ("[3, 5-7]" without the
- * numbers is "[, -]"): drop them, and a space left before punctuation. */
+ * numbers is "[, -]"): drop them, and a space left before punctuation.
+ * The text between brackets moves as whole runs: most passages have
+ * none to drop, and then nothing moves. */
 void text_drop_empty_brackets(char *s)
 {
-	char *in = s, *out = s;
+	char *in = s + strcspn(s, "[("), *out = in;
 
 	while (*in) {
-		char close = *in == '[' ? ']' : *in == '(' ? ')' : 0;
+		char close = *in == '[' ? ']' : ')';
 		const char *q = in + 1;
+		size_t run;
 
-		if (close) {
-			for (;;) {
-				if (*q && strchr(" ,;-", *q))
-					q++;
-				else if (!strncmp(q, "\xe2\x80\x93", 3) ||
-					 !strncmp(q, "\xe2\x80\x94", 3))
-					q += 3; /* en and em dashes */
-				else
-					break;
-			}
+		for (;;) {
+			if (*q && strchr(" ,;-", *q))
+				q++;
+			else if (!strncmp(q, "\xe2\x80\x93", 3) ||
+				 !strncmp(q, "\xe2\x80\x94", 3))
+				q += 3; /* en and em dashes */
+			else
+				break;
 		}
-		if (close && *q == close) {
+		if (*q == close) {
 			in = (char *)q + 1;
 			if (out > s && out[-1] == ' ' &&
 			    (!*in || strchr(" .,;:)", *in)))
 				out--;
-			continue;
+			run = strcspn(in, "[(");
+		} else {
+			/* Kept: the bracket and what follows it. */
+			run = 1 + strcspn(in + 1, "[(");
 		}
-		*out++ = *in++;
+		if (out != in)
+			memmove(out, in, run);
+		out += run;
+		in += run;
 	}
 	*out = '\0';
 }
