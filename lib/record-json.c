@@ -221,21 +221,30 @@ static void out_line(struct json_out *o, size_t depth)
 	out_put(o, blanks + 1, n);
 }
 
+static int must_escape(unsigned char c)
+{
+	return c < 0x20 || c == '"' || c == '\\';
+}
+
+/* The bytes of a string go out in runs between those escaped. */
 static void out_string(struct json_out *o, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789ABCDEF";
-	size_t run = 0;
+	size_t i = 0;
 
 	out_put(o, "\"", 1);
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
+	for (;;) {
+		size_t start = i;
 		char esc[6] = { '\\', 0, '0', '0', 0, 0 };
 		size_t elen = 2;
+		unsigned char c;
 
-		if (c >= 0x20 && c != '"' && c != '\\')
-			continue;
-		out_put(o, s + run, i - run);
-		run = i + 1;
+		while (i < n && !must_escape((unsigned char)s[i]))
+			i++;
+		out_put(o, s + start, i - start);
+		if (i == n)
+			break;
+		c = (unsigned char)s[i++];
 		switch (c) {
 		case '"': esc[1] = '"'; break;
 		case '\\': esc[1] = '\\'; break;
@@ -252,7 +261,6 @@ static void out_string(struct json_out *o, const char *s, size_t n)
 		}
 		out_put(o, esc, elen);
 	}
-	out_put(o, s + run, n - run);
 	out_put(o, "\"", 1);
 }
 

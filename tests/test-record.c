@@ -616,6 +616,49 @@ static void test_json_dump(void)
 		json_decref(v);
 	}
 
+	/* Seeded random strings of the bytes that are escaped and those
+	 * that are not, as keys and values. */
+	for (int r = 0, same = 1; r <= 2000; r++) {
+		static const char *const pieces[] = {
+			"\"", "\\", "\x01", "\x1f", "\n", "\t", "\b", "\f",
+			"\r", "a", "Zz", " ", "/", "\x7f", "\xc3\xa9",
+			"\xe2\x82\xac", "\xf0\x9f\x98\x80",
+		};
+		static unsigned seed = 7;
+		char str[2][128];
+		json_t *o;
+
+		if (r == 2000 || !same) {
+			ok(same, "2,000 random objects: as jansson's");
+			break;
+		}
+		o = json_object();
+
+		for (int k = 0; k < 2; k++) {
+			int len;
+
+			seed = seed * 1103515245u + 12345u;
+			len = (int)(seed >> 16) % 20;
+			str[k][0] = '\0';
+			for (int m = 0; m < len; m++) {
+				seed = seed * 1103515245u + 12345u;
+				strcat(str[k],
+				       pieces[(seed >> 16) %
+					      (sizeof(pieces) / sizeof(*pieces))]);
+			}
+		}
+		json_object_set_new(o, str[0], json_string(str[1]));
+		json_object_set_new(o, "list", json_pack("[ss]", str[1], str[0]));
+		for (int in = 0; in < 2 && same; in++) {
+			want = json_dumps(o, in ? JSON_INDENT(in) : JSON_COMPACT);
+			same = record_json_dump(o, in, &got) == EV_OK && want &&
+			       !strcmp(got, want);
+			free(got);
+			free(want);
+		}
+		json_decref(o);
+	}
+
 	v = json_string("root");
 	is_int(record_json_dump(v, 1, &got), EV_USAGE,
 	       "dump: a string at the root is refused");
