@@ -1,4 +1,4 @@
-/* record-json.c - a record as CSL-JSON plus project fields (jansson) */
+/* record-json.c - a record as CSL-JSON plus project fields: written here, read with jansson */
 #include "config.h"
 
 #include <stdio.h>
@@ -11,182 +11,39 @@
 #include "record.h"
 #include "text.h"
 
-/* Which parts record_json_object() writes. */
-enum {
-	JSON_ALL = 0,
-	JSON_CONTENT = 1 /* leave out times that change on every fetch */
-};
-
-static int set_str(json_t *obj, const char *key, const char *value)
-{
-	if (!value)
-		return 0;
-	return json_object_set_new(obj, key, json_string(value));
-}
-
-static int set_strvec(json_t *obj, const char *key, const struct strvec *sv)
-{
-	json_t *a;
-
-	if (sv->n == 0)
-		return 0;
-	a = json_array();
-	if (!a)
-		return -1;
-	for (size_t i = 0; i < sv->n; i++)
-		if (json_array_append_new(a, json_string(sv->v[i]))) {
-			json_decref(a);
-			return -1;
-		}
-	return json_object_set_new(obj, key, a);
-}
-
-static json_t *issued_json(const struct date *d)
-{
-	json_t *parts = json_array(), *outer, *obj;
-
-	json_array_append_new(parts, json_integer(d->year));
-	if (d->month) {
-		json_array_append_new(parts, json_integer(d->month));
-		if (d->day)
-			json_array_append_new(parts, json_integer(d->day));
-	}
-	outer = json_array();
-	json_array_append_new(outer, parts);
-	obj = json_object();
-	json_object_set_new(obj, "date-parts", outer);
-	return obj;
-}
-
-static json_t *record_json_object(const struct record *rec, int what)
-{
-	json_t *o = json_object();
-	size_t i;
-	int bad = 0;
-
-	if (!o)
-		return NULL;
-	bad |= set_str(o, "id", rec->id);
-	bad |= set_str(o, "type", rec->type);
-	bad |= set_str(o, "title", rec->title);
-	if (rec->n_authors) {
-		json_t *a = json_array();
-
-		for (i = 0; i < rec->n_authors; i++) {
-			json_t *n = json_object();
-
-			set_str(n, "family", rec->authors[i].family);
-			set_str(n, "given", rec->authors[i].given);
-			set_str(n, "literal", rec->authors[i].literal);
-			bad |= json_array_append_new(a, n);
-		}
-		bad |= json_object_set_new(o, "author", a);
-	}
-	bad |= set_str(o, "container-title", rec->container_title);
-	if (rec->issued.year)
-		bad |= json_object_set_new(o, "issued",
-					   issued_json(&rec->issued));
-	bad |= set_str(o, "DOI", rec->doi);
-	bad |= set_str(o, "PMID", rec->pmid);
-	bad |= set_str(o, "PMCID", rec->pmcid);
-	bad |= set_str(o, "URL", rec->url);
-	bad |= set_str(o, "publisher", rec->publisher);
-	bad |= set_str(o, "volume", rec->volume);
-	bad |= set_str(o, "issue", rec->issue);
-	bad |= set_str(o, "page", rec->page);
-	bad |= set_str(o, "language", rec->language);
-	bad |= set_str(o, "citation-key", rec->citation_key);
-	bad |= set_str(o, "abstract", rec->abstract);
-
-	/* Project fields. */
-	bad |= set_str(o, "evidence_type", rec->evidence_type);
-	bad |= set_strvec(o, "keywords", &rec->keywords);
-	bad |= set_strvec(o, "publication_types", &rec->publication_types);
-	if (rec->n_passages) {
-		json_t *a = json_array();
-
-		for (i = 0; i < rec->n_passages; i++) {
-			json_t *p = json_object();
-
-			json_object_set_new(p, "n", json_integer((int)i + 1));
-			set_str(p, "section", rec->passages[i].section);
-			set_str(p, "text", rec->passages[i].text);
-			bad |= json_array_append_new(a, p);
-		}
-		bad |= json_object_set_new(o, "passages", a);
-	}
-	bad |= set_strvec(o, "cites", &rec->cites);
-	bad |= set_strvec(o, "cited_by", &rec->cited_by);
-	if (rec->n_relations) {
-		json_t *a = json_array();
-
-		for (i = 0; i < rec->n_relations; i++) {
-			json_t *r = json_object();
-
-			set_str(r, "type", rec->relations[i].type);
-			set_str(r, "id", rec->relations[i].target);
-			bad |= json_array_append_new(a, r);
-		}
-		bad |= json_object_set_new(o, "relations", a);
-	}
-	if (rec->n_provenance) {
-		json_t *a = json_array();
-
-		for (i = 0; i < rec->n_provenance; i++) {
-			const struct provenance *pv = &rec->provenance[i];
-			json_t *p = json_object();
-
-			set_str(p, "source", pv->source);
-			set_str(p, "url", pv->url);
-			set_str(p, "format", pv->format);
-			set_str(p, "content_hash", pv->content_hash);
-			if (what != JSON_CONTENT) {
-				set_str(p, "fetched_at", pv->fetched_at);
-				set_str(p, "etag", pv->etag);
-				set_str(p, "last_modified", pv->last_modified);
-			}
-			bad |= json_array_append_new(a, p);
-		}
-		bad |= json_object_set_new(o, "provenance", a);
-	}
-	if (what != JSON_CONTENT) {
-		bad |= set_str(o, "added_at", rec->added_at);
-		bad |= set_str(o, "updated_at", rec->updated_at);
-	}
-	if (bad) {
-		json_decref(o);
-		return NULL;
-	}
-	return o;
-}
-
 /*
- * A value as json_dumps() writes it, without jansson's dump, which
- * decodes every character of every string and grows the text through a
- * callback: for each record stored it cost more than everything else the
- * store does, and for each record read more than the SHA-256 of its
- * content hash.  The bytes are jansson's, for JSON_COMPACT and for
- * JSON_INDENT(n): keys in the object's order; compact, "," and ":"
- * alone; indented, each member or element on a line of its own, n
+ * Writing.  A record goes straight from its struct to text, in the bytes
+ * jansson's json_dumps() would make of the same value built as an object
+ * (keys in the order below, absent fields left out): JSON_INDENT(1) for
+ * the store's record files, JSON_COMPACT into SHA-256 for the content
+ * hash.  Building the jansson value first cost more than writing it
+ * (every string copied and its UTF-8 checked), in the harvest for every
+ * record stored and in the indexer for every hash.  So: compact, "," and
+ * ":" alone; indented, each member or element on a line of its own, n
  * spaces deeper than its container, ": " after a key, and an empty
  * object or array as "{}" or "[]"; integers in decimal; in strings '"'
  * and '\\' escaped, \b \f \n \r \t, other control characters as \u00XX
- * (upper-case hex), everything else as it is (jansson checked the UTF-8
- * when the string was made).  Keys are taken to hold no NUL (a record's
- * never do).  A real number, which records never hold, is left to
- * jansson: the whole value is then dumped by it instead.
+ * (upper-case hex), everything else as it is.  A byte that is not part
+ * of valid UTF-8 is written as U+FFFD, so that the file always reads
+ * back (jansson refused to make such a string at all).
  */
 struct json_out {
 	struct text_sha256 *sha; /* the text goes into this hash */
 	struct buf *buf;	 /* or onto the end of this */
-	int indent;		 /* 0: JSON_COMPACT; n: JSON_INDENT(n) */
-	int real;		 /* met a real: leave it all to jansson */
+	int indent;		 /* 0: JSON_COMPACT; 1: JSON_INDENT(1) */
+	size_t depth;		 /* containers open */
 	ev_status rc;		 /* of the appending */
 	size_t len;		 /* bytes waiting in CHUNK for the hash */
 	char *chunk;		 /* CHUNK_SIZE bytes */
 };
 
 #define CHUNK_SIZE 8192
+
+/* Which parts out_record() writes. */
+enum {
+	JSON_ALL = 0,
+	JSON_CONTENT = 1 /* leave out times that change on every fetch */
+};
 
 static void out_put(struct json_out *o, const char *s, size_t n)
 {
@@ -221,12 +78,15 @@ static void out_line(struct json_out *o, size_t depth)
 	out_put(o, blanks + 1, n);
 }
 
-static int must_escape(unsigned char c)
+/* Bytes that end a run of a string: those escaped, and those that start
+ * a multi-byte character, which is checked. */
+static int ends_run(unsigned char c)
 {
-	return c < 0x20 || c == '"' || c == '\\';
+	return c < 0x20 || c == '"' || c == '\\' || c >= 0x80;
 }
 
-/* The bytes of a string go out in runs between those escaped. */
+/* The bytes of a string go out in runs between those escaped or
+ * replaced. */
 static void out_string(struct json_out *o, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789ABCDEF";
@@ -234,13 +94,21 @@ static void out_string(struct json_out *o, const char *s, size_t n)
 
 	out_put(o, "\"", 1);
 	for (;;) {
-		size_t start = i;
+		size_t start = i, len;
 		char esc[6] = { '\\', 0, '0', '0', 0, 0 };
-		size_t elen = 2;
 		unsigned char c;
+		unsigned cp;
 
-		while (i < n && !must_escape((unsigned char)s[i]))
-			i++;
+		/* The run: bytes that need nothing, and whole characters. */
+		while (i < n) {
+			if (!ends_run((unsigned char)s[i]))
+				i++;
+			else if ((unsigned char)s[i] >= 0x80 &&
+				 (len = utf8_decode(s + i, n - i, &cp)) > 0)
+				i += len;
+			else
+				break;
+		}
 		out_put(o, s + start, i - start);
 		if (i == n)
 			break;
@@ -254,159 +122,244 @@ static void out_string(struct json_out *o, const char *s, size_t n)
 		case '\r': esc[1] = 'r'; break;
 		case '\t': esc[1] = 't'; break;
 		default:
+			if (c >= 0x80) {
+				out_put(o, "\xef\xbf\xbd", 3); /* U+FFFD */
+				continue;
+			}
 			esc[1] = 'u';
 			esc[4] = hex[c >> 4];
 			esc[5] = hex[c & 15];
-			elen = 6;
+			out_put(o, esc, 6);
+			continue;
 		}
-		out_put(o, esc, elen);
+		out_put(o, esc, 2);
 	}
 	out_put(o, "\"", 1);
 }
 
-static void out_value(struct json_out *o, json_t *v, size_t depth)
+/* An object or array opens (C is '{' or '['): its members or elements
+ * are counted in *N from 0, for out_item() and out_close(). */
+static void out_open(struct json_out *o, char c, size_t *n)
 {
-	char num[32];
-	const char *key;
-	json_t *item;
-	size_t i;
-	int n;
-
-	switch (json_typeof(v)) {
-	case JSON_OBJECT:
-		out_put(o, "{", 1);
-		i = 0;
-		json_object_foreach(v, key, item) {
-			if (i++)
-				out_put(o, ",", 1);
-			out_line(o, depth + 1);
-			out_string(o, key, strlen(key));
-			out_put(o, ": ", o->indent ? 2 : 1);
-			out_value(o, item, depth + 1);
-		}
-		if (i)
-			out_line(o, depth);
-		out_put(o, "}", 1);
-		break;
-	case JSON_ARRAY:
-		out_put(o, "[", 1);
-		json_array_foreach(v, i, item) {
-			if (i)
-				out_put(o, ",", 1);
-			out_line(o, depth + 1);
-			out_value(o, item, depth + 1);
-		}
-		if (json_array_size(v))
-			out_line(o, depth);
-		out_put(o, "]", 1);
-		break;
-	case JSON_STRING:
-		out_string(o, json_string_value(v), json_string_length(v));
-		break;
-	case JSON_INTEGER:
-		n = snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT,
-			     json_integer_value(v));
-		out_put(o, num, (size_t)n);
-		break;
-	case JSON_TRUE:
-		out_put(o, "true", 4);
-		break;
-	case JSON_FALSE:
-		out_put(o, "false", 5);
-		break;
-	case JSON_NULL:
-		out_put(o, "null", 4);
-		break;
-	case JSON_REAL:
-		o->real = 1;
-		break;
-	}
+	out_put(o, &c, 1);
+	o->depth++;
+	*n = 0;
 }
 
-ev_status record_json_dump(void *value, int indent, char **textp)
+/* Before each member or element: the comma, and its line. */
+static void out_item(struct json_out *o, size_t *n)
 {
-	json_t *root = value;
+	if ((*n)++)
+		out_put(o, ",", 1);
+	out_line(o, o->depth);
+}
+
+static void out_close(struct json_out *o, char c, size_t n)
+{
+	o->depth--;
+	if (n)
+		out_line(o, o->depth);
+	out_put(o, &c, 1);
+}
+
+static void out_key(struct json_out *o, size_t *n, const char *key)
+{
+	out_item(o, n);
+	out_string(o, key, strlen(key));
+	out_put(o, ": ", o->indent ? 2 : 1);
+}
+
+/* Member KEY, unless VALUE is NULL. */
+static void out_str(struct json_out *o, size_t *n, const char *key,
+		    const char *value)
+{
+	if (!value)
+		return;
+	out_key(o, n, key);
+	out_string(o, value, strlen(value));
+}
+
+static void out_int(struct json_out *o, size_t *n, const char *key, int v)
+{
+	char num[16];
+	int len = snprintf(num, sizeof(num), "%d", v);
+
+	if (key)
+		out_key(o, n, key);
+	else
+		out_item(o, n);
+	out_put(o, num, (size_t)len);
+}
+
+/* Member KEY, an array of strings, unless SV is empty. */
+static void out_strvec(struct json_out *o, size_t *n, const char *key,
+		       const struct strvec *sv)
+{
+	size_t k;
+
+	if (sv->n == 0)
+		return;
+	out_key(o, n, key);
+	out_open(o, '[', &k);
+	for (size_t i = 0; i < sv->n; i++) {
+		out_item(o, &k);
+		out_string(o, sv->v[i], strlen(sv->v[i]));
+	}
+	out_close(o, ']', k);
+}
+
+/* "issued": {"date-parts": [[year, month, day]]}, as CSL-JSON has it. */
+static void out_issued(struct json_out *o, size_t *n, const struct date *d)
+{
+	size_t obj, outer, parts;
+
+	out_key(o, n, "issued");
+	out_open(o, '{', &obj);
+	out_key(o, &obj, "date-parts");
+	out_open(o, '[', &outer);
+	out_item(o, &outer);
+	out_open(o, '[', &parts);
+	out_int(o, &parts, NULL, d->year);
+	if (d->month) {
+		out_int(o, &parts, NULL, d->month);
+		if (d->day)
+			out_int(o, &parts, NULL, d->day);
+	}
+	out_close(o, ']', parts);
+	out_close(o, ']', outer);
+	out_close(o, '}', obj);
+}
+
+static void out_record(struct json_out *o, const struct record *rec,
+		       int what)
+{
+	size_t n, a, m;
+
+	out_open(o, '{', &n);
+	out_str(o, &n, "id", rec->id);
+	out_str(o, &n, "type", rec->type);
+	out_str(o, &n, "title", rec->title);
+	if (rec->n_authors) {
+		out_key(o, &n, "author");
+		out_open(o, '[', &a);
+		for (size_t i = 0; i < rec->n_authors; i++) {
+			const struct author *au = &rec->authors[i];
+
+			out_item(o, &a);
+			out_open(o, '{', &m);
+			out_str(o, &m, "family", au->family);
+			out_str(o, &m, "given", au->given);
+			out_str(o, &m, "literal", au->literal);
+			out_close(o, '}', m);
+		}
+		out_close(o, ']', a);
+	}
+	out_str(o, &n, "container-title", rec->container_title);
+	if (rec->issued.year)
+		out_issued(o, &n, &rec->issued);
+	out_str(o, &n, "DOI", rec->doi);
+	out_str(o, &n, "PMID", rec->pmid);
+	out_str(o, &n, "PMCID", rec->pmcid);
+	out_str(o, &n, "URL", rec->url);
+	out_str(o, &n, "publisher", rec->publisher);
+	out_str(o, &n, "volume", rec->volume);
+	out_str(o, &n, "issue", rec->issue);
+	out_str(o, &n, "page", rec->page);
+	out_str(o, &n, "language", rec->language);
+	out_str(o, &n, "citation-key", rec->citation_key);
+	out_str(o, &n, "abstract", rec->abstract);
+
+	/* Project fields. */
+	out_str(o, &n, "evidence_type", rec->evidence_type);
+	out_strvec(o, &n, "keywords", &rec->keywords);
+	out_strvec(o, &n, "publication_types", &rec->publication_types);
+	if (rec->n_passages) {
+		out_key(o, &n, "passages");
+		out_open(o, '[', &a);
+		for (size_t i = 0; i < rec->n_passages; i++) {
+			out_item(o, &a);
+			out_open(o, '{', &m);
+			out_int(o, &m, "n", (int)i + 1);
+			out_str(o, &m, "section", rec->passages[i].section);
+			out_str(o, &m, "text", rec->passages[i].text);
+			out_close(o, '}', m);
+		}
+		out_close(o, ']', a);
+	}
+	out_strvec(o, &n, "cites", &rec->cites);
+	out_strvec(o, &n, "cited_by", &rec->cited_by);
+	if (rec->n_relations) {
+		out_key(o, &n, "relations");
+		out_open(o, '[', &a);
+		for (size_t i = 0; i < rec->n_relations; i++) {
+			out_item(o, &a);
+			out_open(o, '{', &m);
+			out_str(o, &m, "type", rec->relations[i].type);
+			out_str(o, &m, "id", rec->relations[i].target);
+			out_close(o, '}', m);
+		}
+		out_close(o, ']', a);
+	}
+	if (rec->n_provenance) {
+		out_key(o, &n, "provenance");
+		out_open(o, '[', &a);
+		for (size_t i = 0; i < rec->n_provenance; i++) {
+			const struct provenance *pv = &rec->provenance[i];
+
+			out_item(o, &a);
+			out_open(o, '{', &m);
+			out_str(o, &m, "source", pv->source);
+			out_str(o, &m, "url", pv->url);
+			out_str(o, &m, "format", pv->format);
+			out_str(o, &m, "content_hash", pv->content_hash);
+			if (what != JSON_CONTENT) {
+				out_str(o, &m, "fetched_at", pv->fetched_at);
+				out_str(o, &m, "etag", pv->etag);
+				out_str(o, &m, "last_modified",
+					pv->last_modified);
+			}
+			out_close(o, '}', m);
+		}
+		out_close(o, ']', a);
+	}
+	if (what != JSON_CONTENT) {
+		out_str(o, &n, "added_at", rec->added_at);
+		out_str(o, &n, "updated_at", rec->updated_at);
+	}
+	out_close(o, '}', n);
+}
+
+ev_status record_to_json(const struct record *rec, char **jsonp)
+{
 	struct buf b = BUF_INIT;
-	struct json_out o = {.buf = &b, .indent = indent};
+	struct json_out o = {.buf = &b, .indent = 1};
 	ev_status rc;
 
-	*textp = NULL;
-	if (!json_is_object(root) && !json_is_array(root))
-		return EV_USAGE; /* json_dumps() would refuse it too */
-	if (indent < 0 || indent > JSON_MAX_INDENT)
-		return EV_USAGE;
+	*jsonp = NULL;
 	/* A stored record is a few kB: room for most at once. */
 	rc = buf_grow(&b, 4096);
 	if (!rc) {
-		out_value(&o, root, 0);
+		out_record(&o, rec, JSON_ALL);
 		rc = o.rc;
 	}
-	if (!rc && o.real)
-		*textp = json_dumps(root, indent ? JSON_INDENT(indent)
-						 : JSON_COMPACT);
-	else if (!rc)
-		*textp = buf_detach(&b);
-	if (!rc && !*textp)
+	if (!rc && !(*jsonp = buf_detach(&b)))
 		rc = EV_NOMEM;
 	buf_release(&b);
 	return rc;
 }
 
-ev_status record_to_json(const struct record *rec, char **jsonp)
-{
-	json_t *o = record_json_object(rec, JSON_ALL);
-	ev_status rc;
-
-	*jsonp = NULL;
-	if (!o)
-		return EV_NOMEM;
-	rc = record_json_dump(o, 1, jsonp);
-	json_decref(o);
-	return rc;
-}
-
-ev_status record_json_sha256(void *value, char out[65])
-{
-	json_t *root = value;
-	struct json_out o = {0};
-	ev_status rc;
-
-	out[0] = '\0';
-	if (!json_is_object(root) && !json_is_array(root))
-		return EV_USAGE; /* json_dumps() would refuse it too */
-	o.chunk = malloc(CHUNK_SIZE);
-	o.sha = o.chunk ? text_sha256_begin() : NULL;
-	if (!o.sha) {
-		free(o.chunk);
-		return EV_NOMEM;
-	}
-	out_value(&o, root, 0);
-	text_sha256_add(o.sha, o.chunk, o.len);
-	rc = text_sha256_end(o.sha, out);
-	if (!rc && o.real) {
-		char *s = json_dumps(value, JSON_COMPACT);
-
-		if (s)
-			text_sha256_hex(s, strlen(s), out);
-		else
-			rc = EV_NOMEM;
-		free(s);
-	}
-	free(o.chunk);
-	return rc;
-}
-
 ev_status record_content_hash(const struct record *rec, char out[65])
 {
-	json_t *o = record_json_object(rec, JSON_CONTENT);
-	ev_status rc;
+	char chunk[CHUNK_SIZE];
+	struct json_out o = {.chunk = chunk};
 
 	out[0] = '\0';
-	if (!o)
+	o.sha = text_sha256_begin();
+	if (!o.sha)
 		return EV_NOMEM;
-	rc = record_json_sha256(o, out);
-	json_decref(o);
-	return rc;
+	out_record(&o, rec, JSON_CONTENT);
+	text_sha256_add(o.sha, o.chunk, o.len);
+	return text_sha256_end(o.sha, out);
 }
 
 /* ------------------------------------------------------------------ */

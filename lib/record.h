@@ -164,18 +164,6 @@ ev_status record_to_json(const struct record *rec, char **jsonp);
 ev_status record_from_json(const char *json, size_t len, struct record *rec,
 			   char *err, size_t errsz);
 
-/* The SHA-256 (hex) of json_dumps(VALUE, JSON_COMPACT), VALUE a jansson
- * json_t * object or array (EV_USAGE otherwise, as json_dumps() refuses
- * other roots), computed without making the text. */
-ev_status record_json_sha256(void *value, char out[65]);
-
-/* In *TEXTP (to be freed), the text json_dumps(VALUE, FLAGS) would make,
- * FLAGS JSON_COMPACT for an INDENT of 0, else JSON_INDENT(INDENT) (at
- * most JSON_MAX_INDENT), made without jansson's dump unless VALUE holds
- * a real.  EV_USAGE when VALUE is neither an object nor an array or
- * INDENT is out of range; EV_NOMEM. */
-ev_status record_json_dump(void *value, int indent, char **textp);
-
 /* Fill REC from VALUE, a jansson json_t * holding one CSL-JSON item or
  * stored record (for readers that walk an array of items).  EV_PARSE when
  * it is not an object. */

@@ -507,172 +507,267 @@ static void test_json_errors(void)
 	record_release(&r);
 }
 
-/* record_json_sha256() must hash exactly json_dumps(V, JSON_COMPACT):
- * the content hash stored with every indexed work depends on it. */
-static const char *const json_hash_cases[] = {
-	/* every kind of value, empty containers, big integers */
-	"{\"a\":\"plain\",\"b\":[1,-2,9007199254740993],\"c\":{},"
-	"\"d\":[],\"e\":true,\"f\":false,\"g\":null}",
-	/* control characters (short escapes and \u00XX), DEL, a slash,
-	 * quotes and backslashes, Latin-1, U+2028 and an astral one */
-	"{\"s\":\"\\u0001\\u001f\\u007f\\b\\f\\n\\r\\t\\\"\\\\/ "
-	"caf\\u00e9 \\u2028 \\ud83d\\ude00\"}",
-	/* escapes in keys, and key order kept as given */
-	"{\"z\":1,\"k\\\"ey\\n\":2,\"a\":3}",
-	/* nesting, an array at the root, a NUL inside a string */
-	"[[],[{}],{\"x\":[{\"y\":[\"\\u0000\"]}]}]",
-	/* a real: left to jansson */
-	"{\"r\":1.5,\"n\":[0.1]}",
-};
-
-static void test_json_hash(void)
+/*
+ * What a record's file and its content hash must be: the text jansson
+ * makes of the value the file holds (JSON_INDENT(1)), and the SHA-256 of
+ * its compact text once the times are taken out.  Say WHAT on failure.
+ */
+static void check_record_json(const struct record *r, const char *what)
 {
-	char got[65], want[65];
+	static const char *const times[] = { "fetched_at", "etag",
+					     "last_modified" };
+	char *text = NULL, *dumped, *compact, want[65], got[65];
+	json_t *v = NULL, *prov, *item;
+	size_t i;
+
+	ok(record_to_json(r, &text) == EV_OK &&
+		   (v = json_loads(text, 0, NULL)) != NULL,
+	   "%s: written, and jansson reads it", what);
+	if (!v) {
+		free(text);
+		return;
+	}
+	dumped = json_dumps(v, JSON_INDENT(1));
+	is_str(text, dumped, "%s: the file is jansson's text of it", what);
+	json_object_del(v, "added_at");
+	json_object_del(v, "updated_at");
+	prov = json_object_get(v, "provenance");
+	json_array_foreach(prov, i, item)
+		for (size_t k = 0; k < sizeof(times) / sizeof(*times); k++)
+			json_object_del(item, times[k]);
+	compact = json_dumps(v, JSON_COMPACT);
+	text_sha256_hex(compact, strlen(compact), want);
+	is_int(record_content_hash(r, got), EV_OK, "%s: hashed", what);
+	is_str(got, want, "%s: the hash is that of the compact text without "
+			  "the times", what);
+	free(compact);
+	free(dumped);
+	json_decref(v);
+	free(text);
+}
+
+/* A seeded random string of the pieces that matter to the writer. */
+static char *random_text(unsigned *seed, int max_pieces)
+{
+	static const char *const pieces[] = {
+		"\"", "\\", "\x01", "\x1f", "\n", "\t", "\b", "\f", "\r", "a",
+		"Zz", " ", "/", "\x7f", "\xc3\xa9", "\xe2\x82\xac",
+		"\xf0\x9f\x98\x80", "\xe2\x80\xa8",
+	};
+	struct buf b = BUF_INIT;
+	int n;
+
+	*seed = *seed * 1103515245u + 12345u;
+	n = (int)((*seed >> 16) % (unsigned)(max_pieces + 1));
+	buf_addstr(&b, "");
+	for (int k = 0; k < n; k++) {
+		*seed = *seed * 1103515245u + 12345u;
+		buf_addstr(&b, pieces[(*seed >> 16) %
+				      (sizeof(pieces) / sizeof(*pieces))]);
+	}
+	return buf_detach(&b);
+}
+
+/* Each field absent or a random string; lists of 0 to 3. */
+static void random_record(struct record *r, unsigned *seed)
+{
+	char **fields[] = {
+		&r->id, &r->type, &r->title, &r->container_title, &r->doi,
+		&r->pmid, &r->pmcid, &r->url, &r->publisher, &r->volume,
+		&r->issue, &r->page, &r->language, &r->citation_key,
+		&r->abstract, &r->evidence_type, &r->added_at, &r->updated_at,
+	};
+#define COIN() ((*seed = *seed * 1103515245u + 12345u) >> 16 & 1)
+#define UPTO3() ((*seed = *seed * 1103515245u + 12345u) >> 16 & 3)
+#define TEXT_OR_NULL() (COIN() ? random_text(seed, 6) : NULL)
+	record_init(r);
+	for (size_t i = 0; i < sizeof(fields) / sizeof(*fields); i++)
+		*fields[i] = TEXT_OR_NULL();
+	if (COIN()) {
+		r->issued.year = 1990 + (int)UPTO3();
+		r->issued.month = (int)UPTO3() * 4;
+		r->issued.day = (int)UPTO3() * 9;
+	}
+	for (unsigned k = UPTO3(); k > 0; k--) {
+		struct author *a = calloc(1, sizeof(*a));
+
+		a->family = TEXT_OR_NULL();
+		a->given = TEXT_OR_NULL();
+		a->literal = TEXT_OR_NULL();
+		record_add_author(r, a->family, a->given, a->literal);
+		free(a->family);
+		free(a->given);
+		free(a->literal);
+		free(a);
+	}
+	for (unsigned k = UPTO3(); k > 0; k--) {
+		char *t = random_text(seed, 8), *sec = TEXT_OR_NULL();
+
+		/* Passages are taken as they are: no trimming here. */
+		r->passages = realloc(r->passages,
+				      (r->n_passages + 1) * sizeof(*r->passages));
+		r->passages[r->n_passages].text = t;
+		r->passages[r->n_passages].section = sec;
+		r->n_passages++;
+	}
+	for (unsigned k = UPTO3(); k > 0; k--) {
+		char *t = random_text(seed, 4);
+
+		strvec_push(COIN() ? &r->keywords : &r->cites, t);
+		free(t);
+	}
+	for (unsigned k = UPTO3(); k > 0; k--) {
+		struct provenance p = { NULL };
+
+		p.source = TEXT_OR_NULL();
+		p.url = TEXT_OR_NULL();
+		p.format = TEXT_OR_NULL();
+		p.content_hash = TEXT_OR_NULL();
+		p.fetched_at = TEXT_OR_NULL();
+		p.etag = TEXT_OR_NULL();
+		p.last_modified = TEXT_OR_NULL();
+		record_add_provenance(r, &p);
+		free(p.source);
+		free(p.url);
+		free(p.format);
+		free(p.content_hash);
+		free(p.fetched_at);
+		free(p.etag);
+		free(p.last_modified);
+	}
+	if (COIN()) {
+		char *t = random_text(seed, 3);
+
+		record_add_relation(r, "retraction-of", t);
+		free(t);
+	}
+#undef COIN
+#undef UPTO3
+#undef TEXT_OR_NULL
+}
+
+static void test_record_json(void)
+{
+	struct record r;
+	unsigned seed = 2026;
+	char *big, *text = NULL, name[64];
 	json_t *v;
 
-	for (size_t i = 0; i < sizeof(json_hash_cases) /
-				   sizeof(*json_hash_cases); i++) {
-		char *dumped;
-
-		v = json_loads(json_hash_cases[i], JSON_ALLOW_NUL, NULL);
-		if (!v) {
-			ok(0, "json hash case %zu parses", i);
-			continue;
-		}
-		dumped = json_dumps(v, JSON_COMPACT);
-		text_sha256_hex(dumped, strlen(dumped), want);
-		is_int(record_json_sha256(v, got), EV_OK, "json hash %zu", i);
-		is_str(got, want, "json hash %zu is that of %s", i, dumped);
-		free(dumped);
-		json_decref(v);
-	}
-
-	/* A string longer than the hasher's buffer, with escapes across
-	 * its flushes. */
+	/* Every field, every list. */
+	fill(&r);
+	record_normalise(&r);
+	record_assign_id(&r);
 	{
-		char *big = malloc(20001), *dumped;
+		struct provenance p = { "file", "file:///x.txt", "text",
+					"2026-01-01T00:00:00Z", "abc",
+					"\"e1\"", "Tue, 24 Nov 2026" };
 
-		for (int i = 0; i < 20000; i++)
-			big[i] = i % 997 == 0 ? '"' : i % 1009 == 0 ? '\n'
-								     : 'x';
-		big[20000] = '\0';
-		v = json_pack("{s:s,s:[s,s]}", "big", big, "more", big, "end");
-		dumped = json_dumps(v, JSON_COMPACT);
-		text_sha256_hex(dumped, strlen(dumped), want);
-		record_json_sha256(v, got);
-		is_str(got, want, "json hash of 40 kB with escapes");
-		free(dumped);
-		json_decref(v);
-		free(big);
+		record_add_provenance(&r, &p);
 	}
+	record_add_relation(&r, "erratum-for", "pmid:1");
+	strvec_push(&r.cites, "doi:10.1/y");
+	strvec_push(&r.cited_by, "pmid:2");
+	strvec_push(&r.keywords, "trust");
+	r.issued.month = 2;
+	r.issued.day = 29;
+	record_set(&r.added_at, "2026-11-24T00:00:00Z");
+	record_set(&r.updated_at, "2026-11-24T00:00:01Z");
+	check_record_json(&r, "a full record");
+	/* Its keys: CSL's, then the project's in the order
+	 * evidence-collection(5) gives them. */
+	if (record_to_json(&r, &text) == EV_OK &&
+	    (v = json_loads(text, 0, NULL)) != NULL) {
+		struct buf keys = BUF_INIT;
+		const char *key;
+		json_t *item;
 
-	v = json_string("root");
-	is_int(record_json_sha256(v, got), EV_USAGE,
-	       "a string at the root is refused, as json_dumps() does");
-	json_decref(v);
-}
-
-/* record_json_dump() must write exactly what json_dumps() writes, compact
- * and indented: the store's record files are its text (JSON_INDENT(1)). */
-static void test_json_dump(void)
-{
-	static const int indents[] = {0, 1, 2, 31};
-	const size_t ncases =
-		sizeof(json_hash_cases) / sizeof(*json_hash_cases);
-	char deep[200], *got, *want;
-	json_t *v;
-	size_t n = 0;
-
-	/* 40 levels: deeper than the writer's run of blanks at indent 1,
-	 * and at indent 31 from the second level on. */
-	for (int i = 0; i < 40; i++)
-		deep[n++] = '[';
-	n += (size_t)sprintf(deep + n, "%s", "{\"k\":[\"v\",{}]}");
-	for (int i = 0; i < 40; i++)
-		deep[n++] = ']';
-	deep[n] = '\0';
-	for (size_t i = 0; i <= ncases; i++) {
-		const char *text = i < ncases ? json_hash_cases[i] : deep;
-
-		v = json_loads(text, JSON_ALLOW_NUL, NULL);
-		if (!v) {
-			ok(0, "json dump case %zu parses", i);
-			continue;
-		}
-		for (size_t k = 0; k < sizeof(indents) / sizeof(*indents);
-		     k++) {
-			int in = indents[k];
-
-			want = json_dumps(v,
-					  in ? JSON_INDENT(in) : JSON_COMPACT);
-			is_int(record_json_dump(v, in, &got), EV_OK,
-			       "json dump %zu, indent %d", i, in);
-			is_str(got, want,
-			       "json dump %zu, indent %d, as jansson's", i,
-			       in);
-			free(got);
-			free(want);
-		}
+		json_object_foreach(v, key, item)
+			buf_printf(&keys, "%s ", key);
+		is_str(buf_str(&keys),
+		       "id type title author container-title issued DOI "
+		       "PMID PMCID evidence_type keywords publication_types "
+		       "passages cites cited_by relations provenance "
+		       "added_at updated_at ",
+		       "a full record's keys, in order");
+		buf_release(&keys);
 		json_decref(v);
 	}
+	free(text);
+	record_release(&r);
 
-	/* Seeded random strings of the bytes that are escaped and those
-	 * that are not, as keys and values. */
-	for (int r = 0, same = 1; r <= 2000; r++) {
-		static const char *const pieces[] = {
-			"\"", "\\", "\x01", "\x1f", "\n", "\t", "\b", "\f",
-			"\r", "a", "Zz", " ", "/", "\x7f", "\xc3\xa9",
-			"\xe2\x82\xac", "\xf0\x9f\x98\x80",
-		};
-		static unsigned seed = 7;
-		char str[2][128];
-		json_t *o;
+	/* One hash worked out apart from the program:
+	 *   printf '%s' '{"id":"doi:10.1/x","title":"Trust, \"goodwill\"",'\
+	 *   '"issued":{"date-parts":[[2019,4]]},"passages":[{"n":1,'\
+	 *   '"text":"a\tb"}],"provenance":[{"source":"s"}]}' | sha256sum */
+	record_init(&r);
+	record_set(&r.id, "doi:10.1/x");
+	record_set(&r.title, "Trust, \"goodwill\"");
+	r.issued.year = 2019;
+	r.issued.month = 4;
+	record_add_passage(&r, "a\tb", NULL);
+	{
+		struct provenance p = { "s", NULL, NULL, "2026-01-01", NULL,
+					NULL, NULL };
+		char h[65];
 
-		if (r == 2000 || !same) {
-			ok(same, "2,000 random objects: as jansson's");
-			break;
-		}
-		o = json_object();
+		record_add_provenance(&r, &p);
+		record_content_hash(&r, h);
+		is_str(h, "227be6a394c1839dc55ce9542fd7af65"
+			  "54609ddf07dd5802ed585be729f3f223",
+		       "the content hash of a small record, by sha256sum");
+	}
+	record_release(&r);
 
-		for (int k = 0; k < 2; k++) {
-			int len;
+	record_init(&r);
+	check_record_json(&r, "an empty record");
+	ok(record_to_json(&r, &text) == EV_OK && !strcmp(text, "{}"),
+	   "an empty record is {}");
+	free(text);
+	record_release(&r);
 
-			seed = seed * 1103515245u + 12345u;
-			len = (int)(seed >> 16) % 20;
-			str[k][0] = '\0';
-			for (int m = 0; m < len; m++) {
-				seed = seed * 1103515245u + 12345u;
-				strcat(str[k],
-				       pieces[(seed >> 16) %
-					      (sizeof(pieces) / sizeof(*pieces))]);
-			}
-		}
-		json_object_set_new(o, str[0], json_string(str[1]));
-		json_object_set_new(o, "list", json_pack("[ss]", str[1], str[0]));
-		for (int in = 0; in < 2 && same; in++) {
-			want = json_dumps(o, in ? JSON_INDENT(in) : JSON_COMPACT);
-			same = record_json_dump(o, in, &got) == EV_OK && want &&
-			       !strcmp(got, want);
-			free(got);
-			free(want);
-		}
-		json_decref(o);
+	/* Strings longer than the hasher's buffer, escapes across its
+	 * flushes. */
+	record_init(&r);
+	big = malloc(20001);
+	for (int i = 0; i < 20000; i++)
+		big[i] = i % 997 == 0 ? '"' : i % 1009 == 0 ? '\n' : 'x';
+	big[20000] = '\0';
+	record_add_passage(&r, big, NULL);
+	record_add_passage(&r, big, "Big");
+	record_set(&r.title, big + 10000);
+	check_record_json(&r, "40 kB with escapes");
+	free(big);
+	record_release(&r);
+
+	for (int i = 0; i < 300; i++) {
+		random_record(&r, &seed);
+		snprintf(name, sizeof(name), "random record %d", i);
+		check_record_json(&r, name);
+		record_release(&r);
 	}
 
-	v = json_string("root");
-	is_int(record_json_dump(v, 1, &got), EV_USAGE,
-	       "dump: a string at the root is refused");
-	ok(got == NULL, "dump: nothing made for it");
+	/* Bytes that are not UTF-8: each becomes U+FFFD, and the file
+	 * reads back.  A truncated sequence, a lone continuation byte, a
+	 * surrogate (three bytes, each bad) and an overlong '/'. */
+	record_init(&r);
+	record_set(&r.title, "a\xff" "b\xe2\x82");
+	record_set(&r.abstract, "\xed\xa0\x80|\xc0\xaf|\x80");
+	v = NULL;
+	ok(record_to_json(&r, &text) == EV_OK &&
+		   (v = json_loads(text, 0, NULL)) != NULL,
+	   "bad UTF-8: written, and jansson reads it");
+	is_str(json_string_value(json_object_get(v, "title")),
+	       "a\xef\xbf\xbd" "b\xef\xbf\xbd\xef\xbf\xbd",
+	       "bad UTF-8: each bad byte of the title replaced");
+	is_str(json_string_value(json_object_get(v, "abstract")),
+	       "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd|\xef\xbf\xbd\xef\xbf\xbd|"
+	       "\xef\xbf\xbd",
+	       "bad UTF-8: a surrogate, an overlong form, a lone byte");
 	json_decref(v);
-	v = json_object();
-	is_int(record_json_dump(v, JSON_MAX_INDENT + 1, &got), EV_USAGE,
-	       "dump: an indent jansson cannot make is refused");
-	is_int(record_json_dump(v, -1, &got), EV_USAGE,
-	       "dump: a negative indent is refused");
-	json_decref(v);
+	free(text);
+	record_release(&r);
 }
 
-/* SHA-256 in pieces: FIPS 180-2's "abc" example. */
 /* buf_printf() formats into the room the buffer has, growing only when
  * that is too small; a failure leaves the string as it was. */
 static void test_buf_printf(void)
@@ -831,8 +926,7 @@ int main(void)
 	test_words();
 	test_wordlist_reuse();
 	test_long_words();
-	test_json_hash();
-	test_json_dump();
+	test_record_json();
 	test_sha256_pieces();
 	test_buf_printf();
 	test_utf8();
