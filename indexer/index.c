@@ -52,6 +52,7 @@ struct index {
 	int values_changed;
 	struct buf msg;
 	struct wordlist words; /* of the text being indexed */
+	struct lessons_cache *tag_cache; /* the tagger's, for this thread */
 };
 
 struct known {
@@ -113,6 +114,7 @@ static void index_free(struct index *ix)
 	free(ix->build_dir);
 	buf_release(&ix->msg);
 	wordlist_release(&ix->words);
+	lessons_cache_free(ix->tag_cache);
 	free(ix);
 }
 
@@ -370,6 +372,9 @@ ev_status index_open(const char *dir, const struct index_options *opts,
 	if (!ix)
 		return EV_NOMEM;
 	ix->lessons = opts->lessons;
+	/* Without it (out of memory) the tagger is only slower. */
+	if (ix->lessons)
+		ix->tag_cache = lessons_cache_new(ix->lessons);
 	ix->batch = opts->batch ? opts->batch : INDEX_BATCH;
 	ix->dir = strdup(dir);
 	if (!ix->dir) {
@@ -627,7 +632,8 @@ static ev_status index_passage(struct index *ix, xdb_doc_t *doc,
 	if (!rc)
 		rc = wordlist_fill(&ix->words, p->text);
 	if (!rc)
-		rc = lessons_tag_words(ix->lessons, &ix->words, 1.0, t);
+		rc = lessons_tag_words(ix->lessons, &ix->words, ix->tag_cache,
+				       1.0, t);
 	if (rc) {
 		buf_setf(&ix->msg, "cannot tag passages of %s", rec->id);
 		return rc;
@@ -849,7 +855,8 @@ static ev_status make_work_doc(struct index *ix, const struct record *rec,
 
 /* Tag REC's passages and build its document into *DOCP.  Touches
  * neither the database nor anything a writer uses: only IX's term
- * generator, stemmer, synonyms, taxonomy, word list and message. */
+ * generator, stemmer, synonyms, taxonomy, word list, tag cache and
+ * message. */
 static ev_status build_work(struct index *ix, const struct record *rec,
 			    const char *hash, const char *stamp,
 			    xdb_doc_t **docp)
@@ -1431,6 +1438,8 @@ static void pipeline_init(struct pipeline *p, const struct index *ix,
 	p->reader = *ix;
 	buf_init(&p->reader.msg, 0);
 	p->reader.words = (struct wordlist)WORDLIST_INIT;
+	p->reader.tag_cache =
+	    ix->lessons ? lessons_cache_new(ix->lessons) : NULL;
 	p->store = s;
 	strvec_init(&p->redo);
 }
@@ -1456,6 +1465,7 @@ static void pipeline_release(struct pipeline *p)
 	strvec_release(&p->redo);
 	buf_release(&p->reader.msg);
 	wordlist_release(&p->reader.words);
+	lessons_cache_free(p->reader.tag_cache);
 	pthread_cond_destroy(&p->changed);
 	pthread_mutex_destroy(&p->lock);
 }

@@ -1411,8 +1411,62 @@ struct word_ids {
 	int32_t id[2]; /* [0] the stem's, [1] the exact "=word"'s */
 };
 
+/*
+ * The word cache: an open-addressing table of words up to CACHE_WORD bytes with
+ * their ids under one taxonomy.  A word's ids cost a stem and two
+ * look-ups; a text of a few hundred words has far fewer distinct ones,
+ * and so have many texts of one field.  Emptied when it is three
+ * quarters full.
+ */
+#define CACHE_SLOTS 8192 /* a power of two */
+#define CACHE_WORD 22
+
+struct cache_slot {
+	uint32_t hash;
+	unsigned char len; /* 0: empty */
+	char word[CACHE_WORD + 1];
+	struct word_ids ids;
+};
+
+struct lessons_cache {
+	const struct lessons *l; /* whose ids the slots hold */
+	size_t used;
+	struct cache_slot slots[CACHE_SLOTS];
+};
+
+struct lessons_cache *lessons_cache_new(const struct lessons *l)
+{
+	struct lessons_cache *m = calloc(1, sizeof(*m));
+
+	if (m)
+		m->l = l;
+	return m;
+}
+
+void lessons_cache_free(struct lessons_cache *m)
+{
+	free(m);
+}
+
+/* The slot for the LEN bytes of WORD, with hash H: the one holding it,
+ * or the empty one where it would go. */
+static struct cache_slot *cache_slot(struct lessons_cache *m, const char *word,
+				   size_t len, uint32_t h)
+{
+	size_t i = h & (CACHE_SLOTS - 1);
+
+	for (;; i = (i + 1) & (CACHE_SLOTS - 1)) {
+		struct cache_slot *sl = &m->slots[i];
+
+		if (!sl->len || (sl->hash == h && sl->len == len &&
+				 !memcmp(sl->word, word, len)))
+			return sl;
+	}
+}
+
 struct words {
 	const struct lessons *l;
+	struct lessons_cache *cache; /* or NULL */
 	struct word_ids *v;
 	size_t n, alloc;
 	size_t hits; /* words that some cue uses */
@@ -1424,6 +1478,8 @@ struct words {
 static void add_word(struct words *w, const char *word, size_t len)
 {
 	const struct lessons *l = w->l;
+	struct lessons_cache *m = w->cache;
+	struct cache_slot *sl = NULL;
 	char stem[STEM_MAX + 1];
 	struct word_ids *ids;
 	size_t n;
@@ -1443,6 +1499,24 @@ static void add_word(struct words *w, const char *word, size_t len)
 		w->alloc = alloc;
 	}
 	ids = &w->v[w->n++];
+	if (m && len <= CACHE_WORD) {
+		uint32_t h = text_hash(word, len);
+
+		sl = cache_slot(m, word, len, h);
+		if (sl->len) {
+			*ids = sl->ids;
+			goto counted;
+		}
+		if (m->used >= CACHE_SLOTS / 4 * 3) {
+			memset(m->slots, 0, sizeof(m->slots));
+			m->used = 0;
+			sl = cache_slot(m, word, len, h);
+		}
+		sl->hash = h;
+		sl->len = (unsigned char)len;
+		memcpy(sl->word, word, len);
+		m->used++;
+	}
 	ids->id[0] = ids->id[1] = -1;
 	n = xdb_stem_word(l->stemmer, word, len, stem, STEM_MAX);
 	if (n > 0 && n < STEM_MAX)
@@ -1452,6 +1526,9 @@ static void add_word(struct words *w, const char *word, size_t len)
 		memcpy(stem + 1, word, len);
 		ids->id[1] = (int32_t)stem_lookup(l, stem, len + 1);
 	}
+	if (sl)
+		sl->ids = *ids;
+counted:
 	if (ids->id[0] >= 0 || ids->id[1] >= 0)
 		w->hits++;
 }
@@ -1574,13 +1651,14 @@ ev_status lessons_tag(const struct lessons *l, const char *text,
 	ev_status rc = wordlist_fill(&words, text);
 
 	if (!rc)
-		rc = lessons_tag_words(l, &words, min_fraction, tags);
+		rc = lessons_tag_words(l, &words, NULL, min_fraction, tags);
 	wordlist_release(&words);
 	return rc;
 }
 
 ev_status lessons_tag_words(const struct lessons *l,
-			    const struct wordlist *text, double min_fraction,
+			    const struct wordlist *text,
+			    struct lessons_cache *cache, double min_fraction,
 			    struct lesson_tags *tags)
 {
 	struct words words, *w = &words;
@@ -1590,6 +1668,7 @@ ev_status lessons_tag_words(const struct lessons *l,
 	ev_status rc = EV_OK;
 
 	w->l = l;
+	w->cache = cache && cache->l == l ? cache : NULL;
 	w->v = w->local;
 	w->n = 0;
 	w->alloc = sizeof(w->local) / sizeof(*w->local);

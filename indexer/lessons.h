@@ -92,10 +92,21 @@ void lesson_tags_release(struct lesson_tags *tags);
  */
 ev_status lessons_tag(const struct lessons *l, const char *text,
 		      double min_fraction, struct lesson_tags *tags);
-/* The same for a text already split (wordlist_fill()). */
+/*
+ * The same for a text already split (wordlist_fill()).  CACHE, unless
+ * NULL, remembers the ids of the words it has seen, for a caller that
+ * tags many texts with L in one thread (the indexer): each distinct word
+ * is then stemmed and looked up once, not at every occurrence.  A cache
+ * is made for one taxonomy (lessons_cache_new(), NULL when out of
+ * memory) and ignored with any other; free it before its taxonomy.
+ */
 struct wordlist;
+struct lessons_cache;
+struct lessons_cache *lessons_cache_new(const struct lessons *l);
+void lessons_cache_free(struct lessons_cache *cache);
 ev_status lessons_tag_words(const struct lessons *l,
-			    const struct wordlist *text, double min_fraction,
+			    const struct wordlist *text,
+			    struct lessons_cache *cache, double min_fraction,
 			    struct lesson_tags *tags);
 
 /* "lessons": [{"lesson", "strength", "score", "cues"}...] for one

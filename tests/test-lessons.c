@@ -464,6 +464,7 @@ static const struct tag_case {
 static void test_tag_cases(void)
 {
 	struct wordlist wl = WORDLIST_INIT;
+	struct lessons_cache *cache = NULL, *fresh;
 
 	for (size_t i = 0; i < sizeof(tag_cases) / sizeof(*tag_cases); i++) {
 		const struct tag_case *c = &tag_cases[i];
@@ -486,19 +487,72 @@ static void test_tag_cases(void)
 			   tags.v[0].score);
 		lesson_tags_release(&tags);
 		/* The same from the text's words split beforehand, into a
-		 * list that held the case before. */
-		lesson_tags_init(&tags);
-		rc = wordlist_fill(&wl, c->text);
-		if (!rc)
-			rc = lessons_tag_words(l, &wl, 1.0, &tags);
-		is_int(rc, EV_OK, "tag words: %s: EV_OK", c->why);
-		ok(tags.n == (c->score > 0) &&
-		       (!tags.n || fabs(tags.v[0].score - c->score) < 1e-9),
-		   "tag words: %s: as the text", c->why);
-		lesson_tags_release(&tags);
+		 * list that held the case before; with no cache, with a new
+		 * one, with it again (every word remembered), and with the
+		 * previous case's cache, which is not for this taxonomy. */
+		if (!cache)
+			cache = lessons_cache_new(l);
+		fresh = lessons_cache_new(l);
+		for (int k = 0; k < 4; k++) {
+			struct lessons_cache *mk[] = { NULL, fresh, fresh, cache };
+
+			lesson_tags_init(&tags);
+			rc = wordlist_fill(&wl, c->text);
+			if (!rc)
+				rc = lessons_tag_words(l, &wl, mk[k], 1.0, &tags);
+			is_int(rc, EV_OK, "tag words %d: %s: EV_OK", k, c->why);
+			ok(tags.n == (c->score > 0) &&
+			       (!tags.n ||
+				fabs(tags.v[0].score - c->score) < 1e-9),
+			   "tag words %d: %s: as the text", k, c->why);
+			lesson_tags_release(&tags);
+		}
+		lessons_cache_free(cache);
+		cache = fresh;
 		lessons_free(l);
 	}
+	lessons_cache_free(cache);
 	wordlist_release(&wl);
+}
+
+/* A cache fills and starts again: 20,000 distinct words, with cues among
+ * the first and the last, tag as without one, twice over. */
+static void test_cache_refills(void)
+{
+	struct lessons *l = one_lesson("2", "word 1 trusted\n"
+					    "phrase 1 breathing space\n");
+	struct lessons_cache *cache;
+	struct wordlist wl = WORDLIST_INIT;
+	struct buf b = BUF_INIT;
+	struct lesson_tags plain, with;
+	int same = 1;
+
+	if (!l)
+		return;
+	cache = lessons_cache_new(l);
+	ok(cache != NULL, "cache: made");
+	buf_addstr(&b, "Trusting ");
+	for (int i = 0; i < 20000; i++)
+		buf_printf(&b, "w%dq ", i);
+	buf_addstr(&b, "a breathing space");
+	wordlist_fill(&wl, buf_str(&b));
+	lesson_tags_init(&plain);
+	is_int(lessons_tag_words(l, &wl, NULL, 1.0, &plain), EV_OK,
+	       "cache: 20,000 words without one");
+	is_int((int)plain.n, 1, "cache: the lesson found");
+	for (int k = 0; k < 2; k++) {
+		lesson_tags_init(&with);
+		same &= lessons_tag_words(l, &wl, cache, 1.0, &with) == EV_OK &&
+			with.n == plain.n &&
+			fabs(with.v[0].score - plain.v[0].score) < 1e-9;
+		lesson_tags_release(&with);
+	}
+	ok(same, "cache: the same with one, twice");
+	lesson_tags_release(&plain);
+	lessons_cache_free(cache);
+	wordlist_release(&wl);
+	buf_release(&b);
+	lessons_free(l);
 }
 
 /* The cues a tag reports: those that fired, as written (blanks
@@ -1096,6 +1150,7 @@ int main(void)
 	test_default_taxonomy();
 	test_load();
 	test_tag_cases();
+	test_cache_refills();
 	test_cues_reported();
 	test_several_lessons();
 	test_strength();
