@@ -630,7 +630,7 @@ static ev_status index_passage(struct index *ix, xdb_doc_t *doc,
 	ev_status rc = index_text(ix, doc, p->section, 1, "", 0);
 
 	if (!rc)
-		rc = wordlist_fill(&ix->words, p->text);
+		rc = wordlist_fill(&ix->words, p->text ? p->text : "");
 	if (!rc)
 		rc = lessons_tag_words(ix->lessons, &ix->words, ix->tag_cache,
 				       1.0, t);

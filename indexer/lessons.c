@@ -1412,10 +1412,10 @@ struct word_ids {
 };
 
 /*
- * The word cache: an open-addressing table of words up to CACHE_WORD bytes with
- * their ids under one taxonomy.  A word's ids cost a stem and two
- * look-ups; a text of a few hundred words has far fewer distinct ones,
- * and so have many texts of one field.  Emptied when it is three
+ * The word cache: an open-addressing table of words up to CACHE_WORD
+ * bytes with their ids under one taxonomy.  A word's ids cost a stem and
+ * two look-ups; a text of a few hundred words has far fewer distinct
+ * ones, and so have many texts of one field.  Emptied when it is three
  * quarters full.
  */
 #define CACHE_SLOTS 8192 /* a power of two */
@@ -1436,32 +1436,56 @@ struct lessons_cache {
 
 struct lessons_cache *lessons_cache_new(const struct lessons *l)
 {
-	struct lessons_cache *m = calloc(1, sizeof(*m));
+	struct lessons_cache *c = calloc(1, sizeof(*c));
 
-	if (m)
-		m->l = l;
-	return m;
+	if (c)
+		c->l = l;
+	return c;
 }
 
-void lessons_cache_free(struct lessons_cache *m)
+void lessons_cache_free(struct lessons_cache *c)
 {
-	free(m);
+	free(c);
 }
 
-/* The slot for the LEN bytes of WORD, with hash H: the one holding it,
- * or the empty one where it would go. */
-static struct cache_slot *cache_slot(struct lessons_cache *m, const char *word,
-				   size_t len, uint32_t h)
+/* The slot holding the LEN bytes of WORD (hash H), or the empty one
+ * where it would go. */
+static struct cache_slot *cache_probe(struct lessons_cache *c,
+				      const char *word, size_t len, uint32_t h)
 {
-	size_t i = h & (CACHE_SLOTS - 1);
+	const size_t mask = CACHE_SLOTS - 1;
 
-	for (;; i = (i + 1) & (CACHE_SLOTS - 1)) {
-		struct cache_slot *sl = &m->slots[i];
+	for (size_t i = h & mask;; i = (i + 1) & mask) {
+		struct cache_slot *sl = &c->slots[i];
 
 		if (!sl->len || (sl->hash == h && sl->len == len &&
 				 !memcmp(sl->word, word, len)))
 			return sl;
 	}
+}
+
+/* The slot of the LEN bytes of WORD (1 to CACHE_WORD), claimed for it
+ * when it was not there (*FRESH: its ids are then the caller's to
+ * fill). */
+static struct cache_slot *cache_slot(struct lessons_cache *c,
+				     const char *word, size_t len, int *fresh)
+{
+	uint32_t h = text_hash(word, len);
+	struct cache_slot *sl = cache_probe(c, word, len, h);
+
+	*fresh = !sl->len;
+	if (!*fresh)
+		return sl;
+	if (c->used >= CACHE_SLOTS / 4 * 3) {
+		memset(c->slots, 0, sizeof(c->slots));
+		c->used = 0;
+		sl = cache_probe(c, word, len, h);
+	}
+	sl->hash = h;
+	sl->len = (unsigned char)len;
+	memcpy(sl->word, word, len);
+	c->used++;
+	return sl;
 }
 
 struct words {
@@ -1474,15 +1498,28 @@ struct words {
 	struct word_ids local[256]; /* most passages fit here */
 };
 
+/* The ids of the LEN bytes of WORD: its stem's and its exact form's. */
+static void word_ids_of(const struct lessons *l, const char *word, size_t len,
+			struct word_ids *ids)
+{
+	char stem[STEM_MAX + 1];
+	size_t n;
+
+	ids->id[0] = ids->id[1] = -1;
+	n = xdb_stem_word(l->stemmer, word, len, stem, STEM_MAX);
+	if (n > 0 && n < STEM_MAX)
+		ids->id[0] = (int32_t)stem_lookup(l, stem, n);
+	if (l->has_exact && len < STEM_MAX) {
+		stem[0] = '=';
+		memcpy(stem + 1, word, len);
+		ids->id[1] = (int32_t)stem_lookup(l, stem, len + 1);
+	}
+}
+
 /* Look up one more word of the text (w->rc says when out of memory). */
 static void add_word(struct words *w, const char *word, size_t len)
 {
-	const struct lessons *l = w->l;
-	struct lessons_cache *m = w->cache;
-	struct cache_slot *sl = NULL;
-	char stem[STEM_MAX + 1];
 	struct word_ids *ids;
-	size_t n;
 
 	if (w->n == w->alloc) {
 		size_t alloc = w->alloc * 2;
@@ -1499,36 +1536,16 @@ static void add_word(struct words *w, const char *word, size_t len)
 		w->alloc = alloc;
 	}
 	ids = &w->v[w->n++];
-	if (m && len <= CACHE_WORD) {
-		uint32_t h = text_hash(word, len);
+	if (w->cache && len > 0 && len <= CACHE_WORD) {
+		int fresh;
+		struct cache_slot *sl = cache_slot(w->cache, word, len, &fresh);
 
-		sl = cache_slot(m, word, len, h);
-		if (sl->len) {
-			*ids = sl->ids;
-			goto counted;
-		}
-		if (m->used >= CACHE_SLOTS / 4 * 3) {
-			memset(m->slots, 0, sizeof(m->slots));
-			m->used = 0;
-			sl = cache_slot(m, word, len, h);
-		}
-		sl->hash = h;
-		sl->len = (unsigned char)len;
-		memcpy(sl->word, word, len);
-		m->used++;
+		if (fresh)
+			word_ids_of(w->l, word, len, &sl->ids);
+		*ids = sl->ids;
+	} else {
+		word_ids_of(w->l, word, len, ids);
 	}
-	ids->id[0] = ids->id[1] = -1;
-	n = xdb_stem_word(l->stemmer, word, len, stem, STEM_MAX);
-	if (n > 0 && n < STEM_MAX)
-		ids->id[0] = (int32_t)stem_lookup(l, stem, n);
-	if (l->has_exact && len < STEM_MAX) {
-		stem[0] = '=';
-		memcpy(stem + 1, word, len);
-		ids->id[1] = (int32_t)stem_lookup(l, stem, len + 1);
-	}
-	if (sl)
-		sl->ids = *ids;
-counted:
 	if (ids->id[0] >= 0 || ids->id[1] >= 0)
 		w->hits++;
 }

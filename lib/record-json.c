@@ -1,4 +1,4 @@
-/* record-json.c - a record as CSL-JSON plus project fields: written here, read with jansson */
+/* record-json.c - records as CSL-JSON with project fields (read: jansson) */
 #include "config.h"
 
 #include <stdio.h>

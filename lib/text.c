@@ -351,38 +351,42 @@ int text_words(const char *text, text_word_fn fn, void *ctx)
 	return 0;
 }
 
-/* Room for NEED items of SIZE at *V, which holds *ALLOC. */
-static int wordlist_grow(void **v, size_t *alloc, size_t need, size_t size)
+/* V (holding *ALLOC items of SIZE) with room for NEED: V itself, or
+ * moved; NULL when out of memory, V then left as it was. */
+static void *wordlist_grow(void *v, size_t *alloc, size_t need, size_t size)
 {
 	size_t n = *alloc ? *alloc : 16;
-	void *p;
 
 	if (need <= *alloc)
-		return 0;
+		return v;
 	while (n < need)
 		n *= 2;
-	p = realloc(*v, n * size);
-	if (!p)
-		return -1;
-	*v = p;
-	*alloc = n;
-	return 0;
+	v = realloc(v, n * size);
+	if (v)
+		*alloc = n;
+	return v;
 }
 
 static int keep_word(const char *word, size_t len, size_t off, void *ctx)
 {
 	struct wordlist *wl = ctx;
+	char *bytes;
+	struct wordlist_word *v;
 
 	(void)off;
-	if (wordlist_grow((void **)&wl->bytes, &wl->bytes_alloc,
-			  wl->len + len + 1, 1) ||
-	    wordlist_grow((void **)&wl->v, &wl->v_alloc, wl->n + 1,
-			  sizeof(*wl->v)))
+	bytes = wordlist_grow(wl->bytes, &wl->bytes_alloc, wl->len + len + 1,
+			      1);
+	if (!bytes)
 		return 1;
-	wl->v[wl->n].off = wl->len;
-	wl->v[wl->n].len = len;
+	wl->bytes = bytes;
+	v = wordlist_grow(wl->v, &wl->v_alloc, wl->n + 1, sizeof(*v));
+	if (!v)
+		return 1;
+	wl->v = v;
+	v[wl->n].off = wl->len;
+	v[wl->n].len = len;
 	wl->n++;
-	memcpy(wl->bytes + wl->len, word, len + 1);
+	memcpy(bytes + wl->len, word, len + 1);
 	wl->len += len + 1;
 	return 0;
 }

@@ -494,12 +494,14 @@ static void test_tag_cases(void)
 			cache = lessons_cache_new(l);
 		fresh = lessons_cache_new(l);
 		for (int k = 0; k < 4; k++) {
-			struct lessons_cache *mk[] = { NULL, fresh, fresh, cache };
+			struct lessons_cache *ck[] = { NULL, fresh, fresh,
+						       cache };
 
 			lesson_tags_init(&tags);
 			rc = wordlist_fill(&wl, c->text);
 			if (!rc)
-				rc = lessons_tag_words(l, &wl, mk[k], 1.0, &tags);
+				rc = lessons_tag_words(l, &wl, ck[k], 1.0,
+						       &tags);
 			is_int(rc, EV_OK, "tag words %d: %s: EV_OK", k, c->why);
 			ok(tags.n == (c->score > 0) &&
 			       (!tags.n ||

@@ -1376,8 +1376,10 @@ static void test_empty_brackets(void)
 	/* 20,000 texts of the pieces that matter, against the old form. */
 	for (int n = 0; n < 20000 && same; n++) {
 		char a[256] = "", b[256];
-		int len = (int)((seed = seed * 1103515245u + 12345u) >> 16) % 24;
+		int len;
 
+		seed = seed * 1103515245u + 12345u;
+		len = (int)(seed >> 16) % 24;
 		for (int k = 0; k < len; k++) {
 			seed = seed * 1103515245u + 12345u;
 			strcat(a, pieces[(seed >> 16) %

@@ -604,8 +604,9 @@ static void random_record(struct record *r, unsigned *seed)
 		char *t = random_text(seed, 8), *sec = TEXT_OR_NULL();
 
 		/* Passages are taken as they are: no trimming here. */
-		r->passages = realloc(r->passages,
-				      (r->n_passages + 1) * sizeof(*r->passages));
+		r->passages =
+		    realloc(r->passages,
+			    (r->n_passages + 1) * sizeof(*r->passages));
 		r->passages[r->n_passages].text = t;
 		r->passages[r->n_passages].section = sec;
 		r->n_passages++;
