@@ -292,7 +292,8 @@ static void page_done(struct hsource *hs, struct hreq *rq,
 	}
 	if (!rc && m.n_items)
 		rc = hs_take_mem(hs, hs_format(apis[api].format), rq->url,
-				 rq->url, body, res->body.len, NULL, NULL);
+				 rq->url, body, res->body.len, NULL, NULL,
+				 NULL);
 	if (rc && !hs->h->res->fatal)
 		hs_fail(hs, rc, 0, rq->url, "%s", status_to_string(rc));
 out:
@@ -326,7 +327,7 @@ static void work_done(struct hsource *hs, struct hreq *rq,
 		return;
 	}
 	hs_take_mem(hs, hs_format("crossref"), rq->url, rq->url, body,
-		    res->body.len, NULL, NULL);
+		    res->body.len, NULL, NULL, NULL);
 }
 
 ev_status harvest_crossref_doi(struct hsource *hs, const char *doi)

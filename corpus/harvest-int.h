@@ -87,16 +87,19 @@ void hs_note(struct hsource *hs, const char *fmt, ...)
 /*
  * Parse the payload (an open, seekable FD, or LEN bytes at DATA) as FMT,
  * and, when the whole of it parsed, store its records (counting each).
+ * HASH, unless NULL, is the SHA-256 (hex) of the payload's bytes, which
+ * the caller has computed (struct parse_input).
  * KEEP (may be NULL) receives copies of the records as stored.  A parse
  * failure is counted with hs_fail(); EV_OK then.  Returns non-OK only
  * when the store failed (h->res->fatal set) or memory ran out.
  */
 ev_status hs_take_fd(struct hsource *hs, enum format fmt, const char *name,
 		     const char *url, int fd, const char *charset,
-		     struct recvec *keep);
+		     const char *hash, struct recvec *keep);
 ev_status hs_take_mem(struct hsource *hs, enum format fmt, const char *name,
 		      const char *url, const char *data, size_t len,
-		      const char *charset, struct recvec *keep);
+		      const char *charset, const char *hash,
+		      struct recvec *keep);
 
 /* Queue URL for the source's fetcher, handing the result to DONE with
  * START and ARG (copied).  ETAG, LAST_MODIFIED may be NULL. */

@@ -277,7 +277,7 @@ static void efetch_done(struct hsource *hs, struct hreq *rq,
 		return;
 	}
 	hs_take_mem(hs, FORMAT_PUBMED, rq->url, rq->url, body, res->body.len,
-		    NULL, NULL);
+		    NULL, NULL, NULL);
 }
 
 ev_status harvest_pubmed_ids(struct hsource *hs, const struct strvec *ids,

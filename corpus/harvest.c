@@ -641,7 +641,7 @@ static ev_status store_sink(struct record *rec, void *ctx)
 
 ev_status hs_take_fd(struct hsource *hs, enum format fmt, const char *name,
 		     const char *url, int fd, const char *charset,
-		     struct recvec *keep)
+		     const char *hash, struct recvec *keep)
 {
 	struct parse_input in = {0};
 	/* KEEP wants every record anyway: no point in a second parse. */
@@ -653,6 +653,7 @@ ev_status hs_take_fd(struct hsource *hs, enum format fmt, const char *name,
 	in.url = url;
 	in.fd = fd;
 	in.charset = charset;
+	in.hash = hash;
 	rc = parse_input(fmt, &in, held_sink, &hd, err, sizeof(err));
 	if (rc == EV_NOMEM)
 		goto out;
@@ -695,7 +696,8 @@ out:
 
 ev_status hs_take_mem(struct hsource *hs, enum format fmt, const char *name,
 		      const char *url, const char *data, size_t len,
-		      const char *charset, struct recvec *keep)
+		      const char *charset, const char *hash,
+		      struct recvec *keep)
 {
 	ev_status rc = EV_OK;
 	size_t off = 0;
@@ -720,7 +722,7 @@ ev_status hs_take_mem(struct hsource *hs, enum format fmt, const char *name,
 	if (!rc && lseek(fd, 0, SEEK_SET) < 0)
 		rc = status_from_errno(errno);
 	if (!rc)
-		rc = hs_take_fd(hs, fmt, name, url, fd, charset, keep);
+		rc = hs_take_fd(hs, fmt, name, url, fd, charset, hash, keep);
 	close(fd);
 	return rc;
 }
@@ -858,7 +860,7 @@ static ev_status take_file(struct hsource *hs, const char *path)
 		goto out_state;
 	}
 	failed = hs_counts(hs)->failed;
-	rc = hs_take_fd(hs, hs->format, path, url, fd, NULL, NULL);
+	rc = hs_take_fd(hs, hs->format, path, url, fd, NULL, hash, NULL);
 	if (!rc && hs_counts(hs)->failed == failed)
 		rc = state_save(hs, url, *tag ? tag : NULL, NULL, hash);
 out_state:
@@ -1048,7 +1050,7 @@ static void page_done(struct hsource *hs, struct hreq *rq,
 
 		rc = hs_take_mem(hs, fmt, rq->url, rq->url,
 				 res->body.ptr ? res->body.ptr : "",
-				 res->body.len, res->charset,
+				 res->body.len, res->charset, hash,
 				 follow ? &items : NULL);
 		if (!rc && hs_counts(hs)->failed == failed)
 			rc = state_save(hs, rq->url, res->etag,

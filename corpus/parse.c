@@ -629,9 +629,11 @@ ev_status parse_input(enum format fmt, const struct parse_input *in,
 
 	if (hn >= 0 && fmt == FORMAT_PUBMED) {
 		/* Streamed: hash it all first (records carry the hash),
-		 * then parse it from the start. */
+		 * unless the caller has, then parse it from the start. */
+		if (in->hash)
+			snprintf(p.hash, sizeof(p.hash), "%s", in->hash);
 		if (lseek(in->fd, 0, SEEK_SET) < 0 ||
-		    (rc = text_sha256_fd(in->fd, p.hash)) ||
+		    (!in->hash && (rc = text_sha256_fd(in->fd, p.hash))) ||
 		    lseek(in->fd, 0, SEEK_SET) < 0) {
 			rc = parser_fail(&p, rc ? rc : EV_IO,
 					 "cannot read: %s", strerror(errno));
@@ -660,7 +662,10 @@ ev_status parse_input(enum format fmt, const struct parse_input *in,
 						    ? data.len
 						    : sizeof(head),
 					    in->name);
-	text_sha256_hex(data.ptr ? data.ptr : "", data.len, p.hash);
+	if (in->hash)
+		snprintf(p.hash, sizeof(p.hash), "%s", in->hash);
+	else
+		text_sha256_hex(data.ptr ? data.ptr : "", data.len, p.hash);
 	rc = dispatch_memory(&p, data.ptr ? data.ptr : "", data.len);
 out:
 	buf_release(&data);

@@ -46,6 +46,10 @@ struct parse_input {
 	int fd;              /* readable, seekable, at offset 0 */
 	const char *charset; /* from an HTTP Content-Type, or NULL */
 	size_t max_size;     /* cap on bytes held in memory; 0: default */
+	/* The SHA-256 (hex) of all of FD's bytes when the caller has it,
+	 * for the records' provenance: the parser then need not hash them
+	 * again (nor read a streamed format twice).  NULL: it does. */
+	const char *hash;
 };
 
 /* Default cap on a payload held in memory (formats that are not

@@ -54,9 +54,11 @@ struct run {
 static inline ev_status run_path(const char *path, const struct run *opt,
 			  struct collected *c, char *err, size_t errsz)
 {
-	struct parse_input in = { path, opt ? opt->url : NULL, -1,
-				  opt ? opt->charset : NULL,
-				  opt ? opt->max_size : 0 };
+	struct parse_input in = { .name = path,
+				  .url = opt ? opt->url : NULL,
+				  .fd = -1,
+				  .charset = opt ? opt->charset : NULL,
+				  .max_size = opt ? opt->max_size : 0 };
 	ev_status rc;
 
 	collected_release(c);

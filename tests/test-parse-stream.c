@@ -105,7 +105,7 @@ int main(void)
 	const char *t = getenv("TMPDIR");
 	char path[512], err[256];
 	struct count c = { 0, 0, "", "" };
-	struct parse_input in = { NULL, NULL, -1, NULL, 0 };
+	struct parse_input in = { .fd = -1 };
 	struct rusage ru;
 	long before_kb;
 	off_t size;

@@ -61,7 +61,8 @@ static void all_release(struct all *a)
 static ev_status parse_file(const char *path, enum format fmt, size_t max_size,
 			    struct all *a, char *err, size_t errsz)
 {
-	struct parse_input in = {path, NULL, -1, NULL, max_size};
+	struct parse_input in = { .name = path, .fd = -1,
+				  .max_size = max_size };
 	ev_status rc;
 
 	all_release(a);
@@ -854,7 +855,8 @@ static void test_charset(void)
 	static const char utf16[] = "\xff\xfeT\0Y\0 \0 \0-\0 \0";
 	char *path = fs_join(tmpdir, "latin1.ris");
 	struct all a = {NULL, 0, 0};
-	struct parse_input in = {path, NULL, -1, "ISO-8859-1", 0};
+	struct parse_input in = { .name = path, .fd = -1,
+				  .charset = "ISO-8859-1" };
 	char err[512] = "";
 	ev_status rc;
 

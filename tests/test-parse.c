@@ -777,6 +777,29 @@ static void test_provenance(void)
 		is_str(c.recs[0].provenance->url, opt.url,
 		       "the given URL is the provenance URL");
 	collected_release(&c);
+
+	/* A hash the caller has is the records' as given, for a streamed
+	 * format and one read into memory: the parser does not hash the
+	 * bytes again (this one is not theirs, to tell). */
+	for (int k = 0; k < 2; k++) {
+		static const char given[] = "0123456789abcdef0123456789abcdef"
+					    "0123456789abcdef0123456789abcdef";
+		char *f = fixture(k ? "html-article.html" : "pubmed-set.xml");
+		struct parse_input in = { .name = f, .hash = given };
+		int all = 1;
+
+		in.fd = open(f, O_RDONLY);
+		is_int(parse_input(FORMAT_UNKNOWN, &in, collect, &c, err,
+				   sizeof(err)),
+		       EV_OK, "given hash, %s: parses", f);
+		for (size_t i = 0; i < c.n; i++)
+			all &= !strcmp(c.recs[i].provenance->content_hash,
+				       given);
+		ok(c.n > 0 && all, "given hash, %s: the records carry it", f);
+		close(in.fd);
+		collected_release(&c);
+		free(f);
+	}
 	buf_release(&data);
 	buf_release(&url);
 	free(abs);
@@ -817,7 +840,7 @@ static void test_pipe(void)
 		char *path = fixture(files[i]);
 		struct buf data = BUF_INIT;
 		struct collected c = { .n = 0 };
-		struct parse_input in = { files[i], NULL, -1, NULL, 0 };
+		struct parse_input in = { .name = files[i], .fd = -1 };
 		struct feeder f;
 		pthread_t th;
 		int fds[2];

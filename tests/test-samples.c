@@ -366,7 +366,7 @@ static ev_status parse_bytes(const char *data, size_t len, enum format fmt,
 			     size_t *n, char *err, size_t errsz)
 {
 	char *path = fs_join(tmpdir, "cut");
-	struct parse_input in = { "cut", NULL, -1, NULL, 0 };
+	struct parse_input in = { .name = "cut", .fd = -1 };
 	ev_status rc;
 
 	if (fs_write_atomic(path, data, len)) {
@@ -397,7 +397,7 @@ static void test_folder(const char *folder)
 		char *path = fs_join(dir, names[i]->d_name);
 		struct buf data = BUF_INIT;
 		char err[512] = "";
-		struct parse_input in = { path, NULL, -1, NULL, 0 };
+		struct parse_input in = { .name = path, .fd = -1 };
 		enum format fmt;
 		size_t count = 0;
 		int bad = 0;
