@@ -103,24 +103,6 @@ struct lessons {
 	size_t source_len;
 };
 
-/* Room for NEED items of SIZE in the array P, which has room for *ALLOC:
- * the array, perhaps moved, or NULL when out of memory (P is then left as
- * it was). */
-static void *grow(void *p, size_t *alloc, size_t need, size_t size)
-{
-	size_t n = *alloc ? *alloc : 8;
-	void *q;
-
-	if (need <= *alloc)
-		return p;
-	while (n < need)
-		n *= 2;
-	q = realloc(p, n * size);
-	if (q)
-		*alloc = n;
-	return q;
-}
-
 /* The id of the stem S (LEN bytes), or -1 when no cue uses it. */
 static long stem_lookup(const struct lessons *l, const char *s, size_t len)
 {
@@ -179,14 +161,14 @@ static ev_status stem_intern(struct lessons *l, const char *s, uint32_t *id)
 		*id = (uint32_t)found;
 		return EV_OK;
 	}
-	hashes = grow(l->stem_hashes, &l->hashes_alloc, l->nstems + 1,
-		      sizeof(*hashes));
+	hashes = array_grow(l->stem_hashes, &l->hashes_alloc, l->nstems + 1,
+			    sizeof(*hashes));
 	if (!hashes)
 		return EV_NOMEM;
 	l->stem_hashes = hashes;
 	hashes[l->nstems] = text_hash(s, strlen(s));
-	stems = grow(l->stems, &l->stems_alloc, l->nstems + 1,
-		     sizeof(*stems));
+	stems = array_grow(l->stems, &l->stems_alloc, l->nstems + 1,
+			   sizeof(*stems));
 	if (!stems)
 		return EV_NOMEM;
 	l->stems = stems;
@@ -344,8 +326,8 @@ static ev_status parse_section(struct parser *p, char *s)
 		if (strcmp(l->lessons[i].name, name) == 0)
 			return fail(p, "lesson '%s' is defined twice (first "
 				    "at line %u)", name, l->lessons[i].line);
-	les = grow(l->lessons, &l->lessons_alloc, l->n + 1,
-		   sizeof(*l->lessons));
+	les = array_grow(l->lessons, &l->lessons_alloc, l->n + 1,
+			 sizeof(*l->lessons));
 	if (!les)
 		return EV_NOMEM;
 	l->lessons = les;
@@ -408,8 +390,8 @@ static ev_status parse_setting(struct parser *p, char *key, char *value)
 /* Start a new, empty slot for the cue being built. */
 static ev_status slot_begin(struct lessons *l)
 {
-	struct slot *v = grow(l->slots, &l->slots_alloc, l->nslots + 1,
-			      sizeof(*l->slots));
+	struct slot *v = array_grow(l->slots, &l->slots_alloc, l->nslots + 1,
+				    sizeof(*l->slots));
 
 	if (!v)
 		return EV_NOMEM;
@@ -596,7 +578,8 @@ static ev_status slot_add(struct parser *p, const char *word, int exact)
 	rc = stem_intern(l, stem, &id);
 	if (rc)
 		return rc;
-	alts = grow(l->alts, &l->alts_alloc, l->nalts + 1, sizeof(*l->alts));
+	alts = array_grow(l->alts, &l->alts_alloc, l->nalts + 1,
+			  sizeof(*l->alts));
 	if (!alts)
 		return EV_NOMEM;
 	l->alts = alts;
@@ -713,7 +696,8 @@ static ev_status parse_cue(struct parser *p, char **tok, size_t ntok)
 	if (ntok <= first_item)
 		return fail(p, "%s cue has no words", tok[0]);
 
-	cue = grow(l->cues, &l->cues_alloc, l->ncues + 1, sizeof(*l->cues));
+	cue = array_grow(l->cues, &l->cues_alloc, l->ncues + 1,
+			 sizeof(*l->cues));
 	if (!cue)
 		return EV_NOMEM;
 	l->cues = cue;

@@ -150,3 +150,23 @@ const char *buf_str(const struct buf *b)
 {
 	return b->ptr ? b->ptr : "";
 }
+
+void *array_grow(void *p, size_t *alloc, size_t need, size_t size)
+{
+	size_t n = *alloc ? *alloc : 8;
+	void *q;
+
+	if (need <= *alloc)
+		return p;
+	while (n < need) {
+		if (n > (size_t)-1 / 2)
+			return NULL;
+		n *= 2;
+	}
+	if (size && n > (size_t)-1 / size)
+		return NULL;
+	q = realloc(p, n * size);
+	if (q)
+		*alloc = n;
+	return q;
+}

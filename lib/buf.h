@@ -58,4 +58,9 @@ char *buf_detach(struct buf *b);
  * next change to B. */
 const char *buf_str(const struct buf *b);
 
+/* Room for NEED items of SIZE in the array P, which has room for *ALLOC
+ * (doubling from 8): the array, perhaps moved, or NULL when out of
+ * memory (P is then left as it was). */
+void *array_grow(void *p, size_t *alloc, size_t need, size_t size);
+
 #endif

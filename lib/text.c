@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "sha256.h"
 #include "text.h"
 
@@ -351,22 +352,6 @@ int text_words(const char *text, text_word_fn fn, void *ctx)
 	return 0;
 }
 
-/* V (holding *ALLOC items of SIZE) with room for NEED: V itself, or
- * moved; NULL when out of memory, V then left as it was. */
-static void *wordlist_grow(void *v, size_t *alloc, size_t need, size_t size)
-{
-	size_t n = *alloc ? *alloc : 16;
-
-	if (need <= *alloc)
-		return v;
-	while (n < need)
-		n *= 2;
-	v = realloc(v, n * size);
-	if (v)
-		*alloc = n;
-	return v;
-}
-
 static int keep_word(const char *word, size_t len, size_t off, void *ctx)
 {
 	struct wordlist *wl = ctx;
@@ -374,12 +359,12 @@ static int keep_word(const char *word, size_t len, size_t off, void *ctx)
 	struct wordlist_word *v;
 
 	(void)off;
-	bytes = wordlist_grow(wl->bytes, &wl->bytes_alloc, wl->len + len + 1,
+	bytes = array_grow(wl->bytes, &wl->bytes_alloc, wl->len + len + 1,
 			      1);
 	if (!bytes)
 		return 1;
 	wl->bytes = bytes;
-	v = wordlist_grow(wl->v, &wl->v_alloc, wl->n + 1, sizeof(*v));
+	v = array_grow(wl->v, &wl->v_alloc, wl->n + 1, sizeof(*v));
 	if (!v)
 		return 1;
 	wl->v = v;

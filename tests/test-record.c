@@ -769,6 +769,29 @@ static void test_record_json(void)
 	record_release(&r);
 }
 
+/* array_grow() doubles from 8, keeps the array when it has room, and
+ * refuses a size that would overflow, leaving the array as it was. */
+static void test_array_grow(void)
+{
+	size_t alloc = 0;
+	int *v = array_grow(NULL, &alloc, 1, sizeof(int)), *w;
+
+	ok(v && alloc == 8, "from nothing: 8");
+	v[7] = 42;
+	ok(array_grow(v, &alloc, 8, sizeof(int)) == v && alloc == 8,
+	   "room already: the same array");
+	w = array_grow(v, &alloc, 9, sizeof(int));
+	ok(w && alloc == 16 && w[7] == 42, "one more: doubled, kept");
+	v = w ? w : v;
+	w = array_grow(v, &alloc, 100, sizeof(int));
+	ok(w && alloc == 128, "100: doubled to 128");
+	v = w ? w : v;
+	ok(array_grow(v, &alloc, (size_t)-1 / 2, sizeof(int)) == NULL &&
+		   alloc == 128 && v[7] == 42,
+	   "a size that overflows: NULL, the array as it was");
+	free(v);
+}
+
 /* buf_printf() formats into the room the buffer has, growing only when
  * that is too small; a failure leaves the string as it was. */
 static void test_buf_printf(void)
@@ -930,6 +953,7 @@ int main(void)
 	test_record_json();
 	test_sha256_pieces();
 	test_buf_printf();
+	test_array_grow();
 	test_utf8();
 	test_passages();
 	test_normalise();
