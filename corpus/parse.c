@@ -601,6 +601,9 @@ ev_status parse_input(enum format fmt, const struct parse_input *in,
 	if (err && errsz)
 		err[0] = '\0';
 	text_now_iso8601(p.fetched_at);
+	/* The payload's hash, when the caller has it; else made below. */
+	if (in->hash)
+		snprintf(p.hash, sizeof(p.hash), "%s", in->hash);
 	p.url = in->url ? strdup(in->url) : file_url(in->name);
 	if (!p.url) {
 		rc = parser_fail(&p, EV_NOMEM, "out of memory");
@@ -630,11 +633,9 @@ ev_status parse_input(enum format fmt, const struct parse_input *in,
 	if (hn >= 0 && fmt == FORMAT_PUBMED) {
 		/* Streamed: hash it all first (records carry the hash),
 		 * unless the caller has, then parse it from the start. */
-		if (in->hash)
-			snprintf(p.hash, sizeof(p.hash), "%s", in->hash);
 		if (lseek(in->fd, 0, SEEK_SET) < 0 ||
-		    (!in->hash && (rc = text_sha256_fd(in->fd, p.hash))) ||
-		    lseek(in->fd, 0, SEEK_SET) < 0) {
+		    (!in->hash && ((rc = text_sha256_fd(in->fd, p.hash)) ||
+				   lseek(in->fd, 0, SEEK_SET) < 0))) {
 			rc = parser_fail(&p, rc ? rc : EV_IO,
 					 "cannot read: %s", strerror(errno));
 			goto out;
@@ -662,9 +663,7 @@ ev_status parse_input(enum format fmt, const struct parse_input *in,
 						    ? data.len
 						    : sizeof(head),
 					    in->name);
-	if (in->hash)
-		snprintf(p.hash, sizeof(p.hash), "%s", in->hash);
-	else
+	if (!in->hash)
 		text_sha256_hex(data.ptr ? data.ptr : "", data.len, p.hash);
 	rc = dispatch_memory(&p, data.ptr ? data.ptr : "", data.len);
 out:

@@ -359,8 +359,7 @@ static int keep_word(const char *word, size_t len, size_t off, void *ctx)
 	struct wordlist_word *v;
 
 	(void)off;
-	bytes = array_grow(wl->bytes, &wl->bytes_alloc, wl->len + len + 1,
-			      1);
+	bytes = array_grow(wl->bytes, &wl->bytes_alloc, wl->len + len + 1, 1);
 	if (!bytes)
 		return 1;
 	wl->bytes = bytes;
