@@ -18,6 +18,7 @@
 #include "index.h"
 #include "store.h"
 #include "synonyms.h"
+#include "termgen.h"
 #include "text.h"
 #include "xdb.h"
 
@@ -29,7 +30,7 @@ struct index {
 	char *dir;	 /* the live index */
 	char *build_dir; /* where a rebuild is written, or NULL */
 	xdb_t *db;
-	xdb_termgen_t *tg;
+	struct termgen *tg;
 	xdb_stem_t *stem;
 	struct synonyms *syn;
 	const struct lessons *lessons;
@@ -106,7 +107,7 @@ static void index_free(struct index *ix)
 	for (size_t i = 0; ix->values && i < lessons_count(ix->lessons); i++)
 		strvec_release(&ix->values[i]);
 	free(ix->values);
-	xdb_termgen_free(ix->tg);
+	termgen_free(ix->tg);
 	xdb_stem_free(ix->stem);
 	xdb_close(ix->db);
 	synonyms_free(ix->syn);
@@ -429,7 +430,7 @@ ev_status index_open(const char *dir, const struct index_options *opts,
 	/* Not bound to the database: the words go into the spelling data
 	 * when the documents are written (write_doc()), in the thread
 	 * that writes. */
-	ix->tg = xdb_termgen_new(NULL);
+	ix->tg = termgen_new();
 	if (!ix->tg) {
 		rc = EV_NOMEM;
 		goto out;
@@ -527,10 +528,10 @@ static ev_status index_text(struct index *ix, xdb_doc_t *doc, const char *text,
 
 	if (!text || !*text)
 		return EV_OK;
-	rc = xdb_termgen_index_text(ix->tg, text, wdf, prefix);
+	rc = termgen_index(ix->tg, text, wdf, prefix, 1);
 	if (rc) {
 		buf_setf(&ix->msg, "cannot index text: %s",
-			 xdb_termgen_errmsg(ix->tg));
+			 termgen_errmsg(ix->tg));
 		return rc;
 	}
 	if (!*prefix && ix->syn) {
@@ -543,7 +544,7 @@ static ev_status index_text(struct index *ix, xdb_doc_t *doc, const char *text,
 						 add_canonical, &d);
 	}
 	if (!rc)
-		rc = xdb_termgen_increase_termpos(ix->tg, 100);
+		rc = termgen_skip(ix->tg, 100);
 	return rc;
 }
 
@@ -588,13 +589,13 @@ static ev_status add_filters(struct index *ix, xdb_doc_t *doc,
 				a->family ? a->family : "",
 				a->literal ? a->literal : "");
 		if (!rc)
-			rc = xdb_termgen_index_text_nopos(ix->tg, name.ptr, 1,
-							  PREFIX_AUTHOR);
+			rc = termgen_index(ix->tg, name.ptr, 1, PREFIX_AUTHOR,
+					   0);
 		buf_release(&name);
 	}
 	if (!rc)
-		rc = xdb_termgen_index_text_nopos(
-		    ix->tg, rec->title ? rec->title : "", 1, PREFIX_TITLE);
+		rc = termgen_index(ix->tg, rec->title ? rec->title : "", 1,
+				   PREFIX_TITLE, 0);
 	return rc;
 }
 
@@ -795,7 +796,7 @@ static ev_status make_work_doc(struct index *ix, const struct record *rec,
 
 	if (!doc)
 		return EV_NOMEM;
-	rc = xdb_termgen_set_document(ix->tg, doc);
+	rc = termgen_start(ix->tg, doc);
 	if (!rc)
 		rc = add_id_term(doc, PREFIX_ID, rec->id);
 	if (!rc)
@@ -827,6 +828,15 @@ static ev_status make_work_doc(struct index *ix, const struct record *rec,
 	/* The passages, in order; index_text() leaves a gap after each. */
 	for (size_t i = 0; !rc && i < rec->n_passages; i++)
 		rc = index_passage(ix, doc, rec, i, wt);
+	/* The stem terms, counted over the whole text. */
+	if (!rc) {
+		rc = termgen_finish(ix->tg);
+		if (rc)
+			buf_setf(&ix->msg, "cannot index text: %s",
+				 termgen_errmsg(ix->tg));
+	} else {
+		termgen_start(ix->tg, NULL);
+	}
 	/* Now the strongest of each lesson over the passages is known. */
 	if (!rc)
 		rc = add_lessons(ix, doc, wt->max);
@@ -868,10 +878,6 @@ static ev_status build_work(struct index *ix, const struct record *rec,
 	rc = work_tags_init(&wt, ix, rec->n_passages);
 	if (!rc)
 		rc = make_work_doc(ix, rec, &wt, hash, stamp, docp);
-	/* The writer thread may add and free the document while this one
-	 * goes on (xdb.h): the term generator lets go of it first. */
-	if (!rc)
-		rc = xdb_termgen_set_document(ix->tg, NULL);
 	work_tags_release(&wt, rec->n_passages);
 	return rc;
 }
@@ -2014,7 +2020,7 @@ ev_status index_close(struct index *ix, char **msgp)
 		if (rc)
 			db_fail(ix, rc, "cannot commit the index");
 	}
-	xdb_termgen_free(ix->tg);
+	termgen_free(ix->tg);
 	ix->tg = NULL;
 	xdb_close(ix->db);
 	ix->db = NULL;
@@ -2037,7 +2043,7 @@ void index_abort(struct index *ix)
 	/* Closing a Xapian writer commits what is pending.  That is
 	 * harmless here: every document written is whole, the store is the
 	 * truth, and the next run compares every hash again. */
-	xdb_termgen_free(ix->tg);
+	termgen_free(ix->tg);
 	ix->tg = NULL;
 	xdb_close(ix->db);
 	ix->db = NULL;

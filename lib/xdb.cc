@@ -27,6 +27,7 @@
 #include "xdb.h"
 extern "C" {
 #include "fsutil.h"
+#include "stopwords.h"
 }
 
 /*
@@ -48,37 +49,6 @@ extern "C" {
 
 /* Spies per search: each one counts every match, so keep them few. */
 #define MAX_FACETS 4
-
-/*
- * English function words: articles, pronouns, auxiliaries, prepositions
- * and conjunctions, the words that carry grammar rather than topic.
- * Words that carry meaning in this domain stay out even though some lists
- * have them: "not" and "no" (negation), "over", "under", "too", "much",
- * "more" and "soon" ("under-promise and over-deliver", "too much too
- * soon").  Xapian still indexes a stopword unstemmed with its position,
- * so a quoted phrase can match it.
- */
-static const char *const english_stopwords[] = {
-	"a",       "about",   "after",     "all",        "also",   "am",
-	"an",      "and",     "any",       "are",        "as",     "at",
-	"be",      "because", "been",      "before",     "being",  "between",
-	"both",    "but",     "by",        "can",        "could",  "did",
-	"do",      "does",    "doing",     "during",     "each",   "for",
-	"from",    "had",     "has",       "have",       "having", "he",
-	"her",     "here",    "hers",      "herself",    "him",    "himself",
-	"his",     "how",     "i",         "if",         "in",     "into",
-	"is",      "it",      "its",       "itself",     "many",   "may",
-	"me",      "might",   "must",      "my",         "myself", "of",
-	"on",      "or",      "our",       "ours",       "ourselves",
-	"shall",   "she",     "should",    "so",         "some",   "such",
-	"than",    "that",    "the",       "their",      "theirs", "them",
-	"themselves",         "then",      "there",      "these",  "they",
-	"this",    "those",   "through",   "to",         "until",  "upon",
-	"us",      "very",    "was",       "we",         "were",   "what",
-	"when",    "where",   "which",     "while",      "who",    "whom",
-	"whose",   "why",     "will",      "with",       "would",  "you",
-	"your",    "yours",   "yourself",  "yourselves",
-};
 
 struct xdb {
 	Xapian::Database *db;          /* the handle, read-only or writable */
@@ -279,8 +249,8 @@ struct xdb_doc {
 class HashStopper : public Xapian::Stopper {
     public:
 	HashStopper()
-		: words(std::begin(english_stopwords),
-			std::end(english_stopwords))
+		: words(english_stopwords,
+			english_stopwords + N_ENGLISH_STOPWORDS)
 	{
 	}
 
@@ -316,8 +286,8 @@ struct xdb_qp {
 	std::string msg;
 
 	xdb_qp()
-		: stopper(std::begin(english_stopwords),
-			  std::end(english_stopwords))
+		: stopper(english_stopwords,
+			  english_stopwords + N_ENGLISH_STOPWORDS)
 	{
 	}
 };
@@ -1428,6 +1398,34 @@ ev_status xdb_doc_get_data(xdb_doc_t *doc, char **outp, size_t *lenp)
 	}
 }
 
+ev_status xdb_doc_describe_terms(xdb_doc_t *doc, char **outp)
+{
+	*outp = nullptr;
+	try {
+		std::string out;
+
+		for (Xapian::TermIterator it = doc->doc.termlist_begin();
+		     it != doc->doc.termlist_end(); ++it) {
+			const char *sep = " ";
+
+			out += *it;
+			out += ' ';
+			out += std::to_string(it.get_wdf());
+			for (Xapian::PositionIterator p = it.positionlist_begin();
+			     p != it.positionlist_end(); ++p) {
+				out += sep;
+				out += std::to_string(*p);
+				sep = ",";
+			}
+			out += '\n';
+		}
+		*outp = dup_string(out);
+		return *outp ? EV_OK : EV_NOMEM;
+	} catch (...) {
+		return fail(doc);
+	}
+}
+
 ev_status xdb_doc_terms(xdb_doc_t *doc, const char *prefix,
 			xdb_doc_term_fn fn, void *ctx)
 {
@@ -1703,6 +1701,39 @@ ev_status xdb_termgen_increase_termpos(xdb_termgen_t *tg, unsigned delta)
 	} catch (...) {
 		return fail(tg);
 	}
+}
+
+unsigned xdb_utf8_char(const char *p, size_t left, size_t *lenp)
+{
+	if (left == 0) {
+		*lenp = 0;
+		return 0;
+	}
+	Xapian::Utf8Iterator it(p, left);
+	unsigned ch = *it;
+
+	++it;
+	*lenp = (size_t)(it.raw() - p);
+	return ch;
+}
+
+unsigned xdb_char_class(unsigned ch, unsigned *lowerp)
+{
+	using namespace Xapian::Unicode;
+	const unsigned stems = (1u << LOWERCASE_LETTER) |
+			       (1u << TITLECASE_LETTER) |
+			       (1u << MODIFIER_LETTER) | (1u << OTHER_LETTER);
+	unsigned category = get_category(ch);
+	unsigned c = 0;
+
+	if (is_wordchar(ch))
+		c |= XDB_CHAR_WORD;
+	if (category == DECIMAL_DIGIT_NUMBER)
+		c |= XDB_CHAR_DIGIT;
+	if ((stems >> category) & 1)
+		c |= XDB_CHAR_STEMS;
+	*lowerp = tolower(ch);
+	return c;
 }
 
 /* ------------------------------------------------------------------ */

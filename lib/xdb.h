@@ -234,6 +234,11 @@ typedef int (*xdb_doc_term_fn)(const char *term, unsigned wdf, void *ctx);
 ev_status xdb_doc_terms(xdb_doc_t *doc, const char *prefix,
 			xdb_doc_term_fn fn, void *ctx);
 
+/* Every term of DOC, one per line in term order: the term, a space, its
+ * wdf and, when it has positions, a space and them joined by commas.
+ * *OUTP is malloc'd.  For tests that compare two documents' terms. */
+ev_status xdb_doc_describe_terms(xdb_doc_t *doc, char **outp);
+
 /* Add, replace or delete documents (writable databases).  Replacing by
  * IDTERM adds the document when no document has that term, and replaces
  * the first (deleting any others) when one does; DOC must carry IDTERM
@@ -277,7 +282,9 @@ void xdb_stem_set_cache(xdb_stem_t *stem, size_t entries);
 /* A TermGenerator with the English stemmer, Xapian's STEM_SOME strategy
  * and an English stopword list.  When DB is a writable database, it also
  * records spelling data into it (for xdb_qp_corrected()).  DB may be
- * NULL.  NULL when out of memory. */
+ * NULL.  NULL when out of memory.  The indexer makes the same terms with
+ * indexer/termgen.c, faster, and comes here only with XAPIAN_CJK_NGRAM
+ * set; test-termgen holds the two to each other. */
 xdb_termgen_t *xdb_termgen_new(xdb_t *db);
 void xdb_termgen_free(xdb_termgen_t *tg);
 const char *xdb_termgen_errmsg(const xdb_termgen_t *tg);
@@ -306,6 +313,29 @@ ev_status xdb_termgen_index_text_nopos(xdb_termgen_t *tg, const char *text,
 
 /* Leave a gap in term positions, so phrases do not match across fields. */
 ev_status xdb_termgen_increase_termpos(xdb_termgen_t *tg, unsigned delta);
+
+/*
+ * Characters as Xapian sees them, for indexer/termgen.c, which must cut
+ * words exactly where TermGenerator and QueryParser do.
+ *
+ * xdb_utf8_char(): the character at P (LEFT bytes) as Xapian's
+ * Utf8Iterator reads it, with its length in bytes in *LENP (0 when LEFT
+ * is 0).  A byte that does not start a valid sequence is read alone, as
+ * the Latin-1 character of its value.
+ *
+ * xdb_char_class(): the XDB_CHAR_* classes of CH, and its lower case
+ * (Unicode::tolower()) in *LOWERP.
+ */
+enum {
+	XDB_CHAR_WORD = 1 << 0,	 /* Unicode::is_wordchar() */
+	XDB_CHAR_DIGIT = 1 << 1, /* a decimal digit (category Nd) */
+	/* A letter of a category whose words TermGenerator's STEM_SOME
+	 * stems when they start with it: lower case, title case, modifier
+	 * or other letters. */
+	XDB_CHAR_STEMS = 1 << 2
+};
+unsigned xdb_utf8_char(const char *p, size_t left, size_t *lenp);
+unsigned xdb_char_class(unsigned ch, unsigned *lowerp);
 
 /* ---------------------------------------------------------------- */
 /* Queries                                                           */

@@ -11,7 +11,7 @@
 #include "xdb.h"
 
 /*
- * Usage: index-dump [-s] DIR
+ * Usage: index-dump [-s] [-p] DIR
  *
  * Prints one line per document, sorted by its unique id term, with all
  * its terms (and wdf), its values (in hex) and its data, then the
@@ -21,6 +21,7 @@
  * stores the same work at another time, and so is the record file stamp
  * after the content hash in SLOT_HASH (another file, same content),
  * unless -s: two indexes of one store should then agree on it too.
+ * With -p, each document's line also has every term's positions.
  *
  * Exits 1 (after the dump) when the index breaks an invariant the crash
  * tests rely on: a unique id term on more or fewer than one document, or
@@ -29,7 +30,8 @@
 
 struct dump {
 	xdb_t *db;
-	int stamps; /* -s */
+	int stamps;    /* -s */
+	int positions; /* -p */
 	struct strvec lines;
 	struct buf line;
 	int bad;
@@ -40,6 +42,20 @@ static int add_term(const char *term, unsigned wdf, void *ctx)
 	struct buf *b = ctx;
 
 	return buf_printf(b, " %s:%u", term, wdf) != EV_OK;
+}
+
+/* Each term of DOC with its wdf and positions, on B's line. */
+static ev_status add_positions(xdb_doc_t *doc, struct buf *b)
+{
+	char *terms = NULL;
+	ev_status rc = xdb_doc_describe_terms(doc, &terms);
+
+	if (!rc)
+		rc = buf_addstr(b, "\tpositions ");
+	for (char *p = terms; !rc && *p; p++)
+		rc = buf_addch(b, *p == '\n' ? '|' : *p);
+	free(terms);
+	return rc;
 }
 
 /* Blank the value of every "..._at": "VALUE" in S, in place. */
@@ -80,6 +96,8 @@ static int one_doc(unsigned docid, void *ctx)
 		rc = buf_printf(&d->line, "%s\tterms", buf_str(&ids));
 	if (!rc)
 		rc = xdb_doc_terms(doc, "", add_term, &d->line);
+	if (!rc && d->positions)
+		rc = add_positions(doc, &d->line);
 	if (!rc)
 		rc = buf_addstr(&d->line, "\tvalues");
 	/* The data slot is dumped as the data, below, where its times can
@@ -151,18 +169,21 @@ int main(int argc, char **argv)
 	static const char *const meta[] = {META_SCHEMA, META_LESSONS,
 					   META_LESSONS_DIGEST,
 					   META_SYNONYMS_DIGEST};
-	struct dump d = {NULL, 0, STRVEC_INIT, BUF_INIT, 0};
+	struct dump d = {NULL, 0, 0, STRVEC_INIT, BUF_INIT, 0};
 	char *msg = NULL;
 	unsigned count = 0;
 	ev_status rc;
 
-	if (argc == 3 && !strcmp(argv[1], "-s")) {
-		d.stamps = 1;
-		argv++;
-		argc--;
+	for (; argc > 2 && argv[1][0] == '-'; argv++, argc--) {
+		if (!strcmp(argv[1], "-s"))
+			d.stamps = 1;
+		else if (!strcmp(argv[1], "-p"))
+			d.positions = 1;
+		else
+			break;
 	}
 	if (argc != 2) {
-		fprintf(stderr, "usage: index-dump [-s] DIR\n");
+		fprintf(stderr, "usage: index-dump [-s] [-p] DIR\n");
 		return 2;
 	}
 	rc = xdb_open(argv[1], XDB_READ, &d.db, &msg);
