@@ -1703,6 +1703,8 @@ ev_status xdb_termgen_increase_termpos(xdb_termgen_t *tg, unsigned delta)
 	}
 }
 
+/* Neither of these two can throw: Utf8Iterator and the Unicode tables
+ * are noexcept. */
 unsigned xdb_utf8_char(const char *p, size_t left, size_t *lenp)
 {
 	if (left == 0) {
