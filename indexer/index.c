@@ -828,7 +828,9 @@ static ev_status make_work_doc(struct index *ix, const struct record *rec,
 	/* The passages, in order; index_text() leaves a gap after each. */
 	for (size_t i = 0; !rc && i < rec->n_passages; i++)
 		rc = index_passage(ix, doc, rec, i, wt);
-	/* The stem terms, counted over the whole text. */
+	/* The stem terms, counted over the whole text; either way the
+	 * term generator lets go of the document, which the writer thread
+	 * will add and free. */
 	if (!rc) {
 		rc = termgen_finish(ix->tg);
 		if (rc)

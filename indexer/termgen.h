@@ -52,7 +52,10 @@ ev_status termgen_index(struct termgen *tg, const char *text, unsigned wdfinc,
  * fields. */
 ev_status termgen_skip(struct termgen *tg, unsigned delta);
 
-/* Add the pending stem terms to the document and let go of it. */
+/* Add the pending stem terms to the document and let go of it, also on
+ * failure.  Call it (or termgen_start() with NULL) before the document
+ * goes to another thread: with XAPIAN_CJK_NGRAM, TermGenerator holds a
+ * share of it, which Xapian counts without atomics (xdb.h). */
 ev_status termgen_finish(struct termgen *tg);
 
 #endif
