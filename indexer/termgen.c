@@ -266,32 +266,17 @@ static unsigned digit_infix(unsigned ch)
 	return 0;
 }
 
-/* Add CH, not ASCII, to W in UTF-8 as Xapian encodes it (nothing past
- * U+1FFFFF). */
+/* Add CH, not ASCII, to W in UTF-8.  Every CH here is one that
+ * xdb_utf8_char() read (at most U+10FFFF) or its lower case, which
+ * utf8_encode() writes as Xapian's append_utf8() does. */
 static void word_add_utf8(struct word *w, unsigned ch)
 {
-	unsigned char u[4];
-	size_t n;
+	char u[4];
+	size_t n = utf8_encode(ch, u);
 
-	if (ch < 0x800) {
-		u[0] = (unsigned char)(0xc0 | (ch >> 6));
-		n = 2;
-	} else if (ch < 0x10000) {
-		u[0] = (unsigned char)(0xe0 | (ch >> 12));
-		u[1] = (unsigned char)(0x80 | ((ch >> 6) & 0x3f));
-		n = 3;
-	} else if (ch < 0x200000) {
-		u[0] = (unsigned char)(0xf0 | (ch >> 18));
-		u[1] = (unsigned char)(0x80 | ((ch >> 12) & 0x3f));
-		u[2] = (unsigned char)(0x80 | ((ch >> 6) & 0x3f));
-		n = 4;
-	} else {
-		return;
-	}
-	u[n - 1] = (unsigned char)(0x80 | (ch & 0x3f));
 	for (size_t i = 0; i < n; i++, w->len++)
 		if (w->len < WORD_ROOM)
-			w->b[w->len] = (char)u[i];
+			w->b[w->len] = u[i];
 }
 
 /* Add CH to W. */
@@ -313,7 +298,7 @@ static inline void word_add(struct word *w, unsigned ch)
  * An acronym at *PP: single capital letters each followed by a '.'
  * ("U.N.", "P.T.O") read as one word ("un", "pto"), when there are at
  * least two and no word character follows.  Returns 1 with the word in
- * W and *PP past it (past a last '.', if any), else 0.
+ * W and *PP past it (past a last '.', if any), else 0 with W empty.
  */
 static int read_acronym(const struct termgen *tg, const unsigned char **pp,
 			const unsigned char *end, struct word *w)
@@ -325,10 +310,10 @@ static int read_acronym(const struct termgen *tg, const unsigned char **pp,
 		word_add(w, tg->ascii_lower[*q]);
 		q++;
 	} while (q != end && *q == '.' && ++q != end && *q >= 'A' && *q <= 'Z');
-	if (w->len < 2)
+	if (w->len < 2 || (q != end && word_char(tg, char_at(q, end, &n)))) {
+		w->len = 0;
 		return 0;
-	if (q != end && word_char(tg, char_at(q, end, &n)))
-		return 0;
+	}
 	*pp = q;
 	return 1;
 }
@@ -348,11 +333,8 @@ static void read_word(const struct termgen *tg, const unsigned char **pp,
 	size_t len;
 	unsigned count = 0;
 
-	if (ch >= 'A' && ch <= 'Z') {
-		if (read_acronym(tg, pp, end, w))
-			return;
-		w->len = 0;
-	}
+	if (ch >= 'A' && ch <= 'Z' && read_acronym(tg, pp, end, w))
+		return;
 	for (;;) {
 		const unsigned char *next;
 		unsigned prev, next_ch, next_lower, infix;
