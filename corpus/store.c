@@ -15,6 +15,7 @@
 
 #include "buf.h"
 #include "fsutil.h"
+#include "namecache.h"
 #include "store.h"
 #include "text.h"
 
@@ -40,6 +41,9 @@ struct store {
 	char *keys_dir;
 	char *tmp_dir;
 	int writable;
+	/* What this writer knows is in records/ and keys/ (namecache.h);
+	 * NULL when reading. */
+	struct namecache *records_names, *keys_names;
 	struct buf msg;
 	struct strvec changed; /* other works store_put() updated */
 	int batching;	       /* store_begin() was called */
@@ -48,6 +52,7 @@ struct store {
 	size_t *slots; /* 1 + index in PEND, by hash of path; 0: free */
 	size_t n_slots;
 	size_t pend_bytes, pend_records; /* live ones */
+	unsigned long n_temps;		 /* files made in tmp/ */
 };
 
 const char *store_errmsg(const struct store *s)
@@ -85,6 +90,8 @@ void store_close(struct store *s)
 	free(s->records_dir);
 	free(s->keys_dir);
 	free(s->tmp_dir);
+	namecache_free(s->records_names);
+	namecache_free(s->keys_names);
 	buf_release(&s->msg);
 	strvec_release(&s->changed);
 	free(s);
@@ -147,6 +154,10 @@ ev_status store_open(const char *dir, int writable, struct store **out,
 			goto out;
 		}
 		clean_tmp(s->tmp_dir);
+		/* Without them (out of memory) every look-up asks the
+		 * file system, as a reader's do. */
+		s->records_names = namecache_new(s->records_dir);
+		s->keys_names = namecache_new(s->keys_dir);
 	} else if (!fs_is_dir(dir)) {
 		rc = EV_NOT_FOUND;
 		if (msgp && asprintf(msgp, "no store at %s", dir) < 0)
@@ -260,6 +271,9 @@ static ev_status write_file(struct store *s, const char *path,
 	memcpy(p->data, data, len);
 	p->data[len] = '\0';
 	p->len = len;
+	/* Before the file exists, as the caches ask. */
+	namecache_add(s->records_names, path);
+	namecache_add(s->keys_names, path);
 	p->is_key = !!str_starts_with(path, s->keys_dir);
 	slot = slot_of(s, path);
 	if (*slot) {
@@ -276,12 +290,24 @@ static ev_status write_file(struct store *s, const char *path,
 	return EV_OK;
 }
 
+/* 1 when PATH, a record or key file not held, is known not to be on
+ * disk (without a system call, as a rule). */
+static int surely_absent(struct store *s, const char *path)
+{
+	return namecache_absent(s->records_names, path) ||
+	       namecache_absent(s->keys_names, path);
+}
+
 /* Read PATH, or what is held for it, into OUT as fs_read_file() does. */
 static ev_status read_path(struct store *s, const char *path, size_t max,
 			   struct buf *out)
 {
 	const struct pending *p = find_pending(s, path);
 
+	if (!p && surely_absent(s, path)) {
+		errno = ENOENT;
+		return EV_NOT_FOUND;
+	}
 	if (!p)
 		return fs_read_file(path, max, out);
 	if (p->len > max) {
@@ -302,31 +328,54 @@ int store_batch_full(const struct store *s)
 	       s->pend_bytes >= BATCH_BYTES;
 }
 
-/* Write the held files to tmp/, each under a name of its own. */
+/*
+ * Create a file in tmp/ for P, under a name of its own: P's with a
+ * number.  tmp/ is this writer's alone (emptied at store_open(), under
+ * the collection lock), so a count is enough; O_EXCL makes sure.  The
+ * mode is a plain create's (0644 less the umask), with no fchmod().
+ */
+static int create_temp(struct store *s, struct pending *p)
+{
+	const char *base = strrchr(p->path, '/');
+	int fd;
+
+	do {
+		free(p->tmp);
+		if (asprintf(&p->tmp, "%s/%s.%lu", s->tmp_dir,
+			     base ? base + 1 : p->path, ++s->n_temps) < 0) {
+			p->tmp = NULL;
+			errno = ENOMEM;
+			return -1;
+		}
+		fd = open(p->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+			  0644);
+	} while (fd < 0 && errno == EEXIST);
+	if (fd < 0) {
+		int err = errno;
+
+		free(p->tmp);
+		p->tmp = NULL;
+		errno = err;
+	}
+	return fd;
+}
+
+/* Write the held files to tmp/. */
 static ev_status write_temps(struct store *s)
 {
 	ev_status rc = EV_OK;
 
 	for (size_t i = 0; !rc && i < s->n_pend; i++) {
 		struct pending *p = &s->pend[i];
-		const char *base = strrchr(p->path, '/');
 		int fd, err = 0;
 
 		if (!p->data)
 			continue;
-		if (asprintf(&p->tmp, "%s/%s.tmp-XXXXXX", s->tmp_dir,
-			     base ? base + 1 : p->path) < 0) {
-			p->tmp = NULL;
-			return EV_NOMEM;
-		}
-		fd = mkostemp(p->tmp, O_CLOEXEC);
+		fd = create_temp(s, p);
 		if (fd < 0) {
 			err = errno;
-			free(p->tmp);
-			p->tmp = NULL;
 		} else {
-			if (fs_write_all(fd, p->data, p->len) ||
-			    fchmod(fd, 0644) < 0)
+			if (fs_write_all(fd, p->data, p->len))
 				err = errno;
 			if (close(fd) < 0 && !err)
 				err = errno;
@@ -351,25 +400,32 @@ static ev_status sync_all(struct store *s)
 	return rc;
 }
 
-/* Make the directory of PATH unless it is in DIRS (those made or seen
- * in this commit). */
-static ev_status make_dir(struct store *s, const char *path,
-			  struct strvec *dirs)
+/* 1 when a cache knows that the folder PATH goes in exists. */
+static int has_folder(struct store *s, const char *path)
+{
+	return namecache_has_folder(s->records_names, path) ||
+	       namecache_has_folder(s->keys_names, path);
+}
+
+/* Make the directory of PATH unless the caches know it is there. */
+static ev_status make_dir(struct store *s, const char *path)
 {
 	const char *slash = strrchr(path, '/');
-	char *dir = xstrndup(path, slash ? (size_t)(slash - path) : 0);
+	char *dir;
 	ev_status rc = EV_OK;
 
+	if (has_folder(s, path))
+		return EV_OK;
+	dir = xstrndup(path, slash ? (size_t)(slash - path) : 0);
 	if (!dir)
 		return EV_NOMEM;
-	if (strvec_find(dirs, dir) < 0) {
-		if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-			rc = fs_mkdirs(dir, 0755);
-		if (rc)
-			buf_setf(&s->msg, "cannot create %s: %s", dir,
-				 strerror(errno));
-		else
-			rc = strvec_push(dirs, dir);
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		rc = fs_mkdirs(dir, 0755);
+	if (rc) {
+		buf_setf(&s->msg, "cannot create %s: %s", dir, strerror(errno));
+	} else {
+		namecache_made(s->records_names, path);
+		namecache_made(s->keys_names, path);
 	}
 	free(dir);
 	return rc;
@@ -379,7 +435,6 @@ static ev_status make_dir(struct store *s, const char *path,
  * make the new names durable. */
 static ev_status rename_all(struct store *s, int keys)
 {
-	struct strvec dirs = STRVEC_INIT;
 	ev_status rc = EV_OK;
 	int renamed = 0;
 
@@ -388,7 +443,7 @@ static ev_status rename_all(struct store *s, int keys)
 
 		if (!p->tmp || p->is_key != keys)
 			continue;
-		rc = make_dir(s, p->path, &dirs);
+		rc = make_dir(s, p->path);
 		if (!rc && rename(p->tmp, p->path) < 0) {
 			int err = errno;
 
@@ -404,7 +459,6 @@ static ev_status rename_all(struct store *s, int keys)
 	}
 	if (!rc && renamed)
 		rc = sync_all(s);
-	strvec_release(&dirs);
 	return rc;
 }
 
@@ -436,6 +490,10 @@ ev_status store_commit(struct store *s)
 	for (size_t i = 0; i < s->n_pend; i++)
 		if (s->pend[i].tmp)
 			unlink(s->pend[i].tmp);
+	if (rc) {
+		namecache_forget(s->records_names);
+		namecache_forget(s->keys_names);
+	}
 	discard_pending(s);
 	return rc;
 }
@@ -580,7 +638,8 @@ static ev_status read_key(struct store *s, const char *key, char **idp)
 static int record_exists(struct store *s, const char *id)
 {
 	char *path = hashed_path(s->records_dir, id, ".json");
-	int exists = path && (find_pending(s, path) || fs_exists(path));
+	int exists = path && (find_pending(s, path) ||
+			      (!surely_absent(s, path) && fs_exists(path)));
 
 	free(path);
 	return exists;

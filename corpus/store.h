@@ -32,7 +32,10 @@
  * times per record.
  *
  * Readers need no lock.  Writers hold the collection lock (collection.h):
- * the store does not lock by itself.
+ * the store does not lock by itself, and a writable store takes itself
+ * to be the only writer: it answers look-ups of names it knows are not
+ * on disk from memory (namecache.h), and names its files in tmp/ with a
+ * count.
  */
 struct store;
 

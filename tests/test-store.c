@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "fsutil.h"
@@ -260,6 +261,77 @@ static void make_page(struct record *r, int n, const char *doi,
 
 /* Batches: held in memory and seen by lookups, written by the commit,
  * lost when not committed, and a failed commit leaves no record. */
+/*
+ * A writer takes the store as its own while it holds the lock (see
+ * evidence-collection.5): a key file planted by hand in a folder it has
+ * listed is not seen until the next writer opens the store.  This shows
+ * that its look-ups are answered from what it knows, not from the disk.
+ */
+static void test_own_store(void)
+{
+	struct store *s = NULL;
+	struct record r;
+	enum store_outcome o;
+	char sub[300], path[600], hex[65];
+	char *id = NULL, *a_id = NULL;
+	FILE *f;
+
+	mode_t mask = umask(027);
+	struct stat st = {0};
+	int found = 0;
+
+	snprintf(sub, sizeof(sub), "%s/own", dir);
+	ok(store_open(sub, 1, &s, NULL) == EV_OK, "own: open");
+	make_page(&r, 1, "10.1000/a", "Work A.");
+	ok(put(s, &r, &o) == EV_OK && o == STORE_NEW && r.id &&
+	       (a_id = strdup(r.id)),
+	   "work A stored");
+	record_release(&r);
+	/* Its file as a plain create makes it: 0644 less the umask. */
+	text_sha256_hex(a_id ? a_id : "", a_id ? strlen(a_id) : 0, hex);
+	snprintf(path, sizeof(path), "%s/records/%.2s/%.32s.json", sub, hex,
+		 hex);
+	ok(stat(path, &st) == 0 && (st.st_mode & 0777) == 0640,
+	   "record file mode 0640 under umask 027 (%o)",
+	   (unsigned)(st.st_mode & 0777));
+	umask(mask);
+	/* Often enough that its folders are listed (a small folder takes
+	 * four look-ups; a missing one, one). */
+	for (int i = 0; i < 8; i++)
+		found += store_resolve(s, "10.1000/planted", &id) !=
+			 EV_NOT_FOUND;
+	is_int(found, 0, "no work has the planted DOI yet");
+
+	/* Behind the writer's back: the DOI's key file, naming A. */
+	text_sha256_hex("doi:10.1000/planted", 19, hex);
+	snprintf(path, sizeof(path), "%s/keys/%.2s", sub, hex);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/keys/%.2s/%.32s", sub, hex, hex);
+	f = fopen(path, "w");
+	if (f) {
+		fprintf(f, "%s\n", a_id ? a_id : "");
+		fclose(f);
+	}
+	ok(store_resolve(s, "10.1000/planted", &id) == EV_NOT_FOUND,
+	   "the writer does not look again for a name it knows is absent");
+	make_page(&r, 2, "10.1000/b", "Work B.");
+	ok(put(s, &r, &o) == EV_OK && o == STORE_NEW,
+	   "and goes on storing");
+	record_release(&r);
+	store_close(s);
+
+	ok(store_open(sub, 1, &s, NULL) == EV_OK, "the next writer");
+	ok(store_resolve(s, "10.1000/planted", &id) == EV_OK && a_id &&
+	       !strcmp(id, a_id),
+	   "finds the planted key");
+	free(id);
+	id = NULL;
+	ok(store_resolve(s, "10.1000/b", &id) == EV_OK, "and B");
+	free(id);
+	store_close(s);
+	free(a_id);
+}
+
 static void test_batches(void)
 {
 	struct store *s = NULL;
@@ -533,6 +605,7 @@ int main(void)
 	strvec_release(&files);
 	test_notices();
 	test_batches();
+	test_own_store();
 	rm_rf(dir);
 	return tap_done();
 }
