@@ -9,7 +9,8 @@
 /*
  * Each check prints "ok N - name" or "not ok N - name" with the values
  * that differed; tap_done() prints the plan and returns the exit status
- * for main().  automake's tap-driver.sh reads the output.
+ * for main().  automake's tap-driver.sh reads the output.  The checks
+ * are marked unused so that a test need not use every kind.
  */
 static int tap_n, tap_failed;
 
@@ -30,7 +31,7 @@ static int tap_result(int pass, const char *file, int line, const char *fmt,
 
 #define ok(cond, ...) tap_ok(!!(cond), __FILE__, __LINE__, __VA_ARGS__)
 
-static void __attribute__((format(printf, 4, 5)))
+static void __attribute__((format(printf, 4, 5), unused))
 tap_ok(int pass, const char *file, int line, const char *fmt, ...)
 {
 	va_list ap;
@@ -45,7 +46,7 @@ tap_ok(int pass, const char *file, int line, const char *fmt, ...)
 #define is_str(got, want, ...) \
 	tap_is_str((got), (want), __FILE__, __LINE__, __VA_ARGS__)
 
-static void __attribute__((format(printf, 5, 6)))
+static void __attribute__((format(printf, 5, 6), unused))
 tap_is_str(const char *got, const char *want, const char *file, int line,
 	   const char *fmt, ...)
 {
@@ -65,7 +66,7 @@ tap_is_str(const char *got, const char *want, const char *file, int line,
 	tap_is_int((long long)(got), (long long)(want), __FILE__, __LINE__, \
 		   __VA_ARGS__)
 
-static void __attribute__((format(printf, 5, 6)))
+static void __attribute__((format(printf, 5, 6), unused))
 tap_is_int(long long got, long long want, const char *file, int line,
 	   const char *fmt, ...)
 {
