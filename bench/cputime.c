@@ -11,6 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "spawn.h"
+
 /*
  * usage: cputime OUT COMMAND [ARG...]
  *
@@ -49,16 +51,9 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	t0 = now_ms();
-	pid = fork();
-	if (pid < 0) {
-		perror("cputime: fork");
+	pid = spawn("cputime", argv + 2);
+	if (pid < 0)
 		return 127;
-	}
-	if (pid == 0) {
-		execvp(argv[2], argv + 2);
-		fprintf(stderr, "cputime: %s: %s\n", argv[2], strerror(errno));
-		_exit(127);
-	}
 	while (wait4(pid, &status, 0, &ru) < 0)
 		if (errno != EINTR) {
 			perror("cputime: wait4");

@@ -7,7 +7,7 @@
 # Environment:
 #   EVIDENCE      the evidence binary (default ./evidence)
 #   BENCH_BIN     where gencorpus, bench-query, bench-fetch,
-#                 bench-server and cputime are (default ./bench)
+#                 bench-server, cputime and threadtime are (default ./bench)
 #   BENCH_WORK    scratch folder (default ./bench/work); what a run
 #                 replaces there waits in its trash/ until the end
 #   BENCH_HTML    article pages to generate (default 10000)
@@ -103,6 +103,21 @@ measure() {
 		for (i = 1; i <= n; i++) s = s * 60 + a[i]
 		print s }' "$W/$name.time")
 	KB=$(awk -F': ' '/Maximum resident/ { print $2 }' "$W/$name.time")
+}
+
+# by_thread FILE: where each thread of the "add" that bench/threadtime
+# watched spent its life: on a core, waiting for one (runnable; another
+# thread or process had both), or blocked (a lock, a queue, the disk).
+# The thread the most on a core sets the pace when the others can wait
+# for it; a thread long waiting for a core says the cores were short.
+by_thread() {
+	awk 'BEGIN { printf "- add by thread (bench/threadtime):" }
+		{ blocked = $3 - $4 - ($7 > 0 ? $7 : 0)
+		  printf "%s %s %.2f s on a core, %s waiting for one," \
+			" %.2f s blocked", (NR > 1 ? ";" : ""), $1, $4,
+			($7 < 0 ? "unknown" : sprintf("%.2f s", $7)),
+			(blocked > 0 ? blocked : 0) }
+		END { print "" }' "$1"
 }
 
 # rate COUNT SECS
@@ -221,8 +236,8 @@ part_html() {
 	row "omindex --db DB --url / DIR" "$N_HTML"
 	o_secs=$SECS o_kb=$KB
 	new_collection "$W/col-html"
-	measure add-html env EVIDENCE_DIR="$W/col-html" \
-		"$EVIDENCE" add "$W/html"
+	measure add-html "$BIN/threadtime" "$W/add-html.threads" \
+		env EVIDENCE_DIR="$W/col-html" "$EVIDENCE" add "$W/html"
 	row "evidence add DIR (parse, store, index)" "$N_HTML"
 	a_secs=$SECS a_kb=$KB
 	if test -n "${EVIDENCE_BASE:-}"; then
@@ -253,6 +268,7 @@ part_html() {
 		"index $(disk "$W/col-html/index") MB," \
 		"store $(disk "$W/col-html/store") MB;" \
 		"omindex database $(disk "$W/omindex") MB"
+	by_thread "$W/add-html.threads"
 	alternate omindex html_ref html_add html_rebuild
 }
 html_ref() {
@@ -303,8 +319,8 @@ part_pubmed() {
 		"$(rate "$N_PUBMED" "$SECS")" "$(mb "$KB")" \
 		"$(rate "$megs" "$SECS")"
 	new_collection "$W/col-pubmed"
-	measure add-pubmed env EVIDENCE_DIR="$W/col-pubmed" \
-		"$EVIDENCE" add "$W/pubmed"
+	measure add-pubmed "$BIN/threadtime" "$W/add-pubmed.threads" \
+		env EVIDENCE_DIR="$W/col-pubmed" "$EVIDENCE" add "$W/pubmed"
 	e_secs=$SECS e_kb=$KB
 	printf '| %s | %s | %.2f | %s | %s | %s |\n' \
 		"evidence add DIR (parse, store, index)" "$N_PUBMED" "$SECS" \
@@ -339,6 +355,7 @@ part_pubmed() {
 		"index --rebuild $(ratio "$s_secs" "$SECS")x;" \
 		"memory vs scriptindex: $(ratio "$e_kb" "$s_kb");" \
 		"time over the parse floor: $(ratio "$e_secs" "$x_secs")x"
+	by_thread "$W/add-pubmed.threads"
 	alternate scriptindex pubmed_ref pubmed_add pubmed_rebuild
 }
 pubmed_ref() {
@@ -477,7 +494,8 @@ part_scale() {
 		done
 	) >"$W/scale-progress.txt" 2>/dev/null &
 	watcher=$!
-	measure add-scale env EVIDENCE_DIR="$col" "$EVIDENCE" add "$in"
+	measure add-scale "$BIN/threadtime" "$W/add-scale.threads" \
+		env EVIDENCE_DIR="$col" "$EVIDENCE" add "$in"
 	kill "$watcher" 2>/dev/null
 	echo "| run | records | seconds | records/s | peak MB |"
 	echo "|---|---|---|---|---|"
@@ -486,6 +504,7 @@ part_scale() {
 	echo "disk: store $(disk "$col/store") MB, index $(disk "$col/index") MB;" \
 		"input $(disk "$in") MB"
 	echo "$(tail -2 "$W/add-scale.out" | tr '\n' ' ')"
+	by_thread "$W/add-scale.threads"
 	measure query-scale "$BIN/bench-query" "$col/index" \
 		"$col/lessons.conf" "$SRC/queries.txt" 4
 	echo "- query batch on this index, one process, with snippets:" \

@@ -1705,6 +1705,22 @@ static ev_status write_jobs(struct pipeline *p, struct index *ix,
 	return rc;
 }
 
+/*
+ * Name THREAD (at most 15 bytes), so that top -H, perf and
+ * /proc/PID/task/TID/comm tell the indexer's threads apart: the
+ * process's first thread keeps the program's name.  Set by the thread
+ * that made it, so the name is there as soon as pthread_create() returns.
+ */
+static void name_thread(pthread_t thread, const char *name)
+{
+#ifdef HAVE_PTHREAD_SETNAME_NP
+	pthread_setname_np(thread, name);
+#else
+	(void)thread;
+	(void)name;
+#endif
+}
+
 static ev_status sync_fresh(struct index *ix, struct store *s,
 			    struct index_counts *counts, index_warn_fn warn,
 			    index_progress_fn progress, void *ctx)
@@ -1724,6 +1740,7 @@ static ev_status sync_fresh(struct index *ix, struct store *s,
 			buf_setf(&ix->msg, "%s", store_errmsg(s));
 		return rc;
 	}
+	name_thread(reader, "evidence-read");
 	rc = write_jobs(&p, ix, counts, warn, progress, ctx);
 	pthread_join(reader, NULL);
 	pipeline_release(&p);
@@ -1836,6 +1853,8 @@ ev_status index_feed_start(struct index *ix, struct store *s,
 		free(f);
 		return EV_NOMEM;
 	}
+	name_thread(f->reader, "evidence-read");
+	name_thread(f->writer, "evidence-write");
 	*out = f;
 	return EV_OK;
 }

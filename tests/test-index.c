@@ -1,6 +1,7 @@
 /* test-index.c - the index writer fed while a store is written */
 #include "config.h"
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -122,6 +123,54 @@ static void check_agrees(struct index *ix, struct store *s, unsigned long n)
 	is_int(c.unchanged, n, "all %lu works unchanged", n);
 }
 
+/* How many of this process's threads are called NAME (Linux's
+ * /proc/self/task/TID/comm); -1 when /proc cannot tell. */
+static int threads_named(const char *name)
+{
+	DIR *d = opendir("/proc/self/task");
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d)) != NULL) {
+		char path[300], comm[64] = "";
+		FILE *f;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/task/%s/comm",
+			 e->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fgets(comm, sizeof(comm), f))
+			comm[strcspn(comm, "\n")] = '\0';
+		fclose(f);
+		n += strcmp(comm, name) == 0;
+	}
+	closedir(d);
+	return n;
+}
+
+/* The feed's two threads carry their names (for top -H, perf and
+ * bench/threadtime) from the moment index_feed_start() returns. */
+static void check_thread_names(void)
+{
+#ifdef HAVE_PTHREAD_SETNAME_NP
+	if (threads_named("evidence-read") >= 0) {
+		is_int(threads_named("evidence-read"), 1,
+		       "the feed's reader is named");
+		is_int(threads_named("evidence-write"), 1,
+		       "the feed's writer is named");
+		return;
+	}
+#endif
+	for (int i = 0; i < 2; i++)
+		printf("ok %d # SKIP thread names: no pthread_setname_np() or "
+		       "no /proc/self/task\n", ++tap_n);
+}
+
 /* A fresh index fed the works as they are stored. */
 static void test_fresh_feed(struct store *s)
 {
@@ -132,11 +181,13 @@ static void test_fresh_feed(struct store *s)
 	ok(ix && index_is_fresh(ix), "a new index is fresh");
 	ok(index_feed_start(ix, s, warn, NULL, &f) == EV_OK && f,
 	   "feed started");
+	check_thread_names();
 	put(s, "101", "Practice mergers and trust", "Trust took years.");
 	index_feed_add(f, "pmid:101", NULL);
 	put(s, "102", "Federations and focus", "Mission creep hurt.");
 	index_feed_add(f, "pmid:102", NULL);
 	ok(index_feed_finish(f, &c) == EV_OK, "feed finished");
+	ok(threads_named("evidence-write") <= 0, "and its threads are gone");
 	is_int(c.works, 2, "two works fed");
 	is_int(c.indexed, 2, "both indexed");
 	check_agrees(ix, s, 2);
