@@ -34,7 +34,8 @@ struct index {
 	xdb_stem_t *stem;
 	struct synonyms *syn;
 	const struct lessons *lessons;
-	unsigned batch;
+	unsigned batch;	  /* works per commit */
+	int fixed_batch;  /* the options set it: it does not follow size */
 	unsigned pending; /* works since the last commit */
 	int fresh;	  /* empty database: no need to look for old docs */
 	/* Every work in the index with its content hash, sorted by id, read
@@ -359,6 +360,8 @@ static ev_status open_db(struct index *ix, const char *path,
 	return rc;
 }
 
+static void follow_size(struct index *ix);
+
 ev_status index_open(const char *dir, const struct index_options *opts,
 		     struct index **out, char **msgp)
 {
@@ -377,6 +380,7 @@ ev_status index_open(const char *dir, const struct index_options *opts,
 	if (ix->lessons)
 		ix->tag_cache = lessons_cache_new(ix->lessons);
 	ix->batch = opts->batch ? opts->batch : INDEX_BATCH;
+	ix->fixed_batch = opts->batch != 0;
 	ix->dir = strdup(dir);
 	if (!ix->dir) {
 		rc = EV_NOMEM;
@@ -435,6 +439,7 @@ ev_status index_open(const char *dir, const struct index_options *opts,
 		rc = EV_NOMEM;
 		goto out;
 	}
+	follow_size(ix);
 	rc = read_values(ix);
 	if (!rc)
 		rc = write_meta(ix);
@@ -902,6 +907,31 @@ static ev_status write_doc(struct index *ix, xdb_doc_t *doc,
 	return EV_OK;
 }
 
+unsigned index_batch_for(unsigned doccount)
+{
+	unsigned b = doccount / INDEX_BATCH_PER;
+
+	return b < INDEX_BATCH ? INDEX_BATCH
+	       : b > INDEX_BATCH_MAX ? INDEX_BATCH_MAX
+				     : b;
+}
+
+unsigned index_batch(const struct index *ix)
+{
+	return ix->batch;
+}
+
+/* Size the next batches by the documents the index holds now (written
+ * or not), unless the options fixed it.  Not knowing (a failed count)
+ * keeps the batch as it is. */
+static void follow_size(struct index *ix)
+{
+	unsigned n;
+
+	if (!ix->fixed_batch && xdb_doccount(ix->db, &n) == EV_OK)
+		ix->batch = index_batch_for(n);
+}
+
 /* Count one more work written; commit every ix->batch of them. */
 static ev_status maybe_commit(struct index *ix)
 {
@@ -916,6 +946,7 @@ static ev_status maybe_commit(struct index *ix)
 		rc = xdb_commit(ix->db);
 	if (rc)
 		return db_fail(ix, rc, "cannot commit the index");
+	follow_size(ix);
 	return EV_OK;
 }
 

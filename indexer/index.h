@@ -19,19 +19,33 @@ struct store;
 struct index;
 
 /*
- * Works written between two commits, unless the options say otherwise.
- * Xapian holds a batch's postings in memory until the commit; smaller
- * batches stay in the cache, and the commit that stops the writer is
- * shorter.  250 indexed 10,000 pages 8% faster than 1,000, and 10,000
- * PubMed records 4% faster, at half the memory (bench/RESULTS.md).
+ * Works written between two commits, unless the options say otherwise:
+ * one for every INDEX_BATCH_PER works the index holds, at least
+ * INDEX_BATCH and at most INDEX_BATCH_MAX (index_batch_for()), worked
+ * out again at each commit.  Xapian holds a batch's postings in memory
+ * until the commit; small batches stay in the cache, and the commit that
+ * stops the writer is shorter: 250 indexed 10,000 pages 8% faster than
+ * 1,000, and 10,000 PubMed records 4% faster, at half the memory.  But a
+ * commit rewrites every B-tree block its batch touched, which costs more
+ * as the index grows: adding 300,000 PubMed records took 13% less time
+ * at 1,000 works a commit than at 250, with a third less system time
+ * (bench/RESULTS.md).
  */
 #define INDEX_BATCH 250
+#define INDEX_BATCH_PER 250
+#define INDEX_BATCH_MAX 1000
+
+/* The works per commit for an index of DOCCOUNT documents. */
+unsigned index_batch_for(unsigned doccount);
+
+/* The works IX writes before its next commit (for the tests). */
+unsigned index_batch(const struct index *ix);
 
 struct index_options {
 	const struct lessons *lessons; /* borrowed; must outlive the index */
 	const char *synonyms;	       /* text of synonyms.conf, or NULL */
 	int rebuild;	/* build afresh beside the old one, then swap */
-	unsigned batch; /* works per commit (0: INDEX_BATCH) */
+	unsigned batch; /* works per commit (0: index_batch_for()) */
 };
 
 /*

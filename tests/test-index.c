@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <dirent.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -933,6 +934,91 @@ static void test_two_lessons(void)
 	free(list);
 }
 
+/*
+ * The commit batch follows the index's size: INDEX_BATCH for a small
+ * index, a work per INDEX_BATCH_PER documents above that, INDEX_BATCH_MAX
+ * at most, worked out at the open and after each commit; a batch the
+ * options set stays.
+ */
+static void test_batch_follows_size(void)
+{
+	struct index_options opts = {0};
+	struct index *ix = NULL;
+	char big[320], *msg = NULL;
+	const unsigned n = 70000, per = n / INDEX_BATCH_PER;
+	xdb_t *db = NULL;
+	int fine = 1, changed = 0;
+
+	is_int(index_batch_for(0), INDEX_BATCH, "an empty index: %d a batch",
+	       INDEX_BATCH);
+	is_int(index_batch_for(INDEX_BATCH * INDEX_BATCH_PER + INDEX_BATCH_PER -
+			       1),
+	       INDEX_BATCH, "up to %d documents: %d",
+	       INDEX_BATCH * INDEX_BATCH_PER + INDEX_BATCH_PER - 1,
+	       INDEX_BATCH);
+	is_int(index_batch_for(100000), 100000 / INDEX_BATCH_PER,
+	       "100,000 documents: one per %d", INDEX_BATCH_PER);
+	is_int(index_batch_for(INDEX_BATCH_MAX * INDEX_BATCH_PER - 1),
+	       INDEX_BATCH_MAX - 1, "just under the most");
+	is_int(index_batch_for(UINT_MAX), INDEX_BATCH_MAX,
+	       "never more than %d", INDEX_BATCH_MAX);
+
+	snprintf(big, sizeof(big), "%s/big", dir);
+	opts.lessons = lessons;
+	ok(index_open(big, &opts, &ix, &msg) == EV_OK && ix, "a new index");
+	is_int(ix ? index_batch(ix) : 0, INDEX_BATCH, "commits every %d works",
+	       INDEX_BATCH);
+	if (ix)
+		close_index(ix);
+	ix = NULL;
+	/* Empty documents, behind the indexer's back: only their count
+	 * matters here. */
+	ok(xdb_open(big, XDB_WRITE, &db, &msg) == EV_OK, "opened by hand");
+	for (unsigned i = 0; db && fine && i < n; i++) {
+		xdb_doc_t *doc = xdb_doc_new();
+
+		fine = doc && xdb_add_document(db, doc, NULL) == EV_OK;
+		xdb_doc_free(doc);
+	}
+	ok(db && fine && xdb_commit(db) == EV_OK, "%u documents added", n);
+	xdb_close(db);
+	free(msg);
+	msg = NULL;
+	ok(index_open(big, &opts, &ix, &msg) == EV_OK && ix, "opened again");
+	is_int(ix ? index_batch(ix) : 0, per, "%u documents: %u a batch", n,
+	       per);
+	/* A batch's worth of works: the commit after them sizes the next
+	 * one by the documents then. */
+	for (unsigned i = 0; ix && fine && i < per; i++) {
+		struct record r;
+		char pmid[16];
+
+		char id[24];
+
+		snprintf(pmid, sizeof(pmid), "%u", 900000 + i);
+		snprintf(id, sizeof(id), "pmid:%s", pmid);
+		make(&r, pmid, "Batches that follow the index", "Years.");
+		record_set(&r.id, id);
+		fine = index_record(ix, &r, NULL, &changed) == EV_OK;
+		record_release(&r);
+	}
+	ok(fine, "%u works written", per);
+	is_int(ix ? index_batch(ix) : 0, (n + per) / INDEX_BATCH_PER,
+	       "then %u documents: %u a batch", n + per,
+	       (n + per) / INDEX_BATCH_PER);
+	if (ix)
+		close_index(ix);
+	ix = NULL;
+	opts.batch = 4;
+	ok(index_open(big, &opts, &ix, &msg) == EV_OK && ix,
+	   "opened with a batch of 4");
+	is_int(ix ? index_batch(ix) : 0, 4, "which stays");
+	if (ix)
+		close_index(ix);
+	free(msg);
+	rm_rf(big);
+}
+
 int main(void)
 {
 	struct store *s = NULL;
@@ -961,6 +1047,7 @@ int main(void)
 	store_close(s);
 	test_lesson_values();
 	test_two_lessons();
+	test_batch_follows_size();
 	lessons_free(lessons);
 	free(msg);
 	rm_rf(dir);
