@@ -95,28 +95,29 @@ static struct thread *thread_for(long tid)
 /* Read thread TID of process PID; nothing changes when it has gone. */
 static void look_at(pid_t pid, long tid, double now, double tick)
 {
-	char path[128], stat[1024], sched[128], name[64];
+	char path[128], stat[1024], sched[128];
 	unsigned long utime, stime;
 	unsigned long long start, run_ns, wait_ns;
 	struct thread *t;
-	const char *p;
+	char *name, *p;
 
 	snprintf(path, sizeof(path), "/proc/%ld/task/%ld/stat", (long)pid,
 		 tid);
 	if (!read_line(path, stat, sizeof(stat)))
 		return;
-	/* After the name, which may hold spaces and parentheses: field 3
-	 * (state) on; utime and stime are fields 14 and 15, starttime 22. */
+	/* "TID (NAME) STATE ...": the name (comm) may hold spaces and
+	 * parentheses, so it ends at the last ')'; from field 3 (state)
+	 * on, utime and stime are fields 14 and 15, starttime 22. */
+	name = strchr(stat, '(');
 	p = strrchr(stat, ')');
-	if (!p || sscanf(p + 1,
-			 " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u"
-			 " %lu %lu %*d %*d %*d %*d %*d %*d %llu",
-			 &utime, &stime, &start) != 3)
+	if (!name || !p || p < name ||
+	    sscanf(p + 1,
+		   " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u"
+		   " %lu %lu %*d %*d %*d %*d %*d %*d %llu",
+		   &utime, &stime, &start) != 3)
 		return;
-	snprintf(path, sizeof(path), "/proc/%ld/task/%ld/comm", (long)pid,
-		 tid);
-	if (!read_line(path, name, sizeof(name)))
-		return;
+	*p = '\0';
+	name++;
 	t = thread_for(tid);
 	if (!t)
 		return;

@@ -360,7 +360,30 @@ static ev_status open_db(struct index *ix, const char *path,
 	return rc;
 }
 
-static void follow_size(struct index *ix);
+unsigned index_batch_for(unsigned doccount)
+{
+	unsigned b = doccount / INDEX_BATCH_PER;
+
+	return b < INDEX_BATCH ? INDEX_BATCH
+	       : b > INDEX_BATCH_MAX ? INDEX_BATCH_MAX
+				     : b;
+}
+
+unsigned index_batch(const struct index *ix)
+{
+	return ix->batch;
+}
+
+/* Size the next batches by the documents the index holds now (written
+ * or not), unless the options fixed it.  Not knowing (a failed count)
+ * keeps the batch as it is. */
+static void follow_size(struct index *ix)
+{
+	unsigned n;
+
+	if (!ix->fixed_batch && xdb_doccount(ix->db, &n) == EV_OK)
+		ix->batch = index_batch_for(n);
+}
 
 ev_status index_open(const char *dir, const struct index_options *opts,
 		     struct index **out, char **msgp)
@@ -905,31 +928,6 @@ static ev_status write_doc(struct index *ix, xdb_doc_t *doc,
 	if (rc)
 		return db_fail(ix, rc, "cannot add a document");
 	return EV_OK;
-}
-
-unsigned index_batch_for(unsigned doccount)
-{
-	unsigned b = doccount / INDEX_BATCH_PER;
-
-	return b < INDEX_BATCH ? INDEX_BATCH
-	       : b > INDEX_BATCH_MAX ? INDEX_BATCH_MAX
-				     : b;
-}
-
-unsigned index_batch(const struct index *ix)
-{
-	return ix->batch;
-}
-
-/* Size the next batches by the documents the index holds now (written
- * or not), unless the options fixed it.  Not knowing (a failed count)
- * keeps the batch as it is. */
-static void follow_size(struct index *ix)
-{
-	unsigned n;
-
-	if (!ix->fixed_batch && xdb_doccount(ix->db, &n) == EV_OK)
-		ix->batch = index_batch_for(n);
 }
 
 /* Count one more work written; commit every ix->batch of them. */
