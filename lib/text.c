@@ -231,13 +231,28 @@ static unsigned fold_case(unsigned cp)
 	return cp;
 }
 
-/* ASCII letters and digits: isalnum() in the C locale (evidence never
- * calls setlocale()) without the call. */
-static int ascii_word_char(unsigned c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9');
-}
+/* Each ASCII letter and digit as a word holds it (lower case), and 0 for
+ * every other byte: isalnum() and tolower() in the C locale (evidence
+ * never calls setlocale()) without the calls, for ASCII. */
+#define SAME(c) [c] = (c)
+#define LOWER(c) [c] = (c) - 'A' + 'a'
+static const unsigned char ascii_word_byte[256] = {
+	SAME('0'), SAME('1'), SAME('2'), SAME('3'), SAME('4'), SAME('5'),
+	SAME('6'), SAME('7'), SAME('8'), SAME('9'),
+	LOWER('A'), LOWER('B'), LOWER('C'), LOWER('D'), LOWER('E'),
+	LOWER('F'), LOWER('G'), LOWER('H'), LOWER('I'), LOWER('J'),
+	LOWER('K'), LOWER('L'), LOWER('M'), LOWER('N'), LOWER('O'),
+	LOWER('P'), LOWER('Q'), LOWER('R'), LOWER('S'), LOWER('T'),
+	LOWER('U'), LOWER('V'), LOWER('W'), LOWER('X'), LOWER('Y'),
+	LOWER('Z'),
+	SAME('a'), SAME('b'), SAME('c'), SAME('d'), SAME('e'), SAME('f'),
+	SAME('g'), SAME('h'), SAME('i'), SAME('j'), SAME('k'), SAME('l'),
+	SAME('m'), SAME('n'), SAME('o'), SAME('p'), SAME('q'), SAME('r'),
+	SAME('s'), SAME('t'), SAME('u'), SAME('v'), SAME('w'), SAME('x'),
+	SAME('y'), SAME('z'),
+};
+#undef SAME
+#undef LOWER
 
 /* Letters and digits for word splitting: ASCII alphanumerics and any
  * non-ASCII character that is not punctuation, a symbol or a space in the
@@ -245,7 +260,7 @@ static int ascii_word_char(unsigned c)
 static int is_word_char(unsigned cp)
 {
 	if (cp < 0x80)
-		return ascii_word_char(cp);
+		return ascii_word_byte[cp] != 0;
 	if (is_unicode_space(cp))
 		return 0;
 	if (cp >= 0xa1 && cp <= 0xbf && cp != 0xaa && cp != 0xb5 && cp != 0xba)
@@ -283,42 +298,51 @@ static size_t next_char(const char *text, size_t len, size_t i, unsigned *cp)
 	return utf8_decode(text + i, len - i, cp);
 }
 
+/* A word is cut once it holds this many bytes: a character starting
+ * before the cut is kept whole (up to four bytes, so a word is at most
+ * WORD_CUT + 3 bytes). */
+#define WORD_CUT 252
+
+/*
+ * Most of what text_words() reads is runs of ASCII letters and single
+ * spaces: a run is found and copied through ascii_word_byte[], a space
+ * passed over, and only other bytes are decoded.  The NUL at TEXT[LEN]
+ * (0 in the table) ends the last run.  Passage scoring runs this over
+ * every passage of every hit, and the indexer over every passage it
+ * tags.
+ */
 int text_words(const char *text, text_word_fn fn, void *ctx)
 {
+	const unsigned char *u = (const unsigned char *)text;
 	size_t len = strlen(text), i = 0;
-	char word[256];
+	char word[WORD_CUT + 4];
 
 	while (i < len) {
-		size_t start, o = 0;
+		size_t start, o = 0, n;
 		unsigned cp;
-		size_t n = next_char(text, len, i, &cp);
 
-		if (n == 0) {
-			i++;
-			continue;
-		}
-		if (!is_word_char(cp)) {
-			i += n;
-			continue;
+		if (!ascii_word_byte[u[i]]) {
+			if (u[i] < 0x80) {
+				i++;
+				continue;
+			}
+			n = utf8_decode(text + i, len - i, &cp);
+			if (n == 0 || !is_word_char(cp)) {
+				i += n ? n : 1;
+				continue;
+			}
 		}
 		start = i;
-		while (i < len) {
-			unsigned char c = (unsigned char)text[i];
+		for (;;) {
+			unsigned char b;
 
-			/* Most words are ASCII letters and digits. */
-			if ((unsigned)(c - 'a') < 26 ||
-			    (unsigned)(c - '0') < 10) {
-				if (o + 4 < sizeof(word))
-					word[o++] = (char)c;
+			while ((b = ascii_word_byte[u[i]])) {
+				if (o < WORD_CUT)
+					word[o++] = (char)b;
 				i++;
-				continue;
 			}
-			if ((unsigned)(c - 'A') < 26) {
-				if (o + 4 < sizeof(word))
-					word[o++] = (char)(c - 'A' + 'a');
-				i++;
-				continue;
-			}
+			if (i == len)
+				break;
 			n = next_char(text, len, i, &cp);
 			if (n == 0)
 				break;
@@ -336,7 +360,7 @@ int text_words(const char *text, text_word_fn fn, void *ctx)
 				break;
 			}
 			cp = fold_case(cp);
-			if (o + 4 < sizeof(word))
+			if (o < WORD_CUT)
 				o += utf8_encode(cp, word + o);
 			i += n;
 		}

@@ -116,6 +116,10 @@ static void test_words(void)
 		{ "net\xffwork", "net|work" },
 		/* an apostrophe before a digit stays */
 		{ "rock'n'roll 90's", "rock'n'roll|90's" },
+		/* words that start with a letter beyond ASCII, after marks
+		 * and spaces of both kinds */
+		{ " ,\xc3\x89lan\xc2\xa0\xce\x91\xce\xb2 x.",
+		  "\xc3\xa9lan|\xce\xb1\xce\xb2|x" },
 	};
 
 	struct wordlist wl = WORDLIST_INIT;
