@@ -713,14 +713,17 @@ static ev_status add_lessons(struct index *ix, xdb_doc_t *doc,
 }
 
 /*
- * The data of a work's document, for result lists (schema 3, and schema 4
- * where the binding keeps it packed with LZ4 in a value slot): a JSON head,
+ * The data of a work's document, for result lists (schema 5, which the
+ * binding keeps packed with LZ4 in a value slot): a JSON head,
  * {"record": the record in the store's JSON form without its abstract,
- * passages, provenance and links, "lessons": per passage, [[lesson index,
- * strength]...]}, then a NUL, then for each passage its section ("" for
- * none) and its text, each ended by a NUL.  A search reads the data of
- * every hit; left out of the JSON, the passages (nine tenths of the
- * bytes) cost it no parsing.
+ * passages, provenance and links}, then a NUL, then for each passage
+ * three strings, each ended by a NUL: its section ("" for none), its
+ * text, and the lessons it carries as "INDEX:STRENGTH" pairs (the
+ * lesson's index in the taxonomy, the strength as "%.6g"), blank-
+ * separated ("" for none).  A search reads the data of every hit; left
+ * out of the JSON, the passages (nine tenths of the bytes) and their
+ * lessons (schema 4 had them in it: four fifths of its values) cost it
+ * no parsing.
  */
 static ev_status work_data(const struct record *rec,
 			   const struct work_tags *wt, struct buf *out)
@@ -747,26 +750,20 @@ static ev_status work_data(const struct record *rec,
 	if (!rc)
 		rc = buf_addstr(out, json);
 	if (!rc)
-		rc = buf_addstr(out, ",\"lessons\":[");
-	for (size_t i = 0; !rc && i < rec->n_passages; i++) {
-		const struct lesson_tags *t = &wt->per_passage[i];
-
-		rc = buf_addstr(out, i ? ",[" : "[");
-		for (size_t k = 0; !rc && k < t->n; k++)
-			rc = buf_printf(out, "%s[%zu,%.6g]", k ? "," : "",
-					t->v[k].lesson, t->v[k].strength);
-		if (!rc)
-			rc = buf_addstr(out, "]");
-	}
-	if (!rc)
-		rc = buf_add(out, "]}", 3);
+		rc = buf_add(out, "}", 2);
 	for (size_t i = 0; !rc && i < rec->n_passages; i++) {
 		const struct passage *p = &rec->passages[i];
 		const char *section = p->section ? p->section : "";
+		const struct lesson_tags *t = &wt->per_passage[i];
 
 		rc = buf_add(out, section, strlen(section) + 1);
 		if (!rc)
 			rc = buf_add(out, p->text, strlen(p->text) + 1);
+		for (size_t k = 0; !rc && k < t->n; k++)
+			rc = buf_printf(out, "%s%zu:%.6g", k ? " " : "",
+					t->v[k].lesson, t->v[k].strength);
+		if (!rc)
+			rc = buf_add(out, "", 1);
 	}
 	free(json);
 	return rc;

@@ -81,7 +81,7 @@ enum {
  * a forged one) leaves searches reading that lesson's values, instead of
  * weighing hundreds of terms. */
 #define MAX_LESSON_STRENGTHS 256
-#define SCHEMA_VERSION 4
+#define SCHEMA_VERSION 5
 
 /*
  * The id term for ID with PREFIX: PREFIX + ID, or, when that would pass

@@ -753,8 +753,8 @@ static ev_status value_number(xdb_doc_t *doc, unsigned slot, double *x,
 /*
  * A hit's work as its document holds it: the record, its passages, and
  * the lessons each passage carries (see work_data() in the indexer: the
- * JSON {"record": {...}, "lessons": [[[lesson index, strength]...]...]},
- * a NUL, then each passage's section and text, NUL-terminated).
+ * JSON {"record": {...}}, a NUL, then each passage's section, text and
+ * lessons, each NUL-terminated).
  */
 struct passage_tag {
 	size_t lesson; /* index into searcher.lesson_names */
@@ -789,27 +789,41 @@ static void work_view_release(struct work_view *w)
 	w->n = 0;
 }
 
-static ev_status read_tags(json_t *list, size_t n_lessons,
+/* A passage's lessons as work_data() writes them, "INDEX:STRENGTH"
+ * pairs, blank-separated, from S into T: EV_PARSE when S is anything
+ * else or names a lesson past N_LESSONS. */
+static ev_status read_tags(const char *s, size_t n_lessons,
 			   struct passage_tags *t)
 {
-	size_t n = json_array_size(list);
+	size_t n = *s != '\0';
 
-	if (!json_is_array(list))
-		return EV_PARSE;
+	for (const char *p = s; *p; p++)
+		n += *p == ' ';
 	t->v = calloc(n + 1, sizeof(*t->v));
 	if (!t->v)
 		return EV_NOMEM;
-	for (size_t k = 0; k < n; k++) {
-		json_t *pair = json_array_get(list, k);
-		json_t *i = json_array_get(pair, 0);
-		json_t *x = json_array_get(pair, 1);
+	while (*s) {
+		const char *x = s;
+		size_t lesson = 0;
+		double strength;
+		char *end;
 
-		if (!json_is_integer(i) || !json_is_number(x) ||
-		    json_integer_value(i) < 0 ||
-		    (size_t)json_integer_value(i) >= n_lessons)
+		/* Digits, a colon, a number that starts with a digit:
+		 * strtoul() and strtod() alone would take blanks and signs
+		 * too. */
+		for (; *x >= '0' && *x <= '9' && lesson < n_lessons; x++)
+			lesson = lesson * 10 + (size_t)(*x - '0');
+		if (x == s || *x != ':' || lesson >= n_lessons ||
+		    !(x[1] >= '0' && x[1] <= '9'))
 			return EV_PARSE;
-		t->v[t->n].lesson = (size_t)json_integer_value(i);
-		t->v[t->n++].strength = json_number_value(x);
+		strength = strtod(x + 1, &end);
+		if (!isfinite(strength) || (*end != ' ' && *end) || t->n == n)
+			return EV_PARSE;
+		t->v[t->n].lesson = lesson;
+		t->v[t->n++].strength = strength;
+		s = end + (*end == ' ');
+		if (*end == ' ' && !*s)
+			return EV_PARSE;
 	}
 	return EV_OK;
 }
@@ -829,15 +843,29 @@ static ev_status take_string(const char **p, const char *end, char **out)
 	return EV_OK;
 }
 
-/* The N passages that follow the JSON head of a work's data, from P to
- * END, into W: EV_PARSE when they are not all there. */
-static ev_status read_passages(const char *p, const char *end, size_t n,
-			       struct work_view *w)
+/* The passages that follow the JSON head of a work's data, from P to
+ * END, into W, with their lessons (N_LESSONS in the index): EV_PARSE
+ * when they are not all there. */
+static ev_status read_passages(const char *p, const char *end,
+			       size_t n_lessons, struct work_view *w)
 {
+	size_t strings = 0, n;
 	ev_status rc = EV_OK;
 
+	for (const char *q = p; q < end;) {
+		const char *nul = memchr(q, '\0', (size_t)(end - q));
+
+		if (!nul)
+			return EV_PARSE;
+		strings++;
+		q = nul + 1;
+	}
+	if (strings % 3)
+		return EV_PARSE;
+	n = strings / 3;
 	w->passages = calloc(n + 1, sizeof(*w->passages));
-	if (!w->passages)
+	w->tags = calloc(n + 1, sizeof(*w->tags));
+	if (!w->passages || !w->tags)
 		return EV_NOMEM;
 	w->n = n;
 	for (size_t i = 0; !rc && i < n; i++) {
@@ -846,6 +874,11 @@ static ev_status read_passages(const char *p, const char *end, size_t n,
 			rc = take_string(&p, end, &w->passages[i].text);
 		if (!rc && !w->passages[i].text)
 			rc = EV_PARSE;
+		if (!rc) {
+			/* The lessons are read where they lie. */
+			rc = read_tags(p, n_lessons, &w->tags[i]);
+			p += strlen(p) + 1;
+		}
 	}
 	return rc;
 }
@@ -854,7 +887,7 @@ static ev_status read_passages(const char *p, const char *end, size_t n,
 static ev_status work_view_load(struct searcher *s, xdb_doc_t *doc,
 				struct work_view *w)
 {
-	json_t *root = NULL, *lessons;
+	json_t *root = NULL;
 	json_error_t jerr;
 	char *data = NULL;
 	size_t len = 0, head;
@@ -872,23 +905,14 @@ static ev_status work_view_load(struct searcher *s, xdb_doc_t *doc,
 	}
 	head = strnlen(data, len);
 	root = json_loadb(data, head, 0, &jerr);
-	lessons = json_object_get(root, "lessons");
 	rc = root ? record_from_json_value(json_object_get(root, "record"),
 					   &w->rec)
 		  : EV_PARSE;
-	if (!rc && (w->rec.n_passages || !json_is_array(lessons)))
+	if (!rc && w->rec.n_passages)
 		rc = EV_PARSE;
 	if (!rc)
 		rc = read_passages(data + head + (head < len), data + len,
-				   json_array_size(lessons), w);
-	if (!rc && w->n) {
-		w->tags = calloc(w->n, sizeof(*w->tags));
-		if (!w->tags)
-			rc = EV_NOMEM;
-	}
-	for (size_t i = 0; !rc && i < w->n; i++)
-		rc = read_tags(json_array_get(lessons, i),
-			       s->lesson_names.n, &w->tags[i]);
+				   s->lesson_names.n, w);
 	if (rc == EV_PARSE || (!rc && !w->rec.id)) {
 		buf_setf(&s->msg, "an index entry is damaged: %s",
 			 root ? "unexpected data" : jerr.text);

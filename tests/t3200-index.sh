@@ -127,16 +127,17 @@ test_expect_success 'index --rebuild repairs it from the store' '
 '
 # Schema 1 wrote a document per passage; schema 2 one per work, its data
 # all JSON; schema 3 keeps the passages out of the JSON; schema 4 keeps
-# the data deflated in a value slot.  An old index is refused by readers
-# and rebuilt by the next index run.
+# the data compressed in a value slot; schema 5 keeps each passage's
+# lessons beside it, out of the JSON too.  An old index is refused by
+# readers and rebuilt by the next index run.
 test_expect_success 'an index of another schema: readers refuse, index rebuilds' '
-	test "$(xapian-metadata get "$EVIDENCE_DIR/index" evidence-schema)" = 4 &&
-	xapian-metadata set "$EVIDENCE_DIR/index" evidence-schema 3 &&
+	test "$(xapian-metadata get "$EVIDENCE_DIR/index" evidence-schema)" = 5 &&
+	xapian-metadata set "$EVIDENCE_DIR/index" evidence-schema 4 &&
 	{ evidence search goodwill 2>err; test $? = 65; } &&
 	grep -q "index --rebuild" err && test $(wc -l <err) = 1 &&
 	evidence index >out &&
 	grep -q "works: [1-9][0-9]* indexed" out &&
-	test "$(xapian-metadata get "$EVIDENCE_DIR/index" evidence-schema)" = 4 &&
+	test "$(xapian-metadata get "$EVIDENCE_DIR/index" evidence-schema)" = 5 &&
 	evidence search goodwill >/dev/null
 '
 test_expect_code 65 'a malformed taxonomy stops index with FILE:LINE' '

@@ -80,7 +80,7 @@ try_commands() {
 	test $detected -ge 1 || { echo "$1: no command saw the damage"; return 1; }
 }
 
-# No docdata.glass: schema 4 keeps the document data in a value slot,
+# No docdata.glass: since schema 4 the document data is in a value slot,
 # inside postlist.glass (lib/xdb.h).
 for file in iamglass postlist.glass termlist.glass position.glass; do
 	for how in truncate halve zero; do

@@ -484,6 +484,151 @@ static char *read_meta(const char *key, size_t *lenp)
 	return value;
 }
 
+/* The hit of work ID in RES, or NULL. */
+static const struct search_hit *find_hit(const struct search_result *res,
+					 const char *id)
+{
+	for (size_t i = 0; i < res->n_hits; i++)
+		if (res->hits[i].work.id && !strcmp(res->hits[i].work.id, id))
+			return &res->hits[i];
+	return NULL;
+}
+
+/* Replace the document of ID with DATA (LEN bytes) as a forger would;
+ * 1 when it went in. */
+static int forge_data(const char *id, const char *data, size_t len)
+{
+	char term[XDB_MAX_TERM + 64];
+	xdb_doc_t *doc = NULL;
+	xdb_t *db = NULL;
+	int done;
+
+	field_id_term(PREFIX_ID, id, term, sizeof(term));
+	done = xdb_open(index_dir, XDB_WRITE, &db, NULL) == EV_OK &&
+	       xdb_find_document(db, term, &doc) == EV_OK &&
+	       xdb_doc_set_data(doc, data, len) == EV_OK &&
+	       xdb_replace_document(db, term, doc) == EV_OK &&
+	       xdb_commit(db) == EV_OK;
+	xdb_doc_free(doc);
+	xdb_close(db);
+	return done;
+}
+
+/*
+ * Each passage's lessons follow its text in the document data as
+ * "INDEX:STRENGTH" pairs (schema 5): a hit carries the lessons they
+ * name, and pairs that are not what the indexer writes make a damaged
+ * entry, never a lesson read wrong.
+ */
+static void test_data_lessons(struct store *s)
+{
+	static const struct {
+		const char *tags, *why;
+	} bad[] = {
+		{ "999:0.5", "a lesson past the taxonomy" },
+		{ "1:0.5 ", "a blank after the last pair" },
+		{ " 1:0.5", "a blank before the first" },
+		{ "1:0.5  2:0.5", "two blanks between pairs" },
+		{ "1:-0.5", "a sign" },
+		{ "1:nan", "not a number" },
+		{ "1:1e999", "a number too large" },
+		{ "1:", "no strength" },
+		{ ":0.5", "no lesson" },
+		{ "1;0.5", "no colon" },
+		{ "1:0.5x", "more after the strength" },
+	};
+	struct index_counts c;
+	struct search_result res;
+	struct record r;
+	enum store_outcome o;
+	struct buf b = BUF_INIT;
+	struct strvec names = STRVEC_INIT;
+	const struct search_hit *hit;
+	char *meta, *msg = NULL;
+	size_t len = 0, head;
+	ev_status rc;
+
+	make(&r, "104", "Goodwill between member practices", NULL);
+	record_add_passage(&r, "Trust and goodwill grew between practices.",
+			   NULL);
+	ok(store_put(s, &r, &o) == EV_OK, "store a work with a passage");
+	record_release(&r);
+	ok(sync_once(s, &c) && c.indexed == 1, "indexed");
+	meta = read_meta(META_LESSONS, &len);
+	for (char *save = NULL, *p = meta ? strtok_r(meta, ",", &save) : NULL;
+	     p; p = strtok_r(NULL, ",", &save))
+		strvec_push(&names, p);
+	ok(names.n > 2, "the index's lessons (%zu)", names.n);
+	free(meta);
+	if (names.n < 3) {
+		strvec_release(&names);
+		return;
+	}
+
+	/* A head, then the passage's section, text and lessons. */
+	buf_addstr(&b, "{\"record\":{\"id\":\"pmid:104\",\"title\":\"G\"}}");
+	head = b.len + 1;
+	buf_add(&b, "", 1);
+	buf_add(&b, "", 1);
+	buf_addstr(&b, "Trust and goodwill grew between practices.");
+	buf_add(&b, "", 1);
+	buf_addstr(&b, "1:0.5 2:0.75");
+	buf_add(&b, "", 1);
+	ok(forge_data("pmid:104", b.ptr, b.len), "forged with two lessons");
+	rc = first_hit("goodwill grew", &res, &msg);
+	hit = rc == EV_OK ? find_hit(&res, "pmid:104") : NULL;
+	ok(hit && hit->passage == 1 && hit->n_lessons == 2,
+	   "read back: %s", msg ? msg : status_to_string(rc));
+	if (hit && hit->n_lessons == 2) {
+		is_str(hit->lessons[0].lesson, names.v[1],
+		       "the first names lesson 1");
+		ok(hit->lessons[0].strength == 0.5, "at 0.5");
+		is_str(hit->lessons[1].lesson, names.v[2],
+		       "the second lesson 2");
+		ok(hit->lessons[1].strength == 0.75, "at 0.75");
+	}
+	search_result_release(&res);
+	free(msg);
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		struct buf f = BUF_INIT;
+
+		buf_add(&f, b.ptr, b.len - strlen("1:0.5 2:0.75") - 1);
+		buf_addstr(&f, bad[i].tags);
+		buf_add(&f, "", 1);
+		ok(forge_data("pmid:104", f.ptr, f.len), "forged: %s",
+		   bad[i].why);
+		rc = first_hit("goodwill grew", &res, &msg);
+		is_int(rc, EV_CORRUPT, "%s ('%s'): a damaged entry",
+		       bad[i].why, bad[i].tags);
+		ok(msg && strstr(msg, "damaged"), "says so: %s",
+		   msg ? msg : "");
+		search_result_release(&res);
+		free(msg);
+		buf_release(&f);
+	}
+
+	/* A passage without its lessons: two strings where three are
+	 * due. */
+	ok(forge_data("pmid:104", b.ptr, b.len - strlen("1:0.5 2:0.75") - 1),
+	   "forged without the lessons");
+	rc = first_hit("goodwill grew", &res, &msg);
+	is_int(rc, EV_CORRUPT, "a passage short of its lessons is damage");
+	search_result_release(&res);
+	free(msg);
+
+	/* No passages at all: the work alone. */
+	ok(forge_data("pmid:104", b.ptr, head), "forged without passages");
+	rc = first_hit("goodwill grew", &res, &msg);
+	hit = rc == EV_OK ? find_hit(&res, "pmid:104") : NULL;
+	ok(hit && hit->passage == 0, "a work without passages is found, "
+				     "with none");
+	search_result_release(&res);
+	free(msg);
+	buf_release(&b);
+	strvec_release(&names);
+}
+
 /* The collection's lessons.conf in the memo tests. */
 #define TRUSTED_CONF "[t]\nthreshold = 2\nword 2 trusted\n"
 
@@ -1042,6 +1187,7 @@ int main(void)
 	test_handed_record(s);
 	test_feed_bound(s);
 	test_data_read_back(s);
+	test_data_lessons(s);
 	test_stem_memo();
 	test_compiled_memo();
 	store_close(s);
