@@ -1025,6 +1025,35 @@ static void test_enquire(const char *path)
 		q = NULL;
 		xdb_enquire_free(enq);
 	}
+	{
+		/* An English snippet stems only the words that begin as a
+		 * stem of the query does: the rest cannot match.  Those
+		 * that do are still stemmed, "runs" and "running" to the
+		 * query's "run", and "x's" to its one-byte "x"; "ran",
+		 * "runner" and "xs" stem to other words. */
+		const char *text = "He runs and ran; the runner was running, "
+				   "x's and x and xs.";
+		char *s = NULL;
+
+		enq = xdb_enquire_new(db);
+		xdb_qp_parse(qp, "running x's costs", XDB_QP_DEFAULT, &q);
+		xdb_enquire_set_query(enq, q);
+		xdb_enquire_get_mset(enq, 0, 10, 0, &mset);
+		is_int(mset ? xdb_mset_snippet(mset, text, 200, "[", "]", "~",
+					       1, &s)
+			    : EV_NOMEM,
+		       EV_OK, "a snippet with stemmed matches");
+		is_str(s,
+		       "He [runs] and ran; the runner was [running], [x's] "
+		       "and [x] and xs.",
+		       "each word that stems to the query's, and no other");
+		free(s);
+		xdb_mset_free(mset);
+		mset = NULL;
+		xdb_query_free(q);
+		q = NULL;
+		xdb_enquire_free(enq);
+	}
 
 	/* Documents from a result set. */
 	{
