@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,7 +102,21 @@ struct lessons {
 	/* The text it was read from, for lessons_compile(). */
 	char *source;
 	size_t source_len;
+	/* Unique among the taxonomies of the process, for the caches
+	 * (lessons_cache_new()): an address can be used again. */
+	unsigned long serial;
 };
+
+/* An empty taxonomy with a serial of its own, or NULL. */
+static struct lessons *taxonomy_new(void)
+{
+	static atomic_ulong next_serial = 1;
+	struct lessons *l = calloc(1, sizeof(*l));
+
+	if (l)
+		l->serial = atomic_fetch_add(&next_serial, 1);
+	return l;
+}
 
 /* The id of the stem S (LEN bytes), or -1 when no cue uses it. */
 static long stem_lookup(const struct lessons *l, const char *s, size_t len)
@@ -1131,7 +1146,7 @@ static struct lessons *decompile(const char *form, size_t size,
 	    (size_t)(c.end - c.p) < len || memcmp(c.p, text, len) != 0)
 		return NULL;
 	c.p += len;
-	l = calloc(1, sizeof(*l));
+	l = taxonomy_new();
 	if (!l)
 		return NULL;
 	l->lessons = get_array(&c, &l->n, sizeof(*l->lessons), 36);
@@ -1229,7 +1244,7 @@ ev_status lessons_parse_memo(const char *text, size_t len, const char *name,
 			return EV_OK;
 	}
 	p = calloc(1, sizeof(*p));
-	l = calloc(1, sizeof(*l));
+	l = taxonomy_new();
 	copy = xstrndup(text, len);
 	if (stems)
 		memo_copy = strdup(stems);
@@ -1413,7 +1428,7 @@ struct cache_slot {
 };
 
 struct lessons_cache {
-	const struct lessons *l; /* whose ids the slots hold */
+	unsigned long serial; /* of the taxonomy whose ids the slots hold */
 	size_t used;
 	struct cache_slot slots[CACHE_SLOTS];
 };
@@ -1423,7 +1438,7 @@ struct lessons_cache *lessons_cache_new(const struct lessons *l)
 	struct lessons_cache *c = calloc(1, sizeof(*c));
 
 	if (c)
-		c->l = l;
+		c->serial = l->serial;
 	return c;
 }
 
@@ -1669,7 +1684,7 @@ ev_status lessons_tag_words(const struct lessons *l,
 	ev_status rc = EV_OK;
 
 	w->l = l;
-	w->cache = cache && cache->l == l ? cache : NULL;
+	w->cache = cache && cache->serial == l->serial ? cache : NULL;
 	w->v = w->local;
 	w->n = 0;
 	w->alloc = sizeof(w->local) / sizeof(*w->local);

@@ -98,7 +98,9 @@ ev_status lessons_tag(const struct lessons *l, const char *text,
  * tags many texts with L in one thread (the indexer): each distinct word
  * is then stemmed and looked up once, not at every occurrence.  A cache
  * is made for one taxonomy (lessons_cache_new(), NULL when out of
- * memory) and ignored with any other; free it before its taxonomy.
+ * memory) and ignored with any other: it knows its taxonomy by a number
+ * each one is given, not by address, so a taxonomy allocated where a
+ * freed one was is another.
  */
 struct wordlist;
 struct lessons_cache;
