@@ -102,6 +102,10 @@ struct lessons {
 	/* The text it was read from, for lessons_compile(). */
 	char *source;
 	size_t source_len;
+	/* A taxonomy read from its compiled form (decompile()) keeps every
+	 * string above but the source and the pairs here, one block, where
+	 * a parsed one has each malloc'd. */
+	char *strings;
 	/* Unique among the taxonomies of the process, for the caches
 	 * (lessons_cache_new()): an address can be used again. */
 	unsigned long serial;
@@ -203,19 +207,20 @@ void lessons_free(struct lessons *l)
 {
 	if (!l)
 		return;
-	for (size_t i = 0; i < l->n; i++) {
+	for (size_t i = 0; !l->strings && i < l->n; i++) {
 		free(l->lessons[i].name);
 		free(l->lessons[i].label);
 		free(l->lessons[i].description);
 	}
 	free(l->lessons);
-	for (size_t i = 0; i < l->ncues; i++)
+	for (size_t i = 0; !l->strings && i < l->ncues; i++)
 		free(l->cues[i].text);
 	free(l->cues);
 	free(l->slots);
 	free(l->alts);
-	for (size_t i = 0; i < l->nstems; i++)
+	for (size_t i = 0; !l->strings && i < l->nstems; i++)
 		free(l->stems[i]);
+	free(l->strings);
 	free(l->stems);
 	free(l->stem_hashes);
 	free(l->table);
@@ -1021,10 +1026,13 @@ ev_status lessons_compile(const struct lessons *l, struct buf *out)
 	return f.rc;
 }
 
-/* The reader: past the end or out of memory, it stops and says so. */
+/* The reader: past the end or out of memory, it stops and says so.
+ * Strings go one after another into STRINGS, which has room for them
+ * all (no more bytes than the form). */
 struct cursor {
 	const unsigned char *p, *end;
 	int bad;
+	char *strings;
 };
 
 static void take(struct cursor *c, void *out, size_t n)
@@ -1054,18 +1062,20 @@ static double get_f64(struct cursor *c)
 	return v;
 }
 
-/* A malloc'd string without NULs, or NULL. */
+/* A string without NULs, in C's block of strings, or NULL.  Its length
+ * takes four bytes of the form, where its NUL takes one of the block. */
 static char *get_str(struct cursor *c)
 {
 	size_t n = get_u32(c);
-	char *s = NULL;
+	char *s = c->strings;
 
-	if (!c->bad && (size_t)(c->end - c->p) >= n && !memchr(c->p, 0, n))
-		s = xstrndup((const char *)c->p, n);
-	if (!s) {
+	if (c->bad || (size_t)(c->end - c->p) < n || memchr(c->p, 0, n)) {
 		c->bad = 1;
 		return NULL;
 	}
+	memcpy(s, c->p, n);
+	s[n] = '\0';
+	c->strings += n + 1;
 	c->p += n;
 	return s;
 }
@@ -1131,8 +1141,8 @@ static int compiled_sane(const struct lessons *l)
 static struct lessons *decompile(const char *form, size_t size,
 				 const char *text, size_t len)
 {
-	struct cursor c = {(const unsigned char *)form,
-			   (const unsigned char *)form + size, 0};
+	struct cursor c = {.p = (const unsigned char *)form,
+			   .end = (const unsigned char *)form + size};
 	struct lessons *l;
 	char header[256];
 	size_t hlen = compiled_header(header, sizeof(header)), table = 64;
@@ -1149,6 +1159,12 @@ static struct lessons *decompile(const char *form, size_t size,
 	l = taxonomy_new();
 	if (!l)
 		return NULL;
+	l->strings = malloc(size);
+	if (!l->strings) {
+		free(l);
+		return NULL;
+	}
+	c.strings = l->strings;
 	l->lessons = get_array(&c, &l->n, sizeof(*l->lessons), 36);
 	for (size_t i = 0; i < l->n && !c.bad; i++) {
 		struct lesson *les = &l->lessons[i];
@@ -1201,7 +1217,6 @@ static struct lessons *decompile(const char *form, size_t size,
 
 		if (pairs && buf_add(&l->pairs, pairs, strlen(pairs)))
 			c.bad = 1;
-		free(pairs);
 	}
 	l->source = xstrndup(text, len);
 	l->source_len = len;
