@@ -70,27 +70,26 @@ test_expect_success 'the second writer waiting long enough gets its turn' '
 	grep -q "^3 inputs: 3 new" b.out &&
 	evidence stats --format json >s.json && test "$(jq .works s.json)" = 153
 '
-test_expect_success '--wait 1 waits about a second, then 75' '
+# The lock stays held until release_lock: a writer that waited for it
+# past its --wait would wait until timeout(1) stops it (124), however
+# slow the machine; no upper bound on the time is asserted.
+test_expect_success '--wait 1 waits a second, then 75' '
 	hold_lock &&
 	t0=$(ms) &&
-	{ evidence add --wait 1 "$FIXTURES/csl" 2>err; code=$?; } ;
+	{ timeout 60 evidence add --wait 1 "$FIXTURES/csl" 2>err; code=$?; } ;
 	t1=$(ms); release_lock
-	test $code = 75 && test $((t1 - t0)) -ge 1000 &&
-	test $((t1 - t0)) -lt 4000 && grep -q "use --wait" err
+	test $code = 75 && test $((t1 - t0)) -ge 1000 && grep -q "use --wait" err
 '
-test_expect_success 'without --wait the answer comes at once' '
+test_expect_success 'without --wait the answer is 75, no waiting' '
 	hold_lock &&
-	t0=$(ms) &&
-	{ evidence index 2>err; code=$?; } ;
-	t1=$(ms); release_lock
-	test $code = 75 && test $((t1 - t0)) -lt 1000
+	{ timeout 60 evidence index 2>err; code=$?; } ;
+	release_lock
+	test $code = 75 && grep -q "use --wait" err
 '
 test_expect_success 'a SIGKILLed writer leaves its lock free at once' '
 	start_stopped sync:3:stop index --rebuild &&
 	kill -9 $pid; wait $pid
-	t0=$(ms) &&
-	evidence add --wait 0 "$FIXTURES/csl" >out &&
-	t1=$(ms) && test $((t1 - t0)) -lt 5000 &&
+	timeout 60 evidence add --wait 0 "$FIXTURES/csl" >out &&
 	grep -q "2 new" out
 '
 test_expect_success 'the index lock of a killed writer is free too' '

@@ -46,16 +46,18 @@ damage() {
 }
 
 # Every command either works (the damage is where it does not look) or
-# exits 65 with one line that says to rebuild, within a second.
+# exits 65 with one line that says to rebuild; one that hangs is stopped
+# by timeout(1) (124) and fails.  The times go to "figures", unjudged.
 try_commands() {
 	detected=0
 	while read -r line <&4; do
 		test -n "$line" || continue
 		cmd=$(echo "$line" | sed "s|ID|$id|; s|FIXTURE|$FIXTURES/text/focus-note.txt|")
 		t0=$(ms)
-		eval "evidence $cmd" >/dev/null 2>err
+		eval "timeout 60 evidence $cmd" >/dev/null 2>err
 		code=$?
 		t=$(( $(ms) - t0 ))
+		echo "$1: $cmd: exit $code, $t ms" >>figures
 		case $code in
 		0 | 1) ;;
 		65)
@@ -72,7 +74,6 @@ try_commands() {
 			return 1
 			;;
 		esac
-		test $t -lt 1000 || { echo "$1: $cmd took $t ms"; return 1; }
 	done 4<<-EOF
 	$index_commands
 	EOF

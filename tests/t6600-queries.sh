@@ -20,16 +20,16 @@ ms() {
 
 # answer_or_2 ARGS...: "evidence ARGS" answers (0, or 1 for nothing
 # found) with at most two lines on stderr, or refuses with 2 and one
-# line, in under two seconds; no sanitizer report either way.  The
-# status is left in $code.
+# line; no sanitizer report either way.  A hang is stopped by timeout(1)
+# and fails (124); the times go to "figures", unjudged.  The status is
+# left in $code.
 answer_or_2() {
 	t0=$(ms)
-	evidence "$@" >out 2>err
+	timeout 60 evidence "$@" >out 2>err
 	code=$?
 	t=$(( $(ms) - t0 ))
 	echo "$code $t ms: $(printf '%s' "$*" | cut -c1-40 | tr -c '[:print:]' '?')" >>figures
 	if grep -q "Sanitizer\|runtime error" err; then cat err; return 1; fi
-	test $t -lt 2000 || { echo "took $t ms"; return 1; }
 	case $code in
 	0 | 1) test $(wc -l <err) -le 2 ;;
 	# One line, or the house style for usage errors: the reason,
