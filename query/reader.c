@@ -11,6 +11,9 @@
 #include "reader.h"
 #include "strvec.h"
 
+/* Tries at opening an index before a failure counts (reader_open()). */
+#define OPEN_TRIES 4
+
 static void sleep_ms(long ms)
 {
 	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
@@ -66,7 +69,7 @@ ev_status reader_open(const char *dir, xdb_t **dbp, char **msgp)
 	int n = -1;
 
 	*msgp = NULL;
-	for (int attempt = 0; attempt < 4; attempt++) {
+	for (int attempt = 0; attempt < OPEN_TRIES; attempt++) {
 		struct stat before;
 		int known = stat(dir, &before) == 0;
 
@@ -83,7 +86,9 @@ ev_status reader_open(const char *dir, xdb_t **dbp, char **msgp)
 		} else if (!worth_retrying(rc, msg)) {
 			break;
 		}
-		sleep_ms(50L << attempt);
+		/* 50, 100, 200 ms; none after the last try. */
+		if (attempt + 1 < OPEN_TRIES)
+			sleep_ms(50L << attempt);
 	}
 	if (!rc) {
 		rc = check_schema(*dbp);
