@@ -234,15 +234,14 @@ struct xdb_stem {
 /*
  * An English stemmer for the snippets of one search.  Xapian's snippet
  * stems every word of the text to see whether "Z" + its stem is a term
- * of the query: a third of a ten-hit search's instructions went there
- * (10,000 generated pages).  English stemming changes the end of a word,
- * never its first two bytes (nor the first byte of a word that stems to
- * one byte, as "a's" does), and the tokeniser never starts a word with
- * the apostrophe Snowball would strip: so a word that does not begin as
- * one of the query's stems begins cannot stem to one of them.  Such a
- * word comes back as it is; "Z" + a word that is not a stem's beginning
- * is no term of the query either, so every snippet is the same as with
- * the full stemmer.
+ * of the query: a third of the snippets' instructions in a ten-hit
+ * search (10,000 generated pages).  English stemming changes the end of
+ * a word, never its first two bytes (nor the first byte of a word that
+ * stems to one byte, as "a's" does), and the tokeniser never starts a
+ * word with the apostrophe Snowball would strip: so a word whose first
+ * bytes are not those of one of the query's stems cannot stem to one of
+ * them.  Such a word comes back as it is, and "Z" + it is no term of the
+ * query either: every snippet is the same as with the full stemmer.
  */
 class QueryBoundStem : public Xapian::StemImplementation {
     public:
