@@ -2820,12 +2820,28 @@ static std::string unescape_snippet(const std::string &s,
 		{ snip_hi_start, nullptr }, { snip_hi_end, nullptr },
 		{ snip_omit, nullptr },
 	};
+	const size_t end_len = std::strlen(snip_hi_end);
+	const size_t start_len = std::strlen(snip_hi_start);
 	std::string out;
 
 	out.reserve(s.size());
 	for (size_t i = 0; i < s.size();) {
 		bool replaced = false;
 
+		/* Two highlights with only blanks between them are one:
+		 * "[mission creep]", not "[mission] [creep]". */
+		if (s.compare(i, end_len, snip_hi_end) == 0) {
+			size_t j = i + end_len;
+
+			while (j < s.size() && s[j] == ' ')
+				j++;
+			if (j > i + end_len &&
+			    s.compare(j, start_len, snip_hi_start) == 0) {
+				out.append(s, i + end_len, j - i - end_len);
+				i = j + start_len;
+				continue;
+			}
+		}
 		if (s[i] == '&' || s[i] == '<') {
 			for (const auto &t : table) {
 				size_t n = std::strlen(t.from);

@@ -550,7 +550,9 @@ void xdb_mset_set_stem(xdb_mset_t *mset, const xdb_stem_t *stem);
 /* A snippet of TEXT of about LENGTH bytes around the terms that matched,
  * each wrapped in HI_START .. HI_END, with OMIT where text was left out.
  * Xapian escapes &, < and > in TEXT as HTML; with RAW != 0 the binding
- * undoes that so the snippet is plain text.  *OUTP malloc'd. */
+ * undoes that so the snippet is plain text, and makes one highlight of
+ * two that only blanks keep apart ("[mission creep]").  *OUTP
+ * malloc'd. */
 ev_status xdb_mset_snippet(xdb_mset_t *mset, const char *text, size_t length,
 			   const char *hi_start, const char *hi_end,
 			   const char *omit, int raw, char **outp);

@@ -1048,6 +1048,17 @@ static void test_enquire(const char *path)
 		       "and [x] and xs.",
 		       "each word that stems to the query's, and no other");
 		free(s);
+		s = NULL;
+		/* Plain text: two highlights with only blanks between them
+		 * are one; a comma keeps them apart. */
+		is_int(mset ? xdb_mset_snippet(mset,
+					       "Running  x's, x's: running.",
+					       200, "[", "]", "~", 1, &s)
+			    : EV_NOMEM,
+		       EV_OK, "a snippet of neighbours");
+		is_str(s, "[Running  x's], [x's]: [running].",
+		       "neighbours joined across blanks, not a comma");
+		free(s);
 		xdb_mset_free(mset);
 		mset = NULL;
 		xdb_query_free(q);
