@@ -185,7 +185,8 @@ int cmd_harvest(struct cli *cli, int argc, char **argv)
 	code = harvest_exit_code(&res);
 	store_close(store);
 	store = NULL;
-	if (!opts.dry_run && !no_index && (res.ids.n || was_pending)) {
+	if (!opts.dry_run && !no_index &&
+	    (res.ids.n || was_pending || indexing_stale(cli, &c))) {
 		struct index_counts counts;
 		int icode =
 		    ing ? indexing_finish(ing, &res.ids, &counts)

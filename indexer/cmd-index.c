@@ -153,6 +153,25 @@ struct indexing {
 	char *io_msg;
 };
 
+int indexing_stale(struct cli *cli, struct collection *c)
+{
+	struct index_options opts = {0};
+	struct lessons *l = NULL;
+	char *synonyms = NULL, err[512];
+	int stale = 0;
+
+	if (setup_lessons(cli, c, &l, NULL, err, sizeof(err)) == EV_OK &&
+	    setup_synonyms(c, &synonyms) == EV_OK) {
+		opts.lessons = l;
+		opts.synonyms = synonyms;
+		if (index_stale(c->index_dir, &opts, &stale) != EV_OK)
+			stale = 0;
+	}
+	free(synonyms);
+	lessons_free(l);
+	return stale;
+}
+
 int indexing_start(struct cli *cli, struct collection *c,
 		   struct indexing **out)
 {

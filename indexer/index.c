@@ -143,15 +143,6 @@ static void remove_dir(const char *path)
 	rmdir(path);
 }
 
-/* The metadata value KEY, or "" (malloc'd; NULL on failure). */
-static char *get_meta(struct index *ix, const char *key, ev_status *rcp)
-{
-	char *v = NULL;
-
-	*rcp = xdb_get_metadata(ix->db, key, &v);
-	return *rcp ? NULL : v;
-}
-
 /*
  * Lesson value terms.  A search weighs a lesson the query names by the
  * work's strength in it; where it read every work's value, it can weigh
@@ -287,47 +278,86 @@ static ev_status write_meta(struct index *ix)
 }
 
 /*
- * Does the index at ix->db need building afresh?  Yes when it was made
- * with another schema, taxonomy or synonym list: every document would
- * change, and the synonym table cannot be edited key by key.
+ * Does the index DB need building afresh?  Yes (*REBUILD 1) when it holds
+ * documents and was made with another schema, taxonomy (L) or synonym
+ * list (SYN, may be NULL): every document would change, and the synonym
+ * table cannot be edited key by key.  *COUNT gets its documents.
+ * EV_VERSION, said in MSG, when a newer evidence wrote it; another
+ * failure is Xapian's (xdb_errmsg()).
  */
-static ev_status needs_rebuild(struct index *ix, int *rebuild)
+static ev_status compare_meta(xdb_t *db, const struct lessons *l,
+			      const struct synonyms *syn, struct buf *msg,
+			      unsigned *count, int *rebuild)
 {
 	const char *keys[] = {META_SCHEMA, META_LESSONS_DIGEST,
 			      META_SYNONYMS_DIGEST};
 	char version[16], digest[65];
 	const char *want[3];
-	unsigned count = 0;
 	ev_status rc;
 
 	snprintf(version, sizeof(version), "%d", SCHEMA_VERSION);
 	want[0] = version;
-	lessons_digest(ix->lessons, digest);
+	lessons_digest(l, digest);
 	want[1] = digest;
-	want[2] = ix->syn ? synonyms_digest(ix->syn) : "";
+	want[2] = syn ? synonyms_digest(syn) : "";
 	*rebuild = 0;
-	rc = xdb_doccount(ix->db, &count);
-	if (rc)
-		return db_fail(ix, rc, "cannot read the index");
-	ix->fresh = count == 0;
-	for (size_t i = 0; i < 3; i++) {
-		char *have = get_meta(ix, keys[i], &rc);
+	*count = 0;
+	rc = xdb_doccount(db, count);
+	for (size_t i = 0; !rc && i < 3; i++) {
+		char *have = NULL;
 
+		rc = xdb_get_metadata(db, keys[i], &have);
 		if (rc)
-			return db_fail(ix, rc, "cannot read the index");
+			break;
 		if (i == 0 && *have && atoi(have) > SCHEMA_VERSION) {
-			buf_setf(&ix->msg,
+			buf_setf(msg,
 				 "the index was written by a newer version "
 				 "of evidence (schema %s)",
 				 have);
 			free(have);
 			return EV_VERSION;
 		}
-		if (count > 0 && strcmp(have, want[i]) != 0)
+		if (*count > 0 && strcmp(have, want[i]) != 0)
 			*rebuild = 1;
 		free(have);
 	}
-	return EV_OK;
+	return rc;
+}
+
+/* compare_meta() for the index at ix->db, which is fresh when empty. */
+static ev_status needs_rebuild(struct index *ix, int *rebuild)
+{
+	unsigned count;
+	ev_status rc = compare_meta(ix->db, ix->lessons, ix->syn, &ix->msg,
+				    &count, rebuild);
+
+	if (rc && rc != EV_VERSION)
+		return db_fail(ix, rc, "cannot read the index");
+	ix->fresh = rc == EV_OK && count == 0;
+	return rc;
+}
+
+ev_status index_stale(const char *dir, const struct index_options *opts,
+		      int *stale)
+{
+	struct synonyms *syn = NULL;
+	struct buf msg = BUF_INIT;
+	xdb_t *db = NULL;
+	unsigned count;
+	char err[512];
+	ev_status rc = EV_OK;
+
+	*stale = 0;
+	if (opts->synonyms)
+		rc = synonyms_parse(opts->synonyms, strlen(opts->synonyms),
+				    "synonyms.conf", &syn, err, sizeof(err));
+	/* No index yet is not a stale one: nothing to rebuild. */
+	if (!rc && xdb_open(dir, XDB_READ, &db, NULL) == EV_OK)
+		rc = compare_meta(db, opts->lessons, syn, &msg, &count, stale);
+	xdb_close(db);
+	synonyms_free(syn);
+	buf_release(&msg);
+	return rc;
 }
 
 static ev_status open_db(struct index *ix, const char *path,

@@ -58,6 +58,15 @@ struct index_options {
 ev_status index_open(const char *dir, const struct index_options *opts,
 		     struct index **out, char **msgp);
 
+/*
+ * Whether index_open() with OPTS would build the index at DIR afresh
+ * because it holds works written with another schema, taxonomy or
+ * synonym list: *STALE 1, else 0 (also when there is no index).  Reads
+ * without the write lock.  EV_VERSION when a newer evidence wrote it.
+ */
+ev_status index_stale(const char *dir, const struct index_options *opts,
+		      int *stale);
+
 /* Commit, swap in a rebuilt index, and close.  Returns the status of the
  * final commit; *MSGP as for index_open(). */
 ev_status index_close(struct index *ix, char **msgp);

@@ -50,6 +50,16 @@ int index_collection(struct cli *cli, struct collection *c, int rebuild,
 struct indexing;
 int indexing_start(struct cli *cli, struct collection *c,
 		   struct indexing **out);
+/*
+ * 1 when C's index holds works but the next index run would build it
+ * afresh: it was written with another schema, taxonomy or synonym list
+ * (evidence upgraded, lessons.conf edited), and searches may refuse it
+ * until then.  A harvest that stored nothing new indexes anyway when
+ * this says so ("add" syncs the works its inputs name in any case).  0
+ * otherwise, and when it cannot tell: the run that follows says what is
+ * wrong.
+ */
+int indexing_stale(struct cli *cli, struct collection *c);
 void indexing_stored(void *arg, const char *id, struct record *rec);
 int indexing_finish(struct indexing *g, const struct strvec *ids,
 		    struct index_counts *counts);

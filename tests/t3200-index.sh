@@ -140,6 +140,16 @@ test_expect_success 'an index of another schema: readers refuse, index rebuilds'
 	test "$(xapian-metadata get "$EVIDENCE_DIR/index" evidence-schema)" = 5 &&
 	evidence search goodwill >/dev/null
 '
+# add syncs the works its inputs name, new or not, so it rebuilds a
+# stale index even when it stores nothing (harvest: t2100).
+test_expect_success 'add of nothing new rebuilds an index of another schema' '
+	evidence add "$FIXTURES/csl/review.json" >/dev/null &&
+	xapian-metadata set "$EVIDENCE_DIR/index" evidence-schema 4 &&
+	evidence add "$FIXTURES/csl/review.json" >out &&
+	grep -q " 0 new, 0 updated" out &&
+	test "$(xapian-metadata get "$EVIDENCE_DIR/index" evidence-schema)" = 5 &&
+	evidence search goodwill >/dev/null
+'
 test_expect_code 65 'a malformed taxonomy stops index with FILE:LINE' '
 	echo "word notanumber x" >>"$EVIDENCE_DIR/lessons.conf" &&
 	evidence index 2>err; code=$?
