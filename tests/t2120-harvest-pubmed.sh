@@ -69,6 +69,16 @@ esearch_gap() {
 	requests esearch | cut -d" " -f1 | sed -n "2p;3p" | tr "\n" " " |
 		awk "{ print \$2 - \$1 }"
 }
+# The shortest gap between two requests to the E-utilities, in ms.  With
+# a key the limiter spaces them 100 ms apart and the keyless rate 333: a
+# slow machine lengthens gaps, but one short gap of the six is enough to
+# tell the rates apart, where the gap between two given requests had to
+# be short.
+shortest_gap() {
+	requests eutils | cut -d" " -f1 |
+		awk "NR > 1 && (m == \"\" || \$1 - p < m) { m = \$1 - p }
+			{ p = \$1 } END { print m }"
+}
 test_expect_success 'without a key, at most 3 requests a second' '
 	gap=$(esearch_gap) && test "$gap" -ge 250 &&
 	requests eutils | cut -d" " -f1 >times &&
@@ -84,7 +94,7 @@ api_key = \${TEST_NCBI_KEY}
 " &&
 	TEST_NCBI_KEY=sekrit evidence harvest --sources keyed.conf >out &&
 	test $(requests "api_key=sekrit" | wc -l) = 7 &&
-	gap=$(esearch_gap) && test "$gap" -lt 250 && test "$gap" -ge 50
+	gap=$(shortest_gap) && test "$gap" -ge 50 && test "$gap" -lt 250
 '
 test_expect_success '--since overrides the source window' '
 	: >"$SERVED/requests.log" &&
