@@ -387,11 +387,10 @@ struct xdb_mset {
 	/* One fresh spy per facet per search: a spy adds up everything it
 	 * has seen, so reusing one would count a retried search twice. */
 	std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
-	/* For the snippets: made at the first, shared by the rest, which
-	 * stem many of the same words; bound to the query (QueryBoundStem)
-	 * when it is English. */
+	/* For the snippets: set, or made at the first, and shared by the
+	 * rest, which stem many of the same words; an English one bound to
+	 * the query (QueryBoundStem). */
 	Xapian::Stem snippet_stem;
-	bool snippet_english = true, snippet_bound = false;
 	Xapian::Query query;
 	std::string msg;
 
@@ -2820,46 +2819,50 @@ static std::string unescape_snippet(const std::string &s,
 		{ snip_hi_start, nullptr }, { snip_hi_end, nullptr },
 		{ snip_omit, nullptr },
 	};
-	const size_t end_len = std::strlen(snip_hi_end);
 	const size_t start_len = std::strlen(snip_hi_start);
 	std::string out;
 
 	out.reserve(s.size());
 	for (size_t i = 0; i < s.size();) {
+		size_t plain = s.find_first_of("&<", i);
 		bool replaced = false;
 
-		/* Two highlights with only blanks between them are one:
-		 * "[mission creep]", not "[mission] [creep]". */
-		if (s.compare(i, end_len, snip_hi_end) == 0) {
-			size_t j = i + end_len;
-
-			while (j < s.size() && s[j] == ' ')
-				j++;
-			if (j > i + end_len &&
-			    s.compare(j, start_len, snip_hi_start) == 0) {
-				out.append(s, i + end_len, j - i - end_len);
-				i = j + start_len;
-				continue;
-			}
+		if (plain != i) {
+			/* A run of plain text, copied whole. */
+			if (plain == std::string::npos)
+				plain = s.size();
+			out.append(s, i, plain - i);
+			i = plain;
+			continue;
 		}
-		if (s[i] == '&' || s[i] == '<') {
-			for (const auto &t : table) {
-				size_t n = std::strlen(t.from);
+		for (const auto &t : table) {
+			size_t n = std::strlen(t.from);
 
-				if (s.compare(i, n, t.from) != 0)
-					continue;
-				if (t.from == snip_hi_start)
-					out += hi_start;
-				else if (t.from == snip_hi_end)
+			if (s.compare(i, n, t.from) != 0)
+				continue;
+			i += n;
+			replaced = true;
+			if (t.from == snip_hi_start) {
+				out += hi_start;
+			} else if (t.from == snip_hi_end) {
+				/* Two highlights with only blanks between
+				 * them are one: "[mission creep]", not
+				 * "[mission] [creep]". */
+				size_t j = s.find_first_not_of(' ', i);
+
+				if (j != std::string::npos && j > i &&
+				    s.compare(j, start_len, snip_hi_start) == 0) {
+					out.append(s, i, j - i);
+					i = j + start_len;
+				} else {
 					out += hi_end;
-				else if (t.from == snip_omit)
-					out += omit;
-				else
-					out += t.to;
-				i += n;
-				replaced = true;
-				break;
+				}
+			} else if (t.from == snip_omit) {
+				out += omit;
+			} else {
+				out += t.to;
 			}
+			break;
 		}
 		if (!replaced)
 			out += s[i++];
@@ -2870,10 +2873,16 @@ static std::string unescape_snippet(const std::string &s,
 void xdb_mset_set_stem(xdb_mset_t *mset, const xdb_stem_t *stem)
 {
 	/* A Stem is a counted handle: the copy keeps the cache alive. */
-	if (mset && stem) {
-		mset->snippet_stem = stem->stem;
-		mset->snippet_english = stem->english;
-		mset->snippet_bound = false;
+	if (!mset || !stem)
+		return;
+	mset->snippet_stem = stem->stem;
+	try {
+		if (stem->english)
+			mset->snippet_stem = Xapian::Stem(
+			    new QueryBoundStem(stem->stem, mset->query));
+	} catch (...) {
+		/* Out of memory: the plain stemmer gives the same
+		 * snippets. */
 	}
 }
 
@@ -2894,16 +2903,9 @@ ev_status xdb_mset_snippet(xdb_mset_t *mset, const char *text, size_t length,
 
 		/* Small: the cache is calloc'd, and each page a word
 		 * reaches costs a fault in a short process. */
-		if (stem.is_none()) {
-			stem = cached_english(SNIPPET_STEMS);
-			mset->snippet_english = true;
-			mset->snippet_bound = false;
-		}
-		if (mset->snippet_english && !mset->snippet_bound) {
-			stem = Xapian::Stem(
-			    new QueryBoundStem(stem, mset->query));
-			mset->snippet_bound = true;
-		}
+		if (stem.is_none())
+			stem = Xapian::Stem(new QueryBoundStem(
+			    cached_english(SNIPPET_STEMS), mset->query));
 		with_reopen(mset->db, [&] {
 			if (raw)
 				s = mset->mset.snippet(text, length, stem,

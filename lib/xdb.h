@@ -544,7 +544,9 @@ ev_status xdb_mset_document(xdb_mset_t *mset, unsigned i, xdb_doc_t **docp);
  * snippet stems English through a small cache of its own.  An English
  * stemmer stems only the words that begin as one of the query's stems
  * does, which are the only ones that can match it: the same snippets for
- * a third of the work (xdb.cc, QueryBoundStem). */
+ * a third of the work (xdb.cc, QueryBoundStem).  Binding it to the query
+ * is done here, so set it once for a result set, not before each
+ * snippet. */
 void xdb_mset_set_stem(xdb_mset_t *mset, const xdb_stem_t *stem);
 
 /* A snippet of TEXT of about LENGTH bytes around the terms that matched,

@@ -975,6 +975,14 @@ static size_t best_passage(struct searcher *s, const struct work_view *w)
 	return best;
 }
 
+/* MSET's snippets stem with the scorer's stemmer, which has stemmed
+ * the words of the hits' passages already: set once for the result set,
+ * which binds it to the query (xdb_mset_set_stem()). */
+static void snippets_stem_as_scorer(struct searcher *s, xdb_mset_t *mset)
+{
+	xdb_mset_set_stem(mset, passage_scorer_stem(s->scorer));
+}
+
 /* Free what HIT holds and zero it. */
 static void hit_release(struct search_hit *h)
 {
@@ -1056,8 +1064,6 @@ static ev_status fill_hit(struct searcher *s, xdb_mset_t *mset, unsigned i,
 		rc = add_hit_lesson(s, hit, w->tags[p].v[k].lesson,
 				    w->tags[p].v[k].strength);
 	if (!rc) {
-		/* The scorer has stemmed these words already. */
-		xdb_mset_set_stem(mset, passage_scorer_stem(s->scorer));
 		rc = xdb_mset_snippet(mset, hit->passage_text, SNIPPET_LENGTH,
 				      "**", "**", "...", 1, &hit->snippet);
 		if (rc)
@@ -1258,6 +1264,7 @@ static ev_status rank_works(struct searcher *s, xdb_enquire_t *enq,
 				  o->offset + limit + 100, msetp);
 	if (rc)
 		return rc;
+	snippets_stem_as_scorer(s, *msetp);
 	res->total = xdb_mset_matches_estimated(*msetp);
 	res->n_hits = xdb_mset_size(*msetp);
 	res->hits = calloc(res->n_hits + 1, sizeof(*res->hits));
@@ -1309,6 +1316,7 @@ static ev_status search_once(const char *index_dir,
 						  first ? 0 : 1000, &mset);
 			if (rc)
 				break;
+			snippets_stem_as_scorer(&s, mset);
 			if (!first)
 				res->total = xdb_mset_matches_estimated(mset);
 			size = xdb_mset_size(mset);
