@@ -55,4 +55,23 @@ test_expect_success 'a full standard output is an error, not success' '
 		test "$code" = 74 && grep -q "write error" err
 	fi
 '
+# configure.ac puts libstdc++ ahead of the other libraries, so that the
+# dynamic linker's look-ups of libxapian's C++ symbols stop there.
+if test -z "${EV_CXXLIB_FIRST:-}"; then
+	test_skip 'libstdc++ is the first library evidence loads' \
+		'configure found another C++ runtime'
+elif ! command -v readelf >/dev/null 2>&1; then
+	test_skip 'libstdc++ is the first library evidence loads' \
+		'no readelf (Debian: binutils)'
+else
+	test_expect_success 'libstdc++ is the first library evidence loads' '
+		for prog in "$EVIDENCE" "$top_builddir/evidence-harvest"; do
+			readelf -d "$prog" >out &&
+			sed -n "s/.*(NEEDED).*\[\(.*\)\]/\1/p" out |
+				grep -v "^libasan\.\|^libubsan\." >needed &&
+			head -n 1 needed | grep -q "^libstdc++\." &&
+			grep -q "^libxapian\." needed || return 1
+		done
+	'
+fi
 test_done
