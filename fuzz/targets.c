@@ -190,8 +190,8 @@ static int run_lessons(const struct fuzz_target *t, const uint8_t *data,
 	if (buf_add(&form, head->ptr, head->len) == EV_OK &&
 	    buf_add(&form, data, len) == EV_OK &&
 	    lessons_parse_memo(small_conf, strlen(small_conf), "small.conf",
-			       &(struct lessons_memo){NULL, form.ptr,
-						      form.len},
+			       &(struct lessons_memo){.compiled = form.ptr,
+						      .compiled_len = form.len},
 			       &l, err, sizeof(err)) == EV_OK) {
 		char digest[65];
 

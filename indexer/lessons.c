@@ -1261,8 +1261,12 @@ ev_status lessons_parse_memo(const char *text, size_t len, const char *name,
 	p = calloc(1, sizeof(*p));
 	l = taxonomy_new();
 	copy = xstrndup(text, len);
+	/* The parser writes into its copy of the stems; loaded ones are
+	 * its own already (a failed load: none, and the stemmer's). */
 	if (stems)
 		memo_copy = strdup(stems);
+	else if (memo && memo->load_stems)
+		memo_copy = memo->load_stems(memo->arg);
 	if (!p || !l || !copy || (stems && !memo_copy) ||
 	    memo_open(p, memo_copy)) {
 		rc = EV_NOMEM;

@@ -35,11 +35,18 @@ ev_status lessons_parse(const char *text, size_t len, const char *name,
  * COMPILED_LEN bytes: when it was made by this build from the very text
  * being read, the taxonomy is taken from it without parsing.  A memo
  * made by another Xapian or another build, or damaged, is not used.
+ *
+ * The stems serve only a parse, which a compiled form that fits spares:
+ * with STEMS NULL, LOAD_STEMS (when set) is called with ARG the first
+ * time they would serve, for a malloc'd text of lessons_stems() (or
+ * NULL), freed after the parse.
  */
 struct lessons_memo {
 	const char *stems;
 	const char *compiled;
 	size_t compiled_len;
+	char *(*load_stems)(void *arg);
+	void *arg;
 };
 
 /* lessons_load() and lessons_parse() with MEMO (may be NULL). */

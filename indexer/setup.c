@@ -16,34 +16,59 @@
 /* A taxonomy file larger than this is not one. */
 #define MAX_CONF_FILE (4u * 1024 * 1024)
 
+/* The local index of C, or NULL (an index that is not a local one,
+ * none yet, or one that will not open). */
+static xdb_t *open_local(const struct collection *c)
+{
+	xdb_t *db = NULL;
+
+	if (!c || !c->index_dir || !fs_is_dir(c->index_dir) ||
+	    xdb_open(c->index_dir, XDB_READ, &db, NULL) != EV_OK)
+		return NULL;
+	return db;
+}
+
+/* The stem memo of the collection ARG, for a parse that its compiled
+ * form could not spare: NULL when there is none. */
+static char *index_stems(void *arg)
+{
+	xdb_t *db = open_local(arg);
+	char *stems = NULL;
+
+	if (db)
+		xdb_get_metadata(db, META_STEMS, &stems);
+	xdb_close(db);
+	return stems;
+}
+
 /*
  * What the indexer kept in C's index to make reading the taxonomy cheap
- * (lessons_stems() and lessons_compile()), into MEMO; free with
- * memo_release().  Only a local index is read: a stub file may name
- * remote shards, and a round trip to them would cost more than the parse
- * it saves.  Any failure just means parsing again.
+ * (lessons_compile() and lessons_stems()), into MEMO; free with
+ * memo_release().  The stems serve only a parse, which a compiled form
+ * that fits spares: they are read on demand.  Only a local index is
+ * read: a stub file may name remote shards, and a round trip to them
+ * would cost more than the parse it saves.  Any failure just means
+ * parsing again.
  */
 static void index_memo(const struct collection *c, struct lessons_memo *memo)
 {
-	char *stems = NULL, *compiled = NULL;
-	xdb_t *db = NULL;
+	char *compiled = NULL;
+	xdb_t *db = open_local(c);
 
 	memset(memo, 0, sizeof(*memo));
-	if (!c || !c->index_dir || !fs_is_dir(c->index_dir) ||
-	    xdb_open(c->index_dir, XDB_READ, &db, NULL) != EV_OK)
+	if (!db)
 		return;
-	/* A failed read leaves its pointer NULL: no memo of that kind. */
-	xdb_get_metadata(db, META_STEMS, &stems);
+	/* A failed read leaves it NULL: no compiled form. */
 	xdb_get_metadata_bytes(db, META_COMPILED, &compiled,
 			       &memo->compiled_len);
-	memo->stems = stems;
 	memo->compiled = compiled;
+	memo->load_stems = index_stems;
+	memo->arg = (void *)c;
 	xdb_close(db);
 }
 
 static void memo_release(struct lessons_memo *memo)
 {
-	free((char *)memo->stems);
 	free((char *)memo->compiled);
 }
 
@@ -74,9 +99,9 @@ ev_status setup_lessons(const struct cli *cli, const struct collection *c,
 	if (usedp)
 		*usedp = path;
 	rc = lessons_load_memo(path, &memo, out, err, errsz);
-	memo_release(&memo);
 	if (rc && rc != EV_PARSE && !err[0])
 		snprintf(err, errsz, "%s: %s", path, strerror(errno));
+	memo_release(&memo);
 	return rc;
 }
 

@@ -826,17 +826,16 @@ static void test_digest(void)
 /* ------------------------------------------------------------------ */
 /* Stem memos                                                          */
 
-/* How many lessons T finds in TEXT (parsed with the stem memo STEMS). */
-static size_t tags_with_memo(const char *conf, const char *stems,
-			     const char *text)
+/* How many lessons CONF, parsed with MEMO, finds in TEXT. */
+static size_t tags_with(const char *conf, const struct lessons_memo *memo,
+			const char *text)
 {
-	struct lessons_memo memo = {stems, NULL, 0};
 	struct lessons *l = NULL;
 	struct lesson_tags tags;
 	char err[256];
 	size_t n = (size_t)-1;
 
-	if (lessons_parse_memo(conf, strlen(conf), "m.conf", &memo, &l, err,
+	if (lessons_parse_memo(conf, strlen(conf), "m.conf", memo, &l, err,
 			       sizeof(err))) {
 		printf("# unexpected parse error: %s\n", err);
 		return n;
@@ -847,6 +846,13 @@ static size_t tags_with_memo(const char *conf, const char *stems,
 	lesson_tags_release(&tags);
 	lessons_free(l);
 	return n;
+}
+
+/* The same with the stem memo STEMS. */
+static size_t tags_with_memo(const char *conf, const char *stems,
+			     const char *text)
+{
+	return tags_with(conf, &(struct lessons_memo){.stems = stems}, text);
 }
 
 static void test_stem_memo(void)
@@ -898,8 +904,8 @@ static void test_stem_memo(void)
 	lessons_stems(l, &memo);
 	is_int(lessons_parse_memo(default_lessons_conf,
 				  strlen(default_lessons_conf), "default",
-				  &(struct lessons_memo){buf_str(&memo), NULL,
-							 0},
+				  &(struct lessons_memo){.stems =
+							     buf_str(&memo)},
 				  &m, err, sizeof(err)),
 	       EV_OK, "memo: the taxonomy parses with it");
 	if (l && m) {
@@ -935,6 +941,64 @@ static void test_stem_memo(void)
 	lessons_free(l);
 }
 
+/* The stems a memo's load_stems hands over (a copy of ARG), counted. */
+static int stems_loaded;
+
+static char *load_stems(void *arg)
+{
+	stems_loaded++;
+	return arg ? strdup(arg) : NULL;
+}
+
+/* The stems are loaded only for a parse, which a compiled form that fits
+ * spares, and then used as if given. */
+static void test_stems_on_demand(void)
+{
+	const char *conf = "[t]\nthreshold = 2\nword 2 trusted\n";
+	const char *text = "They trusted us.";
+	struct lessons *l = NULL;
+	struct buf form = BUF_INIT, forged = BUF_INIT;
+	char err[256];
+
+	buf_printf(&forged, "stems of xapian %s english\ntrusted\tzzz\n",
+		   xdb_version());
+	lessons_parse(conf, strlen(conf), "d.conf", &l, err, sizeof(err));
+	is_int(l ? lessons_compile(l, &form) : EV_USAGE, EV_OK,
+	       "on demand: a compiled form");
+
+	/* A form that fits: the forged stem would stop the cue. */
+	stems_loaded = 0;
+	ok(tags_with(conf,
+		     &(struct lessons_memo){.compiled = form.ptr,
+					    .compiled_len = form.len,
+					    .load_stems = load_stems,
+					    .arg = forged.ptr},
+		     text) == 1,
+	   "on demand: read with a form that fits, the cue fires");
+	is_int(stems_loaded, 0, "on demand: the stems are not loaded");
+
+	/* No form that fits: loaded once, and taken. */
+	stems_loaded = 0;
+	ok(tags_with(conf,
+		     &(struct lessons_memo){.compiled = form.ptr,
+					    .compiled_len = form.len / 2,
+					    .load_stems = load_stems,
+					    .arg = forged.ptr},
+		     text) == 0,
+	   "on demand: with a damaged form, the loaded stem stops the cue");
+	is_int(stems_loaded, 1, "on demand: the stems are loaded once");
+
+	/* A load that finds none leaves the stemmer's. */
+	ok(tags_with(conf,
+		     &(struct lessons_memo){.load_stems = load_stems},
+		     text) == 1,
+	   "on demand: a load that finds none: the stemmer's stems");
+
+	lessons_free(l);
+	buf_release(&forged);
+	buf_release(&form);
+}
+
 /* ------------------------------------------------------------------ */
 /* The compiled form                                                   */
 
@@ -963,7 +1027,7 @@ static void tags_line(const struct lessons *l, const char *text,
 static struct lessons *with_form(const char *text, const char *form,
 				 size_t len, ev_status *rcp)
 {
-	struct lessons_memo memo = {NULL, form, len};
+	struct lessons_memo memo = {.compiled = form, .compiled_len = len};
 	struct lessons *l = NULL;
 	char err[256];
 
@@ -1160,6 +1224,7 @@ int main(void)
 	test_large_taxonomy();
 	test_digest();
 	test_stem_memo();
+	test_stems_on_demand();
 	test_compiled();
 	return tap_done();
 }
