@@ -59,7 +59,7 @@ test_expect_success 'a full standard output is an error, not success' '
 # dynamic linker's look-ups of libxapian's C++ symbols stop there.
 if test -z "${EV_CXXLIB_FIRST:-}"; then
 	test_skip 'libstdc++ is the first library evidence loads' \
-		'configure found another C++ runtime'
+		'EV_CXXLIB_FIRST is empty (configure found another C++ runtime)'
 elif ! command -v readelf >/dev/null 2>&1; then
 	test_skip 'libstdc++ is the first library evidence loads' \
 		'no readelf (Debian: binutils)'
