@@ -2016,6 +2016,23 @@ ev_status xdb_query_terms(const xdb_query_t *q, xdb_doc_term_fn fn,
 	}
 }
 
+int xdb_query_only_gathers(const xdb_query_t *q)
+{
+	switch (q->q.get_type()) {
+	case Xapian::Query::LEAF_TERM:
+	case Xapian::Query::OP_OR:
+	case Xapian::Query::OP_PHRASE:
+	case Xapian::Query::OP_NEAR:
+	case Xapian::Query::OP_SYNONYM:
+	case Xapian::Query::OP_WILDCARD:
+	case Xapian::Query::OP_ELITE_SET:
+	case Xapian::Query::OP_MAX:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 /* ------------------------------------------------------------------ */
 /* Query builders                                                      */
 
@@ -2026,6 +2043,52 @@ static xdb_query_t *new_query(const Xapian::Query &q)
 
 	query->q = q;
 	return query;
+}
+
+/* A FILTER or AND_NOT whose left operand xdb_query_core() goes into. */
+static bool wraps_core(const Xapian::Query &q)
+{
+	Xapian::Query::op t = q.get_type();
+
+	return (t == Xapian::Query::OP_FILTER ||
+		t == Xapian::Query::OP_AND_NOT) &&
+	       q.get_num_subqueries() >= 2;
+}
+
+xdb_query_t *xdb_query_core(const xdb_query_t *q)
+{
+	try {
+		Xapian::Query c = q->q;
+
+		while (wraps_core(c))
+			c = c.get_subquery(0);
+		return new_query(c);
+	} catch (...) {
+		return nullptr;
+	}
+}
+
+/* Q with its core (xdb_query_core()) replaced by CORE. */
+static Xapian::Query rewrap(const Xapian::Query &q, const Xapian::Query &core)
+{
+	std::vector<Xapian::Query> sub;
+
+	if (!wraps_core(q))
+		return core;
+	sub.push_back(rewrap(q.get_subquery(0), core));
+	for (size_t i = 1; i < q.get_num_subqueries(); i++)
+		sub.push_back(q.get_subquery(i));
+	return Xapian::Query(q.get_type(), sub.begin(), sub.end());
+}
+
+xdb_query_t *xdb_query_with_core(const xdb_query_t *q,
+				 const xdb_query_t *core)
+{
+	try {
+		return new_query(rewrap(q->q, core->q));
+	} catch (...) {
+		return nullptr;
+	}
 }
 
 xdb_query_t *xdb_query_term(const char *term, unsigned wqf)

@@ -413,6 +413,20 @@ char *xdb_qp_corrected(xdb_qp_t *qp);
  * can fail (EV_NOMEM). */
 ev_status xdb_query_terms(const xdb_query_t *q, xdb_doc_term_fn fn,
 			  void *ctx);
+/* Whether Q only gathers documents: a term, or words, phrases or
+ * wildcards ORed (the parser's default), so that ORing more documents
+ * to it breaks nothing it asks for.  0 when it also requires or
+ * excludes (AND, +word, NOT, -word, XOR, a field filter such as type:,
+ * a range, a weight scaled). */
+int xdb_query_only_gathers(const xdb_query_t *q);
+/* The words of Q under the filters and exclusions around them: its left
+ * operand through every FILTER and AND_NOT at its top ("type:review
+ * trust NOT patient" gives "trust"), or Q itself.  And Q with CORE in
+ * that place, the same filters and exclusions around it.  Both NULL
+ * when out of memory. */
+xdb_query_t *xdb_query_core(const xdb_query_t *q);
+xdb_query_t *xdb_query_with_core(const xdb_query_t *q,
+				 const xdb_query_t *core);
 
 /* Query builders.  Each returns a new query the caller frees with
  * xdb_query_free(), or NULL when out of memory or an argument is invalid

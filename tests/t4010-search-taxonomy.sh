@@ -34,6 +34,35 @@ test_expect_success 'the words still name lessons through the taxonomy' '
 	grep -q "focus-note.txt" res.json &&
 	{ EVIDENCE_LESSONS=$TRASH/other.conf evidence search remit; test $? = 1; }
 '
+# The lessons a query names add their works to what its words gather,
+# inside the query's filters and exclusions (a field such as type:, NOT,
+# -word); words that require (AND, +word) keep to that, and the lessons
+# only weigh.  The focus note holds "network" and "priorities", not
+# "remit", and is of type other.
+test_expect_success 'a query that requires a word does not get the lesson works without it' '
+	{ EVIDENCE_LESSONS=$TRASH/remit.conf evidence search --format json \
+		"remit AND network" >res.json; test $? = 1; } &&
+	! grep -q "focus-note.txt" res.json &&
+	{ EVIDENCE_LESSONS=$TRASH/remit.conf evidence search --format json \
+		"+remit +network" >res.json; test $? = 1; } &&
+	! grep -q "focus-note.txt" res.json
+'
+test_expect_success 'NOT keeps out the works of a lesson the query names' '
+	EVIDENCE_LESSONS=$TRASH/remit.conf evidence search --format json \
+		"remit NOT zzzq" >res.json &&
+	grep -q "focus-note.txt" res.json &&
+	{ EVIDENCE_LESSONS=$TRASH/remit.conf evidence search --format json \
+		"remit NOT network" >res.json; test $? -le 1; } &&
+	! grep -q "focus-note.txt" res.json
+'
+test_expect_success 'a field in the query filters the lesson works too' '
+	{ EVIDENCE_LESSONS=$TRASH/remit.conf evidence search --format json \
+		"type:study remit" >res.json; test $? = 1; } &&
+	! grep -q "focus-note.txt" res.json &&
+	EVIDENCE_LESSONS=$TRASH/remit.conf evidence search --format json \
+		"type:other remit" >res.json &&
+	grep -q "focus-note.txt" res.json
+'
 # The index keeps the taxonomy it was built with, parsed, and a search
 # given the same text takes it from there (test-lessons and test-index
 # show that it is taken).  An edit of the collection's file, even one

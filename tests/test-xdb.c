@@ -1433,6 +1433,48 @@ static void test_builders(const char *path)
 	desc = xdb_query_describe(a);
 	is_str(desc, "Query(a)", "describe a term query");
 	free(desc);
+	{
+		/* ((a OR b) AND_NOT c) FILTER d: its core is a OR b, which
+		 * only gathers; the whole does not; and x in the core's
+		 * place keeps the exclusion and the filter around it. */
+		xdb_query_t *c = xdb_query_term("c", 1);
+		xdb_query_t *d = xdb_query_term("d", 1);
+		xdb_query_t *x = xdb_query_term("x", 1);
+		xdb_query_t *or = xdb_query_combine(XDB_OP_OR, a, b);
+		xdb_query_t *not = xdb_query_combine(XDB_OP_AND_NOT, or, c);
+		xdb_query_t *whole = xdb_query_combine(XDB_OP_FILTER, not, d);
+		xdb_query_t *core = xdb_query_core(whole);
+		xdb_query_t *back = xdb_query_with_core(whole, x);
+		xdb_query_t *and = xdb_query_combine(XDB_OP_AND, a, b);
+		char *w = xdb_query_describe(core), *v = xdb_query_describe(or);
+
+		is_str(w, v, "the core of a filtered exclusion: its words");
+		free(w);
+		free(v);
+		w = xdb_query_describe(back);
+		is_str(w, "Query(((x AND_NOT c) FILTER d))",
+		       "another core inside the same exclusion and filter");
+		free(w);
+		xdb_query_free(back);
+		back = xdb_query_with_core(or, x);
+		w = xdb_query_describe(back);
+		is_str(w, "Query(x)", "a query with nothing around it: the core");
+		free(w);
+		ok(xdb_query_only_gathers(core) && xdb_query_only_gathers(a),
+		   "words ORed, or one term, only gather");
+		ok(!xdb_query_only_gathers(whole) && !xdb_query_only_gathers(not) &&
+		   !xdb_query_only_gathers(and),
+		   "a filter, an exclusion or an AND does not");
+		xdb_query_free(and);
+		xdb_query_free(back);
+		xdb_query_free(core);
+		xdb_query_free(whole);
+		xdb_query_free(not);
+		xdb_query_free(or);
+		xdb_query_free(x);
+		xdb_query_free(d);
+		xdb_query_free(c);
+	}
 	ok(xdb_query_term("", 1) == NULL, "an empty term: NULL");
 	ok(xdb_query_scale(a, -1) == NULL, "a negative scale: NULL");
 	ok(xdb_query_combine(XDB_OP_AND, a, NULL) == NULL,
