@@ -1440,13 +1440,14 @@ static void test_builders(const char *path)
 		xdb_query_t *c = xdb_query_term("c", 1);
 		xdb_query_t *d = xdb_query_term("d", 1);
 		xdb_query_t *x = xdb_query_term("x", 1);
-		xdb_query_t *or = xdb_query_combine(XDB_OP_OR, a, b);
-		xdb_query_t *not = xdb_query_combine(XDB_OP_AND_NOT, or, c);
-		xdb_query_t *whole = xdb_query_combine(XDB_OP_FILTER, not, d);
+		xdb_query_t *either = xdb_query_combine(XDB_OP_OR, a, b);
+		xdb_query_t *but = xdb_query_combine(XDB_OP_AND_NOT, either, c);
+		xdb_query_t *whole = xdb_query_combine(XDB_OP_FILTER, but, d);
 		xdb_query_t *core = xdb_query_core(whole);
 		xdb_query_t *back = xdb_query_with_core(whole, x);
-		xdb_query_t *and = xdb_query_combine(XDB_OP_AND, a, b);
-		char *w = xdb_query_describe(core), *v = xdb_query_describe(or);
+		xdb_query_t *both = xdb_query_combine(XDB_OP_AND, a, b);
+		char *w = xdb_query_describe(core);
+		char *v = xdb_query_describe(either);
 
 		is_str(w, v, "the core of a filtered exclusion: its words");
 		free(w);
@@ -1456,21 +1457,23 @@ static void test_builders(const char *path)
 		       "another core inside the same exclusion and filter");
 		free(w);
 		xdb_query_free(back);
-		back = xdb_query_with_core(or, x);
+		back = xdb_query_with_core(either, x);
 		w = xdb_query_describe(back);
-		is_str(w, "Query(x)", "a query with nothing around it: the core");
+		is_str(w, "Query(x)",
+		       "a query with nothing around it: the core");
 		free(w);
 		ok(xdb_query_only_gathers(core) && xdb_query_only_gathers(a),
 		   "words ORed, or one term, only gather");
-		ok(!xdb_query_only_gathers(whole) && !xdb_query_only_gathers(not) &&
-		   !xdb_query_only_gathers(and),
+		ok(!xdb_query_only_gathers(whole) &&
+		   !xdb_query_only_gathers(but) &&
+		   !xdb_query_only_gathers(both),
 		   "a filter, an exclusion or an AND does not");
-		xdb_query_free(and);
+		xdb_query_free(both);
 		xdb_query_free(back);
 		xdb_query_free(core);
 		xdb_query_free(whole);
-		xdb_query_free(not);
-		xdb_query_free(or);
+		xdb_query_free(but);
+		xdb_query_free(either);
 		xdb_query_free(x);
 		xdb_query_free(d);
 		xdb_query_free(c);
