@@ -300,6 +300,13 @@ class QueryBoundStem : public Xapian::StemImplementation {
 	}
 };
 
+/* INNER, an English stemmer, bound to QUERY's stems (QueryBoundStem). */
+static Xapian::Stem bound_stem(const Xapian::Stem &inner,
+			       const Xapian::Query &query)
+{
+	return Xapian::Stem(new QueryBoundStem(inner, query));
+}
+
 struct xdb_doc {
 	Xapian::Document doc;
 	std::string msg;
@@ -2941,8 +2948,8 @@ void xdb_mset_set_stem(xdb_mset_t *mset, const xdb_stem_t *stem)
 	mset->snippet_stem = stem->stem;
 	try {
 		if (stem->english)
-			mset->snippet_stem = Xapian::Stem(
-			    new QueryBoundStem(stem->stem, mset->query));
+			mset->snippet_stem = bound_stem(stem->stem,
+							mset->query);
 	} catch (...) {
 		/* Out of memory: the plain stemmer gives the same
 		 * snippets. */
@@ -2967,8 +2974,8 @@ ev_status xdb_mset_snippet(xdb_mset_t *mset, const char *text, size_t length,
 		/* Small: the cache is calloc'd, and each page a word
 		 * reaches costs a fault in a short process. */
 		if (stem.is_none())
-			stem = Xapian::Stem(new QueryBoundStem(
-			    cached_english(SNIPPET_STEMS), mset->query));
+			stem = bound_stem(cached_english(SNIPPET_STEMS),
+					  mset->query);
 		with_reopen(mset->db, [&] {
 			if (raw)
 				s = mset->mset.snippet(text, length, stem,

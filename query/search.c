@@ -443,10 +443,11 @@ static ev_status lessons_by_terms(struct searcher *s,
  * the evidence-type prior.
  *
  * A stub file may name remote shards, which run Xapian's own sources
- * only: one source per boost, the named lessons ORed with the words, the
- * others AND_MAYBE.  A local index gets the same weights and the same
- * matches in a shape chosen for the matcher, from the most the words can
- * weigh (Xapian's bound) against the most the boosts can:
+ * only: one source per boost, the named lessons ORed with the words
+ * (AND_MAYBE when they do not only gather), the others AND_MAYBE.  A
+ * local index gets the same weights and the same matches in a shape
+ * chosen for the matcher, from the most the words can weigh (Xapian's
+ * bound) against the most the boosts can:
  *
  * - The other boosts are one source that matches every document, so
  *   "words AND boosts" matches what AND_MAYBE would.  When the boosts can

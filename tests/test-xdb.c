@@ -162,6 +162,33 @@ static ev_status search_ids(xdb_t *db, xdb_qp_t *qp, const char *text,
 	return rc;
 }
 
+/* A search held open for a block of checks: the first ten hits of a
+ * query (MSET NULL when it would not parse or run). */
+struct held_search {
+	xdb_enquire_t *enq;
+	xdb_query_t *q;
+	xdb_mset_t *mset;
+};
+
+static void hold_search(struct held_search *h, xdb_t *db, xdb_qp_t *qp,
+			const char *text)
+{
+	h->enq = xdb_enquire_new(db);
+	h->q = NULL;
+	h->mset = NULL;
+	if (xdb_qp_parse(qp, text, XDB_QP_DEFAULT, &h->q) == EV_OK &&
+	    xdb_enquire_set_query(h->enq, h->q) == EV_OK)
+		xdb_enquire_get_mset(h->enq, 0, 10, 0, &h->mset);
+}
+
+static void release_search(struct held_search *h)
+{
+	xdb_mset_free(h->mset);
+	xdb_query_free(h->q);
+	xdb_enquire_free(h->enq);
+	memset(h, 0, sizeof(*h));
+}
+
 static int add_term_cb(const char *term, unsigned wdf, void *ctx)
 {
 	sb_add(ctx, "%s%s:%u", ((struct strbuf *)ctx)->len ? " " : "", term,
@@ -836,6 +863,7 @@ static void test_enquire(const char *path)
 	xdb_query_t *q = NULL, *all = xdb_query_match_all();
 	xdb_enquire_t *enq;
 	xdb_mset_t *mset = NULL;
+	struct held_search h;
 	struct strbuf got;
 	unsigned collapsed, sum = 0;
 
@@ -959,14 +987,11 @@ static void test_enquire(const char *path)
 		};
 		const char *text = passages[2].body;
 
-		enq = xdb_enquire_new(db);
-		xdb_qp_parse(qp, "costs practices", XDB_QP_DEFAULT, &q);
-		xdb_enquire_set_query(enq, q);
-		xdb_enquire_get_mset(enq, 0, 10, 0, &mset);
-		for (size_t i = 0; mset && i < ARRAY_SIZE(cases); i++) {
+		hold_search(&h, db, qp, "costs practices");
+		for (size_t i = 0; h.mset && i < ARRAY_SIZE(cases); i++) {
 			char *s = NULL;
 
-			is_int(xdb_mset_snippet(mset, text, 200,
+			is_int(xdb_mset_snippet(h.mset, text, 200,
 						cases[i].hi_start,
 						cases[i].hi_end, cases[i].omit,
 						cases[i].raw, &s),
@@ -974,7 +999,7 @@ static void test_enquire(const char *path)
 			is_str(s, cases[i].want, "snippet %zu", i);
 			free(s);
 		}
-		if (mset) {
+		if (h.mset) {
 			/* A long text and a short snippet: cut, marked. */
 			const char *long_text =
 				"Alpha beta gamma delta epsilon zeta eta "
@@ -984,8 +1009,8 @@ static void test_enquire(const char *path)
 				"delta epsilon zeta eta theta iota kappa.";
 			char *s = NULL;
 
-			xdb_mset_snippet(mset, long_text, 30, "[", "]", "~",
-					 1, &s);
+			xdb_mset_snippet(h.mset, long_text, 30, "[", "]",
+					 "~", 1, &s);
 			ok(s && strstr(s, "[costs]") && strstr(s, "~") &&
 				   strlen(s) < strlen(long_text) / 2,
 			   "a cut snippet keeps the match and marks the "
@@ -993,7 +1018,7 @@ static void test_enquire(const char *path)
 			   s ? s : "NULL");
 			free(s);
 		}
-		if (mset) {
+		if (h.mset) {
 			/* Snippets stem with the stemmer given, shared: freed
 			 * here, it lives on in the result set.  "Costing"
 			 * stems to the query's "cost" in English; French
@@ -1003,14 +1028,14 @@ static void test_enquire(const char *path)
 			xdb_stem_t *english = xdb_stem_new("english", NULL);
 			char *s = NULL, *t = NULL;
 
-			xdb_mset_set_stem(mset, french);
+			xdb_mset_set_stem(h.mset, french);
 			xdb_stem_free(french);
-			xdb_mset_snippet(mset, text2, 200, "[", "]", "~", 1,
-					 &s);
-			xdb_mset_set_stem(mset, english);
+			xdb_mset_snippet(h.mset, text2, 200, "[", "]", "~",
+					 1, &s);
+			xdb_mset_set_stem(h.mset, english);
 			xdb_stem_free(english);
-			xdb_mset_snippet(mset, text2, 200, "[", "]", "~", 1,
-					 &t);
+			xdb_mset_snippet(h.mset, text2, 200, "[", "]", "~",
+					 1, &t);
 			ok(s && !strstr(s, "[Costing]"),
 			   "a French stemmer: 'Costing' is not 'cost' (%s)",
 			   s ? s : "NULL");
@@ -1019,11 +1044,7 @@ static void test_enquire(const char *path)
 			free(s);
 			free(t);
 		}
-		xdb_mset_free(mset);
-		mset = NULL;
-		xdb_query_free(q);
-		q = NULL;
-		xdb_enquire_free(enq);
+		release_search(&h);
 	}
 	{
 		/* An English snippet stems only the words that begin as a
@@ -1035,13 +1056,10 @@ static void test_enquire(const char *path)
 				   "x's and x and xs.";
 		char *s = NULL;
 
-		enq = xdb_enquire_new(db);
-		xdb_qp_parse(qp, "running x's costs", XDB_QP_DEFAULT, &q);
-		xdb_enquire_set_query(enq, q);
-		xdb_enquire_get_mset(enq, 0, 10, 0, &mset);
-		is_int(mset ? xdb_mset_snippet(mset, text, 200, "[", "]", "~",
-					       1, &s)
-			    : EV_NOMEM,
+		hold_search(&h, db, qp, "running x's costs");
+		is_int(h.mset ? xdb_mset_snippet(h.mset, text, 200, "[", "]",
+						 "~", 1, &s)
+			      : EV_NOMEM,
 		       EV_OK, "a snippet with stemmed matches");
 		is_str(s,
 		       "He [runs] and ran; the runner was [running], [x's] "
@@ -1051,19 +1069,15 @@ static void test_enquire(const char *path)
 		s = NULL;
 		/* Plain text: two highlights with only blanks between them
 		 * are one; a comma keeps them apart. */
-		is_int(mset ? xdb_mset_snippet(mset,
-					       "Running  x's, x's: running.",
-					       200, "[", "]", "~", 1, &s)
-			    : EV_NOMEM,
+		is_int(h.mset ? xdb_mset_snippet(h.mset,
+						 "Running  x's, x's: running.",
+						 200, "[", "]", "~", 1, &s)
+			      : EV_NOMEM,
 		       EV_OK, "a snippet of neighbours");
 		is_str(s, "[Running  x's], [x's]: [running].",
 		       "neighbours joined across blanks, not a comma");
 		free(s);
-		xdb_mset_free(mset);
-		mset = NULL;
-		xdb_query_free(q);
-		q = NULL;
-		xdb_enquire_free(enq);
+		release_search(&h);
 	}
 
 	/* Documents from a result set. */
@@ -1072,11 +1086,8 @@ static void test_enquire(const char *path)
 		char *data = NULL;
 		size_t len = 0;
 
-		enq = xdb_enquire_new(db);
-		xdb_qp_parse(qp, "costs", XDB_QP_DEFAULT, &q);
-		xdb_enquire_set_query(enq, q);
-		xdb_enquire_get_mset(enq, 0, 10, 0, &mset);
-		is_int(xdb_mset_document(mset, 0, &doc), EV_OK,
+		hold_search(&h, db, qp, "costs");
+		is_int(xdb_mset_document(h.mset, 0, &doc), EV_OK,
 		       "the document of hit 0");
 		xdb_doc_get_data(doc, &data, &len);
 		is_str(data, passages[2].body, "its data");
@@ -1089,14 +1100,10 @@ static void test_enquire(const char *path)
 		free(data);
 		xdb_doc_free(doc);
 		doc = NULL;
-		is_int(xdb_mset_document(mset, 1, &doc), EV_USAGE,
+		is_int(xdb_mset_document(h.mset, 1, &doc), EV_USAGE,
 		       "no hit 1: EV_USAGE");
 		ok(doc == NULL, "and no document");
-		xdb_mset_free(mset);
-		mset = NULL;
-		xdb_query_free(q);
-		q = NULL;
-		xdb_enquire_free(enq);
+		release_search(&h);
 	}
 	xdb_query_free(all);
 	xdb_qp_free(qp);
