@@ -1164,6 +1164,88 @@ static void test_batch_follows_size(void)
 	rm_rf(big);
 }
 
+/*
+ * Many more works than the reader may queue ahead of the writer (64
+ * jobs), through both pipelines: a fresh build (index_sync() on a new
+ * index) and a feed.  Every job the writer finishes goes back to the
+ * reader to be freed; under the sanitizers a job freed twice, too soon
+ * or never shows here.
+ */
+static void test_many_works(void)
+{
+	char store_dir[300], fresh[300], fed[300], *msg = NULL;
+	struct index_options opts = {0};
+	struct index_counts c;
+	struct index *ix = NULL;
+	struct index_feed *f = NULL;
+	struct store *s = NULL;
+	const unsigned n = 300;
+	int fine = 1;
+
+	snprintf(store_dir, sizeof(store_dir), "%s/many-store", dir);
+	snprintf(fresh, sizeof(fresh), "%s/many-fresh", dir);
+	snprintf(fed, sizeof(fed), "%s/many-fed", dir);
+	opts.lessons = lessons;
+	if (store_open(store_dir, 1, &s, &msg) != EV_OK) {
+		ok(0, "a second store: %s", msg ? msg : "?");
+		free(msg);
+		return;
+	}
+	store_begin(s);
+	for (unsigned i = 0; fine && i < n; i++) {
+		struct record r;
+		enum store_outcome o;
+		char pmid[16], title[64];
+
+		snprintf(pmid, sizeof(pmid), "%u", 700000 + i);
+		snprintf(title, sizeof(title), "Federation %u and its goodwill",
+			 i);
+		make(&r, pmid, title, "Trust took years to build.");
+		fine = store_put(s, &r, &o) == EV_OK && o == STORE_NEW;
+		record_release(&r);
+	}
+	ok(fine && store_commit(s) == EV_OK, "%u works stored", n);
+
+	memset(&c, 0, sizeof(c));
+	ok(index_open(fresh, &opts, &ix, &msg) == EV_OK && ix &&
+	       index_sync(ix, s, &c, warn, NULL, NULL) == EV_OK,
+	   "a fresh build of them");
+	is_int(c.indexed, n, "every work indexed");
+	if (ix)
+		close_index(ix);
+	ix = NULL;
+
+	memset(&c, 0, sizeof(c));
+	ok(index_open(fed, &opts, &ix, &msg) == EV_OK && ix &&
+	       index_feed_start(ix, s, warn, NULL, &f) == EV_OK && f,
+	   "a feed of them");
+	for (unsigned i = 0; f && i < n; i++) {
+		char id[32];
+
+		snprintf(id, sizeof(id), "pmid:%u", 700000 + i);
+		index_feed_add(f, id, NULL);
+	}
+	ok(f && index_feed_finish(f, &c) == EV_OK, "feed finished");
+	is_int(c.indexed, n, "every work indexed");
+	if (ix)
+		close_index(ix);
+	ix = NULL;
+
+	/* Both indexes as the store has it: nothing to build again. */
+	for (int k = 0; k < 2; k++) {
+		memset(&c, 0, sizeof(c));
+		ok(index_open(k ? fed : fresh, &opts, &ix, &msg) == EV_OK &&
+		       ix && index_sync(ix, s, &c, warn, NULL, NULL) == EV_OK,
+		   "the %s index passed over", k ? "fed" : "fresh");
+		is_int(c.unchanged, n, "all %u works unchanged", n);
+		if (ix)
+			close_index(ix);
+		ix = NULL;
+	}
+	free(msg);
+	store_close(s);
+}
+
 int main(void)
 {
 	struct store *s = NULL;
@@ -1194,6 +1276,7 @@ int main(void)
 	test_lesson_values();
 	test_two_lessons();
 	test_batch_follows_size();
+	test_many_works();
 	lessons_free(lessons);
 	free(msg);
 	rm_rf(dir);
