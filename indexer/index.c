@@ -1400,9 +1400,8 @@ static ev_status sync_one(const char *path, void *arg)
  * Xapian's single writer, adds the documents and commits.  The reader
  * works on a shallow copy of the index that shares the term generator,
  * stemmer, synonyms and taxonomy (which only it uses meanwhile) but has
- * its own message buffer; documents change hands through a bounded queue,
- * and come back through another to be freed by the thread that made them
- * (take_job()), and are never touched by both threads at once.
+ * its own message buffer; documents change hands through a bounded queue
+ * and are never touched by both threads at once.
  *
  * A fresh build (sync_fresh()) reads every record file of the store and
  * writes in the calling thread.  A feed (index_feed_start()) reads the
@@ -1410,7 +1409,6 @@ static ev_status sync_one(const char *path, void *arg)
  * its own: the caller's thread is the harvest's.
  */
 #define QUEUE_LEN 64
-#define SPENT_LEN (QUEUE_LEN + 8)
 #define FEED_LEN 1024
 #define FEED_BYTES (32u * 1024 * 1024)
 
@@ -1452,10 +1450,6 @@ struct pipeline {
 	pthread_cond_t changed;
 	struct ring jobs; /* struct job *, QUEUE_LEN at most */
 	void *jobs_v[QUEUE_LEN];
-	/* Jobs the writer is done with, for the reader to free: what the
-	 * reader allocated goes back to its own allocator cache. */
-	struct ring spent;
-	void *spent_v[SPENT_LEN];
 	int stop; /* the writer gave up: the reader stops too */
 	int reader_failed; /* queue_record() queued a failure (reader only) */
 	struct index reader; /* the reader's view of the index */
@@ -1501,8 +1495,6 @@ static void pipeline_init(struct pipeline *p, const struct index *ix,
 	memset(p, 0, sizeof(*p));
 	p->jobs.v = p->jobs_v;
 	p->jobs.cap = QUEUE_LEN;
-	p->spent.v = p->spent_v;
-	p->spent.cap = SPENT_LEN;
 	p->ids.v = p->ids_v;
 	p->ids.cap = FEED_LEN;
 	pthread_mutex_init(&p->lock, NULL);
@@ -1531,8 +1523,6 @@ static void pipeline_release(struct pipeline *p)
 {
 	while (p->jobs.len)
 		job_free(ring_take(&p->jobs));
-	while (p->spent.len)
-		job_free(ring_take(&p->spent));
 	while (p->ids.len)
 		fed_free(ring_take(&p->ids));
 	xdb_close(p->view);
@@ -1556,8 +1546,6 @@ static void pipeline_stop(struct pipeline *p)
 /* Queue J (the reader's side); 0 when the writer has stopped. */
 static int put_job(struct pipeline *p, struct job *j)
 {
-	void *spent[SPENT_LEN];
-	size_t n = 0;
 	int ok;
 
 	pthread_mutex_lock(&p->lock);
@@ -1568,34 +1556,19 @@ static int put_job(struct pipeline *p, struct job *j)
 		ring_put(&p->jobs, j);
 		pthread_cond_broadcast(&p->changed);
 	}
-	while (p->spent.len)
-		spent[n++] = ring_take(&p->spent);
 	pthread_mutex_unlock(&p->lock);
-	while (n)
-		job_free(spent[--n]);
 	if (!ok)
 		job_free(j);
 	return ok;
 }
 
-/*
- * The next job (the writer's side); NULL when the queue is empty and
- * the reader has stopped without an end job (out of memory).  DONE, the
- * job before it (or NULL), goes back to the reader to free (put_job()):
- * what the reader allocated then returns to its own allocator cache,
- * where its next document finds it, rather than crossing to the
- * writer's and back through the shared lists.  Xapian adds a document
- * by copying it and keeps no reference, whose count is not atomic.
- */
-static struct job *take_job(struct pipeline *p, struct job *done)
+/* The next job (the writer's side); NULL when the queue is empty and
+ * the reader has stopped without an end job (out of memory). */
+static struct job *take_job(struct pipeline *p)
 {
 	struct job *j = NULL;
 
 	pthread_mutex_lock(&p->lock);
-	if (done && p->spent.len < p->spent.cap) {
-		ring_put(&p->spent, done);
-		done = NULL;
-	}
 	while (p->jobs.len == 0 && !p->stop)
 		pthread_cond_wait(&p->changed, &p->lock);
 	if (p->jobs.len) {
@@ -1603,7 +1576,6 @@ static struct job *take_job(struct pipeline *p, struct job *done)
 		pthread_cond_broadcast(&p->changed);
 	}
 	pthread_mutex_unlock(&p->lock);
-	job_free(done); /* the reader has not come back for the others */
 	return j;
 }
 
@@ -1729,15 +1701,14 @@ static ev_status write_jobs(struct pipeline *p, struct index *ix,
 			    struct index_counts *counts, index_warn_fn warn,
 			    index_progress_fn progress, void *ctx)
 {
-	struct job *j = NULL;
 	ev_status rc = EV_OK;
 	int done = 0;
 
 	while (!done && !rc) {
+		struct job *j = take_job(p);
 		struct known *k;
 		int same = 0;
 
-		j = take_job(p, j);
 		if (!j) {
 			rc = EV_NOMEM;
 			buf_setf(&ix->msg, "out of memory");
@@ -1783,8 +1754,8 @@ static ev_status write_jobs(struct pipeline *p, struct index *ix,
 				progress(counts->works, ctx);
 			break;
 		}
+		job_free(j);
 	}
-	job_free(j);
 	if (rc)
 		pipeline_stop(p);
 	return rc;

@@ -1167,8 +1167,7 @@ static void test_batch_follows_size(void)
 /*
  * Many more works than the reader may queue ahead of the writer (64
  * jobs), through both pipelines: a fresh build (index_sync() on a new
- * index) and a feed.  Every job the writer finishes goes back to the
- * reader to be freed; under the sanitizers a job freed twice, too soon
+ * index) and a feed.  Under the sanitizers a job freed twice, too soon
  * or never shows here.
  */
 static void test_many_works(void)
