@@ -75,6 +75,19 @@ missed() {
 		"$TRASH/seen")" -lt "$1"
 }
 
+# fault_run WHERE FAULT ARGS...: evidence ARGS on a fresh copy of start
+# in run, FAULT injected into the calls on files under WHERE and the
+# calls it made counted in seen (for missed()); its exit status in $code,
+# its standard error in err.
+fault_run() {
+	fr_where=$1 fr_fault=$2
+	shift 2
+	rm -rf run && cp -a start run && rm -f seen
+	EVIDENCE_DIR=$TRASH/run INJECT_PATH=$fr_where INJECT_COUNT=$TRASH/seen \
+		inject_run "$fr_fault" "$@" >/dev/null 2>err
+	code=$?
+}
+
 # sweep CLASS ACTION [PATH]: for each writer, fail the Nth CLASS call
 # (and every later one with "N+"), for N spread over the whole run.
 sweep() {
@@ -94,10 +107,7 @@ sweep_one() {
 	test "$points" -gt 0 || { echo "$name: no $1 calls counted"; return 1; }
 	step=$(( (points + T6_POINTS - 1) / T6_POINTS ))
 	for k in $(seq 1 "$step" "$points"); do
-		rm -rf run && cp -a start run && rm -f seen
-		EVIDENCE_DIR=$TRASH/run INJECT_PATH=$where INJECT_COUNT=$TRASH/seen \
-			inject_run "$1:$k$2" $cmd >/dev/null 2>err
-		code=$?
+		fault_run "$where" "$1:$k$2" $cmd
 		test "$code" = 0 && missed "$k" "$1" && continue
 		after_fault "$name: $1 call $k of $points: $2" || return 1
 	done
@@ -119,12 +129,7 @@ test_expect_success 'ENOSPC on the index files only' '
 # that failed once: exit 0 after a disk-full error.
 test_expect_success 'one failed write as harvest opens the index: 74' '
 	name=harvest cmd=harvest &&
-	rm -rf run && cp -a start run &&
-	{
-		EVIDENCE_DIR=$TRASH/run INJECT_PATH=$TRASH/run/index \
-			inject_run "write:1:ENOSPC" harvest >/dev/null 2>err
-		code=$?
-	} &&
+	fault_run "$TRASH/run/index" "write:1:ENOSPC" harvest &&
 	after_fault "harvest: the first write to the index"
 '
 test_expect_success 'EIO from fsync' '
@@ -142,10 +147,7 @@ test_expect_success 'ENOSPC at each write of the index: 74, never an abort' '
 	points=$(EVIDENCE_DIR=$TRASH/run INJECT_PATH=/index count_points write add input/many) &&
 	test "$points" -gt 10 &&
 	for k in $(seq 1 "$points"); do
-		rm -rf run && cp -a start run && rm -f seen
-		EVIDENCE_DIR=$TRASH/run INJECT_PATH=/index INJECT_COUNT=$TRASH/seen \
-			inject_run "write:$k+:ENOSPC" add input/many >/dev/null 2>err
-		code=$?
+		fault_run /index "write:$k+:ENOSPC" add input/many
 		test $code = 0 && missed "$k" write && continue
 		test $code = 74 && test $(wc -l <err) = 1 ||
 			{ echo "write $k of $points: exit $code"; cat err; exit 1; }

@@ -74,7 +74,7 @@ static void retitle(struct store *s, const char *id, const char *title)
 	record_release(&r);
 }
 
-static struct index *open_index(void)
+static struct index *open_index_at(const char *path)
 {
 	struct index_options opts = {0};
 	struct index *ix = NULL;
@@ -82,11 +82,16 @@ static struct index *open_index(void)
 	ev_status rc;
 
 	opts.lessons = lessons;
-	rc = index_open(index_dir, &opts, &ix, &msg);
+	rc = index_open(path, &opts, &ix, &msg);
 	if (rc)
 		printf("# index_open: %s\n", msg ? msg : "?");
 	free(msg);
 	return ix;
+}
+
+static struct index *open_index(void)
+{
+	return open_index_at(index_dir);
 }
 
 static void close_index(struct index *ix)
@@ -1173,7 +1178,6 @@ static void test_batch_follows_size(void)
 static void test_many_works(void)
 {
 	char store_dir[300], fresh[300], fed[300], *msg = NULL;
-	struct index_options opts = {0};
 	struct index_counts c;
 	struct index *ix = NULL;
 	struct index_feed *f = NULL;
@@ -1184,7 +1188,6 @@ static void test_many_works(void)
 	snprintf(store_dir, sizeof(store_dir), "%s/many-store", dir);
 	snprintf(fresh, sizeof(fresh), "%s/many-fresh", dir);
 	snprintf(fed, sizeof(fed), "%s/many-fed", dir);
-	opts.lessons = lessons;
 	if (store_open(store_dir, 1, &s, &msg) != EV_OK) {
 		ok(0, "a second store: %s", msg ? msg : "?");
 		free(msg);
@@ -1206,8 +1209,8 @@ static void test_many_works(void)
 	ok(fine && store_commit(s) == EV_OK, "%u works stored", n);
 
 	memset(&c, 0, sizeof(c));
-	ok(index_open(fresh, &opts, &ix, &msg) == EV_OK && ix &&
-	       index_sync(ix, s, &c, warn, NULL, NULL) == EV_OK,
+	ix = open_index_at(fresh);
+	ok(ix && index_sync(ix, s, &c, warn, NULL, NULL) == EV_OK,
 	   "a fresh build of them");
 	is_int(c.indexed, n, "every work indexed");
 	if (ix)
@@ -1215,8 +1218,8 @@ static void test_many_works(void)
 	ix = NULL;
 
 	memset(&c, 0, sizeof(c));
-	ok(index_open(fed, &opts, &ix, &msg) == EV_OK && ix &&
-	       index_feed_start(ix, s, warn, NULL, &f) == EV_OK && f,
+	ix = open_index_at(fed);
+	ok(ix && index_feed_start(ix, s, warn, NULL, &f) == EV_OK && f,
 	   "a feed of them");
 	for (unsigned i = 0; f && i < n; i++) {
 		char id[32];
@@ -1233,8 +1236,8 @@ static void test_many_works(void)
 	/* Both indexes as the store has it: nothing to build again. */
 	for (int k = 0; k < 2; k++) {
 		memset(&c, 0, sizeof(c));
-		ok(index_open(k ? fed : fresh, &opts, &ix, &msg) == EV_OK &&
-		       ix && index_sync(ix, s, &c, warn, NULL, NULL) == EV_OK,
+		ix = open_index_at(k ? fed : fresh);
+		ok(ix && index_sync(ix, s, &c, warn, NULL, NULL) == EV_OK,
 		   "the %s index passed over", k ? "fed" : "fresh");
 		is_int(c.unchanged, n, "all %u works unchanged", n);
 		if (ix)
