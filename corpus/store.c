@@ -329,24 +329,33 @@ int store_batch_full(const struct store *s)
 }
 
 /*
- * Create a file in tmp/ for P, under a name of its own: P's with a
- * number.  tmp/ is this writer's alone (emptied at store_open(), under
- * the collection lock), so a count is enough; O_EXCL makes sure.  The
- * mode is a plain create's (0644 less the umask), with no fchmod().
+ * Name P's file in tmp/: P's name with a number.  tmp/ is this writer's
+ * alone (emptied at store_open(), under the collection lock), so a count
+ * is enough; O_EXCL and link() make sure.  -1 when out of memory.
  */
-static int create_temp(struct store *s, struct pending *p)
+static int name_temp(struct store *s, struct pending *p)
 {
 	const char *base = strrchr(p->path, '/');
+
+	free(p->tmp);
+	if (asprintf(&p->tmp, "%s/%s.%lu", s->tmp_dir,
+		     base ? base + 1 : p->path, ++s->n_temps) < 0) {
+		p->tmp = NULL;
+		errno = ENOMEM;
+		return -1;
+	}
+	return 0;
+}
+
+/* Create P's file in tmp/, with a plain create's mode (0644 less the
+ * umask), with no fchmod(); its descriptor, or -1 and errno. */
+static int create_temp(struct store *s, struct pending *p)
+{
 	int fd;
 
 	do {
-		free(p->tmp);
-		if (asprintf(&p->tmp, "%s/%s.%lu", s->tmp_dir,
-			     base ? base + 1 : p->path, ++s->n_temps) < 0) {
-			p->tmp = NULL;
-			errno = ENOMEM;
+		if (name_temp(s, p) < 0)
 			return -1;
-		}
 		fd = open(p->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
 			  0644);
 	} while (fd < 0 && errno == EEXIST);
@@ -360,9 +369,40 @@ static int create_temp(struct store *s, struct pending *p)
 	return fd;
 }
 
+/*
+ * Give P, a key file, the file of SAME (the key written before it in
+ * tmp/) under a name of its own in tmp/, when both hold the same id: one
+ * work's keys (its URL, its title...) are then one inode and one block
+ * between them rather than one each, which is most of the store's files
+ * and of the kernel's time in storing a work.  Nothing ever writes into
+ * a key file in place (a new content is a new file renamed over the
+ * name), so names sharing a file never see each other's changes.  0, or
+ * -1 when the file system has no hard links or refuses one more, and P
+ * gets a file of its own.
+ */
+static int link_temp(struct store *s, struct pending *p,
+		     const struct pending *same)
+{
+	if (!same || !p->is_key || !same->tmp || p->len != same->len ||
+	    memcmp(p->data, same->data, p->len))
+		return -1;
+	for (;;) {
+		if (name_temp(s, p) < 0)
+			return -1;
+		if (link(same->tmp, p->tmp) == 0)
+			return 0;
+		if (errno != EEXIST)
+			break;
+	}
+	free(p->tmp);
+	p->tmp = NULL;
+	return -1;
+}
+
 /* Write the held files to tmp/. */
 static ev_status write_temps(struct store *s)
 {
+	const struct pending *last_key = NULL;
 	ev_status rc = EV_OK;
 
 	for (size_t i = 0; !rc && i < s->n_pend; i++) {
@@ -371,6 +411,11 @@ static ev_status write_temps(struct store *s)
 
 		if (!p->data)
 			continue;
+		if (p->is_key) {
+			if (link_temp(s, p, last_key) == 0)
+				continue;
+			last_key = p;
+		}
 		fd = create_temp(s, p);
 		if (fd < 0) {
 			err = errno;

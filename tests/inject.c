@@ -26,11 +26,14 @@
  *             sync    fsync and rename together: the commit points
  *             open    open, open64: a file gone between two opens (a
  *                     reader caught between the renames of a swap)
+ *             link    link, linkat: the store's keys sharing a file
  *     ACTION  kill       SIGKILL before the call is made
  *             killafter  SIGKILL once the call has returned
  *             stop       SIGSTOP before the call (SIGCONT goes on): a
  *                        writer caught holding its locks
- *             ENOSPC, EIO, EDQUOT, ENOENT  fail the call with that errno
+ *             ENOSPC, EIO, EDQUOT, ENOENT, EPERM, EMLINK  fail the
+ *                        call with that errno (EPERM from link(): a file
+ *                        system without hard links)
  *   INJECT_PATH=TEXT   count only calls on paths containing TEXT
  *   INJECT_COUNT=FILE  at exit, append "CLASS COUNT" lines for each
  *                      class to FILE (how many points a sweep has)
@@ -40,7 +43,7 @@
  * one thread.
  */
 
-enum klass { K_WRITE, K_FSYNC, K_RENAME, K_OPEN, K_COUNT };
+enum klass { K_WRITE, K_FSYNC, K_RENAME, K_OPEN, K_LINK, K_COUNT };
 
 static struct {
 	int parsed;
@@ -75,6 +78,8 @@ static void parse_config(void)
 		cfg.classes = 1 << K_FSYNC | 1 << K_RENAME;
 	else if (!strcmp(klass, "open"))
 		cfg.classes = 1 << K_OPEN;
+	else if (!strcmp(klass, "link"))
+		cfg.classes = 1 << K_LINK;
 	else
 		return;
 	cfg.n = strtoul(num, NULL, 10);
@@ -93,6 +98,10 @@ static void parse_config(void)
 		cfg.err = EDQUOT;
 	else if (!strcmp(action, "ENOENT"))
 		cfg.err = ENOENT;
+	else if (!strcmp(action, "EPERM"))
+		cfg.err = EPERM;
+	else if (!strcmp(action, "EMLINK"))
+		cfg.err = EMLINK;
 	else
 		cfg.n = 0;
 }
@@ -124,9 +133,10 @@ static void write_counts(void)
 	if (fd < 0)
 		return;
 	len = snprintf(line, sizeof(line),
-		       "write %lu\nfsync %lu\nrename %lu\nopen %lu\n",
+		       "write %lu\nfsync %lu\nrename %lu\nopen %lu\nlink %lu\n",
 		       cfg.counts[K_WRITE], cfg.counts[K_FSYNC],
-		       cfg.counts[K_RENAME], cfg.counts[K_OPEN]);
+		       cfg.counts[K_RENAME], cfg.counts[K_OPEN],
+		       cfg.counts[K_LINK]);
 	syscall_write_ok(fd, line, len);
 	close(fd);
 }
@@ -314,6 +324,30 @@ int renameat(int dfrom, const char *from, int dto, const char *to)
 	if (check_path(to, K_RENAME, &after))
 		return -1;
 	r = real_renameat(dfrom, from, dto, to);
+	finish(after);
+	return r;
+}
+
+int link(const char *from, const char *to)
+{
+	REAL(link);
+	int after, r;
+
+	if (check_path(to, K_LINK, &after))
+		return -1;
+	r = real_link(from, to);
+	finish(after);
+	return r;
+}
+
+int linkat(int dfrom, const char *from, int dto, const char *to, int flags)
+{
+	REAL(linkat);
+	int after, r;
+
+	if (check_path(to, K_LINK, &after))
+		return -1;
+	r = real_linkat(dfrom, from, dto, to, flags);
 	finish(after);
 	return r;
 }

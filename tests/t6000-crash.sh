@@ -183,5 +183,36 @@ test_expect_success 'store/tmp is emptied by the next writer' '
 	test -z "$(ls run/store/tmp)"
 '
 
+# The keys of one work share one file, hard links made in store/tmp
+# before the renames (see evidence-collection(5)).  A kill at any of
+# those links, a file system with none (EPERM), and one that refuses one
+# more (EMLINK) all end in the same collection as the uninterrupted run.
+add_cmd='add input/first input/more'
+test_expect_success 'add: the keys of a work share one file' '
+	fresh add && EVIDENCE_DIR=$TRASH/run evidence $add_cmd >/dev/null &&
+	test "$(find run/store/keys -type f -links +1 | wc -l)" -gt 1
+'
+test_expect_success 'add: a kill at each link of a key' '
+	fresh add &&
+	points=$(EVIDENCE_DIR=$TRASH/run count_points link $add_cmd) &&
+	test "$points" -gt 0 &&
+	for k in $(seq 1 "$points"); do
+		fresh add
+		EVIDENCE_DIR=$TRASH/run inject_run link:$k:kill $add_cmd >/dev/null 2>&1
+		test $? = 137 || { echo "link $k: not killed"; exit 1; }
+		after_kill add "$add_cmd" "a kill at link $k of $points" || exit 1
+	done &&
+	echo "add: a kill at each of $points links" >>figures
+'
+test_expect_success 'add: no hard links, or one refused: the same collection' '
+	fresh add &&
+	EVIDENCE_DIR=$TRASH/run inject_run link:1+:EPERM $add_cmd >/dev/null &&
+	canon run got && test_cmp golden.add got &&
+	test -z "$(find run/store/keys -type f -links +1)" &&
+	fresh add &&
+	EVIDENCE_DIR=$TRASH/run inject_run link:2:EMLINK $add_cmd >/dev/null &&
+	canon run got && test_cmp golden.add got
+'
+
 test -f figures && sed 's/^/# /' figures
 test_done

@@ -332,6 +332,96 @@ static void test_own_store(void)
 	free(a_id);
 }
 
+/* Stat the key file of KEY in store SUB into ST and read its first
+ * line into LINE; 0 when both worked. */
+static int key_file(const char *sub, const char *key, struct stat *st,
+		    char *line, size_t size)
+{
+	char path[600], hex[65];
+	FILE *f;
+	int rc = -1;
+
+	text_sha256_hex(key, strlen(key), hex);
+	snprintf(path, sizeof(path), "%s/keys/%.2s/%.32s", sub, hex, hex);
+	if (stat(path, st) < 0 || !(f = fopen(path, "r")))
+		return -1;
+	if (fgets(line, (int)size, f))
+		rc = 0;
+	fclose(f);
+	return rc;
+}
+
+/* key_file() of the first work's two keys below: its PMID's into PM
+ * and A, its URL's into URL and B (64 bytes each). */
+static int pmid_and_url(const char *sub, struct stat *pm, char *a,
+			struct stat *url, char *b)
+{
+	if (key_file(sub, "pmid:7001", pm, a, 64) < 0)
+		return -1;
+	return key_file(sub, "url:https://pubmed.example/7001", url, b, 64);
+}
+
+/*
+ * One work's keys share one file (hard links): one inode and one block
+ * for the lot.  A key that comes to name another work gets a file of its
+ * own, and the keys it shared with keep naming theirs.
+ */
+static void test_shared_keys(void)
+{
+	struct store *s = NULL;
+	struct record r;
+	enum store_outcome o;
+	struct stat pm = {0}, url = {0};
+	char sub[300], path[600], hex[65], a[64] = "", b[64] = "";
+
+	snprintf(sub, sizeof(sub), "%s/shared", dir);
+	ok(store_open(sub, 1, &s, NULL) == EV_OK, "shared: open");
+	store_begin(s);
+	make_pubmed(&r, "7001", "A trial", NULL, NULL);
+	record_set(&r.doi, "10.1000/shared");
+	record_set(&r.url, "https://pubmed.example/7001");
+	ok(put(s, &r, &o) == EV_OK && o == STORE_NEW, "a work with two keys");
+	record_release(&r);
+	make_pubmed(&r, "7002", "Another trial", NULL, NULL);
+	record_set(&r.url, "https://pubmed.example/7002");
+	ok(put(s, &r, &o) == EV_OK && o == STORE_NEW, "a work with one key");
+	record_release(&r);
+	ok(store_commit(s) == EV_OK, "committed");
+	ok(pmid_and_url(sub, &pm, a, &url, b) == 0, "both keys are there");
+	is_str(a, "doi:10.1000/shared\n", "the PMID names the work");
+	is_str(b, "doi:10.1000/shared\n", "so does the URL");
+	ok(pm.st_ino == url.st_ino && pm.st_nlink == 2,
+	   "one file under both names (inodes %lu and %lu, %lu links)",
+	   (unsigned long)pm.st_ino, (unsigned long)url.st_ino,
+	   (unsigned long)pm.st_nlink);
+	ok(key_file(sub, "url:https://pubmed.example/7002", &url, b,
+		    sizeof(b)) == 0 &&
+	       url.st_nlink == 1 && url.st_ino != pm.st_ino,
+	   "the other work's key is a file of its own");
+	is_str(b, "pmid:7002\n", "naming that work");
+	is_int(files_in(sub, "tmp"), 0, "tmp/ left empty");
+
+	/* The work's record lost (as in a crash before it was renamed):
+	 * its keys name nothing, and a new work may take the PMID. */
+	text_sha256_hex("doi:10.1000/shared", 18, hex);
+	snprintf(path, sizeof(path), "%s/records/%.2s/%.32s.json", sub, hex,
+		 hex);
+	ok(unlink(path) == 0, "record removed behind the store's back");
+	store_close(s);
+	ok(store_open(sub, 1, &s, NULL) == EV_OK, "reopened");
+	make_pubmed(&r, "7001", "A trial, again", NULL, NULL);
+	record_set(&r.doi, "10.1000/taker");
+	record_set(&r.url, "https://example.org/taker");
+	ok(put(s, &r, &o) == EV_OK && o == STORE_NEW, "a new work, same PMID");
+	record_release(&r);
+	ok(pmid_and_url(sub, &pm, a, &url, b) == 0, "both keys still there");
+	is_str(a, "doi:10.1000/taker\n", "the PMID names the new work");
+	is_str(b, "doi:10.1000/shared\n", "the old URL still the old one");
+	ok(pm.st_ino != url.st_ino && url.st_nlink == 1,
+	   "no longer one file (%lu links)", (unsigned long)url.st_nlink);
+	store_close(s);
+}
+
 static void test_batches(void)
 {
 	struct store *s = NULL;
@@ -605,6 +695,7 @@ int main(void)
 	strvec_release(&files);
 	test_notices();
 	test_batches();
+	test_shared_keys();
 	test_own_store();
 	rm_rf(dir);
 	return tap_done();
