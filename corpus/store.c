@@ -383,7 +383,7 @@ static int create_temp(struct store *s, struct pending *p)
 static int link_temp(struct store *s, struct pending *p,
 		     const struct pending *same)
 {
-	if (!same || !p->is_key || !same->tmp || p->len != same->len ||
+	if (!same || !same->tmp || p->len != same->len ||
 	    memcmp(p->data, same->data, p->len))
 		return -1;
 	for (;;) {
