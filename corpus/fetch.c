@@ -22,6 +22,8 @@ struct host {
 	char *name;
 	long active;
 	long long next_start_ms;
+	size_t waiting;		/* its requests in REQ_WAITING */
+	unsigned long held;	/* start_ready() pass that found it full */
 };
 
 struct request {
@@ -29,6 +31,7 @@ struct request {
 	char *etag_in, *lastmod_in;
 	void *user;
 	struct host *host;
+	size_t idx;		/* in fetcher.reqs */
 	enum req_state state;
 	int attempts;
 	int refused;		/* private address refused */
@@ -45,8 +48,12 @@ struct fetcher {
 	CURLM *multi;
 	struct request **reqs;
 	size_t nreqs, alloc;
+	size_t left;		/* requests not REQ_DONE */
+	size_t first;		/* none before it is REQ_WAITING */
 	struct host **hosts;
 	size_t nhosts;
+	size_t hosts_waiting;	/* hosts with a request waiting */
+	unsigned long pass;	/* start_ready() calls */
 	unsigned long long rnd;
 };
 
@@ -158,6 +165,17 @@ static int has_newline(const char *s)
 	return s && strpbrk(s, "\r\n");
 }
 
+/* R waits to start (again): count it, and let start_ready() look from
+ * it on. */
+static void set_waiting(struct fetcher *f, struct request *r)
+{
+	r->state = REQ_WAITING;
+	if (r->host->waiting++ == 0)
+		f->hosts_waiting++;
+	if (r->idx < f->first)
+		f->first = r->idx;
+}
+
 ev_status fetch_add(struct fetcher *f, const char *url, const char *etag,
 		    const char *last_modified, void *user)
 {
@@ -192,7 +210,10 @@ ev_status fetch_add(struct fetcher *f, const char *url, const char *etag,
 	}
 	r->user = user;
 	buf_init(&r->body, f->opts.max_body);
+	r->idx = f->nreqs;
 	f->reqs[f->nreqs++] = r;
+	f->left++;
+	set_waiting(f, r);
 	return EV_OK;
 }
 
@@ -316,6 +337,8 @@ static ev_status req_start(struct fetcher *f, struct request *r)
 	r->attempts++;
 	r->state = REQ_ACTIVE;
 	r->host->active++;
+	if (--r->host->waiting == 0)
+		f->hosts_waiting--;
 	return EV_OK;
 nomem:
 	buf_release(&h);
@@ -432,7 +455,7 @@ static void req_finish(struct fetcher *f, struct request *r, CURLcode cc,
 	if (retry && r->attempts < f->opts.max_attempts) {
 		curl_easy_getinfo(r->easy, CURLINFO_RETRY_AFTER, &retry_after);
 		r->not_before_ms = now_ms() + backoff_ms(f, r, retry_after);
-		r->state = REQ_WAITING;
+		set_waiting(f, r);
 		goto out;
 	}
 	res.url = r->url;
@@ -472,6 +495,7 @@ static void req_finish(struct fetcher *f, struct request *r, CURLcode cc,
 	res.body = r->body;
 	buf_init(&r->body, 0);
 	r->state = REQ_DONE;
+	f->left--;
 	done(&res, arg);
 	buf_release(&res.body);
 out:
@@ -486,30 +510,46 @@ out:
 	buf_release(&msg);
 }
 
-/* Start what the limits allow; return ms until something may start. */
+/*
+ * Start what the limits allow, in the order the requests were added;
+ * return ms until something may start.  Nothing before f->first waits,
+ * and the scan stops once every host with a request waiting is held (at
+ * its limit of transfers, or of starts for now), so a queue of
+ * thousands for one host costs what its free slots do, not its length.
+ */
 static long start_ready(struct fetcher *f, long active, long *started,
 			ev_status *rc)
 {
 	long long now = now_ms(), wait = 1000;
-	size_t i;
+	size_t i, held = 0;
 
 	*started = 0;
-	for (i = 0; i < f->nreqs && active < f->opts.max_total; i++) {
+	f->pass++;
+	while (f->first < f->nreqs && f->reqs[f->first]->state != REQ_WAITING)
+		f->first++;
+	for (i = f->first; i < f->nreqs && active < f->opts.max_total &&
+			   held < f->hosts_waiting;
+	     i++) {
 		struct request *r = f->reqs[i];
 		struct host *h = r->host;
-		long long t;
 
-		if (r->state != REQ_WAITING)
+		if (r->state != REQ_WAITING || h->held == f->pass)
 			continue;
-		t = r->not_before_ms > h->next_start_ms ? r->not_before_ms :
-							  h->next_start_ms;
-		if (t > now) {
-			if (t - now < wait)
-				wait = t - now;
+		if (h->active >= f->opts.max_per_host ||
+		    h->next_start_ms > now) {
+			if (h->next_start_ms > now &&
+			    h->next_start_ms - now < wait)
+				wait = h->next_start_ms - now;
+			h->held = f->pass;
+			held++;
 			continue;
 		}
-		if (h->active >= f->opts.max_per_host)
+		if (r->not_before_ms > now) {
+			/* A retry's backoff holds this request only. */
+			if (r->not_before_ms - now < wait)
+				wait = r->not_before_ms - now;
 			continue;
+		}
 		*rc = req_start(f, r);
 		if (*rc)
 			return 0;
@@ -529,18 +569,12 @@ ev_status fetch_run(struct fetcher *f, fetch_done_fn *done, void *arg)
 {
 	ev_status rc = EV_OK;
 	long active = 0, started, wait;
-	size_t left, i;
 
-	for (;;) {
-		int running;
+	while (f->left) {
+		int running, nmsg;
+		long finished = 0;
 		CURLMsg *m;
-		int nmsg;
 
-		left = 0;
-		for (i = 0; i < f->nreqs; i++)
-			left += f->reqs[i]->state != REQ_DONE;
-		if (!left)
-			break;
 		wait = start_ready(f, active, &started, &rc);
 		if (rc)
 			goto out;
@@ -558,7 +592,13 @@ ev_status fetch_run(struct fetcher *f, fetch_done_fn *done, void *arg)
 					  (char **)&r);
 			req_finish(f, r, m->data.result, done, arg);
 			active--;
+			finished++;
 		}
+		/* A transfer that ended freed a slot: fill it now, not
+		 * after the wait below, which with no other transfer
+		 * running would pass in full. */
+		if (finished)
+			continue;
 		/* Wake for the next start the limits allow, even while
 		 * transfers run: waiting for their sockets instead would
 		 * start one request per wake-up. */

@@ -12,8 +12,11 @@
  * fetch_add() and run by fetch_run() over curl's multi interface, at most
  * MAX_TOTAL at a time, at most MAX_PER_HOST per host, and no more than
  * RATE_PER_SEC starts per host per second (an interval per host, 5% over
- * 1/RATE_PER_SEC; retries count as starts).  Each finished request is
- * handed to the DONE callback once, with its final result.
+ * 1/RATE_PER_SEC; retries count as starts).  Requests start in the
+ * order they were added, each as soon as the limits allow it (a slot a
+ * transfer frees is filled before fetch_run() waits again).  Each
+ * finished request is handed to the DONE callback once, with its final
+ * result.
  *
  * Hardening that holds whatever the options say: only http, https and
  * file URLs; redirects only to http and https, at most 5; TLS

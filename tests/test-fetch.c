@@ -1,5 +1,7 @@
 /* test-fetch.c - the fetcher against tests/http-server and file:// */
 #include "config.h"
+#include <dlfcn.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +15,30 @@
 static int port;
 static pid_t server;
 static int server_stdin = -1;
+
+/*
+ * libcurl waits in poll().  While count_idle is set, every wait that ran
+ * out a timeout of the fetcher's own length (90 ms or more: curl's own
+ * timers are shorter) with nothing ready counts as idle: against a local
+ * server that answers at once, the fetcher was then asleep with a
+ * request it could have started (test_refill()).
+ */
+static int count_idle, idle_polls;
+
+int poll(struct pollfd *fds, nfds_t n, int timeout)
+{
+	static int (*real_poll)(struct pollfd *, nfds_t, int);
+	int rc;
+
+	if (!real_poll)
+		*(void **)&real_poll = dlsym(RTLD_NEXT, "poll");
+	if (!real_poll)
+		abort();
+	rc = real_poll(fds, n, timeout);
+	if (count_idle && rc == 0 && timeout >= 90)
+		idle_polls++;
+	return rc;
+}
 
 static void start_server(const char *builddir, const char *srcdir)
 {
@@ -57,6 +83,7 @@ struct outcome {
 	long code;
 	int attempts;
 	int not_modified;
+	int order;		/* 1 for the first to finish, and so on */
 	size_t len;
 	char body[4096];
 	char error[256];
@@ -66,11 +93,14 @@ struct outcome {
 	char charset[16];
 };
 
+static int finished;
+
 static void on_done(struct fetch_result *res, void *arg)
 {
 	struct outcome *o = res->user;
 
 	(void)arg;
+	o->order = ++finished;
 	o->status = res->status;
 	o->code = res->http_code;
 	o->attempts = res->attempts;
@@ -415,6 +445,79 @@ static void test_limits(void)
 	is_int(out.attempts, 2, "retry-after date: second attempt");
 }
 
+static struct outcome seq[24];
+
+/*
+ * One transfer at a time: each one that ends must start the next at
+ * once.  A fetcher that instead waits out its poll timeout first (up to
+ * 100 ms with nothing running) fetched 10,000 pages from bench-server
+ * at half the rate its 16 slots allow.  Counted in idle waits, not in
+ * time: an idle wait needs the server to take 90 ms, which a local one
+ * never does, where the bug costs one wait per request.
+ */
+static void test_refill(void)
+{
+	struct fetch_opts o;
+	struct fetcher *f;
+	char url[256];
+	int i, n = (int)(sizeof(seq) / sizeof(seq[0])), good = 0;
+
+	test_opts(&o);
+	o.max_total = 1;
+	o.max_per_host = 1;
+	fetch_new(&f, &o, NULL);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/hello.txt", port);
+	for (i = 0; i < n; i++)
+		fetch_add(f, url, NULL, NULL, &seq[i]);
+	idle_polls = 0;
+	count_idle = 1;
+	is_int(fetch_run(f, on_done, NULL), EV_OK, "refill: run");
+	count_idle = 0;
+	fetch_free(f);
+	for (i = 0; i < n; i++)
+		good += seq[i].status == EV_OK;
+	is_int(good, n, "refill: all %d fetched", n);
+	ok(idle_polls <= n / 4,
+	   "refill: a slot freed is filled before waiting (%d idle waits "
+	   "for %d requests)", idle_polls, n);
+}
+
+static struct outcome queued[7];
+
+/*
+ * A host at its limit holds back only its own requests: the one file://
+ * request queued behind six slow ones to the server (200 ms each, one
+ * at a time) starts beside the first of them and ends first.
+ */
+static void test_hosts(const char *srcdir)
+{
+	struct fetch_opts o;
+	struct fetcher *f;
+	char url[4096];
+	int i;
+
+	test_opts(&o);
+	o.max_total = 4;
+	o.max_per_host = 1;
+	fetch_new(&f, &o, NULL);
+	for (i = 0; i < 6; i++) {
+		snprintf(url, sizeof(url), "http://127.0.0.1:%d/conc/h%d",
+			 port, i);
+		fetch_add(f, url, NULL, NULL, &queued[i]);
+	}
+	make_url(url, sizeof(url), "file:", srcdir);
+	fetch_add(f, url, NULL, NULL, &queued[6]);
+	finished = 0;
+	is_int(fetch_run(f, on_done, NULL), EV_OK, "hosts: run");
+	fetch_free(f);
+	for (i = 0; i < 7; i++)
+		is_int(queued[i].status, EV_OK, "hosts: request %d", i);
+	is_int(queued[6].order, 1, "hosts: the file:// request ended first");
+	for (i = 0; i < 6; i++)
+		is_int(queued[i].order, i + 2,
+		       "hosts: the server's requests in their order (%d)", i);
+}
+
 static void test_memory(void)
 {
 	struct rusage ru;
@@ -441,6 +544,8 @@ int main(void)
 	test_private();
 	test_rate();
 	test_limits();
+	test_refill();
+	test_hosts(src);
 	test_memory();
 	stop_server();
 	return tap_done();
