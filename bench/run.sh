@@ -23,9 +23,12 @@
 #                 collection) and "evidence index --rebuild" of the same
 #                 input (default 3; 0: not at all): the median of the
 #                 rounds' ratios holds better than one run's
-#   BENCH_ROUNDS  rounds of the one-process-per-query loop (default 3):
+#   BENCH_ROUNDS  rounds of the one-process-per-query loop (default 7):
 #                 each query's fastest round is reported beside all of
 #                 them, a figure another job on the machine moves less
+#                 (the more rounds, the less: quest's p95 moved by up
+#                 to 2.7 ms between two runs of 3 rounds, by 0.2 ms
+#                 between two of 7)
 #   EVIDENCE_BASE another evidence binary (say, before a change): the
 #                 html and pubmed parts time its add (into a collection
 #                 of its own, removed after) and its index --rebuild too
@@ -47,7 +50,7 @@ N_FETCH=${BENCH_FETCH:-10000}
 N_CURL=${BENCH_CURL:-500}
 N_SCALE=${BENCH_SCALE:-1000000}
 SEED=${BENCH_SEED:-1}
-ROUNDS=${BENCH_ROUNDS:-3}
+ROUNDS=${BENCH_ROUNDS:-7}
 PAIRS=${BENCH_PAIRS:-3}
 SRC=$(cd "$(dirname "$0")" && pwd)
 TIME=/usr/bin/time
