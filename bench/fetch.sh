@@ -18,6 +18,9 @@ if ! test -d "$pages/000"; then
 		die "gencorpus failed"
 fi
 mkfifo "$W/server.in" 2>/dev/null || :
+# A port file left by the last run would pass the wait below before the
+# new server truncates it, and the port read from it would be empty.
+rm -f "$W/server.port" "$W/server.stats"
 "$BIN/bench-server" "$pages" 50 "$W/server.stats" <"$W/server.in" \
 	>"$W/server.port" &
 server=$!
