@@ -17,6 +17,7 @@
 #include "search.h"
 #include "synonyms.h"
 #include "targets.h"
+#include "text.h"
 
 /* Text the taxonomy and synonym targets tag and scan. */
 static const char sample_text[] =
@@ -140,7 +141,8 @@ static void tag(const struct lessons *l, const char *text)
 }
 
 /* A small taxonomy with a cue of each kind, and the head of its compiled
- * form: everything up to the end of the text it was made from. */
+ * form: everything up to the end of the hash that names the text it was
+ * made from. */
 static const char small_conf[] = "[t]\nthreshold = 2\nword 2 trusted\n"
 				 "phrase 1 long term\nnear 1 5 plan =NHS\n";
 
@@ -149,6 +151,7 @@ static const struct buf *small_form_head(void)
 	static struct buf head = BUF_INIT;
 	struct buf form = BUF_INIT;
 	struct lessons *l = NULL;
+	uint64_t hash = text_hash64(small_conf, strlen(small_conf));
 	char err[256];
 	const char *at;
 
@@ -158,9 +161,9 @@ static const struct buf *small_form_head(void)
 			  err, sizeof(err)) ||
 	    lessons_compile(l, &form))
 		abort();
-	at = memmem(form.ptr, form.len, small_conf, strlen(small_conf));
+	at = memmem(form.ptr, form.len, &hash, sizeof(hash));
 	if (!at || buf_add(&head, form.ptr,
-			   (size_t)(at - form.ptr) + strlen(small_conf)))
+			   (size_t)(at - form.ptr) + sizeof(hash)))
 		abort();
 	buf_release(&form);
 	lessons_free(l);

@@ -51,7 +51,7 @@ static ev_status open_all(struct cli *cli, struct collection *c, int rebuild,
 	memset(o, 0, sizeof(*o));
 	*msgp = NULL;
 	*what = "lessons";
-	rc = setup_lessons(cli, c, &o->lessons, NULL, err, sizeof(err));
+	rc = setup_lessons_parsed(cli, c, &o->lessons, err, sizeof(err));
 	if (rc) {
 		*msgp = strdup(err);
 		return rc;
@@ -160,7 +160,7 @@ int indexing_stale(struct cli *cli, struct collection *c)
 	char *synonyms = NULL, err[512];
 	int stale = 0;
 
-	if (setup_lessons(cli, c, &l, NULL, err, sizeof(err)) == EV_OK &&
+	if (setup_lessons(cli, c, NULL, &l, NULL, err, sizeof(err)) == EV_OK &&
 	    setup_synonyms(c, &synonyms) == EV_OK) {
 		opts.lessons = l;
 		opts.synonyms = synonyms;

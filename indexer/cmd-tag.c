@@ -41,7 +41,7 @@ static int load_lessons(struct cli *cli, struct lessons **out)
 
 	if (collection_locate(&c, cli->dir) == EV_OK)
 		have = collection_check(&c) == EV_OK ? 1 : -1;
-	rc = setup_lessons(cli, have > 0 ? &c : NULL, out, NULL, err,
+	rc = setup_lessons(cli, have > 0 ? &c : NULL, NULL, out, NULL, err,
 			   sizeof(err));
 	if (have)
 		collection_release(&c);

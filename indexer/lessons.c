@@ -97,14 +97,16 @@ struct lessons {
 	struct posting *posts;
 
 	xdb_stem_t *stemmer;
-	/* "word\tstem\n" for each cue word stemmed, for lessons_stems(). */
+	/* "word\tstem\n" for each cue word stemmed, for lessons_stems():
+	 * a parsed taxonomy's only. */
 	struct buf pairs;
-	/* The text it was read from, for lessons_compile(). */
-	char *source;
+	/* The length and hash of the text it was read from, which name it
+	 * in its compiled form (lessons_compile()). */
 	size_t source_len;
+	uint64_t source_hash;
 	/* A taxonomy read from its compiled form (decompile()) keeps every
-	 * string above but the source and the pairs here, one block, where
-	 * a parsed one has each malloc'd. */
+	 * string above here, one block, where a parsed one has each
+	 * malloc'd. */
 	char *strings;
 	/* Unique among the taxonomies of the process, for the caches
 	 * (lessons_cache_new()): an address can be used again. */
@@ -228,7 +230,6 @@ void lessons_free(struct lessons *l)
 	free(l->posts);
 	xdb_stem_free(l->stemmer);
 	buf_release(&l->pairs);
-	free(l->source);
 	free(l);
 }
 
@@ -531,11 +532,13 @@ static int memo_find(const struct parser *p, const char *word, char *stem,
 
 ev_status lessons_stems(const struct lessons *l, struct buf *out)
 {
-	char *text = xstrndup(l->pairs.ptr ? l->pairs.ptr : "", l->pairs.len);
-	char **lines = NULL, *rest;
+	char *text, **lines = NULL, *rest;
 	size_t n = 0;
 	ev_status rc;
 
+	if (l->strings)
+		return EV_USAGE; /* read from a form: no pairs */
+	text = xstrndup(l->pairs.ptr ? l->pairs.ptr : "", l->pairs.len);
 	if (!text || split_lines(text, &lines, &n, &rest)) {
 		free(text);
 		return EV_NOMEM;
@@ -916,9 +919,21 @@ void lessons_digest(const struct lessons *l, char out[65])
  * A search reads the taxonomy on every run, and parsing the shipped one
  * cost a fifth of a small search even with the stem memo.  So the
  * indexer also keeps the parsed taxonomy in the index
- * (lessons_compile()), with the text it was parsed from, and a command
- * that is given exactly that text again takes the arrays as they are,
- * building only the hash table and the postings.
+ * (lessons_compile()), named by the length and a 64-bit hash of the
+ * text it was parsed from (text_hash64(), a few microseconds for
+ * the shipped taxonomy, where SHA-256 takes 0.1 ms on a CPU without SHA
+ * instructions), and a command that is given
+ * that text again takes the arrays as they are, building only the hash
+ * table and the postings.  An edit of the file that kept its length and
+ * its hash (a chance in 2^64) would go unseen until the next index run
+ * compiled it again.
+ *
+ * The form is read by every search, so it holds only what a read
+ * taxonomy needs: not the text itself (a quarter of the shipped
+ * taxonomy's form) nor the cue words with their stems (another
+ * quarter; the stem memo has them).  A taxonomy read from a form cannot make a stem memo
+ * (lessons_stems() says EV_USAGE): the indexer, which writes both
+ * memos, parses (setup.c).
  *
  * The form is this build's own: a header naming the format, the program
  * and the Xapian that made it (the stems are Xapian's), then numbers in
@@ -928,7 +943,7 @@ void lessons_digest(const struct lessons *l, char out[65])
  * were no form.  Counts are 32 bits: a taxonomy is at most
  * LESSONS_MAX_FILE bytes.
  */
-#define COMPILED_FORMAT 1
+#define COMPILED_FORMAT 2
 #define COMPILED_PROBE 0x01020304u
 
 static size_t compiled_header(char *out, size_t size)
@@ -978,11 +993,12 @@ ev_status lessons_compile(const struct lessons *l, struct buf *out)
 	char header[256];
 	size_t hlen = compiled_header(header, sizeof(header));
 
-	if (!hlen || !l->source)
+	if (!hlen)
 		return EV_USAGE;
 	put_bytes(&f, header, hlen);
 	put_u32(&f, COMPILED_PROBE);
-	put_str(&f, l->source, l->source_len);
+	put_u32(&f, l->source_len);
+	put_bytes(&f, &l->source_hash, sizeof(l->source_hash));
 	put_u32(&f, l->n);
 	for (size_t i = 0; i < l->n; i++) {
 		const struct lesson *les = &l->lessons[i];
@@ -1022,7 +1038,6 @@ ev_status lessons_compile(const struct lessons *l, struct buf *out)
 	put_u32(&f, l->nstems);
 	for (size_t i = 0; i < l->nstems; i++)
 		put_str(&f, l->stems[i], strlen(l->stems[i]));
-	put_str(&f, l->pairs.ptr ? l->pairs.ptr : "", l->pairs.len);
 	return f.rc;
 }
 
@@ -1145,6 +1160,7 @@ static struct lessons *decompile(const char *form, size_t size,
 			   .end = (const unsigned char *)form + size};
 	struct lessons *l;
 	char header[256];
+	uint64_t hash;
 	size_t hlen = compiled_header(header, sizeof(header)), table = 64;
 	uint32_t probe;
 
@@ -1152,10 +1168,11 @@ static struct lessons *decompile(const char *form, size_t size,
 		return NULL;
 	c.p += hlen;
 	take(&c, &probe, sizeof(probe));
-	if (get_u32(&c) != len || c.bad || probe != COMPILED_PROBE ||
-	    (size_t)(c.end - c.p) < len || memcmp(c.p, text, len) != 0)
+	if (get_u32(&c) != len || probe != COMPILED_PROBE)
 		return NULL;
-	c.p += len;
+	take(&c, &hash, sizeof(hash));
+	if (c.bad || hash != text_hash64(text, len))
+		return NULL;
 	l = taxonomy_new();
 	if (!l)
 		return NULL;
@@ -1212,19 +1229,12 @@ static struct lessons *decompile(const char *form, size_t size,
 			l->stem_hashes[i] = text_hash(l->stems[i],
 						      strlen(l->stems[i]));
 	}
-	{
-		char *pairs = get_str(&c);
-
-		if (pairs && buf_add(&l->pairs, pairs, strlen(pairs)))
-			c.bad = 1;
-	}
-	l->source = xstrndup(text, len);
 	l->source_len = len;
+	l->source_hash = hash;
 	l->stemmer = xdb_stem_new("english", NULL);
 	while (table < 2 * l->nstems)
 		table *= 2;
-	if (c.bad || c.p != c.end || !l->stem_hashes || !l->source ||
-	    !l->stemmer || !compiled_sane(l) || table_rebuild(l, table) ||
+	if (c.bad || c.p != c.end || !l->stem_hashes || !l->stemmer || !compiled_sane(l) || table_rebuild(l, table) ||
 	    build_postings(l)) {
 		lessons_free(l);
 		return NULL;
@@ -1323,12 +1333,8 @@ ev_status lessons_parse_memo(const char *text, size_t len, const char *name,
 	if (!rc)
 		rc = build_postings(l);
 	if (!rc) {
-		l->source = xstrndup(text, len);
 		l->source_len = len;
-		if (!l->source)
-			rc = EV_NOMEM;
-	}
-	if (!rc) {
+		l->source_hash = text_hash64(text, len);
 		xdb_stem_set_cache(l->stemmer, XDB_STEM_CACHE_DEFAULT);
 		*out = l;
 		l = NULL;

@@ -32,9 +32,10 @@ ev_status lessons_parse(const char *text, size_t len, const char *name,
  * again cheap (the indexer keeps both in the index); either may be NULL.
  * STEMS is the text of lessons_stems(): the cue words' stems, taken
  * instead of stemming the words again.  COMPILED is lessons_compile(),
- * COMPILED_LEN bytes: when it was made by this build from the very text
- * being read, the taxonomy is taken from it without parsing.  A memo
- * made by another Xapian or another build, or damaged, is not used.
+ * COMPILED_LEN bytes: when it was made by this build from a text of the
+ * same length and hash (text_hash64()) as the one being read, the taxonomy is taken
+ * from it without parsing.  A memo made by another Xapian or another
+ * build, or damaged, is not used.
  *
  * The stems serve only a parse, which a compiled form that fits spares:
  * with STEMS NULL, LOAD_STEMS (when set) is called with ARG the first
@@ -57,7 +58,9 @@ ev_status lessons_parse_memo(const char *text, size_t len, const char *name,
 			     struct lessons **out, char *err, size_t errsz);
 void lessons_free(struct lessons *l);
 
-/* Append to OUT the stem memo of L: each cue word with its stem. */
+/* Append to OUT the stem memo of L: each cue word with its stem.
+ * EV_USAGE when L was taken from a compiled form, which leaves the
+ * words out: a command that writes memos parses its taxonomy. */
 ev_status lessons_stems(const struct lessons *l, struct buf *out);
 /* Append to OUT the compiled form of L: bytes, with NULs. */
 ev_status lessons_compile(const struct lessons *l, struct buf *out);

@@ -43,28 +43,37 @@ static char *index_stems(void *arg)
 
 /*
  * What the indexer kept in C's index to make reading the taxonomy cheap
- * (lessons_compile() and lessons_stems()), into MEMO; free with
- * memo_release().  The stems serve only a parse, which a compiled form
- * that fits spares: they are read on demand.  Only a local index is
- * read: a stub file may name remote shards, and a round trip to them
- * would cost more than the parse it saves.  Any failure just means
- * parsing again.
+ * (lessons_compile() when USE_FORM, and lessons_stems()), into MEMO;
+ * free with memo_release().  The form is read from OPEN, C's index open
+ * already, when not NULL.  The stems serve only a parse, which a
+ * compiled form that fits spares: they are read on demand.  Only a
+ * local index is read: a stub file may name remote shards, and a round
+ * trip to them would cost more than the parse it saves.  Any failure
+ * just means parsing again.
  */
-static void index_memo(const struct collection *c, struct lessons_memo *memo)
+static void index_memo(const struct collection *c, xdb_t *open, int use_form,
+		       struct lessons_memo *memo)
 {
 	char *compiled = NULL;
-	xdb_t *db = open_local(c);
+	xdb_t *db = NULL;
 
 	memset(memo, 0, sizeof(*memo));
+	memo->load_stems = index_stems;
+	memo->arg = (void *)c;
+	if (!use_form)
+		return;
+	if (open && c && c->index_dir && fs_is_dir(c->index_dir))
+		db = open;
+	else if (!open)
+		db = open_local(c);
 	if (!db)
 		return;
 	/* A failed read leaves it NULL: no compiled form. */
 	xdb_get_metadata_bytes(db, META_COMPILED, &compiled,
 			       &memo->compiled_len);
 	memo->compiled = compiled;
-	memo->load_stems = index_stems;
-	memo->arg = (void *)c;
-	xdb_close(db);
+	if (db != open)
+		xdb_close(db);
 }
 
 static void memo_release(struct lessons_memo *memo)
@@ -72,9 +81,11 @@ static void memo_release(struct lessons_memo *memo)
 	free((char *)memo->compiled);
 }
 
-ev_status setup_lessons(const struct cli *cli, const struct collection *c,
-			struct lessons **out, const char **usedp, char *err,
-			size_t errsz)
+/* setup_lessons(), from the index's compiled form when USE_FORM. */
+static ev_status read_lessons(const struct cli *cli,
+			      const struct collection *c, xdb_t *db,
+			      int use_form, struct lessons **out,
+			      const char **usedp, char *err, size_t errsz)
 {
 	const char *path = cli->lessons;
 	struct lessons_memo memo;
@@ -85,7 +96,7 @@ ev_status setup_lessons(const struct cli *cli, const struct collection *c,
 		path = getenv("EVIDENCE_LESSONS");
 	if ((!path || !*path) && c && fs_exists(c->lessons_path))
 		path = c->lessons_path;
-	index_memo(c, &memo);
+	index_memo(c, db, use_form, &memo);
 	if (!path || !*path) {
 		if (usedp)
 			*usedp = "the built-in taxonomy";
@@ -103,6 +114,20 @@ ev_status setup_lessons(const struct cli *cli, const struct collection *c,
 		snprintf(err, errsz, "%s: %s", path, strerror(errno));
 	memo_release(&memo);
 	return rc;
+}
+
+ev_status setup_lessons(const struct cli *cli, const struct collection *c,
+			xdb_t *db, struct lessons **out, const char **usedp,
+			char *err, size_t errsz)
+{
+	return read_lessons(cli, c, db, 1, out, usedp, err, errsz);
+}
+
+ev_status setup_lessons_parsed(const struct cli *cli,
+			       const struct collection *c,
+			       struct lessons **out, char *err, size_t errsz)
+{
+	return read_lessons(cli, c, NULL, 0, out, NULL, err, errsz);
 }
 
 ev_status setup_synonyms(const struct collection *c, char **textp)

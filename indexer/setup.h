@@ -8,17 +8,26 @@
 #include "index.h"
 #include "lessons.h"
 #include "strvec.h"
+#include "xdb.h"
 
 /*
  * The taxonomy for a command: the file given with --lessons, else
  * $EVIDENCE_LESSONS, else the collection's lessons.conf (when C is not
  * NULL and the file exists), else the default compiled into evidence.
- * On failure ERR holds "FILE:LINE: reason" or "FILE: reason".  *USEDP
- * (may be NULL) names where it came from.
+ * What the index keeps to make that cheap is read from DB, C's index
+ * already open, when not NULL (a search opens it once for both), else
+ * from an open of its own.  On failure ERR holds "FILE:LINE: reason" or
+ * "FILE: reason".  *USEDP (may be NULL) names where it came from.
  */
 ev_status setup_lessons(const struct cli *cli, const struct collection *c,
-			struct lessons **out, const char **usedp, char *err,
-			size_t errsz);
+			xdb_t *db, struct lessons **out, const char **usedp,
+			char *err, size_t errsz);
+/* The same taxonomy, always parsed (with the index's stem memo), never
+ * taken from the index's compiled form: for the indexer, which writes
+ * both memos again from it (lessons_stems() needs a parsed one). */
+ev_status setup_lessons_parsed(const struct cli *cli,
+			       const struct collection *c,
+			       struct lessons **out, char *err, size_t errsz);
 
 /* The text of the collection's synonyms.conf, else the default.  *TEXTP
  * is malloc'd. */

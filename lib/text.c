@@ -429,6 +429,33 @@ uint32_t text_hash(const char *s, size_t len)
 	return h;
 }
 
+/*
+ * Each step XORs a word into the state and multiplies by an odd
+ * constant; the shift then folds the high half, which the product
+ * fills, into the low half, which the next word meets.  Each step is a
+ * bijection of the state for a given word, so two texts that differ in
+ * one word always differ after it.  The length goes in first, so that a
+ * tail of NULs counts.
+ */
+uint64_t text_hash64(const void *data, size_t len)
+{
+	const uint64_t m = 0xd6e8feb86659fd93u;
+	const unsigned char *p = data;
+	uint64_t h = 0x9e3779b97f4a7c15u ^ (uint64_t)len, w;
+
+	for (; len >= 8; p += 8, len -= 8) {
+		memcpy(&w, p, 8);
+		h = (h ^ w) * m;
+		h ^= h >> 32;
+	}
+	w = 0;
+	memcpy(&w, p, len);
+	h = (h ^ w) * m;
+	h ^= h >> 32;
+	h *= m;
+	return h ^ (h >> 29);
+}
+
 static void hex_digest(const unsigned char *md, unsigned int mdlen,
 		       char out[65])
 {

@@ -75,6 +75,11 @@ void wordlist_release(struct wordlist *wl);
 /* A quick hash of the LEN bytes of S (FNV-1a), for hash tables of
  * words. */
 uint32_t text_hash(const char *s, size_t len);
+/* A 64-bit hash of the LEN bytes of DATA, eight bytes a step, for
+ * telling a text from its edits where SHA-256 would cost too much: not
+ * against someone choosing texts to collide.  The value is the host's
+ * own (words are read in its byte order). */
+uint64_t text_hash64(const void *data, size_t len);
 
 /* SHA-256 of DATA as 64 lower-case hex digits and a NUL. */
 void text_sha256_hex(const void *data, size_t len, char out[65]);

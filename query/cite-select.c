@@ -141,7 +141,7 @@ ev_status cite_select_run(const struct cite_select *sel, struct cli *cli,
 	if (!sel->query)
 		return store_walk(store, walk_one, &walk);
 
-	st = setup_lessons(cli, c, &taxonomy, NULL, err, sizeof(err));
+	st = setup_lessons(cli, c, NULL, &taxonomy, NULL, err, sizeof(err));
 	if (st) {
 		*msgp = strdup(err);
 		goto out;

@@ -63,7 +63,7 @@ int cmd_lessons(struct cli *cli, int argc, char **argv)
 	code = cli_open_collection(cli, &c, 0);
 	if (code)
 		return code;
-	rc = setup_lessons(cli, &c, &tax, &used, err, sizeof(err));
+	rc = setup_lessons(cli, &c, NULL, &tax, &used, err, sizeof(err));
 	if (rc) {
 		code = cli_fail(rc, "lessons", err);
 		goto out;

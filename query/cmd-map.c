@@ -88,7 +88,7 @@ int cmd_map_open(struct cli *cli, const char *cmd, const char *usage_line,
 	code = cli_open_collection(cli, c, 0);
 	if (code)
 		return code;
-	rc = setup_lessons(cli, c, tax, NULL, err, sizeof(err));
+	rc = setup_lessons(cli, c, NULL, tax, NULL, err, sizeof(err));
 	if (rc) {
 		collection_release(c);
 		return cli_fail(rc, "lessons", err);

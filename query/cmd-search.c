@@ -430,11 +430,21 @@ int cmd_search(struct cli *cli, int argc, char **argv)
 	 * and to check the names given with --lesson.  Reading it is a
 	 * good part of a search's start (a millisecond for the shipped
 	 * file), so a search with neither, on filters only, goes without.
+	 * With it, the index is opened once for the taxonomy's memo and
+	 * the search; a failure to open it is told after any taxonomy's,
+	 * as search_run() would tell it.
 	 */
 	if (o.query[strspn(o.query, " \t\n\v\f\r")] || o.lessons.n) {
-		rc = setup_lessons(cli, &c, &taxonomy, NULL, err, sizeof(err));
+		ev_status open_rc = search_open(c.index_dir, &o.db, &msg);
+
+		rc = setup_lessons(cli, &c, o.db, &taxonomy, NULL, err,
+				   sizeof(err));
 		if (rc) {
 			code = cli_fail(rc, "lessons", err);
+			goto out;
+		}
+		if (open_rc) {
+			code = cli_fail(open_rc, "search", msg);
 			goto out;
 		}
 	}
@@ -503,6 +513,7 @@ out:
 	free(msg);
 	cite_keys_free(co.keys);
 	search_result_release(&res);
+	xdb_close(o.db);
 	lessons_free(taxonomy);
 	buf_release(&query);
 	strvec_release(&o.lessons);

@@ -147,7 +147,7 @@ int cmd_show(struct cli *cli, int argc, char **argv)
 		code = cli_fail(rc, "show", msg ? msg : store_errmsg(store));
 		goto out;
 	}
-	rc = setup_lessons(cli, &c, &tax, NULL, err, sizeof(err));
+	rc = setup_lessons(cli, &c, NULL, &tax, NULL, err, sizeof(err));
 	if (rc) {
 		code = cli_fail(rc, "lessons", err);
 		goto out;

@@ -38,6 +38,7 @@
 
 struct searcher {
 	xdb_t *db;
+	int db_borrowed; /* the caller's (search_options.db): not closed */
 	xdb_qp_t *qp;
 	/* The cap on value-weighted boosts.  0 (none) for a stub file,
 	 * which may name remote shards: Xapian sends only registered
@@ -68,12 +69,19 @@ struct searcher {
 	struct buf msg;
 };
 
-static ev_status open_index(struct searcher *s, const char *dir)
+/* The index at DIR into S: OPEN when not NULL (DIR open already). */
+static ev_status open_index(struct searcher *s, const char *dir, xdb_t *open)
 {
 	char *msg = NULL;
-	ev_status rc = reader_open(dir, &s->db, &msg);
+	ev_status rc = EV_OK;
 
 	s->value_cap = reader_is_stub(dir) ? 0 : 1.0;
+	if (open) {
+		s->db = open;
+		s->db_borrowed = 1;
+		return EV_OK;
+	}
+	rc = reader_open(dir, &s->db, &msg);
 	if (rc)
 		buf_setf(&s->msg, "%s", msg ? msg : status_to_string(rc));
 	free(msg);
@@ -1103,7 +1111,8 @@ static void searcher_release(struct searcher *s)
 	free(s->named);
 	free(s->filter);
 	xdb_qp_free(s->qp);
-	xdb_close(s->db);
+	if (!s->db_borrowed)
+		xdb_close(s->db);
 	strvec_release(&s->lesson_names);
 	free(s->lesson_values);
 	buf_release(&s->msg);
@@ -1111,11 +1120,11 @@ static void searcher_release(struct searcher *s)
 
 /*
  * What search_run() and search_each_work() share: check the query, open
- * the index, build the query and an Enquire for it.  Lessons the query
- * names go into RES.
+ * the index (or take OPEN, INDEX_DIR open already), build the query and
+ * an Enquire for it.  Lessons the query names go into RES.
  */
 static ev_status prepare(struct searcher *s, const char *index_dir,
-			 const struct search_options *o,
+			 xdb_t *open, const struct search_options *o,
 			 struct search_result *res, xdb_query_t **queryp,
 			 xdb_enquire_t **enqp)
 {
@@ -1126,7 +1135,7 @@ static ev_status prepare(struct searcher *s, const char *index_dir,
 			 strlen(o->query), SEARCH_MAX_QUERY_BYTES);
 		return EV_BAD_QUERY;
 	}
-	rc = open_index(s, index_dir);
+	rc = open_index(s, index_dir, open);
 	if (!rc)
 		rc = load_lesson_names(s);
 	if (!rc)
@@ -1306,7 +1315,7 @@ static ev_status rank_works(struct searcher *s, xdb_enquire_t *enq,
 /* Works are read this many at a time for --all-passages. */
 #define PASSAGE_PAGE 100
 
-static ev_status search_once(const char *index_dir,
+static ev_status search_once(const char *index_dir, xdb_t *open,
 			     const struct search_options *o,
 			     struct search_result *res, char **msgp)
 {
@@ -1322,7 +1331,7 @@ static ev_status search_once(const char *index_dir,
 	strvec_init(&res->named_lessons);
 	if (msgp)
 		*msgp = NULL;
-	rc = prepare(&s, index_dir, o, res, &query, &enq);
+	rc = prepare(&s, index_dir, open, o, res, &query, &enq);
 	if (!rc) {
 		rc = passage_scorer_new(s.db, query, &s.scorer);
 		if (rc && rc != EV_NOMEM)
@@ -1406,11 +1415,28 @@ ev_status search_run(const char *index_dir, const struct search_options *o,
 			}
 			nanosleep(&ts, NULL);
 		}
-		rc = search_once(index_dir, o, res, msgp);
+		/* The caller's open index the first time: after a change
+		 * or damage, the index is opened afresh. */
+		rc = search_once(index_dir, attempt ? NULL : o->db, o, res,
+				 msgp);
 		if (rc == EV_CORRUPT && ++corrupt < SEARCH_CORRUPT_RETRIES)
 			continue;
 		if (rc != EV_MODIFIED)
 			break;
+	}
+	return rc;
+}
+
+ev_status search_open(const char *index_dir, xdb_t **dbp, char **msgp)
+{
+	ev_status rc = reader_open(index_dir, dbp, msgp);
+
+	if (rc)
+		*dbp = NULL;
+	if (rc == EV_MODIFIED || rc == EV_CORRUPT) {
+		free(*msgp);
+		*msgp = NULL;
+		rc = EV_OK;
 	}
 	return rc;
 }
@@ -1450,7 +1476,7 @@ ev_status search_each_work(const char *index_dir,
 		rc = EV_USAGE;
 		goto out;
 	}
-	rc = prepare(&s, index_dir, o, &named, &query, &enq);
+	rc = prepare(&s, index_dir, o->db, o, &named, &query, &enq);
 	if (rc)
 		goto out;
 	do {

@@ -35,6 +35,10 @@ struct search_options {
 	int all_passages; /* every answering passage, not one per work */
 	const struct lessons
 	    *taxonomy; /* to see which lessons a query names */
+	/* The index at INDEX_DIR open already (search_open()), or NULL to
+	 * open it here: a search tried again after the index changed opens
+	 * it afresh.  It stays the caller's to close. */
+	xdb_t *db;
 };
 
 struct hit_lesson {
@@ -67,6 +71,16 @@ struct search_result {
  * damaged one. */
 ev_status search_run(const char *index_dir, const struct search_options *o,
 		     struct search_result *res, char **msgp);
+
+/*
+ * Open the index at INDEX_DIR for search_options.db, so that a command
+ * reads the taxonomy's memo from the same open as its search (each open
+ * costs a search process about 0.1 ms).  A failure that search_run()
+ * would try again (the index changed or looked damaged while being
+ * opened) gives EV_OK and *DBP NULL, for search_run() to open it anew;
+ * any other is final, with *MSGP as search_run() gives it.
+ */
+ev_status search_open(const char *index_dir, xdb_t **dbp, char **msgp);
 
 void search_result_release(struct search_result *res);
 

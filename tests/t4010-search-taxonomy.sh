@@ -90,4 +90,29 @@ test_expect_success 'and so is a new cue, before any index' '
 	evidence search --format json zzqv >res.json &&
 	grep -q "focus-note.txt" res.json
 '
+# The form names its text by the text's length and a hash: an edit that
+# keeps the length is seen too.
+test_expect_success 'an edit that keeps the length of the file is read' '
+	evidence index >/dev/null &&
+	evidence lessons --format json | grep -q "\"label\": *\"Focus\"" &&
+	sed "s/^label = Focus\$/label = Fokus/" "$EVIDENCE_DIR/lessons.conf" \
+		>same-length.conf &&
+	test "$(wc -c <same-length.conf)" = \
+		"$(wc -c <"$EVIDENCE_DIR/lessons.conf")" &&
+	! cmp -s same-length.conf "$EVIDENCE_DIR/lessons.conf" &&
+	cp same-length.conf "$EVIDENCE_DIR/lessons.conf" &&
+	evidence lessons --format json | grep -q "\"label\": *\"Fokus\""
+'
+# A search opens the index once for the taxonomy and the search; a
+# taxonomy that does not parse is still told before a missing index.
+test_expect_code 65 'a broken taxonomy is told before a missing index' '
+	EVIDENCE_DIR=$TRASH/empty evidence init >/dev/null &&
+	EVIDENCE_DIR=$TRASH/empty EVIDENCE_LESSONS=$TRASH/broken.conf \
+		evidence search trust 2>err; code=$?;
+	grep -q "broken.conf:1:" err && ! grep -q "no index" err && exit $code
+'
+test_expect_code 1 'and with a good one, the missing index' '
+	EVIDENCE_DIR=$TRASH/empty evidence search trust 2>err; code=$?;
+	grep -q "no index at .*: run .evidence index." err && exit $code
+'
 test_done

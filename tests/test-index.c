@@ -15,6 +15,7 @@
 #include "fields.h"
 #include "index.h"
 #include "lessons.h"
+#include "lessons-form.h"
 #include "search.h"
 #include "setup.h"
 #include "store.h"
@@ -256,12 +257,14 @@ static void test_changed_since_commit(struct store *s)
 	check_agrees(ix, s, 2);
 }
 
-/* The first hit of a search for QUERY, into *HIT; the status. */
-static ev_status first_hit(const char *query, struct search_result *res,
-			   char **msgp)
+/* A search for QUERY, into *RES, in the index OPEN (search_open()) or,
+ * when NULL, the one at index_dir; the status. */
+static ev_status search_in(xdb_t *open, const char *query,
+			   struct search_result *res, char **msgp)
 {
 	struct search_options o = {0};
 
+	o.db = open;
 	o.query = query;
 	o.limit = 10;
 	o.taxonomy = lessons;
@@ -409,6 +412,40 @@ static void test_feed_bound(struct store *s)
 	close_index(ix);
 }
 
+/*
+ * The search WANT (one hit, for "nurses") again through an index the
+ * caller opened (search_open()): the same hit, and the index is still
+ * the caller's, open, after.  A missing index is told as search_run()
+ * tells it.
+ */
+static void check_search_open(const struct search_result *want)
+{
+	struct search_result res = {0};
+	char *msg = NULL, missing[320];
+	xdb_t *db = NULL;
+	unsigned docs = 0;
+
+	is_int(search_open(index_dir, &db, &msg), EV_OK, "search_open()");
+	ok(db && want->n_hits == 1 &&
+	   search_in(db, "nurses", &res, &msg) == EV_OK && res.n_hits == 1 &&
+	   res.hits[0].passage == want->hits[0].passage &&
+	   res.hits[0].score == want->hits[0].score,
+	   "search_open(): the same hit through the caller's open index");
+	ok(db && xdb_doccount(db, &docs) == EV_OK && docs > 0,
+	   "search_open(): the index is still open after the search");
+	search_result_release(&res);
+	xdb_close(db);
+	free(msg);
+
+	msg = NULL;
+	snprintf(missing, sizeof(missing), "%s/no-index", dir);
+	is_int(search_open(missing, &db, &msg), EV_NOT_FOUND,
+	       "search_open(): no index");
+	ok(!db && msg && strstr(msg, "no index at"),
+	   "search_open(): says so as a search would: %s", msg ? msg : "");
+	free(msg);
+}
+
 /* A work's passages come back from its document data as they were
  * stored; data cut short is a damaged entry, not a shorter passage. */
 static void test_data_read_back(struct store *s)
@@ -432,7 +469,7 @@ static void test_data_read_back(struct store *s)
 	record_release(&r);
 	ok(sync_once(s, &c) && c.indexed == 1, "indexed");
 
-	rc = first_hit("nurses", &res, &msg);
+	rc = search_in(NULL, "nurses", &res, &msg);
 	ok(rc == EV_OK && res.n_hits == 1, "found by a word of passage 2");
 	if (res.n_hits) {
 		is_int(res.hits[0].passage, 2, "its passage");
@@ -441,8 +478,9 @@ static void test_data_read_back(struct store *s)
 		       "was short of nurses.",
 		       "whole, as stored");
 	}
-	search_result_release(&res);
 	free(msg);
+	check_search_open(&res);
+	search_result_release(&res);
 
 	/* Cut the data inside the last passage's text. */
 	field_id_term(PREFIX_ID, "pmid:103", term, sizeof(term));
@@ -456,7 +494,7 @@ static void test_data_read_back(struct store *s)
 	free(data);
 	xdb_doc_free(doc);
 	xdb_close(db);
-	rc = first_hit("nurses", &res, &msg);
+	rc = search_in(NULL, "nurses", &res, &msg);
 	is_int(rc, EV_CORRUPT, "a damaged entry");
 	ok(msg && strstr(msg, "damaged"), "says so: %s", msg ? msg : "");
 	search_result_release(&res);
@@ -580,7 +618,7 @@ static void test_data_lessons(struct store *s)
 	buf_addstr(&b, "1:0.5 2:0.75");
 	buf_add(&b, "", 1);
 	ok(forge_data("pmid:104", b.ptr, b.len), "forged with two lessons");
-	rc = first_hit("goodwill grew", &res, &msg);
+	rc = search_in(NULL, "goodwill grew", &res, &msg);
 	hit = rc == EV_OK ? find_hit(&res, "pmid:104") : NULL;
 	ok(hit && hit->passage == 1 && hit->n_lessons == 2,
 	   "read back: %s", msg ? msg : status_to_string(rc));
@@ -603,7 +641,7 @@ static void test_data_lessons(struct store *s)
 		buf_add(&f, "", 1);
 		ok(forge_data("pmid:104", f.ptr, f.len), "forged: %s",
 		   bad[i].why);
-		rc = first_hit("goodwill grew", &res, &msg);
+		rc = search_in(NULL, "goodwill grew", &res, &msg);
 		is_int(rc, EV_CORRUPT, "%s ('%s'): a damaged entry",
 		       bad[i].why, bad[i].tags);
 		ok(msg && strstr(msg, "damaged"), "says so: %s",
@@ -617,14 +655,14 @@ static void test_data_lessons(struct store *s)
 	 * due. */
 	ok(forge_data("pmid:104", b.ptr, b.len - strlen("1:0.5 2:0.75") - 1),
 	   "forged without the lessons");
-	rc = first_hit("goodwill grew", &res, &msg);
+	rc = search_in(NULL, "goodwill grew", &res, &msg);
 	is_int(rc, EV_CORRUPT, "a passage short of its lessons is damage");
 	search_result_release(&res);
 	free(msg);
 
 	/* No passages at all: the work alone. */
 	ok(forge_data("pmid:104", b.ptr, head), "forged without passages");
-	rc = first_hit("goodwill grew", &res, &msg);
+	rc = search_in(NULL, "goodwill grew", &res, &msg);
 	hit = rc == EV_OK ? find_hit(&res, "pmid:104") : NULL;
 	ok(hit && hit->passage == 0, "a work without passages is found, "
 				     "with none");
@@ -638,8 +676,8 @@ static void test_data_lessons(struct store *s)
 #define TRUSTED_CONF "[t]\nthreshold = 2\nword 2 trusted\n"
 
 /* How many lessons setup_lessons() (the collection's lessons.conf, the
- * memos its index keeps) finds in TEXT. */
-static size_t setup_tags_in(const char *index, const char *text)
+ * memos its index keeps, read through DB when not NULL) finds in TEXT. */
+static size_t setup_tags_in(const char *index, xdb_t *db, const char *text)
 {
 	struct cli cli = {0};
 	struct collection c = {0};
@@ -657,7 +695,7 @@ static size_t setup_tags_in(const char *index, const char *text)
 	fclose(f);
 	c.lessons_path = conf;
 	c.index_dir = (char *)index;
-	if (setup_lessons(&cli, &c, &l, NULL, err, sizeof(err))) {
+	if (setup_lessons(&cli, &c, db, &l, NULL, err, sizeof(err))) {
 		printf("# setup_lessons: %s\n", err);
 		return n;
 	}
@@ -671,7 +709,7 @@ static size_t setup_tags_in(const char *index, const char *text)
 
 static size_t setup_tags(const char *index)
 {
-	return setup_tags_in(index, "They trusted us.");
+	return setup_tags_in(index, NULL, "They trusted us.");
 }
 
 /*
@@ -705,6 +743,41 @@ static void test_stem_memo(void)
 }
 
 /*
+ * With the index's compiled form at hand (the shipped taxonomy's, no
+ * lessons.conf in the collection), setup_lessons() takes the taxonomy
+ * from it, and that one has no stem memo to give; the indexer's
+ * setup_lessons_parsed() parses, and its memo is the index's.
+ */
+static void test_read_or_parsed(void)
+{
+	struct cli cli = {0};
+	struct collection c = {0};
+	struct lessons *r = NULL, *w = NULL;
+	struct buf x = BUF_INIT;
+	char none[320], err[256], *have;
+	size_t len = 0;
+
+	snprintf(none, sizeof(none), "%s/no-lessons.conf", dir);
+	c.lessons_path = none;
+	c.index_dir = index_dir;
+	is_int(setup_lessons(&cli, &c, NULL, &r, NULL, err, sizeof(err)), EV_OK,
+	       "setup_lessons() with the index's form");
+	is_int(r ? lessons_stems(r, &x) : EV_OK, EV_USAGE,
+	       "setup_lessons(): taken from the form, no stem memo");
+	is_int(setup_lessons_parsed(&cli, &c, &w, err, sizeof(err)), EV_OK,
+	       "setup_lessons_parsed() with the index's form");
+	is_int(w ? lessons_stems(w, &x) : EV_USAGE, EV_OK,
+	       "setup_lessons_parsed(): parsed, it has a stem memo");
+	have = read_meta(META_STEMS, &len);
+	ok(have && strcmp(have, buf_str(&x)) == 0,
+	   "setup_lessons_parsed(): its memo is the index's");
+	free(have);
+	buf_release(&x);
+	lessons_free(r);
+	lessons_free(w);
+}
+
+/*
  * The index also keeps its taxonomy compiled, and a command reading the
  * same text takes it from there: shown by forging one, the form of a
  * taxonomy with another word under the text of the collection's.
@@ -714,8 +787,9 @@ static void test_compiled_memo(void)
 	const char *planned = "[t]\nthreshold = 2\nword 2 planned\n";
 	struct buf want = BUF_INIT, forged = BUF_INIT;
 	struct lessons *p = NULL;
-	char *have = NULL, *at = NULL, err[256];
+	char *have = NULL, err[256];
 	size_t len = 0;
+	xdb_t *before = NULL;
 
 	unsetenv("EVIDENCE_LESSONS");
 	close_index(open_index());
@@ -725,21 +799,26 @@ static void test_compiled_memo(void)
 	   memcmp(have, want.ptr, len) == 0,
 	   "the index keeps its taxonomy compiled (%zu bytes)", len);
 	free(have);
+	test_read_or_parsed();
 
-	ok(setup_tags_in(index_dir, "They planned it.") == 0,
+	ok(setup_tags_in(index_dir, NULL, "They planned it.") == 0,
 	   "another text than the index's: parsed, 'planned' is no cue");
 	if (lessons_parse(planned, strlen(planned), "p", &p, err,
 			  sizeof(err)) == EV_OK &&
-	    lessons_compile(p, &forged) == EV_OK)
-		at = memmem(forged.ptr, forged.len, planned, strlen(planned));
-	if (at && strlen(planned) == strlen(TRUSTED_CONF)) {
-		memcpy(at, TRUSTED_CONF, strlen(TRUSTED_CONF));
+	    lessons_compile(p, &forged) == EV_OK &&
+	    form_rename(forged.ptr, forged.len, planned, TRUSTED_CONF)) {
+		/* An index opened before the forgery reads the memo it
+		 * had, through the caller's open of it. */
+		xdb_open(index_dir, XDB_READ, &before, NULL);
 		forge_meta(META_COMPILED, forged.ptr, forged.len);
 	}
-	ok(setup_tags_in(index_dir, "They planned it.") == 1,
+	ok(setup_tags_in(index_dir, NULL, "They planned it.") == 1,
 	   "a forged form for the collection's text is taken: it is read");
+	ok(before && setup_tags_in(index_dir, before, "They planned it.") == 0,
+	   "through an open index, the form of that open is read");
+	xdb_close(before);
 	forge_meta(META_COMPILED, forged.ptr, forged.len / 2);
-	ok(setup_tags_in(index_dir, "They planned it.") == 0,
+	ok(setup_tags_in(index_dir, NULL, "They planned it.") == 0,
 	   "a damaged one is not: the text is parsed");
 	lessons_free(p);
 	buf_release(&forged);
@@ -814,7 +893,7 @@ static double score_of(const char *query, const char *id, char **named)
 	char *msg = NULL;
 	double score = -1;
 
-	if (first_hit(query, &res, &msg) != EV_OK)
+	if (search_in(NULL, query, &res, &msg) != EV_OK)
 		printf("# search: %s\n", msg ? msg : "?");
 	for (size_t i = 0; i < res.n_hits; i++)
 		if (!strcmp(res.hits[i].work.id, id))
@@ -1047,13 +1126,13 @@ static void test_two_lessons(void)
 		return;
 	is_int(new_collection("two", 301, texts, 4), 4, "four works indexed");
 
-	if (first_hit(two, &res, &msg) == EV_OK) {
+	if (search_in(NULL, two, &res, &msg) == EV_OK) {
 		ok(res.named_lessons.n == 2, "'%s' names %zu lessons", two,
 		   res.named_lessons.n);
 		search_result_release(&res);
 	}
 	free(msg);
-	if (first_hit(three, &res, &msg) == EV_OK) {
+	if (search_in(NULL, three, &res, &msg) == EV_OK) {
 		ok(res.named_lessons.n == 3, "'%s' names %zu lessons", three,
 		   res.named_lessons.n);
 		search_result_release(&res);

@@ -870,6 +870,49 @@ static void test_sha256_pieces(void)
 	       "no hasher (out of memory at the start): EV_NOMEM");
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* text_hash64(): a changed bit anywhere, a word moved, a NUL added, all
+ * tell; where the bytes lie in memory does not. */
+static void test_hash64(void)
+{
+	const char text[] = "mission creep: a marathon, not a sprint";
+	enum { LEN = sizeof(text) - 1 };
+	uint64_t h[LEN * 8 + 1], base = text_hash64(text, LEN);
+	char copy[LEN + 1], moved[LEN + 2];
+	size_t n = 0, distinct = 1;
+
+	is_int(LEN % 8 != 0, 1, "hash64: the text ends in a part word");
+	for (size_t i = 0; i < LEN; i++)
+		for (int bit = 0; bit < 8; bit++) {
+			memcpy(copy, text, LEN);
+			copy[i] ^= (char)(1 << bit);
+			h[n++] = text_hash64(copy, LEN);
+		}
+	h[n++] = base;
+	qsort(h, n, sizeof(*h), cmp_u64);
+	for (size_t i = 1; i < n; i++)
+		distinct += h[i] != h[i - 1];
+	ok(distinct == n, "hash64: %zu one-bit changes, %zu values", n - 1,
+	   distinct - 1);
+	memcpy(copy, text + 8, 8);
+	memcpy(copy + 8, text, 8);
+	memcpy(copy + 16, text + 16, LEN - 16);
+	ok(text_hash64(copy, LEN) != base, "hash64: two words swapped");
+	ok(text_hash64("", 0) != text_hash64("\0", 1) &&
+	   text_hash64("\0", 1) != text_hash64("\0\0", 2) &&
+	   text_hash64(text, LEN) != text_hash64(text, LEN + 1),
+	   "hash64: a NUL more is another text");
+	memcpy(moved + 1, text, LEN);
+	ok(text_hash64(moved + 1, LEN) == base,
+	   "hash64: the same bytes at an odd address, the same value");
+}
+
 static void test_evidence_types(void)
 {
 	static const struct {
@@ -956,6 +999,7 @@ int main(void)
 	test_long_words();
 	test_record_json();
 	test_sha256_pieces();
+	test_hash64();
 	test_buf_printf();
 	test_array_grow();
 	test_utf8();
