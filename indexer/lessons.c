@@ -920,20 +920,20 @@ void lessons_digest(const struct lessons *l, char out[65])
  * cost a fifth of a small search even with the stem memo.  So the
  * indexer also keeps the parsed taxonomy in the index
  * (lessons_compile()), named by the length and a 64-bit hash of the
- * text it was parsed from (text_hash64(), a few microseconds for
- * the shipped taxonomy, where SHA-256 takes 0.1 ms on a CPU without SHA
- * instructions), and a command that is given
- * that text again takes the arrays as they are, building only the hash
- * table and the postings.  An edit of the file that kept its length and
- * its hash (a chance in 2^64) would go unseen until the next index run
- * compiled it again.
+ * text it was parsed from (text_hash64(): a few microseconds for the
+ * shipped taxonomy, where SHA-256 takes 0.1 ms on a CPU without SHA
+ * instructions), and a command that is given that text again takes the
+ * arrays as they are, building only the hash table and the postings.
+ * An edit of the file that kept both its length and its hash (about a
+ * chance in 2^64) would go unseen until the next index run compiled it
+ * again.
  *
  * The form is read by every search, so it holds only what a read
  * taxonomy needs: not the text itself (a quarter of the shipped
- * taxonomy's form) nor the cue words with their stems (another
- * quarter; the stem memo has them).  A taxonomy read from a form cannot make a stem memo
- * (lessons_stems() says EV_USAGE): the indexer, which writes both
- * memos, parses (setup.c).
+ * taxonomy's form) nor the cue words with their stems (another quarter;
+ * the stem memo has them).  A taxonomy read from a form cannot make a
+ * stem memo (lessons_stems() says EV_USAGE): the indexer, which writes
+ * both memos, parses (setup.c).
  *
  * The form is this build's own: a header naming the format, the program
  * and the Xapian that made it (the stems are Xapian's), then numbers in
@@ -1234,7 +1234,8 @@ static struct lessons *decompile(const char *form, size_t size,
 	l->stemmer = xdb_stem_new("english", NULL);
 	while (table < 2 * l->nstems)
 		table *= 2;
-	if (c.bad || c.p != c.end || !l->stem_hashes || !l->stemmer || !compiled_sane(l) || table_rebuild(l, table) ||
+	if (c.bad || c.p != c.end || !l->stem_hashes || !l->stemmer ||
+	    !compiled_sane(l) || table_rebuild(l, table) ||
 	    build_postings(l)) {
 		lessons_free(l);
 		return NULL;

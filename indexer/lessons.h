@@ -33,9 +33,9 @@ ev_status lessons_parse(const char *text, size_t len, const char *name,
  * STEMS is the text of lessons_stems(): the cue words' stems, taken
  * instead of stemming the words again.  COMPILED is lessons_compile(),
  * COMPILED_LEN bytes: when it was made by this build from a text of the
- * same length and hash (text_hash64()) as the one being read, the taxonomy is taken
- * from it without parsing.  A memo made by another Xapian or another
- * build, or damaged, is not used.
+ * same length and hash (text_hash64()) as the one being read, the
+ * taxonomy is taken from it without parsing.  A memo made by another
+ * Xapian or another build, or damaged, is not used.
  *
  * The stems serve only a parse, which a compiled form that fits spares:
  * with STEMS NULL, LOAD_STEMS (when set) is called with ARG the first

@@ -1,4 +1,4 @@
-/* lessons-form.h - forging a compiled taxonomy (lessons_compile()), for tests */
+/* lessons-form.h - forging a compiled taxonomy, for tests */
 #ifndef EVIDENCE_TEST_LESSONS_FORM_H
 #define EVIDENCE_TEST_LESSONS_FORM_H
 
