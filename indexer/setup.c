@@ -16,64 +16,73 @@
 /* A taxonomy file larger than this is not one. */
 #define MAX_CONF_FILE (4u * 1024 * 1024)
 
-/* The local index of C, or NULL (an index that is not a local one,
- * none yet, or one that will not open). */
-static xdb_t *open_local(const struct collection *c)
+/* Where the memos are read: C's index, through OPEN when it is open
+ * already (NULL: an open of its own). */
+struct memo_source {
+	const struct collection *c;
+	xdb_t *open;
+};
+
+/* SRC's index if it is a local one, or NULL (not local, none yet, or it
+ * will not open).  A stub file may name remote shards, and a round trip
+ * to them would cost more than the parse the memos save.  Give it back
+ * with local_release(). */
+static xdb_t *local_index(const struct memo_source *src)
 {
+	const struct collection *c = src->c;
 	xdb_t *db = NULL;
 
-	if (!c || !c->index_dir || !fs_is_dir(c->index_dir) ||
-	    xdb_open(c->index_dir, XDB_READ, &db, NULL) != EV_OK)
+	if (!c || !c->index_dir || !fs_is_dir(c->index_dir))
+		return NULL;
+	if (src->open)
+		return src->open;
+	if (xdb_open(c->index_dir, XDB_READ, &db, NULL) != EV_OK)
 		return NULL;
 	return db;
 }
 
-/* The stem memo of the collection ARG, for a parse that its compiled
- * form could not spare: NULL when there is none. */
+static void local_release(const struct memo_source *src, xdb_t *db)
+{
+	if (db != src->open)
+		xdb_close(db);
+}
+
+/* The stem memo of the index (ARG, a memo_source), for a parse that its
+ * compiled form could not spare: NULL when there is none. */
 static char *index_stems(void *arg)
 {
-	xdb_t *db = open_local(arg);
+	xdb_t *db = local_index(arg);
 	char *stems = NULL;
 
 	if (db)
 		xdb_get_metadata(db, META_STEMS, &stems);
-	xdb_close(db);
+	local_release(arg, db);
 	return stems;
 }
 
 /*
- * What the indexer kept in C's index to make reading the taxonomy cheap
- * (lessons_compile() when USE_FORM, and lessons_stems()), into MEMO;
- * free with memo_release().  The form is read from OPEN, C's index open
- * already, when not NULL.  The stems serve only a parse, which a
- * compiled form that fits spares: they are read on demand.  Only a
- * local index is read: a stub file may name remote shards, and a round
- * trip to them would cost more than the parse it saves.  Any failure
- * just means parsing again.
+ * What the indexer kept in SRC's index to make reading the taxonomy
+ * cheap (lessons_compile() when USE_FORM, and lessons_stems()), into
+ * MEMO; free with memo_release().  The stems serve only a parse, which a
+ * compiled form that fits spares: they are read on demand, so SRC must
+ * outlive the parse.  Any failure just means parsing again.
  */
-static void index_memo(const struct collection *c, xdb_t *open, int use_form,
+static void index_memo(const struct memo_source *src, int use_form,
 		       struct lessons_memo *memo)
 {
 	char *compiled = NULL;
-	xdb_t *db = NULL;
+	xdb_t *db;
 
 	memset(memo, 0, sizeof(*memo));
 	memo->load_stems = index_stems;
-	memo->arg = (void *)c;
-	if (!use_form)
-		return;
-	if (open && c && c->index_dir && fs_is_dir(c->index_dir))
-		db = open;
-	else if (!open)
-		db = open_local(c);
-	if (!db)
+	memo->arg = (void *)src;
+	if (!use_form || !(db = local_index(src)))
 		return;
 	/* A failed read leaves it NULL: no compiled form. */
 	xdb_get_metadata_bytes(db, META_COMPILED, &compiled,
 			       &memo->compiled_len);
 	memo->compiled = compiled;
-	if (db != open)
-		xdb_close(db);
+	local_release(src, db);
 }
 
 static void memo_release(struct lessons_memo *memo)
@@ -88,6 +97,7 @@ static ev_status read_lessons(const struct cli *cli,
 			      const char **usedp, char *err, size_t errsz)
 {
 	const char *path = cli->lessons;
+	struct memo_source src = {c, db};
 	struct lessons_memo memo;
 	ev_status rc;
 
@@ -96,7 +106,7 @@ static ev_status read_lessons(const struct cli *cli,
 		path = getenv("EVIDENCE_LESSONS");
 	if ((!path || !*path) && c && fs_exists(c->lessons_path))
 		path = c->lessons_path;
-	index_memo(c, db, use_form, &memo);
+	index_memo(&src, use_form, &memo);
 	if (!path || !*path) {
 		if (usedp)
 			*usedp = "the built-in taxonomy";
