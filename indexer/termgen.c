@@ -25,10 +25,6 @@
  * two word characters) reads as. */
 #define SKIP_CHAR 0xffffffffu
 
-/* Slots of the stopword table: a power of two, more than twice the
- * words (test-termgen checks). */
-#define STOP_SLOTS 1024
-
 /* A word of the current document whose stem term it gets at the end. */
 struct pending {
 	uint32_t hash;	    /* of the key */
@@ -47,9 +43,6 @@ struct termgen {
 	/* The classes and lower case of ASCII, asked of xdb.h once. */
 	unsigned char ascii_class[128];
 	unsigned char ascii_lower[128];
-	/* The stopwords, open-addressed by text_hash(): indexes + 1 into
-	 * english_stopwords (0: free). */
-	uint16_t stop_slots[STOP_SLOTS];
 	/* The document's pending words: an open-addressed table of
 	 * indexes + 1 into PENDING (0: free), N_SLOTS a power of two. */
 	struct pending *pending;
@@ -72,28 +65,6 @@ struct word {
 const char *termgen_errmsg(const struct termgen *tg)
 {
 	return tg ? buf_str(&tg->msg) : "no term generator";
-}
-
-/* The slot of the stopword table where the LEN bytes of WORD, whose
- * text_hash() is H, are or would go. */
-static size_t stop_slot(const struct termgen *tg, const char *word,
-			size_t len, uint32_t h)
-{
-	size_t s = h & (STOP_SLOTS - 1);
-
-	for (; tg->stop_slots[s]; s = (s + 1) & (STOP_SLOTS - 1)) {
-		const char *w = english_stopwords[tg->stop_slots[s] - 1];
-
-		if (strncmp(w, word, len) == 0 && w[len] == '\0')
-			break;
-	}
-	return s;
-}
-
-static int is_stopword(const struct termgen *tg, const char *word, size_t len,
-		       uint32_t h)
-{
-	return tg->stop_slots[stop_slot(tg, word, len, h)] != 0;
 }
 
 struct termgen *termgen_new(void)
@@ -119,15 +90,6 @@ struct termgen *termgen_new(void)
 
 		tg->ascii_class[ch] = (unsigned char)xdb_char_class(ch, &lower);
 		tg->ascii_lower[ch] = (unsigned char)lower;
-	}
-	/* One slot is always left free, so that a search ends. */
-	for (size_t i = 0; i < N_ENGLISH_STOPWORDS && i < STOP_SLOTS - 1;
-	     i++) {
-		const char *w = english_stopwords[i];
-		size_t len = strlen(w);
-
-		tg->stop_slots[stop_slot(tg, w, len, text_hash(w, len))] =
-			(uint16_t)(i + 1);
 	}
 	return tg;
 fail:
@@ -557,7 +519,7 @@ static int stems(const struct termgen *tg, const struct pending *e,
 	unsigned lower;
 	size_t n;
 
-	if (is_stopword(tg, word, len, e->word_hash))
+	if (stopword_hashed(word, len, e->word_hash))
 		return 0;
 	return (char_class(tg,
 			   char_at((const unsigned char *)word,

@@ -1,7 +1,12 @@
 /* stopwords.c - the English stopword list the index and the queries share */
 #include "config.h"
 
+#include <pthread.h>
+#include <stdint.h>
+#include <string.h>
+
 #include "stopwords.h"
+#include "text.h"
 
 /*
  * English function words: articles, pronouns, auxiliaries, prepositions
@@ -36,3 +41,53 @@ const char *const english_stopwords[] = {
 
 const size_t N_ENGLISH_STOPWORDS =
 	sizeof(english_stopwords) / sizeof(english_stopwords[0]);
+
+/* Slots of the lookup table: a power of two, more than twice the words,
+ * so that a probe ends soon and always at a free slot. */
+#define STOP_SLOTS 1024
+
+_Static_assert(2 * sizeof(english_stopwords) / sizeof(english_stopwords[0]) <=
+		       STOP_SLOTS,
+	       "the stopword table must stay at most half full");
+
+/* The words, open-addressed by text_hash(): indexes + 1 into
+ * english_stopwords (0: free).  Filled once, at the first look-up. */
+static uint16_t stop_slots[STOP_SLOTS];
+static pthread_once_t stop_once = PTHREAD_ONCE_INIT;
+
+/* The slot where the LEN bytes of WORD, whose text_hash() is HASH, are
+ * or would go. */
+static size_t stop_slot(const char *word, size_t len, uint32_t hash)
+{
+	size_t s = hash & (STOP_SLOTS - 1);
+
+	for (; stop_slots[s]; s = (s + 1) & (STOP_SLOTS - 1)) {
+		const char *w = english_stopwords[stop_slots[s] - 1];
+
+		if (strlen(w) == len && memcmp(w, word, len) == 0)
+			break;
+	}
+	return s;
+}
+
+static void stop_fill(void)
+{
+	for (size_t i = 0; i < N_ENGLISH_STOPWORDS; i++) {
+		const char *w = english_stopwords[i];
+		size_t len = strlen(w);
+
+		stop_slots[stop_slot(w, len, text_hash(w, len))] =
+			(uint16_t)(i + 1);
+	}
+}
+
+int stopword_hashed(const char *word, size_t len, uint32_t hash)
+{
+	pthread_once(&stop_once, stop_fill);
+	return stop_slots[stop_slot(word, len, hash)] != 0;
+}
+
+int stopword(const char *word, size_t len)
+{
+	return stopword_hashed(word, len, text_hash(word, len));
+}

@@ -13,7 +13,6 @@
 #include <new>
 #include <string>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 #include <fcntl.h>
@@ -320,53 +319,38 @@ struct xdb_doc {
 	bool words_here = false;
 };
 
-/* The stopwords in a hash set: the term generator asks about every word
- * it stems, and SimpleStopper's std::set costs a handful of string
- * comparisons each time.  The same words, so the same answers. */
-class HashStopper : public Xapian::Stopper {
+/* The shared stopword list (stopwords.h), asked through its hash table:
+ * nothing to build per parser or generator, where Xapian's SimpleStopper
+ * would insert every word into a std::set first. */
+class ListStopper : public Xapian::Stopper {
     public:
-	HashStopper()
-		: words(english_stopwords,
-			english_stopwords + N_ENGLISH_STOPWORDS)
-	{
-	}
-
 	bool operator()(const std::string &term) const override
 	{
-		return words.count(term) != 0;
+		return stopword(term.data(), term.size()) != 0;
 	}
 
 	std::string get_description() const override
 	{
-		return "HashStopper";
+		return "ListStopper";
 	}
-
-    private:
-	std::unordered_set<std::string> words;
 };
 
 /* The stopper is declared before its user so that it outlives it: the
  * generator and the parser hold a plain pointer to it. */
 struct xdb_termgen {
-	HashStopper stopper;
+	ListStopper stopper;
 	Xapian::TermGenerator tg;
 	std::string msg;
 };
 
 struct xdb_qp {
-	Xapian::SimpleStopper stopper;
+	ListStopper stopper;
 	Xapian::QueryParser qp;
 	/* The database the parser reads (wildcards, synonyms, spelling): a
 	 * copy sharing its internals, to reopen when a writer moved on. */
 	Xapian::Database db;
 	bool has_db = false;
 	std::string msg;
-
-	xdb_qp()
-		: stopper(english_stopwords,
-			  english_stopwords + N_ENGLISH_STOPWORDS)
-	{
-	}
 };
 
 struct xdb_query {

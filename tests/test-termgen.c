@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <ftw.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 #include "fsutil.h"
 #include "stopwords.h"
 #include "termgen.h"
+#include "text.h"
 #include "xdb.h"
 
 #include "tap.h"
@@ -424,12 +426,54 @@ static void test_errors(void)
 	xdb_doc_free(doc);
 }
 
-/* The term generator's table of stopwords has room for them all. */
+/* Each thread looks up every listed word; the first look-up fills the
+ * table, so several threads race to it. */
+static void *count_stopwords(void *arg)
+{
+	size_t *found = arg;
+
+	for (size_t i = 0; i < N_ENGLISH_STOPWORDS; i++)
+		*found += stopword(english_stopwords[i],
+				   strlen(english_stopwords[i])) != 0;
+	return NULL;
+}
+
+/* stopword(): every listed word and nothing else, by its LEN bytes. */
 static void test_stopwords(void)
 {
-	ok(2 * N_ENGLISH_STOPWORDS <= 1024,
-	   "%zu stopwords: at most half of termgen.c's 1024 slots",
-	   N_ENGLISH_STOPWORDS);
+	pthread_t t[4];
+	size_t found[4] = {0}, all = 0, hashed = 0, started = 0;
+
+	for (size_t i = 0; i < 4; i++)
+		started += pthread_create(&t[i], NULL, count_stopwords,
+					  &found[i]) == 0;
+	is_int((long)started, 4L, "four threads started");
+	for (size_t i = 0; i < started; i++) {
+		pthread_join(t[i], NULL);
+		all += found[i];
+	}
+	is_int((long)all, (long)(4 * N_ENGLISH_STOPWORDS),
+	       "every one of %zu stopwords found, by four threads at once",
+	       N_ENGLISH_STOPWORDS);
+	for (size_t i = 0; i < N_ENGLISH_STOPWORDS; i++) {
+		const char *w = english_stopwords[i];
+
+		hashed += stopword_hashed(w, strlen(w),
+					  text_hash(w, strlen(w))) != 0;
+	}
+	is_int((long)hashed, (long)N_ENGLISH_STOPWORDS,
+	       "stopword_hashed() finds them by their text_hash()");
+	ok(!stopword("not", 3) && !stopword("no", 2) && !stopword("too", 3) &&
+		   !stopword("soon", 4) && !stopword("over", 4) &&
+		   !stopword("trust", 5),
+	   "words that carry meaning here are not stopwords");
+	ok(stopword("thereby", 3) && stopword("ourselves", 9) &&
+		   stopword("an", 2),
+	   "a stopword is its LEN bytes, whatever follows them");
+	ok(!stopword("the", 2) && !stopword("theirsx", 7) &&
+		   !stopword("", 0) && !stopword("a\0b", 3) &&
+		   !stopword("THE", 3),
+	   "no prefix, extension, empty word, NUL or upper case matches");
 }
 
 int main(void)
