@@ -145,4 +145,38 @@ test_expect_code 2 'an unknown lesson is a usage error' \
 	'evidence search --lesson patience x'
 test_expect_code 2 'an unknown type is a usage error' \
 	'evidence search --type novel x'
+# 400 notes with both words; "back office" as a phrase in the first K.
+count_notes() {
+	mkdir "$1" && i=0 &&
+	while [ $i -lt 400 ]; do
+		if [ $i -lt "$2" ]; then
+			words="the back office of the network"
+		else
+			words="the office sent the work back to the network"
+		fi
+		printf "Note %d\n\nIn note %d %s.\n" $i $i "$words" \
+			>"$1/note$i.txt" || return 1
+		i=$((i + 1))
+	done
+}
+test_expect_success 'the total of a phrase is exact up to 100 past the page' '
+	count_notes count60 60 &&
+	count_notes count150 150 &&
+	EVIDENCE_DIR=$PWD/c60 evidence init >/dev/null &&
+	EVIDENCE_DIR=$PWD/c60 evidence add count60 >/dev/null &&
+	EVIDENCE_DIR=$PWD/c150 evidence init >/dev/null &&
+	EVIDENCE_DIR=$PWD/c150 evidence add count150 >/dev/null &&
+	EVIDENCE_DIR=$PWD/c60 evidence search --format json \
+		"\"back office\"" >res.json &&
+	test "$(jq .total res.json)" = 60 &&
+	test "$(jq ".hits | length" res.json)" = 10 &&
+	EVIDENCE_DIR=$PWD/c150 evidence search --format json --offset 50 \
+		"\"back office\"" >res.json &&
+	test "$(jq .total res.json)" = 150 &&
+	EVIDENCE_DIR=$PWD/c150 evidence search --format json \
+		"\"back office\"" >res.json &&
+	test "$(jq .total res.json)" -ge 110 &&
+	EVIDENCE_DIR=$PWD/c60 evidence search "\"back office\"" >res.txt &&
+	grep -q "^10 of about 60 works shown\.$" res.txt
+'
 test_done
