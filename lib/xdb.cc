@@ -2483,6 +2483,16 @@ class TermWeightPostingSource : public SeekingPostingSource
 {
 	std::vector<std::pair<double, std::string>> terms; /* heaviest first */
 	std::vector<Xapian::PostingIterator> it;
+	/* Where each iterator is (0: at its end), kept here: the matcher
+	 * seeks once for every document it considers, and asking each
+	 * iterator through Xapian's API cost more than moving the few
+	 * that are behind. */
+	std::vector<Xapian::docid> at;
+
+	static Xapian::docid where(const Xapian::PostingIterator &p)
+	{
+		return p == Xapian::PostingIterator() ? 0 : *p;
+	}
 
 	/* Move to the first document from DID_MIN on of a term that does
 	 * not fall short of MIN_WT. */
@@ -2491,16 +2501,14 @@ class TermWeightPostingSource : public SeekingPostingSource
 		did = 0;
 		weight = 0;
 		for (size_t i = 0; i < terms.size(); i++) {
-			Xapian::PostingIterator &p = it[i];
-
 			if (falls_short(terms[i].first, min_wt))
 				break;
-			if (p != Xapian::PostingIterator() && *p < did_min)
-				p.skip_to(did_min);
-			if (p == Xapian::PostingIterator())
-				continue;
-			if (did == 0 || *p < did) {
-				did = *p;
+			if (at[i] && at[i] < did_min) {
+				it[i].skip_to(did_min);
+				at[i] = where(it[i]);
+			}
+			if (at[i] && (did == 0 || at[i] < did)) {
+				did = at[i];
 				weight = terms[i].first;
 			}
 		}
@@ -2529,10 +2537,12 @@ class TermWeightPostingSource : public SeekingPostingSource
 		Xapian::doccount n = db.get_doccount(), sum = 0;
 
 		it.clear();
+		at.clear();
 		for (const auto &t : terms) {
 			Xapian::doccount f = db.get_termfreq(t.second);
 
 			it.push_back(db.postlist_begin(t.second));
+			at.push_back(where(it.back()));
 			sum = f > n - sum ? n : sum + f;
 		}
 		/* No document has two of the terms (the caller's word): the
