@@ -89,6 +89,8 @@ static void print_json(const struct search_options *o,
 		return;
 	sp_str(sp, "query", o->query);
 	sp_int(sp, "total", res->total);
+	sp->map_key(sp, "total_exact");
+	sp->boolean(sp, res->total_exact);
 	if (res->suggestion)
 		sp_str(sp, "suggestion", res->suggestion);
 	sp->map_key(sp, "hits");
@@ -295,8 +297,8 @@ static void print_text(const struct search_result *res,
 		buf_release(&b);
 	}
 	if (res->n_hits)
-		printf("%zu of about %u works shown.\n", res->n_hits,
-		       res->total);
+		printf("%zu of %s%u works shown.\n", res->n_hits,
+		       res->total_exact ? "" : "about ", res->total);
 }
 
 static int parse_year(const char *arg, int *year)

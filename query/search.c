@@ -1279,6 +1279,15 @@ static ev_status passage_hits(struct searcher *s, xdb_mset_t *mset,
 	return rc;
 }
 
+/* RES's total from MSET: exact when Xapian's bounds meet (it saw every
+ * match), its estimate otherwise. */
+static void set_total(struct search_result *res, const xdb_mset_t *mset)
+{
+	res->total = xdb_mset_matches_estimated(mset);
+	res->total_exact = xdb_mset_matches_lower_bound(mset) ==
+			   xdb_mset_matches_upper_bound(mset);
+}
+
 /* One page of results: a hit per work, with its best passage. */
 static ev_status rank_works(struct searcher *s, xdb_enquire_t *enq,
 			    const struct search_options *o, unsigned limit,
@@ -1298,7 +1307,7 @@ static ev_status rank_works(struct searcher *s, xdb_enquire_t *enq,
 	if (rc)
 		return rc;
 	snippets_stem_as_scorer(s, *msetp);
-	res->total = xdb_mset_matches_estimated(*msetp);
+	set_total(res, *msetp);
 	res->n_hits = xdb_mset_size(*msetp);
 	res->hits = calloc(res->n_hits + 1, sizeof(*res->hits));
 	if (!res->hits)
@@ -1351,7 +1360,7 @@ static ev_status search_once(const char *index_dir, xdb_t *open,
 				break;
 			snippets_stem_as_scorer(&s, mset);
 			if (!first)
-				res->total = xdb_mset_matches_estimated(mset);
+				set_total(res, mset);
 			size = xdb_mset_size(mset);
 			for (unsigned i = 0;
 			     !rc && i < size && res->n_hits < limit; i++)

@@ -58,7 +58,10 @@ struct search_hit {
 };
 
 struct search_result {
-	unsigned total; /* estimated number of matching works */
+	/* The matching works: counted when total_exact, else Xapian's
+	 * estimate (search.c, rank_works()). */
+	unsigned total;
+	int total_exact;
 	struct search_hit *hits;
 	size_t n_hits;
 	char *suggestion; /* spelling correction when nothing matched */

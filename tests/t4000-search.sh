@@ -169,14 +169,19 @@ test_expect_success 'the total of a phrase is exact up to 100 past the page' '
 	EVIDENCE_DIR=$PWD/c60 evidence search --format json \
 		"\"back office\"" >res.json &&
 	test "$(jq .total res.json)" = 60 &&
+	test "$(jq .total_exact res.json)" = true &&
 	test "$(jq ".hits | length" res.json)" = 10 &&
 	EVIDENCE_DIR=$PWD/c150 evidence search --format json --offset 50 \
 		"\"back office\"" >res.json &&
 	test "$(jq .total res.json)" = 150 &&
+	test "$(jq .total_exact res.json)" = true &&
 	EVIDENCE_DIR=$PWD/c150 evidence search --format json \
 		"\"back office\"" >res.json &&
 	test "$(jq .total res.json)" -ge 110 &&
+	test "$(jq .total_exact res.json)" = false &&
 	EVIDENCE_DIR=$PWD/c60 evidence search "\"back office\"" >res.txt &&
-	grep -q "^10 of about 60 works shown\.$" res.txt
+	grep -q "^10 of 60 works shown\.$" res.txt &&
+	EVIDENCE_DIR=$PWD/c150 evidence search "\"back office\"" >res.txt &&
+	grep -q "^10 of about [0-9]* works shown\.$" res.txt
 '
 test_done
