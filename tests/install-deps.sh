@@ -22,11 +22,15 @@ required="build-essential autoconf automake pkg-config
 optional="pandoc citation-style-language-styles bibtool
 	chromium chromium-driver clang libclang-rt-14-dev"
 
+# Another apt (unattended-upgrades, a second build) may hold dpkg's
+# lock: wait for it, up to five minutes, rather than fail at once.
+APT="apt-get -o DPkg::Lock::Timeout=300"
+
 install() {
-	$SUDO apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+	$SUDO $APT install -y -qq --no-install-recommends "$@" >/dev/null
 }
 
-$SUDO apt-get update -qq ||
+$SUDO $APT update -qq ||
 	echo "install-deps.sh: apt-get update failed; trying anyway" >&2
 failed=
 # shellcheck disable=SC2086 # the lists are meant to split into words
