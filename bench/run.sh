@@ -410,14 +410,8 @@ part_query() {
 			EVIDENCE_DIR=$col "$BIN/cputime" \
 				"$W/query-evidence.ms" "$EVIDENCE" search "$q" \
 				>/dev/null 2>&1
-			"$BIN/cputime" "$W/query-quest.ms" \
-				quest -d "$col/index" -m 10 -f default,wildcard \
-				-p title:S -p author:A -b lesson:XL "$q" \
-				>/dev/null 2>&1
-			"$BIN/cputime" "$W/query-quest-counting.ms" \
-				quest -d "$col/index" -m 10 -c 110 \
-				-f default,wildcard -p title:S -p author:A \
-				-b lesson:XL "$q" >/dev/null 2>&1
+			time_quest quest "$q"
+			time_quest quest-counting "$q" -c 110
 		done
 		round=$((round + 1))
 	done
@@ -430,6 +424,16 @@ part_query() {
 	echo "- the same, quest on the same database: wall $(cut -d' ' -f1 <"$W/query-quest.ms" | percentiles); CPU $(cut -d' ' -f2 <"$W/query-quest.ms" | percentiles)"
 	echo "- each query's fastest round, CPU: evidence $(fastest "$n" <"$W/query-evidence.ms" | percentiles); quest $(fastest "$n" <"$W/query-quest.ms" | percentiles)"
 	echo "- quest counting as evidence search does (-c 110), each query's fastest round, CPU: $(fastest "$n" <"$W/query-quest-counting.ms" | percentiles)"
+}
+
+# time_quest NAME QUERY [OPTION...]: one quest process for QUERY on the
+# query part's index ($col), its time added to query-NAME.ms.
+time_quest() {
+	name=$1 q=$2
+	shift 2
+	"$BIN/cputime" "$W/query-$name.ms" quest -d "$col/index" -m 10 "$@" \
+		-f default,wildcard -p title:S -p author:A -b lesson:XL "$q" \
+		>/dev/null 2>&1
 }
 
 # fastest N: of lines "WALL CPU", N queries a round, the least CPU each
