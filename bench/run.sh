@@ -29,6 +29,9 @@
 #                 (the more rounds, the less: quest's p95 moved by up
 #                 to 2.7 ms between two runs of 3 rounds, by 0.2 ms
 #                 between two of 7)
+#   BENCH_CORES   the cores the runs may use (default nproc), for the
+#                 floor the html, pubmed and scale parts print under
+#                 "add by thread"
 #   EVIDENCE_BASE another evidence binary (say, before a change): the
 #                 html and pubmed parts time its add (into a collection
 #                 of its own, removed after) and its index --rebuild too
@@ -52,6 +55,7 @@ N_SCALE=${BENCH_SCALE:-1000000}
 SEED=${BENCH_SEED:-1}
 ROUNDS=${BENCH_ROUNDS:-7}
 PAIRS=${BENCH_PAIRS:-3}
+CORES=${BENCH_CORES:-$(nproc)}
 SRC=$(cd "$(dirname "$0")" && pwd)
 TIME=/usr/bin/time
 
@@ -108,11 +112,17 @@ measure() {
 	KB=$(awk -F': ' '/Maximum resident/ { print $2 }' "$W/$name.time")
 }
 
-# by_thread FILE: where each thread of the "add" that bench/threadtime
-# watched spent its life: on a core, waiting for one (runnable; another
-# thread or process had both), or blocked (a lock, a queue, the disk).
-# The thread the most on a core sets the pace when the others can wait
-# for it; a thread long waiting for a core says the cores were short.
+# by_thread FILE SECS [REF_SECS REF]: where each thread of the "add"
+# that bench/threadtime watched spent its life: on a core, waiting for
+# one (runnable; another thread or process had both), or blocked (a
+# lock, a queue, the disk).  The thread the most on a core sets the pace
+# when the others can wait for it; a thread long waiting for a core says
+# the cores were short.  Then the floor of that work on BENCH_CORES
+# cores: no schedule of the same threads ends before the busiest thread's
+# time on a core, nor before their time in all shared among the cores.
+# SECS, the run's time, against the floor says how much a better
+# schedule could still win; REF_SECS (REF's time) over it, the best
+# ratio to REF this much work allows.
 by_thread() {
 	awk 'BEGIN { printf "- add by thread (bench/threadtime):" }
 		{ blocked = $3 - $4 - ($7 > 0 ? $7 : 0)
@@ -121,6 +131,21 @@ by_thread() {
 			($7 < 0 ? "unknown" : sprintf("%.2f s", $7)),
 			(blocked > 0 ? blocked : 0) }
 		END { print "" }' "$1"
+	awk -v cores="$CORES" -v secs="$2" -v ref="${3:-}" \
+	    -v ref_name="${4:-}" '
+		{ cpu += $4; if ($4 > most) { most = $4; busiest = $1 } }
+		END {
+			floor = cpu / cores > most ? cpu / cores : most
+			printf "- its floor on %d cores: %.2f s (%s %.2f s on" \
+				" a core; all threads %.2f s, over %d cores" \
+				" %.2f s); the run took %.2f s, %.2fx its floor",
+				cores, floor, busiest, most, cpu, cores,
+				cpu / cores, secs, (floor > 0 ? secs / floor : 0)
+			if (ref != "" && floor > 0)
+				printf "; %s over the floor: %.2fx", ref_name,
+					ref / floor
+			print ""
+		}' "$1"
 }
 
 # rate COUNT SECS
@@ -271,7 +296,7 @@ part_html() {
 		"index $(disk "$W/col-html/index") MB," \
 		"store $(disk "$W/col-html/store") MB;" \
 		"omindex database $(disk "$W/omindex") MB"
-	by_thread "$W/add-html.threads"
+	by_thread "$W/add-html.threads" "$a_secs" "$o_secs" omindex
 	alternate omindex html_ref html_add html_rebuild
 }
 html_ref() {
@@ -358,7 +383,7 @@ part_pubmed() {
 		"index --rebuild $(ratio "$s_secs" "$SECS")x;" \
 		"memory vs scriptindex: $(ratio "$e_kb" "$s_kb");" \
 		"time over the parse floor: $(ratio "$e_secs" "$x_secs")x"
-	by_thread "$W/add-pubmed.threads"
+	by_thread "$W/add-pubmed.threads" "$e_secs" "$s_secs" scriptindex
 	alternate scriptindex pubmed_ref pubmed_add pubmed_rebuild
 }
 pubmed_ref() {
@@ -522,7 +547,7 @@ part_scale() {
 	echo "disk: store $(disk "$col/store") MB, index $(disk "$col/index") MB;" \
 		"input $(disk "$in") MB"
 	echo "$(tail -2 "$W/add-scale.out" | tr '\n' ' ')"
-	by_thread "$W/add-scale.threads"
+	by_thread "$W/add-scale.threads" "$SECS"
 	measure query-scale "$BIN/bench-query" "$col/index" \
 		"$col/lessons.conf" "$SRC/queries.txt" 4
 	echo "- query batch on this index, one process, with snippets:" \

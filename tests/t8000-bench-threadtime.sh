@@ -53,4 +53,24 @@ test_expect_code 127 'an output that cannot be written: 127, the command run' '
 	"$THREADTIME" no-such-dir/out sh -c "echo ran >ran" ; code=$?
 	grep -q ran ran && exit $code
 '
+# bench/run.sh's reading of such a file: the floor of the work on the
+# cores, the busiest thread's time or all of it shared among the cores,
+# whichever is longer.  Figures worked out by hand: 13 s over 2 cores
+# is 6.50 s, longer than the writer's 6 s; over 4 cores the writer's
+# 6 s is the floor.
+eval "$(sed -n '/^by_thread() {/,/^}/p' "$top_srcdir/bench/run.sh")"
+cat >made <<EOF
+evidence-harves 100 9.00 3.00 1.00 2.00 1.00
+evidence-read 101 8.90 4.00 3.90 0.10 2.00
+evidence-write 102 8.80 6.00 5.50 0.50 0.50
+EOF
+test_expect_success 'run.sh: the floor of the threads on two cores' '
+	CORES=2 by_thread made 8.00 26.00 omindex >report &&
+	grep -q "evidence-write 6.00 s on a core, 0.50 s waiting for one, 2.30 s blocked\$" report &&
+	grep -q "^- its floor on 2 cores: 6.50 s (evidence-write 6.00 s on a core; all threads 13.00 s, over 2 cores 6.50 s); the run took 8.00 s, 1.23x its floor; omindex over the floor: 4.00x\$" report
+'
+test_expect_success 'run.sh: on four cores the busiest thread is the floor' '
+	CORES=4 by_thread made 8.00 >report &&
+	grep -q "^- its floor on 4 cores: 6.00 s (evidence-write 6.00 s on a core; all threads 13.00 s, over 4 cores 3.25 s); the run took 8.00 s, 1.33x its floor\$" report
+'
 test_done
