@@ -124,17 +124,18 @@ measure() {
 # schedule could still win; REF_SECS (REF's time) over it, the best
 # ratio to REF this much work allows.
 by_thread() {
-	awk 'BEGIN { printf "- add by thread (bench/threadtime):" }
+	awk -v cores="$CORES" -v secs="$2" -v ref="${3:-}" \
+	    -v ref_name="${4:-}" '
+		BEGIN { printf "- add by thread (bench/threadtime):" }
 		{ blocked = $3 - $4 - ($7 > 0 ? $7 : 0)
 		  printf "%s %s %.2f s on a core, %s waiting for one," \
 			" %.2f s blocked", (NR > 1 ? ";" : ""), $1, $4,
 			($7 < 0 ? "unknown" : sprintf("%.2f s", $7)),
-			(blocked > 0 ? blocked : 0) }
-		END { print "" }' "$1"
-	awk -v cores="$CORES" -v secs="$2" -v ref="${3:-}" \
-	    -v ref_name="${4:-}" '
-		{ cpu += $4; if ($4 > most) { most = $4; busiest = $1 } }
+			(blocked > 0 ? blocked : 0)
+		  cpu += $4
+		  if ($4 > most) { most = $4; busiest = $1 } }
 		END {
+			print ""
 			floor = cpu / cores > most ? cpu / cores : most
 			printf "- its floor on %d cores: %.2f s (%s %.2f s on" \
 				" a core; all threads %.2f s, over %d cores" \
