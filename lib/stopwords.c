@@ -51,8 +51,10 @@ _Static_assert(2 * sizeof(english_stopwords) / sizeof(english_stopwords[0]) <=
 	       "the stopword table must stay at most half full");
 
 /* The words, open-addressed by text_hash(): indexes + 1 into
- * english_stopwords (0: free).  Filled once, at the first look-up. */
+ * english_stopwords (0: free), and each word's length, so that a probe
+ * compares lengths before bytes.  Filled once, at the first look-up. */
 static uint16_t stop_slots[STOP_SLOTS];
+static size_t stop_len[STOP_SLOTS / 2];
 static pthread_once_t stop_once = PTHREAD_ONCE_INIT;
 
 /* The slot where the LEN bytes of WORD, whose text_hash() is HASH, are
@@ -62,9 +64,10 @@ static size_t stop_slot(const char *word, size_t len, uint32_t hash)
 	size_t s = hash & (STOP_SLOTS - 1);
 
 	for (; stop_slots[s]; s = (s + 1) & (STOP_SLOTS - 1)) {
-		const char *w = english_stopwords[stop_slots[s] - 1];
+		size_t i = stop_slots[s] - 1;
 
-		if (strlen(w) == len && memcmp(w, word, len) == 0)
+		if (stop_len[i] == len &&
+		    memcmp(english_stopwords[i], word, len) == 0)
 			break;
 	}
 	return s;
@@ -76,6 +79,7 @@ static void stop_fill(void)
 		const char *w = english_stopwords[i];
 		size_t len = strlen(w);
 
+		stop_len[i] = len;
 		stop_slots[stop_slot(w, len, text_hash(w, len))] =
 			(uint16_t)(i + 1);
 	}
