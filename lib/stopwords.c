@@ -39,22 +39,23 @@ const char *const english_stopwords[] = {
 	"your",    "yours",   "yourself",  "yourselves",
 };
 
-const size_t N_ENGLISH_STOPWORDS =
-	sizeof(english_stopwords) / sizeof(english_stopwords[0]);
+/* The count as a constant expression, for the sizes below. */
+#define N_WORDS (sizeof(english_stopwords) / sizeof(english_stopwords[0]))
+
+const size_t N_ENGLISH_STOPWORDS = N_WORDS;
 
 /* Slots of the lookup table: a power of two, more than twice the words,
  * so that a probe ends soon and always at a free slot. */
 #define STOP_SLOTS 1024
 
-_Static_assert(2 * sizeof(english_stopwords) / sizeof(english_stopwords[0]) <=
-		       STOP_SLOTS,
+_Static_assert(2 * N_WORDS <= STOP_SLOTS,
 	       "the stopword table must stay at most half full");
 
 /* The words, open-addressed by text_hash(): indexes + 1 into
  * english_stopwords (0: free), and each word's length, so that a probe
  * compares lengths before bytes.  Filled once, at the first look-up. */
 static uint16_t stop_slots[STOP_SLOTS];
-static size_t stop_len[STOP_SLOTS / 2];
+static size_t stop_len[N_WORDS];
 static pthread_once_t stop_once = PTHREAD_ONCE_INIT;
 
 /* The slot where the LEN bytes of WORD, whose text_hash() is HASH, are
