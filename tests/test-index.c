@@ -1250,9 +1250,11 @@ static void test_batch_follows_size(void)
 
 /*
  * Many more works than the reader may queue ahead of the writer (64
- * jobs), through both pipelines: a fresh build (index_sync() on a new
- * index) and a feed.  Under the sanitizers a job freed twice, too soon
- * or never shows here.
+ * jobs) and than a feed holds for the reader (1,024 names), through both
+ * pipelines: a fresh build (index_sync() on a new index) and a feed.
+ * Each queue fills, and its producer waits for the consumer: a wake-up
+ * lost there hangs the test.  Under the sanitizers a job freed twice,
+ * too soon or never shows here.
  */
 static void test_many_works(void)
 {
@@ -1261,7 +1263,7 @@ static void test_many_works(void)
 	struct index *ix = NULL;
 	struct index_feed *f = NULL;
 	struct store *s = NULL;
-	const unsigned n = 300;
+	const unsigned n = 1100;
 	int fine = 1;
 
 	snprintf(store_dir, sizeof(store_dir), "%s/many-store", dir);
