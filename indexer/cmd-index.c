@@ -14,7 +14,7 @@
 #include "store.h"
 
 static const char usage[] =
-    "evidence index [--rebuild] [--shards N --shard-dir DIR] "
+    "evidence index [--rebuild] [--compact] [--shards N --shard-dir DIR] "
     "[--wait SECONDS] [--quiet]";
 
 static void warn(const char *msg, void *ctx)
@@ -41,7 +41,7 @@ struct opened {
 
 /* Open what indexing C needs.  On failure *WHAT names what failed and
  * *MSGP (malloc'd, or NULL) says why, for cli_fail(). */
-static ev_status open_all(struct cli *cli, struct collection *c, int rebuild,
+static ev_status open_all(struct cli *cli, struct collection *c, unsigned flags,
 			  struct opened *o, const char **what, char **msgp)
 {
 	struct index_options opts = {0};
@@ -67,7 +67,8 @@ static ev_status open_all(struct cli *cli, struct collection *c, int rebuild,
 	*what = "index";
 	opts.lessons = o->lessons;
 	opts.synonyms = o->synonyms;
-	opts.rebuild = rebuild;
+	opts.rebuild = !!(flags & INDEX_REBUILD);
+	opts.compact = !!(flags & INDEX_COMPACT);
 	return index_open(c->index_dir, &opts, &o->ix, msgp);
 }
 
@@ -112,7 +113,7 @@ static int close_index(struct cli *cli, struct opened *o, ev_status rc,
 	return counts->failed ? EXIT_NOTHING : EXIT_OK;
 }
 
-int index_collection(struct cli *cli, struct collection *c, int rebuild,
+int index_collection(struct cli *cli, struct collection *c, unsigned flags,
 		     const struct strvec *ids, struct index_counts *counts)
 {
 	struct opened o;
@@ -122,7 +123,7 @@ int index_collection(struct cli *cli, struct collection *c, int rebuild,
 	int code;
 
 	memset(counts, 0, sizeof(*counts));
-	rc = open_all(cli, c, rebuild, &o, &what, &msg);
+	rc = open_all(cli, c, flags, &o, &what, &msg);
 	if (rc) {
 		code = cli_fail(rc, what, msg);
 	} else {
@@ -295,6 +296,7 @@ int cmd_index(struct cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 	    {"rebuild", no_argument, NULL, 'r'},
+	    {"compact", no_argument, NULL, 'c'},
 	    {"shards", required_argument, NULL, 'N'},
 	    {"shard-dir", required_argument, NULL, 'D'},
 	    CLI_COMMON_OPTIONS,
@@ -303,12 +305,15 @@ int cmd_index(struct cli *cli, int argc, char **argv)
 	struct collection c;
 	const char *shard_dir = NULL;
 	unsigned long shards = 0;
-	int opt, rebuild = 0, code;
+	unsigned flags = 0;
+	int opt, code;
 	char *end;
 
 	while ((opt = getopt_long(argc, argv, CLI_SHORT_OPTIONS, longopts, NULL)) != -1) {
 		if (opt == 'r') {
-			rebuild = 1;
+			flags |= INDEX_REBUILD;
+		} else if (opt == 'c') {
+			flags |= INDEX_COMPACT;
 		} else if (opt == 'N') {
 			errno = 0;
 			shards = strtoul(optarg, &end, 10);
@@ -333,7 +338,7 @@ int cmd_index(struct cli *cli, int argc, char **argv)
 	code = cli_open_collection(cli, &c, 1);
 	if (code)
 		return code;
-	code = index_collection(cli, &c, rebuild, NULL, &counts);
+	code = index_collection(cli, &c, flags, NULL, &counts);
 	if (code <= EXIT_NOTHING && !cli->quiet)
 		printf("%lu works: %lu indexed (%lu passages), %lu unchanged, "
 		       "%lu removed, %lu failed\n",

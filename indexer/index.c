@@ -29,6 +29,7 @@ _Static_assert(SLOT_LESSON_MAX < XDB_DATA_SLOT &&
 struct index {
 	char *dir;	 /* the live index */
 	char *build_dir; /* where a rebuild is written, or NULL */
+	int compact;	 /* index_close() swaps in a compact copy */
 	xdb_t *db;
 	struct termgen *tg;
 	xdb_stem_t *stem;
@@ -434,6 +435,7 @@ ev_status index_open(const char *dir, const struct index_options *opts,
 		ix->tag_cache = lessons_cache_new(ix->lessons);
 	ix->batch = opts->batch ? opts->batch : INDEX_BATCH;
 	ix->fixed_batch = opts->batch != 0;
+	ix->compact = opts->compact;
 	ix->dir = strdup(dir);
 	if (!ix->dir) {
 		rc = EV_NOMEM;
@@ -2083,9 +2085,33 @@ out:
 	return rc;
 }
 
+/*
+ * Write a compact copy of the index as just committed beside the live
+ * one, in *COPYP (malloc'd).  A copy left by a run that died goes first.
+ */
+static ev_status compact_copy(struct index *ix, char **copyp)
+{
+	ev_status rc;
+
+	if (asprintf(copyp, "%s.compact", ix->dir) < 0) {
+		*copyp = NULL;
+		return EV_NOMEM;
+	}
+	remove_dir(*copyp);
+	rc = xdb_compact(ix->db, *copyp);
+	if (rc) {
+		db_fail(ix, rc, "cannot write a compact copy of the index");
+		remove_dir(*copyp);
+		free(*copyp);
+		*copyp = NULL;
+	}
+	return rc;
+}
+
 ev_status index_close(struct index *ix, char **msgp)
 {
 	ev_status rc = EV_OK;
+	char *copy = NULL;
 
 	if (msgp)
 		*msgp = NULL;
@@ -2097,10 +2123,19 @@ ev_status index_close(struct index *ix, char **msgp)
 		if (rc)
 			db_fail(ix, rc, "cannot commit the index");
 	}
+	if (!rc && ix->compact)
+		rc = compact_copy(ix, &copy);
 	termgen_free(ix->tg);
 	ix->tg = NULL;
 	xdb_close(ix->db);
 	ix->db = NULL;
+	/* The copy is what goes in place: of a rebuild, too. */
+	if (copy) {
+		if (ix->build_dir)
+			remove_dir(ix->build_dir);
+		free(ix->build_dir);
+		ix->build_dir = copy;
+	}
 	if (ix->build_dir) {
 		if (!rc)
 			rc = swap_in(ix);

@@ -45,6 +45,7 @@ struct index_options {
 	const struct lessons *lessons; /* borrowed; must outlive the index */
 	const char *synonyms;	       /* text of synonyms.conf, or NULL */
 	int rebuild;	/* build afresh beside the old one, then swap */
+	int compact;	/* at index_close(), swap in a compact copy */
 	unsigned batch; /* works per commit (0: index_batch_for()) */
 };
 
@@ -67,8 +68,10 @@ ev_status index_open(const char *dir, const struct index_options *opts,
 ev_status index_stale(const char *dir, const struct index_options *opts,
 		      int *stale);
 
-/* Commit, swap in a rebuilt index, and close.  Returns the status of the
- * final commit; *MSGP as for index_open(). */
+/* Commit, swap in a rebuilt index (or, with the compact option, a
+ * compact copy of the index as committed: xdb_compact()), and close.
+ * Returns the status of the final commit or of the copy; *MSGP as for
+ * index_open(). */
 ev_status index_close(struct index *ix, char **msgp);
 
 /* Close without committing what is pending (after a failure). */

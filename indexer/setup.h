@@ -33,14 +33,18 @@ ev_status setup_lessons_parsed(const struct cli *cli,
  * is malloc'd. */
 ev_status setup_synonyms(const struct collection *c, char **textp);
 
+/* How index_collection() goes about it (or'd together). */
+#define INDEX_REBUILD 1u /* build afresh beside the old index, then swap */
+#define INDEX_COMPACT 2u /* then swap in a compact copy (xdb_compact()) */
+
 /*
  * Open the collection's index and bring it up to date: every work of the
  * store, or only those IDS names (when not NULL and the index does not
- * need building afresh).  Prints its own errors; returns an exit code
- * (EXIT_NOTHING when some stored records could not be read).  Used by
- * "index" and by "add", which indexes what it stored.
+ * need building afresh), as FLAGS say.  Prints its own errors; returns
+ * an exit code (EXIT_NOTHING when some stored records could not be
+ * read).  Used by "index" and by "add", which indexes what it stored.
  */
-int index_collection(struct cli *cli, struct collection *c, int rebuild,
+int index_collection(struct cli *cli, struct collection *c, unsigned flags,
 		     const struct strvec *ids, struct index_counts *counts);
 
 /*

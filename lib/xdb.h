@@ -161,6 +161,16 @@ ev_status xdb_set_metadata_bytes(xdb_t *db, const char *key,
  * DEST. */
 ev_status xdb_copy_tables(xdb_t *src, xdb_t *dest);
 
+/* Write a compact copy of DB as last committed into a new database at
+ * DEST (which must not exist): every B-tree block full, the same
+ * documents under the same docids, the same metadata, spelling and
+ * synonym data.  A database written a batch at a time leaves its blocks
+ * part full (glass splits a full block in half when a flush inserts into
+ * it); the copy is smaller and its lists take fewer block reads.  On
+ * failure DEST may hold a partial copy, for the caller to remove, and
+ * DB the message. */
+ev_status xdb_compact(xdb_t *db, const char *dest);
+
 /* Add DOC's words (its terms without a prefix) to DB's spelling data,
  * each as often as it occurs (its wdf): what a TermGenerator bound to DB
  * would have recorded, but callable from the thread that writes when

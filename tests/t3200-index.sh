@@ -54,6 +54,52 @@ test_expect_success '--rebuild builds afresh and swaps it in' '
 	grep -q "^6 works: 6 indexed" out &&
 	! test -e "$EVIDENCE_DIR/index.new" && ! test -e "$EVIDENCE_DIR/index.old"
 '
+# A compact copy is a new database (its own UUID, revision 1), no bigger,
+# that answers as the old one did and takes updates after; a copy left
+# by a run that died is no obstacle.
+index_info() {
+	xapian-delve -v "$EVIDENCE_DIR/index" | sed -n "s/^$1 = //p"
+}
+test_expect_success 'index --compact swaps in a compact copy that answers the same' '
+	evidence search --format json trust goodwill >before.json &&
+	uuid=$(index_info UUID) &&
+	size=$(du -sk "$EVIDENCE_DIR/index" | cut -f1) &&
+	mkdir "$EVIDENCE_DIR/index.compact" && : >"$EVIDENCE_DIR/index.compact/junk" &&
+	evidence index --compact >out &&
+	grep -q "^6 works: .* 0 removed, 0 failed" out &&
+	test "$(index_info revision)" = 1 && test "$(index_info UUID)" != "$uuid" &&
+	test $(du -sk "$EVIDENCE_DIR/index" | cut -f1) -le $size &&
+	xapian-check "$EVIDENCE_DIR/index" >/dev/null &&
+	evidence search --format json trust goodwill >after.json &&
+	test_cmp before.json after.json &&
+	! test -e "$EVIDENCE_DIR/index.compact" && ! test -e "$EVIDENCE_DIR/index.old"
+'
+test_expect_success 'a compacted index takes updates; --rebuild --compact too' '
+	printf "Trust between practices took years.\n" >"$TRASH/later.txt" &&
+	evidence add "$TRASH/later.txt" >/dev/null &&
+	evidence search trust >out && grep -q "later" out &&
+	evidence index --rebuild --compact >out &&
+	grep -q "^7 works: 7 indexed" out &&
+	test "$(index_info revision)" = 1 &&
+	xapian-check "$EVIDENCE_DIR/index" >/dev/null &&
+	! test -e "$EVIDENCE_DIR/index.new" && ! test -e "$EVIDENCE_DIR/index.compact"
+'
+# A collection folder that takes no new entry (immutable: root only).
+if chattr +i "$EVIDENCE_DIR" 2>/dev/null; then
+	chattr -i "$EVIDENCE_DIR"
+	test_expect_code 77 'a compact copy that cannot be written leaves the index as it was' '
+		uuid=$(index_info UUID) && chattr +i "$EVIDENCE_DIR" || exit 1
+		evidence index --compact >out 2>err; code=$?
+		chattr -i "$EVIDENCE_DIR"
+		test $(wc -l <err) = 1 && grep -q "compact copy" err &&
+		test "$(index_info UUID)" = "$uuid" &&
+		! test -e "$EVIDENCE_DIR/index.compact" || exit 1
+		exit $code
+	'
+else
+	test_skip 'a compact copy that cannot be written leaves the index as it was' \
+		'chattr +i is not allowed here'
+fi
 test_expect_success 'a work removed from the store leaves the index' '
 	f=$(grep -l "Trust before structures" $(find "$EVIDENCE_DIR/store/records" -name "*.json")) &&
 	rm "$f" &&
