@@ -777,11 +777,6 @@ ev_status hs_run(struct hsource *hs)
 
 /* --- file --- */
 
-static int cmp_str(const void *x, const void *y)
-{
-	return strcmp(*(char *const *)x, *(char *const *)y);
-}
-
 /* Files a folder walk reads: those whose format their name tells, so
  * that a README or an image beside the records is left alone. */
 static int importable(const char *name)
@@ -897,8 +892,7 @@ static ev_status take_dir(struct hsource *hs, const char *path, int depth)
 			rc = strvec_push(&names, e->d_name);
 	closedir(d);
 	/* Sorted, so that the same folder always harvests the same way. */
-	if (names.n > 1)
-		qsort(names.v, names.n, sizeof(*names.v), cmp_str);
+	strvec_sort(&names);
 	for (size_t i = 0; !rc && i < names.n; i++) {
 		char *child = fs_join(path, names.v[i]);
 
@@ -1060,8 +1054,7 @@ static void page_done(struct hsource *hs, struct hreq *rq,
 	for (size_t i = 0; !rc && i < items.n; i++) {
 		const char *u = items.v[i].url;
 
-		if (u && (str_istarts_with(u, "http://") ||
-			  str_istarts_with(u, "https://")))
+		if (str_is_http_url(u))
 			rc = queue_page(hs, u, page_done, PAYLOAD_FOLLOWED);
 	}
 	recvec_release(&items);

@@ -1274,9 +1274,7 @@ static ev_status bib_url(struct record *rec, const char *value, int in_text)
 		u = url;
 	}
 	rc = set_verbatim(&clean, u);
-	if (!rc && clean &&
-	    (str_istarts_with(clean, "http://") ||
-	     str_istarts_with(clean, "https://")))
+	if (!rc && str_is_http_url(clean))
 		rc = set_if_unset(&rec->url, clean);
 	if (!rc && clean)
 		rc = tagged_find_ids(rec, clean, 0);

@@ -66,12 +66,6 @@ struct feed {
 
 /* --- Links --- */
 
-static int is_http(const char *s)
-{
-	return s && (str_istarts_with(s, "http://") ||
-		     str_istarts_with(s, "https://"));
-}
-
 /* 1 when REF starts with a scheme ("tag:", "mailto:", "http:"). */
 static int has_scheme(const char *ref)
 {
@@ -102,8 +96,8 @@ static char *resolve(const char *base, const char *ref)
 	if (!ref || !*ref)
 		return NULL;
 	if (has_scheme(ref))
-		return is_http(ref) ? strdup(ref) : NULL;
-	if (!is_http(base))
+		return str_is_http_url(ref) ? strdup(ref) : NULL;
+	if (!str_is_http_url(base))
 		return NULL;
 	host = strstr(base, "://") + 3;
 	path_start = host + strcspn(host, "/?#");
@@ -441,7 +435,7 @@ static ev_status set_url(struct feed *f, struct record *rec,
 	char *t = NULL, *url = NULL;
 	ev_status rc = EV_OK;
 
-	if (!is_http(base))
+	if (!str_is_http_url(base))
 		base = f->base;
 	n = child_any(item, orig);
 	if (n && !(rc = xml_text(n, &t)))
@@ -454,14 +448,14 @@ static ev_status set_url(struct feed *f, struct record *rec,
 	     strcmp(xml_attr(n, "isPermaLink"), "false"))) {
 		free(t);
 		t = NULL;
-		if (!(rc = xml_text(n, &t)) && is_http(t))
+		if (!(rc = xml_text(n, &t)) && str_is_http_url(t))
 			url = strdup(t);
 	}
 	n = xml_child(item, "id");
 	if (!rc && !url && n) {
 		free(t);
 		t = NULL;
-		if (!(rc = xml_text(n, &t)) && is_http(t))
+		if (!(rc = xml_text(n, &t)) && str_is_http_url(t))
 			url = strdup(t);
 	}
 	if (!rc && url)
@@ -566,9 +560,9 @@ static ev_status read_channel(struct feed *f, const xmlNode *root)
 	ev_status rc;
 
 	f->channel = ch;
-	if (is_http(in_url))
+	if (str_is_http_url(in_url))
 		f->base = strdup(in_url);
-	else if (is_http(xml_attr(ch, "base")))
+	else if (str_is_http_url(xml_attr(ch, "base")))
 		f->base = strdup(xml_attr(ch, "base"));
 	else if (!(f->base = find_link(ch, "self", NULL)))
 		f->base = find_link(ch, NULL, NULL);

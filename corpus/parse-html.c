@@ -262,12 +262,6 @@ static ev_status add_all(const struct page *pg, const char *key,
 	return rc;
 }
 
-static int is_url(const char *s)
-{
-	return s && (str_istarts_with(s, "http://") ||
-		     str_istarts_with(s, "https://"));
-}
-
 static ev_status add_authors(const struct page *pg, const char *key,
 			     struct record *rec)
 {
@@ -275,7 +269,7 @@ static ev_status add_authors(const struct page *pg, const char *key,
 
 	for (size_t i = 0; i < pg->n_tags && !rc; i++)
 		if (!strcmp(pg->tags[i].key, key) &&
-		    !is_url(pg->tags[i].value)) {
+		    !str_is_http_url(pg->tags[i].value)) {
 			char *name = strdup(pg->tags[i].value);
 
 			if (!name)
@@ -548,7 +542,7 @@ static ev_status ld_author(struct record *ld, json_t *a)
 	const char *family, *given, *name;
 
 	if (json_is_string(a))
-		return is_url(json_string_value(a))
+		return str_is_http_url(json_string_value(a))
 			       ? EV_OK
 			       : author_add_name(ld, json_string_value(a));
 	if (!json_is_object(a))
@@ -683,7 +677,7 @@ static ev_status ld_read(json_t *a, struct record *ld, struct ld_flags *fl)
 		TRY(add_split(&ld->keywords, json_string_value(kw), ",;"));
 	}
 	TRY(record_set_language(ld, ld_str(json_object_get(a, "inLanguage"))));
-	if (!rc && is_url(ld_str(json_object_get(a, "url"))))
+	if (!rc && str_is_http_url(ld_str(json_object_get(a, "url"))))
 		rc = record_set(&ld->url, ld_str(json_object_get(a, "url")));
 	return rc;
 }
@@ -1129,7 +1123,7 @@ static ev_status extract_passages(struct extract *x, xmlNode *root)
 		 * under a table) are not text. */
 		if (!rc && t &&
 		    !(xml_is(n, "li") && mostly_links(n, strlen(t))) &&
-		    !(is_url(t) && !strchr(t, ' ')))
+		    !(str_is_http_url(t) && !strchr(t, ' ')))
 			rc = record_add_passage(x->rec, t, x->section);
 		free(t);
 		n = xml_walk(root, n, 0);
@@ -1181,15 +1175,15 @@ static ev_status set_url(struct record *rec, const struct page *pg,
 	};
 	const char *url = pg->canonical;
 
-	if (!is_url(url)) {
+	if (!str_is_http_url(url)) {
 		url = NULL;
 		for (const char *const *k = keys; *k && !url; k++)
-			if (is_url(meta(pg, *k)))
+			if (str_is_http_url(meta(pg, *k)))
 				url = meta(pg, *k);
 	}
 	if (!url && ld->url)
 		url = ld->url;
-	if (!url && in->url && is_url(in->url))
+	if (!url && str_is_http_url(in->url))
 		url = in->url;
 	return url ? record_set(&rec->url, url) : EV_OK;
 }

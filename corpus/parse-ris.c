@@ -580,12 +580,6 @@ static ev_status ris_date(const struct tagged_record *r, struct date *issued)
 	return rc;
 }
 
-static int is_url(const char *s)
-{
-	return s && (str_istarts_with(s, "http://") ||
-		     str_istarts_with(s, "https://"));
-}
-
 static ev_status ris_record_fill(const struct tagged_record *r,
 				 struct record *rec)
 {
@@ -614,7 +608,7 @@ static ev_status ris_record_fill(const struct tagged_record *r,
 		rc = set_if_unset(&rec->title, tagged_get(r, "BT"));
 	for (size_t i = 0; !rc && i < sizeof(containers) / sizeof(*containers);
 	     i++)
-		if (!is_url(tagged_get(r, containers[i])))
+		if (!str_is_http_url(tagged_get(r, containers[i])))
 			rc = set_if_unset(&rec->container_title,
 					  tagged_get(r, containers[i]));
 	if (!rc && !strcmp(rec->type, "chapter"))
@@ -658,7 +652,7 @@ static ev_status ris_record_fill(const struct tagged_record *r,
 			rc = tagged_add_term(&rec->keywords, val);
 		else if (!strcmp(tag, "N1"))
 			rc = tagged_note_ids(rec, val);
-		else if (!strcmp(tag, "UR") && is_url(val) && !rec->url)
+		else if (!strcmp(tag, "UR") && str_is_http_url(val) && !rec->url)
 			rc = record_set(&rec->url, val);
 		else if (!strcmp(tag, "M3") && !strchr(val, '/') &&
 			 strlen(val) < 64)

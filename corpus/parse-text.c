@@ -273,8 +273,7 @@ ev_status parse_text(struct parser *p, const char *data, size_t len)
 		rc = record_add_passage(&rec, paras.v[i], NULL);
 	if (!rc)
 		rc = guess_title(&rec, &paras);
-	if (!rc && p->in->url && (str_istarts_with(p->in->url, "http://") ||
-				  str_istarts_with(p->in->url, "https://")))
+	if (!rc && str_is_http_url(p->in->url))
 		rc = record_set(&rec.url, p->in->url);
 	if (rc) {
 		rc = parser_fail(p, rc, "out of memory");

@@ -556,6 +556,12 @@ int str_istarts_with(const char *s, const char *prefix)
 	return strncasecmp(s, prefix, strlen(prefix)) == 0;
 }
 
+int str_is_http_url(const char *s)
+{
+	return s && (str_istarts_with(s, "http://") ||
+		     str_istarts_with(s, "https://"));
+}
+
 int str_iends_with(const char *s, const char *suffix)
 {
 	size_t n = strlen(s), m = strlen(suffix);

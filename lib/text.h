@@ -110,6 +110,10 @@ void text_now_iso8601(char out[21]);
 int str_starts_with(const char *s, const char *prefix);
 int str_istarts_with(const char *s, const char *prefix);
 
+/* 1 when S (which may be NULL) starts with "http://" or "https://", in
+ * any case: a web address rather than a name, a DOI or a file. */
+int str_is_http_url(const char *s);
+
 /* 1 when S ends with SUFFIX, ASCII case-insensitive. */
 int str_iends_with(const char *s, const char *suffix);
 

@@ -81,6 +81,33 @@ static void test_collapse_space(void)
 	}
 }
 
+/* Which strings the parsers and the harvest take for web addresses. */
+static void test_http_url(void)
+{
+	static const struct {
+		const char *s;
+		int want;
+	} cases[] = {
+		{ "http://example.org/a", 1 },
+		{ "https://doi.org/10.5555/x", 1 },
+		{ "HTTPS://Example.org", 1 }, /* a scheme's case does not count */
+		{ "https://", 1 },	      /* the parsers check the rest */
+		{ "ftp://example.org", 0 },
+		{ "file:///etc/passwd", 0 },
+		{ "httpx://example.org", 0 },
+		{ "http:/example.org", 0 },
+		{ " https://example.org", 0 }, /* callers trim first */
+		{ "doi:10.5555/x", 0 },
+		{ "http", 0 },
+		{ "", 0 },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++)
+		ok(str_is_http_url(cases[i].s) == cases[i].want,
+		   "http url: \"%s\"", cases[i].s);
+	ok(!str_is_http_url(NULL), "http url: NULL is none");
+}
+
 static int join_words(const char *w, size_t len, size_t off, void *ctx)
 {
 	char *out = ctx;
@@ -994,6 +1021,7 @@ int main(void)
 	test_read_caps();
 	test_doi_normalise();
 	test_collapse_space();
+	test_http_url();
 	test_words();
 	test_wordlist_reuse();
 	test_long_words();
