@@ -51,58 +51,40 @@ static int key_is(const char *s, size_t len, const char *word)
 	return strlen(word) == len && !memcmp(s, word, len);
 }
 
+/* What the flags of api_key() mean. */
+enum { SAW_META = 1, SAW_RESULTS = 2 };
+
 /*
- * The keys of the top-level object: Crossref's envelope has
- * "message-type" (its errors too, so that they are reported as
- * Crossref's), Europe PMC's has "resultList", an OpenAlex list has
- * "meta" and "results", and an OpenAlex work an "id" in openalex.org/W.
+ * A key of the top-level object: Crossref's envelope has "message-type"
+ * (its errors too, so that they are reported as Crossref's), Europe
+ * PMC's has "resultList", an OpenAlex list has "meta" and "results", and
+ * an OpenAlex work an "id" in openalex.org/W.  *CTX gathers the flags.
  */
-enum format format_of_api_json(const char *p, const char *end)
+static int api_key(const char *key, size_t len, const char *value,
+		   const char *end, void *ctx)
 {
 	static const char work_id[] = "\"https://openalex.org/W";
-	int depth = 0, meta = 0, results = 0;
+	int *saw = ctx;
 
-	while (p < end) {
-		if (*p == '{' || *p == '[') {
-			depth++;
-		} else if (*p == '}' || *p == ']') {
-			if (--depth <= 0)
-				break;
-		} else if (*p == '"') {
-			const char *s = ++p, *after;
-			size_t len;
+	if (key_is(key, len, "message-type"))
+		return FORMAT_CROSSREF;
+	if (key_is(key, len, "resultList"))
+		return FORMAT_EUROPEPMC;
+	*saw |= key_is(key, len, "meta") ? SAW_META : 0;
+	*saw |= key_is(key, len, "results") ? SAW_RESULTS : 0;
+	if (*saw == (SAW_META | SAW_RESULTS))
+		return FORMAT_OPENALEX;
+	if (key_is(key, len, "id") && (size_t)(end - value) > sizeof(work_id) &&
+	    !memcmp(value, work_id, sizeof(work_id) - 1))
+		return FORMAT_OPENALEX;
+	return 0;
+}
 
-			while (p < end && *p != '"')
-				p += *p == '\\' ? 2 : 1;
-			if (p >= end)
-				break;
-			len = (size_t)(p - s);
-			after = p + 1;
-			while (after < end && *after &&
-			       strchr(" \t\r\n", *after))
-				after++;
-			if (depth == 1 && after < end && *after == ':') {
-				const char *v = after + 1;
+enum format format_of_api_json(const char *p, const char *end)
+{
+	int saw = 0, cut;
 
-				while (v < end && *v && strchr(" \t\r\n", *v))
-					v++;
-				if (key_is(s, len, "message-type"))
-					return FORMAT_CROSSREF;
-				if (key_is(s, len, "resultList"))
-					return FORMAT_EUROPEPMC;
-				meta |= key_is(s, len, "meta");
-				results |= key_is(s, len, "results");
-				if (meta && results)
-					return FORMAT_OPENALEX;
-				if (key_is(s, len, "id") &&
-				    (size_t)(end - v) > sizeof(work_id) &&
-				    !memcmp(v, work_id, sizeof(work_id) - 1))
-					return FORMAT_OPENALEX;
-			}
-		}
-		p++;
-	}
-	return FORMAT_UNKNOWN;
+	return (enum format)json_head_keys(p, end, 1, api_key, &saw, &cut);
 }
 
 /* --- JSON helpers --- */

@@ -183,6 +183,20 @@ enum format format_of_api_root(const char *name, const char *tag,
 			       const char *end);
 enum format format_of_api_json(const char *p, const char *end);
 
+/*
+ * The keys at DEPTH of the JSON text in [P, END) (1: the top object's;
+ * 2: those of the objects in a top-level array), found without parsing
+ * so that a head cut anywhere still tells its format (parse.c).  FN gets
+ * each key, the LEN bytes at KEY as written (escapes and all), and where
+ * its value starts, white space skipped; a nonzero return stops the walk
+ * and is returned.  Otherwise 0 when the first container at DEPTH closes
+ * (*CUT = 0) or the text runs out first (*CUT = 1).
+ */
+typedef int json_key_fn(const char *key, size_t len, const char *value,
+			const char *end, void *ctx);
+int json_head_keys(const char *p, const char *end, int depth,
+		   json_key_fn *fn, void *ctx, int *cut);
+
 /* The <p> paragraphs of an HTML fragment (JATS bodies from SciELO hold
  * HTML as text), appended to REC's passages with SECTION. */
 ev_status html_fragment_passages(const char *html, size_t len,

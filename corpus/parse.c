@@ -173,61 +173,87 @@ static enum sniff sniff_markup(const char *p, const char *end,
 	return SNIFF_UNSURE;
 }
 
-/* JSON: CSL-JSON is an item (or an array of items) with CSL's keys;
- * API envelopes (Crossref, Europe PMC, OpenAlex) have keys of their own
- * and are not ours. */
-static enum sniff sniff_json(const char *p, const char *end,
-			     enum format *fmt)
+int json_head_keys(const char *p, const char *end, int depth,
+		   json_key_fn *fn, void *ctx, int *cut)
+{
+	int d = 0;
+
+	*cut = 1;
+	for (; p < end; p++) {
+		if (*p == '{' || *p == '[') {
+			d++;
+		} else if (*p == '}' || *p == ']') {
+			if (--d < depth) {
+				*cut = 0;
+				return 0;
+			}
+		} else if (*p == '"') {
+			const char *key = ++p, *colon;
+
+			while (p < end && *p != '"')
+				p += *p == '\\' && end - p > 1 ? 2 : 1;
+			if (p >= end)
+				return 0;
+			colon = skip_space(p + 1, end);
+			if (d == depth && colon < end && *colon == ':') {
+				int r = fn(key, (size_t)(p - key),
+					   skip_space(colon + 1, end), end,
+					   ctx);
+
+				if (r)
+					return r;
+			}
+		}
+	}
+	return 0;
+}
+
+/* 1 when the LEN bytes at KEY are one of KEYS (NULL-terminated). */
+static int key_in(const char *key, size_t len, const char *const *keys)
+{
+	for (; *keys; keys++)
+		if (strlen(*keys) == len && !memcmp(key, *keys, len))
+			return 1;
+	return 0;
+}
+
+/* A key of a JSON head: 1 for an API envelope's (not ours), else *CTX
+ * set when it is one of CSL's. */
+static int csl_key(const char *key, size_t len, const char *value,
+		   const char *end, void *ctx)
 {
 	static const char *const csl_keys[] = {
 		"type", "title", "author", "issued", "DOI", "container-title",
-		"URL", "PMID", "editor", "page", "volume", "publisher",
+		"URL", "PMID", "editor", "page", "volume", "publisher", NULL,
 	};
 	static const char *const foreign_keys[] = {
 		"message-type", "resultList", "hitCount", "display_name",
-		"abstract_inverted_index", "meta", "results", "items",
+		"abstract_inverted_index", "meta", "results", "items", NULL,
 	};
-	int item_depth = *p == '[' ? 2 : 1, depth = 0, csl = 0;
 
-	while (p < end) {
-		if (*p == '{' || *p == '[') {
-			depth++;
-		} else if (*p == '}' || *p == ']') {
-			if (--depth < item_depth)
-				break; /* the first item is over */
-		} else if (*p == '"') {
-			const char *s = ++p, *colon;
-			size_t len;
+	(void)value;
+	(void)end;
+	if (key_in(key, len, foreign_keys))
+		return 1;
+	*(int *)ctx |= key_in(key, len, csl_keys);
+	return 0;
+}
 
-			while (p < end && *p != '"')
-				p += *p == '\\' ? 2 : 1;
-			if (p >= end)
-				break;
-			len = (size_t)(p - s);
-			/* A key ends the head: nothing to read after it. */
-			colon = skip_space(p + 1, end);
-			if (depth == item_depth && colon < end &&
-			    *colon == ':') {
-				for (size_t i = 0; i < sizeof(foreign_keys) /
-						   sizeof(*foreign_keys); i++)
-					if (strlen(foreign_keys[i]) == len &&
-					    !memcmp(s, foreign_keys[i], len))
-						return SNIFF_FOREIGN;
-				for (size_t i = 0;
-				     i < sizeof(csl_keys) / sizeof(*csl_keys);
-				     i++)
-					if (strlen(csl_keys[i]) == len &&
-					    !memcmp(s, csl_keys[i], len))
-						csl = 1;
-			}
-		}
-		p++;
-	}
+/* JSON: CSL-JSON is an item (or an array of items) with CSL's keys;
+ * API envelopes (Crossref, Europe PMC, OpenAlex) have keys of their own
+ * and are not ours.  Only the first item counts. */
+static enum sniff sniff_json(const char *p, const char *end,
+			     enum format *fmt)
+{
+	int csl = 0, cut;
+
+	if (json_head_keys(p, end, *p == '[' ? 2 : 1, csl_key, &csl, &cut))
+		return SNIFF_FOREIGN;
 	if (csl) {
 		*fmt = FORMAT_CSL_JSON;
 		return SNIFF_FORMAT;
 	}
-	return depth > 0 && p >= end ? SNIFF_UNSURE : SNIFF_FOREIGN;
+	return cut ? SNIFF_UNSURE : SNIFF_FOREIGN;
 }
 
 /* --- Detection of the tagged bibliographic exports --- */

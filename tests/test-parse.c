@@ -319,6 +319,18 @@ static void test_detect(void)
 	     "{\"DOI\":\"10.1/x\",\"title\":[\"t\"]}}",
 	     0, "work.json", FORMAT_CROSSREF},
 	    {"{\"a\": 1}", 0, NULL, FORMAT_UNKNOWN},
+	    /* only the first item's own keys count: not the second
+	     * item's, not a nested object's */
+	    {"[{\"a\": 1}, {\"title\": \"x\"}]", 0, NULL, FORMAT_UNKNOWN},
+	    {"{\"x\": {\"title\": \"t\", \"DOI\": \"10.1/x\"}}", 0, NULL,
+	     FORMAT_UNKNOWN},
+	    /* escaped quotes, in a key and in a value, end no string */
+	    {"{\"ti\\\"tle\": \"a \\\"quoted\\\" \\\\\", \"type\": \"report\"}",
+	     0, NULL, FORMAT_CSL_JSON},
+	    {"{\"note\": \"\\\"title\\\": 1\"}", 0, NULL, FORMAT_UNKNOWN},
+	    /* an envelope's key in the item makes it not ours */
+	    {"{\"title\": \"x\", \"hitCount\": 3}", 0, "x.json",
+	     FORMAT_UNKNOWN},
 	    /* a CSL item cut off in the head: the extension decides */
 	    {"{\"abstract\": \"a very long abstract that goes on", 0, "x.json",
 	     FORMAT_CSL_JSON},
@@ -352,7 +364,10 @@ static void test_detect(void)
 						   * for ':' (found by the
 						   * fuzzer) */
 						  "{\"title\"", "[{\"DOI\"",
-						  "{\"type\" \n", "{\"a\":{\"b\""};
+						  "{\"type\" \n", "{\"a\":{\"b\"",
+						  /* inside a string, after a
+						   * backslash */
+						  "{\"title\": \"x\\"};
 
 		for (size_t i = 0; i < sizeof(cut) / sizeof(*cut); i++) {
 			size_t n = strlen(cut[i]);
