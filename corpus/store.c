@@ -1473,11 +1473,6 @@ ev_status store_replace(struct store *s, struct record *rec)
 /* ------------------------------------------------------------------ */
 /* Walking                                                             */
 
-static int cmp_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* The entries of DIR (not "." or ".."), sorted, with SUFFIX when not
  * NULL. */
 static ev_status list_dir(const char *dir, const char *suffix,
@@ -1497,8 +1492,8 @@ static ev_status list_dir(const char *dir, const char *suffix,
 		rc = strvec_push(out, e->d_name);
 	}
 	closedir(d);
-	if (!rc && out->n > 1)
-		qsort(out->v, out->n, sizeof(*out->v), cmp_names);
+	if (!rc)
+		strvec_sort(out);
 	return rc;
 }
 
@@ -1533,6 +1528,33 @@ ev_status store_walk(struct store *s, store_walk_fn fn, void *ctx)
 	}
 	strvec_release(&shards);
 	return rc;
+}
+
+struct record_walk {
+	struct store *s;
+	store_record_fn fn;
+	void *ctx;
+};
+
+static ev_status read_one(const char *path, void *ctx)
+{
+	struct record_walk *w = ctx;
+	struct record rec;
+	ev_status rc;
+
+	record_init(&rec);
+	rc = store_read_file(w->s, path, &rec, NULL);
+	if (!rc)
+		rc = w->fn(&rec, w->ctx);
+	record_release(&rec);
+	return rc;
+}
+
+ev_status store_walk_records(struct store *s, store_record_fn fn, void *ctx)
+{
+	struct record_walk w = { s, fn, ctx };
+
+	return store_walk(s, read_one, &w);
 }
 
 static ev_status count_one(const char *path, void *ctx)

@@ -150,6 +150,12 @@ ev_status store_replace(struct store *s, struct record *rec);
 typedef ev_status (*store_walk_fn)(const char *path, void *ctx);
 ev_status store_walk(struct store *s, store_walk_fn fn, void *ctx);
 
+/* The same with each record read (store_read_file()): FN gets it, and it
+ * is released after.  A record that cannot be read stops the walk with
+ * its status, the store's message saying which. */
+typedef ev_status (*store_record_fn)(struct record *rec, void *ctx);
+ev_status store_walk_records(struct store *s, store_record_fn fn, void *ctx);
+
 /* Read the record file PATH (from store_walk()) into REC.  STAMP, unless
  * NULL, gets its stamp (STORE_STAMP_MAX bytes), taken before the read, so
  * that a write in between leaves a stamp older than what was read, never

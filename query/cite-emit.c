@@ -7,40 +7,26 @@
 
 #include "query/cite-emit.h"
 
-struct key_walk {
-	struct store *store;
-	struct cite_keys *keys;
-};
-
-static ev_status add_key(const char *path, void *p)
+static ev_status add_key(struct record *rec, void *keys)
 {
-	struct key_walk *kw = p;
-	struct record rec;
-	ev_status st;
-
-	record_init(&rec);
-	st = store_read_file(kw->store, path, &rec, NULL);
-	if (!st)
-		st = cite_keys_add(kw->keys, &rec);
-	record_release(&rec);
-	return st;
+	return cite_keys_add(keys, rec);
 }
 
 ev_status cite_keys_of_store(struct store *store, struct cite_keys **keysp)
 {
-	struct key_walk kw = {store, cite_keys_new()};
+	struct cite_keys *keys = cite_keys_new();
 	ev_status st;
 
 	*keysp = NULL;
-	if (!kw.keys)
+	if (!keys)
 		return EV_NOMEM;
-	st = store_walk(store, add_key, &kw);
+	st = store_walk_records(store, add_key, keys);
 	if (!st)
-		st = cite_keys_finish(kw.keys);
+		st = cite_keys_finish(keys);
 	if (st)
-		cite_keys_free(kw.keys);
+		cite_keys_free(keys);
 	else
-		*keysp = kw.keys;
+		*keysp = keys;
 	return st;
 }
 

@@ -77,26 +77,6 @@ int cite_select_filters_only(const struct cite_select *sel)
 			       o->until || o->limit != SEARCH_MAX_LIMIT);
 }
 
-struct walk_ctx {
-	struct store *store;
-	cite_work_fn fn;
-	void *ctx;
-};
-
-static ev_status walk_one(const char *path, void *p)
-{
-	struct walk_ctx *x = p;
-	struct record rec;
-	ev_status st;
-
-	record_init(&rec);
-	st = store_read_file(x->store, path, &rec, NULL);
-	if (!st)
-		st = x->fn(&rec, x->ctx);
-	record_release(&rec);
-	return st;
-}
-
 /* Read the work ID names and hand it to FN. */
 static ev_status one_id(struct store *store, const char *key, cite_work_fn fn,
 			void *ctx, char **msgp)
@@ -129,7 +109,6 @@ ev_status cite_select_run(const struct cite_select *sel, struct cli *cli,
 	struct search_options o = sel->search;
 	struct search_result res = {0};
 	struct lessons *taxonomy = NULL;
-	struct walk_ctx walk = {store, fn, ctx};
 	char err[512] = "";
 	ev_status st = EV_OK;
 
@@ -139,7 +118,7 @@ ev_status cite_select_run(const struct cite_select *sel, struct cli *cli,
 	if (st || sel->ids.n)
 		return st;
 	if (!sel->query)
-		return store_walk(store, walk_one, &walk);
+		return store_walk_records(store, fn, ctx);
 
 	st = setup_lessons(cli, c, NULL, &taxonomy, NULL, err, sizeof(err));
 	if (st) {

@@ -41,6 +41,22 @@ static ev_status count_file(const char *path, void *ctx)
 	return strvec_push(sv, path);
 }
 
+/* store_walk_records()'s FN: the records' titles, and a stop after
+ * *LIMIT of them when it is not 0. */
+struct titles {
+	struct strvec v;
+	size_t limit;
+};
+
+static ev_status take_title(struct record *rec, void *ctx)
+{
+	struct titles *t = ctx;
+
+	if (t->limit && t->v.n == t->limit)
+		return EV_INTERRUPTED;
+	return strvec_push(&t->v, rec->title ? rec->title : "(none)");
+}
+
 static void rm_rf(const char *path)
 {
 	char cmd[512];
@@ -661,6 +677,29 @@ int main(void)
 	is_int(files.n, 3, "three works stored");
 	for (size_t i = 1; i < files.n; i++)
 		ok(strcmp(files.v[i - 1], files.v[i]) < 0, "walk is sorted");
+	/* The records, read, in the same order as their files. */
+	{
+		struct titles t = { STRVEC_INIT, 0 };
+		int same = 1;
+
+		ok(store_walk_records(s, take_title, &t) == EV_OK,
+		   "walk records");
+		is_int(t.v.n, 3, "each work read once");
+		for (size_t i = 0; i < t.v.n && i < files.n; i++) {
+			record_init(&got);
+			same &= store_read_file(s, files.v[i], &got, NULL) ==
+					EV_OK &&
+				got.title && !strcmp(got.title, t.v.v[i]);
+			record_release(&got);
+		}
+		ok(same, "in the files' order");
+		strvec_release(&t.v);
+		t.limit = 2;
+		ok(store_walk_records(s, take_title, &t) == EV_INTERRUPTED &&
+			   t.v.n == 2,
+		   "FN's status stops the walk");
+		strvec_release(&t.v);
+	}
 
 	/* A damaged record file is reported, not trusted. */
 	{
@@ -675,6 +714,16 @@ int main(void)
 	ok(strstr(store_errmsg(s), "damaged") != NULL, "and says so: %s",
 	   store_errmsg(s));
 	record_release(&got);
+	{
+		struct titles t = { STRVEC_INIT, 0 };
+
+		ok(store_walk_records(s, take_title, &t) == EV_CORRUPT &&
+			   t.v.n == 0,
+		   "a damaged record stops a walk of records");
+		ok(strstr(store_errmsg(s), files.v[0]) != NULL,
+		   "naming its file: %s", store_errmsg(s));
+		strvec_release(&t.v);
+	}
 	store_close(s);
 
 	/* A writer killed mid-write leaves its temporary file in tmp/;
