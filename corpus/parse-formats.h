@@ -69,6 +69,11 @@ ev_status parse_html(struct parser *p, const char *data, size_t len);
 ev_status parse_jats(struct parser *p, const char *data, size_t len);
 ev_status parse_csljson(struct parser *p, const char *data, size_t len);
 ev_status parse_pubmed(struct parser *p);
+/* A PubMed title as a citation wants it, in place, for both of PubMed's
+ * formats (parse-pubmed.c): without its closing full stop, and a title
+ * translated into English without the brackets PubMed puts round it:
+ * "[Translated title]." -> "Translated title".  "[a] b [c]" stays. */
+void pubmed_tidy_title(char *t);
 /* Tagged bibliographic exports (parse-medline.c, parse-ris.c,
  * parse-bibtex.c), in memory. */
 ev_status parse_medline(struct parser *p, const char *data, size_t len);

@@ -57,23 +57,6 @@ static int medline_tag_line(const char *s, size_t len, size_t *taglen,
 	return 1;
 }
 
-/* "Title." -> "Title"; "[Translated title]." -> "Translated title". */
-static void medline_tidy_title(char *t)
-{
-	size_t len = strlen(t);
-
-	if (len > 1 && t[len - 1] == '.' && t[len - 2] != '.')
-		t[--len] = '\0';
-	if (len > 2 && t[0] == '[' && t[len - 1] == ']' &&
-	    !memchr(t + 1, ']', len - 2)) {
-		memmove(t, t + 1, len - 2);
-		t[len - 2] = '\0';
-		len -= 2;
-		if (len > 1 && t[len - 1] == '.' && t[len - 2] != '.')
-			t[len - 1] = '\0';
-	}
-}
-
 /* "10.1186/x [doi]" -> the DOI, when the bracket says doi. */
 static ev_status medline_doi(struct record *rec, const char *value)
 {
@@ -200,7 +183,7 @@ static ev_status medline_fill(const struct tagged_record *r,
 	if (!rc)
 		rc = set_if_unset(&rec->title, ti ? ti : bti);
 	if (!rc && rec->title)
-		medline_tidy_title(rec->title);
+		pubmed_tidy_title(rec->title);
 	/* A chapter is in its book. */
 	if (!rc && ti)
 		rc = set_if_unset(&rec->container_title, bti);

@@ -57,8 +57,7 @@ static ev_status text_if_unset(char **field, const xmlNode *node)
 	return rc;
 }
 
-/* "[Translated title]." -> "Translated title"; "Title." -> "Title". */
-static void tidy_title(char *t)
+void pubmed_tidy_title(char *t)
 {
 	size_t len = strlen(t);
 	int depth = 0;
@@ -87,7 +86,7 @@ static ev_status set_title(struct record *rec, const xmlNode *title)
 		return EV_OK;
 	rc = xml_text(title, &rec->title);
 	if (!rc && rec->title)
-		tidy_title(rec->title);
+		pubmed_tidy_title(rec->title);
 	return rc;
 }
 

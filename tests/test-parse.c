@@ -425,6 +425,40 @@ static void test_dates(void)
 	}
 }
 
+/* PubMed's titles, the same rule for its XML and for MEDLINE. */
+static void test_pubmed_titles(void)
+{
+	static const struct {
+		const char *in, *want;
+	} cases[] = {
+		{ "Networks in England.", "Networks in England" },
+		{ "Networks in England", "Networks in England" },
+		{ "Wait...", "Wait..." }, /* an ellipsis is kept */
+		{ "[Cooperation in Germany].", "Cooperation in Germany" },
+		{ "[Cooperation in Germany]", "Cooperation in Germany" },
+		/* a full stop inside the brackets goes too */
+		{ "[Cooperation in Germany.]", "Cooperation in Germany" },
+		/* brackets inside the translated title stay */
+		{ "[Cooperation [a review] in Germany].",
+		  "Cooperation [a review] in Germany" },
+		/* two bracketed parts are not one translated title */
+		{ "[a] b [c].", "[a] b [c]" },
+		{ "[a][b]", "[a][b]" },
+		{ "[unclosed.", "[unclosed" },
+		{ "[]", "" },
+		{ ".", "." },
+		{ "", "" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		char *t = strdup(cases[i].in);
+
+		pubmed_tidy_title(t);
+		is_str(t, cases[i].want, "pubmed title '%s'", cases[i].in);
+		free(t);
+	}
+}
+
 static void test_author_names(void)
 {
 	static const struct {
@@ -1450,6 +1484,7 @@ int main(void)
 	test_fixtures();
 	test_detect();
 	test_dates();
+	test_pubmed_titles();
 	test_author_names();
 	test_markup();
 	test_languages();
