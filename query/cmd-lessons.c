@@ -89,13 +89,7 @@ int cmd_lessons(struct cli *cli, int argc, char **argv)
 					  count_lesson, &works);
 	}
 	if (rc) {
-		char *why = NULL;
-
-		if (asprintf(&why, "%s%s", msg ? msg : xdb_errmsg(db),
-			     msg ? "" : reader_advice(rc)) < 0)
-			why = NULL;
-		code = cli_fail(rc, "lessons", why);
-		free(why);
+		code = reader_fail("lessons", rc, db, msg);
 		goto out;
 	}
 	if (format == OUT_JSON) {

@@ -87,13 +87,7 @@ int cmd_stats(struct cli *cli, int argc, char **argv)
 		rc = reader_facet(db, facets[i].kind, facets[i].prefix,
 				  collect, &facets[i]);
 	if (rc) {
-		char *why = NULL;
-
-		if (asprintf(&why, "%s%s", msg ? msg : xdb_errmsg(db),
-			     msg ? "" : reader_advice(rc)) < 0)
-			why = NULL;
-		code = cli_fail(rc, "stats", why);
-		free(why);
+		code = reader_fail("stats", rc, db, msg);
 		goto out;
 	}
 	if (format == OUT_JSON) {

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "cli.h"
 #include "fields.h"
 #include "reader.h"
 #include "strvec.h"
@@ -134,6 +135,20 @@ const char *reader_advice(ev_status rc)
 				  "index --rebuild' to rebuild it from the "
 				  "store"
 				: "";
+}
+
+int reader_fail(const char *command, ev_status rc, xdb_t *db,
+		const char *msg)
+{
+	char *why = NULL;
+	int code;
+
+	if (!msg && asprintf(&why, "%s%s", xdb_errmsg(db),
+			     reader_advice(rc)) < 0)
+		why = NULL;
+	code = cli_fail(rc, command, msg ? msg : why);
+	free(why);
+	return code;
 }
 
 /* Documents matching both TERM and KIND's term. */

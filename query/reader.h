@@ -24,6 +24,12 @@ int reader_is_stub(const char *path);
  * how to rebuild it; "" otherwise. */
 const char *reader_advice(ev_status rc);
 
+/* Say that COMMAND failed with RC reading the index and return the exit
+ * code for RC (cli_fail()): why is MSG when there is one (reader_open()'s
+ * message), else DB's own message with reader_advice(). */
+int reader_fail(const char *command, ev_status rc, xdb_t *db,
+		const char *msg);
+
 /* Number of works (KIND "work") or of passages ("passage"), which are
  * counted from each work's SLOT_COUNTS, not documents of their own. */
 ev_status reader_count_kind(xdb_t *db, const char *kind, unsigned *countp);
