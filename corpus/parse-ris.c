@@ -652,7 +652,8 @@ static ev_status ris_record_fill(const struct tagged_record *r,
 			rc = tagged_add_term(&rec->keywords, val);
 		else if (!strcmp(tag, "N1"))
 			rc = tagged_note_ids(rec, val);
-		else if (!strcmp(tag, "UR") && str_is_http_url(val) && !rec->url)
+		else if (!strcmp(tag, "UR") && str_is_http_url(val) &&
+			 !rec->url)
 			rc = record_set(&rec->url, val);
 		else if (!strcmp(tag, "M3") && !strchr(val, '/') &&
 			 strlen(val) < 64)

@@ -90,13 +90,16 @@ static void test_http_url(void)
 	} cases[] = {
 		{ "http://example.org/a", 1 },
 		{ "https://doi.org/10.5555/x", 1 },
-		{ "HTTPS://Example.org", 1 }, /* a scheme's case does not count */
-		{ "https://", 1 },	      /* the parsers check the rest */
+		/* a scheme's case does not count */
+		{ "HTTPS://Example.org", 1 },
+		/* the parsers check the rest */
+		{ "https://", 1 },
 		{ "ftp://example.org", 0 },
 		{ "file:///etc/passwd", 0 },
 		{ "httpx://example.org", 0 },
 		{ "http:/example.org", 0 },
-		{ " https://example.org", 0 }, /* callers trim first */
+		/* callers trim first */
+		{ " https://example.org", 0 },
 		{ "doi:10.5555/x", 0 },
 		{ "http", 0 },
 		{ "", 0 },
