@@ -334,6 +334,7 @@ int cmd_search(struct cli *cli, int argc, char **argv)
 	char err[512] = "";
 	char *msg = NULL;
 	int opt, format = OUT_TEXT, code = EXIT_OK, collection_open = 0;
+	int has_words; /* QUERY has a word, not only blanks */
 	long n;
 	ev_status rc;
 
@@ -419,7 +420,9 @@ int cmd_search(struct cli *cli, int argc, char **argv)
 	for (int i = optind; i < argc; i++)
 		buf_printf(&query, "%s%s", i > optind ? " " : "", argv[i]);
 	o.query = buf_str(&query);
-	if (!*o.query && !o.lessons.n && !o.types.n && !o.since && !o.until) {
+	/* A query of blanks has no words: like none, it needs a filter. */
+	has_words = o.query[strspn(o.query, " \t\n\v\f\r")] != '\0';
+	if (!has_words && !o.lessons.n && !o.types.n && !o.since && !o.until) {
 		code = cli_usage_error("search", usage, "no query given");
 		goto out;
 	}
@@ -436,7 +439,7 @@ int cmd_search(struct cli *cli, int argc, char **argv)
 	 * the search; a failure to open it is told after any taxonomy's,
 	 * as search_run() would tell it.
 	 */
-	if (o.query[strspn(o.query, " \t\n\v\f\r")] || o.lessons.n) {
+	if (has_words || o.lessons.n) {
 		ev_status open_rc = search_open(c.index_dir, &o.db, &msg);
 
 		rc = setup_lessons(cli, &c, o.db, &taxonomy, NULL, err,

@@ -141,6 +141,23 @@ test_expect_code 2 'a query over the size cap is refused in one line' '
 	q=$(head -c 20000 /dev/zero | tr "\0" "a") &&
 	evidence search "$q" 2>err; code=$?; test $(wc -l <err) = 1; exit $code
 '
+# No words: a usage error, blanks as much as nothing; with a filter,
+# the works it keeps.
+for q in '' ' ' '  	 '; do
+	test_expect_code 2 "a query of [$q] without a filter is a usage error" "
+		evidence search '$q' 2>err; code=\$?
+		grep -q 'no query given' err && sed -n 2p err | grep -q '^usage: ' &&
+		test \$(wc -l <err) = 2 && exit \$code
+	"
+done
+test_expect_success 'blanks with a filter list what the filter keeps' '
+	evidence search --format json --since 2020 >none.json &&
+	evidence search --format json --since 2020 "   " >blank.json &&
+	test "$(jq .total none.json)" -gt 0 &&
+	test "$(jq -c "[.hits[].id]" none.json)" = \
+		"$(jq -c "[.hits[].id]" blank.json)" &&
+	jq -e "all(.hits[]; .year >= 2020)" blank.json >/dev/null
+'
 test_expect_code 2 'an unknown lesson is a usage error' \
 	'evidence search --lesson patience x'
 test_expect_code 2 'an unknown type is a usage error' \
