@@ -45,12 +45,6 @@ enum format format_of_api_root(const char *name, const char *tag,
 	return FORMAT_UNKNOWN;
 }
 
-/* Compare the LEN bytes at S (a JSON string's body) with WORD. */
-static int key_is(const char *s, size_t len, const char *word)
-{
-	return strlen(word) == len && !memcmp(s, word, len);
-}
-
 /* What the flags of api_key() mean. */
 enum { SAW_META = 1, SAW_RESULTS = 2 };
 
@@ -66,15 +60,16 @@ static int api_key(const char *key, size_t len, const char *value,
 	static const char work_id[] = "\"https://openalex.org/W";
 	int *saw = ctx;
 
-	if (key_is(key, len, "message-type"))
+	if (json_key_is(key, len, "message-type"))
 		return FORMAT_CROSSREF;
-	if (key_is(key, len, "resultList"))
+	if (json_key_is(key, len, "resultList"))
 		return FORMAT_EUROPEPMC;
-	*saw |= key_is(key, len, "meta") ? SAW_META : 0;
-	*saw |= key_is(key, len, "results") ? SAW_RESULTS : 0;
+	*saw |= json_key_is(key, len, "meta") ? SAW_META : 0;
+	*saw |= json_key_is(key, len, "results") ? SAW_RESULTS : 0;
 	if (*saw == (SAW_META | SAW_RESULTS))
 		return FORMAT_OPENALEX;
-	if (key_is(key, len, "id") && (size_t)(end - value) > sizeof(work_id) &&
+	if (json_key_is(key, len, "id") &&
+	    (size_t)(end - value) > sizeof(work_id) &&
 	    !memcmp(value, work_id, sizeof(work_id) - 1))
 		return FORMAT_OPENALEX;
 	return 0;

@@ -202,6 +202,9 @@ typedef int json_key_fn(const char *key, size_t len, const char *value,
 int json_head_keys(const char *p, const char *end, int depth,
 		   json_key_fn *fn, void *ctx, int *cut);
 
+/* 1 when KEY, the LEN bytes json_head_keys() gave, is WORD. */
+int json_key_is(const char *key, size_t len, const char *word);
+
 /* The <p> paragraphs of an HTML fragment (JATS bodies from SciELO hold
  * HTML as text), appended to REC's passages with SECTION. */
 ev_status html_fragment_passages(const char *html, size_t len,

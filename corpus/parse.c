@@ -208,11 +208,16 @@ int json_head_keys(const char *p, const char *end, int depth,
 	return 0;
 }
 
+int json_key_is(const char *key, size_t len, const char *word)
+{
+	return strlen(word) == len && !memcmp(key, word, len);
+}
+
 /* 1 when the LEN bytes at KEY are one of KEYS (NULL-terminated). */
 static int key_in(const char *key, size_t len, const char *const *keys)
 {
 	for (; *keys; keys++)
-		if (strlen(*keys) == len && !memcmp(key, *keys, len))
+		if (json_key_is(key, len, *keys))
 			return 1;
 	return 0;
 }
