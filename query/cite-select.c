@@ -69,12 +69,19 @@ int cite_select_option(struct cite_select *sel, const char *cmd,
 	return 0;
 }
 
-int cite_select_filters_only(const struct cite_select *sel)
+const char *cite_select_misuse(const struct cite_select *sel)
 {
 	const struct search_options *o = &sel->search;
 
-	return !sel->query && (o->lessons.n || o->types.n || o->since ||
-			       o->until || o->limit != SEARCH_MAX_LIMIT);
+	if (sel->ids.n && sel->query)
+		return "give ids or --query, not both";
+	if (!sel->query &&
+	    (search_has_filter(o) || o->limit != SEARCH_MAX_LIMIT))
+		return "the filters need --query";
+	if (sel->query && search_query_blank(sel->query) &&
+	    !search_has_filter(o))
+		return "no query given";
+	return NULL;
 }
 
 /* Read the work ID names and hand it to FN. */

@@ -45,8 +45,10 @@ enum {
 int cite_select_option(struct cite_select *sel, const char *cmd,
 		       const char *usage, int opt, const char *arg);
 
-/* Whether the filters were given without --query (a usage error). */
-int cite_select_filters_only(const struct cite_select *sel);
+/* Why the options given cannot go together (a usage error, exit 2), or
+ * NULL: ids with --query, filters (or --limit) without --query, or a
+ * --query of blanks with no filter, which would pick every work. */
+const char *cite_select_misuse(const struct cite_select *sel);
 
 /*
  * Call FN with each selected work, read from the store: the ids in

@@ -28,6 +28,7 @@ int cmd_cite(struct cli *cli, int argc, char **argv)
 	struct collection c;
 	int opt, code = EXIT_OK, style = CITE_VANCOUVER, markup = CITE_TEXT;
 	int collection_open = 0;
+	const char *misuse;
 	char *msg = NULL;
 	ev_status rc;
 
@@ -73,16 +74,11 @@ int cmd_cite(struct cli *cli, int argc, char **argv)
 			code = cli_fail(EV_NOMEM, "cite", NULL);
 			goto out;
 		}
-	if (sel.ids.n && sel.query) {
-		code = cli_usage_error("cite", usage,
-				       "give ids or --query, not both");
-		goto out;
-	}
-	if (!sel.ids.n && !sel.query) {
-		code = cli_usage_error("cite", usage,
-				       cite_select_filters_only(&sel)
-					       ? "the filters need --query"
-					       : "no id given");
+	misuse = cite_select_misuse(&sel);
+	if (!misuse && !sel.ids.n && !sel.query)
+		misuse = "no id given";
+	if (misuse) {
+		code = cli_usage_error("cite", usage, "%s", misuse);
 		goto out;
 	}
 	code = cli_open_collection(cli, &c, 0);

@@ -99,7 +99,7 @@ int cmd_export(struct cli *cli, int argc, char **argv)
 	struct cite_select sel;
 	struct store *store = NULL;
 	struct collection c;
-	const char *file = NULL;
+	const char *file = NULL, *misuse;
 	char *msg = NULL, *tmp = NULL;
 	FILE *out = stdout;
 	int opt, code = EXIT_OK, collection_open = 0;
@@ -142,9 +142,9 @@ int cmd_export(struct cli *cli, int argc, char **argv)
 		code = cli_usage_error("export", usage, "too many arguments");
 		goto out;
 	}
-	if (cite_select_filters_only(&sel)) {
-		code = cli_usage_error("export", usage,
-				       "the filters need --query");
+	misuse = cite_select_misuse(&sel);
+	if (misuse) {
+		code = cli_usage_error("export", usage, "%s", misuse);
 		goto out;
 	}
 	code = cli_open_collection(cli, &c, 0);

@@ -421,8 +421,8 @@ int cmd_search(struct cli *cli, int argc, char **argv)
 		buf_printf(&query, "%s%s", i > optind ? " " : "", argv[i]);
 	o.query = buf_str(&query);
 	/* A query of blanks has no words: like none, it needs a filter. */
-	has_words = o.query[strspn(o.query, " \t\n\v\f\r")] != '\0';
-	if (!has_words && !o.lessons.n && !o.types.n && !o.since && !o.until) {
+	has_words = !search_query_blank(o.query);
+	if (!has_words && !search_has_filter(&o)) {
 		code = cli_usage_error("search", usage, "no query given");
 		goto out;
 	}

@@ -637,6 +637,16 @@ static char *suggest(struct searcher *s, const char *query)
  * Build the whole query: the user's words, widened by the lessons they
  * name, boosted by evidence type and lesson strength, and filtered.
  */
+int search_query_blank(const char *query)
+{
+	return !query || !query[strspn(query, " \t\n\v\f\r")];
+}
+
+int search_has_filter(const struct search_options *o)
+{
+	return o->lessons.n || o->types.n || o->since || o->until;
+}
+
 static ev_status build_query(struct searcher *s,
 			     const struct search_options *o,
 			     struct search_result *res, xdb_query_t **out)

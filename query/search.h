@@ -68,6 +68,15 @@ struct search_result {
 	struct strvec named_lessons; /* lessons the query named */
 };
 
+/* Whether QUERY (NULL when none was given) has no word, only blanks.
+ * search_run() takes such a query for "every work the filters keep". */
+int search_query_blank(const char *query);
+
+/* Whether O has a filter (--lesson, --type, --since, --until), which
+ * may stand alone: without one, search, cite and export take a blank
+ * query for no query given, not for every work. */
+int search_has_filter(const struct search_options *o);
+
 /* Search the index at INDEX_DIR.  On failure *MSGP (if MSGP) is a
  * malloc'd message: EV_BAD_QUERY for a query that does not parse or
  * breaks a cap, EV_NOT_FOUND when there is no index yet, EV_CORRUPT for a

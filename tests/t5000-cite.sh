@@ -85,6 +85,15 @@ test_expect_code 2 'ids and --query together are a usage error' \
 	'evidence cite --query federations 10.5555/cite.test.7'
 test_expect_code 2 'filters without --query are a usage error' \
 	'evidence cite --since 2019'
+# A --query of blanks names no word: without a filter it would cite every
+# work, which a script whose variable came out empty did not ask for.
+for q in '' ' ' '  	 '; do
+	test_expect_code 2 "cite --query [$q] without a filter is a usage error" "
+		evidence cite --query '$q' 2>err; code=\$?
+		grep -qx 'evidence cite: no query given' err &&
+		sed -n 2p err | grep -q '^usage: ' && exit \$code
+	"
+done
 test_expect_success 'help cite shows the manual page' '
 	MANPAGER=cat MANWIDTH=80 evidence help cite >h 2>&1 &&
 	grep -q "references for stored works" h

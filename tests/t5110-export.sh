@@ -167,6 +167,26 @@ test_expect_code 2 'export: an unknown format is a usage error' \
 	'evidence export --format xml'
 test_expect_code 2 'export: filters without --query are a usage error' \
 	'evidence export --since 2019'
+for q in '' ' ' '  	 '; do
+	test_expect_code 2 "export --query [$q] without a filter is a usage error" "
+		evidence export --query '$q' -o blank.ris 2>err; code=\$?
+		grep -qx 'evidence export: no query given' err &&
+		sed -n 2p err | grep -q '^usage: ' && ! test -e blank.ris &&
+		exit \$code
+	"
+done
+# The works of 2019 on, picked from the full export by jq, not by search.
+test_expect_success 'a blank --query with a filter: what the filter keeps' '
+	evidence export --format csl-json >all.json &&
+	jq -r ".[] | select(.issued[\"date-parts\"][0][0] >= 2019) | .id" \
+		all.json | sort >want &&
+	test "$(wc -l <want)" -gt 0 && test "$(wc -l <want)" -lt $N &&
+	evidence export --format csl-json --query " " --since 2019 >got.json &&
+	jq -r ".[].id" got.json | sort >got &&
+	test_cmp want got &&
+	evidence cite --query "	" --since 2019 >cited &&
+	test "$(grep -c "^[0-9]*\. " cited)" = "$(wc -l <want)"
+'
 test_expect_success 'help export shows the manual page' '
 	MANPAGER=cat MANWIDTH=80 evidence help export >h 2>&1 &&
 	grep -q "csl-json" h
