@@ -13,9 +13,8 @@ test_expect_success '--help lists the commands' '
 test_expect_success '--version prints the version' '
 	evidence --version | grep -q "^evidence [0-9]"
 '
-test_expect_code 2 'a command without a collection says to run init' '
-	evidence stats 2>err; code=$?; grep -q "evidence init" err; exit $code
-'
+test_expect_exit 2 'a command without a collection says to run init' \
+	'evidence stats 2>err' 'grep -q "evidence init" err'
 test_expect_success 'init creates a collection with editable config' '
 	evidence init >out &&
 	grep -q "Created" out &&

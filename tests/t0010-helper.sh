@@ -129,10 +129,8 @@ test_expect_success 'commands without the helper still run' '
 	EVIDENCE_EXEC_PATH=$TRASH/empty alone/evidence search trust >/dev/null &&
 	alone/evidence --version >/dev/null && alone/evidence --help >/dev/null
 '
-test_expect_code 2 'the helper runs only the commands evidence hands it' '
-	"$HELPER" search trust 2>err; code=$?;
-	grep -q "is run by evidence itself" err; exit $code
-'
+test_expect_exit 2 'the helper runs only the commands evidence hands it' \
+	'"$HELPER" search trust 2>err' 'grep -q "is run by evidence itself" err'
 test_expect_success 'help add shows the manual, from evidence' '
 	MANPAGER=cat MANWIDTH=80 EVIDENCE_EXEC_PATH=$TRASH/empty \
 		alone/evidence help add >out 2>&1 &&

@@ -50,9 +50,7 @@ test_expect_success '--format names the new formats' '
 	evidence add --format openalex "$FIXTURES/parse/crossref-work.json" >out 2>err;
 	test $? -ne 0 && grep -q "crossref-work.json" err
 '
-test_expect_code 1 'a feed that is not well-formed is skipped with one line' '
-	evidence add "$FIXTURES/parse/feed-bad-amp.rss" >out 2>err; code=$?
-	grep -q "not well-formed XML at line 11" err && test $(wc -l <err) = 1
-	exit $code
-'
+test_expect_exit 1 'a feed that is not well-formed is skipped with one line' \
+	'evidence add "$FIXTURES/parse/feed-bad-amp.rss" >out 2>err' \
+	'grep -q "not well-formed XML at line 11" err && test $(wc -l <err) = 1'
 test_done

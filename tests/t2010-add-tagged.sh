@@ -45,11 +45,11 @@ test_expect_success 'a work with no identifier is told apart by its key' '
 	*) false ;;
 	esac
 '
-test_expect_code 1 'a BibTeX file that is not UTF-8 is skipped with one line' '
+test_expect_exit 1 'a BibTeX file that is not UTF-8 is skipped with one line' '
 	printf "@ARTICLE{k,\n  title = {\\277\\255}}\n" >gbk.bib &&
-	evidence add gbk.bib >out 2>err; code=$?
+	evidence add gbk.bib >out 2>err
+' '
 	grep -q "gbk.bib: line 2: not UTF-8\|gbk.bib: not UTF-8 at line 2" err &&
 	test $(wc -l <err) = 1
-	exit $code
 '
 test_done

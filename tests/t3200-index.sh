@@ -9,10 +9,8 @@ test_expect_success 'add --no-index stores without indexing' '
 	test $(find "$EVIDENCE_DIR/store/records" -name "*.json" | wc -l) = 5 &&
 	! test -d "$EVIDENCE_DIR/index"
 '
-test_expect_code 2 'search before any index says to run index' '
-	evidence search trust 2>err; code=$?
-	grep -q "run .evidence index." err; test $code = 1 && exit 2; exit $code
-'
+test_expect_exit 1 'search before any index says to run index' \
+	'evidence search trust 2>err' 'grep -q "run .evidence index." err'
 test_expect_success 'index indexes every work once' '
 	evidence index >out &&
 	grep -q "^5 works: 5 indexed" out &&
@@ -151,20 +149,16 @@ test_expect_success 'a copied collection is read once, then passed over' '
 	grep -q "works: 0 indexed .* 0 failed" out &&
 	rm -rf copy
 '
-test_expect_code 1 'a damaged record file is skipped and named' '
+test_expect_exit 1 'a damaged record file is skipped and named' '
 	f=$(find "$EVIDENCE_DIR/store/records" -name "*.json" | head -1) &&
 	printf "{ not json" >"$f" &&
-	evidence index --rebuild >out 2>err; code=$?
-	grep -q "damaged record file" err && grep -q "1 failed" out
-	exit $code
-'
-test_expect_code 65 'a damaged index is reported with the cure' '
+	evidence index --rebuild >out 2>err
+' 'grep -q "damaged record file" err && grep -q "1 failed" out'
+test_expect_exit 65 'a damaged index is reported with the cure' '
 	find "$EVIDENCE_DIR/store/records" -name "*.json" -size -20c -delete
 	dd if=/dev/zero of="$EVIDENCE_DIR/index/postlist.glass" bs=1024 count=8 conv=notrunc 2>/dev/null &&
-	evidence search trust 2>err; code=$?
-	grep -q "index --rebuild" err && test $(wc -l <err) = 1
-	exit $code
-'
+	evidence search trust 2>err
+' 'grep -q "index --rebuild" err && test $(wc -l <err) = 1'
 test_expect_success 'index --rebuild repairs it from the store' '
 	evidence index --rebuild >/dev/null &&
 	xapian-check "$EVIDENCE_DIR/index" >/dev/null &&
@@ -196,9 +190,8 @@ test_expect_success 'add of nothing new rebuilds an index of another schema' '
 	test "$(xapian-metadata get "$EVIDENCE_DIR/index" evidence-schema)" = 5 &&
 	evidence search goodwill >/dev/null
 '
-test_expect_code 65 'a malformed taxonomy stops index with FILE:LINE' '
+test_expect_exit 65 'a malformed taxonomy stops index with FILE:LINE' '
 	echo "word notanumber x" >>"$EVIDENCE_DIR/lessons.conf" &&
-	evidence index 2>err; code=$?
-	grep -q "lessons.conf:[0-9]" err; exit $code
-'
+	evidence index 2>err
+' 'grep -q "lessons.conf:[0-9]" err'
 test_done

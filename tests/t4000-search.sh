@@ -120,9 +120,9 @@ test_expect_success 'text output names the work and the passage' '
 	grep -q "^1\. When a network tries to do everything" res.txt &&
 	grep -q "\[passage 3\]" res.txt
 '
-test_expect_code 1 'nothing matched: exit 1 and a message' '
-	evidence search zzyzxqv 2>err; code=$?; grep -q "no results" err; exit $code
-'
+test_expect_exit 1 'nothing matched: exit 1 and a message' \
+	'evidence search zzyzxqv 2>err' \
+	'grep -qx "evidence: no results for .zzyzxqv." err'
 test_expect_success 'a misspelling gets a suggestion' '
 	evidence search marathn 2>err; grep -q "did you mean .marathon" err
 '
@@ -137,18 +137,17 @@ test_expect_success 'invalid UTF-8 in a query is not an error' '
 	q=$(printf "marat\377hon") &&
 	evidence search "$q" >/dev/null 2>&1; test $? -le 1
 '
-test_expect_code 2 'a query over the size cap is refused in one line' '
+test_expect_exit 2 'a query over the size cap is refused in one line' '
 	q=$(head -c 20000 /dev/zero | tr "\0" "a") &&
-	evidence search "$q" 2>err; code=$?; test $(wc -l <err) = 1; exit $code
-'
+	evidence search "$q" 2>err
+' 'test $(wc -l <err) = 1'
 # No words: a usage error, blanks as much as nothing; with a filter,
 # the works it keeps.
 for q in '' ' ' '  	 '; do
-	test_expect_code 2 "a query of [$q] without a filter is a usage error" "
-		evidence search '$q' 2>err; code=\$?
+	test_expect_exit 2 "a query of [$q] without a filter is a usage error" \
+		"evidence search '$q' 2>err" "
 		grep -q 'no query given' err && sed -n 2p err | grep -q '^usage: ' &&
-		test \$(wc -l <err) = 2 && exit \$code
-	"
+		test \$(wc -l <err) = 2"
 done
 test_expect_success 'blanks with a filter list what the filter keeps' '
 	evidence search --format json --since 2020 >none.json &&

@@ -19,10 +19,9 @@ test_expect_code 65 'a search with words reads it (and fails on a broken one)' '
 test_expect_code 65 '--lesson alone reads it, to check the name' '
 	EVIDENCE_LESSONS=$TRASH/broken.conf evidence search --lesson focus
 '
-test_expect_code 2 'an unknown --lesson is still a usage error' '
-	evidence search --lesson nosuch 2>err; code=$?;
-	grep -q "unknown lesson .nosuch." err; exit $code
-'
+test_expect_exit 2 'an unknown --lesson is still a usage error' \
+	'evidence search --lesson nosuch 2>err' \
+	'grep -q "unknown lesson .nosuch." err'
 # "remit" is not in focus-note.txt: only a taxonomy in which the word
 # names focus finds it (the index tags the note with focus).
 printf '[focus]\nlabel = Focus\nthreshold = 2\nword 2 remit\n' >remit.conf
@@ -111,8 +110,7 @@ test_expect_code 65 'a broken taxonomy is told before a missing index' '
 		evidence search trust 2>err; code=$?;
 	grep -q "broken.conf:1:" err && ! grep -q "no index" err && exit $code
 '
-test_expect_code 1 'and with a good one, the missing index' '
-	EVIDENCE_DIR=$TRASH/empty evidence search trust 2>err; code=$?;
-	grep -q "no index at .*: run .evidence index." err && exit $code
-'
+test_expect_exit 1 'and with a good one, the missing index' \
+	'EVIDENCE_DIR=$TRASH/empty evidence search trust 2>err' \
+	'grep -q "no index at .*: run .evidence index." err'
 test_done

@@ -48,8 +48,8 @@ test_expect_success 'show --explain names the cues in text' '
 	evidence show --explain "$id" >r.txt &&
 	grep -q "lesson: focus" r.txt && grep -q "mission creep" r.txt
 '
-test_expect_code 1 'show of an unknown id exits 1' \
-	'evidence show doi:10.0000/none 2>err; code=$?; grep -q "no work" err; exit $code'
+test_expect_exit 1 'show of an unknown id exits 1' \
+	'evidence show doi:10.0000/none 2>err' 'grep -q "no work" err'
 test_expect_code 2 'show wants exactly one id' 'evidence show a b'
 test_expect_success 'lessons lists the taxonomy with counts' '
 	evidence lessons --format json >l.json &&

@@ -88,11 +88,10 @@ test_expect_code 2 'filters without --query are a usage error' \
 # A --query of blanks names no word: without a filter it would cite every
 # work, which a script whose variable came out empty did not ask for.
 for q in '' ' ' '  	 '; do
-	test_expect_code 2 "cite --query [$q] without a filter is a usage error" "
-		evidence cite --query '$q' 2>err; code=\$?
+	test_expect_exit 2 "cite --query [$q] without a filter is a usage error" \
+		"evidence cite --query '$q' 2>err" "
 		grep -qx 'evidence cite: no query given' err &&
-		sed -n 2p err | grep -q '^usage: ' && exit \$code
-	"
+		sed -n 2p err | grep -q '^usage: '"
 done
 test_expect_success 'help cite shows the manual page' '
 	MANPAGER=cat MANWIDTH=80 evidence help cite >h 2>&1 &&

@@ -148,8 +148,9 @@ test_expect_success 'export --query writes only what the search finds' '
 	evidence export --format csl-json --query "online-only" >q.json &&
 	test "$(jq -r ".[].DOI" q.json)" = 10.5555/cite.online
 '
-test_expect_code 1 'export --query with no results exits 1' \
-	'evidence export --query zzzyyyxxx'
+test_expect_exit 1 'export --query with no results exits 1' \
+	'evidence export --query zzzyyyxxx 2>err' \
+	'grep -qx "evidence: no results for .zzzyyyxxx." err'
 test_expect_success 'cite --query cites what the search finds' '
 	evidence cite --style apa --query "online-only" >out &&
 	grep -q "^Rosen, R., & Curry, N. (2019)" out
@@ -168,12 +169,10 @@ test_expect_code 2 'export: an unknown format is a usage error' \
 test_expect_code 2 'export: filters without --query are a usage error' \
 	'evidence export --since 2019'
 for q in '' ' ' '  	 '; do
-	test_expect_code 2 "export --query [$q] without a filter is a usage error" "
-		evidence export --query '$q' -o blank.ris 2>err; code=\$?
+	test_expect_exit 2 "export --query [$q] without a filter is a usage error" \
+		"evidence export --query '$q' -o blank.ris 2>err" "
 		grep -qx 'evidence export: no query given' err &&
-		sed -n 2p err | grep -q '^usage: ' && ! test -e blank.ris &&
-		exit \$code
-	"
+		sed -n 2p err | grep -q '^usage: ' && ! test -e blank.ris"
 done
 # The works of 2019 on, picked from the full export by jq, not by search.
 test_expect_success 'a blank --query with a filter: what the filter keeps' '

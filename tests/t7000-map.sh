@@ -185,12 +185,13 @@ test_expect_code 2 'map --by an unknown axis is a usage error' \
 	'evidence map --by colour'
 test_expect_code 2 'map --format pdf is a usage error' \
 	'evidence map --format pdf'
-test_expect_code 2 'map --lesson of an unknown lesson is a usage error' \
-	'evidence map --lesson nosuch 2>err; code=$?; grep -q "unknown lesson" err; exit $code'
-test_expect_code 2 'map with a stray argument says where a query goes' \
-	'evidence map trust 2>err; code=$?; grep -q -- "--query" err; exit $code'
-test_expect_code 2 'map with a query over the length cap' \
-	'evidence map --query "$(head -c 20000 /dev/zero | tr "\\0" a)" 2>err; code=$?; grep -q "too long" err; exit $code'
+test_expect_exit 2 'map --lesson of an unknown lesson is a usage error' \
+	'evidence map --lesson nosuch 2>err' 'grep -q "unknown lesson" err'
+test_expect_exit 2 'map with a stray argument says where a query goes' \
+	'evidence map trust 2>err' 'grep -q -- "--query" err'
+test_expect_exit 2 'map with a query over the length cap' \
+	'evidence map --query "$(head -c 20000 /dev/zero | tr "\\0" a)" 2>err' \
+	'grep -q "too long" err'
 test_expect_success 'help map shows the manual' '
 	evidence help map >help.txt 2>&1 &&
 	grep -q "evidence map" help.txt

@@ -143,14 +143,17 @@ test_expect_success 'report --query: the query, escaped, and its passages' '
 '
 test_expect_code 2 'report --style of a style it does not know' \
 	'evidence report --style chicago -o x.html'
-test_expect_code 2 'report without -o says where the brief goes' \
-	'evidence report 2>err; code=$?; grep -q -- "-o FILE" err; exit $code'
+test_expect_exit 2 'report without -o says where the brief goes' \
+	'evidence report 2>err' 'grep -q -- "-o FILE" err'
 test_expect_code 2 'report --top past the cap' \
 	'evidence report --top 101 -o x.html'
-test_expect_code 2 'report --lesson of an unknown lesson' \
-	'evidence report --lesson nosuch -o x.html 2>err; code=$?; grep -q "unknown lesson .nosuch." err; exit $code'
-test_expect_code 2 'report with a query over the length cap' \
-	'evidence report --query "$(head -c 20000 /dev/zero | tr "\\0" a)" -o x.html 2>err; code=$?; grep -q "too long" err; exit $code'
+test_expect_exit 2 'report --lesson of an unknown lesson' \
+	'evidence report --lesson nosuch -o x.html 2>err' \
+	'grep -q "unknown lesson .nosuch." err'
+test_expect_exit 2 'report with a query over the length cap' \
+	'q=$(head -c 20000 /dev/zero | tr "\\0" a) &&
+	evidence report --query "$q" -o x.html 2>err' \
+	'grep -q "too long" err'
 # APA 7 as apa.csl has it: "&" before the last author, the year after
 # the names, the title as the record has it (citeproc does not recase
 # it), the journal and volume in italics (escaped by cite.c).

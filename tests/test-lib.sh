@@ -94,6 +94,33 @@ test_expect_code() {
 	fi
 }
 
+# test_expect_exit CODE DESCRIPTION COMMANDS CHECKS: the last command of
+# COMMANDS must exit with CODE, and then CHECKS must pass, in the same
+# shell (so they see what COMMANDS wrote and set).  Use it rather than
+# test_expect_code when there is more to check than the code: there,
+# "cmd; code=$?; grep -q x err; exit $code" loses the grep's failure,
+# and "... && exit $code" fails with 1, which passes when 1 is the code
+# expected.
+test_expect_exit() {
+	test_count=$((test_count + 1))
+	(
+		eval "$3"
+		got=$?
+		if [ "$got" != "$1" ]; then
+			echo "exit $got, wanted $1"
+			exit 1
+		fi
+		eval "$4"
+	) >"$TRASH/out.$test_count" 2>&1
+	if [ $? = 0 ]; then
+		echo "ok $test_count - $2"
+	else
+		test_failures=$((test_failures + 1))
+		echo "not ok $test_count - $2"
+		sed 's/^/#   /' "$TRASH/out.$test_count" | head -40
+	fi
+}
+
 # test_skip DESCRIPTION REASON
 test_skip() {
 	test_count=$((test_count + 1))
