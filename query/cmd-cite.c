@@ -93,7 +93,7 @@ int cmd_cite(struct cli *cli, int argc, char **argv)
 	if (rc == EV_INTERRUPTED)
 		rc = EV_OK; /* the reader of our output went away */
 	if (rc == EV_NOT_FOUND && sel.query && !msg)
-		cli_error("no results for '%s'", sel.query);
+		search_tell_nothing(sel.query);
 	if (rc == EV_NOT_FOUND)
 		code = sel.query && !msg ? EXIT_NOTHING
 					 : cli_fail(rc, "cite", msg);

@@ -175,7 +175,7 @@ int cmd_export(struct cli *cli, int argc, char **argv)
 	if (rc == EV_INTERRUPTED)
 		rc = EV_OK; /* the reader of our output went away */
 	if (rc == EV_NOT_FOUND && sel.query && !msg) {
-		cli_error("no results for '%s'", sel.query);
+		search_tell_nothing(sel.query);
 		code = EXIT_NOTHING;
 	} else if (rc) {
 		code = cli_fail(rc, "export", msg ? msg : store_errmsg(store));

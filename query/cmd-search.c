@@ -508,10 +508,7 @@ int cmd_search(struct cli *cli, int argc, char **argv)
 					"%u\n",
 					o.offset);
 			else
-				fprintf(stderr,
-					"evidence: no results for "
-					"'%s'\n",
-					o.query);
+				search_tell_nothing(o.query);
 		}
 	}
 out:

@@ -11,6 +11,7 @@
 #include <jansson.h>
 
 #include "buf.h"
+#include "cli.h"
 #include "evidence-type.h"
 #include "fields.h"
 #include "passage-score.h"
@@ -645,6 +646,14 @@ int search_query_blank(const char *query)
 int search_has_filter(const struct search_options *o)
 {
 	return o->lessons.n || o->types.n || o->since || o->until;
+}
+
+void search_tell_nothing(const char *query)
+{
+	if (search_query_blank(query))
+		cli_error("no work passes the filters");
+	else
+		cli_error("no results for '%s'", query);
 }
 
 static ev_status build_query(struct searcher *s,

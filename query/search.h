@@ -77,6 +77,11 @@ int search_query_blank(const char *query);
  * query for no query given, not for every work. */
 int search_has_filter(const struct search_options *o);
 
+/* Tell on standard error that a search for QUERY found nothing: "no
+ * results for 'QUERY'", or, for a blank QUERY, that no work passes the
+ * filters. */
+void search_tell_nothing(const char *query);
+
 /* Search the index at INDEX_DIR.  On failure *MSGP (if MSGP) is a
  * malloc'd message: EV_BAD_QUERY for a query that does not parse or
  * breaks a cap, EV_NOT_FOUND when there is no index yet, EV_CORRUPT for a

@@ -123,6 +123,9 @@ test_expect_success 'text output names the work and the passage' '
 test_expect_exit 1 'nothing matched: exit 1 and a message' \
 	'evidence search zzyzxqv 2>err' \
 	'grep -qx "evidence: no results for .zzyzxqv." err'
+test_expect_exit 1 'filters that keep nothing: exit 1, and they are named' \
+	'evidence search --since 2999 >out 2>err' \
+	'grep -qx "evidence: no work passes the filters" err && ! test -s out'
 test_expect_success 'a misspelling gets a suggestion' '
 	evidence search marathn 2>err; grep -q "did you mean .marathon" err
 '

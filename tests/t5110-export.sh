@@ -151,6 +151,12 @@ test_expect_success 'export --query writes only what the search finds' '
 test_expect_exit 1 'export --query with no results exits 1' \
 	'evidence export --query zzzyyyxxx 2>err' \
 	'grep -qx "evidence: no results for .zzzyyyxxx." err'
+test_expect_exit 1 'export: filters that keep nothing exit 1' \
+	'evidence export --query " " --since 2999 >out 2>err' \
+	'grep -qx "evidence: no work passes the filters" err && ! test -s out'
+test_expect_exit 1 'cite: filters that keep nothing exit 1' \
+	'evidence cite --query "" --until 1000 >out 2>err' \
+	'grep -qx "evidence: no work passes the filters" err && ! test -s out'
 test_expect_success 'cite --query cites what the search finds' '
 	evidence cite --style apa --query "online-only" >out &&
 	grep -q "^Rosen, R., & Curry, N. (2019)" out
