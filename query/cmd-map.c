@@ -40,7 +40,8 @@ int cmd_map_option(struct cli *cli, const char *cmd, const char *usage_line,
 		*by = (enum map_axis)t;
 		return 0;
 	case 'Q':
-		o->query = arg;
+		/* Blanks are no query: the whole collection, as without. */
+		o->query = search_query_blank(arg) ? "" : arg;
 		return 0;
 	case 'l':
 		if (strvec_push(lessons, arg))

@@ -634,10 +634,6 @@ static char *suggest(struct searcher *s, const char *query)
 	return fix;
 }
 
-/*
- * Build the whole query: the user's words, widened by the lessons they
- * name, boosted by evidence type and lesson strength, and filtered.
- */
 int search_query_blank(const char *query)
 {
 	return !query || !query[strspn(query, " \t\n\v\f\r")];
@@ -656,6 +652,10 @@ void search_tell_nothing(const char *query)
 		cli_error("no results for '%s'", query);
 }
 
+/*
+ * Build the whole query: the user's words, widened by the lessons they
+ * name, boosted by evidence type and lesson strength, and filtered.
+ */
 static ev_status build_query(struct searcher *s,
 			     const struct search_options *o,
 			     struct search_result *res, xdb_query_t **out)

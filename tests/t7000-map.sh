@@ -68,6 +68,15 @@ test_expect_success 'map --query: only works the query finds with the lesson' '
 	test "$(row Pacing q.txt)" = "1 0 0 1" &&
 	test "$(row Relationships q.txt)" = "0 1 0 1"
 '
+test_expect_success 'map --query of blanks maps the whole collection' '
+	evidence map --format json >all.json &&
+	evidence map --format json --query "  	" >blank.json &&
+	test_cmp all.json blank.json &&
+	jq -e ".query == \"\" and .works > 0" blank.json >/dev/null &&
+	evidence map --format svg >all.svg &&
+	evidence map --format svg --query " " >blank.svg &&
+	test_cmp all.svg blank.svg
+'
 test_expect_success 'map --query agrees with search --lesson' '
 	evidence search --format json --lesson pacing lighthouse >p.json &&
 	test "$(jq ".hits | length" p.json)" = 1 &&

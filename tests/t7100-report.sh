@@ -51,6 +51,10 @@ test_expect_success 'html_errors catches a bad end tag and unescaped text' '
 	sed "s|<dd>none</dd>|<dd>none \& <x</dd>|" brief.html >broken.html &&
 	test -n "$(html_errors broken.html)"
 '
+test_expect_success 'a --query of blanks is the brief of the whole collection' '
+	evidence report --query "  	" -o blank.html &&
+	test_cmp brief.html blank.html
+'
 test_expect_success 'brief: what was searched and when' '
 	grep -q "<dt>Query</dt><dd>none: the whole collection</dd>" brief.html &&
 	grep -q "<dt>Filters</dt><dd>none</dd>" brief.html &&
