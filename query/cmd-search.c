@@ -426,6 +426,8 @@ int cmd_search(struct cli *cli, int argc, char **argv)
 		code = cli_usage_error("search", usage, "no query given");
 		goto out;
 	}
+	if (!has_words)
+		o.query = ""; /* and so the JSON says: none */
 	code = cli_open_collection(cli, &c, 0);
 	if (code)
 		goto out;

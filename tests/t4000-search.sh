@@ -156,9 +156,9 @@ test_expect_success 'blanks with a filter list what the filter keeps' '
 	evidence search --format json --since 2020 >none.json &&
 	evidence search --format json --since 2020 "   " >blank.json &&
 	test "$(jq .total none.json)" -gt 0 &&
-	test "$(jq -c "[.hits[].id]" none.json)" = \
-		"$(jq -c "[.hits[].id]" blank.json)" &&
-	jq -e "all(.hits[]; .year >= 2020)" blank.json >/dev/null
+	jq -e ".query == \"\" and all(.hits[]; .year >= 2020)" blank.json \
+		>/dev/null &&
+	test_cmp none.json blank.json
 '
 test_expect_code 2 'an unknown lesson is a usage error' \
 	'evidence search --lesson patience x'
