@@ -190,17 +190,7 @@ void hs_fetch_failed(struct hsource *hs, const struct fetch_result *res)
 
 ev_status url_encode(struct buf *out, const char *s)
 {
-	ev_status rc = EV_OK;
-
-	for (; !rc && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (isalnum(c) || strchr("-._~", c))
-			rc = buf_addch(out, (char)c);
-		else
-			rc = buf_printf(out, "%%%02X", c);
-	}
-	return rc;
+	return url_percent_encode(out, s, "-._~");
 }
 
 int url_is_loopback(const char *url)
@@ -816,7 +806,7 @@ static void file_tag(int fd, char tag[FS_STAT_TAG_MAX])
 static ev_status take_file(struct hsource *hs, const char *path)
 {
 	struct url_state st;
-	char *abs = NULL, *url = NULL;
+	char *url;
 	char hash[65], tag[FS_STAT_TAG_MAX];
 	unsigned long failed;
 	ev_status rc = EV_OK;
@@ -829,9 +819,8 @@ static ev_status take_file(struct hsource *hs, const char *path)
 			strerror(errno));
 		return EV_OK;
 	}
-	abs = realpath(path, NULL);
-	if (asprintf(&url, "file://%s", abs ? abs : path) < 0) {
-		url = NULL;
+	url = fs_file_url(path);
+	if (!url) {
 		rc = EV_NOMEM;
 		goto out;
 	}
@@ -862,7 +851,6 @@ out_state:
 	url_state_release(&st);
 out:
 	close(fd);
-	free(abs);
 	free(url);
 	return rc;
 }
@@ -926,37 +914,6 @@ static ev_status take_path(struct hsource *hs, const char *path, int depth,
 	return take_file(hs, path);
 }
 
-/* "file:///a%20b" -> "/a b"; NULL when not a local file URL. */
-static char *file_url_path(const char *url)
-{
-	const char *p;
-	struct buf b = BUF_INIT;
-
-	if (!str_istarts_with(url, "file://"))
-		return NULL;
-	p = url + 7;
-	if (str_istarts_with(p, "localhost/"))
-		p += 9;
-	if (*p != '/')
-		return NULL;
-	for (; *p && *p != '?' && *p != '#'; p++) {
-		if (p[0] == '%' && isxdigit((unsigned char)p[1]) &&
-		    isxdigit((unsigned char)p[2])) {
-			char hex[3] = {p[1], p[2], 0};
-
-			if (buf_addch(&b, (char)strtol(hex, NULL, 16)))
-				goto fail;
-			p += 2;
-		} else if (buf_addch(&b, *p)) {
-			goto fail;
-		}
-	}
-	return buf_detach(&b);
-fail:
-	buf_release(&b);
-	return NULL;
-}
-
 static ev_status harvest_files(struct hsource *hs)
 {
 	const char *v;
@@ -967,7 +924,7 @@ static ev_status harvest_files(struct hsource *hs)
 		rc = take_path(hs, v, 0, hs->h->opts->named);
 	pos = 0;
 	while (!rc && (v = source_next(hs->src, "url", &pos)) != NULL) {
-		char *path = file_url_path(v);
+		char *path = fs_file_url_path(v);
 
 		if (!path) {
 			hs_fail(hs, EV_UNSUPPORTED, 0, v,

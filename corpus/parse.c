@@ -463,11 +463,8 @@ ev_status parser_emit_at(struct parser *p, struct record *rec,
 	ev_status rc;
 
 	rc = buf_printf(&b, "%s#", whole);
-	for (const unsigned char *c = (const unsigned char *)fragment;
-	     !rc && *c; c++)
-		rc = isalnum(*c) || strchr(ok, *c)
-			     ? buf_addch(&b, (char)*c)
-			     : buf_printf(&b, "%%%02X", *c);
+	if (!rc)
+		rc = url_percent_encode(&b, fragment, ok);
 	if (rc) {
 		buf_release(&b);
 		record_release(rec);
@@ -513,38 +510,13 @@ int parser_read(void *ctx, char *buf, int len)
 	return (int)n;
 }
 
-/* "file:///abs/path" for a local name, percent-encoding what a URL
- * cannot hold; a name that is a URL already is kept. */
+/* The URL of a local name ("-" when none): its file:// URL; a name that
+ * is a URL already is kept. */
 static char *file_url(const char *name)
 {
-	static const char ok[] = "-._~/!$&'()*+,;=:@";
-	struct buf b = BUF_INIT;
-	char *abs = NULL;
-	const char *path;
-
 	if (!name)
 		name = "-";
-	if (strstr(name, "://"))
-		return strdup(name);
-	abs = realpath(name, NULL);
-	path = abs ? abs : name;
-	if (buf_addstr(&b, "file://"))
-		goto fail;
-	if (*path != '/' && buf_addch(&b, '/'))
-		goto fail;
-	for (const unsigned char *c = (const unsigned char *)path; *c; c++) {
-		ev_status rc = isalnum(*c) || strchr(ok, *c)
-				       ? buf_addch(&b, (char)*c)
-				       : buf_printf(&b, "%%%02X", *c);
-		if (rc)
-			goto fail;
-	}
-	free(abs);
-	return buf_detach(&b);
-fail:
-	free(abs);
-	buf_release(&b);
-	return NULL;
+	return strstr(name, "://") ? strdup(name) : fs_file_url(name);
 }
 
 /* Read up to SIZE bytes from the start of FD without moving it. */

@@ -1,6 +1,7 @@
 /* fsutil.c - files written atomically, read with a cap, and locked */
 #include "config.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -278,6 +279,57 @@ ev_status fs_read_file(const char *path, size_t max, struct buf *out)
 	close(fd);
 	errno = err;
 	return rc;
+}
+
+char *fs_file_url(const char *path)
+{
+	/* What a URL's path keeps as it is, besides letters and digits. */
+	static const char path_bytes[] = "-._~/!$&'()*+,;=:@";
+	struct buf b = BUF_INIT;
+	char *abs = realpath(path, NULL);
+	const char *name = abs ? abs : path;
+	ev_status rc = buf_addstr(&b, "file://");
+
+	if (!rc && *name != '/')
+		rc = buf_addch(&b, '/');
+	if (!rc)
+		rc = url_percent_encode(&b, name, path_bytes);
+	free(abs);
+	if (rc) {
+		buf_release(&b);
+		return NULL;
+	}
+	return buf_detach(&b);
+}
+
+char *fs_file_url_path(const char *url)
+{
+	const char *p;
+	struct buf b = BUF_INIT;
+
+	if (!str_istarts_with(url, "file://"))
+		return NULL;
+	p = url + 7;
+	if (str_istarts_with(p, "localhost/"))
+		p += 9;
+	if (*p != '/')
+		return NULL;
+	for (; *p && *p != '?' && *p != '#'; p++) {
+		if (p[0] == '%' && isxdigit((unsigned char)p[1]) &&
+		    isxdigit((unsigned char)p[2])) {
+			char hex[3] = {p[1], p[2], 0};
+
+			if (buf_addch(&b, (char)strtol(hex, NULL, 16)))
+				goto fail;
+			p += 2;
+		} else if (buf_addch(&b, *p)) {
+			goto fail;
+		}
+	}
+	return buf_detach(&b);
+fail:
+	buf_release(&b);
+	return NULL;
 }
 
 ev_status fs_mkdirs(const char *path, mode_t mode)

@@ -37,6 +37,21 @@ ev_status fs_read_file(const char *path, size_t max, struct buf *out);
 /* Read all of the open descriptor FD, likewise. */
 ev_status fs_read_fd(int fd, size_t max, struct buf *out);
 
+/*
+ * "file:///abs/path" for the local file PATH: its absolute name with
+ * every link resolved (realpath(3); PATH as given when that fails, with
+ * a "/" put first if it is relative), percent-encoded as a URL's path
+ * ("a b#1.txt" -> "a%20b%231.txt").  Malloc'd; NULL when out of memory.
+ */
+char *fs_file_url(const char *path);
+
+/*
+ * The other way: the path of a local file URL, "file:///a%20b" or
+ * "file://localhost/a%20b" -> "/a b", up to any query or fragment.
+ * Malloc'd; NULL when URL is not a local file URL (or out of memory).
+ */
+char *fs_file_url_path(const char *url);
+
 /* mkdir -p with MODE for every missing component. */
 ev_status fs_mkdirs(const char *path, mode_t mode);
 

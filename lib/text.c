@@ -562,6 +562,25 @@ int str_is_http_url(const char *s)
 		     str_istarts_with(s, "https://"));
 }
 
+ev_status url_percent_encode(struct buf *out, const char *s, const char *keep)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	ev_status rc = EV_OK;
+
+	for (; !rc && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (ascii_word_byte[c] || strchr(keep, c)) {
+			rc = buf_addch(out, (char)c);
+		} else {
+			char esc[3] = {'%', hex[c >> 4], hex[c & 15]};
+
+			rc = buf_add(out, esc, 3);
+		}
+	}
+	return rc;
+}
+
 int str_iends_with(const char *s, const char *suffix)
 {
 	size_t n = strlen(s), m = strlen(suffix);

@@ -114,6 +114,15 @@ int str_istarts_with(const char *s, const char *prefix);
  * any case: a web address rather than a name, a DOI or a file. */
 int str_is_http_url(const char *s);
 
+/*
+ * Append S to OUT with every byte percent-encoded ("%2F", upper-case
+ * hex) except ASCII letters, digits and the bytes in KEEP: the
+ * unreserved "-._~" for a query's value, more for a path or a
+ * fragment (RFC 3986).
+ */
+struct buf;
+ev_status url_percent_encode(struct buf *out, const char *s, const char *keep);
+
 /* 1 when S ends with SUFFIX, ASCII case-insensitive. */
 int str_iends_with(const char *s, const char *suffix);
 

@@ -23,6 +23,25 @@ test_expect_success 'adding the same files again changes nothing' '
 	after=$(find "$EVIDENCE_DIR/store" -type f -newer stats.json | wc -l) &&
 	test "$before" = "$after"
 '
+# A file whose name holds what a URL cannot: its URL escapes it.
+mkdir -p odd
+printf "An odd name\n\nTrust between practices takes years.\n" \
+	>"odd/a b#1%41.txt"
+odd_url="file://$(cd odd && pwd -P | sed "s/ /%20/g")/a%20b%231%2541.txt"
+test_expect_success 'a name with a space, "#" and "%": a URL that names it' '
+	evidence add odd >out &&
+	grep -q "^1 input: 1 new," out &&
+	evidence show --format json "url:$odd_url" >show.json &&
+	test "$(jq -r .id show.json)" = "url:$odd_url" &&
+	test "$(jq -r ".provenance[0].url" show.json)" = "$odd_url" &&
+	evidence add odd >out &&
+	grep -q "0 new, 0 updated, 1 unchanged" out
+'
+test_expect_success 'and a sources file reads that file from its URL' '
+	printf "[odd]\ntype = file\nurl = %s\n" "$odd_url" >odd.conf &&
+	evidence harvest --sources odd.conf >out &&
+	grep -q "^1 source: found 1, new 0, updated 1," out
+'
 test_expect_success 'a plain-text title skips the byline' '
 	id=$(evidence search --format json "mission creep" | jq -r ".hits[0].id") &&
 	evidence show --format json "$id" >show.json &&

@@ -111,6 +111,101 @@ static void test_http_url(void)
 	ok(!str_is_http_url(NULL), "http url: NULL is none");
 }
 
+static void test_percent_encode(void)
+{
+	static const struct {
+		const char *s, *keep, *want;
+	} cases[] = {
+		{ "plain-Text_1.0~", "-._~", "plain-Text_1.0~" },
+		{ "a b&c=d", "-._~", "a%20b%26c%3Dd" },
+		/* a path keeps its slashes and sub-delimiters */
+		{ "/tmp/a b/x(1).txt", "/().", "/tmp/a%20b/x(1).txt" },
+		/* what would end a path or start an escape is escaped */
+		{ "50%#1?.txt", "/.", "50%25%231%3F.txt" },
+		/* every byte of UTF-8, upper-case hex */
+		{ "caf\xc3\xa9", "", "caf%C3%A9" },
+		{ "\x7f\x01", "", "%7F%01" },
+		{ "", "", "" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		struct buf b = BUF_INIT;
+
+		ok(url_percent_encode(&b, cases[i].s, cases[i].keep) == EV_OK,
+		   "percent-encode case %zu", i);
+		is_str(buf_str(&b), cases[i].want, "percent-encode \"%s\"",
+		       cases[i].s);
+		buf_release(&b);
+	}
+}
+
+static void test_file_url(void)
+{
+	static const struct {
+		const char *url, *want;
+	} back[] = {
+		{ "file:///a%20b", "/a b" },
+		{ "FILE://localhost/x%2fy", "/x/y" },
+		/* a query or fragment is not part of the path */
+		{ "file:///notes/a.txt?v=2", "/notes/a.txt" },
+		{ "file:///notes/a.txt#p3", "/notes/a.txt" },
+		/* a stray percent is kept as it is */
+		{ "file:///50%", "/50%" },
+		{ "file:///5%zz", "/5%zz" },
+		{ "file://host/x", NULL },
+		{ "file:relative", NULL },
+		{ "https://example.org/a", NULL },
+	};
+	const char *tmp = getenv("TMPDIR");
+	char dir[4096], path[4200], *url, *again, *real;
+	int fd;
+
+	for (size_t i = 0; i < sizeof(back) / sizeof(*back); i++) {
+		char *got = fs_file_url_path(back[i].url);
+
+		if (back[i].want)
+			is_str(got, back[i].want, "file URL path of %s",
+			       back[i].url);
+		else
+			ok(!got, "no file URL path in %s", back[i].url);
+		free(got);
+	}
+
+	/* A name with a space, a '#', a '%' and a '?' makes a URL that
+	 * means that file, and comes back to the same path. */
+	snprintf(dir, sizeof(dir), "%s/evidence-url-XXXXXX",
+		 tmp && *tmp ? tmp : "/tmp");
+	ok(mkdtemp(dir) != NULL, "temporary folder");
+	snprintf(path, sizeof(path), "%s/a b#1%%41?.txt", dir);
+	fd = open(path, O_CREAT | O_WRONLY | O_EXCL, 0600);
+	ok(fd >= 0, "a file with an awkward name");
+	close(fd);
+	real = realpath(dir, NULL);
+	url = fs_file_url(path);
+	ok(url && real && !strncmp(url, "file://", 7) &&
+		   !strncmp(url + 7, real, strlen(real)),
+	   "file URL starts with the folder's real path: %s", url);
+	is_str(url ? strrchr(url, '/') : NULL, "/a%20b%231%2541%3F.txt",
+	       "file URL escapes the name");
+	again = url ? fs_file_url_path(url) : NULL;
+	ok(again && real && !strncmp(again, real, strlen(real)) &&
+		   !strcmp(again + strlen(real), "/a b#1%41?.txt"),
+	   "its path is the file's: %s", again);
+	free(again);
+	free(url);
+	unlink(path);
+	rmdir(dir);
+	free(real);
+
+	/* A name that does not resolve is taken as given. */
+	url = fs_file_url("no such/file");
+	is_str(url, "file:///no%20such/file", "unresolved relative name");
+	free(url);
+	url = fs_file_url("/no such/file");
+	is_str(url, "file:///no%20such/file", "unresolved absolute name");
+	free(url);
+}
+
 static int join_words(const char *w, size_t len, size_t off, void *ctx)
 {
 	char *out = ctx;
@@ -1025,6 +1120,8 @@ int main(void)
 	test_doi_normalise();
 	test_collapse_space();
 	test_http_url();
+	test_percent_encode();
+	test_file_url();
 	test_words();
 	test_wordlist_reuse();
 	test_long_words();
