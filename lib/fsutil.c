@@ -318,8 +318,10 @@ char *fs_file_url_path(const char *url)
 		if (p[0] == '%' && isxdigit((unsigned char)p[1]) &&
 		    isxdigit((unsigned char)p[2])) {
 			char hex[3] = {p[1], p[2], 0};
+			long c = strtol(hex, NULL, 16);
 
-			if (buf_addch(&b, (char)strtol(hex, NULL, 16)))
+			/* No path holds a NUL: "%00" would cut it short. */
+			if (!c || buf_addch(&b, (char)c))
 				goto fail;
 			p += 2;
 		} else if (buf_addch(&b, *p)) {

@@ -48,7 +48,8 @@ char *fs_file_url(const char *path);
 /*
  * The other way: the path of a local file URL, "file:///a%20b" or
  * "file://localhost/a%20b" -> "/a b", up to any query or fragment.
- * Malloc'd; NULL when URL is not a local file URL (or out of memory).
+ * Malloc'd; NULL when URL is not a local file URL, escapes a NUL
+ * ("%00"), or memory runs out.
  */
 char *fs_file_url_path(const char *url);
 

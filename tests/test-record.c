@@ -153,6 +153,8 @@ static void test_file_url(void)
 		{ "file:///50%", "/50%" },
 		{ "file:///5%zz", "/5%zz" },
 		{ "file://host/x", NULL },
+		/* a NUL would cut the path short */
+		{ "file:///etc/passwd%00.txt", NULL },
 		{ "file:relative", NULL },
 		{ "https://example.org/a", NULL },
 	};
