@@ -434,26 +434,9 @@ static char *openurl_value(const char *q, const char *key)
 			s++;
 		if (strncmp(s, key, klen) || s[klen] != '=')
 			continue;
-		for (s += klen + 1; *s && *s != '&'; s++) {
-			int hi, lo;
-
-			if (*s == '%' && isxdigit((unsigned char)s[1]) &&
-			    isxdigit((unsigned char)s[2])) {
-				hi = isdigit((unsigned char)s[1])
-					     ? s[1] - '0'
-					     : (tolower((unsigned char)s[1]) -
-						'a' + 10);
-				lo = isdigit((unsigned char)s[2])
-					     ? s[2] - '0'
-					     : (tolower((unsigned char)s[2]) -
-						'a' + 10);
-				if (buf_addch(&b, (char)(hi * 16 + lo)))
-					break;
-				s += 2;
-			} else if (buf_addch(&b, *s == '+' ? ' ' : *s)) {
-				break;
-			}
-		}
+		/* A NUL escape ends the value, as it would a C string. */
+		if (url_percent_decode(&b, s + klen + 1, "&", 1) == EV_NOMEM)
+			buf_release(&b);
 		break;
 	}
 	if (b.len && !utf8_valid(b.ptr, b.len)) {

@@ -1,7 +1,6 @@
 /* fsutil.c - files written atomically, read with a cap, and locked */
 #include "config.h"
 
-#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -312,26 +311,11 @@ char *fs_file_url_path(const char *url)
 	p = url + 7;
 	if (str_istarts_with(p, "localhost/"))
 		p += 9;
-	if (*p != '/')
+	if (*p != '/' || url_percent_decode(&b, p, "?#", 0)) {
+		buf_release(&b);
 		return NULL;
-	for (; *p && *p != '?' && *p != '#'; p++) {
-		if (p[0] == '%' && isxdigit((unsigned char)p[1]) &&
-		    isxdigit((unsigned char)p[2])) {
-			char hex[3] = {p[1], p[2], 0};
-			long c = strtol(hex, NULL, 16);
-
-			/* No path holds a NUL: "%00" would cut it short. */
-			if (!c || buf_addch(&b, (char)c))
-				goto fail;
-			p += 2;
-		} else if (buf_addch(&b, *p)) {
-			goto fail;
-		}
 	}
 	return buf_detach(&b);
-fail:
-	buf_release(&b);
-	return NULL;
 }
 
 ev_status fs_mkdirs(const char *path, mode_t mode)

@@ -581,6 +581,37 @@ ev_status url_percent_encode(struct buf *out, const char *s, const char *keep)
 	return rc;
 }
 
+/* The value of the hex digit C, or -1. */
+static int hex_digit(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c |= 0x20;
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+ev_status url_percent_decode(struct buf *out, const char *s, const char *stop,
+			     int form)
+{
+	for (; *s && !strchr(stop, *s); s++) {
+		char c = *s;
+		int hi, lo;
+
+		if (c == '%' && (hi = hex_digit((unsigned char)s[1])) >= 0 &&
+		    (lo = hex_digit((unsigned char)s[2])) >= 0) {
+			c = (char)(hi << 4 | lo);
+			if (!c)
+				return EV_PARSE;
+			s += 2;
+		} else if (form && c == '+') {
+			c = ' ';
+		}
+		if (buf_addch(out, c))
+			return EV_NOMEM;
+	}
+	return EV_OK;
+}
+
 int str_iends_with(const char *s, const char *suffix)
 {
 	size_t n = strlen(s), m = strlen(suffix);

@@ -123,6 +123,16 @@ int str_is_http_url(const char *s);
 struct buf;
 ev_status url_percent_encode(struct buf *out, const char *s, const char *keep);
 
+/*
+ * The other way: append S to OUT with each "%XX" decoded, up to S's end
+ * or its first byte in STOP.  With FORM, a "+" stands for a space, as in
+ * a query's value.  A "%" without two hex digits after it is kept as it
+ * is.  EV_PARSE, with what came before it appended, at an escape of a
+ * NUL ("%00"), which would cut the string short; EV_NOMEM.
+ */
+ev_status url_percent_decode(struct buf *out, const char *s, const char *stop,
+			     int form);
+
 /* 1 when S ends with SUFFIX, ASCII case-insensitive. */
 int str_iends_with(const char *s, const char *suffix);
 

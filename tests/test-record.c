@@ -119,7 +119,7 @@ static void test_percent_encode(void)
 		{ "plain-Text_1.0~", "-._~", "plain-Text_1.0~" },
 		{ "a b&c=d", "-._~", "a%20b%26c%3Dd" },
 		/* a path keeps its slashes and sub-delimiters */
-		{ "/tmp/a b/x(1).txt", "/().", "/tmp/a%20b/x(1).txt" },
+		{ "/notes/a b/x(1).txt", "/().", "/notes/a%20b/x(1).txt" },
 		/* what would end a path or start an escape is escaped */
 		{ "50%#1?.txt", "/.", "50%25%231%3F.txt" },
 		/* every byte of UTF-8, upper-case hex */
@@ -134,6 +134,40 @@ static void test_percent_encode(void)
 		ok(url_percent_encode(&b, cases[i].s, cases[i].keep) == EV_OK,
 		   "percent-encode case %zu", i);
 		is_str(buf_str(&b), cases[i].want, "percent-encode \"%s\"",
+		       cases[i].s);
+		buf_release(&b);
+	}
+}
+
+static void test_percent_decode(void)
+{
+	static const struct {
+		const char *s, *stop;
+		int form;
+		ev_status rc;
+		const char *want;
+	} cases[] = {
+		{ "Lancet%20%28London%2c%20England%29", "&", 1, EV_OK,
+		  "Lancet (London, England)" },
+		/* "+" is a space only in a query's value */
+		{ "a+b&next=1", "&", 1, EV_OK, "a b" },
+		{ "/a+b?q#f", "?#", 0, EV_OK, "/a+b" },
+		/* a stray or short escape is kept as it is */
+		{ "50%", "", 0, EV_OK, "50%" },
+		{ "5%zz%4", "", 0, EV_OK, "5%zz%4" },
+		{ "caf%C3%A9", "", 0, EV_OK, "caf\xc3\xa9" },
+		/* a NUL escape stops it, with what came before */
+		{ "ab%00cd", "", 0, EV_PARSE, "ab" },
+		{ "", "", 0, EV_OK, "" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		struct buf b = BUF_INIT;
+
+		ok(url_percent_decode(&b, cases[i].s, cases[i].stop,
+				      cases[i].form) == cases[i].rc,
+		   "percent-decode status, case %zu", i);
+		is_str(buf_str(&b), cases[i].want, "percent-decode \"%s\"",
 		       cases[i].s);
 		buf_release(&b);
 	}
@@ -1123,6 +1157,7 @@ int main(void)
 	test_collapse_space();
 	test_http_url();
 	test_percent_encode();
+	test_percent_decode();
 	test_file_url();
 	test_words();
 	test_wordlist_reuse();
