@@ -17,8 +17,10 @@
  *         abstract of about 200 words in four sections.
  *
  * The same N and SEED always give the same bytes (our own xorshift, not
- * rand(), so the C library cannot change them).  About one paragraph in
- * three carries a cue from the shipped lessons.conf, so the tagger finds
+ * rand(), so the C library cannot change them).  The words are drawn as
+ * prose has them: a few frequent ones, the topic's, and a long tail of
+ * rare ones (made up, see LEXICON).  About one paragraph in three
+ * carries a cue from the shipped lessons.conf, so the tagger finds
  * lessons to record and does its full work.
  */
 
@@ -42,7 +44,12 @@ static unsigned rng_below(unsigned n)
 
 #define PICK(a) ((a)[rng_below(sizeof(a) / sizeof(*(a)))])
 
-static const char *const words[] = {
+/* The head of the vocabulary, most frequent first: the function words
+ * of English prose, then the words of the topic. */
+static const char *const head[] = {
+    "the", "of", "and", "to", "in", "a", "for", "with", "was", "were", "is",
+    "are", "that", "this", "these", "by", "on", "from", "at", "as", "be",
+    "had", "have", "not", "more", "most", "some", "many", "other",
     "practice", "practices", "network", "networks", "federation",
     "federations", "partnership", "partnerships", "primary", "care",
     "general", "practitioner", "practitioners", "patients", "patient",
@@ -54,43 +61,137 @@ static const char *const words[] = {
     "outcomes", "quality", "improvement", "evaluation", "evidence",
     "interviews", "survey", "qualitative", "study", "studies", "staff",
     "managers", "leaders", "leadership", "governance", "board", "members",
-    "member", "locality", "neighbourhood", "community", "hospital",
-    "trusts", "providers", "provider", "demand", "capacity", "workload",
-    "recruitment", "retention", "training", "estates", "digital",
-    "records", "data", "sharing", "information", "technology",
-    "telephone", "online", "consultations", "continuity", "chronic",
-    "disease", "prevention", "screening", "vaccination", "elderly",
-    "frail", "homes", "mental", "wellbeing", "inequalities", "deprived",
-    "areas", "rural", "urban", "scale", "size", "merger", "mergers",
-    "super", "large", "small", "single", "handed", "list", "registered",
-    "policy", "national", "local", "regional", "england", "nhs", "plan",
-    "long", "term", "forward", "view", "reform", "reforms", "incentives",
-    "payments", "budget", "investment", "costs", "savings", "efficiency",
-    "productivity", "performance", "targets", "indicators", "framework",
-    "specification", "specifications", "requirements", "guidance",
-    "support", "infrastructure", "administration", "back", "office",
-    "shared", "functions", "finance", "human", "resources", "legal",
-    "structure", "model", "models", "organisation", "organisations",
-    "collaboration", "collaborative", "working", "together", "joint",
-    "partners", "stakeholders", "engagement", "communication", "meetings",
-    "decisions", "decision", "making", "autonomy", "independence",
-    "identity", "ownership", "profession", "professional", "clinicians",
-    "doctors", "teams", "team", "multidisciplinary", "roles", "role",
-    "additional", "reimbursement", "scheme", "pilot", "pilots", "sites",
-    "site", "case", "cases", "findings", "results", "analysis", "methods",
-    "data", "participants", "respondents", "reported", "described",
-    "suggested", "found", "showed", "observed", "noted", "experience",
-    "experiences", "views", "perceptions", "attitudes", "barriers",
-    "facilitators", "challenges", "benefits", "risks", "tensions",
-    "conflict", "change", "changes", "transformation", "development",
-    "implementation", "delivery", "progress", "early", "later", "years",
-    "months", "time", "period", "phase", "stage", "first", "second",
-    "third", "year", "new", "existing", "current", "future", "previous",
-    "the", "the", "the", "the", "of", "of", "of", "and", "and", "and",
-    "in", "in", "to", "to", "for", "with", "a", "a", "was", "were", "is",
-    "are", "that", "this", "these", "by", "on", "from", "at", "as", "be",
-    "had", "have", "not", "more", "most", "some", "many", "other",
+    "member", "locality", "neighbourhood", "community", "hospital", "trusts",
+    "providers", "provider", "demand", "capacity", "workload", "recruitment",
+    "retention", "training", "estates", "digital", "records", "data",
+    "sharing", "information", "technology", "telephone", "online",
+    "consultations", "continuity", "chronic", "disease", "prevention",
+    "screening", "vaccination", "elderly", "frail", "homes", "mental",
+    "wellbeing", "inequalities", "deprived", "areas", "rural", "urban",
+    "scale", "size", "merger", "mergers", "super", "large", "small",
+    "single", "handed", "list", "registered", "policy", "national", "local",
+    "regional", "england", "nhs", "plan", "long", "term", "forward", "view",
+    "reform", "reforms", "incentives", "payments", "budget", "investment",
+    "costs", "savings", "efficiency", "productivity", "performance",
+    "targets", "indicators", "framework", "specification", "specifications",
+    "requirements", "guidance", "support", "infrastructure",
+    "administration", "back", "office", "shared", "functions", "finance",
+    "human", "resources", "legal", "structure", "model", "models",
+    "organisation", "organisations", "collaboration", "collaborative",
+    "working", "together", "joint", "partners", "stakeholders", "engagement",
+    "communication", "meetings", "decisions", "decision", "making",
+    "autonomy", "independence", "identity", "ownership", "profession",
+    "professional", "clinicians", "doctors", "teams", "team",
+    "multidisciplinary", "roles", "role", "additional", "reimbursement",
+    "scheme", "pilot", "pilots", "sites", "site", "case", "cases",
+    "findings", "results", "analysis", "methods", "participants",
+    "respondents", "reported", "described", "suggested", "found", "showed",
+    "observed", "noted", "experience", "experiences", "views", "perceptions",
+    "attitudes", "barriers", "facilitators", "challenges", "benefits",
+    "risks", "tensions", "conflict", "change", "changes", "transformation",
+    "development", "implementation", "delivery", "progress", "early",
+    "later", "years", "months", "time", "period", "phase", "stage", "first",
+    "second", "third", "year", "new", "existing", "current", "future",
+    "previous",
 };
+
+/*
+ * The rest of the vocabulary is made up.  LEXICON words in all, ranked
+ * by frequency: the word of rank r (from 1) is drawn with a weight of
+ * 1 / (r + 2.7) up to rank KNEE, and the weight falls with the square of
+ * the rank after it.  That is Zipf's law where prose follows it, with
+ * the thinner tail that real collections show, so the distinct words
+ * grow with the text as Heaps' law has it: about 118,000 in the 8
+ * million words of 10,000 pages, 340,000 in ten times as much.  (A flat
+ * draw from the head alone put nearly every word in nearly every page:
+ * no search engine indexes or searches such text the way it does prose.)
+ * The weights are integers, so no maths library can change a draw.
+ */
+#define LEXICON 1000000u
+#define KNEE 5000u
+
+static uint64_t *cumulative; /* [r - 1]: the weights of ranks 1 to r */
+
+static int lexicon_init(void)
+{
+	const uint64_t top = (uint64_t)1 << 44;
+	const uint64_t at_knee = top / (10 * KNEE + 27);
+	uint64_t sum = 0;
+
+	cumulative = malloc(LEXICON * sizeof(*cumulative));
+	if (!cumulative) {
+		fputs("gencorpus: out of memory\n", stderr);
+		return -1;
+	}
+	for (uint64_t r = 1; r <= LEXICON; r++) {
+		if (r <= KNEE)
+			sum += top / (10 * r + 27);
+		else
+			sum += at_knee * KNEE * KNEE / (r * r);
+		cumulative[r - 1] = sum;
+	}
+	return 0;
+}
+
+/* Each made-up stem is two to four of these: one consonant, one vowel,
+ * at most one consonant more.  NSYL is 1 << 5, as word_of_rank() takes
+ * it. */
+#define NSYL 32u
+static const char *const syllables[] = {
+    "ba", "ca", "cor", "da", "den", "der", "fa", "gal",
+    "ga", "hep", "la", "lin", "lo", "ma", "med", "mer",
+    "na", "nel", "pa", "pen", "po", "ra", "ren", "ri",
+    "sa", "sen", "ta", "ter", "to", "va", "ven", "zo",
+};
+
+_Static_assert(sizeof(syllables) / sizeof(*syllables) == NSYL,
+	       "NSYL syllables");
+#define NHEAD (sizeof(head) / sizeof(*head))
+
+/* The word of rank R: the head's, or a made-up stem with one of four
+ * endings (so that the stemmer has families to fold), in BUF. */
+static const char *word_of_rank(unsigned long r, char buf[32])
+{
+	static const char *const endings[] = {"", "s", "ed", "ing"};
+	unsigned long k, stem;
+	unsigned n = 0;
+
+	if (r <= NHEAD)
+		return head[r - 1];
+	k = r - NHEAD - 1;
+	stem = k / 4;
+	/* Its syllables: the fewest that number it, two at least, each
+	 * stem's digits scrambled (an odd multiplier modulo NSYL^n is one
+	 * to one) so that the frequent stems do not all end alike. */
+	while (n < 2 || stem >> (5 * n))
+		n++;
+	stem = (stem * 0x9e3779b1UL) & ((1UL << (5 * n)) - 1);
+	buf[0] = '\0';
+	while (n--) {
+		strcat(buf, syllables[stem % NSYL]);
+		stem /= NSYL;
+	}
+	strcat(buf, endings[k % 4]);
+	return buf;
+}
+
+/* A word drawn by its weight, in BUF if made up. */
+static const char *word_drawn(char buf[32])
+{
+	uint64_t u = rng_next() % cumulative[LEXICON - 1];
+	unsigned long lo = 0, hi = LEXICON - 1;
+
+	/* The first rank whose cumulative weight passes U. */
+	while (lo < hi) {
+		unsigned long mid = lo + (hi - lo) / 2;
+
+		if (cumulative[mid] > u)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return word_of_rank(lo + 1, buf);
+}
 
 /* Sentences that fire the shipped lessons' cues (focus, pacing,
  * relationships, and the optional ones). */
@@ -135,8 +236,10 @@ static const char *const journals[] = {
 
 static void words_out(FILE *f, unsigned n, int capital)
 {
+	char buf[32];
+
 	for (unsigned i = 0; i < n; i++) {
-		const char *w = PICK(words);
+		const char *w = word_drawn(buf);
 
 		if (i)
 			fputc(' ', f);
@@ -350,6 +453,7 @@ int main(int argc, char **argv)
 {
 	unsigned long count, seed, per_file = 500;
 	char *end;
+	int rc;
 
 	if ((argc != 5 && argc != 6) ||
 	    (strcmp(argv[1], "html") && strcmp(argv[1], "pubmed"))) {
@@ -380,7 +484,12 @@ int main(int argc, char **argv)
 	rng_state = 0x9e3779b97f4a7c15ULL ^ (seed * 0x100000001b3ULL);
 	if (!rng_state)
 		rng_state = 1;
+	if (lexicon_init())
+		return 1;
 	if (!strcmp(argv[1], "html"))
-		return gen_html(count, argv[4]) ? 1 : 0;
-	return gen_pubmed(count, per_file, argv[4]) ? 1 : 0;
+		rc = gen_html(count, argv[4]);
+	else
+		rc = gen_pubmed(count, per_file, argv[4]);
+	free(cumulative);
+	return rc ? 1 : 0;
 }
