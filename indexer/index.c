@@ -943,7 +943,9 @@ static ev_status build_work(struct index *ix, const struct record *rec,
 
 /* Write DOC, a work's whole document, and its words into the spelling
  * data.  A work is one document, so a run killed at any moment leaves
- * each work either indexed whole or not at all. */
+ * each work either indexed whole or not at all; its words may wait for
+ * the run's last commit (xdb_commit_batch()), and a killed run's are
+ * caught up by the next. */
 static ev_status write_doc(struct index *ix, xdb_doc_t *doc,
 			   const char *idterm)
 {
@@ -970,7 +972,7 @@ static ev_status maybe_commit(struct index *ix)
 	/* The strengths go with the documents that hold them. */
 	rc = write_values(ix);
 	if (!rc)
-		rc = xdb_commit(ix->db);
+		rc = xdb_commit_batch(ix->db);
 	if (rc)
 		return db_fail(ix, rc, "cannot commit the index");
 	follow_size(ix);

@@ -54,18 +54,93 @@ struct xdb {
 	Xapian::WritableDatabase *wdb; /* the same object when writable */
 	std::string path;
 	std::string msg;
-	/* What xdb_add_spellings() gathered since the last commit: each
-	 * word with its summed wdf, given to Xapian just before the commit
+	/* What xdb_add_spellings() gathered since the spelling data was
+	 * last flushed: each word with its summed wdf, given to Xapian
+	 * before a full commit or a batch's commit that finds too many
 	 * (flush_spellings()). */
 	std::unordered_map<std::string, Xapian::termcount> spellings;
+	/* The index, as committed or as the next commit will leave it,
+	 * holds SPELLING_BEHIND_KEY: documents without their words. */
+	bool spelling_marked = false;
+	/* It held the key when opened: a run that ended before its full
+	 * commit left documents behind, to catch up at ours. */
+	bool spelling_stale = false;
 };
 
 /*
+ * Spelling data is Xapian's costliest table to keep: a commit that brings
+ * new words rewrites, for every fragment of them (their first two
+ * letters, last two, each three in a row), the whole sorted and deflated
+ * list of the words holding it.  On text with prose's long tail of rare
+ * words, flushing the words at each batch's commit took a quarter to a
+ * third of the writer's time (bench/RESULTS.md, change 73).  So a
+ * batch's commit (xdb_commit_batch()) leaves the words pending until
+ * more than XDB_SPELLING_PENDING_MAX distinct words wait, and the full
+ * commit that ends a run flushes them.  While words wait, the committed
+ * index holds SPELLING_BEHIND_KEY; a run stopped before its full commit
+ * leaves it set, and the next writer's full commit rebuilds what is
+ * missing from the documents themselves (catch_up_spellings()).
+ */
+#define SPELLING_BEHIND_KEY "evidence-spelling-behind"
+
+/* Is TERM a word for the spelling data?  Prefixed terms start with a
+ * capital, and synonym canonical forms hold spaces. */
+static bool prefixed_term(const std::string &term)
+{
+	return !term.empty() && term[0] >= 'A' && term[0] <= 'Z';
+}
+
+static bool spelling_word(const std::string &term)
+{
+	return !term.empty() && !prefixed_term(term) &&
+	       term.find(' ') == std::string::npos;
+}
+
+/*
+ * Give each word of DB's documents a spelling frequency of at least its
+ * collection frequency (the sum of its wdf over the documents), which is
+ * what adding each document's words gives: replaced documents leave the
+ * spelling frequency higher, never lower.  What a stopped run left
+ * behind is then there.  Throws what Xapian throws.
+ */
+static void catch_up_spellings(xdb_t *db)
+{
+	Xapian::WritableDatabase &w = *db->wdb;
+	/* Both lists are sorted: walk the words with the terms, and add
+	 * once the walk is over. */
+	auto sp = w.spellings_begin();
+	const auto sp_end = w.spellings_end();
+	std::vector<std::pair<std::string, Xapian::termcount>> missing;
+
+	for (auto t = w.allterms_begin(); t != w.allterms_end();) {
+		const std::string &term = *t;
+		Xapian::termcount cf, sf = 0;
+
+		if (prefixed_term(term)) {
+			t.skip_to("["); /* past every capital */
+			continue;
+		}
+		if (spelling_word(term)) {
+			cf = w.get_collection_freq(term);
+			sp.skip_to(term);
+			if (sp != sp_end && *sp == term)
+				sf = sp.get_termfreq();
+			if (cf > sf)
+				missing.emplace_back(term, cf - sf);
+		}
+		++t;
+	}
+	for (const auto &m : missing)
+		w.add_spelling(m.first, m.second);
+}
+
+/*
  * Hand DB's gathered spelling data to Xapian: one add_spelling() per word
- * of a batch rather than per word of each document, which sums to the
- * same frequencies (the word list was a twelfth of the writer's
- * instructions, most of them in Xapian's map of pending words).  Called
- * before every commit; throws what Xapian throws.
+ * since the last flush rather than per word of each document, which sums
+ * to the same frequencies (the word list was a twelfth of the writer's
+ * instructions, most of them in Xapian's map of pending words).  Then
+ * catch up what an earlier run left behind, and clear the mark.  Called
+ * before every full commit; throws what Xapian throws.
  */
 static void flush_spellings(xdb_t *db)
 {
@@ -74,6 +149,14 @@ static void flush_spellings(xdb_t *db)
 	words.swap(db->spellings);
 	for (const auto &w : words)
 		db->wdb->add_spelling(w.first, w.second);
+	if (db->spelling_stale) {
+		catch_up_spellings(db);
+		db->spelling_stale = false;
+	}
+	if (db->spelling_marked) {
+		db->wdb->set_metadata(SPELLING_BEHIND_KEY, "");
+		db->spelling_marked = false;
+	}
 }
 
 /*
@@ -810,6 +893,10 @@ ev_status xdb_open(const char *path, enum xdb_mode mode, xdb_t **dbp,
 			db->wdb = new Xapian::WritableDatabase(path,
 							       action | sync);
 			db->db = db->wdb;
+			db->spelling_stale =
+				!db->wdb->get_metadata(SPELLING_BEHIND_KEY)
+					 .empty();
+			db->spelling_marked = db->spelling_stale;
 		}
 		*dbp = db;
 		return EV_OK;
@@ -946,6 +1033,26 @@ ev_status xdb_commit(xdb_t *db)
 	}
 }
 
+ev_status xdb_commit_batch(xdb_t *db)
+{
+	try {
+		terminate_guard guard;
+
+		if (!writable(db))
+			return EV_USAGE;
+		if (db->spellings.size() > XDB_SPELLING_PENDING_MAX) {
+			flush_spellings(db);
+		} else if (!db->spellings.empty() && !db->spelling_marked) {
+			db->wdb->set_metadata(SPELLING_BEHIND_KEY, "1");
+			db->spelling_marked = true;
+		}
+		db->wdb->commit();
+		return EV_OK;
+	} catch (...) {
+		return fail(db);
+	}
+}
+
 ev_status xdb_begin_transaction(xdb_t *db, int flushed)
 {
 	try {
@@ -1015,8 +1122,11 @@ ev_status xdb_termfreq(xdb_t *db, const char *term, unsigned *freqp)
 			  [&] { return db->db->get_termfreq(term); });
 }
 
-ev_status xdb_allterms(xdb_t *db, const char *prefix, xdb_term_fn fn,
-		       void *ctx)
+/* Call FN for each term from BEGIN() to END() of DB, with its
+ * frequency, as xdb_allterms() says. */
+template <typename Begin, typename End>
+static ev_status walk_terms(xdb_t *db, Begin begin, End end, xdb_term_fn fn,
+			    void *ctx)
 {
 	unsigned delivered = 0;
 
@@ -1024,12 +1134,10 @@ ev_status xdb_allterms(xdb_t *db, const char *prefix, xdb_term_fn fn,
 		with_reopen(
 			*db->db,
 			[&] {
-				Xapian::TermIterator it =
-					db->db->allterms_begin(prefix);
-				Xapian::TermIterator end =
-					db->db->allterms_end(prefix);
+				Xapian::TermIterator it = begin();
+				Xapian::TermIterator stop = end();
 
-				for (; it != end; ++it) {
+				for (; it != stop; ++it) {
 					std::string term = *it;
 
 					delivered++;
@@ -1043,6 +1151,21 @@ ev_status xdb_allterms(xdb_t *db, const char *prefix, xdb_term_fn fn,
 	} catch (...) {
 		return fail(db);
 	}
+}
+
+ev_status xdb_allterms(xdb_t *db, const char *prefix, xdb_term_fn fn,
+		       void *ctx)
+{
+	return walk_terms(
+		db, [&] { return db->db->allterms_begin(prefix); },
+		[&] { return db->db->allterms_end(prefix); }, fn, ctx);
+}
+
+ev_status xdb_spellings(xdb_t *db, xdb_term_fn fn, void *ctx)
+{
+	return walk_terms(
+		db, [&] { return db->db->spellings_begin(); },
+		[&] { return db->db->spellings_end(); }, fn, ctx);
 }
 
 ev_status xdb_valuestream(xdb_t *db, unsigned slot, xdb_value_fn fn,
@@ -1198,15 +1321,13 @@ ev_status xdb_doc_gather_spellings(xdb_doc_t *doc)
 		while (t != end) {
 			const std::string &term = *t;
 
-			/* Words only: prefixed terms start with a capital (and
-			 * sort together: skip past them all), and synonym
-			 * canonical forms hold spaces. */
-			if (!term.empty() && term[0] >= 'A' && term[0] <= 'Z') {
+			/* Words only; prefixed terms sort together: skip past
+			 * them all. */
+			if (prefixed_term(term)) {
 				t.skip_to("[");
 				continue;
 			}
-			if (!term.empty() && term.find(' ') == std::string::npos &&
-			    t.get_wdf())
+			if (spelling_word(term) && t.get_wdf())
 				doc->words.emplace_back(term, t.get_wdf());
 			++t;
 		}

@@ -104,8 +104,19 @@ const char *xdb_version(void);
 /* Re-read the latest committed revision (read-only handles). */
 ev_status xdb_reopen(xdb_t *db);
 
-/* Make every change so far durable. */
+/* Make every change so far durable, the spelling data included. */
 ev_status xdb_commit(xdb_t *db);
+/* The same for a batch of a longer run: the documents and everything
+ * else, but the words xdb_add_spellings() gathered may stay pending
+ * (up to XDB_SPELLING_PENDING_MAX distinct words) until a later batch's
+ * commit or the full commit, xdb_commit() or xdb_close(), that ends the
+ * run.  Searches meanwhile find the batch's documents but are not
+ * offered its new words as spelling corrections.  If the run stops
+ * before its full commit, the index says so, and the next full commit
+ * of a writer on it adds what is missing from the documents' own
+ * terms. */
+ev_status xdb_commit_batch(xdb_t *db);
+#define XDB_SPELLING_PENDING_MAX 131072
 
 /* Transactions: all changes between begin and commit land together or not
  * at all.  FLUSHED != 0 asks for a flushed transaction (a commit on
@@ -129,6 +140,11 @@ ev_status xdb_value_freq(xdb_t *db, unsigned slot, unsigned *freqp);
 typedef int (*xdb_term_fn)(const char *term, unsigned termfreq, void *ctx);
 ev_status xdb_allterms(xdb_t *db, const char *prefix, xdb_term_fn fn,
 		       void *ctx);
+
+/* Call FN for every word of DB's spelling data, in sorted order, with
+ * its spelling frequency; FN returning non-zero stops, as for
+ * xdb_allterms(). */
+ev_status xdb_spellings(xdb_t *db, xdb_term_fn fn, void *ctx);
 
 /* Call FN for every document that TERM indexes, in docid order; FN
  * returning non-zero stops, as for xdb_allterms(). */
@@ -176,8 +192,9 @@ ev_status xdb_compact(xdb_t *db, const char *dest);
  * would have recorded, but callable from the thread that writes when
  * documents are built in another.  The words are summed in DB's handle
  * and reach Xapian at the next xdb_commit(), xdb_commit_transaction()
- * or xdb_close() (a cancelled transaction drops them), so spelling
- * suggestions see them once committed, as before. */
+ * or xdb_close() (a cancelled transaction drops them), or at an
+ * xdb_commit_batch() that finds many waiting; spelling suggestions see
+ * them once that is committed. */
 ev_status xdb_add_spellings(xdb_t *db, xdb_doc_t *doc);
 
 /* Walk DOC's words now, in the thread that built it, so that

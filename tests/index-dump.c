@@ -21,7 +21,10 @@
  * stores the same work at another time, and so is the record file stamp
  * after the content hash in SLOT_HASH (another file, same content),
  * unless -s: two indexes of one store should then agree on it too.
- * With -p, each document's line also has every term's positions.
+ * With -p, each document's line also has every term's positions.  With
+ * -w, the words of the spelling data follow, one "spelling WORD" line
+ * each: which words, not how often, since a work replaced adds its words
+ * again and a run caught up after a crash counts them once.
  *
  * Exits 1 (after the dump) when the index breaks an invariant the crash
  * tests rely on: a unique id term on more or fewer than one document, or
@@ -32,6 +35,7 @@ struct dump {
 	xdb_t *db;
 	int stamps;    /* -s */
 	int positions; /* -p */
+	int words;     /* -w */
 	struct strvec lines;
 	struct buf line;
 	int bad;
@@ -157,6 +161,14 @@ static int check_id(const char *term, unsigned freq, void *ctx)
 	return 0;
 }
 
+static int print_word(const char *word, unsigned freq, void *ctx)
+{
+	(void)freq;
+	(void)ctx;
+	printf("spelling %s\n", word);
+	return 0;
+}
+
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -169,7 +181,7 @@ int main(int argc, char **argv)
 	static const char *const meta[] = {META_SCHEMA, META_LESSONS,
 					   META_LESSONS_DIGEST,
 					   META_SYNONYMS_DIGEST};
-	struct dump d = {NULL, 0, 0, STRVEC_INIT, BUF_INIT, 0};
+	struct dump d = {NULL, 0, 0, 0, STRVEC_INIT, BUF_INIT, 0};
 	char *msg = NULL;
 	unsigned count = 0;
 	ev_status rc;
@@ -179,11 +191,13 @@ int main(int argc, char **argv)
 			d.stamps = 1;
 		else if (!strcmp(argv[1], "-p"))
 			d.positions = 1;
+		else if (!strcmp(argv[1], "-w"))
+			d.words = 1;
 		else
 			break;
 	}
 	if (argc != 2) {
-		fprintf(stderr, "usage: index-dump [-s] [-p] DIR\n");
+		fprintf(stderr, "usage: index-dump [-s] [-p] [-w] DIR\n");
 		return 2;
 	}
 	rc = xdb_open(argv[1], XDB_READ, &d.db, &msg);
@@ -221,6 +235,12 @@ int main(int argc, char **argv)
 		if (!rc)
 			printf("meta %s=%s\n", meta[i], v);
 		free(v);
+	}
+	if (!rc && d.words)
+		rc = xdb_spellings(d.db, print_word, NULL);
+	if (rc && d.bad != 2) {
+		fprintf(stderr, "index-dump: %s\n", xdb_errmsg(d.db));
+		d.bad = 2;
 	}
 	strvec_release(&d.lines);
 	buf_release(&d.line);

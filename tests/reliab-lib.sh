@@ -65,7 +65,7 @@ canon() {
 		(cd "$1" && find . -name "*.tmp-*" -not -path "./store/tmp/*" |
 			sed "s/^/temporary file left: /")
 		if [ -d "$1/index" ]; then
-			"$INDEX_DUMP" "$1/index"
+			"$INDEX_DUMP" -w "$1/index"
 		else
 			echo "no index"
 		fi

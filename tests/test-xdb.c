@@ -699,6 +699,117 @@ static void test_spelling_sums(void)
 	expect_corrected(path, "gazebx", NULL, "the cancelled word is gone");
 }
 
+/* Does PATH hold the spelling mark (SPELLING_BEHIND_KEY in xdb.cc)? */
+static int spelling_marked(const char *path)
+{
+	xdb_t *db = open_reader(path);
+	char *v = NULL;
+	int marked = db &&
+		     xdb_get_metadata(db, "evidence-spelling-behind", &v) ==
+			     EV_OK &&
+		     v && *v;
+
+	free(v);
+	xdb_close(db);
+	return marked;
+}
+
+/* In a child process: open PATH, add "card" in four documents, commit
+ * them as a batch (their words left pending) and stop without a full
+ * commit, as a run killed between two batches does. */
+static void stopped_run(const char *path)
+{
+	int st = -1;
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		xdb_t *db = NULL;
+		int done = xdb_open(path, XDB_WRITE, &db, NULL) == EV_OK;
+
+		for (int i = 0; done && i < 4; i++)
+			done = add_spelt(db, "card", 1, 1);
+		_exit(done && xdb_commit_batch(db) == EV_OK ? 0 : 1);
+	}
+	if (pid > 0)
+		waitpid(pid, &st, 0);
+	ok(pid > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	   "a run commits a batch and stops");
+}
+
+/*
+ * xdb_commit_batch() commits the documents and leaves their words
+ * pending, marked in the index, until the full commit; a run that stops
+ * before it leaves the mark, and the next writer's full commit rebuilds
+ * the words from the documents.  "carx" is one edit from "cart" (wdf 3)
+ * and "card" (four documents, wdf 1 each): "card" is suggested only when
+ * its frequency is whole.  Past XDB_SPELLING_PENDING_MAX distinct words,
+ * a batch's commit flushes them.
+ */
+static void test_spelling_batches(void)
+{
+	const char *path = tmp_path("spelling-batches");
+	xdb_t *db = NULL;
+	xdb_doc_t *doc;
+	unsigned count = 0;
+	int done;
+
+	is_int(xdb_open(path, XDB_WRITE, &db, NULL), EV_OK, "a new writer");
+	if (!db)
+		return;
+	done = add_spelt(db, "cart", 3, 1);
+	ok(done && xdb_commit_batch(db) == EV_OK, "a batch committed");
+	xdb_t *r = open_reader(path);
+	ok(r && xdb_doccount(r, &count) == EV_OK && count == 1,
+	   "its document is there");
+	xdb_close(r);
+	expect_corrected(path, "carx", NULL, "its word waits");
+	ok(spelling_marked(path), "and the index says so");
+	is_int(xdb_commit(db), EV_OK, "the full commit");
+	expect_corrected(path, "carx", "cart", "brings the word");
+	ok(!spelling_marked(path), "and clears the mark");
+	ok(xdb_commit_batch(db) == EV_OK && !spelling_marked(path),
+	   "a batch with no words leaves no mark");
+	xdb_close(db);
+	db = NULL;
+
+	stopped_run(path);
+	expect_corrected(path, "carx", "cart",
+			 "the stopped run's words are missing");
+	ok(spelling_marked(path), "the mark stays");
+	is_int(xdb_open(path, XDB_WRITE, &db, NULL), EV_OK, "the next run");
+	if (!db)
+		return;
+	ok(add_spelt(db, "cartoon", 1, 1) && xdb_commit_batch(db) == EV_OK,
+	   "commits a batch of its own");
+	expect_corrected(path, "carx", "cart", "still missing");
+	is_int(xdb_commit(db), EV_OK, "then its full commit");
+	expect_corrected(path, "carx", "card",
+			 "catches up the four documents' word, whole");
+	expect_corrected(path, "cartoox", "cartoon", "its own word too");
+	ok(!spelling_marked(path), "and clears the mark");
+
+	/* Too many words to wait. */
+	doc = xdb_doc_new();
+	done = doc != NULL;
+	for (unsigned i = 0; done && i <= XDB_SPELLING_PENDING_MAX; i++) {
+		char word[16];
+
+		snprintf(word, sizeof(word), "w%07u", i);
+		done = xdb_doc_add_term(doc, word, 1) == EV_OK;
+	}
+	ok(done && xdb_doc_add_term(doc, "quince", 1) == EV_OK &&
+		   xdb_add_spellings(db, doc) == EV_OK &&
+		   xdb_add_document(db, doc, NULL) == EV_OK,
+	   "a document of %u words", XDB_SPELLING_PENDING_MAX + 2);
+	xdb_doc_free(doc);
+	is_int(xdb_commit_batch(db), EV_OK, "its batch committed");
+	expect_corrected(path, "quincx", "quince", "flushed its words");
+	ok(!spelling_marked(path), "with no mark");
+	xdb_close(db);
+}
+
 static void test_spelling(const char *path)
 {
 	xdb_t *db = NULL;
@@ -3308,6 +3419,7 @@ int main(void)
 	test_query_terms(main_db);
 	test_spelling(main_db);
 	test_spelling_sums();
+	test_spelling_batches();
 	test_malformed(main_db);
 	test_wildcard_limit(main_db);
 	test_enquire(main_db);
