@@ -59,8 +59,8 @@ struct xdb {
 	 * before a full commit or a batch's commit that finds too many
 	 * (flush_spellings()). */
 	std::unordered_map<std::string, Xapian::termcount> spellings;
-	/* The index, as committed or as the next commit will leave it,
-	 * holds SPELLING_BEHIND_KEY: documents without their words. */
+	/* The index, as the next commit will leave it, holds
+	 * SPELLING_BEHIND_KEY: documents without their words. */
 	bool spelling_marked = false;
 	/* It held the key when opened: a run that ended before its full
 	 * commit left documents behind, to catch up at ours. */
@@ -76,8 +76,9 @@ struct xdb {
  * third of the writer's time (bench/RESULTS.md, change 73).  So a
  * batch's commit (xdb_commit_batch()) leaves the words pending until
  * more than XDB_SPELLING_PENDING_MAX distinct words wait, and the full
- * commit that ends a run flushes them.  While words wait, the committed
- * index holds SPELLING_BEHIND_KEY; a run stopped before its full commit
+ * commit that ends a run flushes them.  While words wait, the index
+ * holds SPELLING_BEHIND_KEY, set with the first of them, so every commit
+ * of their documents carries it; a run stopped before its full commit
  * leaves it set, and the next writer's full commit rebuilds what is
  * missing from the documents themselves (catch_up_spellings()).
  */
@@ -1040,12 +1041,8 @@ ev_status xdb_commit_batch(xdb_t *db)
 
 		if (!writable(db))
 			return EV_USAGE;
-		if (db->spellings.size() > XDB_SPELLING_PENDING_MAX) {
+		if (db->spellings.size() > XDB_SPELLING_PENDING_MAX)
 			flush_spellings(db);
-		} else if (!db->spellings.empty() && !db->spelling_marked) {
-			db->wdb->set_metadata(SPELLING_BEHIND_KEY, "1");
-			db->spelling_marked = true;
-		}
 		db->wdb->commit();
 		return EV_OK;
 	} catch (...) {
@@ -1085,6 +1082,9 @@ ev_status xdb_cancel_transaction(xdb_t *db)
 			return EV_USAGE;
 		db->spellings.clear();
 		db->wdb->cancel_transaction();
+		/* The mark as it stands once the transaction's is undone. */
+		db->spelling_marked =
+			!db->wdb->get_metadata(SPELLING_BEHIND_KEY).empty();
 		return EV_OK;
 	} catch (...) {
 		return fail(db);
@@ -1353,6 +1353,13 @@ ev_status xdb_add_spellings(xdb_t *db, xdb_doc_t *doc)
 			return refuse(db, rc, doc->msg);
 		for (const auto &w : doc->words)
 			db->spellings[w.first] += w.second;
+		/* Marked before the document is added, so that whichever
+		 * commit takes the document takes the mark: ours, or one
+		 * Xapian makes on its own (XAPIAN_FLUSH_THRESHOLD). */
+		if (!doc->words.empty() && !db->spelling_marked) {
+			db->wdb->set_metadata(SPELLING_BEHIND_KEY, "1");
+			db->spelling_marked = true;
+		}
 		return EV_OK;
 	} catch (...) {
 		return fail(db);

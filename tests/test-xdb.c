@@ -714,10 +714,11 @@ static int spelling_marked(const char *path)
 	return marked;
 }
 
-/* In a child process: open PATH, add "card" in four documents, commit
- * them as a batch (their words left pending) and stop without a full
- * commit, as a run killed between two batches does. */
-static void stopped_run(const char *path)
+/* In a child process: open PATH, add WORD in four documents, commit them
+ * (their words left pending) and stop without a full commit, as a run
+ * killed between two batches does.  The commit is a batch's, or with
+ * AUTO one that Xapian makes on its own every two documents. */
+static void stopped_run(const char *path, const char *word, int autoflush)
 {
 	int st = -1;
 	pid_t pid;
@@ -726,16 +727,22 @@ static void stopped_run(const char *path)
 	pid = fork();
 	if (pid == 0) {
 		xdb_t *db = NULL;
-		int done = xdb_open(path, XDB_WRITE, &db, NULL) == EV_OK;
+		int done;
 
+		if (autoflush)
+			setenv("XAPIAN_FLUSH_THRESHOLD", "2", 1);
+		done = xdb_open(path, XDB_WRITE, &db, NULL) == EV_OK;
 		for (int i = 0; done && i < 4; i++)
-			done = add_spelt(db, "card", 1, 1);
-		_exit(done && xdb_commit_batch(db) == EV_OK ? 0 : 1);
+			done = add_spelt(db, word, 1, 1);
+		_exit(done && (autoflush || xdb_commit_batch(db) == EV_OK)
+			      ? 0
+			      : 1);
 	}
 	if (pid > 0)
 		waitpid(pid, &st, 0);
 	ok(pid > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0,
-	   "a run commits a batch and stops");
+	   "a run commits %s and stops",
+	   autoflush ? "as Xapian flushes" : "a batch");
 }
 
 /*
@@ -774,7 +781,7 @@ static void test_spelling_batches(void)
 	xdb_close(db);
 	db = NULL;
 
-	stopped_run(path);
+	stopped_run(path, "card", 0);
 	expect_corrected(path, "carx", "cart",
 			 "the stopped run's words are missing");
 	ok(spelling_marked(path), "the mark stays");
@@ -789,6 +796,22 @@ static void test_spelling_batches(void)
 			 "catches up the four documents' word, whole");
 	expect_corrected(path, "cartoox", "cartoon", "its own word too");
 	ok(!spelling_marked(path), "and clears the mark");
+
+	/* A commit Xapian makes by itself carries the mark too. */
+	xdb_close(db);
+	db = NULL;
+	stopped_run(path, "zebra", 1);
+	r = open_reader(path);
+	ok(r && xdb_doccount(r, &count) == EV_OK && count == 10,
+	   "its four documents are there");
+	xdb_close(r);
+	expect_corrected(path, "zebrx", NULL, "their word is not");
+	ok(spelling_marked(path), "the mark is");
+	is_int(xdb_open(path, XDB_WRITE, &db, NULL), EV_OK, "the next run");
+	if (!db)
+		return;
+	is_int(xdb_commit(db), EV_OK, "its full commit");
+	expect_corrected(path, "zebrx", "zebra", "catches the word up");
 
 	/* Too many words to wait. */
 	doc = xdb_doc_new();
