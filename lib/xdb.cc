@@ -113,16 +113,19 @@ static void catch_up_spellings(xdb_t *db)
 	const auto sp_end = w.spellings_end();
 	std::vector<std::pair<std::string, Xapian::termcount>> missing;
 
-	for (auto t = w.allterms_begin(); t != w.allterms_end();) {
+	const auto end = w.allterms_end();
+
+	for (auto t = w.allterms_begin(); t != end;) {
 		const std::string &term = *t;
-		Xapian::termcount cf, sf = 0;
 
 		if (prefixed_term(term)) {
 			t.skip_to("["); /* past every capital */
 			continue;
 		}
 		if (spelling_word(term)) {
-			cf = w.get_collection_freq(term);
+			Xapian::termcount cf = w.get_collection_freq(term);
+			Xapian::termcount sf = 0;
+
 			sp.skip_to(term);
 			if (sp != sp_end && *sp == term)
 				sf = sp.get_termfreq();

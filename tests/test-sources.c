@@ -283,7 +283,7 @@ static void test_loopback(void)
 	    {"http://127.0.0.1.example.org/", 0},
 	    {"http://127.1/", 0},
 	    {"https://api.crossref.org/", 0},
-	    {"file:///tmp/x", 0},
+	    {"file:///notes/x", 0},
 	    {"no scheme", 0},
 	};
 
