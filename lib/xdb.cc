@@ -1085,9 +1085,14 @@ ev_status xdb_cancel_transaction(xdb_t *db)
 			return EV_USAGE;
 		db->spellings.clear();
 		db->wdb->cancel_transaction();
-		/* The mark as it stands once the transaction's is undone. */
+		/* The mark as it stands once the transaction's is undone.
+		 * Still set, it stands for documents committed before the
+		 * transaction whose words were just dropped with its own:
+		 * the full commit rebuilds them from the documents. */
 		db->spelling_marked =
 			!db->wdb->get_metadata(SPELLING_BEHIND_KEY).empty();
+		if (db->spelling_marked)
+			db->spelling_stale = true;
 		return EV_OK;
 	} catch (...) {
 		return fail(db);

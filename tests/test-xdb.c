@@ -818,6 +818,20 @@ static void test_spelling_batches(void)
 	is_int(xdb_commit(db), EV_OK, "its full commit");
 	expect_corrected(path, "zebrx", "zebra", "catches the word up");
 
+	/* A cancelled transaction drops every waiting word, a batch's
+	 * committed before it too: the full commit catches that up. */
+	ok(add_spelt(db, "walrus", 1, 1) && xdb_commit_batch(db) == EV_OK,
+	   "a batch committed, its word waiting");
+	ok(xdb_begin_transaction(db, 0) == EV_OK &&
+		   add_spelt(db, "gazelle", 1, 1) &&
+		   xdb_cancel_transaction(db) == EV_OK,
+	   "a transaction cancelled");
+	is_int(xdb_commit(db), EV_OK, "the full commit");
+	expect_corrected(path, "walrux", "walrus",
+			 "brings the batch's word all the same");
+	expect_corrected(path, "gazellx", NULL, "not the cancelled one");
+	ok(!spelling_marked(path), "and clears the mark");
+
 	/* Too many words to wait. */
 	doc = xdb_doc_new();
 	done = doc != NULL;
