@@ -120,7 +120,11 @@ ev_status xdb_commit_batch(xdb_t *db);
 
 /* Transactions: all changes between begin and commit land together or not
  * at all.  FLUSHED != 0 asks for a flushed transaction (a commit on
- * success).  Cancel throws away the changes since begin. */
+ * success); begin commits what is pending first.  Cancel throws away
+ * every change not committed: since begin, and for an unflushed
+ * transaction what was pending before it too.  Spelling words waiting
+ * from documents committed earlier go with them, and the next full
+ * commit rebuilds them from those documents. */
 ev_status xdb_begin_transaction(xdb_t *db, int flushed);
 ev_status xdb_commit_transaction(xdb_t *db);
 ev_status xdb_cancel_transaction(xdb_t *db);
