@@ -381,8 +381,7 @@ enum {
 	XDB_QP_SYNONYM = 1 << 4,        /* ~term expands synonyms */
 	XDB_QP_AUTO_SYNONYMS = 1 << 5,
 	XDB_QP_AUTO_MULTIWORD_SYNONYMS = 1 << 6, /* single words too */
-	XDB_QP_SPELLING_CORRECTION = 1 << 7,
-	XDB_QP_BOOLEAN_ANY_CASE = 1 << 8,
+	XDB_QP_BOOLEAN_ANY_CASE = 1 << 7,
 	XDB_QP_DEFAULT = (1 << 0) | (1 << 1) | (1 << 2) | (1 << 3) | (1 << 6)
 };
 
@@ -434,9 +433,15 @@ ev_status xdb_qp_set_default_op(xdb_qp_t *qp, enum xdb_op op);
 ev_status xdb_qp_parse(xdb_qp_t *qp, const char *text, unsigned flags,
 		       xdb_query_t **queryp);
 
-/* After a parse with XDB_QP_SPELLING_CORRECTION: the corrected query text
- * (malloc'd) or NULL when no correction was found. */
-char *xdb_qp_corrected(xdb_qp_t *qp);
+/* TEXT corrected, into *OUT (malloc'd; NULL when nothing was changed):
+ * each word of TEXT that Q (QP's parse of TEXT) has as a word or its stem
+ * (no field prefix) but no document of QP's database has, replaced by
+ * the word of the database's spelling data Xapian finds closest (fewest
+ * edits, at most two; the most frequent of those).  Words a document has
+ * are left alone.  EV_NOMEM, or the database's status with
+ * the message on QP. */
+ev_status xdb_qp_correct(xdb_qp_t *qp, const char *text, const xdb_query_t *q,
+			 char **out);
 
 /* Call FN for each term of Q, stems included, in order of position in
  * the query; boolean filter terms have no position and come first (for

@@ -609,14 +609,14 @@ static ev_status add_boosts(struct searcher *s, xdb_query_t **q)
 }
 
 /*
- * How the query text is parsed.  Spelling correction, which looks up
- * every word in the spelling table (22 block reads of a three-word
- * search on 100,000 pages), is asked for only when a search finds
- * nothing (suggest()): it never changes the query, only what it offers.
+ * How the query text is parsed.  Spelling corrections are looked for
+ * only when a search finds nothing (suggest()): they never change the
+ * query, only what it offers.
  */
 #define QP_FLAGS (XDB_QP_DEFAULT | XDB_QP_AUTO_SYNONYMS)
 
-/* A corrected query for QUERY, to offer when it found nothing, or NULL. */
+/* A corrected query for QUERY, to offer when it found nothing, or NULL:
+ * its words that no work has, corrected (xdb_qp_correct()). */
 static char *suggest(struct searcher *s, const char *query)
 {
 	char *text = utf8_sanitise(query, strlen(query)), *fix = NULL;
@@ -625,10 +625,9 @@ static char *suggest(struct searcher *s, const char *query)
 	if (!text)
 		return NULL;
 	text_collapse_space(text);
-	if (*text && xdb_qp_parse(s->qp, text,
-				  QP_FLAGS | XDB_QP_SPELLING_CORRECTION,
-				  &q) == EV_OK)
-		fix = xdb_qp_corrected(s->qp);
+	if (*text && xdb_qp_parse(s->qp, text, QP_FLAGS, &q) == EV_OK &&
+	    xdb_qp_correct(s->qp, text, q, &fix) != EV_OK)
+		fix = NULL;
 	xdb_query_free(q);
 	free(text);
 	return fix;

@@ -129,6 +129,12 @@ test_expect_exit 1 'filters that keep nothing: exit 1, and they are named' \
 test_expect_success 'a misspelling gets a suggestion' '
 	evidence search marathn 2>err; grep -q "did you mean .marathon" err
 '
+test_expect_exit 1 'words the works have are not corrected' \
+	'evidence search "\"social roles\"" 2>err' \
+	'grep -qx "evidence: no results for .\"social roles\"." err'
+test_expect_exit 1 'only the word no work has is corrected' \
+	'evidence search "\"larger clinicz\"" 2>err' \
+	'grep -q "did you mean .\"larger clinics\".?\$" err'
 for q in '"abc' '(a OR b' ')(' 'a AND' 'NOT' 'title:' '""' '-' '*' \
 	'foo:bar' 'a NEAR' 'AND OR NOT' '((((((((((x'; do
 	test_expect_success "odd query [$q] gives results or exit 2, never a crash" "

@@ -629,9 +629,9 @@ static void expect_corrected(const char *path, const char *query,
 	xdb_query_t *q = NULL;
 	char *fixed = NULL;
 
-	if (qp && xdb_qp_parse(qp, query, XDB_QP_DEFAULT |
-			       XDB_QP_SPELLING_CORRECTION, &q) == EV_OK)
-		fixed = xdb_qp_corrected(qp);
+	if (qp && xdb_qp_parse(qp, query, XDB_QP_DEFAULT, &q) == EV_OK)
+		is_int(xdb_qp_correct(qp, query, q, &fixed), EV_OK,
+		       "%s: corrected", name);
 	xdb_query_free(q);
 	xdb_qp_free(qp);
 	xdb_close(db);
@@ -685,6 +685,11 @@ static void test_spelling_sums(void)
 	is_int(xdb_commit(db), EV_OK, "commit");
 	expect_corrected(path, "carx", "card",
 			 "the word of four documents outweighs wdf 3");
+	expect_corrected(path, "cart carx", "cart card",
+			 "a word a document has is kept, though \"card\" is "
+			 "one edit away and more frequent");
+	expect_corrected(path, "\"Cartx carx\" -zebrx", "\"cart card\" -zebrx",
+			 "the rest of the text is kept as it was");
 	expect_corrected(path, "Sprefixex", NULL, "a prefixed term is no word");
 	expect_corrected(path, "prefixex", NULL, "nor is it without its prefix");
 
@@ -863,21 +868,34 @@ static void test_spelling(const char *path)
 	if (!db)
 		return;
 	qp = main_qp(db);
-	is_int(xdb_qp_parse(qp, "primery cair", XDB_QP_DEFAULT |
-			    XDB_QP_SPELLING_CORRECTION, &q),
-	       EV_OK, "parse a misspelt query");
-	xdb_query_free(q);
-	q = NULL;
-	fixed = xdb_qp_corrected(qp);
+	is_int(xdb_qp_parse(qp, "primery cair", XDB_QP_DEFAULT, &q), EV_OK,
+	       "parse a misspelt query");
+	fixed = NULL;
+	is_int(xdb_qp_correct(qp, "primery cair", q, &fixed), EV_OK,
+	       "look for corrections");
 	is_str(fixed, "primary care",
 	       "spelling data from the term generator corrects it");
-	free(fixed);
-	is_int(xdb_qp_parse(qp, "mission creep",
-			    XDB_QP_DEFAULT | XDB_QP_SPELLING_CORRECTION, &q),
-	       EV_OK, "parse a well spelt query");
 	xdb_query_free(q);
-	fixed = xdb_qp_corrected(qp);
+	q = NULL;
+	free(fixed);
+	is_int(xdb_qp_parse(qp, "mission creep", XDB_QP_DEFAULT, &q), EV_OK,
+	       "parse a well spelt query");
+	fixed = NULL;
+	is_int(xdb_qp_correct(qp, "mission creep", q, &fixed), EV_OK,
+	       "look for corrections");
 	ok(fixed == NULL, "no correction: NULL");
+	xdb_query_free(q);
+	q = NULL;
+	free(fixed);
+	/* In a phrase the words are not stemmed: "missions" is a term no
+	 * document has, but its stem is. */
+	is_int(xdb_qp_parse(qp, "\"missions creap\"", XDB_QP_DEFAULT, &q),
+	       EV_OK, "parse a phrase with a word the index has the stem of");
+	fixed = NULL;
+	is_int(xdb_qp_correct(qp, "\"missions creap\"", q, &fixed), EV_OK,
+	       "look for corrections");
+	is_str(fixed, "\"missions creep\"", "that word is kept");
+	xdb_query_free(q);
 	free(fixed);
 	xdb_qp_free(qp);
 	xdb_close(db);
