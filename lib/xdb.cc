@@ -2133,11 +2133,9 @@ static std::vector<std::string> unknown_words(Xapian::Database &db,
 
 	for (auto t = q.get_terms_begin(); t != q.get_terms_end(); ++t) {
 		const std::string &term = *t;
-		size_t at = term[0] == 'Z';
+		std::string word = term.substr(term[0] == 'Z');
 
-		/* Prefixes are capitals; words are not. */
-		if (term.size() > at &&
-		    !(term[at] >= 'A' && term[at] <= 'Z') &&
+		if (!word.empty() && !prefixed_term(word) &&
 		    !db.term_exists(term))
 			unknown.push_back(term);
 	}
@@ -2145,7 +2143,8 @@ static std::vector<std::string> unknown_words(Xapian::Database &db,
 }
 
 /* Is WORD (lower case) one of UNKNOWN, as itself or by its stem, and
- * without a document that has either? */
+ * without a document that has either?  A form in UNKNOWN is known to be
+ * absent; only the other is looked up. */
 static bool is_unknown(xdb_qp_t *qp, const std::string &word,
 		       const std::vector<std::string> &unknown)
 {
@@ -2154,9 +2153,10 @@ static bool is_unknown(xdb_qp_t *qp, const std::string &word,
 		return std::find(unknown.begin(), unknown.end(), t) !=
 		       unknown.end();
 	};
+	bool plain = has(word), stemmed = has(stem);
 
-	return (has(word) || has(stem)) && !qp->db.term_exists(word) &&
-	       !qp->db.term_exists(stem);
+	return (plain || stemmed) && (plain || !qp->db.term_exists(word)) &&
+	       (stemmed || !qp->db.term_exists(stem));
 }
 
 /* TEXT (LEN bytes) with each word of UNKNOWN that the spelling data has
