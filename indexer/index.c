@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -39,6 +40,15 @@ struct index {
 	int fixed_batch;  /* the options set it: it does not follow size */
 	unsigned pending; /* works since the last commit */
 	int fresh;	  /* empty database: no need to look for old docs */
+	/* A fresh build's segments (INDEX_SEGMENT in index.h): while a
+	 * later one is written, FIRST keeps the first open (it holds the
+	 * lock, and its metadata is the merge's). */
+	unsigned segment;   /* works per segment */
+	unsigned seg_works; /* written into the current one */
+	unsigned n_segs;    /* segments after the first, in SEG_DIR/1... */
+	xdb_t *first;
+	char *seg_dir; /* DIR.parts */
+	int rewritten; /* a work written by its id: in two segments? */
 	/* Every work in the index with its content hash, sorted by id, read
 	 * in one pass at the start of index_sync(); NULL otherwise, and
 	 * index_record() then looks each work up in the database. */
@@ -101,35 +111,19 @@ static void known_release(struct index *ix)
 	ix->have_known = 0;
 }
 
-static void index_free(struct index *ix)
-{
-	if (!ix)
-		return;
-	known_release(ix);
-	for (size_t i = 0; ix->values && i < lessons_count(ix->lessons); i++)
-		strvec_release(&ix->values[i]);
-	free(ix->values);
-	termgen_free(ix->tg);
-	xdb_stem_free(ix->stem);
-	xdb_close(ix->db);
-	synonyms_free(ix->syn);
-	free(ix->dir);
-	free(ix->build_dir);
-	buf_release(&ix->msg);
-	wordlist_release(&ix->words);
-	lessons_cache_free(ix->tag_cache);
-	free(ix);
-}
-
-/* rm -r PATH, for a build directory or an old index: Xapian databases
- * are flat directories of files. */
+/* rm -r PATH, for a build directory, an old index or a fresh build's
+ * segments (a folder of them): Xapian databases are flat directories of
+ * files.  Whatever else is at PATH goes too. */
 static void remove_dir(const char *path)
 {
 	DIR *d = opendir(path);
 	struct dirent *e;
 
-	if (!d)
+	if (!d) {
+		if (errno == ENOTDIR)
+			unlink(path);
 		return;
+	}
 	while ((e = readdir(d)) != NULL) {
 		char *p;
 
@@ -142,6 +136,31 @@ static void remove_dir(const char *path)
 	}
 	closedir(d);
 	rmdir(path);
+}
+
+static void index_free(struct index *ix)
+{
+	if (!ix)
+		return;
+	known_release(ix);
+	for (size_t i = 0; ix->values && i < lessons_count(ix->lessons); i++)
+		strvec_release(&ix->values[i]);
+	free(ix->values);
+	termgen_free(ix->tg);
+	xdb_stem_free(ix->stem);
+	xdb_close(ix->db);
+	xdb_close(ix->first);
+	/* Set once the lock was ours: what is there is this run's. */
+	if (ix->seg_dir)
+		remove_dir(ix->seg_dir);
+	synonyms_free(ix->syn);
+	free(ix->dir);
+	free(ix->build_dir);
+	free(ix->seg_dir);
+	buf_release(&ix->msg);
+	wordlist_release(&ix->words);
+	lessons_cache_free(ix->tag_cache);
+	free(ix);
 }
 
 /*
@@ -221,7 +240,10 @@ static ev_status write_values(struct index *ix)
 	struct buf b = BUF_INIT;
 	ev_status rc = EV_OK;
 
-	if (!ix->values_changed)
+	/* Nor into a fresh build's later segments: the merge keeps the
+	 * first one's metadata, which gets the whole list at the end
+	 * (last_segment()). */
+	if (!ix->values_changed || ix->first)
 		return EV_OK;
 	for (size_t i = 0; !rc && i < lessons_count(ix->lessons); i++) {
 		rc = buf_addstr(&b, lessons_name(ix->lessons, i));
@@ -486,6 +508,15 @@ ev_status index_open(const char *dir, const struct index_options *opts,
 			goto out;
 		ix->fresh = 1;
 	}
+	/* The lock is ours: segments there were left by a run that
+	 * died. */
+	if (asprintf(&ix->seg_dir, "%s.parts", dir) < 0) {
+		ix->seg_dir = NULL;
+		rc = EV_NOMEM;
+		goto out;
+	}
+	remove_dir(ix->seg_dir);
+	ix->segment = opts->segment ? opts->segment : INDEX_SEGMENT;
 	/* Not bound to the database: the words go into the spelling data
 	 * when the documents are written (write_doc()), in the thread
 	 * that writes. */
@@ -961,11 +992,54 @@ static ev_status write_doc(struct index *ix, xdb_doc_t *doc,
 	return EV_OK;
 }
 
+/*
+ * Start the next segment of a fresh build: commit the current one whole
+ * (its spelling words too), keep the first open, and write on into a new
+ * database in ix->seg_dir.  On failure the current one stays current.
+ */
+static ev_status next_segment(struct index *ix)
+{
+	char name[16], *path;
+	xdb_t *db = ix->db;
+	ev_status rc;
+
+	rc = write_values(ix);
+	if (!rc)
+		rc = xdb_commit(db);
+	if (rc)
+		return db_fail(ix, rc, "cannot commit the index");
+	if (!ix->first && mkdir(ix->seg_dir, 0777) < 0 && errno != EEXIST) {
+		buf_setf(&ix->msg, "cannot make %s: %s", ix->seg_dir,
+			 strerror(errno));
+		return status_from_errno(errno);
+	}
+	snprintf(name, sizeof(name), "%u", ix->n_segs + 1);
+	path = fs_join(ix->seg_dir, name);
+	if (!path)
+		return EV_NOMEM;
+	rc = open_db(ix, path, XDB_BUILD);
+	free(path);
+	if (rc) {
+		ix->db = db;
+		return rc;
+	}
+	if (!ix->first)
+		ix->first = db;
+	else
+		xdb_close(db);
+	ix->n_segs++;
+	ix->seg_works = 0;
+	ix->pending = 0;
+	follow_size(ix);
+	return EV_OK;
+}
+
 /* Count one more work written; commit every ix->batch of them. */
 static ev_status maybe_commit(struct index *ix)
 {
 	ev_status rc;
 
+	ix->seg_works++;
 	if (++ix->pending < ix->batch)
 		return EV_OK;
 	ix->pending = 0;
@@ -1257,14 +1331,20 @@ static ev_status check_indexed(struct index *ix, const char *id,
 
 /* Write DOC, the document of work ID, in place of the one the index has,
  * if any, or as a new document when ID is NULL (a fresh index has none);
- * commit every ix->batch works. */
+ * commit every ix->batch works, and begin a fresh build's next segment
+ * when this one is full. */
 static ev_status put_work(struct index *ix, const char *id, xdb_doc_t *doc)
 {
 	char term[XDB_MAX_TERM + 64];
 	ev_status rc;
 
-	if (id)
+	if (id) {
 		field_id_term(PREFIX_ID, id, term, sizeof(term));
+		ix->rewritten |= ix->fresh;
+	}
+	if (ix->fresh && ix->seg_works >= ix->segment &&
+	    (rc = next_segment(ix)) != EV_OK)
+		return rc;
 	rc = write_doc(ix, doc, id ? term : NULL);
 	if (!rc)
 		rc = maybe_commit(ix);
@@ -2088,26 +2168,174 @@ out:
 }
 
 /*
+ * A work written again after its segment was full is in two of them: in
+ * the merged copy at COPY, keep its last document.
+ */
+static ev_status keep_last(struct index *ix, const char *copy)
+{
+	unsigned long dropped;
+	xdb_t *db = NULL;
+	char *msg = NULL;
+	ev_status rc = xdb_open(copy, XDB_WRITE, &db, &msg);
+
+	if (rc) {
+		buf_setf(&ix->msg, "cannot open the merged index %s: %s", copy,
+			 msg ? msg : status_to_string(rc));
+		free(msg);
+		return rc;
+	}
+	rc = xdb_keep_last(db, PREFIX_ID, &dropped);
+	if (!rc && dropped)
+		rc = xdb_commit(db);
+	if (rc)
+		buf_setf(&ix->msg, "cannot write the merged index: %s",
+			 xdb_errmsg(db));
+	xdb_close(db);
+	return rc;
+}
+
+/*
+ * How many databases one merge may read at once.  Xapian holds a file
+ * open for each table of each database (up to six), and a build of N
+ * works has N / INDEX_SEGMENT segments: the soft limit on open files is
+ * raised to the hard one, and segments past what that allows are merged
+ * in groups first (merge_groups()).
+ */
+#define MERGE_FILES_PER_DB 8
+#define MERGE_FILES_SPARE 64
+
+size_t index_merge_width(void)
+{
+	struct rlimit rl;
+	rlim_t n;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return 16;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rlim_t was = rl.rlim_cur;
+
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+			rl.rlim_cur = was;
+	}
+	n = rl.rlim_cur == RLIM_INFINITY ? 1u << 20 : rl.rlim_cur;
+	if (n < MERGE_FILES_SPARE + 3 * MERGE_FILES_PER_DB)
+		return 3;
+	return (size_t)(n - MERGE_FILES_SPARE) / MERGE_FILES_PER_DB;
+}
+
+/*
+ * Merge the first of PARTS (paths of segments, in the order written) in
+ * groups, each into a new one in ix->seg_dir that takes the group's
+ * place, until they and the first segment fit in one merge.  Rare: it
+ * takes more than a thousand segments under Linux's usual hard limit.
+ */
+static ev_status merge_groups(struct index *ix, struct strvec *parts)
+{
+	size_t width = index_merge_width();
+	unsigned round = 0;
+	ev_status rc = EV_OK;
+
+	while (!rc && parts->n + 1 > width) {
+		/* The first segment stays open meanwhile. */
+		size_t g = width - 1 < parts->n ? width - 1 : parts->n;
+		char name[24], *path;
+		xdb_t *db = NULL;
+		char *msg = NULL;
+
+		snprintf(name, sizeof(name), "group%u", ++round);
+		path = fs_join(ix->seg_dir, name);
+		if (!path)
+			return EV_NOMEM;
+		rc = xdb_open(parts->v[0], XDB_READ, &db, &msg);
+		if (!rc)
+			rc = xdb_compact(db, (const char *const *)parts->v + 1,
+					 g - 1, path);
+		if (rc)
+			buf_setf(&ix->msg,
+				 "cannot merge the index's "
+				 "segments: %s",
+				 msg ? msg : xdb_errmsg(db));
+		xdb_close(db);
+		free(msg);
+		/* The group's place: its first entry; the rest close up. */
+		for (size_t i = 0; !rc && i < g; i++) {
+			remove_dir(parts->v[i]);
+			free(parts->v[i]);
+		}
+		if (!rc) {
+			parts->v[0] = path;
+			memmove(parts->v + 1, parts->v + g,
+				(parts->n - g + 1) * sizeof(*parts->v));
+			parts->n -= g - 1;
+		} else {
+			free(path);
+		}
+	}
+	return rc;
+}
+
+/*
  * Write a compact copy of the index as just committed beside the live
- * one, in *COPYP (malloc'd).  A copy left by a run that died goes first.
+ * one, in *COPYP (malloc'd), with the later segments of a fresh build
+ * merged in.  A copy left by a run that died goes first.
  */
 static ev_status compact_copy(struct index *ix, char **copyp)
 {
-	ev_status rc;
+	struct strvec parts = {0};
+	ev_status rc = EV_OK;
 
 	if (asprintf(copyp, "%s.compact", ix->dir) < 0) {
 		*copyp = NULL;
 		return EV_NOMEM;
 	}
 	remove_dir(*copyp);
-	rc = xdb_compact(ix->db, *copyp);
+	for (unsigned i = 0; !rc && i < ix->n_segs; i++) {
+		char name[16];
+		char *path;
+
+		snprintf(name, sizeof(name), "%u", i + 1);
+		path = fs_join(ix->seg_dir, name);
+		rc = path ? strvec_push(&parts, path) : EV_NOMEM;
+		free(path);
+	}
+	if (!rc && parts.n)
+		rc = merge_groups(ix, &parts);
+	if (!rc) {
+		rc = xdb_compact(ix->db, (const char *const *)parts.v, parts.n,
+				 *copyp);
+		if (rc)
+			db_fail(ix, rc,
+				ix->n_segs
+					? "cannot merge the index's segments"
+					: "cannot write a compact copy of "
+					  "the index");
+	}
+	if (!rc && ix->n_segs && ix->rewritten)
+		rc = keep_last(ix, *copyp);
+	strvec_release(&parts);
 	if (rc) {
-		db_fail(ix, rc, "cannot write a compact copy of the index");
 		remove_dir(*copyp);
 		free(*copyp);
 		*copyp = NULL;
 	}
 	return rc;
+}
+
+/* The last segment of a fresh build committed whole and closed, and the
+ * first current again: its metadata is the merge's, so it gets the
+ * lessons' strengths of them all. */
+static ev_status last_segment(struct index *ix)
+{
+	ev_status rc = xdb_commit(ix->db);
+
+	if (rc)
+		return db_fail(ix, rc, "cannot commit the index");
+	xdb_close(ix->db);
+	ix->db = ix->first;
+	ix->first = NULL;
+	ix->values_changed = 1;
+	return EV_OK;
 }
 
 ev_status index_close(struct index *ix, char **msgp)
@@ -2119,13 +2347,16 @@ ev_status index_close(struct index *ix, char **msgp)
 		*msgp = NULL;
 	if (!ix)
 		return EV_OK;
-	rc = write_meta(ix);
+	if (ix->first)
+		rc = last_segment(ix);
+	if (!rc)
+		rc = write_meta(ix);
 	if (!rc) {
 		rc = xdb_commit(ix->db);
 		if (rc)
 			db_fail(ix, rc, "cannot commit the index");
 	}
-	if (!rc && ix->compact)
+	if (!rc && (ix->compact || ix->n_segs))
 		rc = compact_copy(ix, &copy);
 	termgen_free(ix->tg);
 	ix->tg = NULL;

@@ -35,6 +35,24 @@ struct index;
 #define INDEX_BATCH_PER 250
 #define INDEX_BATCH_MAX 1000
 
+/*
+ * A fresh build (index_is_fresh()) writes its works in segments of
+ * INDEX_SEGMENT: the first into the index it opened, each next into a new
+ * database beside it (DIR.parts/N), and index_close() merges them all
+ * into one compact copy (xdb_compact()) and swaps that in.  Each commit
+ * rewrites the B-tree blocks its batch touched, and with a rich
+ * vocabulary a batch touches most of the index's blocks: in one growing
+ * database the bytes written grow with the square of the works (87.5 GB
+ * written for 100,000 pages and an index of 3.7 GB), while segments keep
+ * every commit as cheap as the first ones (bench/RESULTS.md).
+ */
+#define INDEX_SEGMENT 10000
+
+/* How many databases the merge of a fresh build's segments reads at
+ * once, from the limit on open files (which it raises to the hard
+ * limit); past it, segments are merged in groups first. */
+size_t index_merge_width(void);
+
 /* The works per commit for an index of DOCCOUNT documents. */
 unsigned index_batch_for(unsigned doccount);
 
@@ -47,6 +65,9 @@ struct index_options {
 	int rebuild;	/* build afresh beside the old one, then swap */
 	int compact;	/* at index_close(), swap in a compact copy */
 	unsigned batch; /* works per commit (0: index_batch_for()) */
+	/* works per segment of a fresh build (0: INDEX_SEGMENT; UINT_MAX:
+	 * one database) */
+	unsigned segment;
 };
 
 /*

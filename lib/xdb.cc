@@ -1305,14 +1305,56 @@ ev_status xdb_copy_tables(xdb_t *src, xdb_t *dest)
 	}
 }
 
-ev_status xdb_compact(xdb_t *db, const char *dest)
+ev_status xdb_compact(xdb_t *db, const char *const *more, size_t n_more,
+		      const char *dest)
 {
 	try {
-		/* Docids kept: nothing outside the index names them, but a
-		 * copy that answers every question as the original did is
-		 * the simplest thing to reason about. */
-		db->db->compact(dest, Xapian::DBCOMPACT_NO_RENUMBER |
-					  Xapian::Compactor::FULL);
+		Xapian::Database all(*db->db);
+
+		for (size_t i = 0; i < n_more; i++)
+			all.add_database(Xapian::Database(more[i]));
+		/* One database keeps its docids: nothing outside the index
+		 * names them, but a copy that answers every question as
+		 * the original did is the simplest thing to reason about.
+		 * Several each start at 1, so they are numbered on. */
+		all.compact(dest,
+			    (n_more ? 0 : Xapian::DBCOMPACT_NO_RENUMBER) |
+				    Xapian::Compactor::FULL);
+		return EV_OK;
+	} catch (...) {
+		return fail(db);
+	}
+}
+
+ev_status xdb_keep_last(xdb_t *db, const char *prefix, unsigned long *droppedp)
+{
+	try {
+		std::vector<Xapian::docid> drop;
+
+		*droppedp = 0;
+		if (!writable(db))
+			return EV_USAGE;
+		/* Collected first: the walk must not meet its own
+		 * deletions. */
+		for (auto t = db->wdb->allterms_begin(prefix);
+		     t != db->wdb->allterms_end(prefix); ++t) {
+			if (t.get_termfreq() < 2)
+				continue;
+			auto p = db->wdb->postlist_begin(*t);
+			const auto end = db->wdb->postlist_end(*t);
+			Xapian::docid prev = *p;
+
+			while (++p != end) {
+				drop.push_back(prev);
+				prev = *p;
+			}
+		}
+		/* A document with two such terms is listed twice. */
+		std::sort(drop.begin(), drop.end());
+		drop.erase(std::unique(drop.begin(), drop.end()), drop.end());
+		for (Xapian::docid d : drop)
+			db->wdb->delete_document(d);
+		*droppedp = drop.size();
 		return EV_OK;
 	} catch (...) {
 		return fail(db);

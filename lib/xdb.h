@@ -186,10 +186,26 @@ ev_status xdb_copy_tables(xdb_t *src, xdb_t *dest);
  * documents under the same docids, the same metadata, spelling and
  * synonym data.  A database written a batch at a time leaves its blocks
  * part full (glass splits a full block in half when a flush inserts into
- * it); the copy is smaller and its lists take fewer block reads.  On
- * failure DEST may hold a partial copy, for the caller to remove, and
+ * it); the copy is smaller and its lists take fewer block reads.
+ *
+ * With N_MORE other databases (the paths in MORE, committed and closed),
+ * the copy merges them all in one pass: DB's documents first, then each
+ * of MORE's in turn, numbered on from the last (so a document written
+ * later has the higher docid); spelling frequencies summed, synonyms
+ * joined, and a metadata key set in several taking DB's value, or else
+ * the first that has it.
+ *
+ * On failure DEST may hold a partial copy, for the caller to remove, and
  * DB the message. */
-ev_status xdb_compact(xdb_t *db, const char *dest);
+ev_status xdb_compact(xdb_t *db, const char *const *more, size_t n_more,
+		      const char *dest);
+
+/* Of the documents each term that starts with PREFIX indexes, keep only
+ * the one with the highest docid, deleting the others, and count them in
+ * *DROPPEDP: for an id prefix, after a merge in which a document may have
+ * been written again in a later database.  Not committed. */
+ev_status xdb_keep_last(xdb_t *db, const char *prefix,
+			unsigned long *droppedp);
 
 /* Add DOC's words (its terms without a prefix) to DB's spelling data,
  * each as often as it occurs (its wdf): what a TermGenerator bound to DB
@@ -312,7 +328,7 @@ void xdb_stem_set_cache(xdb_stem_t *stem, size_t entries);
 
 /* A TermGenerator with the English stemmer, Xapian's STEM_SOME strategy
  * and an English stopword list.  When DB is a writable database, it also
- * records spelling data into it (for xdb_qp_corrected()).  DB may be
+ * records spelling data into it (for xdb_qp_correct()).  DB may be
  * NULL.  NULL when out of memory.  The indexer makes the same terms with
  * indexer/termgen.c, faster, and comes here only with XAPIAN_CJK_NGRAM
  * set; test-termgen holds the two to each other. */

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -1248,6 +1250,43 @@ static void test_batch_follows_size(void)
 	rm_rf(big);
 }
 
+/* A store of its own at DIR/NAME-store holding N works, PMIDs from FIRST
+ * on, with a few abstracts in turn; NULL (said) when it cannot be made. */
+static struct store *store_works(const char *name, unsigned first, unsigned n)
+{
+	static const char *const abstracts[] = {
+		"Trust took years to build between the practices.",
+		"Mission creep hurt the federation; focus came back.",
+		"Goodwill and reciprocity held the network together.",
+		"A marathon, not a sprint: under-promise and deliver.",
+		"The practices shared estates and a finance team."};
+	char path[300], *msg = NULL;
+	struct store *s = NULL;
+	int fine = 1;
+
+	snprintf(path, sizeof(path), "%s/%s-store", dir, name);
+	if (store_open(path, 1, &s, &msg) != EV_OK) {
+		ok(0, "a store of its own: %s", msg ? msg : "?");
+		free(msg);
+		return NULL;
+	}
+	store_begin(s);
+	for (unsigned i = 0; fine && i < n; i++) {
+		struct record r;
+		enum store_outcome o;
+		char pmid[16], title[64];
+
+		snprintf(pmid, sizeof(pmid), "%u", first + i);
+		snprintf(title, sizeof(title), "Federation %u, word%c%c", i,
+			 'a' + i % 7, 'a' + i % 5);
+		make(&r, pmid, title, abstracts[i % 5]);
+		fine = store_put(s, &r, &o) == EV_OK && o == STORE_NEW;
+		record_release(&r);
+	}
+	ok(fine && store_commit(s) == EV_OK, "%u works stored", n);
+	return s;
+}
+
 /*
  * Many more works than the reader may queue ahead of the writer (64
  * jobs) and than a feed holds for the reader (1,024 names), through both
@@ -1258,36 +1297,18 @@ static void test_batch_follows_size(void)
  */
 static void test_many_works(void)
 {
-	char store_dir[300], fresh[300], fed[300], *msg = NULL;
+	char fresh[300], fed[300];
 	struct index_counts c;
 	struct index *ix = NULL;
 	struct index_feed *f = NULL;
-	struct store *s = NULL;
+	struct store *s;
 	const unsigned n = 1100;
-	int fine = 1;
 
-	snprintf(store_dir, sizeof(store_dir), "%s/many-store", dir);
 	snprintf(fresh, sizeof(fresh), "%s/many-fresh", dir);
 	snprintf(fed, sizeof(fed), "%s/many-fed", dir);
-	if (store_open(store_dir, 1, &s, &msg) != EV_OK) {
-		ok(0, "a second store: %s", msg ? msg : "?");
-		free(msg);
+	s = store_works("many", 700000, n);
+	if (!s)
 		return;
-	}
-	store_begin(s);
-	for (unsigned i = 0; fine && i < n; i++) {
-		struct record r;
-		enum store_outcome o;
-		char pmid[16], title[64];
-
-		snprintf(pmid, sizeof(pmid), "%u", 700000 + i);
-		snprintf(title, sizeof(title), "Federation %u and its goodwill",
-			 i);
-		make(&r, pmid, title, "Trust took years to build.");
-		fine = store_put(s, &r, &o) == EV_OK && o == STORE_NEW;
-		record_release(&r);
-	}
-	ok(fine && store_commit(s) == EV_OK, "%u works stored", n);
 
 	memset(&c, 0, sizeof(c));
 	ix = open_index_at(fresh);
@@ -1325,7 +1346,321 @@ static void test_many_works(void)
 			close_index(ix);
 		ix = NULL;
 	}
+	store_close(s);
+}
+
+/* The documents of the index at PATH; -1 when it cannot be read. */
+static long doc_count(const char *path)
+{
+	xdb_t *db = NULL;
+	unsigned n = 0;
+	long r = -1;
+
+	if (xdb_open(path, XDB_READ, &db, NULL) == EV_OK &&
+	    xdb_doccount(db, &n) == EV_OK)
+		r = n;
+	xdb_close(db);
+	return r;
+}
+
+static int add_spelling_line(const char *word, unsigned freq, void *ctx)
+{
+	return buf_printf(ctx, "%s %u\n", word, freq) != EV_OK;
+}
+
+/* The spelling data of the index at PATH, a line a word with its
+ * frequency, into B. */
+static void spellings_of(const char *path, struct buf *b)
+{
+	xdb_t *db = NULL;
+
+	buf_reset(b);
+	if (xdb_open(path, XDB_READ, &db, NULL) == EV_OK)
+		xdb_spellings(db, add_spelling_line, b);
+	xdb_close(db);
+}
+
+/* The ids of the hits for QUERY in the index at PATH, a line each with
+ * the score, into B. */
+static void ranking_of(const char *path, const char *query, struct buf *b)
+{
+	struct search_result res = {0};
+	char *msg = NULL;
+
+	buf_reset(b);
+	snprintf(index_dir, sizeof(index_dir), "%s", path);
+	if (search_in(NULL, query, &res, &msg) == EV_OK)
+		for (size_t i = 0; i < res.n_hits; i++)
+			buf_printf(b, "%s %.17g\n", res.hits[i].work.id,
+				   res.hits[i].score);
+	else
+		buf_printf(b, "failed: %s\n", msg ? msg : "?");
+	search_result_release(&res);
 	free(msg);
+}
+
+static int is_there(const char *path)
+{
+	return access(path, F_OK) == 0;
+}
+
+/* index_record() the N works of S from PMID FIRST on; 1 when all went. */
+static int write_works(struct index *ix, struct store *s, unsigned first,
+		       unsigned n)
+{
+	int fine = 1;
+
+	for (unsigned i = 0; fine && i < n; i++) {
+		struct record r;
+		char id[32];
+
+		snprintf(id, sizeof(id), "pmid:%u", first + i);
+		record_init(&r);
+		fine = store_get(s, id, &r, NULL) == EV_OK &&
+		       index_record(ix, &r, NULL, NULL) == EV_OK;
+		record_release(&r);
+	}
+	return fine;
+}
+
+/* Open a new index at PATH whose fresh build splits every SEGMENT works. */
+static struct index *open_segmented(const char *path, unsigned segment,
+				    int rebuild)
+{
+	struct index_options opts = {0};
+	struct index *ix = NULL;
+	char *msg = NULL;
+
+	opts.lessons = lessons;
+	opts.segment = segment;
+	opts.rebuild = rebuild;
+	if (index_open(path, &opts, &ix, &msg) != EV_OK)
+		printf("# index_open: %s\n", msg ? msg : "?");
+	free(msg);
+	return ix;
+}
+
+/*
+ * A fresh build in segments (INDEX_SEGMENT) merges them into one index
+ * that answers as the one database would: the same works, rankings and
+ * scores, spelling data and lesson strengths, with nothing left beside
+ * it.  Built from the store, fed (where a work fed again after its
+ * segment is full must stay one work, as last fed), rebuilt, stopped
+ * half way, and with a merge that cannot be written.
+ */
+static void test_segments(void)
+{
+	static const char *const queries[] = {"trust",
+					      "years",
+					      "federation goodwill",
+					      "\"mission creep\"",
+					      "lesson:relationships",
+					      "practices -estates"};
+	char one[300], split[300], fed[300], other[300];
+	char parts[320], copy[400], *msg = NULL;
+	struct buf want = BUF_INIT, got = BUF_INIT;
+	struct index_counts c;
+	struct index *ix = NULL;
+	struct index_feed *f = NULL;
+	struct store *s;
+	const unsigned n = 23;
+	size_t len1 = 0, len2 = 0;
+	char *v1, *v2;
+	int fine = 1, same = 1;
+
+	snprintf(one, sizeof(one), "%s/seg-one", dir);
+	snprintf(split, sizeof(split), "%s/seg-split", dir);
+	snprintf(fed, sizeof(fed), "%s/seg-fed", dir);
+	snprintf(other, sizeof(other), "%s/seg-other", dir);
+	s = store_works("seg", 500000, n);
+	if (!s)
+		return;
+
+	/* One database, and segments of 4 from the store. */
+	for (int k = 0; k < 2; k++) {
+		memset(&c, 0, sizeof(c));
+		ix = open_segmented(k ? split : one, k ? 4 : UINT_MAX, 0);
+		ok(ix && index_sync(ix, s, &c, warn, NULL, NULL) == EV_OK,
+		   "a fresh build %s", k ? "in segments of 4" : "in one");
+		is_int(c.indexed, n, "every work indexed");
+		if (ix)
+			close_index(ix);
+	}
+	snprintf(parts, sizeof(parts), "%s.parts", split);
+	snprintf(copy, sizeof(copy), "%s.compact", split);
+	is_int(doc_count(split), n, "the merged index has every work once");
+	ok(!is_there(parts) && !is_there(copy), "nothing is left beside it");
+	for (size_t q = 0; q < sizeof(queries) / sizeof(*queries); q++) {
+		ranking_of(one, queries[q], &want);
+		ranking_of(split, queries[q], &got);
+		same &= want.len > 0 && !strcmp(buf_str(&want), buf_str(&got));
+		if (!same)
+			printf("# %s: one\n%s# merged\n%s", queries[q],
+			       buf_str(&want), buf_str(&got));
+	}
+	ok(same, "every query ranks and scores the works as one database");
+	spellings_of(one, &want);
+	spellings_of(split, &got);
+	ok(want.len && !strcmp(buf_str(&want), buf_str(&got)),
+	   "the same spelling data, frequencies summed");
+	snprintf(index_dir, sizeof(index_dir), "%s", one);
+	v1 = read_meta(META_LESSON_VALUES, &len1);
+	snprintf(index_dir, sizeof(index_dir), "%s", split);
+	v2 = read_meta(META_LESSON_VALUES, &len2);
+	ok(v1 && len1 && v2 && !strcmp(v1, v2),
+	   "the same strengths listed for each lesson");
+	free(v1);
+	free(v2);
+	memset(&c, 0, sizeof(c));
+	ix = open_segmented(split, 4, 0);
+	ok(ix && !index_is_fresh(ix) &&
+		   index_sync(ix, s, &c, warn, NULL, NULL) == EV_OK,
+	   "the merged index synced again");
+	is_int(c.unchanged, n, "every work found as stored");
+	if (ix)
+		close_index(ix);
+
+	/* Rebuilt in segments, beside the live index. */
+	ix = open_segmented(split, 3, 1);
+	ok(ix && index_sync(ix, s, &c, warn, NULL, NULL) == EV_OK,
+	   "rebuilt in segments of 3");
+	if (ix)
+		close_index(ix);
+	snprintf(copy, sizeof(copy), "%s.new", split);
+	is_int(doc_count(split), n, "the rebuilt index has every work once");
+	ok(!is_there(parts) && !is_there(copy), "nothing left beside it");
+	ranking_of(one, "trust", &want);
+	ranking_of(split, "trust", &got);
+	is_str(buf_str(&got), buf_str(&want), "and ranks as one database");
+
+	/* Fed, with work 2 changed and fed again when its segment is full:
+	 * one work, as fed last. */
+	ix = open_segmented(fed, 4, 0);
+	ok(ix && index_feed_start(ix, s, warn, NULL, &f) == EV_OK && f,
+	   "a feed in segments of 4");
+	for (unsigned i = 0; f && i < n; i++) {
+		char id[32];
+
+		snprintf(id, sizeof(id), "pmid:%u", 500000 + i);
+		index_feed_add(f, id, NULL);
+		if (i == 9) {
+			retitle(s, "pmid:500002", "Zebras in the federation");
+			index_feed_add(f, "pmid:500002", NULL);
+		}
+	}
+	ok(f && index_feed_finish(f, &c) == EV_OK, "feed finished");
+	if (ix)
+		close_index(ix);
+	snprintf(parts, sizeof(parts), "%s.parts", fed);
+	is_int(doc_count(fed), n, "the work fed twice is there once");
+	ok(!is_there(parts), "nothing left beside it");
+	snprintf(index_dir, sizeof(index_dir), "%s", fed);
+	is_int(term_count("Qpmid:500002"), 1, "under one id term");
+	ranking_of(fed, "zebras", &got);
+	ok(!strncmp(buf_str(&got), "pmid:500002 ", 12),
+	   "as it was fed last: %s", buf_str(&got));
+	memset(&c, 0, sizeof(c));
+	ix = open_index_at(fed);
+	ok(ix && index_sync(ix, s, &c, warn, NULL, NULL) == EV_OK,
+	   "synced again");
+	is_int(c.unchanged, n, "every work found as stored");
+	is_int(c.indexed, 0, "none indexed again");
+	if (ix)
+		close_index(ix);
+
+	/* Stopped in its third segment: the first stays, committed; the
+	 * others go. */
+	snprintf(parts, sizeof(parts), "%s.parts", other);
+	ix = open_segmented(other, 4, 0);
+	fine = ix && write_works(ix, s, 500000, 10);
+	ok(ix && fine && is_there(parts), "ten works written, in segments");
+	index_abort(ix);
+	is_int(doc_count(other), 4, "a stopped build keeps its first segment");
+	ok(!is_there(parts), "and no other");
+	memset(&c, 0, sizeof(c));
+	ix = open_index_at(other);
+	ok(ix && index_sync(ix, s, &c, warn, NULL, NULL) == EV_OK,
+	   "the next run catches up");
+	is_int(c.indexed, n - 4, "with the works it lacked");
+	if (ix)
+		close_index(ix);
+	rm_rf(other);
+
+	/* A merge that fails (a segment damaged on disk): said, and the
+	 * next run catches up.  A segment folder left behind goes at the
+	 * next open. */
+	fine = 1;
+	ix = open_segmented(other, 4, 0);
+	fine = ix && write_works(ix, s, 500000, 10);
+	snprintf(copy, sizeof(copy), "%s/1/iamglass", parts);
+	ok(ix && fine && unlink(copy) == 0, "a closed segment damaged");
+	fine = ix && index_close(ix, &msg) != EV_OK;
+	ok(fine && msg && strstr(msg, "cannot merge the index's segments"),
+	   "a merge that fails says so: %s", msg ? msg : "(none)");
+	free(msg);
+	msg = NULL;
+	snprintf(copy, sizeof(copy), "%s.compact", other);
+	ok(!is_there(copy), "no partial copy left");
+	is_int(doc_count(other), 4, "the index keeps its first segment");
+	ok(!is_there(parts), "and no other");
+	ok(mkdir(parts, 0777) == 0, "a segment folder left behind");
+	memset(&c, 0, sizeof(c));
+	ix = open_index_at(other);
+	ok(ix && !is_there(parts), "goes when a writer opens the index");
+	ok(ix && index_sync(ix, s, &c, warn, NULL, NULL) == EV_OK,
+	   "the next run catches up");
+	is_int(c.indexed, n - 4, "with the works it lacked");
+	if (ix)
+		close_index(ix);
+
+	buf_release(&want);
+	buf_release(&got);
+	store_close(s);
+}
+
+/*
+ * More segments than the limit on open files lets one merge read: they
+ * are merged in groups first, and the index is the same.  Last, since
+ * the hard limit cannot be raised again.
+ */
+static void test_segments_in_groups(void)
+{
+	struct rlimit rl = {104, 104};
+	char one[300], split[300];
+	struct buf want = BUF_INIT, got = BUF_INIT;
+	struct index_counts c;
+	struct index *ix;
+	struct store *s;
+	const unsigned n = 23;
+
+	s = store_works("group", 400000, n);
+	if (!s)
+		return;
+	snprintf(one, sizeof(one), "%s/group-one", dir);
+	snprintf(split, sizeof(split), "%s/group-split", dir);
+	ix = open_segmented(one, UINT_MAX, 0);
+	ok(ix && index_sync(ix, s, &c, warn, NULL, NULL) == EV_OK,
+	   "built in one database");
+	if (ix)
+		close_index(ix);
+	ok(setrlimit(RLIMIT_NOFILE, &rl) == 0, "at most 104 open files");
+	is_int(index_merge_width(), 5, "so a merge reads 5 databases");
+	ix = open_segmented(split, 1, 0);
+	ok(ix && index_sync(ix, s, &c, warn, NULL, NULL) == EV_OK,
+	   "built in %u segments of one work", n);
+	if (ix)
+		close_index(ix);
+	is_int(doc_count(split), n, "merged, every work once");
+	ranking_of(one, "trust", &want);
+	ranking_of(split, "trust", &got);
+	ok(want.len && !strcmp(buf_str(&want), buf_str(&got)),
+	   "ranked and scored as one database");
+	spellings_of(one, &want);
+	spellings_of(split, &got);
+	ok(want.len && !strcmp(buf_str(&want), buf_str(&got)),
+	   "with the same spelling data");
+	buf_release(&want);
+	buf_release(&got);
 	store_close(s);
 }
 
@@ -1360,6 +1695,8 @@ int main(void)
 	test_two_lessons();
 	test_batch_follows_size();
 	test_many_works();
+	test_segments();
+	test_segments_in_groups();
 	lessons_free(lessons);
 	free(msg);
 	rm_rf(dir);
