@@ -791,9 +791,9 @@ static const unsigned char glass_magic[16] = {
 enum { GLASS_TABLES = 6, GLASS_TERMLIST = 2, GLASS_UUID = 16 };
 
 /* Where in BUF (N bytes of a glass version file) the termlist table's
- * compress_min is, if the table is empty and it is one byte other than 0;
- * else -1. */
-static long termlist_threshold(const unsigned char *buf, size_t n)
+ * compress_min is, if it is one byte other than 0 and the table is empty
+ * or FILLED allows items; else -1. */
+static long termlist_threshold(const unsigned char *buf, size_t n, bool filled)
 {
 	const unsigned char *p = buf + sizeof(glass_magic) + GLASS_UUID;
 	const unsigned char *end = buf + n, *at = nullptr;
@@ -819,7 +819,9 @@ static long termlist_threshold(const unsigned char *buf, size_t n)
 			return -1;
 		p += v;
 	}
-	return entries == 0 && *at != 0 && *at < 0x80 ? (long)(at - buf) : -1;
+	return (filled || entries == 0) && *at != 0 && *at < 0x80
+		       ? (long)(at - buf)
+		       : -1;
 }
 
 /*
@@ -830,18 +832,23 @@ static long termlist_threshold(const unsigned char *buf, size_t n)
  * threshold kept per table in the database's version file, "iamglass"
  * (glass format 2016-03-14, Xapian 1.3.5 on: RootInfo's compress_min),
  * which Xapian reads at every open and writes back at every commit; 0
- * stores items as they are, and readers take either form item by item.
- * No API sets it, so this sets it for the termlist table of DIR, a
- * database just created and empty, by overwriting that one byte in
- * place.  Either value makes a sound database, so a crash at any moment
- * leaves one, and nothing needs flushing: the first commit writes the
- * version file afresh, as Xapian does, with the value it read at open.
- * Any other layout (Xapian reads at most 256 bytes of the file), or a
- * table already holding items, is left as it is: the database then works
- * as Xapian made it, only slower to write.  Throws DatabaseCreateError
- * when the file cannot be read or written.
+ * stores items as they are.  Each item carries its own flag (glass's
+ * I_COMPRESSED_BIT), so items written under either threshold are read
+ * alike.
+ *
+ * No API sets it, so this sets it for the termlist table of DIR by
+ * overwriting that one byte in place, in a database nothing has open: one
+ * just created and empty or, with FILLED, one with items (a compacted
+ * copy, which Xapian writes with the default threshold whatever its
+ * sources had).  Either value makes a sound database, so a crash at any
+ * moment leaves one, and nothing needs flushing: the first commit writes
+ * the version file afresh, as Xapian does, with the value it read at
+ * open.  Any other layout (Xapian reads at most 256 bytes of the file),
+ * or without FILLED a table already holding items, is left as it is: the
+ * database then works as Xapian made it, only slower to write.  Throws
+ * DatabaseCreateError when the file cannot be read or written.
  */
-static void plain_termlists(const std::string &dir)
+static void plain_termlists(const std::string &dir, bool filled)
 {
 	static const unsigned char zero = 0;
 	std::string path = dir + "/iamglass";
@@ -849,7 +856,9 @@ static void plain_termlists(const std::string &dir)
 	int fd = open(path.c_str(), O_RDWR | O_CLOEXEC);
 	ev_status rc = fd < 0 ? EV_IO : fs_read_fd(fd, 255, &b);
 	const char *failed = rc && rc != EV_TOO_BIG ? "read" : nullptr;
-	long at = rc ? -1 : termlist_threshold((unsigned char *)b.ptr, b.len);
+	long at =
+		rc ? -1
+		   : termlist_threshold((unsigned char *)b.ptr, b.len, filled);
 	int err = errno;
 
 	if (at >= 0 && pwrite(fd, &zero, 1, at) != 1) {
@@ -892,7 +901,7 @@ ev_status xdb_open(const char *path, enum xdb_mode mode, xdb_t **dbp,
 					path,
 					Xapian::DB_CREATE_OR_OVERWRITE | sync)
 					.close();
-				plain_termlists(path);
+				plain_termlists(path, false);
 				action = Xapian::DB_OPEN;
 			}
 			db->wdb = new Xapian::WritableDatabase(path,
@@ -1320,6 +1329,9 @@ ev_status xdb_compact(xdb_t *db, const char *const *more, size_t n_more,
 		all.compact(dest,
 			    (n_more ? 0 : Xapian::DBCOMPACT_NO_RENUMBER) |
 				    Xapian::Compactor::FULL);
+		/* Its termlists stay as they were copied; the works
+		 * written into it later are stored plain too. */
+		plain_termlists(dest, true);
 		return EV_OK;
 	} catch (...) {
 		return fail(db);

@@ -93,6 +93,26 @@ test_expect_success 'plain and compressed termlists are read alike' '
 	evidence index >out &&
 	grep -q "^$n works: 0 indexed" out
 '
+# A compacted copy is a new database written by Xapian, with the default
+# threshold in its version file whatever its source had: the copy gets 0,
+# so that the works written into it later are stored plain too.
+test_expect_success 'index --compact keeps the termlists plain for later works' '
+	set_termlist_min "$EVIDENCE_DIR/index" 18 &&
+	evidence index --compact >/dev/null &&
+	glass_tables "$EVIDENCE_DIR/index" >tables &&
+	grep -q "^termlist entries=[1-9][0-9]* compress_min=0$" tables &&
+	grep -q "^docdata .* compress_min=18$" tables &&
+	echo "A third paragraph, about okapis and goodwill." >>"$TRASH/note.txt" &&
+	evidence add "$TRASH/note.txt" >out &&
+	grep -q "0 new, 1 updated" out &&
+	glass_tables "$EVIDENCE_DIR/index" | grep -q "^termlist .* compress_min=0$" &&
+	evidence search okapis --format json >hits.json &&
+	test "$(jq .total hits.json)" = 1 &&
+	evidence search giraffes --format json >hits.json &&
+	test "$(jq .total hits.json)" = 1 &&
+	xapian-check "$EVIDENCE_DIR/index" >out &&
+	grep -q "No errors found" out
+'
 test_expect_success 'index --rebuild makes them plain again' '
 	evidence index --rebuild >/dev/null &&
 	glass_tables "$EVIDENCE_DIR/index" >tables &&
