@@ -788,12 +788,19 @@ static bool unpack_glass_uint(const unsigned char **p,
 static const unsigned char glass_magic[16] = {
 	0x0f, 0x0d, 'X', 'a', 'p', 'i', 'a',  'n',
 	' ',  'G',  'l', 'a', 's', 's', 0x04, 0x6e /* version 2016-03-14 */};
-enum { GLASS_TABLES = 6, GLASS_TERMLIST = 2, GLASS_UUID = 16 };
+/* The tables in the order of the version file. */
+enum {
+	GLASS_TABLES = 6,
+	GLASS_TERMLIST = 2,
+	GLASS_SPELLING = 4,
+	GLASS_UUID = 16
+};
 
-/* Where in BUF (N bytes of a glass version file) the termlist table's
- * compress_min is, if it is one byte other than 0 and the table is empty
- * or FILLED allows items; else -1. */
-static long termlist_threshold(const unsigned char *buf, size_t n, bool filled)
+/* Where in BUF (N bytes of a glass version file) TABLE's compress_min
+ * is, if it is one byte other than 0 and the table is empty or FILLED
+ * allows items; else -1. */
+static long table_threshold(const unsigned char *buf, size_t n, int table,
+			    bool filled)
 {
 	const unsigned char *p = buf + sizeof(glass_magic) + GLASS_UUID;
 	const unsigned char *end = buf + n, *at = nullptr;
@@ -808,11 +815,11 @@ static long termlist_threshold(const unsigned char *buf, size_t n, bool filled)
 	 * then its free list as a length and bytes. */
 	for (int t = 0; t < GLASS_TABLES; t++) {
 		for (int f = 0; f < 5; f++) {
-			if (t == GLASS_TERMLIST && f == 4)
+			if (t == table && f == 4)
 				at = p;
 			if (!unpack_glass_uint(&p, end, &v))
 				return -1;
-			if (t == GLASS_TERMLIST && f == 2)
+			if (t == table && f == 2)
 				entries = v;
 		}
 		if (!unpack_glass_uint(&p, end, &v) || v > (uint32_t)(end - p))
@@ -825,45 +832,57 @@ static long termlist_threshold(const unsigned char *buf, size_t n, bool filled)
 }
 
 /*
- * Glass deflates every document's termlist as it writes it, with zlib at
- * its default level: a quarter to a third of the writer's instructions,
- * for a table that Xapian reads back only to replace or delete a document
- * (and search, to expand queries).  Whether a table compresses is a
- * threshold kept per table in the database's version file, "iamglass"
- * (glass format 2016-03-14, Xapian 1.3.5 on: RootInfo's compress_min),
- * which Xapian reads at every open and writes back at every commit; 0
- * stores items as they are.  Each item carries its own flag (glass's
- * I_COMPRESSED_BIT), so items written under either threshold are read
- * alike.
+ * Glass deflates what it writes into most tables, with zlib at its
+ * default level, and two of ours are written far more than read:
+ * - the termlist table, one item a document: deflating it was a quarter
+ *   to a third of the writer's instructions, for a table Xapian reads
+ *   back only to replace or delete a document (and search, to expand
+ *   queries);
+ * - the spelling table, whose items are word lists, one for each
+ *   fragment of three letters, each rewritten whole when a word joins
+ *   it: an update of 300 pages into 10,000 spent an eighth of its
+ *   instructions deflating them (bench/RESULTS.md, change 78), and a
+ *   search reads them only to suggest a correction.
+ * Whether a table compresses is a threshold kept per table in the
+ * database's version file, "iamglass" (glass format 2016-03-14, Xapian
+ * 1.3.5 on: RootInfo's compress_min), which Xapian reads at every open
+ * and writes back at every commit; 0 stores items as they are.  Each item
+ * carries its own flag (glass's I_COMPRESSED_BIT), so items written under
+ * either threshold are read alike.
  *
- * No API sets it, so this sets it for the termlist table of DIR by
- * overwriting that one byte in place, in a database nothing has open: one
- * just created and empty or, with FILLED, one with items (a compacted
- * copy, which Xapian writes with the default threshold whatever its
- * sources had).  Either value makes a sound database, so a crash at any
- * moment leaves one, and nothing needs flushing: the first commit writes
- * the version file afresh, as Xapian does, with the value it read at
- * open.  Any other layout (Xapian reads at most 256 bytes of the file),
- * or without FILLED a table already holding items, is left as it is: the
+ * No API sets it, so this sets it for those tables of DIR by overwriting
+ * one byte each in place, in a database nothing has open: one just
+ * created and empty or, with FILLED, one with items (a compacted copy,
+ * which Xapian writes with the default thresholds whatever its sources
+ * had).  Either value makes a sound database, so a crash at any moment
+ * leaves one, and nothing needs flushing: the first commit writes the
+ * version file afresh, as Xapian does, with the values it read at open.
+ * Any other layout (Xapian reads at most 256 bytes of the file), or
+ * without FILLED a table already holding items, is left as it is: the
  * database then works as Xapian made it, only slower to write.  Throws
  * DatabaseCreateError when the file cannot be read or written.
  */
-static void plain_termlists(const std::string &dir, bool filled)
+static void plain_tables(const std::string &dir, bool filled)
 {
+	static const int tables[] = {GLASS_TERMLIST, GLASS_SPELLING};
 	static const unsigned char zero = 0;
 	std::string path = dir + "/iamglass";
 	struct buf b = BUF_INIT;
 	int fd = open(path.c_str(), O_RDWR | O_CLOEXEC);
 	ev_status rc = fd < 0 ? EV_IO : fs_read_fd(fd, 255, &b);
 	const char *failed = rc && rc != EV_TOO_BIG ? "read" : nullptr;
-	long at =
-		rc ? -1
-		   : termlist_threshold((unsigned char *)b.ptr, b.len, filled);
 	int err = errno;
 
-	if (at >= 0 && pwrite(fd, &zero, 1, at) != 1) {
-		failed = "write";
-		err = errno;
+	for (int t : tables) {
+		long at = rc || failed
+				  ? -1
+				  : table_threshold((unsigned char *)b.ptr,
+						    b.len, t, filled);
+
+		if (at >= 0 && pwrite(fd, &zero, 1, at) != 1) {
+			failed = "write";
+			err = errno;
+		}
 	}
 	if (fd >= 0)
 		close(fd);
@@ -901,7 +920,7 @@ ev_status xdb_open(const char *path, enum xdb_mode mode, xdb_t **dbp,
 					path,
 					Xapian::DB_CREATE_OR_OVERWRITE | sync)
 					.close();
-				plain_termlists(path, false);
+				plain_tables(path, false);
 				action = Xapian::DB_OPEN;
 			}
 			db->wdb = new Xapian::WritableDatabase(path,
@@ -1329,9 +1348,9 @@ ev_status xdb_compact(xdb_t *db, const char *const *more, size_t n_more,
 		all.compact(dest,
 			    (n_more ? 0 : Xapian::DBCOMPACT_NO_RENUMBER) |
 				    Xapian::Compactor::FULL);
-		/* Its termlists stay as they were copied; the works
-		 * written into it later are stored plain too. */
-		plain_termlists(dest, true);
+		/* Its items stay as they were copied; what is written
+		 * into it later is stored plain, as in a new database. */
+		plain_tables(dest, true);
 		return EV_OK;
 	} catch (...) {
 		return fail(db);

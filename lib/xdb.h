@@ -193,8 +193,9 @@ ev_status xdb_copy_tables(xdb_t *src, xdb_t *dest);
  * of MORE's in turn, numbered on from the last (so a document written
  * later has the higher docid); spelling frequencies summed, synonyms
  * joined, and a metadata key set in several taking DB's value, or else
- * the first that has it.  The copy's termlist table is set to store
- * the works written into it later plain, as a new database's is.
+ * the first that has it.  The copy's termlist and spelling tables are
+ * set to store what is written into them later plain, as a new
+ * database's are.
  *
  * On failure DEST may hold a partial copy, for the caller to remove, and
  * DB the message. */
