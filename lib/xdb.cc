@@ -788,7 +788,7 @@ static bool unpack_glass_uint(const unsigned char **p,
 static const unsigned char glass_magic[16] = {
 	0x0f, 0x0d, 'X', 'a', 'p', 'i', 'a',  'n',
 	' ',  'G',  'l', 'a', 's', 's', 0x04, 0x6e /* version 2016-03-14 */};
-/* The tables in the order of the version file. */
+/* The version file: its tables (in its order) and its uuid's length. */
 enum {
 	GLASS_TABLES = 6,
 	GLASS_TERMLIST = 2,
@@ -1348,7 +1348,8 @@ ev_status xdb_compact(xdb_t *db, const char *const *more, size_t n_more,
 		all.compact(dest,
 			    (n_more ? 0 : Xapian::DBCOMPACT_NO_RENUMBER) |
 				    Xapian::Compactor::FULL);
-		/* Its items stay as they were copied; what is written
+		/* Xapian wrote the copy's items under its default
+		 * thresholds, deflating the plain ones: what is written
 		 * into it later is stored plain, as in a new database. */
 		plain_tables(dest, true);
 		return EV_OK;
