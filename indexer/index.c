@@ -2198,16 +2198,34 @@ static ev_status keep_last(struct index *ix, const char *copy)
  * How many databases one merge may read at once.  Xapian holds a file
  * open for each table of each database (up to six), and a build of N
  * works has N / INDEX_SEGMENT segments: the soft limit on open files is
- * raised to the hard one, and segments past what that allows are merged
- * in groups first (merge_groups()).
+ * raised to the hard one, and segments past what that allows, less the
+ * files the process has open already and a margin for the merge's output
+ * and whatever else opens meanwhile, are merged in groups first
+ * (merge_groups()).
  */
 #define MERGE_FILES_PER_DB 8
-#define MERGE_FILES_SPARE 64
+#define MERGE_FILES_MARGIN 16
+
+/* The files this process has open: /proc/self/fd's entries, less the one
+ * reading it; 64 where that cannot be read. */
+static rlim_t files_open(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	rlim_t n = 0;
+
+	if (!d)
+		return 64;
+	while ((e = readdir(d)) != NULL)
+		n += e->d_name[0] != '.';
+	closedir(d);
+	return n ? n - 1 : 0;
+}
 
 size_t index_merge_width(void)
 {
 	struct rlimit rl;
-	rlim_t n;
+	rlim_t n, used;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
 		return 16;
@@ -2219,9 +2237,10 @@ size_t index_merge_width(void)
 			rl.rlim_cur = was;
 	}
 	n = rl.rlim_cur == RLIM_INFINITY ? 1u << 20 : rl.rlim_cur;
-	if (n < MERGE_FILES_SPARE + 3 * MERGE_FILES_PER_DB)
+	used = files_open() + MERGE_FILES_MARGIN;
+	if (n < used + 3 * MERGE_FILES_PER_DB)
 		return 3;
-	return (size_t)(n - MERGE_FILES_SPARE) / MERGE_FILES_PER_DB;
+	return (size_t)(n - used) / MERGE_FILES_PER_DB;
 }
 
 /*

@@ -50,7 +50,8 @@ struct index;
 
 /* How many databases the merge of a fresh build's segments reads at
  * once, from the limit on open files (which it raises to the hard
- * limit); past it, segments are merged in groups first. */
+ * limit) less the files open already; past it, segments are merged in
+ * groups first. */
 size_t index_merge_width(void);
 
 /* The works per commit for an index of DOCCOUNT documents. */
