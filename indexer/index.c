@@ -992,6 +992,16 @@ static ev_status write_doc(struct index *ix, xdb_doc_t *doc,
 	return EV_OK;
 }
 
+/* The folder of a fresh build's K-th later segment, DIR.parts/K
+ * (malloc'd), or NULL without memory. */
+static char *segment_path(const struct index *ix, unsigned k)
+{
+	char name[16];
+
+	snprintf(name, sizeof(name), "%u", k);
+	return fs_join(ix->seg_dir, name);
+}
+
 /*
  * Start the next segment of a fresh build: commit the current one whole
  * (its spelling words too), keep the first open, and write on into a new
@@ -999,7 +1009,7 @@ static ev_status write_doc(struct index *ix, xdb_doc_t *doc,
  */
 static ev_status next_segment(struct index *ix)
 {
-	char name[16], *path;
+	char *path;
 	xdb_t *db = ix->db;
 	ev_status rc;
 
@@ -1013,8 +1023,7 @@ static ev_status next_segment(struct index *ix)
 			 strerror(errno));
 		return status_from_errno(errno);
 	}
-	snprintf(name, sizeof(name), "%u", ix->n_segs + 1);
-	path = fs_join(ix->seg_dir, name);
+	path = segment_path(ix, ix->n_segs + 1);
 	if (!path)
 		return EV_NOMEM;
 	rc = open_db(ix, path, XDB_BUILD);
@@ -2310,11 +2319,8 @@ static ev_status compact_copy(struct index *ix, char **copyp)
 	}
 	remove_dir(*copyp);
 	for (unsigned i = 0; !rc && i < ix->n_segs; i++) {
-		char name[16];
-		char *path;
+		char *path = segment_path(ix, i + 1);
 
-		snprintf(name, sizeof(name), "%u", i + 1);
-		path = fs_join(ix->seg_dir, name);
 		rc = path ? strvec_push(&parts, path) : EV_NOMEM;
 		free(path);
 	}
