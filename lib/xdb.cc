@@ -2803,6 +2803,9 @@ class TermWeightPostingSource : public SeekingPostingSource
 	 * iterator through Xapian's API cost more than moving the few
 	 * that are behind. */
 	std::vector<Xapian::docid> at;
+	/* The terms' indexes, the most frequent first: the order check()
+	 * asks them in. */
+	std::vector<size_t> by_freq;
 
 	static Xapian::docid where(const Xapian::PostingIterator &p)
 	{
@@ -2831,6 +2834,39 @@ class TermWeightPostingSource : public SeekingPostingSource
 	}
 
       public:
+	/* Whether DID_WANT has one of the terms that can reach MIN_WT: the
+	 * matcher asks this of every document the rest of an AND has (the
+	 * type prior beside the words), where Xapian's default, skip_to(),
+	 * moves every term's iterator.  A document has one term at most, so
+	 * the first that has DID_WANT settles it, and asking the most
+	 * frequent first moves one iterator for most documents; the others
+	 * stay behind until a seek needs them.  When none has it, the seek
+	 * goes on to the next document that does (true, past DID_WANT, as
+	 * Xapian allows): the AND then leaps to it, where a plain "no"
+	 * would have it try the documents in between. */
+	bool check(Xapian::docid did_want, double min_wt) override
+	{
+		if (started && did_want <= did)
+			return true; /* at or past it already */
+		started = true;
+		for (size_t i : by_freq) {
+			if (falls_short(terms[i].first, min_wt) || !at[i])
+				continue;
+			if (at[i] < did_want) {
+				it[i].skip_to(did_want);
+				at[i] = where(it[i]);
+			}
+			if (at[i] == did_want) {
+				did = did_want;
+				weight = terms[i].first;
+				ended = false;
+				return true;
+			}
+		}
+		seek(did_want, min_wt);
+		return true;
+	}
+
 	TermWeightPostingSource(
 	    const std::vector<std::pair<double, std::string>> &t)
 		: terms(t)
@@ -2851,15 +2887,24 @@ class TermWeightPostingSource : public SeekingPostingSource
 	{
 		Xapian::doccount n = db.get_doccount(), sum = 0;
 
+		std::vector<Xapian::doccount> freq;
+
 		it.clear();
 		at.clear();
+		by_freq.clear();
 		for (const auto &t : terms) {
 			Xapian::doccount f = db.get_termfreq(t.second);
 
+			by_freq.push_back(it.size());
+			freq.push_back(f);
 			it.push_back(db.postlist_begin(t.second));
 			at.push_back(where(it.back()));
 			sum = f > n - sum ? n : sum + f;
 		}
+		std::stable_sort(by_freq.begin(), by_freq.end(),
+				 [&freq](size_t a, size_t b) {
+					 return freq[a] > freq[b];
+				 });
 		/* No document has two of the terms (the caller's word): the
 		 * count is exact, and the matcher can say so. */
 		freq_min = freq_est = freq_max = sum;
