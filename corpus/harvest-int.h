@@ -84,6 +84,12 @@ void hs_fetch_failed(struct hsource *hs, const struct fetch_result *res);
 void hs_note(struct hsource *hs, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* Requests per second for SRC's service, as its operators ask (PubMed:
+ * 10 with an api_key, else 3; Crossref: 3 with a mailto, else 1), or
+ * DFLT for a service that asks nothing.  A source's own "rate" setting
+ * overrides it (run_source()). */
+double hs_source_rate(const struct source *src, double dflt);
+
 /*
  * Parse the payload (an open, seekable FD, or LEN bytes at DATA) as FMT,
  * and, when the whole of it parsed, store its records (counting each).

@@ -1064,8 +1064,7 @@ static int source_loopback(const struct source *src)
 	return 0;
 }
 
-/* Requests per second for a service, as its operators ask. */
-static double source_rate(const struct source *src, double dflt)
+double hs_source_rate(const struct source *src, double dflt)
 {
 	switch (src->type) {
 	case SOURCE_PUBMED:
@@ -1111,7 +1110,7 @@ static ev_status run_source(struct harvest *h, const struct source *src,
 		if (env && atol(env) > 0)
 			hs.fopts.backoff_base_ms = atol(env);
 	}
-	hs.fopts.rate_per_sec = source_rate(src, hs.fopts.rate_per_sec);
+	hs.fopts.rate_per_sec = hs_source_rate(src, hs.fopts.rate_per_sec);
 	if (src->type == SOURCE_CROSSREF)
 		hs.fopts.max_per_host = 1;
 	/* The source's own limits, for a server that allows more (or

@@ -264,6 +264,50 @@ static void test_windows(void)
 	       366, "2019 has 365 days");
 }
 
+/* The rate each service's operators ask for, and what changes it: the
+ * harvest's shell tests can only bound the gaps from below, since a
+ * loaded machine lengthens them. */
+static void test_rates(void)
+{
+	static const char text[] =
+		"[keyed]\ntype = pubmed\npmid = 1\napi_key = sekrit\n"
+		"[keyless]\ntype = pubmed\npmid = 1\n"
+		"[empty-key]\ntype = pubmed\npmid = 1\n"
+		"api_key = ${TEST_SOURCES_UNSET}\n"
+		"[refs-keyed]\ntype = references\napi_key = sekrit\n"
+		"[refs]\ntype = references\n"
+		"[polite]\ntype = crossref\ndoi = 10.1/x\nmailto = a@b.org\n"
+		"[anonymous]\ntype = crossref\ndoi = 10.1/x\n"
+		"[epmc]\ntype = europepmc\nquery = x\n"
+		"[oa]\ntype = openalex\nquery = x\n"
+		"[blog]\ntype = feed\nurl = https://example.org/feed\n";
+	static const struct {
+		const char *name;
+		double rate;
+	} want[] = {
+		{"keyed", 10},	    {"keyless", 3}, {"empty-key", 3},
+		{"refs-keyed", 10}, {"refs", 3},    {"polite", 3},
+		{"anonymous", 1},   {"epmc", 5},    {"oa", 5},
+		{"blog", 7.5}, /* the caller's default */
+	};
+	struct sources s;
+	char err[256] = "";
+	ev_status rc;
+
+	unsetenv("TEST_SOURCES_UNSET"); /* an api_key that comes out empty */
+	sources_init(&s);
+	rc = sources_parse(text, sizeof(text) - 1, "/etc/ev/sources.conf", &s,
+			   err, sizeof(err));
+	is_int(rc, EV_OK, "rates: the file parses (%s)", err);
+	for (size_t i = 0; !rc && i < sizeof(want) / sizeof(*want); i++) {
+		const struct source *src = sources_find(&s, want[i].name);
+
+		ok(src && hs_source_rate(src, 7.5) == want[i].rate,
+		   "rate of [%s]: %g a second", want[i].name, want[i].rate);
+	}
+	sources_release(&s);
+}
+
 static void test_loopback(void)
 {
 	static const struct {
@@ -296,6 +340,7 @@ int main(void)
 {
 	test_windows();
 	test_loopback();
+	test_rates();
 	test_bad();
 	test_good();
 	test_dates();
