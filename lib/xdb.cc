@@ -2812,6 +2812,17 @@ class TermWeightPostingSource : public SeekingPostingSource
 		return p == Xapian::PostingIterator() ? 0 : *p;
 	}
 
+	/* Term I's first document from DID_MIN on (0: none), its iterator
+	 * moved there only if it is behind. */
+	Xapian::docid reach(size_t i, Xapian::docid did_min)
+	{
+		if (at[i] && at[i] < did_min) {
+			it[i].skip_to(did_min);
+			at[i] = where(it[i]);
+		}
+		return at[i];
+	}
+
 	/* Move to the first document from DID_MIN on of a term that does
 	 * not fall short of MIN_WT. */
 	void seek(Xapian::docid did_min, double min_wt) override
@@ -2821,12 +2832,10 @@ class TermWeightPostingSource : public SeekingPostingSource
 		for (size_t i = 0; i < terms.size(); i++) {
 			if (falls_short(terms[i].first, min_wt))
 				break;
-			if (at[i] && at[i] < did_min) {
-				it[i].skip_to(did_min);
-				at[i] = where(it[i]);
-			}
-			if (at[i] && (did == 0 || at[i] < did)) {
-				did = at[i];
+			Xapian::docid d = reach(i, did_min);
+
+			if (d && (did == 0 || d < did)) {
+				did = d;
 				weight = terms[i].first;
 			}
 		}
@@ -2850,13 +2859,9 @@ class TermWeightPostingSource : public SeekingPostingSource
 			return true; /* at or past it already */
 		started = true;
 		for (size_t i : by_freq) {
-			if (falls_short(terms[i].first, min_wt) || !at[i])
+			if (falls_short(terms[i].first, min_wt))
 				continue;
-			if (at[i] < did_want) {
-				it[i].skip_to(did_want);
-				at[i] = where(it[i]);
-			}
-			if (at[i] == did_want) {
+			if (reach(i, did_want) == did_want) {
 				did = did_want;
 				weight = terms[i].first;
 				ended = false;
