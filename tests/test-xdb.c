@@ -1943,15 +1943,24 @@ static int by_weight(const void *a, const void *b)
 }
 
 /* The type term of a document, as search.c's "XTreview": none on each
- * seventeenth, else one of four, whose weights are skip_type_weight[]. */
+ * seventeenth, else one of four, whose weights are skip_type_weight[].
+ * The lightest, "XTa", is on most documents, as commentary is on the
+ * generated pages. */
 static const char *skip_type(unsigned id)
 {
 	static const char *const types[] = { "XTa", "XTb", "XTc", "XTd" };
 
-	return id % 17 ? types[id * 13u % 4] : NULL;
+	if (id % 17 == 0)
+		return NULL;
+	return id % 3 ? "XTa" : types[id * 13u % 4];
 }
 
 static const double skip_type_weight[] = { 0.5, 0.6, 0.7, 0.8 };
+
+/* The term of the documents skip_type() gives none, and its weight when
+ * a test lists it: with it, every document has one of the terms. */
+#define SKIP_UNTYPED "XTe"
+#define SKIP_UNTYPED_WEIGHT 0.65
 
 /* BM25[id] for every document WORD matches, else 0 (a match of weight 0
  * counts as 1e-300).  0 when the search fails. */
@@ -2071,31 +2080,43 @@ static int same_top(xdb_t *db, xdb_query_t *q, const struct skip_hit *want,
 	return same;
 }
 
-/* The words scaled, OP (AND or AND_MAYBE) the weight of the type. */
+/* The words scaled, OP (AND or AND_MAYBE) the weight of the type; with
+ * COVERED, SKIP_UNTYPED counts as a type. */
 struct type_ranking {
 	double word_scale;
 	enum xdb_op op;
+	int covered;
 };
 
 static double weigh_by_type(unsigned id, double bm25, const void *arg)
 {
 	const struct type_ranking *r = arg;
 	const char *t = skip_type(id);
+	double prior = -1;
 
-	if (!bm25 || (r->op == XDB_OP_AND && !t))
+	if (t)
+		prior = skip_type_weight[t[2] - 'a'];
+	else if (r->covered)
+		prior = SKIP_UNTYPED_WEIGHT;
+
+	if (!bm25 || (r->op == XDB_OP_AND && prior < 0))
 		return -1;
-	return r->word_scale * bm25 + (t ? skip_type_weight[t[2] - 'a'] : 0);
+	return r->word_scale * bm25 + (prior < 0 ? 0 : prior);
 }
 
-/* WORD scaled by WORD_SCALE, OP xdb_query_term_weights() of the types. */
+/* WORD scaled by WORD_SCALE, OP xdb_query_term_weights() of the types,
+ * and of SKIP_UNTYPED too with COVERED. */
 static xdb_query_t *words_op_types(const char *word, double word_scale,
-				   enum xdb_op op)
+				   enum xdb_op op, int covered)
 {
-	static const char *const terms[] = { "XTb", "XTa", "XTd", "XTc" };
-	static const double weights[] = { 0.6, 0.5, 0.8, 0.7 };
+	static const char *const terms[] = { "XTb", "XTa", "XTd", "XTc",
+					     SKIP_UNTYPED };
+	static const double weights[] = { 0.6, 0.5, 0.8, 0.7,
+					  SKIP_UNTYPED_WEIGHT };
 	xdb_query_t *w = xdb_query_term(word, 1);
 	xdb_query_t *ws = xdb_query_scale(w, word_scale);
-	xdb_query_t *tw = xdb_query_term_weights(terms, weights, 4);
+	xdb_query_t *tw =
+		xdb_query_term_weights(terms, weights, covered ? 5 : 4);
 	xdb_query_t *q = xdb_query_combine(op, ws, tw);
 
 	xdb_query_free(tw);
@@ -2143,11 +2164,13 @@ static void test_term_weights_skip(xdb_t *db)
 	unsigned typed = 0, of_a = 0, id = 0;
 	double wt = 0;
 
-	for (size_t c = 0; c < 8; c++) {
+	/* Then with SKIP_UNTYPED listed: every document has a term, and
+	 * check() names the most frequent ("XTa") without reading it. */
+	for (size_t c = 0; c < 16; c++) {
 		enum xdb_op op = ops[c % 2];
 		const char *word = words[c / 2 % 2];
-		double scale = scales[c / 4];
-		struct type_ranking r = { scale, op };
+		double scale = scales[c / 4 % 2];
+		struct type_ranking r = { scale, op, c >= 8 };
 		struct skip_hit want[SKIP_TOP];
 		struct strbuf why;
 
@@ -2156,9 +2179,11 @@ static void test_term_weights_skip(xdb_t *db)
 			ok(0, "rank %s by hand", word);
 			continue;
 		}
-		ok(same_top(db, words_op_types(word, scale, op), want, &why),
-		   "%s x %g %s the type weights: the top %d by hand %s", word,
-		   scale, op == XDB_OP_AND ? "AND" : "AND_MAYBE", SKIP_TOP,
+		ok(same_top(db, words_op_types(word, scale, op, r.covered),
+			    want, &why),
+		   "%s x %g %s the type weights%s: the top %d by hand %s",
+		   word, scale, op == XDB_OP_AND ? "AND" : "AND_MAYBE",
+		   r.covered ? ", every document typed" : "", SKIP_TOP,
 		   why.s);
 	}
 
@@ -2175,9 +2200,18 @@ static void test_term_weights_skip(xdb_t *db)
 	ok(wt == 0.5 && id && strcmp(skip_type(id), "XTa") == 0,
 	   "one term: its documents weigh its weight (%u, %g)", id, wt);
 	xdb_query_free(q);
-	q = words_op_types("padding", 0, XDB_OP_AND);
+	q = words_op_types("padding", 0, XDB_OP_AND, 0);
 	is_int((int)first_match(db, q, &id, &wt), (int)typed,
 	       "every document AND the types: as many as are typed");
+	xdb_query_free(q);
+	q = words_op_types("padding", 0, XDB_OP_AND, 1);
+	is_int((int)first_match(db, q, &id, &wt), SKIP_DOCS,
+	       "every document AND the types with the untyped one: all");
+	ok(wt == 0.8 && id && skip_type(id) &&
+		   strcmp(skip_type(id), "XTd") == 0,
+	   "every document AND all the types: the heaviest type first "
+	   "(%u, %g)",
+	   id, wt);
 	xdb_query_free(q);
 	ok(!xdb_query_term_weights(bad, w1, 1) &&
 		   !xdb_query_term_weights(one, neg, 1),
@@ -2260,8 +2294,8 @@ static void test_value_weight_skip(void)
 			    xdb_sortable_serialise(skip_prior(id), value));
 		xdb_doc_set_value(doc, SLOT_WORK, value,
 				  xdb_sortable_serialise(id, value));
-		if (skip_type(id))
-			xdb_doc_add_boolean_term(doc, skip_type(id));
+		xdb_doc_add_boolean_term(doc, skip_type(id) ? skip_type(id)
+							    : SKIP_UNTYPED);
 		xdb_add_document(db, doc, NULL);
 		xdb_doc_free(doc);
 	}
