@@ -9,6 +9,7 @@
 #include <cstring>
 #include <exception>
 #include <iterator>
+#include <limits>
 #include <memory>
 #include <new>
 #include <string>
@@ -2874,21 +2875,25 @@ class TermWeightPostingSource : public SeekingPostingSource
 		return true;
 	}
 
-	/* check() where every document has a term (covers_all): the rarer
-	 * terms are asked, and a document none of them has is the most
-	 * frequent term's, whose postings are not read at all.  Where the
-	 * most frequent covers most documents (93% of the generated pages
-	 * are commentary), the rarer terms' iterators are mostly past
-	 * DID_WANT already, and answer without moving. */
+	/* The term document D has, where every document has one
+	 * (covers_all): the rarer terms are asked, and a document none of
+	 * them has is the most frequent term's, whose postings are not read
+	 * at all.  Where the most frequent covers most documents (93% of
+	 * the generated pages are commentary), the rarer terms' iterators
+	 * are mostly past D already, and answer without moving. */
+	size_t covered_term(Xapian::docid d)
+	{
+		for (size_t k = 1; k < by_freq.size(); k++)
+			if (reach(by_freq[k], d) == d)
+				return by_freq[k];
+		return by_freq[0];
+	}
+
+	/* check() where every document has a term (covers_all). */
 	bool check_covered(Xapian::docid did_want, double min_wt)
 	{
-		size_t i = by_freq[0];
+		size_t i = covered_term(did_want);
 
-		for (size_t k = 1; k < by_freq.size(); k++)
-			if (reach(by_freq[k], did_want) == did_want) {
-				i = by_freq[k];
-				break;
-			}
 		if (falls_short(terms[i].first, min_wt)) {
 			seek(did_want, min_wt);
 			return true;
@@ -2903,6 +2908,48 @@ class TermWeightPostingSource : public SeekingPostingSource
 		weight = terms[i].first;
 		ended = false;
 		return true;
+	}
+
+	/*
+	 * What a sum of sources (TermSumPostingSource) drives this one by,
+	 * in place of the matcher's calls, each at or past the documents
+	 * asked about before.
+	 */
+
+	/* The first document from DID_MIN on with a term that does not
+	 * fall short of MIN_WT; 0 when there is none. */
+	Xapian::docid first_from(Xapian::docid did_min, double min_wt)
+	{
+		started = true;
+		seek(did_min, min_wt);
+		return did;
+	}
+
+	/* Whether document D has one of the terms, weighing *W. */
+	bool weight_at(Xapian::docid d, double *w)
+	{
+		if (covers_all) {
+			*w = terms[covered_term(d)].first;
+			return true;
+		}
+		for (size_t i : by_freq)
+			if (reach(i, d) == d) {
+				*w = terms[i].first;
+				return true;
+			}
+		return false;
+	}
+
+	/* Whether every document has a term that does not fall short of
+	 * MIN_WT: first_from() would name each document in turn. */
+	bool all_reach(double min_wt) const
+	{
+		return covers_all && !falls_short(terms.back().first, min_wt);
+	}
+
+	double most() const
+	{
+		return terms.empty() ? 0 : terms[0].first;
 	}
 
 	TermWeightPostingSource(
@@ -2953,6 +3000,285 @@ class TermWeightPostingSource : public SeekingPostingSource
 		set_maxweight(terms.empty() ? 0 : terms[0].first);
 	}
 };
+
+/*
+ * Several term-weight sources summed (xdb_query_term_sum()): the
+ * documents with a term of one of the lists marked match and a term of
+ * every other list, weighing the lists marked match summed in their
+ * order, plus the others in theirs.  Xapian's OR and AND of the single
+ * sources give the same weights, but bound each source by its own
+ * maximum alone: a document is passed over only when one source cannot
+ * reach the matcher's minimum even with every other at its most.  Here
+ * a document is passed over when its weights together fall short.  On
+ * 100,000 generated pages 'leadership board decisions' (two lessons
+ * and the type prior) had Xapian weigh the words of 58,000 documents.
+ */
+class TermSumPostingSource : public SeekingPostingSource
+{
+	using term_list = std::vector<std::pair<double, std::string>>;
+
+	std::vector<term_list> lists;
+	std::vector<char> match;
+	std::vector<std::unique_ptr<TermWeightPostingSource>> src;
+	/* The least weight each source was last asked to reach. */
+	std::vector<double> sought;
+	double total_max = 0;
+
+	/* What list I must weigh at least for a document to reach MIN_WT
+	 * with every other list at its most. */
+	double need(size_t i, double min_wt) const
+	{
+		return min_wt - (total_max - src[i]->most());
+	}
+
+	/* Whether a document needs list I to reach MIN_WT: every list not
+	 * marked match, and one marked match when the others cannot reach
+	 * it without it. */
+	bool needed(size_t i, double min_wt) const
+	{
+		return !match[i] ||
+		       falls_short(total_max - src[i]->most(), min_wt);
+	}
+
+	/* List I's first document from DID_MIN on that weighs at least
+	 * LEAST (0: none).  Where it is still answers when it is that far
+	 * and was asked no less: the documents it passed over were too
+	 * light then, and are now. */
+	Xapian::docid advance(size_t i, Xapian::docid did_min, double least)
+	{
+		const TermWeightPostingSource &c = *src[i];
+		Xapian::docid d = c.get_docid();
+
+		if (d && d >= did_min && least >= sought[i] &&
+		    !falls_short(c.get_weight(), least))
+			return d;
+		sought[i] = least;
+		return src[i]->first_from(did_min, least);
+	}
+
+	/*
+	 * The first document from DID_MIN on that every list it needs could
+	 * lift to MIN_WT, each of those at it: *D when they are, or the
+	 * document to look from next in *D (past DID_MIN) when one is
+	 * further on.  False when there is none.  Without a list needed
+	 * among those marked match, a candidate is the first of any of
+	 * them.
+	 */
+	bool candidate(Xapian::docid did_min, double min_wt, Xapian::docid *dp,
+		       bool *at)
+	{
+		Xapian::docid d = 0;
+		bool drive = false;
+
+		for (size_t i = 0; i < src.size(); i++) {
+			if (!match[i] || !needed(i, min_wt))
+				continue;
+			Xapian::docid di =
+				advance(i, did_min, need(i, min_wt));
+
+			if (!di)
+				return false;
+			if (di > d)
+				d = di;
+			drive = true;
+		}
+		for (size_t i = 0; !drive && i < src.size(); i++) {
+			if (!match[i])
+				continue;
+			Xapian::docid di =
+				advance(i, did_min, need(i, min_wt));
+
+			if (di && (d == 0 || di < d))
+				d = di;
+		}
+		if (!d)
+			return false;
+		/* Every list needed at D, or the first past it that is. */
+		*at = true;
+		for (size_t i = 0; i < src.size(); i++) {
+			if (!needed(i, min_wt) ||
+			    src[i]->all_reach(need(i, min_wt)))
+				continue;
+			Xapian::docid di = advance(i, d, need(i, min_wt));
+
+			if (!di)
+				return false;
+			if (di > d) {
+				d = di;
+				*at = false;
+			}
+		}
+		*dp = d;
+		return true;
+	}
+
+	/* List I's weight at document D in *W, false when D has none of
+	 * its terms. */
+	bool weight_at(size_t i, Xapian::docid d, double *w)
+	{
+		if (src[i]->get_docid() == d) {
+			*w = src[i]->get_weight();
+			return true;
+		}
+		return src[i]->weight_at(d, w);
+	}
+
+	/* The weight of candidate D in *W; false when a list not marked
+	 * match lacks it. */
+	bool sum_at(Xapian::docid d, double *w)
+	{
+		double sum = 0, x;
+
+		for (size_t i = 0; i < src.size(); i++)
+			if (match[i] && weight_at(i, d, &x))
+				sum += x;
+		for (size_t i = 0; i < src.size(); i++) {
+			if (match[i])
+				continue;
+			if (!weight_at(i, d, &x))
+				return false;
+			sum += x;
+		}
+		*w = sum;
+		return true;
+	}
+
+	void seek(Xapian::docid did_min, double min_wt) override
+	{
+		Xapian::docid d;
+		bool at;
+		double w;
+
+		while (candidate(did_min, min_wt, &d, &at)) {
+			if (!at) {
+				did_min = d;
+				continue;
+			}
+			if (sum_at(d, &w) && !falls_short(w, min_wt)) {
+				did = d;
+				weight = w;
+				ended = false;
+				return;
+			}
+			/* Too light: the next one, if there can be. */
+			if (d == std::numeric_limits<Xapian::docid>::max())
+				break;
+			did_min = d + 1;
+		}
+		did = 0;
+		weight = 0;
+		ended = true;
+	}
+
+      public:
+	TermSumPostingSource(const std::vector<term_list> &l,
+			     const std::vector<char> &m)
+	    : lists(l), match(m)
+	{
+	}
+
+	TermSumPostingSource *clone() const override
+	{
+		return new TermSumPostingSource(lists, match);
+	}
+
+	/* The counts are Xapian's for the OR of the lists marked match
+	 * (left to right) AND the others, so that a search's estimate of
+	 * its matches is the one the single sources gave. */
+	void init(const Xapian::Database &db) override
+	{
+		Xapian::doccount n = db.get_doccount();
+		uint64_t or_min = 0, or_max = 0, and_min = 0, and_max = 0;
+		double or_est = 0, and_est = 0;
+		bool first_or = true, anded = false;
+
+		src.clear();
+		sought.assign(lists.size(), 0);
+		total_max = 0;
+		for (size_t i = 0; i < lists.size(); i++) {
+			src.emplace_back(
+				new TermWeightPostingSource(lists[i]));
+			src.back()->init(db);
+			total_max += src.back()->most();
+		}
+		for (size_t i = 0; i < src.size() && n; i++) {
+			const TermWeightPostingSource &t = *src[i];
+
+			if (!match[i])
+				continue;
+			if (first_or) {
+				or_min = t.get_termfreq_min();
+				or_max = t.get_termfreq_max();
+				or_est = t.get_termfreq_est();
+				first_or = false;
+				continue;
+			}
+			double r = t.get_termfreq_est();
+
+			or_min = std::max<uint64_t>(or_min,
+						    t.get_termfreq_min());
+			or_max = std::min<uint64_t>(
+				or_max + t.get_termfreq_max(), n);
+			or_est = Xapian::doccount(or_est + r - or_est * r / n +
+						  0.5);
+		}
+		/* The OR is the AND's first part: those not marked match the
+		 * rest. */
+		and_min = or_min;
+		and_max = or_max;
+		and_est = or_est;
+		for (size_t i = 0; i < src.size() && n; i++) {
+			const TermWeightPostingSource &t = *src[i];
+
+			if (match[i])
+				continue;
+			/* No overlap is possible unless the two together
+			 * have more documents than the database. */
+			and_min = and_min && and_min + t.get_termfreq_min() > n
+					  ? and_min + t.get_termfreq_min() - n
+					  : 0;
+			and_max = std::min<uint64_t>(and_max,
+						     t.get_termfreq_max());
+			and_est = and_est * t.get_termfreq_est() / n;
+			anded = true;
+		}
+		if (anded)
+			and_est = Xapian::doccount(and_est + 0.5);
+		freq_min = Xapian::doccount(and_min);
+		freq_max = Xapian::doccount(and_max);
+		freq_est = Xapian::doccount(and_est);
+		restart();
+		set_maxweight(total_max);
+	}
+};
+
+xdb_query_t *xdb_query_term_sum(const struct xdb_term_weights *lists, size_t n)
+{
+	try {
+		std::vector<std::vector<std::pair<double, std::string>>> l(n);
+		std::vector<char> m(n);
+		bool any = false;
+
+		for (size_t i = 0; i < n; i++) {
+			for (size_t k = 0; k < lists[i].n; k++) {
+				const char *t = lists[i].terms[k];
+				double w = lists[i].weights[k];
+
+				if (!t || !*t || !(w >= 0))
+					return nullptr;
+				l[i].emplace_back(w, t);
+			}
+			m[i] = lists[i].match != 0;
+			any = any || m[i];
+		}
+		if (!any)
+			return nullptr;
+		Xapian::PostingSource *ps = new TermSumPostingSource(l, m);
+		return new_query(Xapian::Query(ps->release()));
+	} catch (...) {
+		return nullptr;
+	}
+}
 
 xdb_query_t *xdb_query_term_weights(const char *const *terms,
 				    const double *weights, size_t n)

@@ -533,6 +533,27 @@ xdb_query_t *xdb_query_value_sum(const struct xdb_value_weight *w, size_t n,
  */
 xdb_query_t *xdb_query_term_weights(const char *const *terms,
 				    const double *weights, size_t n);
+/* One list of xdb_query_term_sum(): N TERMS and their WEIGHTS, as
+ * xdb_query_term_weights() takes them. */
+struct xdb_term_weights {
+	const char *const *terms;
+	const double *weights;
+	size_t n;
+	int match; /* a term here makes a document match */
+};
+/*
+ * xdb_query_term_weights() of N lists at once: the documents with a term
+ * of a list marked MATCH and a term of every other list, weighing the sum
+ * of the lists marked MATCH, in the order given, plus the others, in
+ * theirs.  With at most two lists marked MATCH and one other, the weights
+ * and the estimates of the matches are to the bit what "(A OR B) AND C"
+ * of the single lists' queries gives; but a document whose weights
+ * together cannot lift it into the results is passed over, where the
+ * matcher bounds each of those queries by its own most alone.  NULL when
+ * no list is marked MATCH.  Local databases only.
+ */
+xdb_query_t *xdb_query_term_sum(const struct xdb_term_weights *lists,
+				size_t n);
 /* Matches documents whose value in SLOT lies in [LO, HI] (serialised). */
 xdb_query_t *xdb_query_value_range(unsigned slot, double lo, double hi);
 void xdb_query_free(xdb_query_t *q);

@@ -259,29 +259,63 @@ static ev_status known_types(struct searcher *s, struct type_terms *t)
 	return EV_OK;
 }
 
+/* Terms and the weight each gives, for a term-weight source
+ * (xdb_query_term_weights()) or a sum of them (xdb_query_term_sum()):
+ * empty when the boost cannot be given by terms. */
+struct term_list {
+	struct strvec terms;
+	double *weight;
+};
+
+#define TERM_LIST_INIT                                                        \
+	{                                                                     \
+		STRVEC_INIT, NULL                                             \
+	}
+
+static void term_list_release(struct term_list *l)
+{
+	strvec_release(&l->terms);
+	free(l->weight);
+	l->weight = NULL;
+}
+
+/* L as one list of xdb_query_term_sum(). */
+static struct xdb_term_weights term_list_part(const struct term_list *l,
+					      int match)
+{
+	struct xdb_term_weights p = {(const char *const *)l->terms.v,
+				     l->weight, l->terms.n, match};
+
+	return p;
+}
+
+/* The source over L's terms, or NULL without memory. */
+static xdb_query_t *term_list_query(const struct term_list *l)
+{
+	return xdb_query_term_weights((const char *const *)l->terms.v,
+				      l->weight, l->terms.n);
+}
+
 /*
- * The evidence-type prior as a query over the type terms ("XTreview")
- * in place of the value source over SLOT_TYPE_PRIOR, with the same
- * weights to the bit: the matcher can then skip whole runs of documents
- * whose type cannot lift them into the page, where the source reads every
+ * The evidence-type prior over the type terms ("XTreview") in *OUT, in
+ * place of the value source over SLOT_TYPE_PRIOR, with the same weights
+ * to the bit: the matcher can then skip whole runs of documents whose
+ * type cannot lift them into the page, where the source reads every
  * document's value (a phrase of common words on 100,000 pages spent 40%
  * of its time there).  The indexer writes one type term per document,
  * lower-cased (hashed when long, which no type name is), beside the prior
  * of the type it names, so a term names its documents' prior.  The
- * source must match every document, as the value source does: when the
- * terms' frequencies do not add up to the number of documents (a
- * document with no type), *OUT is NULL and the caller keeps the value
- * source.
+ * terms must match every document, as the value source does: when their
+ * frequencies do not add up to the number of documents (a document with
+ * no type), *OUT is left empty and the caller keeps the value source.
  */
 static ev_status prior_by_type(struct searcher *s, double scale,
-			       xdb_query_t **out)
+			       struct term_list *out)
 {
 	struct type_terms t = {STRVEC_INIT, 0, 0};
-	double *weight = NULL;
 	unsigned docs = 0;
 	ev_status rc;
 
-	*out = NULL;
 	rc = xdb_doccount(s->db, &docs);
 	if (!rc)
 		rc = known_types(s, &t);
@@ -296,22 +330,23 @@ static ev_status prior_by_type(struct searcher *s, double scale,
 	else if (t.failed)
 		rc = EV_NOMEM;
 	else if (t.terms.n && t.docs == docs &&
-		 !(weight = calloc(t.terms.n, sizeof(*weight))))
+		 !(out->weight = calloc(t.terms.n, sizeof(*out->weight))))
 		rc = EV_NOMEM;
-	if (weight) {
+	if (out->weight) {
 		for (size_t i = 0; i < t.terms.n; i++) {
 			int et = evidence_type_lookup(t.terms.v[i] +
 						      strlen(PREFIX_TYPE));
 
-			weight[i] = scale * evidence_type_prior(
-			    et < 0 ? ET_OTHER : (enum evidence_type)et);
+			out->weight[i] =
+				scale *
+				evidence_type_prior(
+					et < 0 ? ET_OTHER
+					       : (enum evidence_type)et);
 		}
-		*out = xdb_query_term_weights((const char *const *)t.terms.v,
-					      weight, t.terms.n);
-		rc = *out ? EV_OK : EV_NOMEM;
+		out->terms = t.terms;
+		strvec_init(&t.terms);
 	}
 	strvec_release(&t.terms);
-	free(weight);
 	return rc;
 }
 
@@ -324,29 +359,27 @@ static double capped(const struct searcher *s, double x)
 
 /*
  * The boost of named lesson LESSON (SCALE times the work's strength in
- * it) as a query over its value terms ("XLVfocus:0.75", listed in
- * META_LESSON_VALUES: see the indexer) in place of the value source over
- * its slot, with the same weights to the bit: the matcher then passes
- * over the works whose strength cannot lift them into the page, where
- * the source reads every work's value ('trust between practices' on
- * 100,000 pages spent two thirds of its instructions there).  When the
- * listed terms do not account for every work with a value in the slot
- * (an index written before the terms, or only partly since), *OUT is
- * NULL and the caller keeps the source.
+ * it) over its value terms ("XLVfocus:0.75", listed in
+ * META_LESSON_VALUES: see the indexer) in *OUT, in place of the value
+ * source over its slot, with the same weights to the bit: the matcher
+ * then passes over the works whose strength cannot lift them into the
+ * page, where the source reads every work's value ('trust between
+ * practices' on 100,000 pages spent two thirds of its instructions
+ * there).  When the listed terms do not account for every work with a
+ * value in the slot (an index written before the terms, or only partly
+ * since), *OUT is left empty and the caller keeps the source.
  */
 static ev_status lesson_by_terms(struct searcher *s, size_t lesson,
-				 double scale, xdb_query_t **out)
+				 double scale, struct term_list *out)
 {
 	const char *name = s->lesson_names.v[lesson];
-	struct strvec terms = STRVEC_INIT;
-	double *weight = NULL;
+	struct term_list l = TERM_LIST_INIT;
 	unsigned long sum = 0;
 	unsigned with_value = 0;
 	char *line = NULL, *save = NULL, *v;
 	size_t nlen = strlen(name), listed = 0;
 	ev_status rc = EV_OK;
 
-	*out = NULL;
 	if (!s->lesson_values)
 		rc = xdb_get_metadata(s->db, META_LESSON_VALUES,
 				      &s->lesson_values);
@@ -364,8 +397,8 @@ static ev_status lesson_by_terms(struct searcher *s, size_t lesson,
 		p += len + (end != NULL);
 	}
 	if (line)
-		weight = calloc(strlen(line) / 2 + 1, sizeof(*weight));
-	if (line && !weight)
+		l.weight = calloc(strlen(line) / 2 + 1, sizeof(*l.weight));
+	if (line && !l.weight)
 		rc = EV_NOMEM;
 	for (v = line ? strtok_r(line, " ", &save) : NULL; !rc && v;
 	     v = strtok_r(NULL, " ", &save)) {
@@ -381,8 +414,8 @@ static ev_status lesson_by_terms(struct searcher *s, size_t lesson,
 		rc = xdb_termfreq(s->db, term, &freq);
 		if (rc || freq == 0)
 			continue;
-		weight[terms.n] = scale * capped(s, x);
-		rc = strvec_push(&terms, term);
+		l.weight[l.terms.n] = scale * capped(s, x);
+		rc = strvec_push(&l.terms, term);
 		sum += freq;
 	}
 	if (!rc)
@@ -391,57 +424,55 @@ static ev_status lesson_by_terms(struct searcher *s, size_t lesson,
 				    &with_value);
 	if (rc && rc != EV_NOMEM)
 		buf_setf(&s->msg, "search failed: %s", xdb_errmsg(s->db));
-	if (!rc && terms.n && sum == with_value &&
+	if (!rc && l.terms.n && sum == with_value &&
 	    listed <= MAX_LESSON_STRENGTHS) {
-		*out = xdb_query_term_weights((const char *const *)terms.v,
-					      weight, terms.n);
-		rc = *out ? EV_OK : EV_NOMEM;
+		*out = l;
+		l = (struct term_list)TERM_LIST_INIT;
 	}
-	strvec_release(&terms);
-	free(weight);
+	term_list_release(&l);
 	free(line);
 	return rc;
 }
 
 /*
- * The named lessons' boosts (the first N of W) through their strength
- * terms, ORed: Xapian's OR adds the weights of a document's terms, as
- * the value source adds its slots.  At most two, so that the sums are
- * the source's to the bit: x + y is y + x exactly, but with three the
- * matcher's grouping of the ORs need not be the source's left to right.
- * *OUT is NULL when a lesson has no complete list of terms, or there are
- * more lessons.
+ * A's weights (see add_boosts()) through terms, in *OUT: the named
+ * lessons' strength terms (the first s->n_named of W), each list marked
+ * match, and the type prior's terms PRIOR, summed by one source
+ * (xdb_query_term_sum()) in the order the value source sums its slots,
+ * the lessons' and then the prior's, so that the weights are the same to
+ * the bit.  One source rather than an OR of the lessons AND the prior:
+ * the matcher bounds each of those by its own most, and on 100,000
+ * generated pages 'leadership board decisions' weighed the words of
+ * 58,000 works.  *OUT is NULL when a lesson has no complete list of
+ * terms (the value source it is).
  */
 static ev_status lessons_by_terms(struct searcher *s,
-				  const struct xdb_value_weight *w, size_t n,
+				  const struct xdb_value_weight *w,
+				  const struct term_list *prior,
 				  xdb_query_t **out)
 {
-	xdb_query_t *q = NULL;
-	ev_status rc;
+	size_t n = s->n_named, i;
+	struct term_list *l = calloc(n + 1, sizeof(*l));
+	struct xdb_term_weights *part = calloc(n + 1, sizeof(*part));
+	ev_status rc = l && part ? EV_OK : EV_NOMEM;
 
 	*out = NULL;
-	if (n > 2)
-		return EV_OK;
-	for (size_t i = 0; i < n; i++) {
-		xdb_query_t *t = NULL;
-
-		rc = lesson_by_terms(s, s->named[i].lesson, w[i].scale, &t);
-		if (!rc && !t) {
-			/* No complete list: the value source it is. */
-			xdb_query_free(q);
-			return EV_OK;
-		}
-		if (!rc && q)
-			rc = combine(XDB_OP_OR, &q, t);
-		else if (!rc)
-			q = t;
-		if (rc) {
-			xdb_query_free(q);
-			return rc;
-		}
+	for (i = 0; !rc && i < n; i++) {
+		rc = lesson_by_terms(s, s->named[i].lesson, w[i].scale, &l[i]);
+		if (!rc && !l[i].terms.n)
+			break; /* no complete list */
+		part[i] = term_list_part(&l[i], 1);
 	}
-	*out = q;
-	return EV_OK;
+	if (!rc && n && i == n) {
+		part[n] = term_list_part(prior, 0);
+		*out = xdb_query_term_sum(part, n + 1);
+		rc = *out ? EV_OK : EV_NOMEM;
+	}
+	for (i = 0; l && i < n; i++)
+		term_list_release(&l[i]);
+	free(l);
+	free(part);
+	return rc;
 }
 
 /*
@@ -479,16 +510,19 @@ static ev_status lessons_by_terms(struct searcher *s,
  *   lessons are ORed.
  *
  * - The type prior, one of the other boosts, is a source of its own
- *   over the type terms (prior_by_type()), in B and beside A's sum: it
- *   skips whole types at a time where a sum would read every value.
+ *   over the type terms (prior_by_type()) in B: it skips whole types at
+ *   a time where a sum would read every value.  In A it is summed with
+ *   the lessons' strength terms by one source (lessons_by_terms()),
+ *   where they can be, and ANDed with the value sum where not.
  *
- * bench/RESULTS.md (changes 14 to 17 and 23) has the measurements.
+ * bench/RESULTS.md (changes 14 to 17, 23 and 81) has the measurements.
  */
 static ev_status add_boosts(struct searcher *s, xdb_query_t **q)
 {
 	struct xdb_value_weight *w;
 	size_t n = 0, others;
 	xdb_query_t *a = NULL, *b, *c, *prior = NULL;
+	struct term_list prior_terms = TERM_LIST_INIT;
 	double words_max = 0, lessons_max = 0, others_max = 0;
 	enum xdb_op and_others;
 	ev_status rc = EV_OK;
@@ -525,26 +559,28 @@ static ev_status add_boosts(struct searcher *s, xdb_query_t **q)
 	/* The type prior (the last slot) over the type terms where it can
 	 * be: a local index only. */
 	if (s->value_cap)
-		rc = prior_by_type(s, w[n - 1].scale, &prior);
+		rc = prior_by_type(s, w[n - 1].scale, &prior_terms);
+	if (!rc && prior_terms.terms.n &&
+	    !(prior = term_list_query(&prior_terms)))
+		rc = EV_NOMEM;
 	if (!rc && s->value_cap && s->gathers && words_max < lessons_max) {
 		/* A: the named lessons' documents, weighed by every boost;
-		 * the lessons through their strength terms, where they can
-		 * be, so that the works too weak in them are skipped. */
-		if (n - (prior != NULL) == s->n_named)
-			rc = lessons_by_terms(s, w, s->n_named, &a);
+		 * the lessons and the prior through their terms, where they
+		 * can be, so that the works too weak in them are skipped. */
+		if (prior && n - 1 == s->n_named)
+			rc = lessons_by_terms(s, w, &prior_terms, &a);
 		if (!rc && !a) {
 			a = xdb_query_value_sum(w, n - (prior != NULL),
 						s->value_cap);
-			rc = a ? EV_OK : EV_NOMEM;
-		}
-		if (!rc && prior) {
-			/* The prior is a second source beside the sum:
-			 * the weights add as they did in one. */
-			xdb_query_t *both = xdb_query_combine(XDB_OP_AND, a,
-							      prior);
+			if (a && prior) {
+				/* The prior is a second source beside the
+				 * sum: the weights add as they did in one. */
+				xdb_query_t *both = xdb_query_combine(
+					XDB_OP_AND, a, prior);
 
-			xdb_query_free(a);
-			a = both;
+				xdb_query_free(a);
+				a = both;
+			}
 			rc = a ? EV_OK : EV_NOMEM;
 		}
 	} else if (!rc) {
@@ -568,10 +604,12 @@ static ev_status add_boosts(struct searcher *s, xdb_query_t **q)
 				     xdb_query_value_weight(w[i].slot, 0,
 							    w[i].scale));
 		free(w);
+		term_list_release(&prior_terms);
 		xdb_query_free(a);
 		xdb_query_free(prior);
 		return rc;
 	}
+	term_list_release(&prior_terms);
 	and_others = words_max < others_max ? XDB_OP_AND : XDB_OP_AND_MAYBE;
 
 	/* The other boosts, of every document (no slot marked match): the

@@ -1102,13 +1102,12 @@ static void test_lesson_values(void)
 }
 
 /*
- * A query naming two lessons weighs both through their strength terms
- * (ORed): the same scores as through the values, and a work's forged
- * value changes nothing while the list is there.  A third lesson sends
- * the search back to the values (Xapian need not add three weights in
- * the values' order), where the forged value counts.
+ * A query naming two or three lessons weighs them through their strength
+ * terms, summed with the type prior by one source in the values' order:
+ * the same scores as through the values, and a work's forged value
+ * changes nothing while the list is there.
  */
-static void test_two_lessons(void)
+static void test_named_lessons(void)
 {
 	const char *texts[] = {
 		"Trust between the practices took years: a marathon, not a "
@@ -1117,52 +1116,51 @@ static void test_two_lessons(void)
 		"It took years; a marathon, not a sprint, said the leads.",
 		"Mission creep took the network away from its focused goals.",
 	};
-	const char *two = "trust marathon", *three = "trust marathon "
-						    "mission creep";
+	const char *queries[] = {"trust marathon",
+				 "trust marathon mission creep"};
 	long pacing = lessons_find(lessons, "pacing");
 	struct search_result res;
+	double before[2], by_values[2], forged[2], forged_values[2];
 	char *list = NULL, *msg = NULL;
 	size_t len;
-	double before, by_values, forged, forged_values, before3, forged3;
 
 	if (pacing < 0)
 		return;
 	is_int(new_collection("two", 301, texts, 4), 4, "four works indexed");
-
-	if (search_in(NULL, two, &res, &msg) == EV_OK) {
-		ok(res.named_lessons.n == 2, "'%s' names %zu lessons", two,
-		   res.named_lessons.n);
-		search_result_release(&res);
+	for (size_t q = 0; q < 2; q++) {
+		if (search_in(NULL, queries[q], &res, &msg) == EV_OK) {
+			ok(res.named_lessons.n == q + 2,
+			   "'%s' names %zu lessons", queries[q],
+			   res.named_lessons.n);
+			search_result_release(&res);
+		}
+		free(msg);
+		msg = NULL;
 	}
-	free(msg);
-	if (search_in(NULL, three, &res, &msg) == EV_OK) {
-		ok(res.named_lessons.n == 3, "'%s' names %zu lessons", three,
-		   res.named_lessons.n);
-		search_result_release(&res);
-	}
-	free(msg);
 	list = read_meta(META_LESSON_VALUES, &len);
-	before = score_of(two, "pmid:301", NULL);
-	before3 = score_of(three, "pmid:301", NULL);
-	set_values_list("");
-	by_values = score_of(two, "pmid:301", NULL);
-	ok(before > 0 && before == by_values,
-	   "two lessons: the same score either way (%.17g, %.17g)", before,
-	   by_values);
-
+	for (size_t q = 0; q < 2; q++) {
+		set_values_list(list ? list : "");
+		before[q] = score_of(queries[q], "pmid:301", NULL);
+		set_values_list("");
+		by_values[q] = score_of(queries[q], "pmid:301", NULL);
+	}
 	set_values_list(list ? list : "");
 	forge_value("pmid:301", SLOT_LESSON_BASE + (unsigned)pacing, 0.01);
-	forged = score_of(two, "pmid:301", NULL);
-	forged3 = score_of(three, "pmid:301", NULL);
-	set_values_list("");
-	forged_values = score_of(two, "pmid:301", NULL);
-	ok(forged == before && forged_values < before,
-	   "two lessons: with the list the terms weigh (%.17g), without it "
-	   "the forged value (%.17g)",
-	   forged, forged_values);
-	ok(before3 > 0 && forged3 < before3,
-	   "three lessons: the values weigh, list or not (%.17g, %.17g)",
-	   before3, forged3);
+	for (size_t q = 0; q < 2; q++) {
+		set_values_list(list ? list : "");
+		forged[q] = score_of(queries[q], "pmid:301", NULL);
+		set_values_list("");
+		forged_values[q] = score_of(queries[q], "pmid:301", NULL);
+	}
+	for (size_t q = 0; q < 2; q++) {
+		ok(before[q] > 0 && before[q] == by_values[q],
+		   "%zu lessons: the same score either way (%.17g, %.17g)",
+		   q + 2, before[q], by_values[q]);
+		ok(forged[q] == before[q] && forged_values[q] < before[q],
+		   "%zu lessons: with the list the terms weigh (%.17g), "
+		   "without it the forged value (%.17g)",
+		   q + 2, forged[q], forged_values[q]);
+	}
 	free(list);
 }
 
@@ -1722,7 +1720,7 @@ int main(void)
 	test_compiled_memo();
 	store_close(s);
 	test_lesson_values();
-	test_two_lessons();
+	test_named_lessons();
 	test_batch_follows_size();
 	test_many_works();
 	test_segments();

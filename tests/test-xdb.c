@@ -2018,6 +2018,16 @@ static int top_by(xdb_t *db, const char *word, skip_weigh_fn *weigh,
 	return n >= SKIP_TOP;
 }
 
+/* top_by() into WANT, or a failed test and 0. */
+static int want_top(xdb_t *db, const char *word, skip_weigh_fn *weigh,
+		    const void *arg, struct skip_hit *want)
+{
+	if (top_by(db, word, weigh, arg, want))
+		return 1;
+	ok(0, "rank %s by hand", word);
+	return 0;
+}
+
 /* The words scaled, OP (OR or AND_MAYBE) the strength scaled, plus the
  * prior scaled. */
 struct value_ranking {
@@ -2175,10 +2185,8 @@ static void test_term_weights_skip(xdb_t *db)
 		struct strbuf why;
 
 		sb_reset(&why);
-		if (!top_by(db, word, weigh_by_type, &r, want)) {
-			ok(0, "rank %s by hand", word);
+		if (!want_top(db, word, weigh_by_type, &r, want))
 			continue;
-		}
 		ok(same_top(db, words_op_types(word, scale, op, r.covered),
 			    want, &why),
 		   "%s x %g %s the type weights%s: the top %d by hand %s",
@@ -2231,6 +2239,227 @@ static xdb_query_t *words_op_value(const char *word, double word_scale,
 	xdb_query_free(ws);
 	xdb_query_free(w);
 	return q;
+}
+
+/*
+ * Two lessons' strength terms, as search.c's "XLVfocus:0.75": lesson 0
+ * on three documents of four, lesson 1 on five of six, each document at
+ * one level of each (skip_lesson(): its index, -1 for none), so that many
+ * documents have both and the sum of the two decides where either alone
+ * would not.
+ */
+static const char *const skip_lesson_terms[2][5] = {
+	{ "XLa:1", "XLa:2", "XLa:3", "XLa:4", "XLa:5" },
+	{ "XLb:1", "XLb:2", "XLb:3", "XLb:4", NULL },
+};
+static const double skip_lesson_weight[2][5] = {
+	{ 1.0, 0.9, 0.75, 0.6, 0.5 },
+	{ 0.45, 0.4, 0.3, 0.25, 0 },
+};
+static const unsigned skip_lesson_levels[2] = { 5, 4 };
+
+static int skip_lesson(unsigned id, unsigned k)
+{
+	if (k == 0)
+		return id % 4 ? (int)(id * 7u % 5) : -1;
+	return id % 6 != 1 ? (int)(id * 11u % 4) : -1;
+}
+
+/* The words scaled, AND_MAYBE the lessons' sum (those of LESSONS, 1 or
+ * 2) and the type's weight: what xdb_query_term_sum() of the lessons
+ * (marked match) and the types (with COVERED, SKIP_UNTYPED too) gives,
+ * summed in its order, the lessons first. */
+struct sum_ranking {
+	double word_scale;
+	unsigned lessons;
+	int covered;
+};
+
+static double weigh_by_sum(unsigned id, double bm25, const void *arg)
+{
+	const struct sum_ranking *r = arg;
+	const char *t = skip_type(id);
+	double sum = 0;
+	int any = 0;
+
+	for (unsigned k = 0; k < r->lessons; k++)
+		if (skip_lesson(id, k) >= 0) {
+			sum += skip_lesson_weight[k][skip_lesson(id, k)];
+			any = 1;
+		}
+	if (!any || (!t && !r->covered))
+		return -1;
+	sum += t ? skip_type_weight[t[2] - 'a'] : SKIP_UNTYPED_WEIGHT;
+	return sum + (bm25 ? r->word_scale * bm25 : 0);
+}
+
+/* The lists of the lessons and types for xdb_query_term_sum(): LESSONS
+ * lessons marked match, then the types; in *N, how many. */
+static void sum_lists(unsigned lessons, int covered,
+		      struct xdb_term_weights *l, size_t *n)
+{
+	static const char *const types[] = { "XTb", "XTa", "XTd", "XTc",
+					     SKIP_UNTYPED };
+	static const double weights[] = { 0.6, 0.5, 0.8, 0.7,
+					  SKIP_UNTYPED_WEIGHT };
+	unsigned k;
+
+	for (k = 0; k < lessons; k++) {
+		l[k].terms = skip_lesson_terms[k];
+		l[k].weights = skip_lesson_weight[k];
+		l[k].n = skip_lesson_levels[k];
+		l[k].match = 1;
+	}
+	l[k].terms = types;
+	l[k].weights = weights;
+	l[k].n = covered ? 5 : 4;
+	l[k].match = 0;
+	*n = k + 1;
+}
+
+/* The sum (or, with COMPOSED, "(lesson OR lesson) AND types" of the single
+ * lists' queries) AND_MAYBE WORD scaled by WORD_SCALE; the sum alone when
+ * WORD is NULL. */
+static xdb_query_t *sum_query(const char *word, double word_scale,
+			      unsigned lessons, int covered, int composed)
+{
+	struct xdb_term_weights l[3];
+	xdb_query_t *q = NULL, *w, *ws, *r;
+	size_t n;
+
+	sum_lists(lessons, covered, l, &n);
+	if (!composed) {
+		q = xdb_query_term_sum(l, n);
+	} else {
+		for (size_t i = 0; i < n; i++) {
+			xdb_query_t *one = xdb_query_term_weights(
+			    l[i].terms, l[i].weights, l[i].n);
+
+			r = q ? xdb_query_combine(l[i].match ? XDB_OP_OR
+							     : XDB_OP_AND,
+						  q, one)
+			      : one;
+			if (q)
+				xdb_query_free(one);
+			xdb_query_free(q);
+			q = r;
+		}
+	}
+	if (!word)
+		return q;
+	w = xdb_query_term(word, 1);
+	ws = xdb_query_scale(w, word_scale);
+	r = xdb_query_combine(XDB_OP_AND_MAYBE, q, ws);
+	xdb_query_free(ws);
+	xdb_query_free(w);
+	xdb_query_free(q);
+	return r;
+}
+
+/* Every match of Q (freed) counted, and the matcher's estimate for a page
+ * of SKIP_TOP in *EST. */
+static unsigned count_all(xdb_t *db, xdb_query_t *q, unsigned *est)
+{
+	xdb_enquire_t *enq = xdb_enquire_new(db);
+	xdb_mset_t *mset = NULL;
+	unsigned n = 0;
+
+	*est = 0;
+	xdb_enquire_set_query(enq, q);
+	if (xdb_enquire_get_mset(enq, 0, SKIP_DOCS, 0, &mset) == EV_OK)
+		n = xdb_mset_size(mset);
+	xdb_mset_free(mset);
+	mset = NULL;
+	if (xdb_enquire_get_mset(enq, 0, SKIP_TOP, 0, &mset) == EV_OK)
+		*est = xdb_mset_matches_estimated(mset);
+	xdb_mset_free(mset);
+	xdb_enquire_free(enq);
+	xdb_query_free(q);
+	return n;
+}
+
+/*
+ * xdb_query_term_sum() as search.c uses it for a query that names
+ * lessons: the lessons' strength terms and the types summed by one
+ * source, AND_MAYBE the words.  With the words scaled down the sum
+ * decides the page and the source passes over the documents whose lists
+ * together fall short (with a lesson needed, it drives by that lesson
+ * alone); with them at full weight, the words do.  The top must be the
+ * one worked out by hand, and the same as Xapian's OR and AND of the
+ * single lists give, with the same estimate of the matches.
+ */
+static void test_term_sum_skip(xdb_t *db)
+{
+	static const char *const words[] = { "word", "rare" };
+	static const double scales[] = { 1, 0.05 };
+	static const char *const one[] = { "XLa:1" }, *const bad[] = { "" };
+	static const double w1[] = { 1 }, neg[] = { -1 };
+	unsigned want_n, n, est, est_composed;
+
+	for (size_t c = 0; c < 16; c++) {
+		const char *word = words[c % 2];
+		double scale = scales[c / 2 % 2];
+		struct sum_ranking r = { scale, 1 + (unsigned)(c / 4 % 2),
+					 c >= 8 };
+		struct skip_hit want[SKIP_TOP];
+		struct strbuf why;
+
+		sb_reset(&why);
+		if (!want_top(db, word, weigh_by_sum, &r, want))
+			continue;
+		ok(same_top(db,
+			    sum_query(word, scale, r.lessons, r.covered, 0),
+			    want, &why),
+		   "%u lesson%s and the types%s summed, AND_MAYBE %s x %g: "
+		   "the top %d by hand %s",
+		   r.lessons, r.lessons > 1 ? "s" : "",
+		   r.covered ? " (every document typed)" : "", word, scale,
+		   SKIP_TOP, why.s);
+		sb_reset(&why);
+		ok(same_top(db,
+			    sum_query(word, scale, r.lessons, r.covered, 1),
+			    want, &why),
+		   "the same as Xapian's OR and AND of the lists %s", why.s);
+	}
+
+	/* Alone: every document with a lesson and a type, counted. */
+	for (unsigned lessons = 1; lessons <= 2; lessons++) {
+		for (int covered = 0; covered <= 1; covered++) {
+			want_n = 0;
+			for (unsigned id = 1; id <= SKIP_DOCS; id++) {
+				struct sum_ranking r = { 0, lessons, covered };
+
+				want_n += weigh_by_sum(id, 0, &r) >= 0;
+			}
+			n = count_all(db,
+				      sum_query(NULL, 0, lessons, covered, 0),
+				      &est);
+			count_all(db, sum_query(NULL, 0, lessons, covered, 1),
+				  &est_composed);
+			is_int((int)n, (int)want_n,
+			       "%u lesson%s and the types%s alone: every "
+			       "document with both",
+			       lessons, lessons > 1 ? "s" : "",
+			       covered ? " (every document typed)" : "");
+			is_int((int)est, (int)est_composed,
+			       "  estimated as Xapian's OR and AND of the "
+			       "lists estimate it");
+		}
+	}
+	{
+		struct xdb_term_weights l[2] = {
+			{ one, w1, 1, 0 },
+			{ one, w1, 1, 0 },
+		};
+
+		ok(!xdb_query_term_sum(l, 2), "no list marked match: NULL");
+		l[0].match = 1;
+		l[1].terms = bad;
+		ok(!xdb_query_term_sum(l, 2), "an empty term: NULL");
+		l[1].terms = one;
+		l[1].weights = neg;
+		ok(!xdb_query_term_sum(l, 2), "a negative weight: NULL");
+	}
 }
 
 /*
@@ -2296,6 +2525,10 @@ static void test_value_weight_skip(void)
 				  xdb_sortable_serialise(id, value));
 		xdb_doc_add_boolean_term(doc, skip_type(id) ? skip_type(id)
 							    : SKIP_UNTYPED);
+		for (unsigned k = 0; k < 2; k++)
+			if (skip_lesson(id, k) >= 0)
+				xdb_doc_add_boolean_term(
+				    doc, skip_lesson_terms[k][skip_lesson(id, k)]);
 		xdb_add_document(db, doc, NULL);
 		xdb_doc_free(doc);
 	}
@@ -2349,6 +2582,7 @@ static void test_value_weight_skip(void)
 	ok(xdb_query_value_weight(SLOT_STRENGTH, 0, 2.5) == NULL,
 	   "no cap and a scale above 1: refused");
 	test_term_weights_skip(db);
+	test_term_sum_skip(db);
 	xdb_close(db);
 }
 
