@@ -2795,9 +2795,26 @@ xdb_query_t *xdb_query_value_weight(unsigned slot, double cap, double scale)
  * every document's value, this one skips along the postings of the terms
  * that can still count.
  */
+/* Terms with the weight each gives, as a term-weight source takes them. */
+using weighted_terms = std::vector<std::pair<double, std::string>>;
+
+/* N TERMS and their WEIGHTS into OUT; false for an empty term or a
+ * weight that is not >= 0. */
+static bool read_weighted_terms(const char *const *terms,
+				const double *weights, size_t n,
+				weighted_terms &out)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (!terms[i] || !*terms[i] || !(weights[i] >= 0))
+			return false;
+		out.emplace_back(weights[i], terms[i]);
+	}
+	return true;
+}
+
 class TermWeightPostingSource : public SeekingPostingSource
 {
-	std::vector<std::pair<double, std::string>> terms; /* heaviest first */
+	weighted_terms terms; /* heaviest first */
 	std::vector<Xapian::PostingIterator> it;
 	/* Where each iterator is (0: at its end), kept here: the matcher
 	 * seeks once for every document it considers, and asking each
@@ -2952,9 +2969,7 @@ class TermWeightPostingSource : public SeekingPostingSource
 		return terms.empty() ? 0 : terms[0].first;
 	}
 
-	TermWeightPostingSource(
-	    const std::vector<std::pair<double, std::string>> &t)
-		: terms(t)
+	TermWeightPostingSource(const weighted_terms &t) : terms(t)
 	{
 		std::stable_sort(terms.begin(), terms.end(),
 				 [](const std::pair<double, std::string> &a,
@@ -2997,7 +3012,7 @@ class TermWeightPostingSource : public SeekingPostingSource
 			total > n ? n : Xapian::doccount(total);
 		covers_all = !terms.empty() && total == n;
 		restart();
-		set_maxweight(terms.empty() ? 0 : terms[0].first);
+		set_maxweight(most());
 	}
 };
 
@@ -3015,9 +3030,7 @@ class TermWeightPostingSource : public SeekingPostingSource
  */
 class TermSumPostingSource : public SeekingPostingSource
 {
-	using term_list = std::vector<std::pair<double, std::string>>;
-
-	std::vector<term_list> lists;
+	std::vector<weighted_terms> lists;
 	std::vector<char> match;
 	std::vector<std::unique_ptr<TermWeightPostingSource>> src;
 	/* The least weight each source was last asked to reach. */
@@ -3171,7 +3184,7 @@ class TermSumPostingSource : public SeekingPostingSource
 	}
 
       public:
-	TermSumPostingSource(const std::vector<term_list> &l,
+	TermSumPostingSource(const std::vector<weighted_terms> &l,
 			     const std::vector<char> &m)
 	    : lists(l), match(m)
 	{
@@ -3255,19 +3268,15 @@ class TermSumPostingSource : public SeekingPostingSource
 xdb_query_t *xdb_query_term_sum(const struct xdb_term_weights *lists, size_t n)
 {
 	try {
-		std::vector<std::vector<std::pair<double, std::string>>> l(n);
+		std::vector<weighted_terms> l(n);
 		std::vector<char> m(n);
 		bool any = false;
 
 		for (size_t i = 0; i < n; i++) {
-			for (size_t k = 0; k < lists[i].n; k++) {
-				const char *t = lists[i].terms[k];
-				double w = lists[i].weights[k];
-
-				if (!t || !*t || !(w >= 0))
-					return nullptr;
-				l[i].emplace_back(w, t);
-			}
+			if (!read_weighted_terms(lists[i].terms,
+						 lists[i].weights, lists[i].n,
+						 l[i]))
+				return nullptr;
 			m[i] = lists[i].match != 0;
 			any = any || m[i];
 		}
@@ -3284,14 +3293,11 @@ xdb_query_t *xdb_query_term_weights(const char *const *terms,
 				    const double *weights, size_t n)
 {
 	try {
-		std::vector<std::pair<double, std::string>> t;
+		weighted_terms t;
 		Xapian::PostingSource *ps;
 
-		for (size_t i = 0; i < n; i++) {
-			if (!terms[i] || !*terms[i] || !(weights[i] >= 0))
-				return nullptr;
-			t.emplace_back(weights[i], terms[i]);
-		}
+		if (!read_weighted_terms(terms, weights, n, t))
+			return nullptr;
 		ps = new TermWeightPostingSource(t);
 		return new_query(Xapian::Query(ps->release()));
 	} catch (...) {
