@@ -3,8 +3,10 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +51,13 @@ struct index {
 	xdb_t *first;
 	char *seg_dir; /* DIR.parts */
 	int rewritten; /* a work written by its id: in two segments? */
+	/* A fresh build's writers (the pipeline's lanes, below): how many
+	 * it may use; in the second's copy of the index, LANE is 1 and its
+	 * segments are DIR.parts/bN; the segments it wrote, merged after
+	 * the first's, are then in LANE_PARTS. */
+	unsigned writers;
+	unsigned lane;
+	struct strvec lane_parts;
 	/* Every work in the index with its content hash, sorted by id, read
 	 * in one pass at the start of index_sync(); NULL otherwise, and
 	 * index_record() then looks each work up in the database. */
@@ -157,6 +166,7 @@ static void index_free(struct index *ix)
 	free(ix->dir);
 	free(ix->build_dir);
 	free(ix->seg_dir);
+	strvec_release(&ix->lane_parts);
 	buf_release(&ix->msg);
 	wordlist_release(&ix->words);
 	lessons_cache_free(ix->tag_cache);
@@ -242,8 +252,8 @@ static ev_status write_values(struct index *ix)
 
 	/* Nor into a fresh build's later segments: the merge keeps the
 	 * first one's metadata, which gets the whole list at the end
-	 * (last_segment()). */
-	if (!ix->values_changed || ix->first)
+	 * (last_segment(), lane_join()). */
+	if (!ix->values_changed || ix->first || ix->lane)
 		return EV_OK;
 	for (size_t i = 0; !rc && i < lessons_count(ix->lessons); i++) {
 		rc = buf_addstr(&b, lessons_name(ix->lessons, i));
@@ -438,6 +448,14 @@ static void follow_size(struct index *ix)
 		ix->batch = index_batch_for(n);
 }
 
+/* Two writers where two cores are online (INDEX_WRITERS in index.h). */
+static unsigned default_writers(void)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return cores >= INDEX_WRITERS ? INDEX_WRITERS : 1;
+}
+
 ev_status index_open(const char *dir, const struct index_options *opts,
 		     struct index **out, char **msgp)
 {
@@ -517,6 +535,7 @@ ev_status index_open(const char *dir, const struct index_options *opts,
 	}
 	remove_dir(ix->seg_dir);
 	ix->segment = opts->segment ? opts->segment : INDEX_SEGMENT;
+	ix->writers = opts->writers ? opts->writers : default_writers();
 	/* Not bound to the database: the words go into the spelling data
 	 * when the documents are written (write_doc()), in the thread
 	 * that writes. */
@@ -992,13 +1011,14 @@ static ev_status write_doc(struct index *ix, xdb_doc_t *doc,
 	return EV_OK;
 }
 
-/* The folder of a fresh build's K-th later segment, DIR.parts/K
- * (malloc'd), or NULL without memory. */
+/* The folder of a fresh build's K-th later segment, DIR.parts/K, or the
+ * second writer's K-th, DIR.parts/bK (malloc'd), or NULL without
+ * memory. */
 static char *segment_path(const struct index *ix, unsigned k)
 {
 	char name[16];
 
-	snprintf(name, sizeof(name), "%u", k);
+	snprintf(name, sizeof(name), ix->lane ? "b%u" : "%u", k);
 	return fs_join(ix->seg_dir, name);
 }
 
@@ -1006,15 +1026,16 @@ static char *segment_path(const struct index *ix, unsigned k)
  * Start the next segment of a fresh build: commit the current one whole
  * (its spelling words too), keep the first open, and write on into a new
  * database in ix->seg_dir.  On failure the current one stays current.
+ * The second writer has no current one at the start, and keeps none of
+ * its own open.
  */
 static ev_status next_segment(struct index *ix)
 {
 	char *path;
 	xdb_t *db = ix->db;
-	ev_status rc;
+	ev_status rc = EV_OK;
 
-	rc = write_values(ix);
-	if (!rc)
+	if (db && !(rc = write_values(ix)))
 		rc = xdb_commit(db);
 	if (rc)
 		return db_fail(ix, rc, "cannot commit the index");
@@ -1032,7 +1053,7 @@ static ev_status next_segment(struct index *ix)
 		ix->db = db;
 		return rc;
 	}
-	if (!ix->first)
+	if (!ix->first && !ix->lane)
 		ix->first = db;
 	else
 		xdb_close(db);
@@ -1351,7 +1372,7 @@ static ev_status put_work(struct index *ix, const char *id, xdb_doc_t *doc)
 		field_id_term(PREFIX_ID, id, term, sizeof(term));
 		ix->rewritten |= ix->fresh;
 	}
-	if (ix->fresh && ix->seg_works >= ix->segment &&
+	if (ix->fresh && (ix->seg_works >= ix->segment || !ix->db) &&
 	    (rc = next_segment(ix)) != EV_OK)
 		return rc;
 	rc = write_doc(ix, doc, id ? term : NULL);
@@ -1488,19 +1509,31 @@ static ev_status sync_one(const char *path, void *arg)
 }
 
 /*
- * Two threads share a build between the two cores: a reader parses each
- * record, tags its passages and builds its document, while a writer,
- * Xapian's single writer, adds the documents and commits.  The reader
- * works on a shallow copy of the index that shares the term generator,
- * stemmer, synonyms and taxonomy (which only it uses meanwhile) but has
- * its own message buffer; documents change hands through a bounded queue
- * and are never touched by both threads at once.
+ * Threads share a build between the cores: a reader parses each record,
+ * tags its passages and builds its document, while a writer, Xapian's
+ * single writer, adds the documents and commits.  The reader works on a
+ * shallow copy of the index that shares the term generator, stemmer,
+ * synonyms and taxonomy (which only it uses meanwhile) but has its own
+ * message buffer; documents change hands through a bounded queue and are
+ * never touched by two threads at once.
+ *
+ * A fresh build has a lane for each writer (ix->writers, at most
+ * LANES): the second writes segments of its own (DIR.parts/bN), through
+ * its own copy of the index.  The first segment's works go to the first
+ * writer, so that a build of one segment needs no merge; each work after
+ * them goes to the lane its id hashes to (index_shard_of()), so that a
+ * work fed twice after that is written twice by the same writer, in
+ * order, and index_close() merges the second's segments after the
+ * first's.  The writer is most of a build's work (bench/RESULTS.md), and
+ * Xapian's writers share nothing.
  *
  * A fresh build (sync_fresh()) reads every record file of the store and
- * writes in the calling thread.  A feed (index_feed_start()) reads the
- * works it is told of as a harvest stores them, and writes in a thread of
- * its own: the caller's thread is the harvest's.
+ * writes the first lane in the calling thread.  A feed
+ * (index_feed_start()) reads the works it is told of as a harvest stores
+ * them, and writes in threads of its own: the caller's thread is the
+ * harvest's.
  */
+#define LANES 2
 #define QUEUE_LEN 64
 #define FEED_LEN 1024
 #define FEED_BYTES (32u * 1024 * 1024)
@@ -1509,6 +1542,7 @@ enum job_kind { JOB_WORK, JOB_UNREADABLE, JOB_FAILED, JOB_END };
 
 struct job {
 	enum job_kind kind;
+	unsigned lane;	/* the writer's: 0 but for JOB_WORK and JOB_END */
 	xdb_doc_t *doc; /* NULL for a fed work the last commit has as read */
 	char *id; /* fed works: written in place of the indexed one */
 	char hash[65];
@@ -1541,10 +1575,23 @@ static void *ring_take(struct ring *r)
 struct pipeline {
 	pthread_mutex_t lock;
 	pthread_cond_t changed;
-	struct ring jobs; /* struct job *, QUEUE_LEN at most */
-	void *jobs_v[QUEUE_LEN];
-	int stop; /* the writer gave up: the reader stops too */
+	/* Each lane's jobs (struct job *, QUEUE_LEN at most). */
+	struct ring jobs[LANES];
+	void *jobs_v[LANES][QUEUE_LEN];
+	unsigned lanes;
+	int stop;	   /* a writer gave up: the others stop too */
+	int writer_failed; /* and that writer has said why */
 	int reader_failed; /* queue_record() queued a failure (reader only) */
+	unsigned long queued; /* works queued (reader only) */
+	atomic_ulong done;    /* works the writers have taken, for progress */
+	/* The second lane's writer: its copy of the index, its counts and
+	 * its status, when LANES is 2. */
+	struct index second;
+	struct index_counts second_counts;
+	ev_status second_rc;
+	pthread_t second_thread;
+	index_progress_fn progress;
+	void *progress_ctx;
 	struct index reader; /* the reader's view of the index */
 	struct store *store;
 	/* A feed's works named and not yet read (struct fed *), and
@@ -1586,8 +1633,12 @@ static void pipeline_init(struct pipeline *p, const struct index *ix,
 			  struct store *s)
 {
 	memset(p, 0, sizeof(*p));
-	p->jobs.v = p->jobs_v;
-	p->jobs.cap = QUEUE_LEN;
+	for (unsigned k = 0; k < LANES; k++) {
+		p->jobs[k].v = p->jobs_v[k];
+		p->jobs[k].cap = QUEUE_LEN;
+	}
+	p->lanes = 1;
+	atomic_init(&p->done, 0);
 	p->ids.v = p->ids_v;
 	p->ids.cap = FEED_LEN;
 	pthread_mutex_init(&p->lock, NULL);
@@ -1614,8 +1665,9 @@ static void job_free(struct job *j)
 /* After both threads have ended: what they left queued, and the rest. */
 static void pipeline_release(struct pipeline *p)
 {
-	while (p->jobs.len)
-		job_free(ring_take(&p->jobs));
+	for (unsigned k = 0; k < LANES; k++)
+		while (p->jobs[k].len)
+			job_free(ring_take(&p->jobs[k]));
 	while (p->ids.len)
 		fed_free(ring_take(&p->ids));
 	xdb_close(p->view);
@@ -1636,17 +1688,28 @@ static void pipeline_stop(struct pipeline *p)
 	pthread_mutex_unlock(&p->lock);
 }
 
-/* Queue J (the reader's side); 0 when the writer has stopped. */
+/* A writer gave up, and has said why: the other threads stop too. */
+static void writer_failed(struct pipeline *p)
+{
+	pthread_mutex_lock(&p->lock);
+	p->stop = p->writer_failed = 1;
+	pthread_cond_broadcast(&p->changed);
+	pthread_mutex_unlock(&p->lock);
+}
+
+/* Queue J in its lane (the reader's side); 0 when a writer has
+ * stopped. */
 static int put_job(struct pipeline *p, struct job *j)
 {
+	struct ring *r = &p->jobs[j->lane];
 	int ok;
 
 	pthread_mutex_lock(&p->lock);
-	while (p->jobs.len == p->jobs.cap && !p->stop)
+	while (r->len == r->cap && !p->stop)
 		pthread_cond_wait(&p->changed, &p->lock);
 	ok = !p->stop;
 	if (ok) {
-		ring_put(&p->jobs, j);
+		ring_put(r, j);
 		pthread_cond_broadcast(&p->changed);
 	}
 	pthread_mutex_unlock(&p->lock);
@@ -1655,19 +1718,23 @@ static int put_job(struct pipeline *p, struct job *j)
 	return ok;
 }
 
-/* The next job (the writer's side); NULL when the queue is empty and
- * the reader has stopped without an end job (out of memory). */
-static struct job *take_job(struct pipeline *p)
+/* The next job of LANE (a writer's side); NULL when the queue is empty
+ * and another thread has stopped: the reader without an end job (out of
+ * memory), or the other writer: *INTERRUPTED is then 1. */
+static struct job *take_job(struct pipeline *p, unsigned lane,
+			    int *interrupted)
 {
+	struct ring *r = &p->jobs[lane];
 	struct job *j = NULL;
 
 	pthread_mutex_lock(&p->lock);
-	while (p->jobs.len == 0 && !p->stop)
+	while (r->len == 0 && !p->stop)
 		pthread_cond_wait(&p->changed, &p->lock);
-	if (p->jobs.len) {
-		j = ring_take(&p->jobs);
+	if (r->len) {
+		j = ring_take(r);
 		pthread_cond_broadcast(&p->changed);
 	}
+	*interrupted = !j && p->writer_failed;
 	pthread_mutex_unlock(&p->lock);
 	return j;
 }
@@ -1726,6 +1793,10 @@ static ev_status queue_record(struct pipeline *p, struct job *j, ev_status rc,
 		rc = build_work(ix, rec, j->hash, j->stamp, &j->doc);
 	j->passages = rec->n_passages;
 out:
+	/* A fed work by the id it was fed by, as the writer writes it. */
+	if (!rc && j->kind == JOB_WORK && p->lanes > 1 &&
+	    p->queued++ >= ix->segment && (j->id || rec->id))
+		j->lane = index_shard_of(j->id ? j->id : rec->id, p->lanes);
 	record_release(rec);
 	if (rc) {
 		/* Reported by the writer, which owns the index's message. */
@@ -1755,26 +1826,31 @@ static ev_status read_one(const char *path, void *arg)
 }
 
 /* The end of the reader's work: its own failure RC, unless a job
- * reported it already, then the end job. */
+ * reported it already, then an end job for each lane. */
 static void reader_end(struct pipeline *p, ev_status rc)
 {
-	struct job *end = calloc(1, sizeof(*end));
+	struct job *j;
 
-	if (rc && rc != EV_INTERRUPTED && !p->reader_failed && end) {
-		end->kind = JOB_FAILED;
-		end->rc = rc;
-		end->msg = strdup(rc == EV_NOMEM ? status_to_string(rc)
-						 : store_errmsg(p->store));
-		put_job(p, end);
-		end = calloc(1, sizeof(*end));
+	if (rc && rc != EV_INTERRUPTED && !p->reader_failed) {
+		if ((j = calloc(1, sizeof(*j))) == NULL)
+			goto nomem;
+		j->kind = JOB_FAILED;
+		j->rc = rc;
+		j->msg = strdup(rc == EV_NOMEM ? status_to_string(rc)
+					       : store_errmsg(p->store));
+		put_job(p, j);
 	}
-	if (end) {
-		end->kind = JOB_END;
-		put_job(p, end);
-	} else {
-		/* Out of memory: the writer still needs to hear the end. */
-		pipeline_stop(p);
+	for (unsigned k = 0; k < p->lanes; k++) {
+		if ((j = calloc(1, sizeof(*j))) == NULL)
+			goto nomem;
+		j->kind = JOB_END;
+		j->lane = k;
+		put_job(p, j);
 	}
+	return;
+nomem:
+	/* The writers still need to hear the end. */
+	pipeline_stop(p);
 }
 
 static void *reader_main(void *arg)
@@ -1786,25 +1862,29 @@ static void *reader_main(void *arg)
 }
 
 /*
- * The writer's side: write what the reader queues until its end job.
- * A fed work goes in place of the one the index has, unless that one has
- * the same content.  On failure the reader is stopped.
+ * A writer's side: write what the reader queues in LANE until its end
+ * job.  A fed work goes in place of the one the index has, unless that
+ * one has the same content.  On failure the other threads are stopped;
+ * EV_INTERRUPTED when another writer stopped this one.
  */
-static ev_status write_jobs(struct pipeline *p, struct index *ix,
-			    struct index_counts *counts, index_warn_fn warn,
-			    index_progress_fn progress, void *ctx)
+static ev_status write_jobs(struct pipeline *p, unsigned lane,
+			    struct index *ix, struct index_counts *counts,
+			    index_warn_fn warn, index_progress_fn progress,
+			    void *ctx)
 {
 	ev_status rc = EV_OK;
 	int done = 0;
 
 	while (!done && !rc) {
-		struct job *j = take_job(p);
+		int interrupted = 0;
+		struct job *j = take_job(p, lane, &interrupted);
 		struct known *k;
 		int same = 0;
 
 		if (!j) {
-			rc = EV_NOMEM;
-			buf_setf(&ix->msg, "out of memory");
+			rc = interrupted ? EV_INTERRUPTED : EV_NOMEM;
+			if (!interrupted)
+				buf_setf(&ix->msg, "out of memory");
 			break;
 		}
 		switch (j->kind) {
@@ -1844,13 +1924,14 @@ static ev_status write_jobs(struct pipeline *p, struct index *ix,
 				counts->passages += j->passages;
 			}
 			if (progress)
-				progress(counts->works, ctx);
+				progress(atomic_fetch_add(&p->done, 1) + 1,
+					 ctx);
 			break;
 		}
 		job_free(j);
 	}
-	if (rc)
-		pipeline_stop(p);
+	if (rc && rc != EV_INTERRUPTED)
+		writer_failed(p);
 	return rc;
 }
 
@@ -1870,6 +1951,131 @@ static void name_thread(pthread_t thread, const char *name)
 #endif
 }
 
+/* What the second writer's copy of the index holds of its own. */
+static void lane_release(struct index *w)
+{
+	xdb_close(w->db);
+	w->db = NULL;
+	for (size_t i = 0; w->values && i < lessons_count(w->lessons); i++)
+		strvec_release(&w->values[i]);
+	free(w->values);
+	w->values = NULL;
+	buf_release(&w->msg);
+	wordlist_release(&w->words);
+}
+
+static void *second_main(void *arg)
+{
+	struct pipeline *p = arg;
+
+	p->second_rc = write_jobs(p, 1, &p->second, &p->second_counts, NULL,
+				  p->progress, p->progress_ctx);
+	return NULL;
+}
+
+/*
+ * Give a fresh build of IX its second writer, when it may have one:
+ * before the reader starts, which routes each work by p->lanes.  Without
+ * memory or a thread for it, the first writer writes every work.
+ */
+static void lanes_start(struct pipeline *p, const struct index *ix,
+			index_progress_fn progress, void *ctx)
+{
+	struct index *w = &p->second;
+
+	if (!ix->fresh || ix->writers < LANES || ix->segment == UINT_MAX)
+		return;
+	/* Shares the taxonomy and the paths; owns a database at a time. */
+	*w = *ix;
+	w->lane = 1;
+	w->db = w->first = NULL;
+	w->n_segs = w->seg_works = w->pending = 0;
+	w->rewritten = 0;
+	w->build_dir = NULL;
+	strvec_init(&w->lane_parts);
+	buf_init(&w->msg, 0);
+	w->words = (struct wordlist)WORDLIST_INIT;
+	w->tag_cache = NULL;
+	w->values = calloc(lessons_count(ix->lessons) + 1, sizeof(*w->values));
+	if (!w->values)
+		return;
+	p->progress = progress;
+	p->progress_ctx = ctx;
+	p->lanes = LANES;
+	if (pthread_create(&p->second_thread, NULL, second_main, p) != 0) {
+		p->lanes = 1;
+		lane_release(w);
+		return;
+	}
+	name_thread(p->second_thread, "evidence-write2");
+}
+
+/* Stop the second writer before it wrote anything (the reader did not
+ * start). */
+static void lanes_stop(struct pipeline *p)
+{
+	pipeline_stop(p);
+	if (p->lanes < LANES)
+		return;
+	pthread_join(p->second_thread, NULL);
+	lane_release(&p->second);
+	p->lanes = 1;
+}
+
+static void counts_add(struct index_counts *to, const struct index_counts *c)
+{
+	to->works += c->works;
+	to->indexed += c->indexed;
+	to->unchanged += c->unchanged;
+	to->passages += c->passages;
+	to->failed += c->failed;
+}
+
+/*
+ * Wait for the second writer, once the reader has ended, and fold what
+ * it wrote into IX: its counts into COUNTS, its last segment committed,
+ * its segments named for the merge (ix->lane_parts) and its lessons'
+ * strengths added to IX's, which go into the merge's metadata.  RC is
+ * the first writer's status; returns the build's, with its message in
+ * IX's.
+ */
+static ev_status lanes_join(struct pipeline *p, struct index *ix,
+			    struct index_counts *counts, ev_status rc)
+{
+	struct index *w = &p->second;
+
+	if (p->lanes < LANES)
+		return rc;
+	pthread_join(p->second_thread, NULL);
+	p->lanes = 1;
+	counts_add(counts, &p->second_counts);
+	if ((!rc || rc == EV_INTERRUPTED) && p->second_rc) {
+		rc = p->second_rc;
+		buf_setf(&ix->msg, "%s", buf_str(&w->msg));
+	}
+	if (!rc && w->db && (rc = xdb_commit(w->db)) != EV_OK)
+		buf_setf(&ix->msg, "cannot commit the index: %s",
+			 xdb_errmsg(w->db));
+	for (unsigned k = 1; !rc && k <= w->n_segs; k++) {
+		char *path = segment_path(w, k);
+
+		rc = path ? strvec_push(&ix->lane_parts, path) : EV_NOMEM;
+		free(path);
+	}
+	for (size_t i = 0; !rc && i < lessons_count(ix->lessons); i++) {
+		const struct strvec *v = &w->values[i];
+
+		for (size_t k = 0; !rc && k < v->n; k++)
+			if (ix->values[i].n < MAX_LESSON_STRENGTHS)
+				rc = strvec_push_unique(&ix->values[i],
+							v->v[k]);
+		ix->values_changed |= v->n > 0;
+	}
+	ix->rewritten |= w->rewritten;
+	lane_release(w);
+	return rc;
+}
+
 static ev_status sync_fresh(struct index *ix, struct store *s,
 			    struct index_counts *counts, index_warn_fn warn,
 			    index_progress_fn progress, void *ctx)
@@ -1879,10 +2085,12 @@ static ev_status sync_fresh(struct index *ix, struct store *s,
 	ev_status rc;
 
 	pipeline_init(&p, ix, s);
+	lanes_start(&p, ix, progress, ctx);
 	if (pthread_create(&reader, NULL, reader_main, &p) != 0) {
-		/* No second thread: do it all in this one. */
+		/* No reader thread: do it all in this one. */
 		struct sync_ctx sc = {ix, s, counts, warn, progress, ctx};
 
+		lanes_stop(&p);
 		pipeline_release(&p);
 		rc = store_walk(s, sync_one, &sc);
 		if (rc && !buf_str(&ix->msg)[0])
@@ -1890,8 +2098,9 @@ static ev_status sync_fresh(struct index *ix, struct store *s,
 		return rc;
 	}
 	name_thread(reader, "evidence-read");
-	rc = write_jobs(&p, ix, counts, warn, progress, ctx);
+	rc = write_jobs(&p, 0, ix, counts, warn, progress, ctx);
 	pthread_join(reader, NULL);
+	rc = lanes_join(&p, ix, counts, rc);
 	pipeline_release(&p);
 	return rc;
 }
@@ -1968,7 +2177,7 @@ static void *feed_writer_main(void *arg)
 {
 	struct index_feed *f = arg;
 
-	f->rc = write_jobs(&f->p, f->ix, &f->counts, f->warn, NULL, f->ctx);
+	f->rc = write_jobs(&f->p, 0, f->ix, &f->counts, f->warn, NULL, f->ctx);
 	return NULL;
 }
 
@@ -1990,7 +2199,9 @@ ev_status index_feed_start(struct index *ix, struct store *s,
 	f->ix = ix;
 	f->warn = warn;
 	f->ctx = ctx;
+	lanes_start(&f->p, ix, NULL, NULL);
 	if (pthread_create(&f->reader, NULL, feed_reader_main, &f->p) != 0) {
+		lanes_stop(&f->p);
 		pipeline_release(&f->p);
 		free(f);
 		return EV_NOMEM;
@@ -1998,6 +2209,7 @@ ev_status index_feed_start(struct index *ix, struct store *s,
 	if (pthread_create(&f->writer, NULL, feed_writer_main, f) != 0) {
 		pipeline_stop(&f->p);
 		pthread_join(f->reader, NULL);
+		lanes_stop(&f->p);
 		pipeline_release(&f->p);
 		free(f);
 		return EV_NOMEM;
@@ -2060,7 +2272,7 @@ ev_status index_feed_finish(struct index_feed *f, struct index_counts *counts)
 	pthread_mutex_unlock(&f->p.lock);
 	pthread_join(f->reader, NULL);
 	pthread_join(f->writer, NULL);
-	rc = f->rc;
+	rc = lanes_join(&f->p, f->ix, &f->counts, f->rc);
 	if (!rc && f->out_of_memory) {
 		rc = EV_NOMEM;
 		buf_setf(&f->ix->msg, "out of memory");
@@ -2324,6 +2536,8 @@ static ev_status compact_copy(struct index *ix, char **copyp)
 		rc = path ? strvec_push(&parts, path) : EV_NOMEM;
 		free(path);
 	}
+	for (size_t i = 0; !rc && i < ix->lane_parts.n; i++)
+		rc = strvec_push(&parts, ix->lane_parts.v[i]);
 	if (!rc && parts.n)
 		rc = merge_groups(ix, &parts);
 	if (!rc) {
@@ -2331,12 +2545,11 @@ static ev_status compact_copy(struct index *ix, char **copyp)
 				 *copyp);
 		if (rc)
 			db_fail(ix, rc,
-				ix->n_segs
-					? "cannot merge the index's segments"
+				parts.n ? "cannot merge the index's segments"
 					: "cannot write a compact copy of "
 					  "the index");
 	}
-	if (!rc && ix->n_segs && ix->rewritten)
+	if (!rc && parts.n && ix->rewritten)
 		rc = keep_last(ix, *copyp);
 	strvec_release(&parts);
 	if (rc) {
@@ -2381,7 +2594,7 @@ ev_status index_close(struct index *ix, char **msgp)
 		if (rc)
 			db_fail(ix, rc, "cannot commit the index");
 	}
-	if (!rc && (ix->compact || ix->n_segs))
+	if (!rc && (ix->compact || ix->n_segs || ix->lane_parts.n))
 		rc = compact_copy(ix, &copy);
 	termgen_free(ix->tg);
 	ix->tg = NULL;

@@ -47,6 +47,14 @@ struct index;
  * every commit as cheap as the first ones (bench/RESULTS.md).
  */
 #define INDEX_SEGMENT 10000
+/*
+ * A fresh build fed by its reader thread (index_sync(), a feed) writes
+ * with INDEX_WRITERS writers where as many cores are online: each work
+ * goes to the writer its id hashes to, each writer writes segments of
+ * its own, and index_close() merges them all.  Xapian's writer is most
+ * of a build's time, and two of them share nothing (bench/RESULTS.md).
+ */
+#define INDEX_WRITERS 2
 
 /* How many databases the merge of a fresh build's segments reads at
  * once, from the limit on open files (which it raises to the hard
@@ -67,8 +75,11 @@ struct index_options {
 	int compact;	/* at index_close(), swap in a compact copy */
 	unsigned batch; /* works per commit (0: index_batch_for()) */
 	/* works per segment of a fresh build (0: INDEX_SEGMENT; UINT_MAX:
-	 * one database) */
+	 * one database, one writer) */
 	unsigned segment;
+	/* writers of a fresh build (0: INDEX_WRITERS where as many cores
+	 * are online, else one) */
+	unsigned writers;
 };
 
 /*

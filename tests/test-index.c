@@ -1381,19 +1381,40 @@ static void spellings_of(const char *path, struct buf *b)
 
 /* The ids of the hits for QUERY in the index at PATH, a line each with
  * the score, into B. */
+/* Best first; equal scores in id order. */
+static int cmp_hits(const void *a, const void *b)
+{
+	const struct search_hit *x = a, *y = b;
+
+	if (x->score != y->score)
+		return x->score < y->score ? 1 : -1;
+	return strcmp(x->work.id, y->work.id);
+}
+
+/*
+ * Every work QUERY finds in the index at PATH, one "id score" line each,
+ * best first.  Works of equal score are put in id order: Xapian breaks
+ * such ties by document number, which a build in segments merged in
+ * another order (a second writer's) renumbers.
+ */
 static void ranking_of(const char *path, const char *query, struct buf *b)
 {
+	struct search_options o = {0};
 	struct search_result res = {0};
 	char *msg = NULL;
 
 	buf_reset(b);
-	snprintf(index_dir, sizeof(index_dir), "%s", path);
-	if (search_in(NULL, query, &res, &msg) == EV_OK)
+	o.query = query;
+	o.limit = 1000;
+	o.taxonomy = lessons;
+	if (search_run(path, &o, &res, &msg) == EV_OK) {
+		qsort(res.hits, res.n_hits, sizeof(*res.hits), cmp_hits);
 		for (size_t i = 0; i < res.n_hits; i++)
 			buf_printf(b, "%s %.17g\n", res.hits[i].work.id,
 				   res.hits[i].score);
-	else
+	} else {
 		buf_printf(b, "failed: %s\n", msg ? msg : "?");
+	}
 	search_result_release(&res);
 	free(msg);
 }
@@ -1401,6 +1422,14 @@ static void ranking_of(const char *path, const char *query, struct buf *b)
 static int is_there(const char *path)
 {
 	return access(path, F_OK) == 0;
+}
+
+/* An empty file at PATH; 1 when made. */
+static int touch(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+
+	return fd >= 0 && close(fd) == 0;
 }
 
 /* index_record() the N works of S from PMID FIRST on; 1 when all went. */
@@ -1422,9 +1451,10 @@ static int write_works(struct index *ix, struct store *s, unsigned first,
 	return fine;
 }
 
-/* Open a new index at PATH whose fresh build splits every SEGMENT works. */
+/* Open a new index at PATH whose fresh build splits every SEGMENT works,
+ * with WRITERS writers (0: as many as index_open() gives it). */
 static struct index *open_segmented(const char *path, unsigned segment,
-				    int rebuild)
+				    int rebuild, unsigned writers)
 {
 	struct index_options opts = {0};
 	struct index *ix = NULL;
@@ -1433,21 +1463,49 @@ static struct index *open_segmented(const char *path, unsigned segment,
 	opts.lessons = lessons;
 	opts.segment = segment;
 	opts.rebuild = rebuild;
+	opts.writers = writers;
 	if (index_open(path, &opts, &ix, &msg) != EV_OK)
 		printf("# index_open: %s\n", msg ? msg : "?");
 	free(msg);
 	return ix;
 }
 
-/*
- * A fresh build in segments (INDEX_SEGMENT) merges them into one index
- * that answers as the one database would: the same works, rankings and
- * scores, spelling data and lesson strengths, with nothing left beside
- * it.  Built from the store, fed (where a work fed again after its
- * segment is full must stay one work, as last fed), rebuilt, stopped
- * half way, and with a merge that cannot be written.
- */
-static void test_segments(void)
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The strengths META_LESSON_VALUES lists for each lesson (a line each:
+ * the lesson's name, then its strengths in the order first written), in
+ * OUT with each line's strengths sorted. */
+static void strengths_sorted(char *text, struct buf *out)
+{
+	char *line, *next, *save;
+
+	buf_reset(out);
+	for (line = text; line && *line; line = next) {
+		struct strvec v = {0};
+		char *w;
+
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		for (w = strtok_r(line, " ", &save); w;
+		     w = strtok_r(NULL, " ", &save))
+			strvec_push(&v, w);
+		if (v.n > 1)
+			qsort(v.v + 1, v.n - 1, sizeof(*v.v), cmp_str);
+		for (size_t i = 0; i < v.n; i++)
+			buf_printf(out, "%s%s", v.v[i],
+				   i + 1 < v.n ? " " : "\n");
+		strvec_release(&v);
+	}
+}
+
+/* The index at PATH answers as the one at ONE does: the same works,
+ * rankings and scores, spelling data and lesson strengths (in any
+ * order). */
+static void same_as_one(const char *one, const char *path, const char *what)
 {
 	static const char *const queries[] = {"trust",
 					      "years",
@@ -1455,6 +1513,74 @@ static void test_segments(void)
 					      "\"mission creep\"",
 					      "lesson:relationships",
 					      "practices -estates"};
+	struct buf want = BUF_INIT, got = BUF_INIT;
+	size_t len1 = 0, len2 = 0;
+	char *v1, *v2;
+	int same = 1;
+
+	for (size_t q = 0; q < sizeof(queries) / sizeof(*queries); q++) {
+		ranking_of(one, queries[q], &want);
+		ranking_of(path, queries[q], &got);
+		same &= want.len > 0 && !strcmp(buf_str(&want), buf_str(&got));
+		if (!same)
+			printf("# %s: one\n%s# %s\n%s", queries[q],
+			       buf_str(&want), what, buf_str(&got));
+	}
+	ok(same,
+	   "%s: every query ranks and scores the works as one "
+	   "database",
+	   what);
+	spellings_of(one, &want);
+	spellings_of(path, &got);
+	ok(want.len && !strcmp(buf_str(&want), buf_str(&got)),
+	   "%s: the same spelling data, frequencies summed", what);
+	snprintf(index_dir, sizeof(index_dir), "%s", one);
+	v1 = read_meta(META_LESSON_VALUES, &len1);
+	snprintf(index_dir, sizeof(index_dir), "%s", path);
+	v2 = read_meta(META_LESSON_VALUES, &len2);
+	strengths_sorted(v1, &want);
+	strengths_sorted(v2, &got);
+	ok(len1 && want.len && !strcmp(buf_str(&want), buf_str(&got)),
+	   "%s: the same strengths listed for each lesson", what);
+	if (strcmp(buf_str(&want), buf_str(&got)))
+		printf("# one:\n%s# %s:\n%s", buf_str(&want), what,
+		       buf_str(&got));
+	free(v1);
+	free(v2);
+	buf_release(&want);
+	buf_release(&got);
+}
+
+/* The index at PATH, whose build in segments of 4 stopped, keeps its
+ * first segment and no other (PARTS), and the next run indexes the rest
+ * of the N works of S. */
+static void catches_up(const char *path, const char *parts, struct store *s,
+		       unsigned n)
+{
+	struct index_counts c = {0};
+	struct index *ix;
+
+	is_int(doc_count(path), 4, "a stopped build keeps its first segment");
+	ok(!is_there(parts), "and no other");
+	ix = open_index_at(path);
+	ok(ix && index_sync(ix, s, &c, warn, NULL, NULL) == EV_OK,
+	   "the next run catches up");
+	is_int(c.indexed, n - 4, "with the works it lacked");
+	if (ix)
+		close_index(ix);
+}
+
+/*
+ * A fresh build in segments (INDEX_SEGMENT) merges them into one index
+ * that answers as the one database would (same_as_one()), with nothing
+ * left beside it: with one writer, and with two, where the second writes
+ * segments of its own once the first segment is full.  Built from the
+ * store, fed (where a work fed again after its segment is full must stay
+ * one work, as last fed), rebuilt, stopped half way, with a merge that
+ * cannot be written, and with a second writer that cannot write.
+ */
+static void test_segments(void)
+{
 	char one[300], split[300], fed[300], other[300];
 	char parts[320], copy[400], *msg = NULL;
 	struct buf want = BUF_INIT, got = BUF_INIT;
@@ -1463,9 +1589,7 @@ static void test_segments(void)
 	struct index_feed *f = NULL;
 	struct store *s;
 	const unsigned n = 23;
-	size_t len1 = 0, len2 = 0;
-	char *v1, *v2;
-	int fine = 1, same = 1;
+	int fine = 1;
 
 	snprintf(one, sizeof(one), "%s/seg-one", dir);
 	snprintf(split, sizeof(split), "%s/seg-split", dir);
@@ -1474,44 +1598,74 @@ static void test_segments(void)
 	s = store_works("seg", 500000, n);
 	if (!s)
 		return;
+	/* Works with relationships strengths no other work has (the store's
+	 * abstracts give 0.5 and 0.75), all of them the second writer's:
+	 * the strengths it saw must join the first's. */
+	for (unsigned i = 0, k = 0; i < n && k < 4; i++) {
+		static const char *const more[] = {"", " and respect",
+						   " and social capital",
+						   " and give and take"};
+		struct record r;
+		char id[32], text[200];
 
-	/* One database, and segments of 4 from the store. */
-	for (int k = 0; k < 2; k++) {
+		snprintf(id, sizeof(id), "pmid:%u", 500000 + i);
+		if (index_shard_of(id, 2) != 1)
+			continue;
+		/* 5.5 and more: strengths 0.85, 0.88, 0.94 and 0.96. */
+		snprintf(text, sizeof(text),
+			 "Goodwill, reciprocity, rapport%s%s%s.", more[k],
+			 k > 2 ? " and social capital" : "",
+			 k > 1 ? " and respect" : "");
+		k++;
+		record_init(&r);
+		/* The abstract's one passage, as record_normalise() made
+		 * it. */
+		ok(store_get(s, id, &r, NULL) == EV_OK && r.n_passages == 1 &&
+			   record_set(&r.abstract, text) == EV_OK &&
+			   record_set(&r.passages[0].text, text) == EV_OK &&
+			   store_replace(s, &r) == EV_OK,
+		   "%s: %s", id, text);
+		record_release(&r);
+	}
+
+	/* One database, then segments of 4 from the store, with one writer
+	 * and with two. */
+	memset(&c, 0, sizeof(c));
+	ix = open_segmented(one, UINT_MAX, 0, 2);
+	ok(ix && index_sync(ix, s, &c, warn, NULL, NULL) == EV_OK,
+	   "a fresh build in one database");
+	is_int(c.indexed, n, "every work indexed");
+	if (ix)
+		close_index(ix);
+	snprintf(parts, sizeof(parts), "%s.parts", split);
+	for (unsigned writers = 1; writers <= 2; writers++) {
+		char what[64], b1[340];
+
+		rm_rf(split);
 		memset(&c, 0, sizeof(c));
-		ix = open_segmented(k ? split : one, k ? 4 : UINT_MAX, 0);
+		ix = open_segmented(split, 4, 0, writers);
 		ok(ix && index_sync(ix, s, &c, warn, NULL, NULL) == EV_OK,
-		   "a fresh build %s", k ? "in segments of 4" : "in one");
+		   "a fresh build in segments of 4, %u writer%s", writers,
+		   writers > 1 ? "s" : "");
 		is_int(c.indexed, n, "every work indexed");
+		is_int(c.works, n, "and counted once");
+		snprintf(b1, sizeof(b1), "%s/b1", parts);
+		ok(is_there(b1) == (writers > 1),
+		   "the second writer wrote segments of its own: %s",
+		   writers > 1 ? "yes" : "no");
 		if (ix)
 			close_index(ix);
+		snprintf(copy, sizeof(copy), "%s.compact", split);
+		is_int(doc_count(split), n,
+		       "the merged index has every work once");
+		ok(!is_there(parts) && !is_there(copy),
+		   "nothing is left beside it");
+		snprintf(what, sizeof(what), "%u writer%s", writers,
+			 writers > 1 ? "s" : "");
+		same_as_one(one, split, what);
 	}
-	snprintf(parts, sizeof(parts), "%s.parts", split);
-	snprintf(copy, sizeof(copy), "%s.compact", split);
-	is_int(doc_count(split), n, "the merged index has every work once");
-	ok(!is_there(parts) && !is_there(copy), "nothing is left beside it");
-	for (size_t q = 0; q < sizeof(queries) / sizeof(*queries); q++) {
-		ranking_of(one, queries[q], &want);
-		ranking_of(split, queries[q], &got);
-		same &= want.len > 0 && !strcmp(buf_str(&want), buf_str(&got));
-		if (!same)
-			printf("# %s: one\n%s# merged\n%s", queries[q],
-			       buf_str(&want), buf_str(&got));
-	}
-	ok(same, "every query ranks and scores the works as one database");
-	spellings_of(one, &want);
-	spellings_of(split, &got);
-	ok(want.len && !strcmp(buf_str(&want), buf_str(&got)),
-	   "the same spelling data, frequencies summed");
-	snprintf(index_dir, sizeof(index_dir), "%s", one);
-	v1 = read_meta(META_LESSON_VALUES, &len1);
-	snprintf(index_dir, sizeof(index_dir), "%s", split);
-	v2 = read_meta(META_LESSON_VALUES, &len2);
-	ok(v1 && len1 && v2 && !strcmp(v1, v2),
-	   "the same strengths listed for each lesson");
-	free(v1);
-	free(v2);
 	memset(&c, 0, sizeof(c));
-	ix = open_segmented(split, 4, 0);
+	ix = open_segmented(split, 4, 0, 0);
 	ok(ix && !index_is_fresh(ix) &&
 		   index_sync(ix, s, &c, warn, NULL, NULL) == EV_OK,
 	   "the merged index synced again");
@@ -1520,7 +1674,7 @@ static void test_segments(void)
 		close_index(ix);
 
 	/* Rebuilt in segments, beside the live index. */
-	ix = open_segmented(split, 3, 1);
+	ix = open_segmented(split, 3, 1, 2);
 	ok(ix && index_sync(ix, s, &c, warn, NULL, NULL) == EV_OK,
 	   "rebuilt in segments of 3");
 	if (ix)
@@ -1534,7 +1688,7 @@ static void test_segments(void)
 
 	/* Fed, with work 2 changed and fed again when its segment is full:
 	 * one work, as fed last. */
-	ix = open_segmented(fed, 4, 0);
+	ix = open_segmented(fed, 4, 0, 2);
 	ok(ix && index_feed_start(ix, s, warn, NULL, &f) == EV_OK && f,
 	   "a feed in segments of 4");
 	for (unsigned i = 0; f && i < n; i++) {
@@ -1570,26 +1724,18 @@ static void test_segments(void)
 	/* Stopped in its third segment: the first stays, committed; the
 	 * others go. */
 	snprintf(parts, sizeof(parts), "%s.parts", other);
-	ix = open_segmented(other, 4, 0);
+	ix = open_segmented(other, 4, 0, 0);
 	fine = ix && write_works(ix, s, 500000, 10);
 	ok(ix && fine && is_there(parts), "ten works written, in segments");
 	index_abort(ix);
-	is_int(doc_count(other), 4, "a stopped build keeps its first segment");
-	ok(!is_there(parts), "and no other");
-	memset(&c, 0, sizeof(c));
-	ix = open_index_at(other);
-	ok(ix && index_sync(ix, s, &c, warn, NULL, NULL) == EV_OK,
-	   "the next run catches up");
-	is_int(c.indexed, n - 4, "with the works it lacked");
-	if (ix)
-		close_index(ix);
+	catches_up(other, parts, s, n);
 	rm_rf(other);
 
 	/* A merge that fails (a segment damaged on disk): said, and the
 	 * next run catches up.  A segment folder left behind goes at the
 	 * next open. */
 	fine = 1;
-	ix = open_segmented(other, 4, 0);
+	ix = open_segmented(other, 4, 0, 0);
 	fine = ix && write_works(ix, s, 500000, 10);
 	snprintf(copy, sizeof(copy), "%s/1/iamglass", parts);
 	ok(ix && fine && unlink(copy) == 0, "a closed segment damaged");
@@ -1611,6 +1757,22 @@ static void test_segments(void)
 	is_int(c.indexed, n - 4, "with the works it lacked");
 	if (ix)
 		close_index(ix);
+	rm_rf(other);
+
+	/* A second writer that cannot write (a file where its first
+	 * segment goes): the build stops and says why, and the next run
+	 * catches up. */
+	ix = open_segmented(other, 4, 0, 2);
+	snprintf(copy, sizeof(copy), "%s/b1", parts);
+	fine = ix && mkdir(parts, 0777) == 0 && touch(copy);
+	ok(fine, "the second writer's first segment taken by a file");
+	memset(&c, 0, sizeof(c));
+	ok(fine && index_sync(ix, s, &c, warn, NULL, NULL) != EV_OK,
+	   "the build fails");
+	ok(ix && strstr(index_errmsg(ix), "/b1"), "and says where: %s",
+	   ix ? index_errmsg(ix) : "(no index)");
+	index_abort(ix);
+	catches_up(other, parts, s, n);
 
 	buf_release(&want);
 	buf_release(&got);
@@ -1631,7 +1793,8 @@ static unsigned fds_open(void)
  * More segments than the limit on open files lets one merge read: they
  * are merged in groups first, and the index is the same.  The limit
  * leaves 94 descriptors free besides those open (inherited ones too),
- * and 66 of them are then held.  Last, since the hard limit cannot be raised
+ * and 66 of them are held once the works are written, before the
+ * merge.  Last, since the hard limit cannot be raised
  * again.
  */
 static void test_segments_in_groups(void)
@@ -1652,7 +1815,7 @@ static void test_segments_in_groups(void)
 		return;
 	snprintf(one, sizeof(one), "%s/group-one", dir);
 	snprintf(split, sizeof(split), "%s/group-split", dir);
-	ix = open_segmented(one, UINT_MAX, 0);
+	ix = open_segmented(one, UINT_MAX, 0, 0);
 	ok(ix && index_sync(ix, s, &c, warn, NULL, NULL) == EV_OK,
 	   "built in one database");
 	if (ix)
@@ -1662,6 +1825,10 @@ static void test_segments_in_groups(void)
 	   (unsigned long)rl.rlim_cur);
 	width = index_merge_width();
 	ok(width >= 3 && width < n, "so a merge reads %zu databases", width);
+	/* Two writers, each a segment at a time. */
+	ix = open_segmented(split, 1, 0, 2);
+	ok(ix && index_sync(ix, s, &c, warn, NULL, NULL) == EV_OK,
+	   "built in %u segments of one work", n);
 	/* Files held open elsewhere leave fewer for the merge: with the
 	 * width reckoned from the limit alone, it failed. */
 	for (size_t i = 0; i < n_held; i++)
@@ -1670,9 +1837,6 @@ static void test_segments_in_groups(void)
 	if (access("/proc/self/fd", R_OK) == 0)
 		ok(index_merge_width() < width, "so a merge reads fewer: %zu",
 		   index_merge_width());
-	ix = open_segmented(split, 1, 0);
-	ok(ix && index_sync(ix, s, &c, warn, NULL, NULL) == EV_OK,
-	   "built in %u segments of one work", n);
 	if (ix)
 		close_index(ix);
 	for (size_t i = 0; i < n_held; i++)
