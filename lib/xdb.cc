@@ -1067,6 +1067,11 @@ ev_status xdb_commit(xdb_t *db)
 	}
 }
 
+int xdb_commit_flushes(const xdb_t *db)
+{
+	return db->spellings.size() > XDB_SPELLING_PENDING_MAX;
+}
+
 ev_status xdb_commit_batch(xdb_t *db)
 {
 	try {

@@ -117,6 +117,11 @@ ev_status xdb_commit(xdb_t *db);
  * terms. */
 ev_status xdb_commit_batch(xdb_t *db);
 #define XDB_SPELLING_PENDING_MAX 131072
+/* Whether xdb_commit_batch() would now hand the words waiting to Xapian,
+ * as xdb_commit() always does.  Such a commit takes the most memory:
+ * Xapian holds every fragment of every word it is given until the
+ * commit writes them. */
+int xdb_commit_flushes(const xdb_t *db);
 
 /* Transactions: all changes between begin and commit land together or not
  * at all.  FLUSHED != 0 asks for a flushed transaction (a commit on

@@ -846,12 +846,16 @@ static void test_spelling_batches(void)
 		snprintf(word, sizeof(word), "w%07u", i);
 		done = xdb_doc_add_term(doc, word, 1) == EV_OK;
 	}
+	ok(!xdb_commit_flushes(db), "no batch commit due to hand words over");
 	ok(done && xdb_doc_add_term(doc, "quince", 1) == EV_OK &&
 		   xdb_add_spellings(db, doc) == EV_OK &&
 		   xdb_add_document(db, doc, NULL) == EV_OK,
 	   "a document of %u words", XDB_SPELLING_PENDING_MAX + 2);
 	xdb_doc_free(doc);
+	ok(xdb_commit_flushes(db),
+	   "its batch commit is due to hand them over");
 	is_int(xdb_commit_batch(db), EV_OK, "its batch committed");
+	ok(!xdb_commit_flushes(db), "and none is due after it");
 	expect_corrected(path, "quincx", "quince", "flushed its words");
 	ok(!spelling_marked(path), "with no mark");
 	xdb_close(db);
