@@ -1025,11 +1025,12 @@ static char *segment_path(const struct index *ix, unsigned k)
 
 /*
  * Commit IX's database whole (WHOLE) or as a batch.  A commit that hands
- * Xapian the spelling words waiting takes the most memory (80 MB at a
- * segment's end, for 10,000 pages of prose), so two writers never take
- * one at once (ix->flush_lock): `add` of 100,000 pages peaked at 281 MB
- * when they did, against 173 MB with one writer.  Their segments end by
- * turns (next_segment()), so neither waits for the other long.
+ * Xapian the spelling words waiting takes the most memory, as Xapian
+ * holds every fragment of every word until it writes them, so two
+ * writers never take one at once (ix->flush_lock): `add` of 100,000
+ * pages peaked at 281 MB when they could, 201 MB when they could not,
+ * and 173 MB with one writer (bench/RESULTS.md, change 82).  Their
+ * segments end by turns (next_segment()), so neither waits long.
  */
 static ev_status commit_db(struct index *ix, int whole)
 {
