@@ -253,7 +253,7 @@ static ev_status write_values(struct index *ix)
 
 	/* Nor into a fresh build's later segments: the merge keeps the
 	 * first one's metadata, which gets the whole list at the end
-	 * (last_segment(), lane_join()). */
+	 * (last_segment(), lanes_join()). */
 	if (!ix->values_changed || ix->first || ix->lane)
 		return EV_OK;
 	for (size_t i = 0; !rc && i < lessons_count(ix->lessons); i++) {

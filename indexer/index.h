@@ -49,10 +49,12 @@ struct index;
 #define INDEX_SEGMENT 10000
 /*
  * A fresh build fed by its reader thread (index_sync(), a feed) writes
- * with INDEX_WRITERS writers where as many cores are online: each work
- * goes to the writer its id hashes to, each writer writes segments of
- * its own, and index_close() merges them all.  Xapian's writer is most
- * of a build's time, and two of them share nothing (bench/RESULTS.md).
+ * the works after its first segment with INDEX_WRITERS writers where as
+ * many cores are online: each work goes to the writer its id hashes to,
+ * each writer writes segments of its own, and index_close() merges them
+ * all, as it would one writer's.  Xapian's writer is most of a build's
+ * time, and two of them share nothing (bench/RESULTS.md, change 82).
+ * A build of one segment is written by one writer and needs no merge.
  */
 #define INDEX_WRITERS 2
 
