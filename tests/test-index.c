@@ -1664,6 +1664,18 @@ static void test_segments(void)
 			 writers > 1 ? "s" : "");
 		same_as_one(one, split, what);
 	}
+	/* A build that fits in its first segment is the first writer's
+	 * alone, with nothing to merge. */
+	rm_rf(split);
+	memset(&c, 0, sizeof(c));
+	ix = open_segmented(split, n, 0, 2);
+	ok(ix && index_sync(ix, s, &c, warn, NULL, NULL) == EV_OK &&
+		   c.indexed == n,
+	   "a fresh build of one segment, 2 writers");
+	ok(!is_there(parts), "one writer wrote it: no segment beside it");
+	if (ix)
+		close_index(ix);
+	same_as_one(one, split, "one segment");
 	memset(&c, 0, sizeof(c));
 	ix = open_segmented(split, 4, 0, 0);
 	ok(ix && !index_is_fresh(ix) &&
