@@ -296,8 +296,8 @@ static void test_rates(void)
 
 	unsetenv("TEST_SOURCES_UNSET"); /* an api_key that comes out empty */
 	sources_init(&s);
-	rc = sources_parse(text, sizeof(text) - 1, "/etc/ev/sources.conf", &s,
-			   err, sizeof(err));
+	rc = sources_parse(text, sizeof(text) - 1, "sources.conf", &s, err,
+			   sizeof(err));
 	is_int(rc, EV_OK, "rates: the file parses (%s)", err);
 	for (size_t i = 0; !rc && i < sizeof(want) / sizeof(*want); i++) {
 		const struct source *src = sources_find(&s, want[i].name);
