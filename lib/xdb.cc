@@ -16,6 +16,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include <dlfcn.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -1339,11 +1340,58 @@ ev_status xdb_copy_tables(xdb_t *src, xdb_t *dest)
 	}
 }
 
+/*
+ * A compaction deflates whatever it copies into the termlist, spelling
+ * and document data tables: Xapian makes the copy's tables with its
+ * default thresholds, whatever its sources had (plain_tables()).  So a
+ * fresh build's merge deflated every termlist and spelling list its
+ * segments kept plain, and tried in vain on every document's data (LZ4
+ * already): two fifths of the merge of 10,000 pages, for a copy whose
+ * later writes are plain anyway (bench/RESULTS.md, change 83).
+ *
+ * Glass stores an item as it is when deflate() does not finish it, as it
+ * does an item that does not shrink (CompressionStream::compress()), and
+ * libxapian takes deflate() from wherever the dynamic linker finds it
+ * first, which is this program before libz.  So the program's deflate()
+ * refuses at once (Z_BUF_ERROR: no room to finish) in a thread that is
+ * compacting, and hands every other call to zlib's.  Where libxapian
+ * finds another deflate() (zlib linked into it, say) nothing changes but
+ * the time: the copy is deflated, and sound either way, as each item
+ * carries its own flag.
+ */
+static thread_local bool compacting;
+
+#ifdef RTLD_NEXT
+extern "C" int deflate(z_streamp strm, int flush)
+{
+	typedef int (*deflate_fn)(z_streamp, int);
+	static const deflate_fn zlib_deflate =
+		reinterpret_cast<deflate_fn>(dlsym(RTLD_NEXT, "deflate"));
+
+	if (compacting)
+		return Z_BUF_ERROR;
+	return zlib_deflate ? zlib_deflate(strm, flush) : Z_STREAM_ERROR;
+}
+#endif
+
+/* While one lives, this thread's compactions store items plain. */
+struct plain_compaction {
+	plain_compaction()
+	{
+		compacting = true;
+	}
+	~plain_compaction()
+	{
+		compacting = false;
+	}
+};
+
 ev_status xdb_compact(xdb_t *db, const char *const *more, size_t n_more,
 		      const char *dest)
 {
 	try {
 		Xapian::Database all(*db->db);
+		plain_compaction plain;
 
 		for (size_t i = 0; i < n_more; i++)
 			all.add_database(Xapian::Database(more[i]));
@@ -1354,9 +1402,9 @@ ev_status xdb_compact(xdb_t *db, const char *const *more, size_t n_more,
 		all.compact(dest,
 			    (n_more ? 0 : Xapian::DBCOMPACT_NO_RENUMBER) |
 				    Xapian::Compactor::FULL);
-		/* Xapian wrote the copy's items under its default
-		 * thresholds, deflating the plain ones: what is written
-		 * into it later is stored plain, as in a new database. */
+		/* The copy's thresholds are Xapian's defaults: what is
+		 * written into it later is stored plain, as in a new
+		 * database. */
 		plain_tables(dest, true);
 		return EV_OK;
 	} catch (...) {

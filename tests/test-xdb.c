@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "buf.h"
 #include "fsutil.h"
@@ -3064,6 +3065,102 @@ static void test_build_mode(void)
 	is_int(fs_fsync_files(path), EV_OK, "a folder beside the files");
 }
 
+/* Does the termlist table of the database at DIR hold WORD's bytes? */
+static int termlist_holds(const char *dir, const char *word)
+{
+	char path[PATH_MAX + 32];
+	struct buf b = BUF_INIT;
+	int found;
+
+	snprintf(path, sizeof(path), "%s/termlist.glass", dir);
+	found = fs_read_file(path, 64 << 20, &b) == EV_OK &&
+		memmem(b.ptr, b.len, word, strlen(word)) != NULL;
+	buf_release(&b);
+	return found;
+}
+
+/* A database at NAME (under the scratch folder) with one document of
+ * 400 numbered terms and WORD, whose termlist deflate would shrink. */
+static xdb_t *termlist_db(const char *name, const char *word)
+{
+	xdb_t *db = NULL;
+	xdb_doc_t *doc = xdb_doc_new();
+	int fine = doc && !xdb_open(tmp_path(name), XDB_BUILD, &db, NULL) &&
+		   !xdb_doc_add_term(doc, word, 1);
+
+	for (unsigned i = 0; fine && i < 400; i++) {
+		char term[32];
+
+		snprintf(term, sizeof(term), "numbered%03u", i);
+		fine = !xdb_doc_add_term(doc, term, 1);
+	}
+	fine = fine && !xdb_add_document(db, doc, NULL) && !xdb_commit(db);
+	xdb_doc_free(doc);
+	if (!fine) {
+		xdb_close(db);
+		return NULL;
+	}
+	return db;
+}
+
+/*
+ * A compaction copies termlists as they are (lib/xdb.cc, deflate()):
+ * each source's item holds its terms' bytes plainly, and so must the
+ * copy's, which Xapian alone would deflate.  Out of a compaction,
+ * deflate() is zlib's.
+ */
+static void test_compact_plain(void)
+{
+	static const char word[] = "plainlymarkedterm";
+	xdb_t *a = termlist_db("plain-a", word);
+	xdb_t *b = termlist_db("plain-b", "other");
+	char other[PATH_MAX], copy[PATH_MAX];
+	const char *more[] = {other};
+	unsigned count = 0, freq = 0;
+	unsigned char in[4096], out[4096];
+	z_stream z;
+
+	ok(a && b, "two databases with long termlists");
+	if (!a || !b) {
+		xdb_close(a);
+		xdb_close(b);
+		return;
+	}
+	snprintf(other, sizeof(other), "%s", tmp_path("plain-b"));
+	snprintf(copy, sizeof(copy), "%s", tmp_path("plain-copy"));
+	ok(termlist_holds(tmp_path("plain-a"), word),
+	   "a source's termlist holds its terms plainly");
+	is_int(xdb_compact(a, more, 1, copy), EV_OK,
+	       "the two merged into a copy");
+	ok(termlist_holds(copy, word),
+	   "the copy's termlist holds them plainly too");
+	xdb_close(a);
+	xdb_close(b);
+
+	a = NULL;
+	is_int(xdb_open(copy, XDB_READ, &a, NULL), EV_OK, "the copy opens");
+	if (a) {
+		xdb_doccount(a, &count);
+		xdb_termfreq(a, word, &freq);
+	}
+	is_int(count, 2, "the copy has both documents");
+	is_int(freq, 1, "and the first one's term");
+	xdb_close(a);
+
+	memset(in, 'e', sizeof(in));
+	memset(&z, 0, sizeof(z));
+	ok(deflateInit(&z, Z_DEFAULT_COMPRESSION) == Z_OK, "a deflate stream");
+	z.next_in = in;
+	z.avail_in = sizeof(in);
+	z.next_out = out;
+	z.avail_out = sizeof(out);
+	is_int(deflate(&z, Z_FINISH), Z_STREAM_END,
+	       "deflate() out of a compaction finishes");
+	ok(z.total_out > 0 && z.total_out < 100,
+	   "and shrinks 4 KB of one letter (to %lu bytes)", z.total_out);
+	deflateEnd(&z);
+}
+
 static void test_reopen(void)
 {
 	xdb_t *w = NULL, *r = NULL;
@@ -3773,6 +3870,7 @@ int main(void)
 	test_transactions();
 	test_reopen();
 	test_build_mode();
+	test_compact_plain();
 	test_shards(ops_db, rank_db);
 	test_modified();
 	test_open_errors();
