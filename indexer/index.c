@@ -57,6 +57,7 @@ struct index {
 	 * segments are DIR.parts/bN; the segments it wrote, merged after
 	 * the first's, are then in LANE_PARTS. */
 	unsigned writers;
+	unsigned alone; /* works the first writes before the second starts */
 	unsigned lane;
 	struct strvec lane_parts;
 	/* Every work in the index with its content hash, sorted by id, read
@@ -537,6 +538,9 @@ ev_status index_open(const char *dir, const struct index_options *opts,
 	remove_dir(ix->seg_dir);
 	ix->segment = opts->segment ? opts->segment : INDEX_SEGMENT;
 	ix->writers = opts->writers ? opts->writers : default_writers();
+	ix->alone = opts->alone ? opts->alone
+				: (ix->segment < INDEX_ALONE ? ix->segment
+							     : INDEX_ALONE);
 	/* Not bound to the database: the words go into the spelling data
 	 * when the documents are written (write_doc()), in the thread
 	 * that writes. */
@@ -1544,9 +1548,9 @@ static ev_status sync_one(const char *path, void *arg)
  *
  * A fresh build has a lane for each writer (ix->writers, at most
  * LANES): the second writes segments of its own (DIR.parts/bN), through
- * its own copy of the index.  The first segment's works go to the first
- * writer, so that a build of one segment needs no merge; each work after
- * them goes to the lane its id hashes to (index_shard_of()), so that a
+ * its own copy of the index.  The first ix->alone works go to the first
+ * writer, so that a small build needs no merge; each work after them
+ * goes to the lane its id hashes to (index_shard_of()), so that a
  * work fed twice after that is written twice by the same writer, in
  * order, and index_close() merges the second's segments after the
  * first's.  The writer is most of a build's work (bench/RESULTS.md), and
@@ -1823,7 +1827,7 @@ static ev_status queue_record(struct pipeline *p, struct job *j, ev_status rc,
 out:
 	/* A fed work by the id it was fed by, as the writer writes it. */
 	if (!rc && j->kind == JOB_WORK && p->lanes > 1 &&
-	    p->queued++ >= ix->segment && (j->id || rec->id))
+	    p->queued++ >= ix->alone && (j->id || rec->id))
 		j->lane = index_shard_of(j->id ? j->id : rec->id, p->lanes);
 	record_release(rec);
 	if (rc) {

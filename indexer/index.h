@@ -49,13 +49,17 @@ struct index;
 #define INDEX_SEGMENT 10000
 /*
  * A fresh build fed by its reader thread (index_sync(), a feed) writes
- * the works after its first segment with INDEX_WRITERS writers where as
- * many cores are online: each work goes to the writer its id hashes to,
- * each writer writes segments of its own, and index_close() merges them
- * all, as it would one writer's.  Xapian's writer is most of a build's
- * time, and two of them share nothing (bench/RESULTS.md, change 82).
- * A build of one segment is written by one writer and needs no merge.
+ * the works after its first INDEX_ALONE with INDEX_WRITERS writers where
+ * as many cores are online: each work goes to the writer its id hashes
+ * to, each writer writes segments of its own, and index_close() merges
+ * them all, as it would one writer's.  Xapian's writer is most of a
+ * build's time, and two of them share nothing (bench/RESULTS.md, changes
+ * 82 and 83).  A build of up to INDEX_ALONE works (or a segment's, if
+ * fewer) is written by one writer and needs no merge: for 10 to 500
+ * works a second writer, its database and the merge cost more than they
+ * save; from about 1,000 on they pay.
  */
+#define INDEX_ALONE 1000
 #define INDEX_WRITERS 2
 
 /* How many databases the merge of a fresh build's segments reads at
@@ -82,6 +86,9 @@ struct index_options {
 	/* writers of a fresh build (0: INDEX_WRITERS where as many cores
 	 * are online, else one) */
 	unsigned writers;
+	/* works the first writer writes alone before the others start (0:
+	 * INDEX_ALONE, or a segment's if fewer) */
+	unsigned alone;
 };
 
 /*

@@ -1574,7 +1574,8 @@ static void catches_up(const char *path, const char *parts, struct store *s,
  * A fresh build in segments (INDEX_SEGMENT) merges them into one index
  * that answers as the one database would (same_as_one()), with nothing
  * left beside it: with one writer, and with two, where the second writes
- * segments of its own once the first segment is full.  Built from the
+ * segments of its own once the first has written its first works alone
+ * (a segment's, or fewer).  Built from the
  * store, fed (where a work fed again after its segment is full must stay
  * one work, as last fed), rebuilt, stopped half way, with a merge that
  * cannot be written, and with a second writer that cannot write.
@@ -1662,6 +1663,35 @@ static void test_segments(void)
 		   "nothing is left beside it");
 		snprintf(what, sizeof(what), "%u writer%s", writers,
 			 writers > 1 ? "s" : "");
+		same_as_one(one, split, what);
+	}
+	/* The first writer writes the first works alone (index_options'
+	 * alone): the second starts after them, and not before. */
+	for (unsigned alone = 10; alone <= n; alone += n - 10) {
+		struct index_options opts = {0};
+		char what[64], b1[340];
+
+		rm_rf(split);
+		memset(&c, 0, sizeof(c));
+		opts.lessons = lessons;
+		opts.segment = 4;
+		opts.writers = 2;
+		opts.alone = alone;
+		ix = NULL;
+		ok(index_open(split, &opts, &ix, NULL) == EV_OK &&
+			   index_sync(ix, s, &c, warn, NULL, NULL) == EV_OK &&
+			   c.indexed == n,
+		   "a fresh build in segments of 4, the first %u works the "
+		   "first writer's",
+		   alone);
+		snprintf(b1, sizeof(b1), "%s/b1", parts);
+		ok(is_there(b1) == (alone < n),
+		   "the second writer wrote segments of its own: %s",
+		   alone < n ? "yes" : "no");
+		if (ix)
+			close_index(ix);
+		snprintf(what, sizeof(what), "the first %u works alone",
+			 alone);
 		same_as_one(one, split, what);
 	}
 	/* A build that fits in its first segment is the first writer's
