@@ -54,12 +54,12 @@ struct index {
 	int rewritten; /* a work written by its id: in two segments? */
 	/* A fresh build's writers (the pipeline's lanes, below): how many
 	 * it may use; in the second's copy of the index, LANE is 1 and its
-	 * segments are DIR.parts/bN; the segments it wrote, merged after
-	 * the first's, are then in LANE_PARTS. */
+	 * segments are DIR.parts/bN; how many it wrote, merged after the
+	 * first's, is then LANE_SEGS. */
 	unsigned writers;
 	unsigned alone; /* works the first writes before the second starts */
 	unsigned lane;
-	struct strvec lane_parts;
+	unsigned lane_segs;
 	/* Every work in the index with its content hash, sorted by id, read
 	 * in one pass at the start of index_sync(); NULL otherwise, and
 	 * index_record() then looks each work up in the database. */
@@ -168,7 +168,6 @@ static void index_free(struct index *ix)
 	free(ix->dir);
 	free(ix->build_dir);
 	free(ix->seg_dir);
-	strvec_release(&ix->lane_parts);
 	buf_release(&ix->msg);
 	wordlist_release(&ix->words);
 	lessons_cache_free(ix->tag_cache);
@@ -1017,13 +1016,13 @@ static ev_status write_doc(struct index *ix, xdb_doc_t *doc,
 }
 
 /* The folder of a fresh build's K-th later segment, DIR.parts/K, or the
- * second writer's K-th, DIR.parts/bK (malloc'd), or NULL without
- * memory. */
-static char *segment_path(const struct index *ix, unsigned k)
+ * second writer's (LANE 1) K-th, DIR.parts/bK (malloc'd), or NULL
+ * without memory. */
+static char *segment_path(const struct index *ix, unsigned lane, unsigned k)
 {
 	char name[16];
 
-	snprintf(name, sizeof(name), ix->lane ? "b%u" : "%u", k);
+	snprintf(name, sizeof(name), lane ? "b%u" : "%u", k);
 	return fs_join(ix->seg_dir, name);
 }
 
@@ -1071,7 +1070,7 @@ static ev_status next_segment(struct index *ix)
 			 strerror(errno));
 		return status_from_errno(errno);
 	}
-	path = segment_path(ix, ix->n_segs + 1);
+	path = segment_path(ix, ix->lane, ix->n_segs + 1);
 	if (!path)
 		return EV_NOMEM;
 	rc = open_db(ix, path, XDB_BUILD);
@@ -2024,7 +2023,6 @@ static void lanes_start(struct pipeline *p, struct index *ix,
 	w->n_segs = w->seg_works = w->pending = 0;
 	w->rewritten = 0;
 	w->build_dir = NULL;
-	strvec_init(&w->lane_parts);
 	buf_init(&w->msg, 0);
 	w->words = (struct wordlist)WORDLIST_INIT;
 	w->tag_cache = NULL;
@@ -2077,7 +2075,7 @@ static void counts_add(struct index_counts *to, const struct index_counts *c)
 /*
  * Wait for the second writer, once the reader has ended, and fold what
  * it wrote into IX: its counts into COUNTS, its last segment committed,
- * its segments named for the merge (ix->lane_parts) and its lessons'
+ * its segments counted for the merge (ix->lane_segs) and its lessons'
  * strengths added to IX's, which go into the merge's metadata.  RC is
  * the first writer's status; returns the build's, with its message in
  * IX's.
@@ -2098,12 +2096,8 @@ static ev_status lanes_join(struct pipeline *p, struct index *ix,
 	if (!rc && w->db && (rc = xdb_commit(w->db)) != EV_OK)
 		buf_setf(&ix->msg, "cannot commit the index: %s",
 			 xdb_errmsg(w->db));
-	for (unsigned k = 1; !rc && k <= w->n_segs; k++) {
-		char *path = segment_path(w, k);
-
-		rc = path ? strvec_push(&ix->lane_parts, path) : EV_NOMEM;
-		free(path);
-	}
+	if (!rc)
+		ix->lane_segs = w->n_segs;
 	for (size_t i = 0; !rc && i < lessons_count(ix->lessons); i++) {
 		const struct strvec *v = &w->values[i];
 
@@ -2572,14 +2566,17 @@ static ev_status compact_copy(struct index *ix, char **copyp)
 		return EV_NOMEM;
 	}
 	remove_dir(*copyp);
-	for (unsigned i = 0; !rc && i < ix->n_segs; i++) {
-		char *path = segment_path(ix, i + 1);
+	/* The first writer's segments, then the second's. */
+	for (unsigned lane = 0; lane < LANES; lane++) {
+		unsigned n = lane ? ix->lane_segs : ix->n_segs;
 
-		rc = path ? strvec_push(&parts, path) : EV_NOMEM;
-		free(path);
+		for (unsigned k = 1; !rc && k <= n; k++) {
+			char *path = segment_path(ix, lane, k);
+
+			rc = path ? strvec_push(&parts, path) : EV_NOMEM;
+			free(path);
+		}
 	}
-	for (size_t i = 0; !rc && i < ix->lane_parts.n; i++)
-		rc = strvec_push(&parts, ix->lane_parts.v[i]);
 	if (!rc && parts.n)
 		rc = merge_groups(ix, &parts);
 	if (!rc) {
@@ -2636,7 +2633,7 @@ ev_status index_close(struct index *ix, char **msgp)
 		if (rc)
 			db_fail(ix, rc, "cannot commit the index");
 	}
-	if (!rc && (ix->compact || ix->n_segs || ix->lane_parts.n))
+	if (!rc && (ix->compact || ix->n_segs || ix->lane_segs))
 		rc = compact_copy(ix, &copy);
 	termgen_free(ix->tg);
 	ix->tg = NULL;
