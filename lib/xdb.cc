@@ -1080,7 +1080,8 @@ ev_status xdb_commit_batch(xdb_t *db)
 
 		if (!writable(db))
 			return EV_USAGE;
-		if (db->spellings.size() > XDB_SPELLING_PENDING_MAX)
+		/* The test the indexer asks first (commit_db()): one. */
+		if (xdb_commit_flushes(db))
 			flush_spellings(db);
 		db->wdb->commit();
 		return EV_OK;
